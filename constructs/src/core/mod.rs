@@ -1,0 +1,13 @@
+//! The construct tree: an [`App`] holds [`Stack`]s; constructs add resources
+//! to a stack under a [`ConstructPath`], which gives each resource its
+//! logical ID.
+
+mod app;
+mod path;
+mod stack;
+mod tags;
+
+pub use app::{App, SynthesizedStack};
+pub use path::{pascal_case, pascal_case_into, ConstructPath, FieldPath, FieldSegment};
+pub use stack::{Stack, StackProps};
+pub use tags::{tag_format, TagFormat};

@@ -1,0 +1,269 @@
+//! A stack: one CloudFormation template under construction.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::tags::{tag_format, TagFormat};
+use super::{ConstructPath, FieldPath};
+use crate::cfn::{Intrinsic, Output, Parameter, Resource, Template};
+use crate::error::ValidationError;
+
+/// What a stack is, apart from its constructs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StackProps {
+    /// The stack's name: the CloudFormation stack name and the template file
+    /// name (`templates/<name>.yaml`). 1 to 128 characters, a letter first,
+    /// then letters, digits and hyphens.
+    pub name: String,
+    /// The region to deploy to. Default: the region of the environment or
+    /// profile at deploy time (`--region` overrides both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The 12-digit account to deploy to; deploy refuses other accounts.
+    /// Default: whichever account the credentials belong to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// The template's `Description`. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Tags applied to every taggable resource of the stack (a resource's own
+    /// tags win on conflict). Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// One CloudFormation stack under construction.
+///
+/// Constructs add resources with [`Stack::add_resource`], which derives the
+/// logical ID from the construct path, and report problems with
+/// [`Stack::report`]; problems accumulate so that every one is reported at
+/// once when the app is synthesized.
+#[derive(Debug, Clone)]
+pub struct Stack {
+    props: StackProps,
+    root: ConstructPath,
+    /// The template being built. Constructs normally go through the `add_*`
+    /// methods; direct edits are the escape hatch.
+    pub template: Template,
+    owners: BTreeMap<String, ConstructPath>,
+    errors: Vec<ValidationError>,
+    field_base: FieldPath,
+    dependencies: BTreeSet<String>,
+}
+
+impl Stack {
+    /// A new, empty stack. `field` is where its props sit in the app's props
+    /// (e.g. `stacks[0]`), used to locate errors; pass [`FieldPath::root`]
+    /// when building from Rust.
+    pub fn new(props: StackProps, field: FieldPath) -> Self {
+        let mut template = Template::new();
+        template.description.clone_from(&props.description);
+        let root = ConstructPath::root(&props.name);
+        let mut stack = Stack {
+            props,
+            root,
+            template,
+            owners: BTreeMap::new(),
+            errors: Vec::new(),
+            field_base: field,
+            dependencies: BTreeSet::new(),
+        };
+        stack.validate_props();
+        stack
+    }
+
+    fn validate_props(&mut self) {
+        let name = &self.props.name;
+        let valid = !name.is_empty()
+            && name.len() <= 128
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !valid {
+            let e = ValidationError::new("stack-name-invalid", &self.root, format!("stack name `{name}` is not a valid CloudFormation stack name"))
+                .field("name")
+                .help("use 1 to 128 letters, digits and hyphens, starting with a letter");
+            self.report(e);
+        }
+        if let Some(account) = &self.props.account {
+            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+                let e = ValidationError::new("stack-account-invalid", &self.root, format!("account `{account}` is not a 12-digit AWS account ID"))
+                    .field("account");
+                self.report(e);
+            }
+        }
+        if let Some(region) = &self.props.region {
+            if !crate::region::is_plausible_region(region) {
+                let e = ValidationError::new("stack-region-invalid", &self.root, format!("region `{region}` is not an AWS region name"))
+                    .field("region")
+                    .help("use a region code such as us-east-1 or eu-west-1");
+                self.report(e);
+            }
+        }
+    }
+
+    /// The stack's name.
+    pub fn name(&self) -> &str {
+        &self.props.name
+    }
+
+    /// The stack's props.
+    pub fn props(&self) -> &StackProps {
+        &self.props
+    }
+
+    /// The construct path of the stack itself; constructs are its children.
+    pub fn root(&self) -> &ConstructPath {
+        &self.root
+    }
+
+    /// Adds a resource at `path` and returns its logical ID. A logical ID
+    /// already taken by another construct is reported as an error (and the
+    /// first resource is kept).
+    pub fn add_resource(&mut self, path: &ConstructPath, resource: Resource) -> String {
+        let id = path.logical_id();
+        if self.claim(&id, path) {
+            self.template.resources.insert(id.clone(), resource);
+        }
+        id
+    }
+
+    /// Adds an output at `path` and returns its logical ID.
+    pub fn add_output(&mut self, path: &ConstructPath, output: Output) -> String {
+        let id = path.logical_id();
+        if self.claim(&format!("Outputs.{id}"), path) {
+            self.template.outputs.insert(id.clone(), output);
+        }
+        id
+    }
+
+    /// Adds a parameter under an explicit name and returns a `Ref` to it.
+    /// Adding the same name twice with the same definition is allowed (shared
+    /// parameters such as the AMI); with a different definition it is an error.
+    pub fn add_parameter(&mut self, path: &ConstructPath, name: &str, parameter: Parameter) -> Value {
+        match self.template.parameters.get(name) {
+            Some(existing) if *existing != parameter => {
+                let e = ValidationError::new("parameter-conflict", path, format!("parameter `{name}` is defined twice with different settings"));
+                self.report(e);
+            }
+            Some(_) => {}
+            None => {
+                if self.claim(name, path) {
+                    self.template.parameters.insert(name.to_owned(), parameter);
+                }
+            }
+        }
+        Intrinsic::ref_(name)
+    }
+
+    /// Adds a named condition. Same rules as [`Stack::add_parameter`].
+    pub fn add_condition(&mut self, path: &ConstructPath, name: &str, condition: Value) {
+        match self.template.conditions.get(name) {
+            Some(existing) if *existing != condition => {
+                let e = ValidationError::new("condition-conflict", path, format!("condition `{name}` is defined twice differently"));
+                self.report(e);
+            }
+            Some(_) => {}
+            None => {
+                self.template.conditions.insert(name.to_owned(), condition);
+            }
+        }
+    }
+
+    fn claim(&mut self, key: &str, path: &ConstructPath) -> bool {
+        if let Some(owner) = self.owners.get(key) {
+            let id = key.trim_start_matches("Outputs.");
+            let e = ValidationError::new(
+                "logical-id-collision",
+                path,
+                format!("logical ID `{id}` of {path} is already used by {owner}"),
+            )
+            .help("rename one of the two constructs; logical IDs are the PascalCase of construct names");
+            self.report(e);
+            return false;
+        }
+        self.owners.insert(key.to_owned(), path.clone());
+        true
+    }
+
+    /// Records a problem. The error's field, relative to the props being
+    /// built, is prefixed with the current field scope (see [`Stack::in_field`]).
+    pub fn report(&mut self, mut error: ValidationError) {
+        error.field = self.field_base.join(&error.field);
+        self.errors.push(error);
+    }
+
+    /// Runs `f` with errors' fields taken relative to `field` (itself relative
+    /// to the current scope), e.g. `stack.in_field("vpc", |s| Vpc::new(s, ...))`.
+    pub fn in_field<R>(&mut self, field: impl Into<FieldPath>, f: impl FnOnce(&mut Stack) -> R) -> R {
+        let saved = self.field_base.clone();
+        self.field_base = saved.join(&field.into());
+        let result = f(self);
+        self.field_base = saved;
+        result
+    }
+
+    /// The current field scope.
+    pub fn field_base(&self) -> &FieldPath {
+        &self.field_base
+    }
+
+    /// Declares that this stack must be deployed after `stack_name`.
+    pub fn add_dependency(&mut self, stack_name: &str) {
+        self.dependencies.insert(stack_name.to_owned());
+    }
+
+    /// The stacks this one must be deployed after.
+    pub fn dependencies(&self) -> &BTreeSet<String> {
+        &self.dependencies
+    }
+
+    /// Problems reported so far.
+    pub fn errors(&self) -> &[ValidationError] {
+        &self.errors
+    }
+
+    /// Applies the stack tags and returns the finished template with the
+    /// problems reported while building it.
+    pub(crate) fn finish(mut self) -> (StackProps, Template, BTreeSet<String>, Vec<ValidationError>) {
+        if !self.props.tags.is_empty() {
+            for resource in self.template.resources.values_mut() {
+                if let Some(format) = tag_format(&resource.resource_type) {
+                    apply_tags(resource, &self.props.tags, format);
+                }
+            }
+        }
+        (self.props, self.template, self.dependencies, self.errors)
+    }
+}
+
+/// Merges stack tags into a resource's `Tags`; the resource's own tags win.
+fn apply_tags(resource: &mut Resource, tags: &BTreeMap<String, String>, format: TagFormat) {
+    let existing = resource.properties.get("Tags").cloned();
+    let mut merged: BTreeMap<String, Value> = tags.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    match &existing {
+        Some(Value::Array(list)) => {
+            for t in list {
+                if let (Some(Value::String(k)), Some(v)) = (t.get("Key"), t.get("Value")) {
+                    merged.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        Some(Value::Object(map)) => {
+            for (k, v) in map {
+                merged.insert(k.clone(), v.clone());
+            }
+        }
+        _ => {}
+    }
+    let value = match format {
+        TagFormat::List => Value::Array(merged.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect()),
+        TagFormat::ListPropagateAtLaunch => Value::Array(
+            merged.into_iter().map(|(k, v)| json!({"Key": k, "Value": v, "PropagateAtLaunch": true})).collect(),
+        ),
+        TagFormat::Map => Value::Object(merged.into_iter().collect()),
+    };
+    resource.properties.insert("Tags".into(), value);
+}

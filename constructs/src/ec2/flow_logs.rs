@@ -1,0 +1,68 @@
+//! VPC flow logs to CloudWatch Logs.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::cfn::Resource;
+use crate::core::{ConstructPath, Stack};
+use crate::iam::{PolicyStatement, Role, RoleProps};
+use crate::logs::{LogGroup, LogGroupProps};
+
+/// Which traffic flow logs record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TrafficType {
+    /// Accepted and rejected traffic.
+    #[default]
+    All,
+    /// Accepted traffic only.
+    Accept,
+    /// Rejected traffic only.
+    Reject,
+}
+
+/// VPC flow logs, delivered to a log group of their own.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowLogsProps {
+    /// Days to keep flow log records. Default: 30 (see [`crate::logs::DEFAULT_RETENTION_DAYS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
+    /// Which traffic to record. Default: `ALL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_type: Option<TrafficType>,
+}
+
+/// Adds the log group, the delivery role (write access to that log group
+/// only) and the flow log.
+pub(crate) fn add_flow_logs(stack: &mut Stack, vpc_path: &ConstructPath, vpc: &Value, props: &FlowLogsProps) {
+    let path = vpc_path.child("FlowLogs");
+    let group = LogGroup::new(stack, &path.child("LogGroup"), &LogGroupProps { retention_days: props.retention_days });
+    let role = Role::new(
+        stack,
+        &path.child("Role"),
+        &RoleProps {
+            assumed_by: "vpc-flow-logs.amazonaws.com".into(),
+            managed_policies: vec![],
+            statements: vec![PolicyStatement::allow(
+                &["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                vec![group.arn.clone()],
+            )],
+        },
+    );
+    let traffic = match props.traffic_type.unwrap_or_default() {
+        TrafficType::All => "ALL",
+        TrafficType::Accept => "ACCEPT",
+        TrafficType::Reject => "REJECT",
+    };
+    stack.add_resource(
+        &path,
+        Resource::new("AWS::EC2::FlowLog")
+            .prop("ResourceId", vpc.clone())
+            .prop("ResourceType", "VPC")
+            .prop("TrafficType", traffic)
+            .prop("LogDestinationType", "cloud-watch-logs")
+            .prop("LogGroupName", group.name)
+            .prop("DeliverLogsPermissionArn", role.arn),
+    );
+}

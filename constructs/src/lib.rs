@@ -1,0 +1,34 @@
+//! # rcdk-constructs
+//!
+//! The CloudFormation model and construct library behind `rcdk`. Pure: no
+//! I/O, no network, no async, no AWS SDK. Build an [`core::App`] of
+//! [`core::Stack`]s, add constructs to them, and synthesize:
+//!
+//! ```
+//! use rcdk_constructs::cfn::Format;
+//! use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
+//! use rcdk_constructs::ec2::{Vpc, VpcProps};
+//!
+//! let mut stack = Stack::new(StackProps { name: "network".into(), ..Default::default() }, FieldPath::root());
+//! let vpc = Vpc::new(&mut stack, "Vpc", &VpcProps::default());
+//! assert_eq!(vpc.public_subnet_ids.len(), 3);
+//! let mut app = App::new();
+//! app.add_stack(stack);
+//! let stacks = app.synth(Format::Yaml).expect("valid app");
+//! assert!(stacks[0].body.contains("AWS::EC2::VPC"));
+//! ```
+//!
+//! The same props deserialize from an app file (see [`app::AppProps`]), so a
+//! YAML app and a Rust app build byte-identical templates.
+#![warn(missing_docs)]
+
+pub mod app;
+pub mod cfn;
+pub mod core;
+pub mod ec2;
+pub mod error;
+pub mod iam;
+pub mod logs;
+pub mod region;
+
+pub use error::{Errors, ValidationError};

@@ -1,0 +1,30 @@
+//! AWS region names.
+
+/// Whether `s` looks like an AWS region code (`us-east-1`, `eu-central-2`,
+/// `us-gov-west-1`, `cn-north-1`). Unknown future regions of the same shape
+/// are accepted.
+pub fn is_plausible_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    if parts.len() < 3 || parts.len() > 4 {
+        return false;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    first.len() == 2
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts[1..parts.len() - 1].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && !last.is_empty()
+        && last.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn region_shapes() {
+        for ok in ["us-east-1", "eu-west-3", "us-gov-west-1", "ap-southeast-4"] {
+            assert!(super::is_plausible_region(ok), "{ok}");
+        }
+        for bad in ["useast1", "US-EAST-1", "us-east", "us-east-x", ""] {
+            assert!(!super::is_plausible_region(bad), "{bad}");
+        }
+    }
+}

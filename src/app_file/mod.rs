@@ -1,0 +1,172 @@
+//! App files: YAML read straight into [`AppProps`], with every problem
+//! located at `file:line:column` and its field path.
+
+mod locate;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use rcdk_constructs::app::AppProps;
+use rcdk_constructs::cfn::Format;
+use rcdk_constructs::core::{FieldPath, SynthesizedStack};
+use rcdk_constructs::ValidationError;
+
+pub use locate::{LocationIndex, Position};
+
+/// A loaded app file.
+#[derive(Debug, Clone)]
+pub struct AppFile {
+    /// The path it was read from, as given.
+    pub path: PathBuf,
+    /// The app's props.
+    pub props: AppProps,
+    locations: LocationIndex,
+}
+
+/// One problem in an app file, located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The app file.
+    pub file: PathBuf,
+    /// Where in it, when known.
+    pub position: Option<Position>,
+    /// The field path, e.g. `stacks[0].vpc.cidr`. Empty for the whole file.
+    pub field: String,
+    /// The construct path, when the problem came from a construct.
+    pub construct: Option<String>,
+    /// A stable code, e.g. `vpc-cidr-invalid` (`yaml-syntax`, `schema` for
+    /// problems found while reading the file).
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(p) = self.position {
+            write!(f, ":{}:{}", p.line, p.column)?;
+        }
+        if !self.field.is_empty() {
+            write!(f, ": {}", self.field)?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(c) = &self.construct {
+            write!(f, "\n  construct: {c} [{}]", self.code)?;
+        } else {
+            write!(f, " [{}]", self.code)?;
+        }
+        if let Some(h) = &self.help {
+            write!(f, "\n  help: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in one or more app files.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct Problems(pub Vec<Problem>);
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl AppFile {
+    /// Reads and parses an app file. Unknown fields, wrong types and YAML
+    /// syntax errors are reported with their position.
+    pub fn load(path: &Path) -> Result<AppFile, Problems> {
+        let source = std::fs::read_to_string(path).map_err(|e| {
+            Problems(vec![Problem {
+                file: path.to_owned(),
+                position: None,
+                field: String::new(),
+                construct: None,
+                code: "app-file-unreadable",
+                message: format!("cannot read the app file: {e}"),
+                help: None,
+            }])
+        })?;
+        Self::parse(path, &source)
+    }
+
+    /// Parses app-file text; `path` is used in messages only.
+    pub fn parse(path: &Path, source: &str) -> Result<AppFile, Problems> {
+        let deserializer = serde_yaml::Deserializer::from_str(source);
+        match serde_path_to_error::deserialize::<_, AppProps>(deserializer) {
+            Ok(props) => Ok(AppFile { path: path.to_owned(), props, locations: LocationIndex::build(source) }),
+            Err(err) => {
+                let field = err.path().to_string();
+                let field = if field == "." { String::new() } else { field };
+                let inner = err.into_inner();
+                let position = inner.location().map(|l| Position { line: l.line(), column: l.column() });
+                let mut message = strip_location(&inner.to_string());
+                if let Some(rest) = message.strip_prefix(&format!("{field}: ")) {
+                    message = rest.to_owned();
+                } else if let Some(rest) = err_parent_prefix(&message, &field) {
+                    message = rest;
+                }
+                let code = if message.contains("unknown field")
+                    || message.contains("missing field")
+                    || message.contains("invalid type")
+                    || message.contains("unknown variant")
+                    || message.contains("invalid value")
+                {
+                    "schema"
+                } else {
+                    "yaml-syntax"
+                };
+                Err(Problems(vec![Problem { file: path.to_owned(), position, field, construct: None, code, message, help: None }]))
+            }
+        }
+    }
+
+    /// Synthesizes every stack of the app in `format`; construct problems are
+    /// located in this file.
+    pub fn synth(&self, format: Format) -> Result<Vec<SynthesizedStack>, Problems> {
+        self.props.synth(format).map_err(|errors| Problems(errors.0.iter().map(|e| self.locate(e)).collect()))
+    }
+
+    /// Turns a construct's validation error into a located problem.
+    pub fn locate(&self, e: &ValidationError) -> Problem {
+        Problem {
+            file: self.path.clone(),
+            position: self.locations.locate(&e.field),
+            field: e.field.to_string(),
+            construct: Some(e.construct.to_string()).filter(|c| !c.is_empty()),
+            code: e.code,
+            message: e.message.clone(),
+            help: e.help.clone(),
+        }
+    }
+
+    /// The position of a field, or of its nearest written ancestor.
+    pub fn position_of(&self, field: &FieldPath) -> Option<Position> {
+        self.locations.locate(field)
+    }
+}
+
+/// serde_yaml prefixes messages with the path of the map being read (the
+/// parent of an unknown field); the field path is printed separately.
+fn err_parent_prefix(message: &str, field: &str) -> Option<String> {
+    let parent = field.rsplit_once(['.', '[']).map(|(p, _)| p)?;
+    message.strip_prefix(&format!("{parent}: ")).map(str::to_owned)
+}
+
+/// serde_yaml appends " at line L column C" to its messages; the position is
+/// printed separately.
+fn strip_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}

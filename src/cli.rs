@@ -1,0 +1,154 @@
+//! The command line: flags and subcommands. Doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// rcdk: typed infrastructure for ECS on EC2, synthesized to CloudFormation.
+#[derive(Debug, Parser)]
+#[command(name = "rcdk", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Synthesize app files into CloudFormation templates.
+    Synth(SynthArgs),
+    /// Explain what a change does to the templates, resource by resource.
+    Diff(DiffArgs),
+    /// Deploy stacks through CloudFormation change sets.
+    Deploy(DeployArgs),
+    /// Delete a deployed stack.
+    Destroy(DestroyArgs),
+}
+
+/// Template file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TemplateFormat {
+    /// YAML with long-form intrinsic functions.
+    #[default]
+    Yaml,
+    /// Pretty-printed JSON.
+    Json,
+}
+
+impl From<TemplateFormat> for rcdk_constructs::cfn::Format {
+    fn from(f: TemplateFormat) -> Self {
+        match f {
+            TemplateFormat::Yaml => rcdk_constructs::cfn::Format::Yaml,
+            TemplateFormat::Json => rcdk_constructs::cfn::Format::Json,
+        }
+    }
+}
+
+/// `rcdk synth`.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// App files to synthesize. Default: every `.yaml` file in `examples/`.
+    pub app_files: Vec<PathBuf>,
+    /// Directory the templates are written to, as `<stack>.yaml` or `<stack>.json`.
+    #[arg(long, default_value = "templates")]
+    pub out: PathBuf,
+    /// Template format.
+    #[arg(long, value_enum, default_value_t = TemplateFormat::Yaml)]
+    pub format: TemplateFormat,
+    /// Print the templates instead of writing them.
+    #[arg(long, conflicts_with = "check")]
+    pub stdout: bool,
+    /// Write nothing; exit 1 and list the templates that are stale or missing.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// Output format of `rcdk diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum DiffFormat {
+    /// Human-readable text, coloured on a terminal (plain when piped or with NO_COLOR).
+    #[default]
+    Text,
+    /// Markdown for a pull-request comment.
+    Markdown,
+    /// JSON with a stable, documented shape.
+    Json,
+}
+
+/// `rcdk diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The app file to synthesize and compare.
+    pub app_file: PathBuf,
+    /// Compare against the templates in this directory. Default: `templates`.
+    #[arg(long, group = "against")]
+    pub against_dir: Option<PathBuf>,
+    /// Compare against the templates directory at a git revision, e.g. `origin/main`.
+    #[arg(long, group = "against", value_name = "REV")]
+    pub against_git: Option<String>,
+    /// Compare against the deployed stacks' templates (GetTemplate).
+    #[arg(long, group = "against")]
+    pub against_stack: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit 1 when there are differences.
+    #[arg(long)]
+    pub exit_code: bool,
+    /// AWS connection flags (for `--against-stack`).
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// Flags that say how to reach AWS, shared by every command that calls it.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AwsArgs {
+    /// Region. Default: the stack's region in the app file, then the environment or profile.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Named profile from the shared AWS config files.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Endpoint URL for CloudFormation (and S3). Default: `AWS_ENDPOINT_URL` or AWS's own.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+/// `rcdk deploy`.
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// The app file to deploy.
+    pub app_file: PathBuf,
+    /// Deploy only these stacks (repeatable). Default: every stack, in dependency order.
+    #[arg(long = "stack", value_name = "NAME")]
+    pub stacks: Vec<String>,
+    /// Execute without asking for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Create and show the change set, but do not execute it.
+    #[arg(long)]
+    pub no_execute: bool,
+    /// A template parameter, `KEY=VALUE` (repeatable).
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    pub parameters: Vec<String>,
+    /// AWS connection flags.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// `rcdk destroy`.
+#[derive(Debug, Args)]
+pub struct DestroyArgs {
+    /// The app file that defines the stack.
+    pub app_file: PathBuf,
+    /// The stack to delete.
+    #[arg(long = "stack", value_name = "NAME", required = true)]
+    pub stack: String,
+    /// Delete without asking for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// AWS connection flags.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}

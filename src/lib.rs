@@ -1,0 +1,24 @@
+//! # rcdk
+//!
+//! The `rcdk` command line over [`rcdk_constructs`]: reading app files,
+//! writing templates, diffs, deploys. `main` parses flags and calls [`run`];
+//! each command lives in its own module.
+
+pub mod app_file;
+pub mod cli;
+pub mod failure;
+pub mod synth;
+pub mod write;
+
+use cli::{Cli, Command};
+use failure::Failure;
+
+/// Runs one command.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Synth(args) => synth::run(&args),
+        Command::Diff(_) => Err(Failure::input("`rcdk diff` is not available yet")),
+        Command::Deploy(_) => Err(Failure::input("`rcdk deploy` is not available yet")),
+        Command::Destroy(_) => Err(Failure::input("`rcdk destroy` is not available yet")),
+    }
+}

@@ -1,0 +1,139 @@
+//! `rcdk synth`: app files in, templates out.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rcdk_constructs::cfn::Format;
+use rcdk_constructs::core::SynthesizedStack;
+
+use crate::app_file::{AppFile, Problem, Problems};
+use crate::cli::SynthArgs;
+use crate::failure::Failure;
+use crate::write::write_all_atomic;
+
+/// Where `rcdk synth` looks for app files when none are given.
+pub const DEFAULT_APP_DIR: &str = "examples";
+
+/// Runs `rcdk synth`.
+pub fn run(args: &SynthArgs) -> Result<(), Failure> {
+    let files = app_files(&args.app_files)?;
+    let format: Format = args.format.into();
+    let stacks = synthesize(&files, format)?;
+
+    if args.stdout {
+        return print_stdout(&stacks, format);
+    }
+    let targets: Vec<(PathBuf, &str)> =
+        stacks.iter().map(|s| (args.out.join(s.file_name()), s.body.as_str())).collect();
+    if args.check {
+        return check(&targets);
+    }
+    write_all_atomic(&targets)?;
+    for (path, _) in &targets {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// The app files to read: those given, or every `.yaml` file in `examples/`.
+pub fn app_files(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    let dir = Path::new(DEFAULT_APP_DIR);
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Failure::input(format!("no app file given and cannot read `{DEFAULT_APP_DIR}/`: {e}"))
+            .help("name the app file: rcdk synth path/to/app.yaml")
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Failure::input(format!("no app file given and no .yaml files in `{DEFAULT_APP_DIR}/`")));
+    }
+    Ok(files)
+}
+
+/// Loads and synthesizes app files in memory. Every problem of every file is
+/// returned at once; two files may not define the same stack name.
+pub fn synthesize(files: &[PathBuf], format: Format) -> Result<Vec<SynthesizedStack>, Problems> {
+    let mut problems = Vec::new();
+    let mut stacks = Vec::new();
+    let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for path in files {
+        let app = match AppFile::load(path) {
+            Ok(app) => app,
+            Err(p) => {
+                problems.extend(p.0);
+                continue;
+            }
+        };
+        match app.synth(format) {
+            Ok(synthesized) => {
+                for (i, s) in synthesized.into_iter().enumerate() {
+                    if let Some(other) = owners.insert(s.name().to_owned(), path.clone()) {
+                        let field = format!("stacks[{i}].name");
+                        problems.push(Problem {
+                            file: path.clone(),
+                            position: app.position_of(&field.as_str().into()),
+                            field,
+                            construct: None,
+                            code: "stack-name-duplicate",
+                            message: format!("stack `{}` is also defined in {}", s.name(), other.display()),
+                            help: Some("stack names must be unique across app files: each writes templates/<name>".into()),
+                        });
+                    }
+                    stacks.push(s);
+                }
+            }
+            Err(p) => problems.extend(p.0),
+        }
+    }
+    if problems.is_empty() {
+        Ok(stacks)
+    } else {
+        Err(Problems(problems))
+    }
+}
+
+fn print_stdout(stacks: &[SynthesizedStack], format: Format) -> Result<(), Failure> {
+    let mut out = String::new();
+    match format {
+        Format::Yaml => {
+            for (i, s) in stacks.iter().enumerate() {
+                if i > 0 || stacks.len() > 1 {
+                    out.push_str(&format!("--- # {}\n", s.name()));
+                }
+                out.push_str(&s.body);
+            }
+        }
+        Format::Json if stacks.len() == 1 => out.push_str(&stacks[0].body),
+        Format::Json => {
+            let all: serde_json::Map<String, serde_json::Value> =
+                stacks.iter().map(|s| (s.name().to_owned(), serde_json::to_value(&s.template).unwrap_or_default())).collect();
+            out.push_str(&serde_json::to_string_pretty(&all).map_err(|e| Failure::no(e.to_string()))?);
+            out.push('\n');
+        }
+    }
+    std::io::stdout().lock().write_all(out.as_bytes()).map_err(|e| Failure::no(format!("cannot write to stdout: {e}")))
+}
+
+fn check(targets: &[(PathBuf, &str)]) -> Result<(), Failure> {
+    let mut stale = Vec::new();
+    for (path, body) in targets {
+        match std::fs::read(path) {
+            Ok(existing) if existing == body.as_bytes() => {}
+            Ok(_) => stale.push(format!("  stale:   {}", path.display())),
+            Err(_) => stale.push(format!("  missing: {}", path.display())),
+        }
+    }
+    if stale.is_empty() {
+        eprintln!("{} template(s) up to date", targets.len());
+        return Ok(());
+    }
+    Err(Failure::no(format!("{} template(s) out of date:\n{}", stale.len(), stale.join("\n")))
+        .help("run `rcdk synth` and commit the templates"))
+}
