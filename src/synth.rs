@@ -83,7 +83,9 @@ pub fn synthesize(files: &[PathBuf], format: Format) -> Result<Vec<SynthesizedSt
                             construct: None,
                             code: "stack-name-duplicate",
                             message: format!("stack `{}` is also defined in {}", s.name(), other.display()),
-                            help: Some("stack names must be unique across app files: each writes templates/<name>".into()),
+                            help: Some(
+                                "stack names must be unique across app files: each writes templates/<name>".into(),
+                            ),
                         });
                     }
                     stacks.push(s);
@@ -112,8 +114,10 @@ fn print_stdout(stacks: &[SynthesizedStack], format: Format) -> Result<(), Failu
         }
         Format::Json if stacks.len() == 1 => out.push_str(&stacks[0].body),
         Format::Json => {
-            let all: serde_json::Map<String, serde_json::Value> =
-                stacks.iter().map(|s| (s.name().to_owned(), serde_json::to_value(&s.template).unwrap_or_default())).collect();
+            let all: serde_json::Map<String, serde_json::Value> = stacks
+                .iter()
+                .map(|s| (s.name().to_owned(), serde_json::to_value(&s.template).unwrap_or_default()))
+                .collect();
             out.push_str(&serde_json::to_string_pretty(&all).map_err(|e| Failure::no(e.to_string()))?);
             out.push('\n');
         }

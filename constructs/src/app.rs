@@ -89,9 +89,13 @@ impl AppProps {
     /// Builds and synthesizes every stack in `format`.
     pub fn synth(&self, format: Format) -> Result<Vec<SynthesizedStack>, Errors> {
         if self.stacks.is_empty() {
-            return Err(Errors(vec![crate::ValidationError::new("app-empty", &Default::default(), "the app has no stacks")
-                .field("stacks")
-                .help("add at least one entry under `stacks:`")]));
+            return Err(Errors(vec![crate::ValidationError::new(
+                "app-empty",
+                &Default::default(),
+                "the app has no stacks",
+            )
+            .field("stacks")
+            .help("add at least one entry under `stacks:`")]));
         }
         self.build().synth(format)
     }

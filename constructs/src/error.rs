@@ -27,7 +27,13 @@ pub struct ValidationError {
 impl ValidationError {
     /// A new error for `construct`, not yet tied to a field.
     pub fn new(code: &'static str, construct: &ConstructPath, message: impl Into<String>) -> Self {
-        ValidationError { code, construct: construct.clone(), field: FieldPath::root(), message: message.into(), help: None }
+        ValidationError {
+            code,
+            construct: construct.clone(),
+            field: FieldPath::root(),
+            message: message.into(),
+            help: None,
+        }
     }
 
     /// Ties the error to a field, relative to the props of the construct (builder style).

@@ -24,6 +24,7 @@
 
 pub mod app;
 pub mod cfn;
+pub mod cloudwatch;
 pub mod core;
 pub mod ec2;
 pub mod error;

@@ -58,14 +58,19 @@ fn three_azs_three_nats() {
     let body = synth(VpcProps { nat_gateways: Some(3), ..Default::default() });
     assert_eq!(count(&body, "AWS::EC2::NatGateway"), 3);
     for i in 1..=3 {
-        assert_eq!(body.matches(&format!("Ref: VpcPublicSubnet{i}NatGateway")).count(), 1, "AZ {i} routes to its own NAT");
+        assert_eq!(
+            body.matches(&format!("Ref: VpcPublicSubnet{i}NatGateway")).count(),
+            1,
+            "AZ {i} routes to its own NAT"
+        );
     }
     snapshot!("vpc_3az_3nat", body);
 }
 
 #[test]
 fn network_acls_on() {
-    let body = synth(VpcProps { max_azs: Some(2), network_acls: Some(NetworkAclsProps::default()), ..Default::default() });
+    let body =
+        synth(VpcProps { max_azs: Some(2), network_acls: Some(NetworkAclsProps::default()), ..Default::default() });
     assert_eq!(count(&body, "AWS::EC2::NetworkAcl"), 2);
     assert_eq!(count(&body, "AWS::EC2::SubnetNetworkAclAssociation"), 4);
     snapshot!("vpc_nacls", body);
@@ -136,12 +141,22 @@ fn overlapping_and_outside_subnets_are_rejected() {
 
 #[test]
 fn subnets_that_do_not_fit_are_rejected() {
-    let errs = errors(VpcProps { cidr: Some("10.0.0.0/24".into()), public_subnet_prefix: Some(26), private_subnet_prefix: Some(24), ..Default::default() });
+    let errs = errors(VpcProps {
+        cidr: Some("10.0.0.0/24".into()),
+        public_subnet_prefix: Some(26),
+        private_subnet_prefix: Some(24),
+        ..Default::default()
+    });
     assert_eq!(errs, [("subnet-no-space".to_owned(), "stacks[0].vpc.private_subnet_prefix".to_owned())]);
 }
 
 #[test]
 fn synthesis_is_deterministic() {
-    let props = VpcProps { nat_gateways: Some(2), network_acls: Some(NetworkAclsProps::default()), flow_logs: Some(FlowLogsProps::default()), ..Default::default() };
+    let props = VpcProps {
+        nat_gateways: Some(2),
+        network_acls: Some(NetworkAclsProps::default()),
+        flow_logs: Some(FlowLogsProps::default()),
+        ..Default::default()
+    };
     assert_eq!(synth(props.clone()), synth(props));
 }

@@ -125,7 +125,15 @@ impl AppFile {
                 } else {
                     "yaml-syntax"
                 };
-                Err(Problems(vec![Problem { file: path.to_owned(), position, field, construct: None, code, message, help: None }]))
+                Err(Problems(vec![Problem {
+                    file: path.to_owned(),
+                    position,
+                    field,
+                    construct: None,
+                    code,
+                    message,
+                    help: None,
+                }]))
             }
         }
     }

@@ -88,8 +88,16 @@ pub enum TemplateProblem {
 pub fn check_template(template: &Template, body_bytes: usize) -> Vec<TemplateProblem> {
     let mut problems = Vec::new();
     let counts = [
-        (template.resources.len(), MAX_RESOURCES, TemplateProblem::TooManyResources { count: template.resources.len() }),
-        (template.parameters.len(), MAX_PARAMETERS, TemplateProblem::TooManyParameters { count: template.parameters.len() }),
+        (
+            template.resources.len(),
+            MAX_RESOURCES,
+            TemplateProblem::TooManyResources { count: template.resources.len() },
+        ),
+        (
+            template.parameters.len(),
+            MAX_PARAMETERS,
+            TemplateProblem::TooManyParameters { count: template.parameters.len() },
+        ),
         (template.outputs.len(), MAX_OUTPUTS, TemplateProblem::TooManyOutputs { count: template.outputs.len() }),
         (template.mappings.len(), MAX_MAPPINGS, TemplateProblem::TooManyMappings { count: template.mappings.len() }),
     ];
@@ -170,7 +178,11 @@ struct RefCollector<'a> {
 
 impl RefCollector<'_> {
     fn dangling(&mut self, target: &str, via: &'static str) {
-        self.problems.push(TemplateProblem::DanglingReference { from: self.from.clone(), target: target.to_owned(), via });
+        self.problems.push(TemplateProblem::DanglingReference {
+            from: self.from.clone(),
+            target: target.to_owned(),
+            via,
+        });
     }
 
     fn condition(&mut self, name: &str) {
@@ -180,7 +192,9 @@ impl RefCollector<'_> {
     }
 
     fn known(&self, name: &str) -> bool {
-        self.template.resources.contains_key(name) || self.template.parameters.contains_key(name) || Pseudo::is_pseudo(name)
+        self.template.resources.contains_key(name)
+            || self.template.parameters.contains_key(name)
+            || Pseudo::is_pseudo(name)
     }
 
     fn walk(&mut self, value: &Value) {

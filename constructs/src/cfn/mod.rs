@@ -19,16 +19,16 @@
 //! assert!(yaml.contains("Fn::Sub: ${AWS::StackName}-logs"));
 //! ```
 
-mod intrinsic;
 mod check;
+mod intrinsic;
 mod render;
 mod template;
 
-pub use intrinsic::{Intrinsic, Pseudo};
 pub use check::{
     check_template, logical_id_problem, TemplateProblem, MAX_LOGICAL_ID_LEN, MAX_MAPPINGS, MAX_OUTPUTS, MAX_PARAMETERS,
     MAX_RESOURCES, MAX_TEMPLATE_BODY_INLINE_BYTES, MAX_TEMPLATE_BYTES,
 };
+pub use intrinsic::{Intrinsic, Pseudo};
 pub use render::{Format, RenderError};
 pub use template::{DeletionPolicy, Output, Parameter, ParameterType, Resource, Template, TEMPLATE_FORMAT_VERSION};
 

@@ -76,8 +76,12 @@ impl App {
             errors.extend(stack_errors);
             if seen.insert(props.name.clone(), finished.len()).is_some() {
                 errors.push(
-                    ValidationError::new("stack-name-duplicate", &ConstructPath::root(&props.name), format!("two stacks are named `{}`", props.name))
-                        .field(field.key("name")),
+                    ValidationError::new(
+                        "stack-name-duplicate",
+                        &ConstructPath::root(&props.name),
+                        format!("two stacks are named `{}`", props.name),
+                    )
+                    .field(field.key("name")),
                 );
             }
             finished.push((props, template, deps, field));
@@ -87,32 +91,44 @@ impl App {
             for dep in deps {
                 if !seen.contains_key(dep) {
                     errors.push(
-                        ValidationError::new("stack-dependency-unknown", &ConstructPath::root(&props.name), format!("stack `{}` depends on unknown stack `{dep}`", props.name))
-                            .field(field.clone()),
+                        ValidationError::new(
+                            "stack-dependency-unknown",
+                            &ConstructPath::root(&props.name),
+                            format!("stack `{}` depends on unknown stack `{dep}`", props.name),
+                        )
+                        .field(field.clone()),
                     );
                 }
             }
         }
-        let order = match deployment_order(&finished.iter().map(|(p, _, d, _)| (p.name.as_str(), d)).collect::<Vec<_>>()) {
-            Ok(order) => order,
-            Err(cycle) => {
-                let (props, _, _, field) = &finished[cycle[0]];
-                let names: Vec<&str> = cycle.iter().map(|&i| finished[i].0.name.as_str()).collect();
-                errors.push(
-                    ValidationError::new("stack-dependency-cycle", &ConstructPath::root(&props.name), format!("stacks depend on each other in a cycle: {} → {}", names.join(" → "), names[0]))
+        let order =
+            match deployment_order(&finished.iter().map(|(p, _, d, _)| (p.name.as_str(), d)).collect::<Vec<_>>()) {
+                Ok(order) => order,
+                Err(cycle) => {
+                    let (props, _, _, field) = &finished[cycle[0]];
+                    let names: Vec<&str> = cycle.iter().map(|&i| finished[i].0.name.as_str()).collect();
+                    errors.push(
+                        ValidationError::new(
+                            "stack-dependency-cycle",
+                            &ConstructPath::root(&props.name),
+                            format!("stacks depend on each other in a cycle: {} → {}", names.join(" → "), names[0]),
+                        )
                         .field(field.clone())
                         .help("a stack's outputs can only feed stacks deployed after it; remove one of the references"),
-                );
-                (0..finished.len()).collect()
-            }
-        };
+                    );
+                    (0..finished.len()).collect()
+                }
+            };
 
         let mut out: Vec<Option<SynthesizedStack>> = Vec::with_capacity(finished.len());
         for (props, template, deps, field) in finished {
             let body = match template.render(format) {
                 Ok(b) => b,
                 Err(e) => {
-                    errors.push(ValidationError::new("render-failed", &ConstructPath::root(&props.name), e.to_string()).field(field));
+                    errors.push(
+                        ValidationError::new("render-failed", &ConstructPath::root(&props.name), e.to_string())
+                            .field(field),
+                    );
                     out.push(None);
                     continue;
                 }
@@ -150,7 +166,8 @@ fn template_error(stack: &str, field: &FieldPath, problem: TemplateProblem) -> V
         }
         _ => None,
     };
-    let mut e = ValidationError::new(code, &ConstructPath::root(stack), format!("stack `{stack}`: {problem}")).field(field.clone());
+    let mut e = ValidationError::new(code, &ConstructPath::root(stack), format!("stack `{stack}`: {problem}"))
+        .field(field.clone());
     if let Some(h) = help {
         e = e.help(h);
     }

@@ -82,23 +82,35 @@ impl Stack {
             && name.starts_with(|c: char| c.is_ascii_alphabetic())
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !valid {
-            let e = ValidationError::new("stack-name-invalid", &self.root, format!("stack name `{name}` is not a valid CloudFormation stack name"))
-                .field("name")
-                .help("use 1 to 128 letters, digits and hyphens, starting with a letter");
+            let e = ValidationError::new(
+                "stack-name-invalid",
+                &self.root,
+                format!("stack name `{name}` is not a valid CloudFormation stack name"),
+            )
+            .field("name")
+            .help("use 1 to 128 letters, digits and hyphens, starting with a letter");
             self.report(e);
         }
         if let Some(account) = &self.props.account {
             if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-                let e = ValidationError::new("stack-account-invalid", &self.root, format!("account `{account}` is not a 12-digit AWS account ID"))
-                    .field("account");
+                let e = ValidationError::new(
+                    "stack-account-invalid",
+                    &self.root,
+                    format!("account `{account}` is not a 12-digit AWS account ID"),
+                )
+                .field("account");
                 self.report(e);
             }
         }
         if let Some(region) = &self.props.region {
             if !crate::region::is_plausible_region(region) {
-                let e = ValidationError::new("stack-region-invalid", &self.root, format!("region `{region}` is not an AWS region name"))
-                    .field("region")
-                    .help("use a region code such as us-east-1 or eu-west-1");
+                let e = ValidationError::new(
+                    "stack-region-invalid",
+                    &self.root,
+                    format!("region `{region}` is not an AWS region name"),
+                )
+                .field("region")
+                .help("use a region code such as us-east-1 or eu-west-1");
                 self.report(e);
             }
         }
@@ -145,7 +157,11 @@ impl Stack {
     pub fn add_parameter(&mut self, path: &ConstructPath, name: &str, parameter: Parameter) -> Value {
         match self.template.parameters.get(name) {
             Some(existing) if *existing != parameter => {
-                let e = ValidationError::new("parameter-conflict", path, format!("parameter `{name}` is defined twice with different settings"));
+                let e = ValidationError::new(
+                    "parameter-conflict",
+                    path,
+                    format!("parameter `{name}` is defined twice with different settings"),
+                );
                 self.report(e);
             }
             Some(_) => {}
@@ -162,7 +178,11 @@ impl Stack {
     pub fn add_condition(&mut self, path: &ConstructPath, name: &str, condition: Value) {
         match self.template.conditions.get(name) {
             Some(existing) if *existing != condition => {
-                let e = ValidationError::new("condition-conflict", path, format!("condition `{name}` is defined twice differently"));
+                let e = ValidationError::new(
+                    "condition-conflict",
+                    path,
+                    format!("condition `{name}` is defined twice differently"),
+                );
                 self.report(e);
             }
             Some(_) => {}

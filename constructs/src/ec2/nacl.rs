@@ -140,8 +140,18 @@ pub(crate) fn add_network_acls(
 ) {
     let vpc_cidr = vpc_cidr.to_string();
     let sides = [
-        ("Public", true, public_subnets, [("public_inbound", &props.public_inbound), ("public_outbound", &props.public_outbound)]),
-        ("Private", false, private_subnets, [("private_inbound", &props.private_inbound), ("private_outbound", &props.private_outbound)]),
+        (
+            "Public",
+            true,
+            public_subnets,
+            [("public_inbound", &props.public_inbound), ("public_outbound", &props.public_outbound)],
+        ),
+        (
+            "Private",
+            false,
+            private_subnets,
+            [("private_inbound", &props.private_inbound), ("private_outbound", &props.private_outbound)],
+        ),
     ];
     for (name, public, subnets, directions) in sides {
         let acl_path = vpc_path.child(format!("{name}NetworkAcl"));
@@ -169,11 +179,25 @@ pub(crate) fn add_network_acls(
     }
 }
 
-fn add_rules(stack: &mut Stack, acl_path: &ConstructPath, acl: &str, field: &str, direction: &str, rules: &[NetworkAclRule]) {
+fn add_rules(
+    stack: &mut Stack,
+    acl_path: &ConstructPath,
+    acl: &str,
+    field: &str,
+    direction: &str,
+    rules: &[NetworkAclRule],
+) {
     if rules.len() > MAX_RULES_PER_DIRECTION {
         stack.report(
-            ValidationError::new("nacl-too-many-rules", acl_path, format!("{} {field} rules; a network ACL takes at most {MAX_RULES_PER_DIRECTION} per direction", rules.len()))
-                .field(field),
+            ValidationError::new(
+                "nacl-too-many-rules",
+                acl_path,
+                format!(
+                    "{} {field} rules; a network ACL takes at most {MAX_RULES_PER_DIRECTION} per direction",
+                    rules.len()
+                ),
+            )
+            .field(field),
         );
     }
     let mut numbers = BTreeSet::new();
@@ -183,10 +207,18 @@ fn add_rules(stack: &mut Stack, acl_path: &ConstructPath, acl: &str, field: &str
             stack.report(ValidationError::new(code, acl_path, message).field(format!("{at}.{sub}").as_str()));
         };
         if !(1..=32766).contains(&rule.rule_number) {
-            problem("rule_number", "nacl-rule-number", format!("rule number {} is outside 1..=32766", rule.rule_number));
+            problem(
+                "rule_number",
+                "nacl-rule-number",
+                format!("rule number {} is outside 1..=32766", rule.rule_number),
+            );
         }
         if !numbers.insert(rule.rule_number) {
-            problem("rule_number", "nacl-rule-duplicate", format!("rule number {} is used twice in {field}", rule.rule_number));
+            problem(
+                "rule_number",
+                "nacl-rule-duplicate",
+                format!("rule number {} is used twice in {field}", rule.rule_number),
+            );
             continue;
         }
         let cidr = rule.cidr.as_deref().unwrap_or("0.0.0.0/0");

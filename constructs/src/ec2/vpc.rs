@@ -125,7 +125,8 @@ impl Vpc {
         let vpc_ref = Intrinsic::ref_(&vpc_id);
 
         let igw_path = path.child("InternetGateway");
-        let igw = stack.add_resource(&igw_path, Resource::new("AWS::EC2::InternetGateway").prop("Tags", name_tag(&igw_path)));
+        let igw =
+            stack.add_resource(&igw_path, Resource::new("AWS::EC2::InternetGateway").prop("Tags", name_tag(&igw_path)));
         let attachment = stack.add_resource(
             &path.child("InternetGatewayAttachment"),
             Resource::new("AWS::EC2::VPCGatewayAttachment")
@@ -149,7 +150,10 @@ impl Vpc {
             if i < layout.nat_gateways {
                 let eip = stack.add_resource(
                     &sp.child("Eip"),
-                    Resource::new("AWS::EC2::EIP").prop("Domain", "vpc").prop("Tags", name_tag(&sp)).depends_on(&attachment),
+                    Resource::new("AWS::EC2::EIP")
+                        .prop("Domain", "vpc")
+                        .prop("Tags", name_tag(&sp))
+                        .depends_on(&attachment),
                 );
                 let nat = stack.add_resource(
                     &sp.child("NatGateway"),
@@ -182,7 +186,9 @@ impl Vpc {
         }
 
         if let Some(acls) = &props.network_acls {
-            stack.in_field("network_acls", |s| add_network_acls(s, &path, &vpc_ref, &layout.cidr, acls, &public_ids, &private_ids));
+            stack.in_field("network_acls", |s| {
+                add_network_acls(s, &path, &vpc_ref, &layout.cidr, acls, &public_ids, &private_ids)
+            });
         }
         if let Some(flow_logs) = &props.flow_logs {
             stack.in_field("flow_logs", |s| add_flow_logs(s, &path, &vpc_ref, flow_logs));
@@ -194,10 +200,14 @@ impl Vpc {
         let mut out = Output::new(vpc_ref.clone(), "ID of the VPC");
         out.export_name = export(&format!("{vpc_id}Id"));
         stack.add_output(&path.child("Id"), out);
-        let mut out = Output::new(Intrinsic::join(",", public_subnet_ids.clone()), "IDs of the public subnets, comma-separated");
+        let mut out =
+            Output::new(Intrinsic::join(",", public_subnet_ids.clone()), "IDs of the public subnets, comma-separated");
         out.export_name = export(&format!("{vpc_id}PublicSubnetIds"));
         stack.add_output(&path.child("PublicSubnetIds"), out);
-        let mut out = Output::new(Intrinsic::join(",", private_subnet_ids.clone()), "IDs of the private subnets, comma-separated");
+        let mut out = Output::new(
+            Intrinsic::join(",", private_subnet_ids.clone()),
+            "IDs of the private subnets, comma-separated",
+        );
         out.export_name = export(&format!("{vpc_id}PrivateSubnetIds"));
         stack.add_output(&path.child("PrivateSubnetIds"), out);
 
@@ -268,11 +278,21 @@ impl Layout {
         let cidr = match parse_cidr(cidr_text) {
             Ok(c) if (16..=28).contains(&c.prefix_len()) => c,
             Ok(c) => {
-                err("vpc-cidr-size", "cidr", format!("VPC CIDR `{c}` has prefix /{}; AWS allows /16 to /28", c.prefix_len()), None);
+                err(
+                    "vpc-cidr-size",
+                    "cidr",
+                    format!("VPC CIDR `{c}` has prefix /{}; AWS allows /16 to /28", c.prefix_len()),
+                    None,
+                );
                 fallback
             }
             Err(why) => {
-                err("vpc-cidr-invalid", "cidr", format!("VPC CIDR `{cidr_text}` is invalid: {why}"), Some("write an IPv4 network such as 10.0.0.0/16"));
+                err(
+                    "vpc-cidr-invalid",
+                    "cidr",
+                    format!("VPC CIDR `{cidr_text}` is invalid: {why}"),
+                    Some("write an IPv4 network such as 10.0.0.0/16"),
+                );
                 fallback
             }
         };
@@ -280,22 +300,42 @@ impl Layout {
         let azs: Vec<Value> = match (&props.availability_zones, props.max_azs) {
             (Some(names), max) => {
                 if names.is_empty() || names.len() > MAX_AZ_COUNT as usize {
-                    err("vpc-az-count", "availability_zones", format!("{} availability zones given; use 1 to {MAX_AZ_COUNT}", names.len()), None);
+                    err(
+                        "vpc-az-count",
+                        "availability_zones",
+                        format!("{} availability zones given; use 1 to {MAX_AZ_COUNT}", names.len()),
+                        None,
+                    );
                 }
                 if let Some(m) = max {
                     if m as usize != names.len() {
-                        err("vpc-az-conflict", "max_azs", format!("max_azs is {m} but {} availability_zones are given", names.len()), Some("drop max_azs or make it match"));
+                        err(
+                            "vpc-az-conflict",
+                            "max_azs",
+                            format!("max_azs is {m} but {} availability_zones are given", names.len()),
+                            Some("drop max_azs or make it match"),
+                        );
                     }
                 }
                 for (i, n) in names.iter().enumerate() {
                     if names[..i].contains(n) {
-                        err("vpc-az-duplicate", &format!("availability_zones[{i}]"), format!("availability zone `{n}` is listed twice"), None);
+                        err(
+                            "vpc-az-duplicate",
+                            &format!("availability_zones[{i}]"),
+                            format!("availability zone `{n}` is listed twice"),
+                            None,
+                        );
                     }
                     let plausible = n.len() > 1
                         && n.ends_with(|c: char| c.is_ascii_lowercase())
                         && crate::region::is_plausible_region(&n[..n.len() - 1]);
                     if !plausible {
-                        err("vpc-az-invalid", &format!("availability_zones[{i}]"), format!("`{n}` is not an availability zone name"), Some("use names such as eu-west-1a"));
+                        err(
+                            "vpc-az-invalid",
+                            &format!("availability_zones[{i}]"),
+                            format!("`{n}` is not an availability zone name"),
+                            Some("use names such as eu-west-1a"),
+                        );
                     }
                 }
                 names.iter().take(MAX_AZ_COUNT as usize).map(|n| Value::String(n.clone())).collect()
@@ -311,12 +351,35 @@ impl Layout {
 
         let nat = props.nat_gateways.unwrap_or(DEFAULT_NAT_GATEWAYS) as usize;
         if nat > azs.len() {
-            err("vpc-nat-count", "nat_gateways", format!("{nat} NAT gateways for {} availability zones; at most one per AZ", azs.len()), None);
+            err(
+                "vpc-nat-count",
+                "nat_gateways",
+                format!("{nat} NAT gateways for {} availability zones; at most one per AZ", azs.len()),
+                None,
+            );
         }
 
         let mut taken: Vec<(Ipv4Net, String)> = Vec::new();
-        let public = subnets(&mut err, &cidr, &azs, props.public_subnet_cidrs.as_deref(), props.public_subnet_prefix, DEFAULT_PUBLIC_SUBNET_PREFIX, "public_subnet", &mut taken);
-        let private = subnets(&mut err, &cidr, &azs, props.private_subnet_cidrs.as_deref(), props.private_subnet_prefix, DEFAULT_PRIVATE_SUBNET_PREFIX, "private_subnet", &mut taken);
+        let public = subnets(
+            &mut err,
+            &cidr,
+            &azs,
+            props.public_subnet_cidrs.as_deref(),
+            props.public_subnet_prefix,
+            DEFAULT_PUBLIC_SUBNET_PREFIX,
+            "public_subnet",
+            &mut taken,
+        );
+        let private = subnets(
+            &mut err,
+            &cidr,
+            &azs,
+            props.private_subnet_cidrs.as_deref(),
+            props.private_subnet_prefix,
+            DEFAULT_PRIVATE_SUBNET_PREFIX,
+            "private_subnet",
+            &mut taken,
+        );
         Layout { cidr, azs, public, private, nat_gateways: nat.min(MAX_AZ_COUNT as usize) }
     }
 }
@@ -347,7 +410,12 @@ fn subnets(
     if let Some(list) = explicit {
         let field = format!("{kind}_cidrs");
         if list.len() != azs.len() {
-            err("vpc-subnet-count", &field, format!("{} {kind} CIDRs given for {} availability zones; give one per AZ", list.len(), azs.len()), None);
+            err(
+                "vpc-subnet-count",
+                &field,
+                format!("{} {kind} CIDRs given for {} availability zones; give one per AZ", list.len(), azs.len()),
+                None,
+            );
         }
         return (0..azs.len())
             .map(|i| {
@@ -362,8 +430,15 @@ fn subnets(
                         if !vpc.contains(&net) {
                             err("subnet-outside-vpc", &f, format!("subnet {net} is not inside the VPC's {vpc}"), None);
                         } else if !(16..=28).contains(&net.prefix_len()) {
-                            err("subnet-cidr-size", &f, format!("subnet {net} has prefix /{}; AWS allows /16 to /28", net.prefix_len()), None);
-                        } else if let Some((other, owner)) = taken.iter().find(|(t, _)| t.contains(&net.network()) || net.contains(&t.network())) {
+                            err(
+                                "subnet-cidr-size",
+                                &f,
+                                format!("subnet {net} has prefix /{}; AWS allows /16 to /28", net.prefix_len()),
+                                None,
+                            );
+                        } else if let Some((other, owner)) =
+                            taken.iter().find(|(t, _)| t.contains(&net.network()) || net.contains(&t.network()))
+                        {
                             err("subnet-overlap", &f, format!("subnet {net} overlaps {other} ({owner})"), None);
                         }
                         taken.push((net, f));
@@ -376,14 +451,23 @@ fn subnets(
     let field = format!("{kind}_prefix");
     let len = prefix.unwrap_or(default_prefix);
     if !(16..=28).contains(&len) || len < vpc.prefix_len() {
-        err("subnet-prefix-invalid", &field, format!("{kind} prefix /{len} does not fit: use /16 to /28, no larger than the VPC's /{}", vpc.prefix_len()), None);
+        err(
+            "subnet-prefix-invalid",
+            &field,
+            format!(
+                "{kind} prefix /{len} does not fit: use /16 to /28, no larger than the VPC's /{}",
+                vpc.prefix_len()
+            ),
+            None,
+        );
         return vec![placeholder; azs.len()];
     }
     let mut out = Vec::with_capacity(azs.len());
     let Ok(candidates) = vpc.subnets(len) else { return vec![placeholder; azs.len()] };
     let mut candidates = candidates;
     for i in 0..azs.len() {
-        let free = candidates.find(|c| !taken.iter().any(|(t, _)| t.contains(&c.network()) || c.contains(&t.network())));
+        let free =
+            candidates.find(|c| !taken.iter().any(|(t, _)| t.contains(&c.network()) || c.contains(&t.network())));
         match free {
             Some(net) => {
                 taken.push((net, format!("{kind} {}", i + 1)));

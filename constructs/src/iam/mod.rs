@@ -73,8 +73,10 @@ impl Role {
             resource = resource.prop("ManagedPolicyArns", arns);
         }
         if !props.statements.is_empty() {
-            resource = resource
-                .prop("Policies", json!([{"PolicyName": "Policy", "PolicyDocument": policy_document(&props.statements)}]));
+            resource = resource.prop(
+                "Policies",
+                json!([{"PolicyName": "Policy", "PolicyDocument": policy_document(&props.statements)}]),
+            );
         }
         let logical_id = stack.add_resource(path, resource);
         Role { name: Intrinsic::ref_(&logical_id), arn: Intrinsic::get_att(&logical_id, "Arn"), logical_id }

@@ -42,9 +42,13 @@ impl LogGroup {
         let retention = props.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS);
         if !VALID_RETENTION_DAYS.contains(&retention) {
             stack.report(
-                ValidationError::new("log-retention-invalid", path, format!("log retention of {retention} days is not one CloudWatch Logs accepts"))
-                    .field("retention_days")
-                    .help(format!("use one of {VALID_RETENTION_DAYS:?}")),
+                ValidationError::new(
+                    "log-retention-invalid",
+                    path,
+                    format!("log retention of {retention} days is not one CloudWatch Logs accepts"),
+                )
+                .field("retention_days")
+                .help(format!("use one of {VALID_RETENTION_DAYS:?}")),
             );
         }
         let resource = Resource::new("AWS::Logs::LogGroup").prop("RetentionInDays", retention);

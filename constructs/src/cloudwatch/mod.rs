@@ -1,0 +1,5 @@
+//! CloudWatch: metrics and alarms.
+
+mod metric;
+
+pub use metric::{Metric, Statistic};
