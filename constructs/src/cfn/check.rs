@@ -49,6 +49,9 @@ pub enum TemplateProblem {
         /// Mappings in the template.
         count: usize,
     },
+    /// No resources at all: CloudFormation requires at least one.
+    #[error("the template has no resources; CloudFormation requires at least one")]
+    NoResources,
     /// The rendered body is larger than [`MAX_TEMPLATE_BYTES`].
     #[error("template body is {bytes} bytes, CloudFormation allows at most {MAX_TEMPLATE_BYTES}")]
     TooLarge {
@@ -105,6 +108,9 @@ pub fn check_template(template: &Template, body_bytes: usize) -> Vec<TemplatePro
         if count > max {
             problems.push(problem);
         }
+    }
+    if template.resources.is_empty() {
+        problems.push(TemplateProblem::NoResources);
     }
     if body_bytes > MAX_TEMPLATE_BYTES {
         problems.push(TemplateProblem::TooLarge { bytes: body_bytes });

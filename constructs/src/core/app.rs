@@ -2,7 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{ConstructPath, FieldPath, Stack, StackProps};
+use super::stack::FinishedStack;
+use super::{ConstructPath, FieldPath, Stack, StackInput, StackProps};
 use crate::cfn::{check_template, Format, Template, TemplateProblem};
 use crate::error::{Errors, ValidationError};
 
@@ -25,6 +26,8 @@ pub struct SynthesizedStack {
     pub format: Format,
     /// Names of the stacks that must be deployed before this one.
     pub depends_on: Vec<String>,
+    /// Parameters whose values are outputs of stacks deployed before this one.
+    pub inputs: Vec<StackInput>,
 }
 
 impl SynthesizedStack {
@@ -60,94 +63,116 @@ impl App {
         self.stacks.iter_mut().find(|s| s.name() == name)
     }
 
-    /// Finishes every stack, checks the whole app (stack names, dependency
-    /// cycles, CloudFormation limits, dangling references) and renders each
-    /// template in `format`. Stacks come back in deployment order: a stack
-    /// after those it depends on, otherwise in the order they were added.
+    /// Finishes every stack, checks the whole app (stack names, cross-stack
+    /// inputs, dependency cycles, CloudFormation limits, dangling references)
+    /// and renders each template in `format`. Stacks come back in deployment
+    /// order: a stack after those it depends on, otherwise in the order they
+    /// were added.
     ///
     /// Every problem of every stack is returned at once.
     pub fn synth(self, format: Format) -> Result<Vec<SynthesizedStack>, Errors> {
         let mut errors = Vec::new();
-        let mut finished = Vec::with_capacity(self.stacks.len());
+        let mut finished: Vec<FinishedStack> = Vec::with_capacity(self.stacks.len());
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for stack in self.stacks {
-            let field = stack_field(&stack);
-            let (props, template, deps, stack_errors) = stack.finish();
-            errors.extend(stack_errors);
-            if seen.insert(props.name.clone(), finished.len()).is_some() {
+            let mut f = stack.finish();
+            errors.append(&mut f.errors);
+            if seen.insert(f.props.name.clone(), finished.len()).is_some() {
                 errors.push(
                     ValidationError::new(
                         "stack-name-duplicate",
-                        &ConstructPath::root(&props.name),
-                        format!("two stacks are named `{}`", props.name),
+                        &root(&f),
+                        format!("two stacks are named `{}`", f.props.name),
                     )
-                    .field(field.key("name")),
+                    .field(f.field.key("name")),
                 );
             }
-            finished.push((props, template, deps, field));
+            finished.push(f);
         }
 
-        for (props, _, deps, field) in &finished {
-            for dep in deps {
+        for f in &finished {
+            for dep in &f.dependencies {
                 if !seen.contains_key(dep) {
                     errors.push(
                         ValidationError::new(
                             "stack-dependency-unknown",
-                            &ConstructPath::root(&props.name),
-                            format!("stack `{}` depends on unknown stack `{dep}`", props.name),
+                            &root(f),
+                            format!("stack `{}` depends on unknown stack `{dep}`", f.props.name),
                         )
-                        .field(field.clone()),
+                        .field(f.field.clone()),
                     );
                 }
             }
-        }
-        let order =
-            match deployment_order(&finished.iter().map(|(p, _, d, _)| (p.name.as_str(), d)).collect::<Vec<_>>()) {
-                Ok(order) => order,
-                Err(cycle) => {
-                    let (props, _, _, field) = &finished[cycle[0]];
-                    let names: Vec<&str> = cycle.iter().map(|&i| finished[i].0.name.as_str()).collect();
-                    errors.push(
-                        ValidationError::new(
-                            "stack-dependency-cycle",
-                            &ConstructPath::root(&props.name),
-                            format!("stacks depend on each other in a cycle: {} → {}", names.join(" → "), names[0]),
-                        )
-                        .field(field.clone())
-                        .help("a stack's outputs can only feed stacks deployed after it; remove one of the references"),
-                    );
-                    (0..finished.len()).collect()
+            for input in &f.inputs {
+                let source = seen.get(&input.stack).map(|&i| &finished[i]);
+                if let Some(source) = source {
+                    if !source.template.outputs.contains_key(&input.output) {
+                        errors.push(
+                            ValidationError::new(
+                                "stack-input-unknown-output",
+                                &root(f),
+                                format!(
+                                    "parameter `{}` reads output `{}` of stack `{}`, which has no such output",
+                                    input.parameter, input.output, input.stack
+                                ),
+                            )
+                            .field(f.field.clone()),
+                        );
+                    }
                 }
-            };
+            }
+        }
+        let graph: Vec<(&str, &BTreeSet<String>)> =
+            finished.iter().map(|f| (f.props.name.as_str(), &f.dependencies)).collect();
+        let order = match deployment_order(&graph) {
+            Ok(order) => order,
+            Err(cycle) => {
+                let first = &finished[cycle[0]];
+                let names: Vec<&str> = cycle.iter().map(|&i| finished[i].props.name.as_str()).collect();
+                errors.push(
+                    ValidationError::new(
+                        "stack-dependency-cycle",
+                        &root(first),
+                        format!("stacks depend on each other in a cycle: {} → {}", names.join(" → "), names[0]),
+                    )
+                    .field(first.field.clone())
+                    .help("a stack's outputs can only feed stacks deployed after it; remove one of the references"),
+                );
+                (0..finished.len()).collect()
+            }
+        };
 
         let mut out: Vec<Option<SynthesizedStack>> = Vec::with_capacity(finished.len());
-        for (props, template, deps, field) in finished {
-            let body = match template.render(format) {
+        for f in finished {
+            let body = match f.template.render(format) {
                 Ok(b) => b,
                 Err(e) => {
-                    errors.push(
-                        ValidationError::new("render-failed", &ConstructPath::root(&props.name), e.to_string())
-                            .field(field),
-                    );
+                    errors.push(ValidationError::new("render-failed", &root(&f), e.to_string()).field(f.field.clone()));
                     out.push(None);
                     continue;
                 }
             };
-            for problem in check_template(&template, body.len()) {
-                errors.push(template_error(&props.name, &field, problem));
+            for problem in check_template(&f.template, body.len()) {
+                errors.push(template_error(&f.props.name, &f.field, problem));
             }
-            out.push(Some(SynthesizedStack { props, template, body, format, depends_on: deps.into_iter().collect() }));
+            out.push(Some(SynthesizedStack {
+                props: f.props,
+                template: f.template,
+                body,
+                format,
+                depends_on: f.dependencies.into_iter().collect(),
+                inputs: f.inputs,
+            }));
         }
         if !errors.is_empty() {
             return Err(Errors(errors));
         }
-        let mut out: Vec<Option<SynthesizedStack>> = out;
         Ok(order.into_iter().filter_map(|i| out[i].take()).collect())
     }
 }
 
-fn stack_field(stack: &Stack) -> FieldPath {
-    stack.field_base().clone()
+fn root(f: &FinishedStack) -> ConstructPath {
+    ConstructPath::root(&f.props.name)
 }
 
 fn template_error(stack: &str, field: &FieldPath, problem: TemplateProblem) -> ValidationError {
@@ -157,13 +182,15 @@ fn template_error(stack: &str, field: &FieldPath, problem: TemplateProblem) -> V
         | TemplateProblem::TooManyOutputs { .. }
         | TemplateProblem::TooManyMappings { .. }
         | TemplateProblem::TooLarge { .. } => "template-limit",
+        TemplateProblem::NoResources => "template-empty",
         TemplateProblem::BadLogicalId { .. } => "logical-id-invalid",
         TemplateProblem::DanglingReference { .. } | TemplateProblem::UnknownCondition { .. } => "template-reference",
     };
     let help = match problem {
-        TemplateProblem::TooManyResources { .. } | TemplateProblem::TooLarge { .. } => {
-            Some("split the app into more stacks (see `stacks:` in the README)")
-        }
+        TemplateProblem::TooManyResources { .. }
+        | TemplateProblem::TooManyParameters { .. }
+        | TemplateProblem::TooManyOutputs { .. }
+        | TemplateProblem::TooLarge { .. } => Some("split the app into more stacks (see `stacks:` in the README)"),
         _ => None,
     };
     let mut e = ValidationError::new(code, &ConstructPath::root(stack), format!("stack `{stack}`: {problem}"))
@@ -209,6 +236,7 @@ fn deployment_order(stacks: &[(&str, &BTreeSet<String>)]) -> Result<Vec<usize>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cfn::{Output, Resource};
 
     #[test]
     fn orders_by_dependency_and_finds_cycles() {
@@ -219,5 +247,55 @@ mod tests {
         let c: BTreeSet<String> = ["a".to_string()].into();
         let cycle = deployment_order(&[("a", &a), ("b", &b), ("c", &c)]).unwrap_err();
         assert_eq!(cycle.len(), 3);
+    }
+
+    fn stack(name: &str) -> Stack {
+        Stack::new(StackProps { name: name.into(), ..Default::default() }, FieldPath::root())
+    }
+
+    #[test]
+    fn inputs_order_stacks_and_are_checked() {
+        let mut producer = stack("producer");
+        let path = producer.root().child("Topic");
+        let id = producer.add_resource(&path, Resource::new("AWS::SNS::Topic"));
+        producer.add_output(&path.child("Arn"), Output::new(crate::cfn::Intrinsic::ref_(id), "topic"));
+        let mut consumer = stack("consumer");
+        let p = consumer.root().child("In");
+        consumer.add_resource(&p, Resource::new("AWS::SNS::Topic"));
+        let v = consumer.add_input(&p, "TopicArn", "producer", "TopicArn");
+        consumer.template.outputs.insert("Echo".into(), Output::new(v, "echo"));
+        let mut app = App::new();
+        app.add_stack(consumer);
+        app.add_stack(producer);
+        let stacks = app.synth(Format::Yaml).expect("valid");
+        assert_eq!(stacks[0].name(), "producer", "the producer deploys first");
+        assert_eq!(stacks[1].inputs[0].parameter, "TopicArn");
+        assert_eq!(stacks[1].depends_on, ["producer"]);
+
+        let mut consumer = stack("consumer");
+        let p = consumer.root().child("In");
+        let v = consumer.add_input(&p, "X", "producer", "NoSuchOutput");
+        consumer.template.outputs.insert("Echo".into(), Output::new(v, "echo"));
+        let mut app = App::new();
+        let mut producer = stack("producer");
+        producer.add_resource(&ConstructPath::root("producer").child("T"), Resource::new("AWS::SNS::Topic"));
+        app.add_stack(producer);
+        app.add_stack(consumer);
+        let errors = app.synth(Format::Yaml).unwrap_err();
+        assert_eq!(errors.0[0].code, "stack-input-unknown-output");
+    }
+
+    #[test]
+    fn cross_stack_cycles_are_rejected() {
+        let mut a = stack("a");
+        let mut b = stack("b");
+        a.add_dependency("b");
+        b.add_dependency("a");
+        let mut app = App::new();
+        app.add_stack(a);
+        app.add_stack(b);
+        let errors = app.synth(Format::Yaml).unwrap_err();
+        assert_eq!(errors.0[0].code, "stack-dependency-cycle");
+        assert!(errors.0[0].message.contains("a → b → a"), "{}", errors.0[0].message);
     }
 }

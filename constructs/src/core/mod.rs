@@ -9,5 +9,5 @@ mod tags;
 
 pub use app::{App, SynthesizedStack};
 pub use path::{pascal_case, pascal_case_into, ConstructPath, FieldPath, FieldSegment};
-pub use stack::{Stack, StackProps};
+pub use stack::{Stack, StackInput, StackProps};
 pub use tags::{tag_format, TagFormat};

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::tags::{tag_format, TagFormat};
 use super::{ConstructPath, FieldPath};
-use crate::cfn::{Intrinsic, Output, Parameter, Resource, Template};
+use crate::cfn::{Intrinsic, Output, Parameter, ParameterType, Resource, Template};
 use crate::error::ValidationError;
 
 /// What a stack is, apart from its constructs.
@@ -52,6 +52,30 @@ pub struct Stack {
     errors: Vec<ValidationError>,
     field_base: FieldPath,
     dependencies: BTreeSet<String>,
+    inputs: Vec<StackInput>,
+}
+
+/// A template parameter whose value is another stack's output, passed by
+/// `rcdk deploy` once that stack is deployed. This is how values cross stacks
+/// and regions (CloudFormation exports only work within one region).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackInput {
+    /// The parameter of this stack that receives the value.
+    pub parameter: String,
+    /// The stack whose output provides it.
+    pub stack: String,
+    /// The output's logical ID in that stack.
+    pub output: String,
+}
+
+/// A stack after its constructs are done: what [`super::App::synth`] checks and renders.
+pub(crate) struct FinishedStack {
+    pub props: StackProps,
+    pub field: FieldPath,
+    pub template: Template,
+    pub dependencies: BTreeSet<String>,
+    pub inputs: Vec<StackInput>,
+    pub errors: Vec<ValidationError>,
 }
 
 impl Stack {
@@ -70,6 +94,7 @@ impl Stack {
             errors: Vec::new(),
             field_base: field,
             dependencies: BTreeSet::new(),
+            inputs: Vec::new(),
         };
         stack.validate_props();
         stack
@@ -235,6 +260,25 @@ impl Stack {
         self.dependencies.insert(stack_name.to_owned());
     }
 
+    /// Adds a `String` parameter named `parameter` whose value is the output
+    /// `output` of stack `from_stack`, and makes this stack depend on that
+    /// one. Returns a `Ref` to the parameter.
+    pub fn add_input(&mut self, path: &ConstructPath, parameter: &str, from_stack: &str, output: &str) -> Value {
+        self.add_dependency(from_stack);
+        let input =
+            StackInput { parameter: parameter.to_owned(), stack: from_stack.to_owned(), output: output.to_owned() };
+        if !self.inputs.contains(&input) {
+            self.inputs.push(input);
+        }
+        let description = format!("Output {output} of stack {from_stack}; passed by rcdk deploy");
+        self.add_parameter(path, parameter, Parameter::new(ParameterType::String).description(description))
+    }
+
+    /// The parameters fed by other stacks' outputs.
+    pub fn inputs(&self) -> &[StackInput] {
+        &self.inputs
+    }
+
     /// The stacks this one must be deployed after.
     pub fn dependencies(&self) -> &BTreeSet<String> {
         &self.dependencies
@@ -245,9 +289,9 @@ impl Stack {
         &self.errors
     }
 
-    /// Applies the stack tags and returns the finished template with the
+    /// Applies the stack tags and returns the finished stack with the
     /// problems reported while building it.
-    pub(crate) fn finish(mut self) -> (StackProps, Template, BTreeSet<String>, Vec<ValidationError>) {
+    pub(crate) fn finish(mut self) -> FinishedStack {
         if !self.props.tags.is_empty() {
             for resource in self.template.resources.values_mut() {
                 if let Some(format) = tag_format(&resource.resource_type) {
@@ -255,7 +299,14 @@ impl Stack {
                 }
             }
         }
-        (self.props, self.template, self.dependencies, self.errors)
+        FinishedStack {
+            props: self.props,
+            field: self.field_base,
+            template: self.template,
+            dependencies: self.dependencies,
+            inputs: self.inputs,
+            errors: self.errors,
+        }
     }
 }
 
