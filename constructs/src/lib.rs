@@ -24,12 +24,14 @@
 
 pub mod app;
 pub mod cfn;
+pub mod cloudfront;
 pub mod cloudwatch;
 pub mod core;
 pub mod ec2;
 pub mod error;
 pub mod iam;
 pub mod logs;
+pub mod rds;
 pub mod region;
 
 pub use error::{Errors, ValidationError};

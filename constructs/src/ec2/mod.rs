@@ -1,11 +1,15 @@
 //! EC2 networking: the VPC with its subnets, gateways, routes, network ACLs
 //! and flow logs.
 
+mod bastion;
 mod flow_logs;
 mod nacl;
 mod security_group;
 mod vpc;
 
+pub use bastion::{
+    BastionHost, BastionProps, AL2023_AMI_PARAMETER_ARM64, AL2023_AMI_PARAMETER_X86_64, DEFAULT_BASTION_INSTANCE_TYPE,
+};
 pub use flow_logs::{FlowLogsProps, TrafficType};
 pub use nacl::{AclAction, AclProtocol, NetworkAclRule, NetworkAclsProps};
 pub use security_group::{Peer, SecurityGroup};
