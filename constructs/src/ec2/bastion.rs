@@ -49,6 +49,9 @@ pub struct BastionProps {
 /// public SSM parameter at deploy time), IMDSv2 required, encrypted gp3 root
 /// volume, an instance role with `AmazonSSMManagedInstanceCore`, and a
 /// security group with no inbound rule unless `ssh_cidr` is given.
+///
+/// The AMI parameter is resolved again on every deploy: once Amazon publishes
+/// a newer AL2023 image, the next deploy replaces the (stateless) bastion.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BastionHost {
     /// The construct's path.
