@@ -139,10 +139,14 @@ fn invalid_props_are_reported_with_fields() {
     let got: Vec<(&str, &str)> = errs.iter().map(|(c, f, _)| (c.as_str(), f.as_str())).collect();
     assert_eq!(
         got,
-        vec![("bastion-instance-type-invalid", "bastion.instance_type"), ("bastion-ssh-cidr-invalid", "bastion.ssh_cidr")]
+        vec![
+            ("bastion-instance-type-invalid", "bastion.instance_type"),
+            ("bastion-ssh-cidr-invalid", "bastion.ssh_cidr")
+        ]
     );
     assert!(errs[1].2.contains("10.0.0.0/16"), "names the network: {}", errs[1].2);
-    let errs = build(&BastionProps { ssh_cidr: Some("my-office".into()), ..Default::default() }).expect_err("not a CIDR");
+    let errs =
+        build(&BastionProps { ssh_cidr: Some("my-office".into()), ..Default::default() }).expect_err("not a CIDR");
     assert_eq!(errs[0].0, "bastion-ssh-cidr-invalid");
 }
 

@@ -20,7 +20,10 @@ macro_rules! snapshot {
 
 /// Builds a two-AZ VPC, an "Instances" security group and the database;
 /// returns the handle and the synthesized template, or the problems.
-fn build(props: &DatabaseProps, max_azs: u8) -> (Database, Result<Template, Vec<(String, String, String)>>) {
+/// Problems as (code, field, message).
+type Problems = Vec<(String, String, String)>;
+
+fn build(props: &DatabaseProps, max_azs: u8) -> (Database, Result<Template, Problems>) {
     let mut stack = Stack::new(StackProps { name: "orders".into(), ..Default::default() }, FieldPath::root());
     let vpc = Vpc::new(&mut stack, "Vpc", &VpcProps { max_azs: Some(max_azs), ..Default::default() });
     let instances_path = stack.root().child("Instances");
@@ -39,8 +42,18 @@ fn build(props: &DatabaseProps, max_azs: u8) -> (Database, Result<Template, Vec<
 /// The database's own resources and outputs (not the VPC's), as YAML.
 fn database_part(template: &Template) -> String {
     let mut t = Template::new();
-    t.resources = template.resources.iter().filter(|(k, _)| k.starts_with("Database")).map(|(k, v)| (k.clone(), v.clone())).collect();
-    t.outputs = template.outputs.iter().filter(|(k, _)| k.starts_with("Database")).map(|(k, v)| (k.clone(), v.clone())).collect();
+    t.resources = template
+        .resources
+        .iter()
+        .filter(|(k, _)| k.starts_with("Database"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    t.outputs = template
+        .outputs
+        .iter()
+        .filter(|(k, _)| k.starts_with("Database"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     t.to_yaml().expect("renders")
 }
 
@@ -49,7 +62,7 @@ fn ok(props: &DatabaseProps) -> (Database, Template) {
     (db, t.unwrap_or_else(|e| panic!("unexpected problems: {e:?}")))
 }
 
-fn problems(props: &DatabaseProps) -> Vec<(String, String, String)> {
+fn problems(props: &DatabaseProps) -> Problems {
     build(props, 2).1.expect_err("expected problems")
 }
 
