@@ -23,15 +23,18 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod applicationautoscaling;
 pub mod cfn;
 pub mod cloudfront;
 pub mod cloudwatch;
 pub mod core;
 pub mod ec2;
+pub mod elbv2;
 pub mod error;
 pub mod iam;
 pub mod logs;
 pub mod rds;
 pub mod region;
+pub mod sns;
 
 pub use error::{Errors, ValidationError};

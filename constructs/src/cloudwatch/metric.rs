@@ -66,6 +66,19 @@ impl Metric {
         self
     }
 
+    /// The same metric over another period in seconds (builder style): 10, 30
+    /// or a multiple of 60.
+    pub fn with_period(mut self, period_seconds: u32) -> Self {
+        self.period_seconds = period_seconds;
+        self
+    }
+
+    /// Whether the period is one CloudWatch alarms accept: 10, 30 or a
+    /// multiple of 60 seconds.
+    pub fn period_is_valid(&self) -> bool {
+        matches!(self.period_seconds, 10 | 30) || (self.period_seconds >= 60 && self.period_seconds % 60 == 0)
+    }
+
     /// The `Dimensions` list of an alarm or metric specification.
     pub fn dimensions_json(&self) -> Value {
         Value::Array(self.dimensions.iter().map(|(n, v)| serde_json::json!({"Name": n, "Value": v})).collect())

@@ -1,0 +1,330 @@
+//! Listener rules: conditions, priorities, and AWS's limits on both.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::listener::{Action, Listener};
+use super::priority::{auto_priority, MAX_PRIORITY, MIN_PRIORITY};
+use crate::cfn::{Intrinsic, Resource};
+use crate::core::{ConstructPath, Stack};
+use crate::error::ValidationError;
+
+/// Most match values in one condition (ALB listener rules quota).
+pub const MAX_CONDITION_VALUES_PER_CONDITION: usize = 3;
+/// Most match values across all conditions of one rule (ALB quota).
+pub const MAX_CONDITION_VALUES_PER_RULE: usize = 5;
+/// Most `*` and `?` wildcards across all conditions of one rule (ALB quota).
+pub const MAX_WILDCARDS_PER_RULE: usize = 5;
+/// Longest path pattern, host header or header value.
+pub const MAX_PATTERN_LENGTH: usize = 128;
+
+/// An HTTP header condition: the header `name` matches one of `values`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpHeaderCondition {
+    /// Header name, e.g. `X-Canary` (not `Host`: use `host_headers`).
+    pub name: String,
+    /// Values compared case-insensitively; `*` and `?` are wildcards.
+    pub values: Vec<String>,
+}
+
+/// One key/value of a query-string condition.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueryStringCondition {
+    /// The query parameter. Default: any parameter whose value matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The value; `*` and `?` are wildcards.
+    pub value: String,
+}
+
+/// Props of a [`ListenerRule`]. At least one condition is needed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListenerRuleProps {
+    /// Evaluation order on the listener, 1 to 50000, lowest first; unique per
+    /// listener. Default: an automatic priority from a stable hash of the
+    /// rule's construct path in 10000..=49999 (see [`super::auto_priority`]):
+    /// it never shifts when other rules come and go. Give explicit priorities
+    /// (below 10000) to rules whose conditions overlap, because automatic
+    /// ones evaluate in no meaningful order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<u32>,
+    /// Path patterns (`/api/*`), case-sensitive, at most 128 characters,
+    /// matched against the path only. Default: any path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_patterns: Option<Vec<String>>,
+    /// Host names (`api.example.com`, `*.example.com`). Default: any host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_headers: Option<Vec<String>>,
+    /// HTTP header conditions, all of which must match. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_headers: Option<Vec<HttpHeaderCondition>>,
+    /// Query-string key/values, one of which must match. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_strings: Option<Vec<QueryStringCondition>>,
+}
+
+/// A listener rule (`AWS::ElasticLoadBalancingV2::ListenerRule`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListenerRule {
+    /// The rule's logical ID: ECS services registering with a target group
+    /// it forwards to depend on it.
+    pub logical_id: String,
+    /// The rule's ARN (`Ref`).
+    pub arn: Value,
+    /// The priority used, explicit or automatic.
+    pub priority: u32,
+}
+
+impl ListenerRule {
+    /// Adds a rule at `path` on `listener`: when the conditions of `props`
+    /// match, `action` runs. Problems are reported at the props' fields,
+    /// including a priority already used on the same listener.
+    pub fn new(
+        stack: &mut Stack,
+        path: &ConstructPath,
+        listener: &Listener,
+        props: &ListenerRuleProps,
+        action: &Action,
+    ) -> ListenerRule {
+        let priority = props.priority.unwrap_or_else(|| auto_priority(&path.to_string()));
+        validate_conditions(stack, path, props);
+        action.validate(stack, path);
+        if let Some(p) = props.priority {
+            if !(MIN_PRIORITY..=MAX_PRIORITY).contains(&p) {
+                stack.report(
+                    ValidationError::new(
+                        "rule-priority-invalid",
+                        path,
+                        format!("priority {p} is not between 1 and 50000"),
+                    )
+                    .field("priority")
+                    .help("use a priority from 1 to 50000"),
+                );
+            }
+        }
+        if let Some(other) = rule_with_priority(stack, &listener.arn, priority) {
+            let (field, how, help) = if props.priority.is_some() {
+                ("priority", "", "give one of the two rules another priority")
+            } else {
+                (
+                    "",
+                    " (automatic priorities of two rule names collided)",
+                    "set an explicit `priority` (below 10000) on one of the two rules",
+                )
+            };
+            stack.report(
+                ValidationError::new(
+                    "rule-priority-duplicate",
+                    path,
+                    format!("priority {priority} is already used by rule {other} on the same listener{how}"),
+                )
+                .field(field)
+                .help(help),
+            );
+        }
+        let resource = Resource::new("AWS::ElasticLoadBalancingV2::ListenerRule")
+            .prop("ListenerArn", listener.arn.clone())
+            .prop("Priority", priority)
+            .prop("Conditions", conditions_json(props))
+            .prop("Actions", action.to_cfn());
+        let logical_id = stack.add_resource(path, resource);
+        ListenerRule { arn: Intrinsic::ref_(&logical_id), logical_id, priority }
+    }
+}
+
+/// The logical ID of a rule already in the stack on `listener_arn` with `priority`.
+fn rule_with_priority(stack: &Stack, listener_arn: &Value, priority: u32) -> Option<String> {
+    stack.template.resources.iter().find_map(|(id, r)| {
+        let same = r.resource_type == "AWS::ElasticLoadBalancingV2::ListenerRule"
+            && r.properties.get("ListenerArn") == Some(listener_arn)
+            && r.properties.get("Priority").and_then(Value::as_u64) == Some(u64::from(priority));
+        same.then(|| id.clone())
+    })
+}
+
+fn conditions_json(props: &ListenerRuleProps) -> Value {
+    let mut conditions = Vec::new();
+    if let Some(hosts) = &props.host_headers {
+        conditions.push(json!({"Field": "host-header", "HostHeaderConfig": {"Values": hosts}}));
+    }
+    if let Some(paths) = &props.path_patterns {
+        conditions.push(json!({"Field": "path-pattern", "PathPatternConfig": {"Values": paths}}));
+    }
+    for h in props.http_headers.iter().flatten() {
+        conditions
+            .push(json!({"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": h.name, "Values": h.values}}));
+    }
+    if let Some(qs) = &props.query_strings {
+        let values: Vec<Value> = qs
+            .iter()
+            .map(|q| match &q.key {
+                Some(k) => json!({"Key": k, "Value": q.value}),
+                None => json!({"Value": q.value}),
+            })
+            .collect();
+        conditions.push(json!({"Field": "query-string", "QueryStringConfig": {"Values": values}}));
+    }
+    Value::Array(conditions)
+}
+
+fn is_path_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_-.$/~\"'@:+&*?".contains(c)
+}
+
+fn is_host_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-.*?".contains(c)
+}
+
+fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &ListenerRuleProps) {
+    // (field, values of one condition)
+    let mut conditions: Vec<(String, Vec<&str>)> = Vec::new();
+    if let Some(v) = &props.path_patterns {
+        conditions.push(("path_patterns".into(), v.iter().map(String::as_str).collect()));
+    }
+    if let Some(v) = &props.host_headers {
+        conditions.push(("host_headers".into(), v.iter().map(String::as_str).collect()));
+    }
+    for (i, h) in props.http_headers.iter().flatten().enumerate() {
+        conditions.push((format!("http_headers[{i}].values"), h.values.iter().map(String::as_str).collect()));
+    }
+    if let Some(q) = &props.query_strings {
+        let mut values = Vec::new();
+        for qs in q {
+            values.extend(qs.key.as_deref());
+            values.push(qs.value.as_str());
+        }
+        conditions.push(("query_strings".into(), values));
+    }
+    if conditions.is_empty() {
+        stack.report(
+            ValidationError::new("rule-condition-missing", path, "a listener rule needs at least one condition")
+                .help("set `path_patterns` or `host_headers`; the listener's default action handles everything else"),
+        );
+        return;
+    }
+    let mut total = 0usize;
+    let mut wildcards = 0usize;
+    for (field, values) in &conditions {
+        let count =
+            if field == "query_strings" { props.query_strings.as_ref().map_or(0, Vec::len) } else { values.len() };
+        total += count;
+        if count == 0 {
+            stack.report(
+                ValidationError::new("rule-condition-empty", path, format!("condition `{field}` has no value"))
+                    .field(field.as_str())
+                    .help("give at least one value, or leave the condition out"),
+            );
+        }
+        if count > MAX_CONDITION_VALUES_PER_CONDITION {
+            stack.report(
+                ValidationError::new(
+                    "rule-condition-too-many-values",
+                    path,
+                    format!("condition `{field}` has {count} values; a condition may have at most {MAX_CONDITION_VALUES_PER_CONDITION}"),
+                )
+                .field(field.as_str())
+                .help("split the values across several rules"),
+            );
+        }
+        for (i, v) in values.iter().enumerate() {
+            wildcards += v.chars().filter(|c| *c == '*' || *c == '?').count();
+            if v.is_empty() || v.len() > MAX_PATTERN_LENGTH {
+                stack.report(
+                    ValidationError::new(
+                        "rule-condition-value-invalid",
+                        path,
+                        format!("value `{v}` of `{field}` must have 1 to {MAX_PATTERN_LENGTH} characters"),
+                    )
+                    .field(format!("{field}[{i}]").as_str()),
+                );
+            }
+        }
+    }
+    if total > MAX_CONDITION_VALUES_PER_RULE {
+        stack.report(
+            ValidationError::new(
+                "rule-too-many-values",
+                path,
+                format!("the rule's conditions have {total} values in all; a rule may have at most {MAX_CONDITION_VALUES_PER_RULE}"),
+            )
+            .help("split the rule into several rules forwarding to the same target group"),
+        );
+    }
+    if wildcards > MAX_WILDCARDS_PER_RULE {
+        stack.report(
+            ValidationError::new(
+                "rule-too-many-wildcards",
+                path,
+                format!("the rule's conditions use {wildcards} wildcards (`*`, `?`); a rule may use at most {MAX_WILDCARDS_PER_RULE}"),
+            )
+            .help("split the rule, or use fewer wildcards"),
+        );
+    }
+    for (i, p) in props.path_patterns.iter().flatten().enumerate() {
+        if !p.starts_with('/') && !p.starts_with('*') {
+            stack.report(
+                ValidationError::new(
+                    "rule-path-pattern-invalid",
+                    path,
+                    format!("path pattern `{p}` must start with `/`"),
+                )
+                .field(format!("path_patterns[{i}]").as_str())
+                .help("write patterns such as /api/*"),
+            );
+        } else if !p.chars().all(is_path_char) {
+            stack.report(
+                ValidationError::new(
+                    "rule-path-pattern-invalid",
+                    path,
+                    format!("path pattern `{p}` holds a character listener rules do not accept"),
+                )
+                .field(format!("path_patterns[{i}]").as_str())
+                .help("use letters, digits, _ - . $ / ~ \" ' @ : + & and the wildcards * ?"),
+            );
+        }
+        if props.priority.is_none() && p.chars().all(|c| c == '*' || c == '/') {
+            stack.report(
+                ValidationError::new(
+                    "rule-catch-all-needs-priority",
+                    path,
+                    format!("path pattern `{p}` matches every request, so its automatic priority would shadow other rules at random"),
+                )
+                .field(format!("path_patterns[{i}]").as_str())
+                .help("use the listener's default action for the catch-all, or give this rule an explicit `priority`"),
+            );
+        }
+    }
+    for (i, h) in props.host_headers.iter().flatten().enumerate() {
+        if !h.chars().all(is_host_char) {
+            stack.report(
+                ValidationError::new(
+                    "rule-host-header-invalid",
+                    path,
+                    format!("host `{h}` is not a host name pattern"),
+                )
+                .field(format!("host_headers[{i}]").as_str())
+                .help("use letters, digits, hyphens, dots and the wildcards * ?"),
+            );
+        }
+    }
+    for (i, h) in props.http_headers.iter().flatten().enumerate() {
+        let bad = h.name.is_empty()
+            || h.name.len() > 40
+            || h.name.eq_ignore_ascii_case("host")
+            || !h.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if bad {
+            stack.report(
+                ValidationError::new(
+                    "rule-http-header-invalid",
+                    path,
+                    format!("`{}` is not a header name rules can match", h.name),
+                )
+                .field(format!("http_headers[{i}].name").as_str())
+                .help("use up to 40 letters, digits, hyphens and underscores; match `Host` with `host_headers`"),
+            );
+        }
+    }
+}

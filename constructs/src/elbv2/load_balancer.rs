@@ -1,0 +1,453 @@
+//! The Application Load Balancer, its security group and its listeners.
+
+use std::str::FromStr;
+
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::listener::{Action, Listener};
+use crate::cfn::{Intrinsic, Output, Resource};
+use crate::core::{ConstructPath, Stack};
+use crate::ec2::{Peer, SecurityGroup, Vpc};
+use crate::error::ValidationError;
+
+/// Idle connection timeout when none is given (seconds; AWS's default too).
+pub const DEFAULT_IDLE_TIMEOUT_SECONDS: u32 = 60;
+/// TLS policy of HTTPS listeners when none is given: TLS 1.3 and 1.2 with
+/// forward-secret ciphers only, AWS's recommended policy.
+pub const DEFAULT_SSL_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/// Where clients may connect from when nothing else is given: anywhere, IPv4 and IPv6.
+pub const DEFAULT_INGRESS_CIDRS: [&str; 2] = ["0.0.0.0/0", "::/0"];
+
+/// TLS policies that still admit TLS 1.0 or 1.1 (refused: rcdk requires TLS 1.2+).
+const LEGACY_SSL_POLICIES: [&str; 8] = [
+    "ELBSecurityPolicy-2016-08",
+    "ELBSecurityPolicy-2015-05",
+    "ELBSecurityPolicy-TLS-1-0-2015-04",
+    "ELBSecurityPolicy-TLS-1-1-2017-01",
+    "ELBSecurityPolicy-FS-2018-06",
+    "ELBSecurityPolicy-FS-1-1-2019-08",
+    "ELBSecurityPolicy-TLS13-1-0-2021-06",
+    "ELBSecurityPolicy-TLS13-1-1-2021-06",
+];
+
+/// Which subnets of the VPC the load balancer lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubnetSelection {
+    /// The public subnets (routed to the internet gateway).
+    Public,
+    /// The private subnets (internal load balancers only).
+    Private,
+}
+
+/// Props of an [`ApplicationLoadBalancer`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancerProps {
+    /// An internal load balancer, reachable only inside the VPC. Default:
+    /// false (internet-facing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internal: Option<bool>,
+    /// Subnets it is placed in; an internet-facing load balancer must be in
+    /// the public subnets. Default: public when internet-facing, private when internal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnets: Option<SubnetSelection>,
+    /// CIDRs (IPv4 or IPv6) allowed to connect to the listener ports.
+    /// Default: [`DEFAULT_INGRESS_CIDRS`] (`0.0.0.0/0` and `::/0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ingress_cidrs: Option<Vec<String>>,
+    /// ACM (or IAM) certificate ARNs for the HTTPS listener: the first is the
+    /// default certificate, the others are served by SNI. Giving one turns
+    /// HTTPS on and makes port 80 redirect to HTTPS. Default: none (HTTP only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_arns: Option<Vec<String>>,
+    /// Require an HTTPS listener; an error when `certificate_arns` is empty.
+    /// Default: true exactly when `certificate_arns` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub https: Option<bool>,
+    /// TLS policy of the HTTPS listener; policies that admit TLS 1.0 or 1.1
+    /// are refused. Only with HTTPS. Default: [`DEFAULT_SSL_POLICY`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_policy: Option<String>,
+    /// Listen on port 80 (serving, or redirecting to HTTPS when HTTPS is on).
+    /// Default: true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<bool>,
+    /// Seconds an idle connection stays open, 1 to 4000. Default: [`DEFAULT_IDLE_TIMEOUT_SECONDS`] (60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_seconds: Option<u32>,
+    /// Refuse deletion of the load balancer (a stack delete then fails until
+    /// it is turned off). Default: false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<bool>,
+    /// Name of an existing S3 bucket for access logs; its bucket policy must
+    /// let Elastic Load Balancing write (storage costs money). Default: no access logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_logs_bucket: Option<String>,
+    /// Key prefix of the access logs in the bucket. Only with
+    /// `access_logs_bucket`. Default: none (the bucket's root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_logs_prefix: Option<String>,
+}
+
+/// An Application Load Balancer with its security group and listeners.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationLoadBalancer {
+    /// The construct's path.
+    pub path: ConstructPath,
+    /// The load balancer's logical ID.
+    pub logical_id: String,
+    /// Its ARN (`Ref`).
+    pub arn: Value,
+    /// Its DNS name (`Fn::GetAtt DNSName`).
+    pub dns_name: Value,
+    /// `Fn::GetAtt LoadBalancerFullName` (`app/<name>/<id>`), the CloudWatch dimension.
+    pub full_name: Value,
+    /// Its Route 53 hosted zone (`Fn::GetAtt CanonicalHostedZoneID`), for alias records.
+    pub canonical_hosted_zone_id: Value,
+    /// `http://<dns>` or `https://<dns>`.
+    pub url: Value,
+    /// Its security group: targets admit traffic from this group.
+    pub security_group: SecurityGroup,
+    /// The port 80 listener, when there is one.
+    pub http_listener: Option<Listener>,
+    /// The port 443 listener, when HTTPS is on.
+    pub https_listener: Option<Listener>,
+    /// The listener that serves requests, where listener rules go: the HTTPS
+    /// listener when there is one, else the HTTP listener.
+    pub listener: Listener,
+}
+
+impl ApplicationLoadBalancer {
+    /// Adds a load balancer at `path` in `vpc`, with its security group at
+    /// `path/SecurityGroup`, its listeners at `path/HttpListener` and
+    /// `path/HttpsListener`, and outputs `<Path>DnsName` and `<Path>Url`.
+    /// `default_action` answers requests no rule matches (usually
+    /// [`Action::not_found`]). Problems are reported at the props' fields.
+    pub fn new(
+        stack: &mut Stack,
+        path: &ConstructPath,
+        vpc: &Vpc,
+        props: &LoadBalancerProps,
+        default_action: &Action,
+    ) -> ApplicationLoadBalancer {
+        let internal = props.internal.unwrap_or(false);
+        let certificates = props.certificate_arns.clone().unwrap_or_default();
+        let https = props.https.unwrap_or(!certificates.is_empty());
+        let http = props.http.unwrap_or(true) || !https;
+        validate(stack, path, vpc, props, internal, https);
+        default_action.validate(stack, path);
+
+        let sg = SecurityGroup::new(
+            stack,
+            &path.child("SecurityGroup"),
+            &vpc.vpc_id,
+            &format!("Load balancer {path}: HTTP(S) from the allowed CIDRs"),
+        );
+        let cidrs: Vec<String> = props
+            .ingress_cidrs
+            .clone()
+            .unwrap_or_else(|| DEFAULT_INGRESS_CIDRS.iter().map(|c| (*c).to_owned()).collect());
+        let mut ports = Vec::new();
+        if http {
+            ports.push(("Http", 80u16));
+        }
+        if https {
+            ports.push(("Https", 443u16));
+        }
+        for (proto, port) in &ports {
+            for cidr in &cidrs {
+                let (peer, label) = match IpNet::from_str(cidr) {
+                    Ok(IpNet::V6(_)) => (Peer::Ipv6(cidr.clone()), cidr_label(cidr, "AnyIpv6", "::/0")),
+                    _ => (Peer::Ipv4(cidr.clone()), cidr_label(cidr, "AnyIpv4", "0.0.0.0/0")),
+                };
+                sg.allow_tcp(
+                    stack,
+                    &format!("{proto}From{label}"),
+                    &peer,
+                    *port,
+                    *port,
+                    &format!("{} from {cidr}", proto.to_ascii_uppercase()),
+                );
+            }
+        }
+
+        let subnets =
+            match props.subnets.unwrap_or(if internal { SubnetSelection::Private } else { SubnetSelection::Public }) {
+                SubnetSelection::Public => vpc.public_subnet_ids.clone(),
+                SubnetSelection::Private => vpc.private_subnet_ids.clone(),
+            };
+        let mut attributes = vec![
+            attr("deletion_protection.enabled", props.deletion_protection.unwrap_or(false).to_string()),
+            attr(
+                "idle_timeout.timeout_seconds",
+                props.idle_timeout_seconds.unwrap_or(DEFAULT_IDLE_TIMEOUT_SECONDS).to_string(),
+            ),
+            attr("routing.http.drop_invalid_header_fields.enabled", "true".into()),
+            attr("routing.http2.enabled", "true".into()),
+        ];
+        if let Some(bucket) = &props.access_logs_bucket {
+            attributes.push(attr("access_logs.s3.enabled", "true".into()));
+            attributes.push(attr("access_logs.s3.bucket", bucket.clone()));
+            if let Some(prefix) = &props.access_logs_prefix {
+                attributes.push(attr("access_logs.s3.prefix", prefix.clone()));
+            }
+        }
+        let mut lb = Resource::new("AWS::ElasticLoadBalancingV2::LoadBalancer")
+            .prop("Type", "application")
+            .prop("Scheme", if internal { "internal" } else { "internet-facing" })
+            .prop("IpAddressType", "ipv4")
+            .prop("Subnets", Value::Array(subnets))
+            .prop("SecurityGroups", json!([sg.group_id]))
+            .prop("LoadBalancerAttributes", Value::Array(attributes));
+        if !internal {
+            lb = lb.depends_on(vpc.gateway_attachment_id.clone());
+        }
+        let logical_id = stack.add_resource(path, lb);
+        let arn = Intrinsic::ref_(&logical_id);
+
+        let mut https_listener = None;
+        if https {
+            let lpath = path.child("HttpsListener");
+            let mut listener = Resource::new("AWS::ElasticLoadBalancingV2::Listener")
+                .prop("LoadBalancerArn", arn.clone())
+                .prop("Protocol", "HTTPS")
+                .prop("Port", 443)
+                .prop("SslPolicy", props.ssl_policy.clone().unwrap_or_else(|| DEFAULT_SSL_POLICY.into()))
+                .prop("DefaultActions", default_action.to_cfn());
+            if let Some(first) = certificates.first() {
+                listener = listener.prop("Certificates", json!([{"CertificateArn": first}]));
+            }
+            let id = stack.add_resource(&lpath, listener);
+            if certificates.len() > 1 {
+                let extra: Vec<Value> = certificates[1..].iter().map(|c| json!({"CertificateArn": c})).collect();
+                stack.add_resource(
+                    &path.child("HttpsListenerCertificates"),
+                    Resource::new("AWS::ElasticLoadBalancingV2::ListenerCertificate")
+                        .prop("ListenerArn", Intrinsic::ref_(&id))
+                        .prop("Certificates", Value::Array(extra)),
+                );
+            }
+            https_listener =
+                Some(Listener { path: lpath, arn: Intrinsic::ref_(&id), logical_id: id, port: 443, https: true });
+        }
+        let mut http_listener = None;
+        if http || https_listener.is_none() {
+            let lpath = path.child("HttpListener");
+            let action = if https { Action::RedirectToHttps } else { default_action.clone() };
+            let id = stack.add_resource(
+                &lpath,
+                Resource::new("AWS::ElasticLoadBalancingV2::Listener")
+                    .prop("LoadBalancerArn", arn.clone())
+                    .prop("Protocol", "HTTP")
+                    .prop("Port", 80)
+                    .prop("DefaultActions", action.to_cfn()),
+            );
+            http_listener =
+                Some(Listener { path: lpath, arn: Intrinsic::ref_(&id), logical_id: id, port: 80, https: false });
+        }
+
+        let dns_name = Intrinsic::get_att(&logical_id, "DNSName");
+        let scheme = if https { "https" } else { "http" };
+        let url = Intrinsic::sub(format!("{scheme}://${{{logical_id}.DNSName}}"));
+        stack.add_output(
+            &path.child("DnsName"),
+            Output::new(dns_name.clone(), format!("DNS name of the load balancer {path}")),
+        );
+        stack.add_output(&path.child("Url"), Output::new(url.clone(), format!("URL of the load balancer {path}")));
+        let listener = match (&https_listener, &http_listener) {
+            (Some(l), _) | (None, Some(l)) => l.clone(),
+            (None, None) => Listener {
+                path: path.child("HttpListener"),
+                logical_id: String::new(),
+                arn: Value::Null,
+                port: 80,
+                https: false,
+            },
+        };
+        ApplicationLoadBalancer {
+            listener,
+            path: path.clone(),
+            full_name: Intrinsic::get_att(&logical_id, "LoadBalancerFullName"),
+            canonical_hosted_zone_id: Intrinsic::get_att(&logical_id, "CanonicalHostedZoneID"),
+            logical_id,
+            arn,
+            dns_name,
+            url,
+            security_group: sg,
+            http_listener,
+            https_listener,
+        }
+    }
+
+    /// The listener that serves requests (see the `listener` field).
+    pub fn listener(&self) -> &Listener {
+        &self.listener
+    }
+
+    /// Logical IDs of every listener, for resources that must wait for them.
+    pub fn listener_ids(&self) -> Vec<String> {
+        self.https_listener.iter().chain(&self.http_listener).map(|l| l.logical_id.clone()).collect()
+    }
+}
+
+fn attr(key: &str, value: String) -> Value {
+    json!({"Key": key, "Value": value})
+}
+
+fn cidr_label(cidr: &str, any_label: &str, any: &str) -> String {
+    if cidr == any {
+        any_label.to_owned()
+    } else {
+        format!("Cidr-{}", cidr.replace(['.', ':'], "x"))
+    }
+}
+
+fn is_bucket_name(b: &str) -> bool {
+    (3..=63).contains(&b.len())
+        && b.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
+        && b.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && b.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+fn validate(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    vpc: &Vpc,
+    props: &LoadBalancerProps,
+    internal: bool,
+    https: bool,
+) {
+    let certificates = props.certificate_arns.clone().unwrap_or_default();
+    if https && certificates.is_empty() {
+        stack.report(
+            ValidationError::new("https-certificate-missing", path, "an HTTPS listener needs a certificate")
+                .field("https")
+                .help("set `certificate_arns` to the ARN of an ACM certificate, or set `https: false`"),
+        );
+    }
+    if props.https == Some(false) && !certificates.is_empty() {
+        stack.report(
+            ValidationError::new("https-certificate-unused", path, "certificates are given but `https` is false")
+                .field("certificate_arns")
+                .help("remove `certificate_arns`, or remove `https: false`"),
+        );
+    }
+    if props.http == Some(false) && !https {
+        stack.report(
+            ValidationError::new("load-balancer-no-listener", path, "the load balancer would have no listener")
+                .field("http")
+                .help("keep the HTTP listener or turn HTTPS on with `certificate_arns`"),
+        );
+    }
+    for (i, c) in certificates.iter().enumerate() {
+        let ok = c.starts_with("arn:") && (c.contains(":acm:") || c.contains(":iam::"));
+        if !ok {
+            stack.report(
+                ValidationError::new(
+                    "certificate-arn-invalid",
+                    path,
+                    format!("`{c}` is not an ACM or IAM certificate ARN"),
+                )
+                .field(format!("certificate_arns[{i}]").as_str())
+                .help("use an ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<id>"),
+            );
+        }
+    }
+    if let Some(policy) = &props.ssl_policy {
+        if !https {
+            stack.report(
+                ValidationError::new(
+                    "ssl-policy-without-https",
+                    path,
+                    "`ssl_policy` is set but there is no HTTPS listener",
+                )
+                .field("ssl_policy")
+                .help("remove `ssl_policy`, or add `certificate_arns`"),
+            );
+        } else if LEGACY_SSL_POLICIES.contains(&policy.as_str()) || !policy.starts_with("ELBSecurityPolicy-") {
+            stack.report(
+                ValidationError::new(
+                    "ssl-policy-insecure",
+                    path,
+                    format!("TLS policy `{policy}` is unknown or admits TLS versions below 1.2"),
+                )
+                .field("ssl_policy")
+                .help(format!("use a TLS 1.2+ policy such as {DEFAULT_SSL_POLICY}")),
+            );
+        }
+    }
+    if let Some(t) = props.idle_timeout_seconds {
+        if !(1..=4000).contains(&t) {
+            stack.report(
+                ValidationError::new(
+                    "idle-timeout-invalid",
+                    path,
+                    format!("idle timeout of {t} s is not between 1 and 4000 s"),
+                )
+                .field("idle_timeout_seconds"),
+            );
+        }
+    }
+    for (i, cidr) in props.ingress_cidrs.iter().flatten().enumerate() {
+        if IpNet::from_str(cidr).is_err() {
+            stack.report(
+                ValidationError::new("ingress-cidr-invalid", path, format!("`{cidr}` is not an IPv4 or IPv6 CIDR"))
+                    .field(format!("ingress_cidrs[{i}]").as_str())
+                    .help("use a CIDR such as 203.0.113.0/24 or 2001:db8::/32"),
+            );
+        }
+    }
+    if props.ingress_cidrs.as_ref().is_some_and(Vec::is_empty) {
+        stack.report(
+            ValidationError::new("ingress-cidrs-empty", path, "`ingress_cidrs` is empty, so no client could connect")
+                .field("ingress_cidrs")
+                .help("list at least one CIDR, or leave `ingress_cidrs` out for anywhere"),
+        );
+    }
+    if !internal && props.subnets == Some(SubnetSelection::Private) {
+        stack.report(
+            ValidationError::new(
+                "load-balancer-subnets-invalid",
+                path,
+                "an internet-facing load balancer cannot be placed in private subnets",
+            )
+            .field("subnets")
+            .help("use `subnets: public`, or set `internal: true`"),
+        );
+    }
+    if vpc.public_subnet_ids.len() < 2 {
+        stack.report(
+            ValidationError::new(
+                "load-balancer-needs-two-azs",
+                path,
+                format!(
+                    "an Application Load Balancer needs subnets in at least 2 AZs; the VPC has {}",
+                    vpc.public_subnet_ids.len()
+                ),
+            )
+            .help("give the VPC `max_azs: 2` or more"),
+        );
+    }
+    if let Some(b) = &props.access_logs_bucket {
+        if !is_bucket_name(b) {
+            stack.report(
+                ValidationError::new("access-logs-bucket-invalid", path, format!("`{b}` is not an S3 bucket name"))
+                    .field("access_logs_bucket")
+                    .help("use the bucket's name (3 to 63 lowercase letters, digits, dots and hyphens), not its ARN"),
+            );
+        }
+    } else if props.access_logs_prefix.is_some() {
+        stack.report(
+            ValidationError::new(
+                "access-logs-prefix-without-bucket",
+                path,
+                "`access_logs_prefix` is set without `access_logs_bucket`",
+            )
+            .field("access_logs_prefix")
+            .help("set `access_logs_bucket` too, or remove the prefix"),
+        );
+    }
+}
