@@ -140,9 +140,8 @@ impl Alarm {
         validate(stack, path, metric, props);
         let datapoints = props.datapoints_to_alarm.unwrap_or(props.evaluation_periods);
         let description = format!(
-            "{path}: {} {} of {}/{} {} {} for {datapoints} of {} period(s) of {} s",
+            "{path}: {} of {} {} {} {} for {datapoints} of {} period(s) of {} s",
             metric.statistic.as_cfn(),
-            metric.metric_name,
             metric.namespace,
             metric.metric_name,
             props.comparison.symbol(),
