@@ -151,7 +151,7 @@ fn input_problems_are_exit_2_before_any_call() {
     let with_param = write_app(
         dir.path(),
         "p.yaml",
-        "stacks:\n  - name: p\n    region: eu-west-1\n    parameters:\n      Nope: '1'\n",
+        "stacks:\n  - name: p\n    region: eu-west-1\n    vpc: {nat_gateways: 0}\n    parameters:\n      Nope: '1'\n",
     );
     let (code, e) = run(&["deploy", &with_param, "--yes"]);
     assert_eq!(code, Some(2), "{e}");

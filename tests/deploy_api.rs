@@ -25,6 +25,7 @@ fn stack(name: &str, template: Template) -> SynthesizedStack {
         body,
         format: Format::Yaml,
         depends_on: Vec::new(),
+        inputs: Vec::new(),
     }
 }
 
