@@ -196,12 +196,11 @@ where
 {
     let endpoint = endpoint_description(config);
     match error_kind(err) {
-        ErrorKind::Unreachable => {
-            Failure::no(format!("{action}: cannot reach {endpoint}: {}", DisplayErrorContext(err))).help(
+        ErrorKind::Unreachable => Failure::no(format!("{action}: cannot reach {endpoint}: {}", source_chain(err)))
+            .help(
                 "check the network and the endpoint (--endpoint-url / AWS_ENDPOINT_URL); \
                  for moto_server, start it first: moto_server -p 5000",
-            )
-        }
+            ),
         ErrorKind::Credentials => {
             Failure::no(format!("{action}: {endpoint} rejected the credentials: {}", error_message(err)))
                 .help("refresh the credentials (e.g. `aws sso login`) or pick another --profile")
@@ -216,6 +215,27 @@ where
         }
         ErrorKind::Validation | ErrorKind::Other => Failure::no(format!("{action}: {}", error_message(err))),
     }
+}
+
+fn source_chain<E: StdError>(err: &E) -> String {
+    match err.source() {
+        Some(source) => cause_chain(source),
+        None => err.to_string(),
+    }
+}
+
+/// An error and its sources, each once, as one line (`a: b: c`).
+pub fn cause_chain(err: &(dyn StdError + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = Some(err);
+    while let Some(e) = current {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        current = e.source();
+    }
+    parts.join(": ")
 }
 
 /// CloudFormation reports a missing stack as a `ValidationError` whose

@@ -129,12 +129,43 @@ pub struct DeployArgs {
     /// Create and show the change set, but do not execute it.
     #[arg(long)]
     pub no_execute: bool,
-    /// A template parameter, `KEY=VALUE` (repeatable).
+    /// A template parameter, `KEY=VALUE` (repeatable); overrides the app file's `parameters`.
+    /// It applies to every selected stack whose template declares `KEY`.
     #[arg(long = "parameter", value_name = "KEY=VALUE")]
     pub parameters: Vec<String>,
+    /// Execute the existing change set NAME (printed by `--no-execute`) instead of creating
+    /// one. Needs exactly one stack (`--stack`).
+    #[arg(long, value_name = "NAME", conflicts_with = "no_execute")]
+    pub execute_change_set: Option<String>,
+    /// S3 bucket for templates over 51,200 bytes (CloudFormation's inline limit).
+    /// Default: `rcdk-templates-<account>-<region>`, created on first use with public access
+    /// blocked and SSE-S3 encryption.
+    #[arg(long, value_name = "BUCKET")]
+    pub template_bucket: Option<String>,
+    /// How the change set is printed.
+    #[arg(long, value_enum, default_value_t = ChangeSetFormat::Text)]
+    pub format: ChangeSetFormat,
+    /// Give up waiting for a stack (change set creation or execution) after this many minutes;
+    /// CloudFormation carries on.
+    #[arg(long, value_name = "MINUTES", default_value_t = 60)]
+    pub timeout: u64,
+    /// How many independent stacks deploy at the same time (with `--yes` or `--no-execute`;
+    /// otherwise one at a time, so each confirmation is asked on its own).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub concurrency: u16,
     /// AWS connection flags.
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+/// How `rcdk deploy` prints a change set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ChangeSetFormat {
+    /// Aligned text, one line per resource change.
+    #[default]
+    Text,
+    /// A Markdown table, for a pull-request comment.
+    Markdown,
 }
 
 /// `rcdk destroy`.
@@ -148,6 +179,9 @@ pub struct DestroyArgs {
     /// Delete without asking for confirmation.
     #[arg(long)]
     pub yes: bool,
+    /// Give up waiting for the deletion after this many minutes; CloudFormation carries on.
+    #[arg(long, value_name = "MINUTES", default_value_t = 60)]
+    pub timeout: u64,
     /// AWS connection flags.
     #[command(flatten)]
     pub aws: AwsArgs,

@@ -7,6 +7,8 @@
 pub mod app_file;
 pub mod aws;
 pub mod cli;
+pub mod deploy;
+pub mod destroy;
 pub mod failure;
 pub mod synth;
 pub mod write;
@@ -19,7 +21,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Synth(args) => synth::run(&args),
         Command::Diff(_) => Err(Failure::input("`rcdk diff` is not available yet")),
-        Command::Deploy(_) => Err(Failure::input("`rcdk deploy` is not available yet")),
-        Command::Destroy(_) => Err(Failure::input("`rcdk destroy` is not available yet")),
+        Command::Deploy(args) => deploy::run(&args),
+        Command::Destroy(args) => destroy::run(&args),
     }
 }

@@ -56,6 +56,12 @@ pub struct StackSpec {
     /// The VPC. Default: no VPC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<VpcProps>,
+    /// Values for the template's parameters at deploy time, by parameter
+    /// name; `rcdk deploy --parameter KEY=VALUE` overrides them. A name that
+    /// is not a parameter of the template is an error before any AWS call.
+    /// Default: none, the template defaults apply.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, String>,
 }
 
 impl StackSpec {

@@ -2,6 +2,8 @@
 //! Python tools in `.venv`, and running the real `rcdk` binary.
 #![allow(dead_code)]
 
+pub mod moto;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

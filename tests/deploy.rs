@@ -1,0 +1,185 @@
+//! `rcdk deploy` / `rcdk destroy` end to end: the real binary against a real
+//! moto_server (see `tests/support/moto.rs`). moto's limits (DESIGN.md) are
+//! asserted where they show, not hidden.
+
+mod support;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use support::moto::Moto;
+use support::{root, text};
+
+fn write_app(dir: &Path, name: &str, body: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, body).expect("write app file");
+    path.to_str().expect("utf-8").to_owned()
+}
+
+/// examples/network.yaml: create → update → no change → destroy.
+///
+/// moto creates the VPC, subnets, route tables, routes, internet and NAT
+/// gateways, EIPs, the flow log, its log group and IAM role; it skips the
+/// network ACLs, their entries and associations (a log line each, no
+/// failure, since nothing reads their attributes). Outputs are empty after a
+/// CREATE change set (moto does not evaluate them), so the report says so.
+#[test]
+fn network_example_create_update_no_change_destroy() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let original = std::fs::read_to_string(root().join("examples/network.yaml")).expect("example");
+    let app = write_app(dir.path(), "network.yaml", &original);
+
+    let out = moto.rcdk(dir.path(), &["deploy", &app, "--yes"]);
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
+    assert!(o.contains("for stack network-prod: 52 to add, 0 to modify, 0 to remove"), "{o}");
+    assert!(o.contains("+ Add  VpcPublicSubnet1NatGateway"), "{o}");
+    assert!(o.contains("network-prod: CREATE_COMPLETE (the stack reports no outputs)"), "moto has no outputs: {o}");
+    assert!(e.contains("network-prod: executing change set rcdk-"), "{e}");
+    assert!(moto.log().contains("No Moto CloudFormation support for AWS::EC2::NetworkAcl"));
+
+    // Update: a shorter flow-log retention modifies the log group in place.
+    let changed = original.replace("retention_days: 90", "retention_days: 30");
+    assert_ne!(changed, original);
+    let app = write_app(dir.path(), "network.yaml", &changed);
+    let out = moto.rcdk(dir.path(), &["deploy", &app, "--yes"]);
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
+    assert!(e.contains("creating change set") && e.contains("(UPDATE)"), "{e}");
+    assert!(o.contains("Modify  VpcFlowLogsLogGroup"), "{o}");
+    assert!(o.contains("network-prod: UPDATE_COMPLETE"), "{o}");
+
+    // No change: success, and the empty change set is deleted.
+    let out = moto.rcdk(dir.path(), &["deploy", &app, "--yes"]);
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
+    assert!(o.contains("network-prod: no changes (the empty change set was deleted)"), "{o}");
+
+    // Destroy (see Moto::destroy for moto's VPC DependencyViolation), then
+    // destroy again: nothing left.
+    moto.destroy(dir.path(), &app, "network-prod");
+}
+
+/// The round trip the lead's website test reuses: one line per app.
+#[test]
+fn small_app_round_trip() {
+    let moto = Moto::start();
+    moto.deploy_app(&root().join("tests/fixtures/deploy-small.yaml"), &["deploy-small"]);
+}
+
+/// Without --yes and without a terminal: exit 2 before any call, nothing created.
+#[test]
+fn refuses_without_yes_and_without_a_terminal() {
+    let moto = Moto::start();
+    let app = root().join("tests/fixtures/deploy-small.yaml");
+    let app = app.to_str().expect("utf-8");
+    let out = moto.rcdk(&root(), &["deploy", app]);
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{o}\n{e}");
+    assert!(e.contains("error: refusing to deploy without confirmation: stdin is not a terminal"), "{e}");
+    assert!(e.contains("help: pass --yes"), "{e}");
+    let out = moto.rcdk(&root(), &["destroy", app, "--stack", "deploy-small", "--yes"]);
+    assert!(text(&out).0.contains("does not exist"), "nothing was created");
+
+    let out = moto.rcdk(&root(), &["destroy", app, "--stack", "deploy-small"]);
+    let (_, e) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{e}");
+    assert!(e.contains("refusing to delete a stack without confirmation"), "{e}");
+}
+
+/// --no-execute keeps the change set (Markdown for a PR) and says how to
+/// execute it; --execute-change-set does.
+#[test]
+fn no_execute_then_execute_change_set() {
+    let moto = Moto::start();
+    let app = root().join("tests/fixtures/deploy-small.yaml");
+    let app = app.to_str().expect("utf-8");
+    let out = moto.rcdk(&root(), &["deploy", app, "--no-execute", "--format", "markdown"]);
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
+    assert!(o.contains("### Change set `rcdk-"), "{o}");
+    assert!(o.contains("| Add | `Vpc` | `AWS::EC2::VPC` |  |"), "{o}");
+    let command = o
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("rcdk deploy "))
+        .unwrap_or_else(|| panic!("an execute command is printed:\n{o}"))
+        .to_owned();
+    let name = command.rsplit(' ').next().expect("change set name").to_owned();
+    assert!(command.ends_with(&format!("--stack deploy-small --execute-change-set {name}")), "{command}");
+
+    let out = moto.rcdk(&root(), &["deploy", app, "--stack", "deploy-small", "--execute-change-set", &name, "--yes"]);
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
+    assert!(o.contains("deploy-small: CREATE_COMPLETE"), "{o}");
+
+    // Executed change sets cannot run twice.
+    let out = moto.rcdk(&root(), &["deploy", app, "--stack", "deploy-small", "--execute-change-set", &name, "--yes"]);
+    let (_, e) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{e}");
+    assert!(e.contains("cannot be executed: status CREATE_COMPLETE, execution status EXECUTE_COMPLETE"), "{e}");
+}
+
+/// Problems found before any call are exit 2 (no moto_server needed: an
+/// endpoint that does not exist proves nothing was called).
+#[test]
+fn input_problems_are_exit_2_before_any_call() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let small = root().join("tests/fixtures/deploy-small.yaml");
+    let small = small.to_str().expect("utf-8");
+    let run = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rcdk"));
+        cmd.current_dir(dir.path())
+            .args(args)
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .stdin(std::process::Stdio::null());
+        let out = cmd.output().expect("runs");
+        (out.status.code(), text(&out).1)
+    };
+    let (code, e) = run(&["deploy", small, "--stack", "nope", "--yes"]);
+    assert_eq!(code, Some(2), "{e}");
+    assert!(e.contains("defines no stack `nope`") && e.contains("its stacks are: deploy-small"), "{e}");
+
+    let (code, e) = run(&["deploy", small, "--parameter", "Env=prod", "--yes"]);
+    assert_eq!(code, Some(2), "{e}");
+    assert!(e.contains("--parameter Env: no selected stack's template declares a parameter `Env`"), "{e}");
+
+    let (code, e) = run(&["deploy", small, "--parameter", "Env", "--yes"]);
+    assert_eq!(code, Some(2), "{e}");
+    assert!(e.contains("--parameter `Env` is not KEY=VALUE"), "{e}");
+
+    let with_param = write_app(
+        dir.path(),
+        "p.yaml",
+        "stacks:\n  - name: p\n    region: eu-west-1\n    vpc: {nat_gateways: 0}\n    parameters:\n      Nope: '1'\n",
+    );
+    let (code, e) = run(&["deploy", &with_param, "--yes"]);
+    assert_eq!(code, Some(2), "{e}");
+    assert!(e.contains("stack `p`: `parameters.Nope` is not a parameter of its template (it declares none)"), "{e}");
+
+    let (code, e) = run(&["destroy", small, "--stack", "nope", "--yes"]);
+    assert_eq!(code, Some(2), "{e}");
+
+    let (code, e) = run(&["deploy", small, "--execute-change-set", "x", "--no-execute"]);
+    assert_eq!(code, Some(2), "{e}");
+}
+
+/// An endpoint nobody listens on: one clear message, exit 1, no hang.
+#[test]
+fn unreachable_endpoint_is_one_clear_message() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+    let app = root().join("tests/fixtures/deploy-small.yaml");
+    let start = Instant::now();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rcdk"));
+    cmd.args(["deploy", app.to_str().expect("utf-8"), "--yes", "--endpoint-url", &format!("http://127.0.0.1:{port}")])
+        .envs(support::moto::FAKE_AWS_ENV.iter().copied())
+        .env_remove("AWS_ENDPOINT_URL")
+        .stdin(std::process::Stdio::null());
+    let out = cmd.output().expect("runs");
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{o}\n{e}");
+    assert!(start.elapsed() < Duration::from_secs(60), "took {:?}", start.elapsed());
+    assert!(e.contains(&format!("reading stack `deploy-small`: cannot reach http://127.0.0.1:{port}")), "{e}");
+    assert!(e.contains("help: check the network and the endpoint"), "{e}");
+    assert_eq!(e.lines().filter(|l| l.starts_with("error:")).count(), 1, "one message: {e}");
+}

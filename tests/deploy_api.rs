@@ -1,0 +1,146 @@
+//! The deploy library API against a real moto_server, with hand-built
+//! templates for what no construct declares yet: parameters, a deploy that
+//! fails, a template over 51,200 bytes (through moto's S3).
+//!
+//! One test function: the SDK reads credentials from the process
+//! environment, which is set once here.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use rcdk::aws;
+use rcdk::cli::{AwsArgs, ChangeSetFormat};
+use rcdk::deploy::{deploy, DeployOptions, Outcome, Target};
+use rcdk_constructs::cfn::{Format, Intrinsic, Output, Parameter, ParameterType, Resource, Template};
+use rcdk_constructs::core::{StackProps, SynthesizedStack};
+use support::moto::{Moto, FAKE_AWS_ENV};
+
+fn stack(name: &str, template: Template) -> SynthesizedStack {
+    let body = template.render(Format::Yaml).expect("renders");
+    SynthesizedStack {
+        props: StackProps { name: name.into(), region: Some("eu-west-1".into()), ..Default::default() },
+        template,
+        body,
+        format: Format::Yaml,
+        depends_on: Vec::new(),
+        inputs: Vec::new(),
+    }
+}
+
+fn log_group_template(retention: &str) -> Template {
+    let mut t = Template::new();
+    t.parameters.insert("Env".into(), Parameter::new(ParameterType::String).description("environment"));
+    t.parameters.insert("Retention".into(), Parameter::new(ParameterType::Number).default_value(retention));
+    t.resources.insert(
+        "Logs".into(),
+        Resource::new("AWS::Logs::LogGroup")
+            .prop("LogGroupName", Intrinsic::sub("/rcdk/${Env}"))
+            .prop("RetentionInDays", Intrinsic::ref_("Retention")),
+    );
+    t.outputs.insert("LogGroup".into(), Output::new(Intrinsic::ref_("Logs"), "the log group"));
+    t
+}
+
+#[test]
+fn library_deploys_parameters_failures_and_large_templates() {
+    for (k, v) in FAKE_AWS_ENV {
+        std::env::set_var(k, v);
+    }
+    let moto = Moto::start();
+    let options = DeployOptions {
+        aws: AwsArgs { region: None, profile: None, endpoint_url: Some(moto.url()) },
+        yes: true,
+        no_execute: false,
+        execute_change_set: None,
+        template_bucket: None,
+        format: ChangeSetFormat::Text,
+        timeout: Duration::from_secs(120),
+        concurrency: 4,
+        app_file: "app.yaml".into(),
+    };
+    let runtime = aws::runtime().expect("runtime");
+    let config = runtime.block_on(aws::sdk_config(&options.aws, Some("eu-west-1"))).expect("config");
+    let cfn = aws::cloudformation(&config);
+
+    // Parameters: the value reaches CloudFormation.
+    let params = BTreeMap::from([("Env".to_owned(), "prod".to_owned())]);
+    let target = Target { stack: stack("params", log_group_template("7")), parameters: params.clone() };
+    let reports = runtime.block_on(deploy(vec![target.clone()], &options)).expect("deploys");
+    assert!(matches!(&reports[0].outcome, Outcome::Deployed { status, .. } if status == "CREATE_COMPLETE"));
+    let deployed = runtime.block_on(aws::describe_stack(&config, &cfn, "params")).expect("reads").expect("exists");
+    let values: BTreeMap<_, _> = deployed
+        .parameters()
+        .iter()
+        .map(|p| (p.parameter_key().unwrap_or(""), p.parameter_value().unwrap_or("")))
+        .collect();
+    assert_eq!(values.get("Env"), Some(&"prod"), "{values:?}");
+
+    // Same template and parameters: no changes (moto answers CreateChangeSet
+    // with "No updates are to be performed." when parameters are passed).
+    let reports = runtime.block_on(deploy(vec![target], &options)).expect("no change is success");
+    assert_eq!(reports[0].outcome, Outcome::NoChanges);
+
+    // Another value: an update.
+    let target = Target {
+        stack: stack("params", log_group_template("7")),
+        parameters: BTreeMap::from([("Env".to_owned(), "stage".to_owned())]),
+    };
+    let reports = runtime.block_on(deploy(vec![target], &options)).expect("updates");
+    assert!(matches!(&reports[0].outcome, Outcome::Deployed { status, .. } if status == "UPDATE_COMPLETE"));
+
+    // A failing deploy: Fn::GetAtt of a resource moto skips (network ACL).
+    // moto rejects ExecuteChangeSet itself instead of rolling the stack back,
+    // so the failure is AWS's (moto's) message, exit 1.
+    let mut t = Template::new();
+    t.resources.insert("Vpc".into(), Resource::new("AWS::EC2::VPC").prop("CidrBlock", "10.0.0.0/16"));
+    t.resources.insert("Acl".into(), Resource::new("AWS::EC2::NetworkAcl").prop("VpcId", Intrinsic::ref_("Vpc")));
+    t.resources.insert(
+        "Logs".into(),
+        Resource::new("AWS::Logs::LogGroup").prop("LogGroupName", Intrinsic::get_att("Acl", "Id")),
+    );
+    let failing = Target { stack: stack("failing", t), parameters: BTreeMap::new() };
+    let err = runtime.block_on(deploy(vec![failing], &options)).expect_err("fails");
+    assert_eq!(err.exit, 1);
+    assert!(err.message.starts_with("executing change set rcdk-"), "{}", err.message);
+    assert!(err.message.contains("Fn::GetAtt references undefined resource Acl"), "{}", err.message);
+
+    // Over 51,200 bytes: uploaded to the default bucket (created with public
+    // access blocked and encryption), passed as TemplateURL.
+    let mut big = Template::new();
+    for i in 0..400 {
+        big.resources.insert(
+            format!("LogGroup{i:03}"),
+            Resource::new("AWS::Logs::LogGroup")
+                .prop("LogGroupName", format!("/rcdk/large-template-test/a-fairly-long-log-group-name-{i:03}"))
+                .prop("RetentionInDays", 30),
+        );
+    }
+    let big = stack("large", big);
+    assert!(big.body.len() > 51_200, "{} bytes", big.body.len());
+    let body = big.body.clone();
+    let reports = runtime
+        .block_on(deploy(vec![Target { stack: big, parameters: BTreeMap::new() }], &options))
+        .expect("deploys through S3");
+    assert!(matches!(&reports[0].outcome, Outcome::Deployed { status, .. } if status == "CREATE_COMPLETE"));
+    let deployed = runtime.block_on(aws::deployed_template(&config, &cfn, "large")).expect("reads").expect("exists");
+    assert_eq!(deployed, body);
+    let s3 = aws::s3(&config);
+    let bucket = "rcdk-templates-123456789012-eu-west-1"; // moto's account
+    let pab = runtime
+        .block_on(s3.get_public_access_block().bucket(bucket).send())
+        .expect("public access block set")
+        .public_access_block_configuration
+        .expect("configuration");
+    assert_eq!(
+        (pab.block_public_acls, pab.ignore_public_acls, pab.block_public_policy, pab.restrict_public_buckets),
+        (Some(true), Some(true), Some(true), Some(true))
+    );
+    let enc = runtime.block_on(s3.get_bucket_encryption().bucket(bucket).send()).expect("encryption set");
+    let rules = enc.server_side_encryption_configuration.map(|c| c.rules).unwrap_or_default();
+    assert_eq!(
+        rules[0].apply_server_side_encryption_by_default.as_ref().map(|d| d.sse_algorithm.as_str()),
+        Some("AES256")
+    );
+}
