@@ -66,7 +66,11 @@ fn library_deploys_parameters_failures_and_large_templates() {
 
     // Parameters: the value reaches CloudFormation.
     let params = BTreeMap::from([("Env".to_owned(), "prod".to_owned())]);
-    let target = Target { stack: stack("params", log_group_template("7")), parameters: params.clone() };
+    let target = Target {
+        stack: stack("params", log_group_template("7")),
+        parameters: params.clone(),
+        producers: BTreeMap::new(),
+    };
     let reports = runtime.block_on(deploy(vec![target.clone()], &options)).expect("deploys");
     assert!(matches!(&reports[0].outcome, Outcome::Deployed { status, .. } if status == "CREATE_COMPLETE"));
     let deployed = runtime.block_on(aws::describe_stack(&config, &cfn, "params")).expect("reads").expect("exists");
@@ -86,6 +90,7 @@ fn library_deploys_parameters_failures_and_large_templates() {
     let target = Target {
         stack: stack("params", log_group_template("7")),
         parameters: BTreeMap::from([("Env".to_owned(), "stage".to_owned())]),
+        producers: BTreeMap::new(),
     };
     let reports = runtime.block_on(deploy(vec![target], &options)).expect("updates");
     assert!(matches!(&reports[0].outcome, Outcome::Deployed { status, .. } if status == "UPDATE_COMPLETE"));
@@ -100,7 +105,7 @@ fn library_deploys_parameters_failures_and_large_templates() {
         "Logs".into(),
         Resource::new("AWS::Logs::LogGroup").prop("LogGroupName", Intrinsic::get_att("Acl", "Id")),
     );
-    let failing = Target { stack: stack("failing", t), parameters: BTreeMap::new() };
+    let failing = Target { stack: stack("failing", t), parameters: BTreeMap::new(), producers: BTreeMap::new() };
     let err = runtime.block_on(deploy(vec![failing], &options)).expect_err("fails");
     assert_eq!(err.exit, 1);
     assert!(err.message.starts_with("executing change set rcdk-"), "{}", err.message);
@@ -121,7 +126,10 @@ fn library_deploys_parameters_failures_and_large_templates() {
     assert!(big.body.len() > 51_200, "{} bytes", big.body.len());
     let body = big.body.clone();
     let reports = runtime
-        .block_on(deploy(vec![Target { stack: big, parameters: BTreeMap::new() }], &options))
+        .block_on(deploy(
+            vec![Target { stack: big, parameters: BTreeMap::new(), producers: BTreeMap::new() }],
+            &options,
+        ))
         .expect("deploys through S3");
     assert!(matches!(&reports[0].outcome, Outcome::Deployed { status, .. } if status == "CREATE_COMPLETE"));
     let deployed = runtime.block_on(aws::deployed_template(&config, &cfn, "large")).expect("reads").expect("exists");

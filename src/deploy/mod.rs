@@ -40,6 +40,9 @@ pub struct Target {
     pub stack: SynthesizedStack,
     /// Parameter values (already checked against the template).
     pub parameters: BTreeMap<String, String>,
+    /// The region of each stack whose outputs feed this one's inputs
+    /// (`None`: the environment's region).
+    pub producers: BTreeMap<String, Option<String>>,
 }
 
 /// How to deploy.
@@ -141,12 +144,17 @@ pub fn targets(app_file: &Path, selected: &[String], parameter_flags: &[String])
         .into_iter()
         .map(|k| format!("--parameter {k}: no selected stack's template declares a parameter `{k}`"))
         .collect();
+    let regions: BTreeMap<String, Option<String>> =
+        app.props.stacks.iter().map(|s| (s.name.clone(), s.region.clone())).collect();
     let mut out = Vec::new();
     for stack in chosen {
+        let producers =
+            stack.inputs.iter().map(|i| (i.stack.clone(), regions.get(&i.stack).cloned().flatten())).collect();
         let from_app =
             app.props.stacks.iter().find(|s| s.name == stack.name()).map(|s| s.parameters.clone()).unwrap_or_default();
-        match plan::resolve_parameters(stack.name(), &stack.template, &from_app, &flags) {
-            Ok(parameters) => out.push(Target { stack, parameters }),
+        let fed: BTreeSet<&str> = stack.inputs.iter().map(|i| i.parameter.as_str()).collect();
+        match plan::resolve_parameters(stack.name(), &stack.template, &from_app, &flags, &fed) {
+            Ok(parameters) => out.push(Target { stack, parameters, producers }),
             Err(p) => problems.extend(p),
         }
     }
@@ -277,10 +285,58 @@ async fn schedule(targets: Vec<Target>, ctx: Arc<Context>) -> Result<Vec<StackRe
     Err(Failure { exit, message: message.trim_end().to_owned(), help })
 }
 
-/// The seam for cross-stack wiring: outputs of stacks deployed earlier in this
-/// run feeding parameters of `target`. Issue 4 (multi-region canary) fills it
-/// in; today no construct declares such a parameter, so nothing changes.
-fn wire_outputs(_target: &mut Target, _deployed: &BTreeMap<String, StackReport>) {}
+/// Cross-stack wiring, first half: outputs of stacks deployed earlier in this
+/// run feed the parameters of `target` they are declared for. A value given
+/// explicitly (`--parameter`, the app file) wins.
+fn wire_outputs(target: &mut Target, deployed: &BTreeMap<String, StackReport>) {
+    for input in &target.stack.inputs {
+        if target.parameters.contains_key(&input.parameter) {
+            continue;
+        }
+        if let Some(StackReport { outcome: Outcome::Deployed { outputs, .. }, .. }) = deployed.get(&input.stack) {
+            if let Some((_, value)) = outputs.iter().find(|(k, _)| *k == input.output) {
+                target.parameters.insert(input.parameter.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// Cross-stack wiring, second half: inputs still without a value (the
+/// producer was not deployed in this run, had no changes, or its outputs were
+/// not reported) are read from the deployed producer stack, in its region.
+async fn read_inputs(ctx: &Context, target: &Target) -> Result<BTreeMap<String, String>, Failure> {
+    let mut values = target.parameters.clone();
+    for input in &target.stack.inputs {
+        if values.contains_key(&input.parameter) {
+            continue;
+        }
+        let region = target.producers.get(&input.stack).cloned().flatten();
+        let config = aws::sdk_config(&ctx.options.aws, region.as_deref()).await?;
+        let client = aws::cloudformation(&config);
+        let producer = aws::describe_stack(&config, &client, &input.stack).await?;
+        let value = producer
+            .as_ref()
+            .and_then(|s| s.outputs().iter().find(|o| o.output_key() == Some(input.output.as_str())))
+            .and_then(|o| o.output_value().map(str::to_owned));
+        match value {
+            Some(v) => {
+                values.insert(input.parameter.clone(), v);
+            }
+            None => {
+                return Err(Failure::no(format!(
+                    "stack `{}` needs output `{}` of stack `{}` for its parameter `{}`, but {}",
+                    target.stack.name(),
+                    input.output,
+                    input.stack,
+                    input.parameter,
+                    if producer.is_some() { "that stack reports no such output" } else { "that stack is not deployed" }
+                ))
+                .help(format!("deploy `{}` first, or pass --parameter {}=VALUE", input.stack, input.parameter)));
+            }
+        }
+    }
+    Ok(values)
+}
 
 /// The state of a stack before a deploy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -362,6 +418,7 @@ async fn deploy_stack(ctx: &Context, target: &Target) -> Result<Outcome, Failure
     };
 
     // 2. Create the change set and wait for it.
+    let parameters = read_inputs(ctx, target).await?;
     let cs_name = plan::change_set_name();
     let template = if plan::needs_upload(&target.stack.body) {
         TemplateSource::Url(upload_template(ctx, &config, &target.stack, &cs_name).await?)
@@ -373,7 +430,7 @@ async fn deploy_stack(ctx: &Context, target: &Target) -> Result<Outcome, Failure
         name: cs_name,
         change_set_type: change_set_type.clone(),
         template,
-        parameters: target.parameters.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        parameters: parameters.into_iter().collect(),
         capabilities: plan::capabilities(&target.stack.template, &target.stack.body),
         tags: target.stack.props.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
     };

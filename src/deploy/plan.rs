@@ -92,6 +92,7 @@ pub fn resolve_parameters(
     template: &Template,
     from_app: &BTreeMap<String, String>,
     from_flags: &BTreeMap<String, String>,
+    fed_by_other_stacks: &BTreeSet<&str>,
 ) -> Result<BTreeMap<String, String>, Vec<String>> {
     let mut problems = Vec::new();
     let mut values = BTreeMap::new();
@@ -111,7 +112,7 @@ pub fn resolve_parameters(
         }
     }
     for (name, parameter) in &template.parameters {
-        if parameter.default.is_none() && !values.contains_key(name) {
+        if parameter.default.is_none() && !values.contains_key(name) && !fed_by_other_stacks.contains(name.as_str()) {
             problems.push(format!(
                 "stack `{stack}`: parameter `{name}` has no default and no value: \
                  pass --parameter {name}=VALUE or set `parameters: {{{name}: VALUE}}` on the stack"
@@ -203,16 +204,16 @@ mod tests {
         t.parameters.insert("Size".into(), Parameter::new(ParameterType::String).default_value("2"));
         let app = BTreeMap::from([("Env".to_owned(), "prod".to_owned())]);
         let flags = BTreeMap::from([("Env".to_owned(), "stage".to_owned()), ("Other".to_owned(), "x".to_owned())]);
-        let v = resolve_parameters("s", &t, &app, &flags).expect("valid");
+        let v = resolve_parameters("s", &t, &app, &flags, &BTreeSet::new()).expect("valid");
         assert_eq!(v, BTreeMap::from([("Env".to_owned(), "stage".to_owned())]));
         assert_eq!(unused_flags(&flags, &[&t]), BTreeSet::from(["Other"]));
 
-        let missing = resolve_parameters("s", &t, &BTreeMap::new(), &BTreeMap::new()).unwrap_err();
+        let missing = resolve_parameters("s", &t, &BTreeMap::new(), &BTreeMap::new(), &BTreeSet::new()).unwrap_err();
         assert_eq!(missing.len(), 1);
         assert!(missing[0].contains("parameter `Env` has no default"), "{missing:?}");
 
         let unknown = BTreeMap::from([("Nope".to_owned(), "1".to_owned()), ("Env".to_owned(), "p".to_owned())]);
-        let err = resolve_parameters("s", &t, &unknown, &BTreeMap::new()).unwrap_err();
+        let err = resolve_parameters("s", &t, &unknown, &BTreeMap::new(), &BTreeSet::new()).unwrap_err();
         assert_eq!(
             err,
             vec!["stack `s`: `parameters.Nope` is not a parameter of its template (it declares Env, Size)"]
