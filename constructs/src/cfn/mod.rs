@@ -23,6 +23,7 @@ mod check;
 mod intrinsic;
 mod render;
 mod template;
+pub mod yaml;
 
 pub use check::{
     check_template, logical_id_problem, TemplateProblem, MAX_LOGICAL_ID_LEN, MAX_MAPPINGS, MAX_OUTPUTS, MAX_PARAMETERS,

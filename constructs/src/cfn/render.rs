@@ -54,9 +54,13 @@ pub struct RenderError {
 }
 
 impl Template {
-    /// Renders as YAML. Deterministic: equal templates give equal bytes.
+    /// Renders as YAML that YAML 1.1 readers (CloudFormation) and YAML 1.2
+    /// readers understand alike (see [`super::yaml`]). Deterministic: equal
+    /// templates give equal bytes.
     pub fn to_yaml(&self) -> Result<String, RenderError> {
-        serde_yaml::to_string(self).map_err(|e| RenderError { format: Format::Yaml, message: e.to_string() })
+        let value =
+            serde_json::to_value(self).map_err(|e| RenderError { format: Format::Yaml, message: e.to_string() })?;
+        Ok(super::yaml::to_yaml_string(&value))
     }
 
     /// Renders as pretty JSON with a trailing newline. Deterministic.

@@ -1,0 +1,237 @@
+//! A YAML emitter for templates.
+//!
+//! serde_yaml writes YAML 1.2, where `on`, `yes` or `2012-10-17` are plain
+//! strings; CloudFormation reads YAML 1.1, where they are a boolean and a
+//! date. This emitter writes block-style YAML that means the same under both:
+//! any string a YAML 1.1 or 1.2 reader could take for something else is
+//! quoted, everything else stays plain for readability (`Fn::GetAtt:`,
+//! `arn:aws:...`, `10.0.0.0/16`). Multi-line strings (user data) become
+//! literal block scalars.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+/// Renders a JSON value as a YAML document (2-space indent, trailing newline).
+pub fn to_yaml_string(value: &Value) -> String {
+    let mut out = String::with_capacity(4096);
+    match value {
+        Value::Object(map) if !map.is_empty() => write_map(&mut out, map, 0),
+        Value::Array(items) if !items.is_empty() => write_seq(&mut out, items, 0),
+        scalar => {
+            write_scalar(&mut out, scalar, 0);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn indent(out: &mut String, n: usize) {
+    for _ in 0..n {
+        out.push(' ');
+    }
+}
+
+fn write_map(out: &mut String, map: &serde_json::Map<String, Value>, level: usize) {
+    for (i, (key, value)) in map.iter().enumerate() {
+        // The first entry of a map inside a sequence item follows its `- `.
+        if i > 0 || !out.ends_with("- ") {
+            indent(out, level);
+        }
+        write_string(out, key, level);
+        out.push(':');
+        write_value_after_key(out, value, level);
+    }
+}
+
+fn write_seq(out: &mut String, items: &[Value], level: usize) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 || !out.ends_with("- ") {
+            indent(out, level);
+        }
+        out.push_str("- ");
+        match item {
+            Value::Object(m) if !m.is_empty() => write_map(out, m, level + 2),
+            Value::Array(a) if !a.is_empty() => write_seq(out, a, level + 2),
+            scalar => {
+                write_scalar(out, scalar, level + 2);
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn write_value_after_key(out: &mut String, value: &Value, level: usize) {
+    match value {
+        Value::Object(m) if !m.is_empty() => {
+            out.push('\n');
+            write_map(out, m, level + 2);
+        }
+        // Block sequences under a key sit at the key's indentation (the
+        // common CloudFormation style).
+        Value::Array(a) if !a.is_empty() => {
+            out.push('\n');
+            write_seq(out, a, level);
+        }
+        scalar => {
+            out.push(' ');
+            write_scalar(out, scalar, level + 2);
+            out.push('\n');
+        }
+    }
+}
+
+fn write_scalar(out: &mut String, value: &Value, level: usize) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::String(s) => write_string(out, s, level),
+        Value::Array(_) => out.push_str("[]"),
+        Value::Object(_) => out.push_str("{}"),
+    }
+}
+
+fn write_string(out: &mut String, s: &str, level: usize) {
+    if s.contains('\n') && literal_block_ok(s) {
+        write_literal_block(out, s, level);
+    } else if needs_double_quotes(s) {
+        // JSON string syntax is valid YAML double-quoted syntax.
+        let _ = write!(out, "{}", Value::String(s.to_owned()));
+    } else if needs_quotes(s) {
+        out.push('\'');
+        out.push_str(&s.replace('\'', "''"));
+        out.push('\'');
+    } else {
+        out.push_str(s);
+    }
+}
+
+/// A literal block keeps every character when no line has trailing spaces or
+/// tabs, nothing but `\n` breaks lines, and the first line does not start
+/// with a space.
+fn literal_block_ok(s: &str) -> bool {
+    !s.starts_with(' ')
+        && !s.chars().any(|c| c.is_control() && c != '\n')
+        && s.split('\n').all(|line| !line.ends_with(' ') && !line.ends_with('\t'))
+}
+
+fn write_literal_block(out: &mut String, s: &str, level: usize) {
+    let trailing = s.len() - s.trim_end_matches('\n').len();
+    out.push_str(match trailing {
+        0 => "|-",
+        1 => "|",
+        _ => "|+",
+    });
+    let body = s.trim_end_matches('\n');
+    for line in body.split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            indent(out, level);
+            out.push_str(line);
+        }
+    }
+    for _ in 1..trailing {
+        out.push('\n');
+    }
+}
+
+fn needs_double_quotes(s: &str) -> bool {
+    s.chars().any(|c| c.is_control())
+}
+
+/// Whether a plain scalar could be read as anything but this string, by a
+/// YAML 1.1 or a YAML 1.2 reader, or would not parse at all.
+fn needs_quotes(s: &str) -> bool {
+    let Some(first) = s.chars().next() else { return true };
+    if s.starts_with(' ') || s.ends_with(' ') || s.ends_with(':') {
+        return true;
+    }
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
+        // `-` alone or followed by a non-space is fine only for non-numbers;
+        // quoting is always safe.
+        return true;
+    }
+    if s.contains(": ") || s.contains(" #") || s.contains('\t') {
+        return true;
+    }
+    const RESERVED: [&str; 26] = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
+    ];
+    if RESERVED.contains(&s) || [".inf", "+.inf", "-.inf", ".nan"].contains(&s.to_ascii_lowercase().as_str()) {
+        return true;
+    }
+    // Numbers, YAML 1.1 sexagesimals and octals, timestamps, .inf/.nan: any
+    // string that starts like a number and holds only number-ish characters.
+    let numberish = first.is_ascii_digit() || first == '+' || first == '.';
+    numberish && s.chars().all(|c| c.is_ascii_hexdigit() || "._:+-xXoObBeETtZz ".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn quotes_what_yaml_1_1_would_misread() {
+        let v = json!({
+            "AWSTemplateFormatVersion": "2010-09-09",
+            "Values": ["on", "off", "yes", "no", "y", "true", "null", "~", "", "1:20", "0755", "1e3", ".inf", "-1", "200-399", "12.5"],
+            "Plain": ["Fn::GetAtt", "arn:aws:iam::aws:policy/Admin", "10.0.0.0/16", "${AWS::StackName}-x", "t3.micro", "http://x", "a, b"],
+            "Quote": "it's: here",
+            "Empty": {},
+            "None": [],
+        });
+        let y = to_yaml_string(&v);
+        assert!(y.starts_with("AWSTemplateFormatVersion: '2010-09-09'\n"), "{y}");
+        for q in [
+            "'on'",
+            "'off'",
+            "'yes'",
+            "'no'",
+            "'y'",
+            "'true'",
+            "'null'",
+            "'~'",
+            "''",
+            "'1:20'",
+            "'0755'",
+            "'1e3'",
+            "'.inf'",
+            "'-1'",
+            "'200-399'",
+            "'12.5'",
+        ] {
+            assert!(y.contains(&format!("- {q}\n")), "{q} not quoted in:\n{y}");
+        }
+        for p in [
+            "Fn::GetAtt",
+            "arn:aws:iam::aws:policy/Admin",
+            "10.0.0.0/16",
+            "${AWS::StackName}-x",
+            "t3.micro",
+            "http://x",
+            "a, b",
+        ] {
+            assert!(y.contains(&format!("- {p}\n")), "{p} quoted in:\n{y}");
+        }
+        assert!(y.contains("Quote: 'it''s: here'\n"));
+        assert!(y.contains("Empty: {}\n") && y.contains("None: []\n"));
+        let back: Value = serde_yaml::from_str(&y).expect("parses");
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn nests_maps_in_sequences_and_writes_literal_blocks() {
+        let v = json!({"Resources": {"A": {"Tags": [{"Key": "k", "Value": "v"}], "List": [[1, 2], []],
+            "UserData": "#!/bin/bash\necho hi\n\nexit 0\n", "NoNewline": "a\nb", "Two": "a\n\n", "Ctl": "a\u{1}b"}}});
+        let y = to_yaml_string(&v);
+        assert!(y.contains("    Tags:\n    - Key: k\n      Value: v\n"), "{y}");
+        assert!(y.contains("    UserData: |\n      #!/bin/bash\n      echo hi\n\n      exit 0\n"), "{y}");
+        let back: Value = serde_yaml::from_str(&y).expect("parses");
+        assert_eq!(back, v);
+    }
+}
