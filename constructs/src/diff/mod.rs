@@ -111,7 +111,8 @@ pub struct PropertyChange {
     /// Why, in words (e.g. "`CidrBlock` is create-only").
     pub reason: String,
     /// When the template text did not change here but the value will: the
-    /// logical ID of the replaced resource this value refers to.
+    /// logical ID of the replaced resource this value refers to (`old` and
+    /// `new` are then the same reference).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caused_by: Option<String>,
 }
@@ -766,7 +767,7 @@ fn cascade_replacements(
                     old: ov.cloned(),
                     new: nv.cloned(),
                     impact,
-                    reason: format!("{target} is replaced, so this reference gets a new value; {why}"),
+                    reason: why,
                     caused_by: Some(target.clone()),
                 });
             }
