@@ -6,6 +6,7 @@ use std::process::Command;
 
 use rcdk_constructs::core::SynthesizedStack;
 
+use crate::aws;
 use crate::cli::{AwsArgs, DiffArgs};
 use crate::failure::Failure;
 
@@ -128,7 +129,27 @@ fn from_git(rev: &str, stacks: &[SynthesizedStack]) -> Result<Vec<OldTemplate>, 
     Ok(result)
 }
 
-fn from_stacks(_stacks: &[SynthesizedStack], _aws: &AwsArgs) -> Result<Vec<OldTemplate>, Failure> {
-    Err(Failure::input("`rcdk diff --against-stack` is not available yet")
-        .help("compare with the committed templates (--against-dir) or a git revision (--against-git)"))
+/// GetTemplate of every stack (as submitted), with the configuration deploy
+/// uses: `--region`, else the stack's region, else the environment.
+fn from_stacks(stacks: &[SynthesizedStack], aws_args: &AwsArgs) -> Result<Vec<OldTemplate>, Failure> {
+    let runtime = aws::runtime()?;
+    runtime.block_on(async {
+        let mut configs: Vec<(Option<String>, aws_config::SdkConfig)> = Vec::new();
+        let mut out = Vec::with_capacity(stacks.len());
+        for s in stacks {
+            let region = s.props.region.clone();
+            let config = match configs.iter().find(|(r, _)| *r == region) {
+                Some((_, c)) => c.clone(),
+                None => {
+                    let c = aws::sdk_config(aws_args, region.as_deref()).await?;
+                    configs.push((region.clone(), c.clone()));
+                    c
+                }
+            };
+            let client = aws::cloudformation(&config);
+            let body = aws::deployed_template(&config, &client, s.name()).await?;
+            out.push(body.map(|b| (format!("stack {} ({})", s.name(), aws::endpoint_description(&config)), b)));
+        }
+        Ok(out)
+    })
 }
