@@ -69,7 +69,7 @@ pub enum Impact {
 }
 
 impl Impact {
-    /// A short label: `none`, `update`, `may replace`, `replace`.
+    /// A short label: `no change`, `update`, `may replace`, `replace`.
     pub fn label(self) -> &'static str {
         match self {
             Impact::None => "no change",
