@@ -9,6 +9,7 @@ pub mod aws;
 pub mod cli;
 pub mod deploy;
 pub mod destroy;
+pub mod diff;
 pub mod failure;
 pub mod synth;
 pub mod write;
@@ -20,7 +21,7 @@ use failure::Failure;
 pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Synth(args) => synth::run(&args),
-        Command::Diff(_) => Err(Failure::input("`rcdk diff` is not available yet")),
+        Command::Diff(args) => diff::run(&args),
         Command::Deploy(args) => deploy::run(&args),
         Command::Destroy(args) => destroy::run(&args),
     }

@@ -28,6 +28,7 @@ pub mod cfn;
 pub mod cloudfront;
 pub mod cloudwatch;
 pub mod core;
+pub mod diff;
 pub mod ec2;
 pub mod elbv2;
 pub mod error;

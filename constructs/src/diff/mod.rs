@@ -1,0 +1,824 @@
+//! Template diffs: what a change does to a stack, resource by resource.
+//!
+//! [`TemplateDiff::new`] compares two templates (as `serde_json::Value`s, see
+//! [`parse_template`] to read JSON or YAML text) and returns plain data: the
+//! resources added, removed, modified and renamed, each modified property
+//! with its path, old and new value and its [`Impact`] — update in place,
+//! replacement, or "may replace" — decided from the CloudFormation resource
+//! schemas vendored by `scripts/vendor-schemas` (see [`schema`]). Removals and
+//! replacements of resources that hold state are flagged `dangerous`.
+//! Rendering (text, Markdown, JSON) is the caller's business; the types
+//! serialize to the JSON shape documented in the README.
+//!
+//! ```
+//! use rcdk_constructs::diff::{parse_template, Impact, TemplateDiff};
+//!
+//! let old = parse_template("Resources:\n  Subnet:\n    Type: AWS::EC2::Subnet\n    Properties:\n      CidrBlock: 10.0.0.0/24\n").unwrap();
+//! let new = parse_template(r#"{"Resources": {"Subnet": {"Type": "AWS::EC2::Subnet", "Properties": {"CidrBlock": "10.0.1.0/24"}}}}"#).unwrap();
+//! let diff = TemplateDiff::new(&old, &new);
+//! assert_eq!(diff.resources[0].impact, Some(Impact::Replace));
+//! assert_eq!(diff.resources[0].changes[0].path, "Properties.CidrBlock");
+//! ```
+//!
+//! Beyond what the templates say, a replaced resource gets a new physical ID,
+//! so every resource whose properties `Ref` or `Fn::GetAtt` it changes too;
+//! those changes are added with `caused_by` set, and may replace in turn
+//! (a subnet replaced replaces the NAT gateway inside it).
+
+mod parse;
+pub mod schema;
+mod value;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub use parse::{parse_template, ParseError};
+use value::{lookup, render_path, same, Path, Seg};
+
+/// How an entry differs between the two templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// Only in the new template.
+    Added,
+    /// Only in the old template.
+    Removed,
+    /// In both, different.
+    Modified,
+    /// A resource whose logical ID changed while its type and properties
+    /// stayed the same: CloudFormation creates the new one and deletes the old.
+    Renamed,
+}
+
+/// What CloudFormation does to a resource because of a change. Ordered from
+/// harmless to most disruptive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Impact {
+    /// No change to the physical resource (`DependsOn`, `Metadata`, policies).
+    None,
+    /// Updated in place; the physical ID stays.
+    Update,
+    /// Replaced in some cases (conditionally create-only properties), or rcdk
+    /// has no schema for the type and cannot tell.
+    MayReplace,
+    /// Replaced: a new physical resource is created and the old one deleted.
+    Replace,
+}
+
+impl Impact {
+    /// A short label: `no change`, `update`, `may replace`, `replace`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Impact::None => "no change",
+            Impact::Update => "update",
+            Impact::MayReplace => "may replace",
+            Impact::Replace => "replace",
+        }
+    }
+}
+
+/// One difference inside a value, e.g. in a parameter or an output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueChange {
+    /// Where, relative to the entry, e.g. `Default` or `Value.Fn::Join[1]`. Empty for the whole value.
+    pub path: String,
+    /// The old value; absent when added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
+    /// The new value; absent when removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<Value>,
+}
+
+/// One difference inside a resource, with what it does.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PropertyChange {
+    /// Where, relative to the resource: `Properties.CidrBlock`,
+    /// `Properties.Tags[2].Value`, `DependsOn`, `DeletionPolicy`, `Type`.
+    pub path: String,
+    /// The old value; absent when added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
+    /// The new value; absent when removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<Value>,
+    /// What CloudFormation does because of this change.
+    pub impact: Impact,
+    /// Why, in words (e.g. "`CidrBlock` is create-only").
+    pub reason: String,
+    /// When the template text did not change here but the value will: the
+    /// logical ID of the replaced resource this value refers to (`old` and
+    /// `new` are then the same reference).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caused_by: Option<String>,
+}
+
+/// A resource that differs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceChange {
+    /// The logical ID (the new one, for a rename).
+    pub logical_id: String,
+    /// The resource type (the new one, when it changed).
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// How it differs.
+    pub change: Change,
+    /// For a rename: the old logical ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    /// For a modification or rename: the most disruptive impact of its changes.
+    pub impact: Option<Impact>,
+    /// True when the change destroys state or breaks whoever depends on the
+    /// resource: removal or (possible) replacement of a stateful type.
+    pub dangerous: bool,
+    /// Sentences a reviewer should read (why it is dangerous, policies, renames).
+    pub notes: Vec<String>,
+    /// The property and attribute changes (empty for additions and removals).
+    pub changes: Vec<PropertyChange>,
+}
+
+/// A parameter, output, condition, mapping or other template section that differs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntryChange {
+    /// Its name (for top-level sections such as `Description`, the section name).
+    pub name: String,
+    /// How it differs.
+    pub change: Change,
+    /// The differences; for an added or removed entry, one change with an empty path.
+    pub changes: Vec<ValueChange>,
+}
+
+/// Everything that differs between two templates. Entries are sorted by
+/// logical ID / name; changes inside an entry by path.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TemplateDiff {
+    /// Resources added, removed, modified or renamed.
+    pub resources: Vec<ResourceChange>,
+    /// `Parameters`.
+    pub parameters: Vec<EntryChange>,
+    /// `Outputs`.
+    pub outputs: Vec<EntryChange>,
+    /// `Conditions`.
+    pub conditions: Vec<EntryChange>,
+    /// `Mappings`.
+    pub mappings: Vec<EntryChange>,
+    /// Other top-level sections (`Description`, `Metadata`, `Transform`, ...).
+    pub other: Vec<EntryChange>,
+}
+
+/// Counts over a diff.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// Resources added.
+    pub added: usize,
+    /// Resources removed.
+    pub removed: usize,
+    /// Resources modified (including those replaced).
+    pub modified: usize,
+    /// Resources renamed (each one a replacement).
+    pub renamed: usize,
+    /// Resources replaced (modified with impact `replace`, and renames).
+    pub replaced: usize,
+    /// Resources that may be replaced.
+    pub may_replace: usize,
+    /// Dangerous resource changes.
+    pub dangerous: usize,
+    /// Changed parameters, outputs, conditions, mappings and other sections.
+    pub other_changes: usize,
+}
+
+impl Summary {
+    /// Adds another summary's counts.
+    pub fn add(&mut self, o: &Summary) {
+        self.added += o.added;
+        self.removed += o.removed;
+        self.modified += o.modified;
+        self.renamed += o.renamed;
+        self.replaced += o.replaced;
+        self.may_replace += o.may_replace;
+        self.dangerous += o.dangerous;
+        self.other_changes += o.other_changes;
+    }
+}
+
+/// A resource's attributes besides `Type` and `Properties`.
+const ATTRIBUTES: [&str; 7] =
+    ["Condition", "CreationPolicy", "DeletionPolicy", "DependsOn", "Metadata", "UpdatePolicy", "UpdateReplacePolicy"];
+
+impl TemplateDiff {
+    /// Compares two templates. `old` and `new` should be objects (as from
+    /// [`parse_template`]); anything else counts as an empty template.
+    pub fn new(old: &Value, new: &Value) -> TemplateDiff {
+        let empty = Map::new();
+        let old_t = old.as_object().unwrap_or(&empty);
+        let new_t = new.as_object().unwrap_or(&empty);
+        let mut diff = TemplateDiff {
+            resources: diff_resources(section(old_t, "Resources"), section(new_t, "Resources")),
+            parameters: diff_entries(section(old_t, "Parameters"), section(new_t, "Parameters")),
+            outputs: diff_entries(section(old_t, "Outputs"), section(new_t, "Outputs")),
+            conditions: diff_entries(section(old_t, "Conditions"), section(new_t, "Conditions")),
+            mappings: diff_entries(section(old_t, "Mappings"), section(new_t, "Mappings")),
+            other: Vec::new(),
+        };
+        let sections = ["Resources", "Parameters", "Outputs", "Conditions", "Mappings"];
+        let mut rest_old = Map::new();
+        let mut rest_new = Map::new();
+        for (k, v) in old_t.iter().filter(|(k, _)| !sections.contains(&k.as_str())) {
+            rest_old.insert(k.clone(), v.clone());
+        }
+        for (k, v) in new_t.iter().filter(|(k, _)| !sections.contains(&k.as_str())) {
+            rest_new.insert(k.clone(), v.clone());
+        }
+        diff.other = diff_entries(&rest_old, &rest_new);
+        diff
+    }
+
+    /// True when the templates are equivalent.
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_empty()
+            && self.parameters.is_empty()
+            && self.outputs.is_empty()
+            && self.conditions.is_empty()
+            && self.mappings.is_empty()
+            && self.other.is_empty()
+    }
+
+    /// Counts of what changed.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for r in &self.resources {
+            match r.change {
+                Change::Added => s.added += 1,
+                Change::Removed => s.removed += 1,
+                Change::Modified => s.modified += 1,
+                Change::Renamed => s.renamed += 1,
+            }
+            match r.impact {
+                Some(Impact::Replace) => s.replaced += 1,
+                Some(Impact::MayReplace) => s.may_replace += 1,
+                _ => {}
+            }
+            if r.dangerous {
+                s.dangerous += 1;
+            }
+        }
+        s.other_changes =
+            self.parameters.len() + self.outputs.len() + self.conditions.len() + self.mappings.len() + self.other.len();
+        s
+    }
+}
+
+fn section<'a>(t: &'a Map<String, Value>, name: &str) -> &'a Map<String, Value> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    t.get(name).and_then(Value::as_object).unwrap_or_else(|| EMPTY.get_or_init(Map::new))
+}
+
+fn diff_entries(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<EntryChange> {
+    let names: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let mut out = Vec::new();
+    for name in names {
+        let (o, n) = (old.get(name), new.get(name));
+        let change = match (o, n) {
+            (Some(_), None) => Change::Removed,
+            (None, Some(_)) => Change::Added,
+            _ => Change::Modified,
+        };
+        let mut leaves = Vec::new();
+        value::diff(&mut Vec::new(), o, n, &mut leaves);
+        if leaves.is_empty() {
+            continue;
+        }
+        let changes = leaves.into_iter().map(|(p, old, new)| ValueChange { path: render_path(&p), old, new }).collect();
+        out.push(EntryChange { name: name.clone(), change, changes });
+    }
+    out
+}
+
+fn resource_type(r: &Value) -> &str {
+    r.get("Type").and_then(Value::as_str).unwrap_or("")
+}
+
+fn diff_resources(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<ResourceChange> {
+    let mut changes: BTreeMap<String, ResourceChange> = BTreeMap::new();
+    let mut removed: BTreeSet<&String> = BTreeSet::new();
+    let mut added: BTreeSet<&String> = BTreeSet::new();
+    for (id, o) in old {
+        match new.get(id) {
+            Some(n) => {
+                let pcs = diff_resource(o, n);
+                if !pcs.is_empty() {
+                    changes.insert(id.clone(), modified(id, o, n, pcs, Change::Modified, None));
+                }
+            }
+            None => {
+                removed.insert(id);
+            }
+        }
+    }
+    for id in new.keys().filter(|id| !old.contains_key(*id)) {
+        added.insert(id);
+    }
+
+    for (from, to) in detect_renames(old, new, &removed, &added) {
+        removed.remove(&from);
+        added.remove(&to);
+        let (o, n) = (&old[from.as_str()], &new[to.as_str()]);
+        let pcs = diff_resource(o, n);
+        changes.insert(to.clone(), modified(&to, o, n, pcs, Change::Renamed, Some(from.clone())));
+    }
+
+    for id in removed {
+        let o = &old[id.as_str()];
+        let ty = resource_type(o).to_owned();
+        let mut notes = Vec::new();
+        let mut dangerous = false;
+        if let Some(reason) = schema::stateful_reason(&ty) {
+            match effective_deletion_policy(o) {
+                "Retain" | "RetainExceptOnCreate" => notes.push(format!(
+                    "{ty} is {reason}; DeletionPolicy Retain keeps it in the account, no longer managed by this stack"
+                )),
+                "Snapshot" => {
+                    dangerous = true;
+                    notes.push(format!(
+                        "removing {ty} deletes {reason}; DeletionPolicy Snapshot takes a final snapshot first"
+                    ))
+                }
+                _ => {
+                    dangerous = true;
+                    notes.push(format!("removing {ty} deletes {reason}"))
+                }
+            }
+        }
+        changes.insert(
+            id.clone(),
+            ResourceChange {
+                logical_id: id.clone(),
+                resource_type: ty,
+                change: Change::Removed,
+                renamed_from: None,
+                impact: None,
+                dangerous,
+                notes,
+                changes: Vec::new(),
+            },
+        );
+    }
+    for id in added {
+        changes.insert(
+            id.clone(),
+            ResourceChange {
+                logical_id: id.clone(),
+                resource_type: resource_type(&new[id.as_str()]).to_owned(),
+                change: Change::Added,
+                renamed_from: None,
+                impact: None,
+                dangerous: false,
+                notes: Vec::new(),
+                changes: Vec::new(),
+            },
+        );
+    }
+
+    cascade_replacements(old, new, &mut changes);
+    changes.into_values().collect()
+}
+
+/// The DeletionPolicy CloudFormation applies when the resource leaves the
+/// stack: the explicit one, else `Snapshot` for RDS clusters and for
+/// instances outside a cluster, else `Delete`.
+fn effective_deletion_policy(r: &Value) -> &str {
+    if let Some(p) = r.get("DeletionPolicy").and_then(Value::as_str) {
+        return p;
+    }
+    match resource_type(r) {
+        "AWS::RDS::DBCluster" => "Snapshot",
+        "AWS::RDS::DBInstance" if lookup(r.get("Properties"), &["DBClusterIdentifier"]).is_none() => "Snapshot",
+        _ => "Delete",
+    }
+}
+
+/// Builds the entry of a modified or renamed resource from its changes.
+fn modified(
+    id: &str,
+    o: &Value,
+    n: &Value,
+    pcs: Vec<PropertyChange>,
+    change: Change,
+    renamed_from: Option<String>,
+) -> ResourceChange {
+    let mut rc = ResourceChange {
+        logical_id: id.to_owned(),
+        resource_type: resource_type(n).to_owned(),
+        change,
+        renamed_from,
+        impact: None,
+        dangerous: false,
+        notes: Vec::new(),
+        changes: pcs,
+    };
+    if let Some(from) = &rc.renamed_from {
+        rc.notes.push(format!(
+            "replacement caused by a rename: the logical ID changed from {from} to {id}, so CloudFormation creates a new resource and deletes the old one"
+        ));
+    }
+    for attr in ["DeletionPolicy", "UpdateReplacePolicy"] {
+        let (a, b) = (o.get(attr).and_then(Value::as_str), n.get(attr).and_then(Value::as_str));
+        if a != b {
+            rc.notes.push(format!("{attr} changes from {} to {}", a.unwrap_or("(default)"), b.unwrap_or("(default)")));
+        }
+    }
+    refresh(&mut rc, o, n);
+    rc
+}
+
+/// Recomputes a modified resource's impact and danger from its changes.
+fn refresh(rc: &mut ResourceChange, o: &Value, n: &Value) {
+    let mut impact = rc.changes.iter().map(|c| c.impact).max().unwrap_or(Impact::None);
+    if rc.change == Change::Renamed {
+        impact = Impact::Replace;
+    }
+    rc.impact = Some(impact);
+    rc.notes.retain(|n| !n.starts_with("replacing ") && !n.starts_with("may replace "));
+    rc.dangerous = false;
+    if let Some(reason) = schema::stateful_reason(resource_type(o)).or(schema::stateful_reason(resource_type(n))) {
+        let ty = resource_type(n);
+        let kept = match n.get("UpdateReplacePolicy").and_then(Value::as_str) {
+            Some("Retain") => "; UpdateReplacePolicy Retain keeps the old one, but the new one starts empty",
+            Some("Snapshot") => "; UpdateReplacePolicy Snapshot snapshots the old one first",
+            _ => "",
+        };
+        match impact {
+            Impact::Replace => {
+                rc.dangerous = true;
+                rc.notes.push(format!("replacing {ty} deletes {reason}{kept}"));
+            }
+            Impact::MayReplace => {
+                rc.dangerous = true;
+                rc.notes.push(format!("may replace {ty}, which is {reason}{kept}"));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Everything that differs inside one resource.
+fn diff_resource(o: &Value, n: &Value) -> Vec<PropertyChange> {
+    let mut out = Vec::new();
+    let (ot, nt) = (resource_type(o), resource_type(n));
+    if ot != nt {
+        out.push(PropertyChange {
+            path: "Type".into(),
+            old: Some(Value::String(ot.into())),
+            new: Some(Value::String(nt.into())),
+            impact: Impact::Replace,
+            reason: "a new type is a new resource".into(),
+            caused_by: None,
+        });
+    }
+    let mut leaves = Vec::new();
+    let mut path: Path = vec![Seg::Key("Properties".into())];
+    value::diff(&mut path, o.get("Properties"), n.get("Properties"), &mut leaves);
+    for (p, old, new) in leaves {
+        let (impact, reason) = property_impact(nt, &p[1..], o.get("Properties"), n.get("Properties"));
+        out.push(PropertyChange { path: render_path(&p), old, new, impact, reason, caused_by: None });
+    }
+    let mut keys: BTreeSet<&String> = BTreeSet::new();
+    keys.extend(o.as_object().into_iter().flat_map(|m| m.keys()));
+    keys.extend(n.as_object().into_iter().flat_map(|m| m.keys()));
+    for key in keys.into_iter().filter(|k| *k != "Type" && *k != "Properties") {
+        let (a, b) = (attribute(o, key), attribute(n, key));
+        let mut leaves = Vec::new();
+        value::diff(&mut vec![Seg::Key(key.clone())], a.as_ref(), b.as_ref(), &mut leaves);
+        for (p, old, new) in leaves {
+            let (impact, reason) = match key.as_str() {
+                "Condition" => (
+                    Impact::MayReplace,
+                    "the condition decides whether the resource exists: it may be created or deleted".to_owned(),
+                ),
+                k if ATTRIBUTES.contains(&k) => (Impact::None, format!("{k} changes no physical resource")),
+                k => (Impact::None, format!("`{k}` is not a resource attribute CloudFormation knows")),
+            };
+            out.push(PropertyChange { path: render_path(&p), old, new, impact, reason, caused_by: None });
+        }
+    }
+    out
+}
+
+/// A resource attribute in canonical form: `DependsOn` as a sorted list.
+fn attribute(r: &Value, key: &str) -> Option<Value> {
+    let v = r.get(key)?;
+    if key == "DependsOn" {
+        let mut ids: Vec<String> = match v {
+            Value::String(s) => vec![s.clone()],
+            Value::Array(a) => {
+                a.iter().map(|x| x.as_str().map(str::to_owned).unwrap_or_else(|| x.to_string())).collect()
+            }
+            other => return Some(other.clone()),
+        };
+        ids.sort();
+        ids.dedup();
+        return Some(Value::Array(ids.into_iter().map(Value::String).collect()));
+    }
+    Some(v.clone())
+}
+
+/// What a change at `path` (below `Properties`) does to a resource of type `ty`.
+fn property_impact(ty: &str, path: &[Seg], old: Option<&Value>, new: Option<&Value>) -> (Impact, String) {
+    let Some(schema) = schema::type_schema(ty) else {
+        return (
+            Impact::MayReplace,
+            format!("rcdk has no schema for {ty}: it cannot tell whether this replaces the resource"),
+        );
+    };
+    if !schema.updatable {
+        return (Impact::Replace, format!("{ty} cannot be updated: every change replaces it"));
+    }
+    let keys: Vec<Option<&str>> = path
+        .iter()
+        .map(|s| match s {
+            Seg::Key(k) => Some(k.as_str()),
+            Seg::Index(_) => None,
+        })
+        .collect();
+    if let Some(p) = schema.create_only.iter().find(|p| touches(p, &keys, old, new)) {
+        return (Impact::Replace, format!("`{}` is create-only", schema::pointer_segments(p).join(".")));
+    }
+    if let Some(p) = schema.conditional_create_only.iter().find(|p| touches(p, &keys, old, new)) {
+        return (
+            Impact::MayReplace,
+            format!(
+                "`{}` replaces the resource in some cases (conditionally create-only)",
+                schema::pointer_segments(p).join(".")
+            ),
+        );
+    }
+    (Impact::Update, "updated in place".into())
+}
+
+/// True when a change at `keys` (map keys; `None` for list indices) affects
+/// the property at JSON pointer `pointer`: the change is at or below it, or
+/// above it with the value at the pointer different.
+fn touches(pointer: &str, keys: &[Option<&str>], old: Option<&Value>, new: Option<&Value>) -> bool {
+    let segs = schema::pointer_segments(pointer);
+    let named: Vec<&str> = keys.iter().flatten().copied().collect();
+    let pointer_keys: Vec<&str> = segs.into_iter().filter(|s| *s != "*").collect();
+    if pointer_keys.len() <= named.len() {
+        return pointer_keys.iter().zip(&named).all(|(a, b)| a == b);
+    }
+    if !named.iter().zip(&pointer_keys).all(|(a, b)| a == b) || keys.iter().any(Option::is_none) {
+        return false;
+    }
+    match (lookup(old, &pointer_keys), lookup(new, &pointer_keys)) {
+        (None, None) => false,
+        (Some(a), Some(b)) => !same(a, b),
+        _ => true,
+    }
+}
+
+/// Pairs of removed and added resources with the same type and the same
+/// properties — up to references to other renamed resources and the `Name`
+/// tag rcdk derives from the construct path. A pair counts only when the
+/// match is unique both ways.
+fn detect_renames(
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+    removed: &BTreeSet<&String>,
+    added: &BTreeSet<&String>,
+) -> Vec<(String, String)> {
+    let mut renames: BTreeMap<String, String> = BTreeMap::new();
+    loop {
+        let mut candidates: BTreeMap<&String, Vec<&String>> = BTreeMap::new();
+        let mut taken_by: BTreeMap<&String, usize> = BTreeMap::new();
+        for r in removed.iter().filter(|r| !renames.contains_key(r.as_str())) {
+            let o = &old[r.as_str()];
+            let o_props = rename_key(o.get("Properties"), &renames);
+            for a in added.iter().filter(|a| !renames.values().any(|v| v == a.as_str())) {
+                let n = &new[a.as_str()];
+                if resource_type(o) == resource_type(n)
+                    && same(&o_props, &rename_key(n.get("Properties"), &BTreeMap::new()))
+                {
+                    candidates.entry(r).or_default().push(a);
+                    *taken_by.entry(a).or_default() += 1;
+                }
+            }
+        }
+        let before = renames.len();
+        for (r, list) in candidates {
+            if let [a] = list.as_slice() {
+                if taken_by.get(a) == Some(&1) {
+                    renames.insert(r.clone(), (*a).clone());
+                }
+            }
+        }
+        if renames.len() == before {
+            break;
+        }
+    }
+    renames.into_iter().collect()
+}
+
+/// Properties with references rewritten through `renames` and `Name` tags dropped.
+fn rename_key(props: Option<&Value>, renames: &BTreeMap<String, String>) -> Value {
+    fn walk(v: &Value, renames: &BTreeMap<String, String>, key: Option<&str>) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut out = Map::new();
+                for (k, x) in m {
+                    let x = match (k.as_str(), x) {
+                        ("Ref", Value::String(id)) => {
+                            Value::String(renames.get(id).cloned().unwrap_or_else(|| id.clone()))
+                        }
+                        ("Fn::GetAtt", Value::Array(parts)) if !parts.is_empty() => {
+                            let mut parts = parts.clone();
+                            if let Some(Value::String(id)) = parts.first() {
+                                if let Some(to) = renames.get(id) {
+                                    parts[0] = Value::String(to.clone());
+                                }
+                            }
+                            Value::Array(parts)
+                        }
+                        ("Fn::Sub", Value::String(s)) => Value::String(rename_in_sub(s, renames)),
+                        _ => walk(x, renames, Some(k)),
+                    };
+                    out.insert(k.clone(), x);
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .filter(|i| !(key == Some("Tags") && i.get("Key").and_then(Value::as_str) == Some("Name")))
+                    .map(|i| walk(i, renames, None))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    props.map(|p| walk(p, renames, None)).unwrap_or(Value::Null)
+}
+
+fn rename_in_sub(s: &str, renames: &BTreeMap<String, String>) -> String {
+    let mut out = s.to_owned();
+    for (from, to) in renames {
+        out = out
+            .replace(&format!("${{{from}}}"), &format!("${{{to}}}"))
+            .replace(&format!("${{{from}."), &format!("${{{to}."));
+    }
+    out
+}
+
+/// Paths (below the resource) of every `Ref`, `Fn::GetAtt` or `Fn::Sub`
+/// reference to `target` inside `v`.
+fn references(v: &Value, target: &str, path: &mut Path, out: &mut Vec<Path>) {
+    match v {
+        Value::Object(m) => {
+            let hit = m.iter().any(|(k, x)| match (k.as_str(), x) {
+                ("Ref", Value::String(id)) => id == target,
+                ("Fn::GetAtt", Value::Array(parts)) => parts.first().and_then(Value::as_str) == Some(target),
+                ("Fn::Sub", Value::String(s)) => sub_mentions(s, target),
+                ("Fn::Sub", Value::Array(parts)) => {
+                    parts.first().and_then(Value::as_str).is_some_and(|s| sub_mentions(s, target))
+                }
+                _ => false,
+            });
+            if hit && m.len() == 1 {
+                out.push(path.clone());
+                return;
+            }
+            for (k, x) in m {
+                path.push(Seg::Key(k.clone()));
+                references(x, target, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                path.push(Seg::Index(i));
+                references(x, target, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn sub_mentions(s: &str, target: &str) -> bool {
+    s.contains(&format!("${{{target}}}")) || s.contains(&format!("${{{target}."))
+}
+
+/// A replaced resource gets a new physical ID and new attributes, so every
+/// unchanged reference to it in another resource's properties changes value
+/// at deploy time. Adds those changes (with `caused_by`) until nothing new is
+/// replaced.
+fn cascade_replacements(
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+    changes: &mut BTreeMap<String, ResourceChange>,
+) {
+    let mut queue: Vec<String> = changes
+        .values()
+        .filter(|c| c.change == Change::Modified && c.impact == Some(Impact::Replace))
+        .map(|c| c.logical_id.clone())
+        .collect();
+    let mut done: BTreeSet<String> = BTreeSet::new();
+    while let Some(target) = queue.pop() {
+        if !done.insert(target.clone()) {
+            continue;
+        }
+        for (id, n) in new {
+            let Some(o) = old.get(id) else { continue };
+            if id == &target || changes.get(id).is_some_and(|c| c.change != Change::Modified) {
+                continue;
+            }
+            let mut paths = Vec::new();
+            references(
+                n.get("Properties").unwrap_or(&Value::Null),
+                &target,
+                &mut vec![Seg::Key("Properties".into())],
+                &mut paths,
+            );
+            if paths.is_empty() {
+                continue;
+            }
+            let ty = resource_type(n);
+            let mut added = Vec::new();
+            for p in paths {
+                let rendered = render_path(&p);
+                let (ov, nv) = (lookup_path(o, &p), lookup_path(n, &p));
+                if !matches!((ov, nv), (Some(a), Some(b)) if same(a, b)) {
+                    continue; // already a change in the template
+                }
+                let idx: Vec<Option<&str>> = p[1..]
+                    .iter()
+                    .map(|s| match s {
+                        Seg::Key(k) => Some(k.as_str()),
+                        Seg::Index(_) => None,
+                    })
+                    .collect();
+                let (impact, why) = cascaded_impact(ty, &idx);
+                added.push(PropertyChange {
+                    path: rendered,
+                    old: ov.cloned(),
+                    new: nv.cloned(),
+                    impact,
+                    reason: why,
+                    caused_by: Some(target.clone()),
+                });
+            }
+            if added.is_empty() {
+                continue;
+            }
+            let entry =
+                changes.entry(id.clone()).or_insert_with(|| modified(id, o, n, Vec::new(), Change::Modified, None));
+            let was = entry.impact;
+            for pc in added {
+                if !entry.changes.iter().any(|c| c.path == pc.path) {
+                    entry.changes.push(pc);
+                }
+            }
+            entry.changes.sort_by(|a, b| a.path.cmp(&b.path));
+            refresh(entry, o, n);
+            if entry.impact == Some(Impact::Replace) && was != Some(Impact::Replace) {
+                queue.push(id.clone());
+            }
+        }
+    }
+}
+
+fn lookup_path<'a>(r: &'a Value, p: &[Seg]) -> Option<&'a Value> {
+    p.iter().try_fold(r, |cur, s| match s {
+        Seg::Key(k) => cur.get(k.as_str()),
+        Seg::Index(i) => cur.get(*i),
+    })
+}
+
+/// The impact of a value changing at `keys` when the template text is the same there.
+fn cascaded_impact(ty: &str, keys: &[Option<&str>]) -> (Impact, String) {
+    let Some(schema) = schema::type_schema(ty) else {
+        return (Impact::MayReplace, format!("rcdk has no schema for {ty}"));
+    };
+    if !schema.updatable {
+        return (Impact::Replace, format!("{ty} cannot be updated"));
+    }
+    let named: Vec<&str> = keys.iter().flatten().copied().collect();
+    let hit = |p: &String| {
+        let segs: Vec<&str> = schema::pointer_segments(p).into_iter().filter(|s| *s != "*").collect();
+        segs.len() <= named.len() && segs.iter().zip(&named).all(|(a, b)| a == b)
+    };
+    if let Some(p) = schema.create_only.iter().find(|p| hit(p)) {
+        return (Impact::Replace, format!("`{}` is create-only", schema::pointer_segments(p).join(".")));
+    }
+    if let Some(p) = schema.conditional_create_only.iter().find(|p| hit(p)) {
+        return (
+            Impact::MayReplace,
+            format!("`{}` is conditionally create-only", schema::pointer_segments(p).join(".")),
+        );
+    }
+    (Impact::Update, "updated in place".into())
+}

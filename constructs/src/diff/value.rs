@@ -1,0 +1,225 @@
+//! Structural comparison of JSON values: paths, intrinsic functions as
+//! atoms, lists aligned by their longest common subsequence.
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+/// One step of a path into a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Seg {
+    /// A map key.
+    Key(String),
+    /// A list index.
+    Index(usize),
+}
+
+/// A path into a value, e.g. `Properties.Tags[1].Value`.
+pub(crate) type Path = Vec<Seg>;
+
+/// Renders a path: keys joined with `.`, indices as `[i]`.
+pub(crate) fn render_path(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Seg::Index(i) => {
+                let _ = write!(out, "[{i}]");
+            }
+        }
+    }
+    out
+}
+
+/// A leaf difference: the path, the old value (none when added) and the new
+/// value (none when removed).
+pub(crate) type Leaf = (Path, Option<Value>, Option<Value>);
+
+/// Structural equality as CloudFormation sees it: key order is irrelevant,
+/// and a scalar equals another scalar with the same text (`80` and `"80"`,
+/// `true` and `"true"`), since CloudFormation passes both the same way.
+pub(crate) fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same(v, w)),
+        (Value::Null, Value::Null) => true,
+        (Value::Null, _) | (_, Value::Null) => false,
+        (Value::Object(_) | Value::Array(_), _) | (_, Value::Object(_) | Value::Array(_)) => false,
+        _ => scalar_text(a) == scalar_text(b),
+    }
+}
+
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Appends every leaf difference between `old` and `new` below `path`.
+/// Map keys are visited in sorted order, so the result never depends on key order.
+pub(crate) fn diff(path: &mut Path, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<Leaf>) {
+    match (old, new) {
+        (None, None) => {}
+        (Some(o), Some(n)) if same(o, n) => {}
+        (Some(Value::Object(o)), Some(Value::Object(n))) => diff_maps(path, o, n, out),
+        (Some(Value::Array(o)), Some(Value::Array(n))) => diff_lists(path, o, n, out),
+        (o, n) => out.push((path.clone(), o.cloned(), n.cloned())),
+    }
+}
+
+fn diff_maps(path: &mut Path, o: &Map<String, Value>, n: &Map<String, Value>, out: &mut Vec<Leaf>) {
+    if is_intrinsic_map(o) || is_intrinsic_map(n) {
+        out.push((path.clone(), Some(Value::Object(o.clone())), Some(Value::Object(n.clone()))));
+        return;
+    }
+    let mut keys: Vec<&String> = o.keys().chain(n.keys().filter(|k| !o.contains_key(*k))).collect();
+    keys.sort();
+    for k in keys {
+        path.push(Seg::Key(k.clone()));
+        diff(path, o.get(k), n.get(k), out);
+        path.pop();
+    }
+}
+
+/// True for `{"Ref": ...}`, `{"Fn::...": ...}` and `{"Condition": ...}`:
+/// intrinsic functions are compared and shown as whole values.
+fn is_intrinsic_map(m: &Map<String, Value>) -> bool {
+    m.len() == 1 && m.keys().next().is_some_and(|k| k == "Ref" || k == "Condition" || k.starts_with("Fn::"))
+}
+
+/// Lists are aligned on their longest common subsequence of equal items, so
+/// inserting one tag shows one added item rather than every later item changed.
+/// Unmatched items between two matches are compared pairwise; the rest are
+/// added (at their new index) or removed (at their old index).
+fn diff_lists(path: &mut Path, o: &[Value], n: &[Value], out: &mut Vec<Leaf>) {
+    let (lo, ln) = (o.len(), n.len());
+    // lcs[i][j] = length of the LCS of o[i..] and n[j..].
+    let mut lcs = vec![vec![0usize; ln + 1]; lo + 1];
+    for i in (0..lo).rev() {
+        for j in (0..ln).rev() {
+            lcs[i][j] = if same(&o[i], &n[j]) { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let (mut gap_o, mut gap_n) = (Vec::new(), Vec::new());
+    while i < lo || j < ln {
+        if i < lo && j < ln && same(&o[i], &n[j]) {
+            flush_gap(path, o, n, &mut gap_o, &mut gap_n, out);
+            i += 1;
+            j += 1;
+        } else if j < ln && (i == lo || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            gap_n.push(j);
+            j += 1;
+        } else {
+            gap_o.push(i);
+            i += 1;
+        }
+    }
+    flush_gap(path, o, n, &mut gap_o, &mut gap_n, out);
+}
+
+fn flush_gap(
+    path: &mut Path,
+    o: &[Value],
+    n: &[Value],
+    gap_o: &mut Vec<usize>,
+    gap_n: &mut Vec<usize>,
+    out: &mut Vec<Leaf>,
+) {
+    let paired = gap_o.len().min(gap_n.len());
+    for k in 0..paired {
+        path.push(Seg::Index(gap_n[k]));
+        diff(path, Some(&o[gap_o[k]]), Some(&n[gap_n[k]]), out);
+        path.pop();
+    }
+    for &oi in &gap_o[paired..] {
+        path.push(Seg::Index(oi));
+        out.push((path.clone(), Some(o[oi].clone()), None));
+        path.pop();
+    }
+    for &ni in &gap_n[paired..] {
+        path.push(Seg::Index(ni));
+        out.push((path.clone(), None, Some(n[ni].clone())));
+        path.pop();
+    }
+    gap_o.clear();
+    gap_n.clear();
+}
+
+/// Looks up the value at `keys` (map keys only) below `v`.
+pub(crate) fn lookup<'a>(v: Option<&'a Value>, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter().try_fold(v?, |cur, k| cur.get(*k))
+}
+
+/// Rewrites a template value into one canonical form: `Fn::GetAtt: "A.B"`
+/// becomes `["A", "B"]`, and a single-string `DependsOn` becomes a sorted list.
+pub(crate) fn normalize(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(s)) = m.get("Fn::GetAtt") {
+                if m.len() == 1 {
+                    if let Some((res, att)) = s.split_once('.') {
+                        let arr = Value::Array(vec![Value::String(res.into()), Value::String(att.into())]);
+                        m.insert("Fn::GetAtt".into(), arr);
+                    }
+                }
+            }
+            for (_, child) in m.iter_mut() {
+                normalize(child);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(normalize),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn leaves(o: Value, n: Value) -> Vec<(String, Option<Value>, Option<Value>)> {
+        let mut out = Vec::new();
+        diff(&mut Vec::new(), Some(&o), Some(&n), &mut out);
+        out.into_iter().map(|(p, o, n)| (render_path(&p), o, n)).collect()
+    }
+
+    #[test]
+    fn scalars_with_the_same_text_are_equal() {
+        assert!(same(&json!(80), &json!("80")));
+        assert!(same(&json!({"a": [true]}), &json!({"a": ["true"]})));
+        assert!(!same(&json!(null), &json!("")));
+    }
+
+    #[test]
+    fn an_inserted_tag_is_one_added_item() {
+        let o = json!({"Tags": [{"Key": "a", "Value": "1"}, {"Key": "c", "Value": "3"}]});
+        let n = json!({"Tags": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}, {"Key": "c", "Value": "3"}]});
+        assert_eq!(leaves(o, n), vec![("Tags[1]".into(), None, Some(json!({"Key": "b", "Value": "2"})))]);
+    }
+
+    #[test]
+    fn a_changed_item_is_diffed_inside() {
+        let o = json!({"L": [{"Key": "a", "Value": "1"}]});
+        let n = json!({"L": [{"Key": "a", "Value": "2"}]});
+        assert_eq!(leaves(o, n), vec![("L[0].Value".into(), Some(json!("1")), Some(json!("2")))]);
+    }
+
+    #[test]
+    fn intrinsics_are_atoms() {
+        let o = json!({"SubnetId": {"Ref": "A"}});
+        let n = json!({"SubnetId": {"Ref": "B"}});
+        assert_eq!(leaves(o, n), vec![("SubnetId".into(), Some(json!({"Ref": "A"})), Some(json!({"Ref": "B"})))]);
+    }
+}

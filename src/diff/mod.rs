@@ -1,0 +1,141 @@
+//! `rcdk diff`: synthesize the app, read the templates it is compared
+//! against (a directory, a git revision, or the deployed stacks), and render
+//! the resource-level [`TemplateDiff`] of each stack.
+
+mod render;
+mod source;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use rcdk_constructs::cfn::Format;
+use rcdk_constructs::diff::{parse_template, Summary, TemplateDiff};
+
+use crate::cli::{DiffArgs, DiffFormat};
+use crate::failure::Failure;
+use crate::synth::synthesize;
+
+pub use render::{render_json, render_markdown, render_text};
+pub use source::Against;
+
+/// The version of the JSON shape; bumped only on incompatible changes.
+pub const JSON_VERSION: u32 = 1;
+
+/// Whether a stack is new, changed or the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StackStatus {
+    /// No template on the other side: every resource is new.
+    Added,
+    /// The templates differ.
+    Modified,
+    /// The templates are equivalent.
+    Unchanged,
+}
+
+/// The diff of one stack.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StackDiff {
+    /// The stack name.
+    pub stack: String,
+    /// Where its old template came from, e.g. `templates/todo-prod.yaml`.
+    pub old_template: Option<String>,
+    /// Whether it is new, changed or the same.
+    pub status: StackStatus,
+    /// Counts over `diff`.
+    pub summary: Summary,
+    /// What changed.
+    #[serde(flatten)]
+    pub diff: TemplateDiff,
+}
+
+impl StackDiff {
+    /// Compares a stack's old template (`None` when there is none) with its new one.
+    pub fn new(stack: &str, old: Option<(String, &Value)>, new: &Value) -> StackDiff {
+        let empty = Value::Object(Default::default());
+        let diff = TemplateDiff::new(old.as_ref().map(|(_, v)| *v).unwrap_or(&empty), new);
+        let status = match (&old, diff.is_empty()) {
+            (None, _) => StackStatus::Added,
+            (Some(_), true) => StackStatus::Unchanged,
+            (Some(_), false) => StackStatus::Modified,
+        };
+        StackDiff { stack: stack.to_owned(), old_template: old.map(|(s, _)| s), status, summary: diff.summary(), diff }
+    }
+}
+
+/// Everything `rcdk diff` found: the JSON output's top level.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// [`JSON_VERSION`].
+    pub version: u32,
+    /// What the app was compared against, e.g. `templates/`, `git origin/main`, `deployed stacks`.
+    pub against: String,
+    /// True when any stack differs.
+    pub has_changes: bool,
+    /// Counts over every stack.
+    pub summary: Summary,
+    /// One entry per stack of the app, in deployment order.
+    pub stacks: Vec<StackDiff>,
+}
+
+impl Report {
+    /// Builds the report from per-stack diffs.
+    pub fn new(against: String, stacks: Vec<StackDiff>) -> Report {
+        let mut summary = Summary::default();
+        for s in &stacks {
+            summary.add(&s.summary);
+        }
+        let has_changes = stacks.iter().any(|s| s.status != StackStatus::Unchanged);
+        Report { version: JSON_VERSION, against, has_changes, summary, stacks }
+    }
+}
+
+/// Runs `rcdk diff`.
+pub fn run(args: &DiffArgs) -> Result<(), Failure> {
+    let against = Against::from_args(args);
+    let synthesized = synthesize(std::slice::from_ref(&args.app_file), Format::Yaml)?;
+    let olds = against.fetch(&synthesized, &args.aws)?;
+    let mut stacks = Vec::with_capacity(synthesized.len());
+    for (s, old) in synthesized.iter().zip(olds) {
+        let new = parse_template(&s.body)
+            .map_err(|e| Failure::no(format!("rcdk synthesized a template it cannot read back ({}): {e}", s.name())))?;
+        let old = match old {
+            Some((label, text)) => {
+                let value = parse_template(&text).map_err(|e| {
+                    Failure::input(format!("cannot read {label}: {e}"))
+                        .help("it must be a CloudFormation template in JSON or YAML")
+                })?;
+                Some((label, value))
+            }
+            None => None,
+        };
+        stacks.push(StackDiff::new(s.name(), old.as_ref().map(|(l, v)| (l.clone(), v)), &new));
+    }
+    let report = Report::new(against.describe(), stacks);
+    let out = match args.format {
+        DiffFormat::Text => render_text(&report, color_stdout()),
+        DiffFormat::Markdown => render_markdown(&report),
+        DiffFormat::Json => render_json(&report).map_err(|e| Failure::no(format!("cannot render JSON: {e}")))?,
+    };
+    use std::io::Write;
+    std::io::stdout()
+        .lock()
+        .write_all(out.as_bytes())
+        .map_err(|e| Failure::no(format!("cannot write to stdout: {e}")))?;
+    if args.exit_code && report.has_changes {
+        return Err(Failure::no(format!(
+            "{} stack(s) differ from {} (--exit-code)",
+            report.stacks.iter().filter(|s| s.status != StackStatus::Unchanged).count(),
+            report.against
+        )));
+    }
+    Ok(())
+}
+
+/// Colour on stdout only when it is a terminal that supports it and
+/// `NO_COLOR` is not set (the `supports-color` crate's rules).
+fn color_stdout() -> bool {
+    supports_color::on(supports_color::Stream::Stdout).is_some()
+}
