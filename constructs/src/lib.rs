@@ -29,6 +29,7 @@ pub mod cloudfront;
 pub mod cloudwatch;
 pub mod core;
 pub mod ec2;
+pub mod ecs;
 pub mod elbv2;
 pub mod error;
 pub mod iam;
