@@ -190,7 +190,20 @@ impl TaskDefinition {
     /// Adds a task definition at `path`. Invalid props are reported (fields
     /// relative to these props) and a best-effort definition is still built.
     pub fn new(stack: &mut Stack, path: &ConstructPath, props: &TaskDefinitionProps) -> TaskDefinition {
-        validate(stack, path, props);
+        Self::new_located(stack, path, props, &|i| format!("containers[{i}]"))
+    }
+
+    /// Like [`TaskDefinition::new`], with problems of container `i` reported
+    /// under the field `container_field(i)` instead of `containers[i]` (an
+    /// empty string: at the props' own level). Patterns that spell one
+    /// container's props flat use this to keep errors located.
+    pub fn new_located(
+        stack: &mut Stack,
+        path: &ConstructPath,
+        props: &TaskDefinitionProps,
+        container_field: &dyn Fn(usize) -> String,
+    ) -> TaskDefinition {
+        validate(stack, path, props, container_field);
         let mode = props.network_mode.unwrap_or_default();
         // Retention was checked above, at this props' own field name.
         let retention = props.log_retention_days.filter(|d| VALID_RETENTION_DAYS.contains(d));
@@ -360,7 +373,21 @@ fn container_json(c: &ContainerProps, mode: NetworkMode, log_group: &LogGroup, s
     Value::Object(m)
 }
 
-fn validate(stack: &mut Stack, path: &ConstructPath, props: &TaskDefinitionProps) {
+/// `prefix.sub`, or `sub` alone when the prefix is empty.
+fn at(prefix: &str, sub: &str) -> String {
+    if prefix.is_empty() {
+        sub.to_owned()
+    } else {
+        format!("{prefix}.{sub}")
+    }
+}
+
+fn validate(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    props: &TaskDefinitionProps,
+    container_field: &dyn Fn(usize) -> String,
+) {
     let mut problems: Vec<ValidationError> = Vec::new();
     let mut err = |code: &'static str, field: String, message: String, help: &str| {
         let mut e = ValidationError::new(code, path, message).field(field.as_str());
@@ -419,7 +446,8 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TaskDefinitionProps
     let mut total_cpu = 0u64;
     let mut total_mem = 0u64;
     for (i, c) in props.containers.iter().enumerate() {
-        let f = |sub: &str| format!("containers[{i}].{sub}");
+        let prefix = container_field(i);
+        let f = |sub: &str| at(&prefix, sub);
         let name_ok = !c.name.is_empty()
             && c.name.len() <= 255
             && c.name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
@@ -512,23 +540,18 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TaskDefinitionProps
             if *p == 0 {
                 err(
                     "ecs-container-port",
-                    format!("containers[{i}].ports[{j}]"),
+                    f(&format!("ports[{j}]")),
                     "container port 0 is invalid".into(),
                     "use a port from 1 to 65535",
                 );
             }
             if !own_ports.insert(*p) {
-                err(
-                    "ecs-container-port-duplicate",
-                    format!("containers[{i}].ports[{j}]"),
-                    format!("port {p} is listed twice"),
-                    "",
-                );
+                err("ecs-container-port-duplicate", f(&format!("ports[{j}]")), format!("port {p} is listed twice"), "");
             } else if mode == NetworkMode::Awsvpc {
                 if let Some(other) = host_ports.insert(*p, i) {
                     err(
                         "ecs-container-port-conflict",
-                        format!("containers[{i}].ports[{j}]"),
+                        f(&format!("ports[{j}]")),
                         format!(
                             "port {p} is also used by containers[{other}]; in awsvpc mode the task has one network"
                         ),
@@ -543,14 +566,14 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TaskDefinitionProps
             if !is_env_name(k) {
                 err(
                     "ecs-env-name",
-                    format!("containers[{i}].environment.{k}"),
+                    f(&format!("environment.{k}")),
                     format!("environment variable name `{k}` is invalid"),
                     "use letters, digits and underscores, not starting with a digit",
                 );
             }
         }
         for (k, arn) in c.secrets.iter() {
-            let at = format!("containers[{i}].secrets.{k}");
+            let at = f(&format!("secrets.{k}"));
             if !is_env_name(k) {
                 err(
                     "ecs-env-name",
@@ -577,7 +600,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TaskDefinitionProps
             }
         }
         if let Some(hc) = &c.health_check {
-            let hf = |sub: &str| format!("containers[{i}].health_check.{sub}");
+            let hf = |sub: &str| f(&format!("health_check.{sub}"));
             if !matches!(hc.command.first().map(String::as_str), Some("CMD" | "CMD-SHELL")) || hc.command.len() < 2 {
                 err(
                     "ecs-health-check-command",
