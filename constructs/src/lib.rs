@@ -34,6 +34,7 @@ pub mod elbv2;
 pub mod error;
 pub mod iam;
 pub mod logs;
+pub mod patterns;
 pub mod rds;
 pub mod region;
 pub mod sns;
