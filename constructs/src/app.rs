@@ -22,10 +22,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cfn::Format;
+use crate::cfn::{Format, Output};
 use crate::core::{App, FieldPath, Stack, StackProps, SynthesizedStack};
 use crate::ec2::{Vpc, VpcProps};
-use crate::error::Errors;
+use crate::ecs::{Cluster, ClusterProps};
+use crate::elbv2::{Action, ApplicationLoadBalancer, LoadBalancerProps};
+use crate::error::{Errors, ValidationError};
+use crate::patterns::{LoadBalancedService, LoadBalancedServiceProps};
+use crate::sns::{Topic, TopicProps};
 
 /// A whole app: one or more stacks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -62,6 +66,24 @@ pub struct StackSpec {
     /// Default: none, the template defaults apply.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, String>,
+    /// The ECS cluster and its EC2 capacity, in the VPC's private subnets
+    /// (needs `vpc`). Default: a cluster with [`ClusterProps`]' defaults when
+    /// `services` is not empty, otherwise none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<ClusterProps>,
+    /// The Application Load Balancer in front of the services (needs `vpc`).
+    /// Default: one with [`LoadBalancerProps`]' defaults when `services` is
+    /// not empty, otherwise none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer: Option<LoadBalancerProps>,
+    /// Load-balanced services by name (letters, digits, hyphens). Each name's
+    /// PascalCase prefixes its resources' logical IDs. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub services: BTreeMap<String, LoadBalancedServiceProps>,
+    /// Where the services' alarms notify: an SNS topic, with an optional email
+    /// subscription. Default: no topic (alarms still exist, notifying no one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<TopicProps>,
 }
 
 impl StackSpec {
@@ -77,6 +99,62 @@ impl StackSpec {
     }
 }
 
+/// Adds the cluster, load balancer, alarm topic and services of `spec`.
+fn build_compute(stack: &mut Stack, spec: &StackSpec, vpc: Option<&Vpc>) {
+    let wants_cluster = spec.cluster.is_some() || !spec.services.is_empty();
+    let wants_alb = spec.load_balancer.is_some() || !spec.services.is_empty();
+    if !wants_cluster && !wants_alb {
+        return;
+    }
+    let Some(vpc) = vpc else {
+        let field = if spec.cluster.is_some() {
+            "cluster"
+        } else if spec.load_balancer.is_some() {
+            "load_balancer"
+        } else {
+            "services"
+        };
+        let e = ValidationError::new(
+            "app-vpc-missing",
+            stack.root(),
+            format!("`{field}` needs a VPC, and the stack has none"),
+        )
+        .field(field)
+        .help("add `vpc: {}` (three AZs, one NAT gateway) or a `vpc:` block of your own");
+        stack.report(e);
+        return;
+    };
+    let root = stack.root().clone();
+    let cluster = wants_cluster.then(|| {
+        let props = spec.cluster.clone().unwrap_or_default();
+        let cluster = stack.in_field("cluster", |s| Cluster::new(s, "Cluster", vpc, &props));
+        stack.add_output(&root.child("ClusterName"), Output::new(cluster.name.clone(), "Name of the ECS cluster"));
+        cluster
+    });
+    let alb = wants_alb.then(|| {
+        let props = spec.load_balancer.clone().unwrap_or_default();
+        stack.in_field("load_balancer", |s| {
+            ApplicationLoadBalancer::new(s, &root.child("LoadBalancer"), vpc, &props, &Action::not_found())
+        })
+    });
+    let notify: Vec<serde_json::Value> = spec
+        .alarms
+        .as_ref()
+        .map(|props| stack.in_field("alarms", |s| Topic::new(s, &root.child("AlarmTopic"), props)).arn)
+        .into_iter()
+        .collect();
+    let (Some(cluster), Some(alb)) = (cluster, alb) else { return };
+    for (name, props) in &spec.services {
+        let lbs = stack.in_field(FieldPath::root().key("services").key(name.as_str()), |s| {
+            LoadBalancedService::new(s, name, props, &cluster, &alb, &notify)
+        });
+        stack.add_output(
+            &lbs.path.child("ServiceName"),
+            Output::new(lbs.service.name.clone(), format!("Name of the ECS service `{name}`")),
+        );
+    }
+}
+
 impl AppProps {
     /// Builds the construct tree. Problems are recorded in the stacks and
     /// returned by [`App::synth`].
@@ -84,9 +162,8 @@ impl AppProps {
         let mut app = App::new();
         for (i, spec) in self.stacks.iter().enumerate() {
             let mut stack = Stack::new(spec.stack_props(), FieldPath::root().key("stacks").index(i));
-            if let Some(vpc) = &spec.vpc {
-                stack.in_field("vpc", |s| Vpc::new(s, "Vpc", vpc));
-            }
+            let vpc = spec.vpc.as_ref().map(|vpc| stack.in_field("vpc", |s| Vpc::new(s, "Vpc", vpc)));
+            build_compute(&mut stack, spec, vpc.as_ref());
             app.add_stack(stack);
         }
         app

@@ -1,0 +1,370 @@
+//! An ECS cluster on EC2 capacity: launch template, instance role, Auto
+//! Scaling group and capacity provider.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::cfn::{Intrinsic, Parameter, ParameterType, Resource};
+use crate::core::{ConstructPath, Stack};
+use crate::ec2::{SecurityGroup, Vpc};
+use crate::error::ValidationError;
+use crate::iam::{InstanceProfile, Role, RoleProps};
+
+/// Instance type when none is given: 2 vCPUs, 4 GiB (costs money by the hour, per instance).
+pub const DEFAULT_INSTANCE_TYPE: &str = "t3.medium";
+/// Smallest number of instances when none is given.
+pub const DEFAULT_MIN_CAPACITY: u32 = 1;
+/// Largest number of instances when none is given.
+pub const DEFAULT_MAX_CAPACITY: u32 = 4;
+/// Capacity provider target utilization when none is given: scale out as
+/// soon as tasks do not fit, keep no idle instances.
+pub const DEFAULT_TARGET_CAPACITY_PERCENT: u8 = 100;
+/// Root volume size when none is given. The ECS-optimized Amazon Linux 2023
+/// AMI's snapshot is 30 GiB, so this is also the smallest size accepted.
+pub const DEFAULT_ROOT_VOLUME_GIB: u32 = 30;
+/// Largest gp3 volume.
+pub const MAX_ROOT_VOLUME_GIB: u32 = 16_384;
+/// The public SSM parameter holding the current ECS-optimized Amazon Linux
+/// 2023 (x86_64) AMI ID.
+pub const ECS_AL2023_AMI_PARAMETER: &str = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+/// IMDS hop limit: 2, so that processes in bridge-mode containers (one hop
+/// further than the host) can complete the IMDSv2 token exchange.
+pub const IMDS_HOP_LIMIT: u8 = 2;
+/// Root device name of the Amazon Linux 2023 AMIs.
+pub const ROOT_DEVICE_NAME: &str = "/dev/xvda";
+
+/// Props of a [`Cluster`]. Every instance runs the ECS-optimized Amazon Linux
+/// 2023 AMI in the VPC's private subnets, requires IMDSv2, has an encrypted
+/// gp3 root volume, no SSH key, and is reachable with SSM Session Manager.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterProps {
+    /// EC2 instance type of the container instances, e.g. `t3.medium` or
+    /// `m7i.large`. Costs money per instance-hour. Default:
+    /// [`DEFAULT_INSTANCE_TYPE`] (`t3.medium`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// Fewest instances the Auto Scaling group keeps. Default: [`DEFAULT_MIN_CAPACITY`] (1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_capacity: Option<u32>,
+    /// Most instances the capacity provider may scale out to. Default: [`DEFAULT_MAX_CAPACITY`] (4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_capacity: Option<u32>,
+    /// Instances at creation, between min and max. Leave it out in normal
+    /// use: the capacity provider's managed scaling owns the desired count,
+    /// and a value here is re-applied on every stack update. Default: not set
+    /// (the capacity provider decides).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desired_capacity: Option<u32>,
+    /// Target utilization of the instances by tasks, 1 to 100 %. Below 100
+    /// keeps spare instances for faster task starts, at their cost. Default:
+    /// [`DEFAULT_TARGET_CAPACITY_PERCENT`] (100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_capacity_percent: Option<u8>,
+    /// Size of each instance's encrypted gp3 root volume in GiB, 30 to 16384.
+    /// Default: [`DEFAULT_ROOT_VOLUME_GIB`] (30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_volume_gib: Option<u32>,
+    /// SSM parameter holding the AMI ID, e.g. the arm64 variant
+    /// `/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id`
+    /// (needs a Graviton instance type). Default: [`ECS_AL2023_AMI_PARAMETER`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ami_parameter: Option<String>,
+    /// CloudWatch Container Insights (per-task and per-service metrics; billed
+    /// as custom metrics). Default: true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_insights: Option<bool>,
+}
+
+/// An ECS cluster with an Auto Scaling group of container instances behind a
+/// capacity provider, which is the cluster's default capacity provider
+/// strategy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// The construct's path.
+    pub path: ConstructPath,
+    /// The cluster's logical ID.
+    pub logical_id: String,
+    /// The cluster name (`Ref`).
+    pub name: Value,
+    /// The cluster ARN (`Fn::GetAtt Arn`).
+    pub arn: Value,
+    /// The container instances' security group: no inbound rule until a
+    /// load balancer is allowed in (see [`SecurityGroup::allow_tcp`]).
+    pub instance_security_group: SecurityGroup,
+    /// The container instances' role (ECS agent and SSM Session Manager).
+    pub instance_role: Role,
+    /// The instance profile holding `instance_role`.
+    pub instance_profile: InstanceProfile,
+    /// Logical ID of the launch template.
+    pub launch_template_id: String,
+    /// Logical ID of the Auto Scaling group.
+    pub auto_scaling_group_id: String,
+    /// The Auto Scaling group's name (`Ref`).
+    pub auto_scaling_group_name: Value,
+    /// Logical ID of the capacity provider.
+    pub capacity_provider_id: String,
+    /// The capacity provider's name (`Ref`), for capacity provider strategies.
+    pub capacity_provider_name: Value,
+    /// Logical ID of the cluster's capacity provider association: services
+    /// using the capacity provider depend on it.
+    pub capacity_provider_association_id: String,
+    /// The VPC ID, for services in `awsvpc` network mode.
+    pub vpc_id: Value,
+    /// The private subnets the instances run in.
+    pub subnet_ids: Vec<Value>,
+}
+
+impl Cluster {
+    /// Adds a cluster named `id` with its EC2 capacity in `vpc`'s private
+    /// subnets. Invalid props are reported (fields relative to these props)
+    /// and a best-effort cluster is still built.
+    pub fn new(stack: &mut Stack, id: &str, vpc: &Vpc, props: &ClusterProps) -> Cluster {
+        let path = stack.root().child(id);
+        let v = Validated::check(stack, &path, props);
+
+        let mut cluster = Resource::new("AWS::ECS::Cluster");
+        let insights = if props.container_insights.unwrap_or(true) { "enabled" } else { "disabled" };
+        cluster = cluster.prop("ClusterSettings", json!([{"Name": "containerInsights", "Value": insights}]));
+        let logical_id = stack.add_resource(&path, cluster);
+        let name = Intrinsic::ref_(&logical_id);
+
+        let instance_role = Role::new(
+            stack,
+            &path.child("InstanceRole"),
+            &RoleProps {
+                assumed_by: "ec2.amazonaws.com".into(),
+                managed_policies: vec![
+                    "service-role/AmazonEC2ContainerServiceforEC2Role".into(),
+                    "AmazonSSMManagedInstanceCore".into(),
+                ],
+                statements: vec![],
+            },
+        );
+        let instance_profile = InstanceProfile::new(stack, &path.child("InstanceProfile"), &instance_role);
+        let instance_security_group = SecurityGroup::new(
+            stack,
+            &path.child("InstanceSecurityGroup"),
+            &vpc.vpc_id,
+            &format!("ECS container instances of {path}"),
+        );
+
+        let ami = stack.add_parameter(
+            &path,
+            &format!("{logical_id}AmiId"),
+            Parameter::new(ParameterType::SsmValue("AWS::EC2::Image::Id".into()))
+                .description(format!(
+                    "ECS-optimized AMI of {path}, resolved from a public SSM parameter at deploy time"
+                ))
+                .default_value(v.ami_parameter.clone()),
+        );
+        let name_tag = json!([{"Key": "Name", "Value": path.to_string()}]);
+        let user_data = Intrinsic::base64(Intrinsic::sub(format!(
+            "#!/bin/bash\nset -euo pipefail\necho ECS_CLUSTER=${{{logical_id}}} >> /etc/ecs/ecs.config\n"
+        )));
+        let launch_template_id = stack.add_resource(
+            &path.child("LaunchTemplate"),
+            Resource::new("AWS::EC2::LaunchTemplate").prop(
+                "LaunchTemplateData",
+                json!({
+                    "ImageId": ami,
+                    "InstanceType": v.instance_type,
+                    "IamInstanceProfile": {"Arn": instance_profile.arn},
+                    "SecurityGroupIds": [instance_security_group.group_id],
+                    "MetadataOptions": {
+                        "HttpEndpoint": "enabled",
+                        "HttpTokens": "required",
+                        "HttpPutResponseHopLimit": IMDS_HOP_LIMIT,
+                    },
+                    "BlockDeviceMappings": [{
+                        "DeviceName": ROOT_DEVICE_NAME,
+                        "Ebs": {
+                            "VolumeSize": v.root_volume_gib,
+                            "VolumeType": "gp3",
+                            "Encrypted": true,
+                            "DeleteOnTermination": true,
+                        },
+                    }],
+                    "Monitoring": {"Enabled": true},
+                    "UserData": user_data,
+                    "TagSpecifications": [
+                        {"ResourceType": "instance", "Tags": name_tag},
+                        {"ResourceType": "volume", "Tags": name_tag},
+                    ],
+                }),
+            ),
+        );
+
+        let mut asg = Resource::new("AWS::AutoScaling::AutoScalingGroup")
+            .prop("MinSize", v.min.to_string())
+            .prop("MaxSize", v.max.to_string())
+            .prop_opt("DesiredCapacity", props.desired_capacity.map(|d| d.to_string()))
+            .prop(
+                "LaunchTemplate",
+                json!({
+                    "LaunchTemplateId": Intrinsic::ref_(&launch_template_id),
+                    "Version": Intrinsic::get_att(&launch_template_id, "LatestVersionNumber"),
+                }),
+            )
+            .prop("VPCZoneIdentifier", vpc.private_subnet_ids.clone())
+            .prop("NewInstancesProtectedFromScaleIn", true)
+            .prop("Tags", json!([{"Key": "Name", "Value": path.to_string(), "PropagateAtLaunch": true}]));
+        for route in &vpc.private_route_ids {
+            asg = asg.depends_on(route);
+        }
+        let auto_scaling_group_id = stack.add_resource(&path.child("AutoScalingGroup"), asg);
+
+        let capacity_provider_id = stack.add_resource(
+            &path.child("CapacityProvider"),
+            Resource::new("AWS::ECS::CapacityProvider").prop(
+                "AutoScalingGroupProvider",
+                json!({
+                    "AutoScalingGroupArn": Intrinsic::ref_(&auto_scaling_group_id),
+                    "ManagedScaling": {"Status": "ENABLED", "TargetCapacity": v.target},
+                    "ManagedTerminationProtection": "ENABLED",
+                    "ManagedDraining": "ENABLED",
+                }),
+            ),
+        );
+        let capacity_provider_name = Intrinsic::ref_(&capacity_provider_id);
+        let capacity_provider_association_id = stack.add_resource(
+            &path.child("CapacityProviderAssociation"),
+            Resource::new("AWS::ECS::ClusterCapacityProviderAssociations")
+                .prop("Cluster", name.clone())
+                .prop("CapacityProviders", json!([capacity_provider_name]))
+                .prop(
+                    "DefaultCapacityProviderStrategy",
+                    json!([{"CapacityProvider": capacity_provider_name, "Weight": 1, "Base": 0}]),
+                ),
+        );
+
+        Cluster {
+            arn: Intrinsic::get_att(&logical_id, "Arn"),
+            name,
+            path,
+            logical_id,
+            instance_security_group,
+            instance_role,
+            instance_profile,
+            launch_template_id,
+            auto_scaling_group_name: Intrinsic::ref_(&auto_scaling_group_id),
+            auto_scaling_group_id,
+            capacity_provider_id,
+            capacity_provider_name,
+            capacity_provider_association_id,
+            vpc_id: vpc.vpc_id.clone(),
+            subnet_ids: vpc.private_subnet_ids.clone(),
+        }
+    }
+
+    /// The capacity provider strategy services use: this cluster's capacity
+    /// provider only.
+    pub fn capacity_provider_strategy(&self) -> Value {
+        json!([{"CapacityProvider": self.capacity_provider_name, "Weight": 1, "Base": 0}])
+    }
+}
+
+/// Props with defaults applied, after validation.
+struct Validated {
+    instance_type: String,
+    min: u32,
+    max: u32,
+    target: u8,
+    root_volume_gib: u32,
+    ami_parameter: String,
+}
+
+impl Validated {
+    fn check(stack: &mut Stack, path: &ConstructPath, props: &ClusterProps) -> Validated {
+        let mut err = |code: &'static str, field: &str, message: String, help: &str| {
+            stack.report(ValidationError::new(code, path, message).field(field).help(help));
+        };
+        let instance_type = props.instance_type.clone().unwrap_or_else(|| DEFAULT_INSTANCE_TYPE.to_owned());
+        if !is_plausible_instance_type(&instance_type) {
+            err(
+                "ecs-instance-type-invalid",
+                "instance_type",
+                format!("`{instance_type}` is not an EC2 instance type"),
+                "use a family and a size separated by a dot, e.g. t3.medium or m7i.large",
+            );
+        }
+        let min = props.min_capacity.unwrap_or(DEFAULT_MIN_CAPACITY);
+        let max = props.max_capacity.unwrap_or_else(|| DEFAULT_MAX_CAPACITY.max(min));
+        if max == 0 {
+            err(
+                "ecs-capacity-range",
+                "max_capacity",
+                "max_capacity is 0: no task could ever run".into(),
+                "set max_capacity to 1 or more",
+            );
+        }
+        if min > max {
+            err(
+                "ecs-capacity-range",
+                "min_capacity",
+                format!("min_capacity {min} is above max_capacity {max}"),
+                "make min_capacity at most max_capacity",
+            );
+        }
+        if let Some(d) = props.desired_capacity {
+            if d < min || d > max {
+                err(
+                    "ecs-capacity-range",
+                    "desired_capacity",
+                    format!("desired_capacity {d} is outside min_capacity {min} .. max_capacity {max}"),
+                    "leave desired_capacity out (the capacity provider manages it) or put it between min and max",
+                );
+            }
+        }
+        let target = props.target_capacity_percent.unwrap_or(DEFAULT_TARGET_CAPACITY_PERCENT);
+        if !(1..=100).contains(&target) {
+            err(
+                "ecs-target-capacity",
+                "target_capacity_percent",
+                format!("target_capacity_percent {target} is outside 1..=100"),
+                "use 100 for no idle instances, or less to keep spare capacity",
+            );
+        }
+        let root_volume_gib = props.root_volume_gib.unwrap_or(DEFAULT_ROOT_VOLUME_GIB);
+        if !(DEFAULT_ROOT_VOLUME_GIB..=MAX_ROOT_VOLUME_GIB).contains(&root_volume_gib) {
+            err(
+                "ecs-root-volume-size",
+                "root_volume_gib",
+                format!("a root volume of {root_volume_gib} GiB is outside {DEFAULT_ROOT_VOLUME_GIB}..={MAX_ROOT_VOLUME_GIB}"),
+                "the ECS-optimized AMI needs at least 30 GiB; gp3 volumes go up to 16384 GiB",
+            );
+        }
+        let ami_parameter = props.ami_parameter.clone().unwrap_or_else(|| ECS_AL2023_AMI_PARAMETER.to_owned());
+        if !ami_parameter.starts_with('/') || ami_parameter.contains(char::is_whitespace) {
+            err(
+                "ecs-ami-parameter-invalid",
+                "ami_parameter",
+                format!("`{ami_parameter}` is not an SSM parameter name"),
+                "use a path such as /aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+            );
+        }
+        Validated { instance_type, min, max, target, root_volume_gib, ami_parameter }
+    }
+}
+
+/// `family.size`, e.g. `t3.medium`, `m7i-flex.large`, `c6gn.16xlarge`.
+fn is_plausible_instance_type(s: &str) -> bool {
+    let Some((family, size)) = s.split_once('.') else { return false };
+    let ok = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    ok(family) && ok(size) && family.starts_with(|c: char| c.is_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plausible_instance_type;
+
+    #[test]
+    fn instance_types() {
+        for ok in ["t3.medium", "m7i-flex.large", "c6gn.16xlarge", "u-6tb1.metal"] {
+            assert!(is_plausible_instance_type(ok), "{ok}");
+        }
+        for bad in ["t3", "T3.medium", ".large", "t3.", "t3 .medium", ""] {
+            assert!(!is_plausible_instance_type(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! ECS on EC2 capacity: a [`Cluster`] with its Auto Scaling group and
+//! capacity provider, [`TaskDefinition`]s, and [`Service`]s.
+//!
+//! ```
+//! use rcdk_constructs::cfn::Format;
+//! use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
+//! use rcdk_constructs::ec2::{Vpc, VpcProps};
+//! use rcdk_constructs::ecs::{Cluster, ClusterProps, ContainerProps, Service, ServiceProps, TaskDefinition, TaskDefinitionProps};
+//!
+//! let mut stack = Stack::new(StackProps { name: "web".into(), ..Default::default() }, FieldPath::root());
+//! let vpc = Vpc::new(&mut stack, "Vpc", &VpcProps::default());
+//! let cluster = Cluster::new(&mut stack, "Cluster", &vpc, &ClusterProps::default());
+//! let path = stack.root().child("Api");
+//! let task = TaskDefinition::new(
+//!     &mut stack,
+//!     &path.child("TaskDefinition"),
+//!     &TaskDefinitionProps {
+//!         containers: vec![ContainerProps { name: "api".into(), image: "nginx:1.27.0".into(), ports: vec![80], ..Default::default() }],
+//!         ..Default::default()
+//!     },
+//! );
+//! let service = Service::new(&mut stack, &path.child("Service"), &ServiceProps::default(), &cluster, &task, &[]);
+//! assert_eq!(service.metric_cpu().namespace, "AWS/ECS");
+//! let mut app = App::new();
+//! app.add_stack(stack);
+//! let out = app.synth(Format::Yaml).expect("valid");
+//! assert!(out[0].body.contains("Type: AWS::ECS::CapacityProvider"));
+//! ```
+
+mod cluster;
+mod service;
+mod task_definition;
+
+pub use cluster::{
+    Cluster, ClusterProps, DEFAULT_INSTANCE_TYPE, DEFAULT_MAX_CAPACITY, DEFAULT_MIN_CAPACITY, DEFAULT_ROOT_VOLUME_GIB,
+    DEFAULT_TARGET_CAPACITY_PERCENT, ECS_AL2023_AMI_PARAMETER, IMDS_HOP_LIMIT, MAX_ROOT_VOLUME_GIB, ROOT_DEVICE_NAME,
+};
+pub use service::{
+    LoadBalancerTarget, Service, ServiceProps, DEFAULT_DESIRED_COUNT, DEFAULT_HEALTH_CHECK_GRACE_SECONDS,
+    DEFAULT_MAX_PERCENT, DEFAULT_MIN_HEALTHY_PERCENT,
+};
+pub use task_definition::{
+    image_problem, ContainerHealthCheck, ContainerInfo, ContainerProps, ImageProblem, NetworkMode, TaskDefinition,
+    TaskDefinitionProps, DEFAULT_CONTAINER_MEMORY_MIB, MAX_CONTAINERS, MAX_TASK_CPU_UNITS, MIN_CONTAINER_MEMORY_MIB,
+};
+
+/// First host port of the range ECS maps container ports to in bridge mode.
+/// The agent uses the kernel's `ip_local_port_range` (32768-60999 on Amazon
+/// Linux) or Docker's fallback 49153-65535; 32768-65535 covers both.
+pub const DYNAMIC_PORT_FROM: u16 = 32768;
+/// Last host port of the dynamic range (see [`DYNAMIC_PORT_FROM`]).
+pub const DYNAMIC_PORT_TO: u16 = 65535;

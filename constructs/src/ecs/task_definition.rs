@@ -1,0 +1,784 @@
+//! Task definitions: containers, their logs, and the task and execution roles.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::cfn::{Intrinsic, Pseudo, Resource};
+use crate::core::{ConstructPath, Stack};
+use crate::error::ValidationError;
+use crate::iam::{PolicyStatement, Role, RoleProps};
+use crate::logs::{LogGroup, LogGroupProps, VALID_RETENTION_DAYS};
+
+/// Container memory hard limit when neither `memory_mib` nor
+/// `memory_reservation_mib` is given.
+pub const DEFAULT_CONTAINER_MEMORY_MIB: u32 = 512;
+/// Smallest memory limit ECS accepts for a container.
+pub const MIN_CONTAINER_MEMORY_MIB: u32 = 6;
+/// Most CPU units a task may reserve on EC2 (192 vCPUs).
+pub const MAX_TASK_CPU_UNITS: u32 = 196_608;
+/// Most containers in one task definition.
+pub const MAX_CONTAINERS: usize = 10;
+
+/// How a task's containers are networked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NetworkMode {
+    /// Docker bridge: containers share the instance's network; each container
+    /// port is mapped to a dynamic host port (target groups of type `instance`).
+    #[default]
+    Bridge,
+    /// An elastic network interface per task, with its own security group
+    /// (target groups of type `ip`). Tasks per instance are limited by ENIs.
+    Awsvpc,
+}
+
+impl NetworkMode {
+    /// The value CloudFormation expects.
+    pub fn as_cfn(self) -> &'static str {
+        match self {
+            NetworkMode::Bridge => "bridge",
+            NetworkMode::Awsvpc => "awsvpc",
+        }
+    }
+}
+
+/// A container's health check, run by Docker inside the container.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerHealthCheck {
+    /// The command, starting with `CMD` or `CMD-SHELL`, e.g.
+    /// `[CMD-SHELL, "curl -f http://localhost:8080/health || exit 1"]`.
+    pub command: Vec<String>,
+    /// Seconds between checks, 5 to 300. Default: 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_seconds: Option<u32>,
+    /// Seconds before a check counts as failed, 2 to 60. Default: 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u32>,
+    /// Failures before the container is unhealthy, 1 to 10. Default: 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
+    /// Seconds after start during which failures do not count, 0 to 300. Default: 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_period_seconds: Option<u32>,
+}
+
+/// One container of a task.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerProps {
+    /// The container name, unique in the task: 1 to 255 letters, digits,
+    /// hyphens and underscores.
+    pub name: String,
+    /// The image, pinned by tag or digest, e.g.
+    /// `123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2` or
+    /// `nginx@sha256:...`. An image without a tag, or tagged `latest`, is an
+    /// error unless `allow_unpinned_image` is set: it would deploy whatever
+    /// was pushed last.
+    pub image: String,
+    /// Accept an image without a pinned tag. Default: false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_unpinned_image: Option<bool>,
+    /// CPU units reserved (1024 = one vCPU). Default: none reserved (the
+    /// container shares the instance's CPU).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<u32>,
+    /// Hard memory limit in MiB; the container is killed above it.
+    /// Default: [`DEFAULT_CONTAINER_MEMORY_MIB`] (512) when
+    /// `memory_reservation_mib` is not given either, otherwise no hard limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_mib: Option<u32>,
+    /// Soft memory reservation in MiB, used for placement; at most
+    /// `memory_mib`. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_reservation_mib: Option<u32>,
+    /// Container ports the container listens on (TCP). In bridge mode each
+    /// is mapped to a dynamic host port. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<u16>,
+    /// Environment variables (not for secrets). Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub environment: BTreeMap<String, String>,
+    /// Secret environment variables: name → ARN of an SSM parameter
+    /// (`arn:aws:ssm:REGION:ACCOUNT:parameter/NAME`) or a Secrets Manager
+    /// secret (`arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME`, optionally
+    /// `:JSON_KEY:VERSION_STAGE:VERSION_ID`). The execution role may read
+    /// exactly these. Parameters or secrets encrypted with a customer managed
+    /// KMS key also need `kms:Decrypt`, which is not granted. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secrets: BTreeMap<String, String>,
+    /// Overrides the image's `CMD`. Default: the image's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    /// Overrides the image's `ENTRYPOINT`. Default: the image's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_point: Option<Vec<String>>,
+    /// A Docker health check. Default: none (the image's own `HEALTHCHECK`
+    /// is not watched by ECS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check: Option<ContainerHealthCheck>,
+    /// Whether the task stops when this container stops. At least one
+    /// container of a task is essential. Default: true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub essential: Option<bool>,
+}
+
+/// Props of a [`TaskDefinition`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskDefinitionProps {
+    /// The containers, at least one, at most [`MAX_CONTAINERS`].
+    pub containers: Vec<ContainerProps>,
+    /// Network mode. Default: `bridge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_mode: Option<NetworkMode>,
+    /// Task-level CPU units, 128 to 196608; containers' CPU must fit in it.
+    /// Default: none (containers' own reservations only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<u32>,
+    /// Task-level memory in MiB; containers' memory must fit in it.
+    /// Default: none (containers' own limits only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_mib: Option<u32>,
+    /// Days to keep the containers' logs. Default: 30
+    /// ([`crate::logs::DEFAULT_RETENTION_DAYS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_retention_days: Option<u32>,
+    /// What the application itself may do in AWS (the task role's policy).
+    /// Default: nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub task_role_statements: Vec<PolicyStatement>,
+}
+
+/// A container of a synthesized task definition, for services and load
+/// balancers to refer to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerInfo {
+    /// The container name.
+    pub name: String,
+    /// Its container ports.
+    pub ports: Vec<u16>,
+}
+
+/// A task definition (`AWS::ECS::TaskDefinition`) with its log group, task
+/// role and execution role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskDefinition {
+    /// The construct's path.
+    pub path: ConstructPath,
+    /// The task definition's logical ID.
+    pub logical_id: String,
+    /// The task definition ARN (`Ref`).
+    pub arn: Value,
+    /// Its network mode.
+    pub network_mode: NetworkMode,
+    /// Its containers.
+    pub containers: Vec<ContainerInfo>,
+    /// The log group every container logs to (awslogs driver).
+    pub log_group: LogGroup,
+    /// The role the application's code runs as. Always created, empty unless
+    /// `task_role_statements` are given, so that AWS SDKs in the containers
+    /// find task credentials instead of falling back to the instance's role.
+    pub task_role: Role,
+    /// The role ECS uses to pull images, write logs and read secrets.
+    pub execution_role: Role,
+}
+
+impl TaskDefinition {
+    /// Adds a task definition at `path`. Invalid props are reported (fields
+    /// relative to these props) and a best-effort definition is still built.
+    pub fn new(stack: &mut Stack, path: &ConstructPath, props: &TaskDefinitionProps) -> TaskDefinition {
+        Self::new_located(stack, path, props, &|i| format!("containers[{i}]"))
+    }
+
+    /// Like [`TaskDefinition::new`], with problems of container `i` reported
+    /// under the field `container_field(i)` instead of `containers[i]` (an
+    /// empty string: at the props' own level). Patterns that spell one
+    /// container's props flat use this to keep errors located.
+    pub fn new_located(
+        stack: &mut Stack,
+        path: &ConstructPath,
+        props: &TaskDefinitionProps,
+        container_field: &dyn Fn(usize) -> String,
+    ) -> TaskDefinition {
+        validate(stack, path, props, container_field);
+        let mode = props.network_mode.unwrap_or_default();
+        // Retention was checked above, at this props' own field name.
+        let retention = props.log_retention_days.filter(|d| VALID_RETENTION_DAYS.contains(d));
+        let log_group = LogGroup::new(stack, &path.child("LogGroup"), &LogGroupProps { retention_days: retention });
+
+        let mut exec_statements =
+            vec![PolicyStatement::allow(&["logs:CreateLogStream", "logs:PutLogEvents"], vec![log_group.arn.clone()])];
+        let ecr_repos: BTreeSet<(String, String, String)> =
+            props.containers.iter().filter_map(|c| ecr_repository(&c.image)).collect();
+        if !ecr_repos.is_empty() {
+            exec_statements.push(PolicyStatement::allow(&["ecr:GetAuthorizationToken"], vec![json!("*")]));
+            exec_statements.push(PolicyStatement::allow(
+                &["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+                ecr_repos
+                    .iter()
+                    .map(|(account, region, repo)| {
+                        Intrinsic::sub(format!("arn:${{AWS::Partition}}:ecr:{region}:{account}:repository/{repo}"))
+                    })
+                    .collect(),
+            ));
+        }
+        let mut ssm = BTreeSet::new();
+        let mut secretsmanager = BTreeSet::new();
+        for c in &props.containers {
+            for arn in c.secrets.values() {
+                match parse_secret_arn(arn) {
+                    Some(SecretArn::Ssm(a)) => {
+                        ssm.insert(a);
+                    }
+                    Some(SecretArn::SecretsManager(a)) => {
+                        secretsmanager.insert(a);
+                    }
+                    None => {}
+                }
+            }
+        }
+        if !ssm.is_empty() {
+            exec_statements
+                .push(PolicyStatement::allow(&["ssm:GetParameters"], ssm.into_iter().map(Value::String).collect()));
+        }
+        if !secretsmanager.is_empty() {
+            exec_statements.push(PolicyStatement::allow(
+                &["secretsmanager:GetSecretValue"],
+                secretsmanager.into_iter().map(Value::String).collect(),
+            ));
+        }
+        let execution_role = Role::new(
+            stack,
+            &path.child("ExecutionRole"),
+            &RoleProps {
+                assumed_by: "ecs-tasks.amazonaws.com".into(),
+                managed_policies: vec![],
+                statements: exec_statements,
+            },
+        );
+        let task_role = Role::new(
+            stack,
+            &path.child("TaskRole"),
+            &RoleProps {
+                assumed_by: "ecs-tasks.amazonaws.com".into(),
+                managed_policies: vec![],
+                statements: props.task_role_statements.clone(),
+            },
+        );
+
+        // Streams are named PREFIX/CONTAINER/TASK_ID; the prefix is the owning
+        // construct's name (the service), else the task definition's own.
+        let segs = path.segments();
+        let stream_prefix =
+            if segs.len() > 2 { segs[segs.len() - 2].clone() } else { segs.last().cloned().unwrap_or_default() };
+        let containers: Vec<Value> =
+            props.containers.iter().map(|c| container_json(c, mode, &log_group, &stream_prefix)).collect();
+        let resource = Resource::new("AWS::ECS::TaskDefinition")
+            .prop("RequiresCompatibilities", json!(["EC2"]))
+            .prop("NetworkMode", mode.as_cfn())
+            .prop_opt("Cpu", props.cpu.map(|c| c.to_string()))
+            .prop_opt("Memory", props.memory_mib.map(|m| m.to_string()))
+            .prop("TaskRoleArn", task_role.arn.clone())
+            .prop("ExecutionRoleArn", execution_role.arn.clone())
+            .prop("ContainerDefinitions", Value::Array(containers));
+        let logical_id = stack.add_resource(path, resource);
+        TaskDefinition {
+            path: path.clone(),
+            arn: Intrinsic::ref_(&logical_id),
+            logical_id,
+            network_mode: mode,
+            containers: props
+                .containers
+                .iter()
+                .map(|c| ContainerInfo { name: c.name.clone(), ports: c.ports.clone() })
+                .collect(),
+            log_group,
+            task_role,
+            execution_role,
+        }
+    }
+
+    /// The first container, where a service's traffic goes by default.
+    pub fn default_container(&self) -> Option<&ContainerInfo> {
+        self.containers.first()
+    }
+}
+
+fn container_json(c: &ContainerProps, mode: NetworkMode, log_group: &LogGroup, stream_prefix: &str) -> Value {
+    let mut m = Map::new();
+    m.insert("Name".into(), json!(c.name));
+    m.insert("Image".into(), json!(c.image));
+    m.insert("Essential".into(), json!(c.essential.unwrap_or(true)));
+    if let Some(cpu) = c.cpu {
+        m.insert("Cpu".into(), json!(cpu));
+    }
+    let memory = match (c.memory_mib, c.memory_reservation_mib) {
+        (None, None) => Some(DEFAULT_CONTAINER_MEMORY_MIB),
+        (m, _) => m,
+    };
+    if let Some(mem) = memory {
+        m.insert("Memory".into(), json!(mem));
+    }
+    if let Some(r) = c.memory_reservation_mib {
+        m.insert("MemoryReservation".into(), json!(r));
+    }
+    if let Some(cmd) = &c.entry_point {
+        m.insert("EntryPoint".into(), json!(cmd));
+    }
+    if let Some(cmd) = &c.command {
+        m.insert("Command".into(), json!(cmd));
+    }
+    if !c.ports.is_empty() {
+        let ports: Vec<Value> = c
+            .ports
+            .iter()
+            .map(|p| match mode {
+                NetworkMode::Bridge => json!({"ContainerPort": p, "HostPort": 0, "Protocol": "tcp"}),
+                NetworkMode::Awsvpc => json!({"ContainerPort": p, "Protocol": "tcp"}),
+            })
+            .collect();
+        m.insert("PortMappings".into(), Value::Array(ports));
+    }
+    if !c.environment.is_empty() {
+        let env: Vec<Value> = c.environment.iter().map(|(k, v)| json!({"Name": k, "Value": v})).collect();
+        m.insert("Environment".into(), Value::Array(env));
+    }
+    if !c.secrets.is_empty() {
+        let s: Vec<Value> = c.secrets.iter().map(|(k, v)| json!({"Name": k, "ValueFrom": v})).collect();
+        m.insert("Secrets".into(), Value::Array(s));
+    }
+    if let Some(hc) = &c.health_check {
+        let mut h = Map::new();
+        h.insert("Command".into(), json!(hc.command));
+        h.insert("Interval".into(), json!(hc.interval_seconds.unwrap_or(30)));
+        h.insert("Timeout".into(), json!(hc.timeout_seconds.unwrap_or(5)));
+        h.insert("Retries".into(), json!(hc.retries.unwrap_or(3)));
+        h.insert("StartPeriod".into(), json!(hc.start_period_seconds.unwrap_or(0)));
+        m.insert("HealthCheck".into(), Value::Object(h));
+    }
+    m.insert(
+        "LogConfiguration".into(),
+        json!({
+            "LogDriver": "awslogs",
+            "Options": {
+                "awslogs-group": log_group.name,
+                "awslogs-region": Pseudo::Region.as_ref(),
+                "awslogs-stream-prefix": stream_prefix,
+            },
+        }),
+    );
+    Value::Object(m)
+}
+
+/// `prefix.sub`, or `sub` alone when the prefix is empty.
+fn at(prefix: &str, sub: &str) -> String {
+    if prefix.is_empty() {
+        sub.to_owned()
+    } else {
+        format!("{prefix}.{sub}")
+    }
+}
+
+fn validate(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    props: &TaskDefinitionProps,
+    container_field: &dyn Fn(usize) -> String,
+) {
+    let mut problems: Vec<ValidationError> = Vec::new();
+    let mut err = |code: &'static str, field: String, message: String, help: &str| {
+        let mut e = ValidationError::new(code, path, message).field(field.as_str());
+        if !help.is_empty() {
+            e = e.help(help);
+        }
+        problems.push(e);
+    };
+    if props.containers.is_empty() {
+        err("ecs-no-containers", "containers".into(), "the task has no container".into(), "add a container");
+    }
+    if props.containers.len() > MAX_CONTAINERS {
+        err(
+            "ecs-too-many-containers",
+            "containers".into(),
+            format!("{} containers; a task definition holds at most {MAX_CONTAINERS}", props.containers.len()),
+            "split the containers into several services",
+        );
+    }
+    if !props.containers.is_empty() && !props.containers.iter().any(|c| c.essential.unwrap_or(true)) {
+        err(
+            "ecs-no-essential-container",
+            "containers".into(),
+            "no container is essential".into(),
+            "mark at least one container `essential: true`",
+        );
+    }
+    if let Some(cpu) = props.cpu {
+        if !(128..=MAX_TASK_CPU_UNITS).contains(&cpu) {
+            err(
+                "ecs-task-cpu",
+                "cpu".into(),
+                format!("task CPU {cpu} is outside 128..={MAX_TASK_CPU_UNITS} units"),
+                "1024 units are one vCPU",
+            );
+        }
+    }
+    if let Some(mem) = props.memory_mib {
+        if mem < MIN_CONTAINER_MEMORY_MIB {
+            err("ecs-task-memory", "memory_mib".into(), format!("task memory {mem} MiB is too small"), "");
+        }
+    }
+    if let Some(days) = props.log_retention_days {
+        if !VALID_RETENTION_DAYS.contains(&days) {
+            err(
+                "log-retention-invalid",
+                "log_retention_days".into(),
+                format!("log retention of {days} days is not one CloudWatch Logs accepts"),
+                "use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
+            );
+        }
+    }
+    let mode = props.network_mode.unwrap_or_default();
+    let mut names = BTreeSet::new();
+    let mut host_ports: BTreeMap<u16, usize> = BTreeMap::new();
+    let mut total_cpu = 0u64;
+    let mut total_mem = 0u64;
+    for (i, c) in props.containers.iter().enumerate() {
+        let prefix = container_field(i);
+        let f = |sub: &str| at(&prefix, sub);
+        let name_ok = !c.name.is_empty()
+            && c.name.len() <= 255
+            && c.name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
+        if !name_ok {
+            err(
+                "ecs-container-name",
+                f("name"),
+                format!("container name `{}` is invalid", c.name),
+                "use 1 to 255 letters, digits, hyphens and underscores",
+            );
+        }
+        if !names.insert(c.name.as_str()) {
+            err(
+                "ecs-container-duplicate",
+                f("name"),
+                format!("two containers are named `{}`", c.name),
+                "give each container of a task its own name",
+            );
+        }
+        if let Some(problem) = image_problem(&c.image) {
+            let fatal = matches!(problem, ImageProblem::Invalid(_)) || !c.allow_unpinned_image.unwrap_or(false);
+            if fatal {
+                let (code, msg, help) = match problem {
+                    ImageProblem::Invalid(why) => (
+                        "ecs-image-invalid",
+                        format!("image `{}` is not a valid image reference: {why}", c.image),
+                        "use REGISTRY/REPOSITORY:TAG or REPOSITORY@sha256:DIGEST",
+                    ),
+                    ImageProblem::Untagged => (
+                        "ecs-image-unpinned",
+                        format!("image `{}` has no tag, so it means `latest`", c.image),
+                        "pin a version tag or digest (e.g. `:1.4.2`), or set `allow_unpinned_image: true`",
+                    ),
+                    ImageProblem::Latest => (
+                        "ecs-image-unpinned",
+                        format!("image `{}` uses the moving `latest` tag", c.image),
+                        "pin a version tag or digest (e.g. `:1.4.2`), or set `allow_unpinned_image: true`",
+                    ),
+                };
+                err(code, f("image"), msg, help);
+            }
+        }
+        if let Some(cpu) = c.cpu {
+            total_cpu += u64::from(cpu);
+            if cpu > MAX_TASK_CPU_UNITS {
+                err(
+                    "ecs-container-cpu",
+                    f("cpu"),
+                    format!("container CPU {cpu} is above {MAX_TASK_CPU_UNITS} units"),
+                    "1024 units are one vCPU",
+                );
+            }
+        }
+        for (field, value) in [("memory_mib", c.memory_mib), ("memory_reservation_mib", c.memory_reservation_mib)] {
+            if let Some(v) = value {
+                if v < MIN_CONTAINER_MEMORY_MIB {
+                    err(
+                        "ecs-container-memory",
+                        f(field),
+                        format!("{field} {v} is below ECS's minimum of {MIN_CONTAINER_MEMORY_MIB} MiB"),
+                        "",
+                    );
+                }
+            }
+        }
+        if let (Some(hard), Some(soft)) = (c.memory_mib, c.memory_reservation_mib) {
+            if soft > hard {
+                err(
+                    "ecs-container-memory",
+                    f("memory_reservation_mib"),
+                    format!("memory_reservation_mib {soft} is above memory_mib {hard}"),
+                    "the reservation must not exceed the hard limit",
+                );
+            }
+        }
+        let mem = c.memory_reservation_mib.or(c.memory_mib).unwrap_or(DEFAULT_CONTAINER_MEMORY_MIB);
+        total_mem += u64::from(mem);
+        if let (Some(task), Some(hard)) = (props.memory_mib, c.memory_mib) {
+            if hard > task {
+                err(
+                    "ecs-container-memory-above-task",
+                    f("memory_mib"),
+                    format!("container memory {hard} MiB is above the task's {task} MiB"),
+                    "raise the task's memory_mib or lower the container's",
+                );
+            }
+        }
+        let mut own_ports = BTreeSet::new();
+        for (j, p) in c.ports.iter().enumerate() {
+            if *p == 0 {
+                err(
+                    "ecs-container-port",
+                    f(&format!("ports[{j}]")),
+                    "container port 0 is invalid".into(),
+                    "use a port from 1 to 65535",
+                );
+            }
+            if !own_ports.insert(*p) {
+                err("ecs-container-port-duplicate", f(&format!("ports[{j}]")), format!("port {p} is listed twice"), "");
+            } else if mode == NetworkMode::Awsvpc {
+                if let Some(other) = host_ports.insert(*p, i) {
+                    err(
+                        "ecs-container-port-conflict",
+                        f(&format!("ports[{j}]")),
+                        format!(
+                            "port {p} is also used by containers[{other}]; in awsvpc mode the task has one network"
+                        ),
+                        "use distinct ports",
+                    );
+                }
+            }
+        }
+        let mut env_names = BTreeSet::new();
+        for (k, _) in c.environment.iter() {
+            env_names.insert(k.as_str());
+            if !is_env_name(k) {
+                err(
+                    "ecs-env-name",
+                    f(&format!("environment.{k}")),
+                    format!("environment variable name `{k}` is invalid"),
+                    "use letters, digits and underscores, not starting with a digit",
+                );
+            }
+        }
+        for (k, arn) in c.secrets.iter() {
+            let at = f(&format!("secrets.{k}"));
+            if !is_env_name(k) {
+                err(
+                    "ecs-env-name",
+                    at.clone(),
+                    format!("secret variable name `{k}` is invalid"),
+                    "use letters, digits and underscores, not starting with a digit",
+                );
+            }
+            if env_names.contains(k.as_str()) {
+                err(
+                    "ecs-env-duplicate",
+                    at.clone(),
+                    format!("`{k}` is both an environment variable and a secret"),
+                    "keep one of the two",
+                );
+            }
+            if parse_secret_arn(arn).is_none() {
+                err(
+                    "ecs-secret-arn",
+                    at,
+                    format!("`{arn}` is not the ARN of an SSM parameter or a Secrets Manager secret"),
+                    "use arn:aws:ssm:REGION:ACCOUNT:parameter/NAME or arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME",
+                );
+            }
+        }
+        if let Some(hc) = &c.health_check {
+            let hf = |sub: &str| f(&format!("health_check.{sub}"));
+            if !matches!(hc.command.first().map(String::as_str), Some("CMD" | "CMD-SHELL")) || hc.command.len() < 2 {
+                err(
+                    "ecs-health-check-command",
+                    hf("command"),
+                    "a health check command starts with `CMD` or `CMD-SHELL`, followed by the command".into(),
+                    "e.g. [CMD-SHELL, \"curl -f http://localhost:8080/health || exit 1\"]",
+                );
+            }
+            for (field, value, lo, hi) in [
+                ("interval_seconds", hc.interval_seconds, 5, 300),
+                ("timeout_seconds", hc.timeout_seconds, 2, 60),
+                ("retries", hc.retries, 1, 10),
+                ("start_period_seconds", hc.start_period_seconds, 0, 300),
+            ] {
+                if let Some(v) = value {
+                    if !(lo..=hi).contains(&v) {
+                        err("ecs-health-check-range", hf(field), format!("{field} {v} is outside {lo}..={hi}"), "");
+                    }
+                }
+            }
+        }
+    }
+    if let Some(task) = props.cpu {
+        if total_cpu > u64::from(task) {
+            err(
+                "ecs-container-cpu-above-task",
+                "cpu".into(),
+                format!("containers reserve {total_cpu} CPU units, more than the task's {task}"),
+                "raise the task's cpu or lower the containers'",
+            );
+        }
+    }
+    if let Some(task) = props.memory_mib {
+        if total_mem > u64::from(task) {
+            err(
+                "ecs-container-memory-above-task",
+                "memory_mib".into(),
+                format!("containers reserve {total_mem} MiB, more than the task's {task} MiB"),
+                "raise the task's memory_mib or lower the containers'",
+            );
+        }
+    }
+    for p in problems {
+        stack.report(p);
+    }
+}
+
+fn is_env_name(k: &str) -> bool {
+    !k.is_empty()
+        && !k.starts_with(|c: char| c.is_ascii_digit())
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Why an image reference is not pinned or not valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageProblem {
+    /// Not an image reference at all.
+    Invalid(&'static str),
+    /// No tag and no digest (Docker then pulls `latest`).
+    Untagged,
+    /// The `latest` tag.
+    Latest,
+}
+
+/// Checks that `image` is a reference pinned by a version tag or a digest.
+pub fn image_problem(image: &str) -> Option<ImageProblem> {
+    if image.is_empty() {
+        return Some(ImageProblem::Invalid("it is empty"));
+    }
+    if image.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some(ImageProblem::Invalid("it contains whitespace"));
+    }
+    let name_end = image.rfind(['@']).unwrap_or_else(|| {
+        let slash = image.rfind('/').map_or(0, |i| i + 1);
+        image[slash..].find(':').map_or(image.len(), |i| slash + i)
+    });
+    if image[..name_end].chars().any(|c| c.is_ascii_uppercase()) {
+        return Some(ImageProblem::Invalid("repository names are lower-case"));
+    }
+    if image.len() > 255 {
+        return Some(ImageProblem::Invalid("it is longer than 255 characters"));
+    }
+    if let Some((_, digest)) = image.split_once('@') {
+        return if digest.starts_with("sha256:") && digest.len() == 71 {
+            None
+        } else {
+            Some(ImageProblem::Invalid("the digest is not sha256 followed by 64 hex digits"))
+        };
+    }
+    let last_segment = image.rsplit('/').next().unwrap_or(image);
+    match last_segment.split_once(':') {
+        None => Some(ImageProblem::Untagged),
+        Some((_, "")) => Some(ImageProblem::Invalid("the tag after `:` is empty")),
+        Some((_, "latest")) => Some(ImageProblem::Latest),
+        Some(_) => None,
+    }
+}
+
+/// `(account, region, repository)` of an ECR image URI, e.g.
+/// `123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/web:1.2`.
+fn ecr_repository(image: &str) -> Option<(String, String, String)> {
+    let (registry, rest) = image.split_once('/')?;
+    let mut parts = registry.split('.');
+    let account = parts.next()?;
+    if parts.next()? != "dkr" || parts.next()? != "ecr" {
+        return None;
+    }
+    let region = parts.next()?;
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let repo = rest.split(['@', ':']).next()?;
+    Some((account.to_owned(), region.to_owned(), repo.to_owned()))
+}
+
+enum SecretArn {
+    Ssm(String),
+    SecretsManager(String),
+}
+
+/// The IAM resource to grant for a secret's `ValueFrom` ARN. A Secrets Manager
+/// ARN may carry `:json-key:version-stage:version-id`; IAM wants the secret's
+/// own ARN (its first seven colon-separated fields).
+fn parse_secret_arn(arn: &str) -> Option<SecretArn> {
+    let fields: Vec<&str> = arn.split(':').collect();
+    if fields.len() < 6 || fields[0] != "arn" || fields[1].is_empty() || fields[3].is_empty() || fields[4].is_empty() {
+        return None;
+    }
+    match fields[2] {
+        "ssm" if fields.len() == 6 && fields[5].starts_with("parameter/") && fields[5].len() > 10 => {
+            Some(SecretArn::Ssm(arn.to_owned()))
+        }
+        "secretsmanager" if fields.len() >= 7 && fields[5] == "secret" && !fields[6].is_empty() => {
+            Some(SecretArn::SecretsManager(fields[..7].join(":")))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_images() {
+        for ok in [
+            "nginx:1.27.0",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/web:2024-05-01",
+            "localhost:5000/app:v1",
+            &format!("nginx@sha256:{}", "a".repeat(64)),
+        ] {
+            assert_eq!(image_problem(ok), None, "{ok}");
+        }
+        assert_eq!(image_problem("nginx"), Some(ImageProblem::Untagged));
+        assert_eq!(image_problem("localhost:5000/app"), Some(ImageProblem::Untagged));
+        assert_eq!(image_problem("nginx:latest"), Some(ImageProblem::Latest));
+        assert!(matches!(image_problem("nginx:"), Some(ImageProblem::Invalid(_))));
+        assert!(matches!(image_problem("nginx@sha256:abc"), Some(ImageProblem::Invalid(_))));
+        assert!(matches!(image_problem(""), Some(ImageProblem::Invalid(_))));
+    }
+
+    #[test]
+    fn ecr_and_secret_arns() {
+        assert_eq!(
+            ecr_repository("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/web:1.2"),
+            Some(("123456789012".into(), "eu-west-1".into(), "team/web".into()))
+        );
+        assert_eq!(ecr_repository("nginx:1.2"), None);
+        assert_eq!(ecr_repository("ghcr.io/org/app:1"), None);
+        let sm = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::";
+        assert!(
+            matches!(parse_secret_arn(sm), Some(SecretArn::SecretsManager(a)) if a == "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf")
+        );
+        assert!(matches!(
+            parse_secret_arn("arn:aws:ssm:eu-west-1:123456789012:parameter/app/key"),
+            Some(SecretArn::Ssm(_))
+        ));
+        assert!(parse_secret_arn("arn:aws:s3:::bucket/key").is_none());
+        assert!(parse_secret_arn("/app/key").is_none());
+    }
+}

@@ -1,0 +1,193 @@
+//! Invalid services, clusters and routes in app files: `rcdk synth` exits 2,
+//! prints each problem at `file:line:column` with its field path and code,
+//! and writes nothing.
+
+mod support;
+
+use std::fs;
+
+use support::{rcdk, text};
+
+const BASE: &str = "stacks:\n  - name: app\n    vpc: {max_azs: 2}\n";
+
+/// (name, the stack's body below `vpc`, the field path and code expected).
+const CASES: &[(&str, &str, &str, &str)] = &[
+    (
+        "latest_tag",
+        "    services:\n      web:\n        image: nginx:latest\n",
+        "stacks[0].services.web.image",
+        "ecs-image-unpinned",
+    ),
+    ("no_tag", "    services:\n      web:\n        image: nginx\n", "stacks[0].services.web.image", "ecs-image-unpinned"),
+    (
+        "reservation_above_limit",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        memory_mib: 256\n        memory_reservation_mib: 512\n",
+        "stacks[0].services.web.memory_reservation_mib",
+        "ecs-container-memory",
+    ),
+    (
+        "port_zero",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        container_port: 0\n",
+        "stacks[0].services.web.container_port",
+        "ecs-container-port",
+    ),
+    (
+        "secret_not_an_arn",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        secrets:\n          TOKEN: /app/token\n",
+        "stacks[0].services.web.secrets.TOKEN",
+        "ecs-secret-arn",
+    ),
+    (
+        "bad_retention",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        log_retention_days: 31\n",
+        "stacks[0].services.web.log_retention_days",
+        "log-retention-invalid",
+    ),
+    (
+        "bad_deployment_percent",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        min_healthy_percent: 150\n",
+        "stacks[0].services.web.min_healthy_percent",
+        "ecs-deployment-percent",
+    ),
+    (
+        "desired_count_with_scaling",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        desired_count: 3\n        scaling: {min_capacity: 2, max_capacity: 4}\n",
+        "stacks[0].services.web.desired_count",
+        "ecs-desired-count-scaled",
+    ),
+    (
+        "scaling_min_above_max",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        scaling: {min_capacity: 5, max_capacity: 2}\n",
+        "stacks[0].services.web.scaling.min_capacity",
+        "scaling-min-above-max",
+    ),
+    (
+        "bad_container_health_check",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        health_check:\n          command: [curl localhost]\n",
+        "stacks[0].services.web.health_check.command",
+        "ecs-health-check-command",
+    ),
+    (
+        "target_type_against_network_mode",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        target_group: {target_type: ip}\n",
+        "stacks[0].services.web.target_group.target_type",
+        "service-target-type-mismatch",
+    ),
+    (
+        "cluster_min_above_max",
+        "    cluster:\n      min_capacity: 5\n      max_capacity: 2\n",
+        "stacks[0].cluster.min_capacity",
+        "ecs-capacity-range",
+    ),
+    (
+        "cluster_target_capacity",
+        "    cluster:\n      target_capacity_percent: 150\n",
+        "stacks[0].cluster.target_capacity_percent",
+        "ecs-target-capacity",
+    ),
+    (
+        "cluster_instance_type",
+        "    cluster:\n      instance_type: large\n",
+        "stacks[0].cluster.instance_type",
+        "ecs-instance-type-invalid",
+    ),
+    (
+        "cluster_root_volume",
+        "    cluster:\n      root_volume_gib: 8\n",
+        "stacks[0].cluster.root_volume_gib",
+        "ecs-root-volume-size",
+    ),
+    (
+        "duplicate_priority",
+        "    services:\n      a:\n        image: nginx:1.27.0\n        routing: {priority: 10, path_patterns: [/a/*]}\n      b:\n        image: nginx:1.27.0\n        routing: {priority: 10, path_patterns: [/b/*]}\n",
+        "stacks[0].services.b.routing.priority",
+        "rule-priority-duplicate",
+    ),
+    (
+        "two_catch_all_services",
+        "    services:\n      a:\n        image: nginx:1.27.0\n      b:\n        image: nginx:1.27.0\n",
+        "stacks[0].services.b.routing",
+        "rule-priority-duplicate",
+    ),
+    (
+        "target_group_name_too_long",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        target_group: {name: a-target-group-name-over-32-characters}\n",
+        "stacks[0].services.web.target_group.name",
+        "target-group-name-invalid",
+    ),
+    (
+        "https_without_certificate",
+        "    load_balancer: {https: true}\n    services:\n      web:\n        image: nginx:1.27.0\n",
+        "stacks[0].load_balancer.https",
+        "https-certificate-missing",
+    ),
+    (
+        "unknown_service_field",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        imagee: nginx:1.28.0\n",
+        "stacks[0].services.web.imagee",
+        "schema",
+    ),
+];
+
+#[test]
+fn invalid_compute_fields_exit_2_located_and_write_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut failures = Vec::new();
+    for (name, body, field, code) in CASES {
+        let file = format!("{name}.yaml");
+        fs::write(dir.path().join(&file), format!("{BASE}{body}")).expect("write");
+        let out = rcdk(dir.path(), &["synth", &file]);
+        let (_, err) = text(&out);
+        if out.status.code() != Some(2) {
+            failures.push(format!("{name}: exit {:?}, expected 2\n{err}", out.status.code()));
+            continue;
+        }
+        // The problem's line starts with `file:line:column: field`.
+        let located = err.lines().any(|l| {
+            l.trim_start_matches("error: ")
+                .strip_prefix(&format!("{file}:"))
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()) && l.contains(&format!(": {field}")))
+        });
+        if !located {
+            failures.push(format!("{name}: no `{file}:LINE:COL: {field}` line in\n{err}"));
+        }
+        if !code.is_empty() && !err.contains(&format!("[{code}]")) {
+            failures.push(format!("{name}: code [{code}] missing in\n{err}"));
+        }
+        if dir.path().join("templates").exists() {
+            failures.push(format!("{name}: templates/ was written"));
+        }
+    }
+    assert!(failures.is_empty(), "{} case(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn every_problem_of_a_file_is_reported_at_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let body = "    cluster: {min_capacity: 5, max_capacity: 2}\n    services:\n      web:\n        image: nginx:latest\n        container_port: 0\n";
+    fs::write(dir.path().join("many.yaml"), format!("{BASE}{body}")).expect("write");
+    let out = rcdk(dir.path(), &["synth", "many.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let (_, err) = text(&out);
+    assert!(
+        err.contains("many.yaml:4:29: stacks[0].cluster.min_capacity: min_capacity 5 is above max_capacity 2"),
+        "{err}"
+    );
+    assert!(
+        err.contains("many.yaml:7:16: stacks[0].services.web.image: image `nginx:latest` uses the moving `latest` tag"),
+        "{err}"
+    );
+    assert!(err.contains("many.yaml:8:25: stacks[0].services.web.container_port"), "{err}");
+    assert!(err.contains("help: pin a version tag or digest"), "{err}");
+}
+
+#[test]
+fn a_cluster_without_a_vpc_is_located() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("novpc.yaml"), "stacks:\n  - name: app\n    cluster: {}\n").expect("write");
+    let out = rcdk(dir.path(), &["synth", "novpc.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let (_, err) = text(&out);
+    assert!(err.contains("novpc.yaml:3:5: stacks[0].cluster: `cluster` needs a VPC"), "{err}");
+    assert!(err.contains("help: add `vpc: {}`"), "{err}");
+}
