@@ -183,3 +183,11 @@ fn unreachable_endpoint_is_one_clear_message() {
     assert!(e.contains("help: check the network and the endpoint"), "{e}");
     assert_eq!(e.lines().filter(|l| l.starts_with("error:")).count(), 1, "one message: {e}");
 }
+
+/// Issue 5's acceptance: the website seed (ECS on EC2 + ALB + alarm-driven
+/// scaling) deploys, a second deploy reports no changes, destroy removes it.
+#[test]
+fn website_example_deploys_then_reports_no_changes_then_is_destroyed() {
+    let moto = Moto::start();
+    moto.deploy_app(&root().join("examples/website.yaml"), &["website-prod"]);
+}
