@@ -170,11 +170,24 @@ fn err_parent_prefix(message: &str, field: &str) -> Option<String> {
     message.strip_prefix(&format!("{parent}: ")).map(str::to_owned)
 }
 
-/// serde_yaml appends " at line L column C" to its messages; the position is
-/// printed separately.
+/// serde_yaml adds " at line L column C" to its messages (once or twice);
+/// the position is printed separately.
 fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
+    let mut message = message.to_owned();
+    while message.contains(" at line ") {
+        message = strip_one_location(&message);
     }
+    message
+}
+
+fn strip_one_location(message: &str) -> String {
+    let Some(start) = message.find(" at line ") else { return message.to_owned() };
+    let rest = &message[start + " at line ".len()..];
+    // Skip "N column M" and keep whatever follows (", while parsing ...").
+    let end = rest
+        .find(" column ")
+        .map(|i| i + " column ".len())
+        .map(|i| i + rest[i..].find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len() - i))
+        .unwrap_or(rest.len());
+    format!("{}{}", &message[..start], &rest[end..])
 }
