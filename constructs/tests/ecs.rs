@@ -111,7 +111,7 @@ fn cluster_on_ec2_capacity() {
     let lt = &r["ClusterLaunchTemplate"]["Properties"]["LaunchTemplateData"];
     assert_eq!(lt["ImageId"], json!({"Ref": "ClusterAmiId"}));
     assert_eq!(lt["MetadataOptions"]["HttpTokens"], "required");
-    assert_eq!(lt["MetadataOptions"]["HttpPutResponseHopLimit"], 2);
+    assert_eq!(lt["MetadataOptions"]["HttpPutResponseHopLimit"], 1, "containers must not reach the instance role");
     let ebs = &lt["BlockDeviceMappings"][0]["Ebs"];
     assert_eq!((ebs["Encrypted"].clone(), ebs["VolumeType"].clone()), (json!(true), json!("gp3")));
     assert!(lt.get("KeyName").is_none(), "no SSH key");
@@ -159,6 +159,7 @@ fn cluster_options() {
         root_volume_gib: Some(50),
         ami_parameter: Some("/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id".into()),
         container_insights: Some(false),
+        imds_hop_limit: Some(2),
     };
     let (body, t, own) = synth(build(props, |_, _| {}));
     let r = &t["Resources"];
@@ -170,6 +171,10 @@ fn cluster_options() {
         80
     );
     assert_eq!(r["Cluster"]["Properties"]["ClusterSettings"][0]["Value"], "disabled");
+    assert_eq!(
+        r["ClusterLaunchTemplate"]["Properties"]["LaunchTemplateData"]["MetadataOptions"]["HttpPutResponseHopLimit"],
+        2
+    );
     assert!(own.contains("arm64"));
     lint("ecs_cluster_options", &body);
 }
@@ -327,9 +332,11 @@ fn invalid_cluster_props_are_located() {
         root_volume_gib: Some(8),
         ami_parameter: Some("ami-123".into()),
         container_insights: None,
+        imds_hop_limit: Some(0),
     };
     let errs = errors(build(props, |_, _| {}));
     for (code, field) in [
+        ("ecs-imds-hop-limit", "cluster.imds_hop_limit"),
         ("ecs-instance-type-invalid", "cluster.instance_type"),
         ("ecs-capacity-range", "cluster.min_capacity"),
         ("ecs-capacity-range", "cluster.desired_capacity"),

@@ -27,9 +27,14 @@ pub const MAX_ROOT_VOLUME_GIB: u32 = 16_384;
 /// The public SSM parameter holding the current ECS-optimized Amazon Linux
 /// 2023 (x86_64) AMI ID.
 pub const ECS_AL2023_AMI_PARAMETER: &str = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
-/// IMDS hop limit: 2, so that processes in bridge-mode containers (one hop
-/// further than the host) can complete the IMDSv2 token exchange.
-pub const IMDS_HOP_LIMIT: u8 = 2;
+/// IMDSv2 hop limit when none is given: 1. The instance's own processes (the
+/// ECS agent, SSM agent) reach instance metadata; bridge-mode containers, one
+/// network hop further, cannot obtain an IMDSv2 token and so cannot read the
+/// *instance* role's credentials. Containers still get their *task* role's
+/// credentials, which the ECS agent serves at 169.254.170.2, not through IMDS.
+pub const IMDS_HOP_LIMIT: u8 = 1;
+/// Largest IMDSv2 hop limit EC2 accepts.
+pub const MAX_IMDS_HOP_LIMIT: u8 = 64;
 /// Root device name of the Amazon Linux 2023 AMIs.
 pub const ROOT_DEVICE_NAME: &str = "/dev/xvda";
 
@@ -74,6 +79,13 @@ pub struct ClusterProps {
     /// as custom metrics). Default: true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_insights: Option<bool>,
+    /// IMDSv2 hop limit, 1 to 64. 2 or more lets bridge-mode containers read
+    /// instance metadata — and the instance role's credentials, which only
+    /// the ECS agent and SSM need; raise it only for an application that must
+    /// read instance metadata itself. Task-role credentials work either way.
+    /// Default: [`IMDS_HOP_LIMIT`] (1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imds_hop_limit: Option<u8>,
 }
 
 /// An ECS cluster with an Auto Scaling group of container instances behind a
@@ -174,7 +186,7 @@ impl Cluster {
                     "MetadataOptions": {
                         "HttpEndpoint": "enabled",
                         "HttpTokens": "required",
-                        "HttpPutResponseHopLimit": IMDS_HOP_LIMIT,
+                        "HttpPutResponseHopLimit": v.imds_hop_limit,
                     },
                     "BlockDeviceMappings": [{
                         "DeviceName": ROOT_DEVICE_NAME,
@@ -272,6 +284,7 @@ struct Validated {
     target: u8,
     root_volume_gib: u32,
     ami_parameter: String,
+    imds_hop_limit: u8,
 }
 
 impl Validated {
@@ -343,7 +356,16 @@ impl Validated {
                 "use a path such as /aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
             );
         }
-        Validated { instance_type, min, max, target, root_volume_gib, ami_parameter }
+        let imds_hop_limit = props.imds_hop_limit.unwrap_or(IMDS_HOP_LIMIT);
+        if !(1..=MAX_IMDS_HOP_LIMIT).contains(&imds_hop_limit) {
+            err(
+                "ecs-imds-hop-limit",
+                "imds_hop_limit",
+                format!("an IMDS hop limit of {imds_hop_limit} is outside 1..={MAX_IMDS_HOP_LIMIT}"),
+                "leave it out (1: containers cannot reach instance metadata) or use 2 for apps that need it",
+            );
+        }
+        Validated { instance_type, min, max, target, root_volume_gib, ami_parameter, imds_hop_limit }
     }
 }
 
