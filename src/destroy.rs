@@ -16,8 +16,9 @@ use crate::failure::Failure;
 /// Runs `rcdk destroy`.
 pub fn run(args: &DestroyArgs) -> Result<(), Failure> {
     let app = AppFile::load(&args.app_file)?;
-    let Some(spec) = app.props.stacks.iter().find(|s| s.name == args.stack) else {
-        let names: Vec<&str> = app.props.stacks.iter().map(|s| s.name.as_str()).collect();
+    let specs: Vec<_> = app.props.stacks.iter().flat_map(|s| s.expand()).collect();
+    let Some(spec) = specs.iter().find(|s| s.name == args.stack) else {
+        let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
         return Err(Failure::input(format!("{} defines no stack `{}`", args.app_file.display(), args.stack))
             .help(format!("its stacks are: {}", names.join(", "))));
     };

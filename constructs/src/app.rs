@@ -18,17 +18,20 @@
 //! assert_eq!(stacks[0].name(), "network");
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::cfn::{Format, Output};
+use crate::cloudfront::{Distribution, DistributionProps};
 use crate::core::{App, FieldPath, Stack, StackProps, SynthesizedStack};
+use crate::ec2::{BastionHost, BastionProps};
 use crate::ec2::{Vpc, VpcProps};
 use crate::ecs::{Cluster, ClusterProps};
 use crate::elbv2::{Action, ApplicationLoadBalancer, LoadBalancerProps};
 use crate::error::{Errors, ValidationError};
 use crate::patterns::{LoadBalancedService, LoadBalancedServiceProps};
+use crate::rds::{Database, DatabaseProps};
 use crate::sns::{Topic, TopicProps};
 
 /// A whole app: one or more stacks.
@@ -84,9 +87,103 @@ pub struct StackSpec {
     /// subscription. Default: no topic (alarms still exist, notifying no one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarms: Option<TopicProps>,
+    /// Deploy the stack to each of these regions, as one stack per region
+    /// named `<name>-<region>`, in this order; the first is the primary (the
+    /// CDN's primary origin). Not with `region`. Every regional stack is a
+    /// full copy: its own VPC, NAT gateways, cluster, load balancer and
+    /// database, each billed. Default: one stack, in `region`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// A CloudFront distribution in front of two load balancers, failing over
+    /// from the primary to the secondary. With `regions` (exactly two): a
+    /// separate stack `<name>-cdn` in us-east-1 whose origins are the two
+    /// regional stacks' load balancers. Without `regions`: the distribution
+    /// is in this stack and `origin_stacks` names the origins. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cdn: Option<DistributionProps>,
+    /// The two stacks whose load balancers are the CDN's origins, primary
+    /// first; their DNS names reach this stack as parameters fed by
+    /// `rcdk deploy`, and this stack deploys after them. Only with `cdn` and
+    /// without `regions`. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origin_stacks: Vec<String>,
+    /// An RDS database in the VPC's private subnets (needs `vpc`); services
+    /// connect with `database: true`. Billed by the hour and per GiB.
+    /// Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<DatabaseProps>,
+    /// A bastion host in a public subnet, reached through SSM Session Manager
+    /// and allowed into the cluster's instances (and the database) on their
+    /// ports (needs `vpc`). Billed by the hour. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bastion: Option<BastionProps>,
+}
+
+/// The region of the stack holding the CDN of a multi-region stack:
+/// CloudFront is global, and its certificates live in us-east-1.
+pub const CDN_STACK_REGION: &str = "us-east-1";
+/// Suffix of the name of the CDN stack of a multi-region stack.
+pub const CDN_STACK_SUFFIX: &str = "cdn";
+/// The parameter of a CDN stack receiving the primary load balancer's DNS name.
+pub const PRIMARY_ORIGIN_PARAMETER: &str = "PrimaryOriginDomainName";
+/// The parameter of a CDN stack receiving the secondary load balancer's DNS name.
+pub const SECONDARY_ORIGIN_PARAMETER: &str = "SecondaryOriginDomainName";
+/// The output of a stack with services giving its load balancer's DNS name.
+pub const LOAD_BALANCER_DNS_OUTPUT: &str = "LoadBalancerDnsName";
+
+/// What one stack spec becomes: a stack of its own, a copy in one of its
+/// `regions`, or the CDN stack of a multi-region spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expansion {
+    Single,
+    Regional { first: bool },
+    Cdn,
 }
 
 impl StackSpec {
+    /// The stacks this spec stands for, in order: itself; or with `regions`,
+    /// one copy per region (`<name>-<region>`, without `cdn`), then the CDN
+    /// stack `<name>-cdn` when `cdn` is set. [`AppProps::synth`] builds
+    /// these; `rcdk deploy` reads each one's region and parameters.
+    pub fn expand(&self) -> Vec<StackSpec> {
+        self.expansions().into_iter().map(|(spec, _)| spec).collect()
+    }
+
+    fn expansions(&self) -> Vec<(StackSpec, Expansion)> {
+        if self.regions.is_empty() {
+            return vec![(self.clone(), Expansion::Single)];
+        }
+        let mut out: Vec<(StackSpec, Expansion)> = self
+            .regions
+            .iter()
+            .enumerate()
+            .map(|(i, region)| {
+                let spec = StackSpec {
+                    name: format!("{}-{region}", self.name),
+                    region: Some(region.clone()),
+                    regions: Vec::new(),
+                    cdn: None,
+                    ..self.clone()
+                };
+                (spec, Expansion::Regional { first: i == 0 })
+            })
+            .collect();
+        if let Some(cdn) = &self.cdn {
+            let spec = StackSpec {
+                name: format!("{}-{CDN_STACK_SUFFIX}", self.name),
+                region: Some(CDN_STACK_REGION.into()),
+                account: self.account.clone(),
+                description: self.description.clone(),
+                tags: self.tags.clone(),
+                cdn: Some(cdn.clone()),
+                origin_stacks: out.iter().take(2).map(|(s, _)| s.name.clone()).collect(),
+                ..Default::default()
+            };
+            out.push((spec, Expansion::Cdn));
+        }
+        out
+    }
+
     /// The stack's own props.
     pub fn stack_props(&self) -> StackProps {
         StackProps {
@@ -100,7 +197,13 @@ impl StackSpec {
 }
 
 /// Adds the cluster, load balancer, alarm topic and services of `spec`.
-fn build_compute(stack: &mut Stack, spec: &StackSpec, vpc: Option<&Vpc>) {
+fn build_compute(
+    stack: &mut Stack,
+    spec: &StackSpec,
+    vpc: Option<&Vpc>,
+    database: Option<&Database>,
+    bastion: Option<&BastionHost>,
+) {
     let wants_cluster = spec.cluster.is_some() || !spec.services.is_empty();
     let wants_alb = spec.load_balancer.is_some() || !spec.services.is_empty();
     if !wants_cluster && !wants_alb {
@@ -129,6 +232,9 @@ fn build_compute(stack: &mut Stack, spec: &StackSpec, vpc: Option<&Vpc>) {
         let props = spec.cluster.clone().unwrap_or_default();
         let cluster = stack.in_field("cluster", |s| Cluster::new(s, "Cluster", vpc, &props));
         stack.add_output(&root.child("ClusterName"), Output::new(cluster.name.clone(), "Name of the ECS cluster"));
+        if let Some(bastion) = bastion {
+            bastion.allow_ssh_into(stack, &cluster.instance_security_group, "FromBastion");
+        }
         cluster
     });
     let alb = wants_alb.then(|| {
@@ -146,7 +252,7 @@ fn build_compute(stack: &mut Stack, spec: &StackSpec, vpc: Option<&Vpc>) {
     let (Some(cluster), Some(alb)) = (cluster, alb) else { return };
     for (name, props) in &spec.services {
         let lbs = stack.in_field(FieldPath::root().key("services").key(name.as_str()), |s| {
-            LoadBalancedService::new(s, name, props, &cluster, &alb, &notify)
+            LoadBalancedService::new_with_database(s, name, props, &cluster, &alb, &notify, database)
         });
         stack.add_output(
             &lbs.path.child("ServiceName"),
@@ -160,11 +266,16 @@ impl AppProps {
     /// returned by [`App::synth`].
     pub fn build(&self) -> App {
         let mut app = App::new();
+        let names: BTreeSet<String> = self.stacks.iter().flat_map(|s| s.expand()).map(|s| s.name).collect();
         for (i, spec) in self.stacks.iter().enumerate() {
-            let mut stack = Stack::new(spec.stack_props(), FieldPath::root().key("stacks").index(i));
-            let vpc = spec.vpc.as_ref().map(|vpc| stack.in_field("vpc", |s| Vpc::new(s, "Vpc", vpc)));
-            build_compute(&mut stack, spec, vpc.as_ref());
-            app.add_stack(stack);
+            for (expanded, kind) in spec.expansions() {
+                let mut stack = Stack::new(expanded.stack_props(), FieldPath::root().key("stacks").index(i));
+                if matches!(kind, Expansion::Single | Expansion::Regional { first: true }) {
+                    validate_regions(&mut stack, spec);
+                }
+                build_stack(&mut stack, &expanded, kind, &names);
+                app.add_stack(stack);
+            }
         }
         app
     }
@@ -180,6 +291,181 @@ impl AppProps {
             .field("stacks")
             .help("add at least one entry under `stacks:`")]));
         }
-        self.build().synth(format)
+        self.build().synth(format).map_err(|e| Errors(dedup_region_copies(e.0)))
     }
+}
+
+/// Builds the constructs of one (expanded) stack.
+fn build_stack(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTreeSet<String>) {
+    let vpc = spec.vpc.as_ref().map(|vpc| stack.in_field("vpc", |s| Vpc::new(s, "Vpc", vpc)));
+    let needs_vpc = |stack: &mut Stack, field: &str| {
+        let e = ValidationError::new(
+            "app-vpc-missing",
+            stack.root(),
+            format!("`{field}` needs a VPC, and the stack has none"),
+        )
+        .field(field)
+        .help("add `vpc: {}` (three AZs, one NAT gateway) or a `vpc:` block of your own");
+        stack.report(e);
+    };
+    let database = spec.database.as_ref().and_then(|props| match &vpc {
+        Some(vpc) => Some(stack.in_field("database", |s| Database::new(s, "Database", vpc, props))),
+        None => {
+            needs_vpc(stack, "database");
+            None
+        }
+    });
+    let bastion = spec.bastion.as_ref().and_then(|props| match &vpc {
+        Some(vpc) => Some(stack.in_field("bastion", |s| BastionHost::new(s, "Bastion", vpc, props))),
+        None => {
+            needs_vpc(stack, "bastion");
+            None
+        }
+    });
+    if let (Some(db), Some(bastion)) = (&database, &bastion) {
+        db.allow_from(stack, "FromBastion", &bastion.security_group.group_id);
+    }
+    build_compute(stack, spec, vpc.as_ref(), database.as_ref(), bastion.as_ref());
+    if !matches!(kind, Expansion::Regional { .. }) {
+        build_cdn(stack, spec, kind, names);
+    }
+}
+
+/// Adds the CDN of `spec`, its origins read from the origin stacks' outputs.
+fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTreeSet<String>) {
+    let root = stack.root().clone();
+    let Some(props) = &spec.cdn else {
+        if !spec.origin_stacks.is_empty() {
+            stack.report(
+                ValidationError::new("cdn-origins-without-cdn", &root, "`origin_stacks` is set, and `cdn` is not")
+                    .field("origin_stacks")
+                    .help("add a `cdn:` block, or remove `origin_stacks`"),
+            );
+        }
+        return;
+    };
+    if kind == Expansion::Single && spec.origin_stacks.len() != 2 {
+        stack.report(
+            ValidationError::new(
+                "cdn-origins-invalid",
+                &root,
+                format!(
+                    "a CDN fails over between exactly two load balancers, and `origin_stacks` names {}",
+                    spec.origin_stacks.len()
+                ),
+            )
+            .field(if spec.origin_stacks.is_empty() { "cdn" } else { "origin_stacks" })
+            .help("give `regions: [<primary>, <secondary>]` to this stack, or `origin_stacks: [<primary stack>, <secondary stack>]`"),
+        );
+        return;
+    }
+    let mut known = true;
+    for (i, origin) in spec.origin_stacks.iter().enumerate() {
+        if !names.contains(origin) {
+            known = false;
+            stack.report(
+                ValidationError::new(
+                    "cdn-origin-stack-unknown",
+                    &root,
+                    format!("the app has no stack named `{origin}`"),
+                )
+                .field(FieldPath::root().key("origin_stacks").index(i))
+                .help(format!(
+                    "name a stack of this app with services: {}",
+                    names.iter().cloned().collect::<Vec<_>>().join(", ")
+                )),
+            );
+        } else if *origin == spec.name {
+            known = false;
+            stack.report(
+                ValidationError::new(
+                    "cdn-origin-self",
+                    &root,
+                    "a stack cannot be an origin of its own CDN: its outputs are known only after it is deployed",
+                )
+                .field(FieldPath::root().key("origin_stacks").index(i))
+                .help("put the CDN in a stack of its own"),
+            );
+        }
+    }
+    if spec.origin_stacks.len() == 2 && spec.origin_stacks[0] == spec.origin_stacks[1] {
+        known = false;
+        stack.report(
+            ValidationError::new("cdn-origins-same", &root, "the primary and the secondary origin are the same stack")
+                .field(FieldPath::root().key("origin_stacks").index(1))
+                .help("fail over to a stack in another region"),
+        );
+    }
+    if !known {
+        return;
+    }
+    let path = root.child("Cdn");
+    let primary = stack.add_input(&path, PRIMARY_ORIGIN_PARAMETER, &spec.origin_stacks[0], LOAD_BALANCER_DNS_OUTPUT);
+    let secondary =
+        stack.add_input(&path, SECONDARY_ORIGIN_PARAMETER, &spec.origin_stacks[1], LOAD_BALANCER_DNS_OUTPUT);
+    stack.in_field("cdn", |s| Distribution::new(s, "Cdn", &primary, &secondary, props));
+}
+
+/// Checks `region` and `regions` of a spec (once per spec, not per copy).
+fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
+    let root = stack.root().clone();
+    if spec.regions.is_empty() {
+        return;
+    }
+    if spec.region.is_some() {
+        stack.report(
+            ValidationError::new("app-region-conflict", &root, "`region` and `regions` are both set")
+                .field("region")
+                .help("keep `regions` for one stack per region, or `region` for a single stack"),
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for (i, region) in spec.regions.iter().enumerate() {
+        if !seen.insert(region.as_str()) {
+            stack.report(
+                ValidationError::new("app-region-duplicate", &root, format!("region `{region}` is listed twice"))
+                    .field(FieldPath::root().key("regions").index(i))
+                    .help("list each region once; the first is the primary"),
+            );
+        }
+    }
+    if spec.cdn.is_some() && spec.regions.len() != 2 {
+        stack.report(
+            ValidationError::new(
+                "cdn-regions-invalid",
+                &root,
+                format!(
+                    "the CDN fails over from a primary to one secondary region, and `regions` lists {}",
+                    spec.regions.len()
+                ),
+            )
+            .field("regions")
+            .help("list exactly two regions, the primary first, e.g. `regions: [us-east-1, eu-west-1]`"),
+        );
+    }
+    if !spec.origin_stacks.is_empty() {
+        stack.report(
+            ValidationError::new(
+                "cdn-origins-with-regions",
+                &root,
+                "`origin_stacks` is set, and with `regions` the CDN's origins are the regional stacks",
+            )
+            .field("origin_stacks")
+            .help("remove `origin_stacks`"),
+        );
+    }
+}
+
+/// The copies of a multi-region stack report the same problem once per
+/// region: keep the first of each (same code, field and construct below the stack).
+fn dedup_region_copies(errors: Vec<ValidationError>) -> Vec<ValidationError> {
+    let mut seen = BTreeSet::new();
+    errors
+        .into_iter()
+        .filter(|e| {
+            let below: Vec<String> = e.construct.segments().iter().skip(1).cloned().collect();
+            let key = (e.code, e.field.to_string(), below.join("/"), e.help.clone());
+            seen.insert(key)
+        })
+        .collect()
 }

@@ -144,14 +144,14 @@ pub fn targets(app_file: &Path, selected: &[String], parameter_flags: &[String])
         .into_iter()
         .map(|k| format!("--parameter {k}: no selected stack's template declares a parameter `{k}`"))
         .collect();
-    let regions: BTreeMap<String, Option<String>> =
-        app.props.stacks.iter().map(|s| (s.name.clone(), s.region.clone())).collect();
+    // One spec per stack (a spec with `regions` stands for several stacks).
+    let specs: Vec<_> = app.props.stacks.iter().flat_map(|s| s.expand()).collect();
+    let regions: BTreeMap<String, Option<String>> = specs.iter().map(|s| (s.name.clone(), s.region.clone())).collect();
     let mut out = Vec::new();
     for stack in chosen {
         let producers =
             stack.inputs.iter().map(|i| (i.stack.clone(), regions.get(&i.stack).cloned().flatten())).collect();
-        let from_app =
-            app.props.stacks.iter().find(|s| s.name == stack.name()).map(|s| s.parameters.clone()).unwrap_or_default();
+        let from_app = specs.iter().find(|s| s.name == stack.name()).map(|s| s.parameters.clone()).unwrap_or_default();
         let fed: BTreeSet<&str> = stack.inputs.iter().map(|i| i.parameter.as_str()).collect();
         match plan::resolve_parameters(stack.name(), &stack.template, &from_app, &flags, &fed) {
             Ok(parameters) => out.push(Target { stack, parameters, producers }),

@@ -10,8 +10,8 @@ use crate::applicationautoscaling::{
     ScalableTarget, ScalingPolicy, StepScaling, StepScalingProps, TargetTrackingOptions,
 };
 use crate::cloudwatch::{Alarm, PresetAlarmProps};
-use crate::core::{ConstructPath, Stack};
-use crate::ec2::Peer;
+use crate::core::{ConstructPath, FieldPath, Stack};
+use crate::ec2::{Peer, SecurityGroup};
 use crate::ecs::{
     Cluster, ContainerHealthCheck, ContainerProps, LoadBalancerTarget, NetworkMode, Service, ServiceProps,
     TaskDefinition, TaskDefinitionProps, DYNAMIC_PORT_FROM, DYNAMIC_PORT_TO,
@@ -21,7 +21,10 @@ use crate::elbv2::{
     MAX_PRIORITY,
 };
 use crate::error::ValidationError;
-use crate::iam::PolicyStatement;
+use crate::iam::{policy_document, PolicyStatement};
+use crate::rds::Database;
+
+use super::canary::{weighted_targets, Canary, CanaryProps, DEFAULT_CANARY_DESIRED_COUNT, DEFAULT_CANARY_PERCENT};
 
 /// Container port when none is given.
 pub const DEFAULT_CONTAINER_PORT: u16 = 80;
@@ -112,6 +115,19 @@ pub struct LoadBalancedServiceProps {
     /// (see [`crate::cloudwatch`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarms: Option<ServiceAlarmsProps>,
+    /// A canary version of the service with its own image, task definition,
+    /// target group and ECS service, receiving a share of the traffic set by
+    /// the `<Service>CanaryPercent` parameter (see [`super::canary`]). The
+    /// canary's task count is fixed, also when the stable version scales.
+    /// Default: no canary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canary: Option<CanaryProps>,
+    /// Connect to the stack's `database`: `DB_HOST`, `DB_PORT`, `DB_NAME` in
+    /// the environment, `DB_USERNAME` and `DB_PASSWORD` as secrets read by the
+    /// execution role, and the database admitting the service's tasks on its
+    /// port. Needs a `database` on the stack. Default: false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<bool>,
 }
 
 /// Scaling of a service's task count between `min_capacity` and
@@ -183,6 +199,8 @@ pub struct LoadBalancedService {
     pub step_scaling: Option<StepScaling>,
     /// The alarms: CPU, memory, target 5XX, unhealthy hosts, response time.
     pub alarms: Vec<Alarm>,
+    /// The canary, when `canary` is set and enabled.
+    pub canary: Option<Canary>,
 }
 
 impl LoadBalancedService {
@@ -197,6 +215,23 @@ impl LoadBalancedService {
         cluster: &Cluster,
         alb: &ApplicationLoadBalancer,
         notify: &[Value],
+    ) -> LoadBalancedService {
+        Self::new_with_database(stack, name, props, cluster, alb, notify, None)
+    }
+
+    /// Like [`LoadBalancedService::new`], with the stack's database (if any)
+    /// for a service whose props set `database: true`: the connection's
+    /// environment and secrets are added to the stable and canary containers,
+    /// the execution roles may read the secret, and the database admits the
+    /// cluster's instances (bridge) or the service's tasks (awsvpc).
+    pub fn new_with_database(
+        stack: &mut Stack,
+        name: &str,
+        props: &LoadBalancedServiceProps,
+        cluster: &Cluster,
+        alb: &ApplicationLoadBalancer,
+        notify: &[Value],
+        database: Option<&Database>,
     ) -> LoadBalancedService {
         let path = stack.root().child(name);
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
@@ -242,6 +277,24 @@ impl LoadBalancedService {
         // The container's props are spelled flat in these props; so are its errors.
         let task_definition =
             TaskDefinition::new_located(stack, &path.child("TaskDefinition"), &task_props, &|_| String::new());
+        let database = connect_database(stack, &path, props, database);
+        if let Some(db) = database {
+            add_connection(stack, &task_definition, db);
+        }
+        let canary_props = props.canary.as_ref().filter(|c| c.is_enabled());
+        let canary_task_definition = canary_props.map(|c| {
+            validate_canary(stack, &path, props, c);
+            let mut canary_task = task_props.clone();
+            canary_task.containers[0].image = c.image.clone();
+            canary_task.containers[0].allow_unpinned_image = c.allow_unpinned_image;
+            let td = stack.in_field("canary", |s| {
+                TaskDefinition::new_located(s, &path.child("CanaryTaskDefinition"), &canary_task, &|_| String::new())
+            });
+            if let Some(db) = database {
+                add_connection(stack, &td, db);
+            }
+            td
+        });
 
         let wanted = match mode {
             NetworkMode::Bridge => TargetType::Instance,
@@ -267,6 +320,28 @@ impl LoadBalancedService {
         }
         let target_group = stack
             .in_field("target_group", |s| TargetGroup::new(s, &path.child("TargetGroup"), &cluster.vpc_id, &tg_props));
+        let canary_target_group = canary_task_definition.as_ref().map(|_| {
+            // A fixed name would collide with the stable group's; CloudFormation names this one.
+            let canary_tg = TargetGroupProps { name: None, ..tg_props.clone() };
+            stack.in_field("target_group", |s| {
+                TargetGroup::new(s, &path.child("CanaryTargetGroup"), &cluster.vpc_id, &canary_tg)
+            })
+        });
+        let mut percent_parameter = None;
+        let action = match (&canary_target_group, canary_props) {
+            (Some(canary_tg), Some(c)) => {
+                let (parameter, targets) = weighted_targets(
+                    stack,
+                    &path,
+                    c.percent.unwrap_or(DEFAULT_CANARY_PERCENT),
+                    &target_group.arn,
+                    &canary_tg.arn,
+                );
+                percent_parameter = Some(parameter);
+                Action::WeightedForward(targets)
+            }
+            _ => Action::Forward(target_group.arn.clone()),
+        };
 
         let rule_props = props.routing.clone().unwrap_or_else(|| ListenerRuleProps {
             priority: Some(CATCH_ALL_PRIORITY),
@@ -274,13 +349,7 @@ impl LoadBalancedService {
             ..Default::default()
         });
         let listener_rule = stack.in_field("routing", |s| {
-            ListenerRule::new(
-                s,
-                &path.child("ListenerRule"),
-                alb.listener(),
-                &rule_props,
-                &Action::Forward(target_group.arn.clone()),
-            )
+            ListenerRule::new(s, &path.child("ListenerRule"), alb.listener(), &rule_props, &action)
         });
 
         // Instances (bridge) or tasks (awsvpc) admit the load balancer only.
@@ -327,6 +396,60 @@ impl LoadBalancedService {
         );
         if let Some(sg) = &service.security_group {
             sg.allow_tcp(stack, "FromLoadBalancer", &alb_peer, port, port, "Load balancer to the container port");
+        }
+        let canary_service = match (&canary_task_definition, &canary_target_group, canary_props) {
+            (Some(td), Some(tg), Some(c)) => {
+                let canary_service_props = ServiceProps {
+                    desired_count: Some(c.desired_count.unwrap_or(DEFAULT_CANARY_DESIRED_COUNT)),
+                    scaled: Some(false),
+                    ..service_props.clone()
+                };
+                let mut depends_on = vec![listener_rule.logical_id.clone()];
+                depends_on.extend(alb.listener_ids());
+                let canary = stack.in_field("canary", |s| {
+                    Service::new(
+                        s,
+                        &path.child("CanaryService"),
+                        &canary_service_props,
+                        cluster,
+                        td,
+                        &[LoadBalancerTarget {
+                            container_name: name.to_owned(),
+                            container_port: port,
+                            target_group_arn: tg.arn.clone(),
+                            depends_on,
+                        }],
+                    )
+                });
+                if let Some(sg) = &canary.security_group {
+                    sg.allow_tcp(
+                        stack,
+                        "FromLoadBalancer",
+                        &alb_peer,
+                        port,
+                        port,
+                        "Load balancer to the container port",
+                    );
+                }
+                Some(canary)
+            }
+            _ => None,
+        };
+        if let Some(db) = database {
+            let groups: Vec<(&str, &SecurityGroup)> = [Some(&service), canary_service.as_ref()]
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.security_group.as_ref().map(|g| (s.logical_id.as_str(), g)))
+                .collect();
+            if groups.is_empty() {
+                let rule_id = db.security_group.path.child("FromEcsInstances").logical_id();
+                if !stack.template.resources.contains_key(&rule_id) {
+                    db.allow_from(stack, "FromEcsInstances", &cluster.instance_security_group.group_id);
+                }
+            }
+            for (service_id, sg) in groups {
+                db.allow_from(stack, &format!("From{service_id}"), &sg.group_id);
+            }
         }
 
         let mut scalable_target = None;
@@ -414,7 +537,24 @@ impl LoadBalancedService {
             ]
         });
 
+        let canary = match (canary_task_definition, canary_target_group, canary_service, percent_parameter) {
+            (Some(task_definition), Some(target_group), Some(service), Some(percent_parameter)) => {
+                let alarm_5xx = stack.in_field("alarms.target_5xx", |s| {
+                    Alarm::target_5xx(
+                        s,
+                        &path.child("CanaryTarget5xxAlarm"),
+                        &target_group.metric_target_5xx(alb),
+                        a.target_5xx.as_ref().unwrap_or(&d),
+                        notify,
+                    )
+                });
+                Some(Canary { task_definition, target_group, service, percent_parameter, alarm_5xx })
+            }
+            _ => None,
+        };
+
         LoadBalancedService {
+            canary,
             path,
             task_definition,
             target_group,
@@ -425,5 +565,124 @@ impl LoadBalancedService {
             step_scaling,
             alarms,
         }
+    }
+}
+
+/// The database the service connects to, reporting a service that asks for
+/// one when the stack has none.
+fn connect_database<'a>(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    props: &LoadBalancedServiceProps,
+    database: Option<&'a Database>,
+) -> Option<&'a Database> {
+    if !props.database.unwrap_or(false) {
+        return None;
+    }
+    if database.is_none() {
+        stack.report(
+            ValidationError::new(
+                "service-database-missing",
+                path,
+                "`database: true` connects the service to the stack's database, and the stack has none",
+            )
+            .field("database")
+            .help(
+                "add a `database:` block to the stack (e.g. `database: {engine: postgres}`), or drop `database: true`",
+            ),
+        );
+        return None;
+    }
+    for key in ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USERNAME", "DB_PASSWORD"] {
+        let field = if props.environment.contains_key(key) {
+            Some("environment")
+        } else if props.secrets.contains_key(key) {
+            Some("secrets")
+        } else {
+            None
+        };
+        if let Some(field) = field {
+            stack.report(
+                ValidationError::new(
+                    "service-database-variable-conflict",
+                    path,
+                    format!("`{key}` is set by `database: true` and given in `{field}` too"),
+                )
+                .field(FieldPath::root().key(field).key(key))
+                .help(format!("remove `{key}` from `{field}`; the database connection provides it")),
+            );
+        }
+    }
+    database
+}
+
+/// Adds the database's connection to the task definition's first container
+/// and lets its execution role read the secret.
+fn add_connection(stack: &mut Stack, task_definition: &TaskDefinition, database: &Database) {
+    let connection = database.connection();
+    if let Some(container) = stack
+        .template
+        .resources
+        .get_mut(&task_definition.logical_id)
+        .and_then(|r| r.properties.get_mut("ContainerDefinitions"))
+        .and_then(|c| c.get_mut(0))
+        .and_then(Value::as_object_mut)
+    {
+        for (key, entries) in [("Environment", connection.environment_json()), ("Secrets", connection.secrets_json())] {
+            let list = container.entry(key).or_insert_with(|| Value::Array(Vec::new()));
+            if let (Some(list), Value::Array(entries)) = (list.as_array_mut(), entries) {
+                list.extend(entries);
+                list.sort_by(|a, b| a["Name"].as_str().cmp(&b["Name"].as_str()));
+            }
+        }
+    }
+    let statement = policy_document(&[database.secret_read_statement()])["Statement"][0].clone();
+    if let Some(statements) = stack
+        .template
+        .resources
+        .get_mut(&task_definition.execution_role.logical_id)
+        .and_then(|r| r.properties.get_mut("Policies"))
+        .and_then(|p| p.get_mut(0))
+        .and_then(|p| p.get_mut("PolicyDocument"))
+        .and_then(|d| d.get_mut("Statement"))
+        .and_then(Value::as_array_mut)
+    {
+        statements.push(statement);
+    }
+}
+
+/// What the canary's props cannot be.
+fn validate_canary(stack: &mut Stack, path: &ConstructPath, props: &LoadBalancedServiceProps, canary: &CanaryProps) {
+    if let Some(p) = canary.percent.filter(|p| *p > 100) {
+        stack.report(
+            ValidationError::new("canary-percent-invalid", path, format!("a canary share of {p}% is not a percentage"))
+                .field("canary.percent")
+                .help("use 0 to 100; 0 keeps the canary without traffic, `enabled: false` removes it"),
+        );
+    }
+    if canary.image == props.image {
+        stack.report(
+            ValidationError::new(
+                "canary-image-unchanged",
+                path,
+                format!(
+                    "the canary runs the stable image `{}`, so it tests nothing and doubles the tasks",
+                    props.image
+                ),
+            )
+            .field("canary.image")
+            .help("give the canary the new version's image, or set `canary.enabled: false` once the rollout is done"),
+        );
+    }
+    if canary.desired_count == Some(0) {
+        stack.report(
+            ValidationError::new(
+                "canary-desired-count-zero",
+                path,
+                "the canary runs no task, so its share of the requests would fail with 503",
+            )
+            .field("canary.desired_count")
+            .help("run at least one task, or set `canary.enabled: false`"),
+        );
     }
 }

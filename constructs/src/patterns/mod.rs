@@ -2,8 +2,10 @@
 //! common architecture, built only from their public constructors, with
 //! every child exposed for adjustment.
 
+pub mod canary;
 mod load_balanced_service;
 
+pub use canary::{Canary, CanaryProps, DEFAULT_CANARY_DESIRED_COUNT, DEFAULT_CANARY_PERCENT};
 pub use load_balanced_service::{
     LoadBalancedService, LoadBalancedServiceProps, ServiceAlarmsProps, ServiceScalingProps, CATCH_ALL_PRIORITY,
     DEFAULT_CONTAINER_PORT,
