@@ -111,6 +111,11 @@ pub fn resolve_parameters(
             values.insert(key.clone(), value.clone());
         }
     }
+    for (name, value) in &values {
+        if let Some(problem) = template.parameters.get(name).and_then(|p| number_problem(p, value)) {
+            problems.push(format!("stack `{stack}`: parameter `{name}` = `{value}`: {problem}"));
+        }
+    }
     for (name, parameter) in &template.parameters {
         if parameter.default.is_none() && !values.contains_key(name) && !fed_by_other_stacks.contains(name.as_str()) {
             problems.push(format!(
@@ -124,6 +129,21 @@ pub fn resolve_parameters(
     } else {
         Err(problems)
     }
+}
+
+/// Why `value` does not fit a `Number` parameter's `MinValue`/`MaxValue`
+/// (checked here because CloudFormation would only refuse the change set).
+fn number_problem(parameter: &rcdk_constructs::cfn::Parameter, value: &str) -> Option<String> {
+    if parameter.parameter_type != rcdk_constructs::cfn::ParameterType::Number {
+        return None;
+    }
+    let Ok(n) = value.trim().parse::<f64>() else { return Some("not a number".into()) };
+    let below = parameter.min_value.is_some_and(|min| n < min);
+    let above = parameter.max_value.is_some_and(|max| n > max);
+    (below || above).then(|| {
+        let bound = |b: Option<f64>| b.map_or_else(|| "any".to_owned(), |b| b.to_string());
+        format!("outside {} to {}", bound(parameter.min_value), bound(parameter.max_value))
+    })
 }
 
 /// `--parameter` keys that none of the selected templates declares.
