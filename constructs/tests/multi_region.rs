@@ -1,0 +1,76 @@
+//! `regions` and `cdn` in the app schema: one stack per region plus the CDN
+//! stack, fed by the regional stacks' outputs.
+
+use rcdk_constructs::app::{AppProps, StackSpec, LOAD_BALANCER_DNS_OUTPUT};
+use rcdk_constructs::cfn::Format;
+use rcdk_constructs::cloudfront::DistributionProps;
+use rcdk_constructs::ec2::VpcProps;
+use rcdk_constructs::patterns::LoadBalancedServiceProps;
+use serde_json::json;
+
+macro_rules! snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({
+            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
+            prepend_module_to_snapshot => false,
+        }, {
+            insta::assert_snapshot!($name, $value);
+        })
+    };
+}
+
+fn app() -> AppProps {
+    AppProps {
+        stacks: vec![StackSpec {
+            name: "shop".into(),
+            regions: vec!["us-east-1".into(), "eu-west-1".into()],
+            vpc: Some(VpcProps { max_azs: Some(2), ..Default::default() }),
+            services: [(
+                "web".to_owned(),
+                LoadBalancedServiceProps { image: "shop/web:1.4.2".into(), ..Default::default() },
+            )]
+            .into(),
+            cdn: Some(DistributionProps {
+                certificate_arn: Some(json!(
+                    "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-123456789012"
+                )),
+                aliases: vec!["shop.example.com".into()],
+                ..Default::default()
+            }),
+            ..Default::default()
+        }],
+    }
+}
+
+#[test]
+fn one_stack_per_region_then_the_cdn() {
+    let stacks = app().synth(Format::Yaml).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<(&str, Option<&str>)> = stacks.iter().map(|s| (s.name(), s.props.region.as_deref())).collect();
+    assert_eq!(
+        names,
+        [("shop-us-east-1", Some("us-east-1")), ("shop-eu-west-1", Some("eu-west-1")), ("shop-cdn", Some("us-east-1"))]
+    );
+    for regional in &stacks[..2] {
+        assert!(regional.template.outputs.contains_key(LOAD_BALANCER_DNS_OUTPUT));
+        assert!(regional.depends_on.is_empty());
+        assert!(!regional.template.resources.values().any(|r| r.resource_type == "AWS::CloudFront::Distribution"));
+    }
+    // The regional templates differ only in their stack name.
+    assert_eq!(stacks[0].body.replace("shop-us-east-1", "X"), stacks[1].body.replace("shop-eu-west-1", "X"));
+    let cdn = &stacks[2];
+    assert_eq!(cdn.depends_on, ["shop-eu-west-1", "shop-us-east-1"]);
+    assert_eq!(cdn.template.resources.len(), 1);
+    snapshot!("multi_region_cdn_stack", cdn.body.clone());
+}
+
+#[test]
+fn region_problems_are_reported_once_at_their_fields() {
+    let mut a = app();
+    a.stacks[0].regions = vec!["us-east-1".into(), "us-east-1".into()];
+    a.stacks[0].region = Some("us-east-1".into());
+    let errors = a.synth(Format::Yaml).expect_err("invalid");
+    let got: Vec<(&str, String)> = errors.0.iter().map(|e| (e.code, e.field.to_string())).collect();
+    assert!(got.contains(&("app-region-duplicate", "stacks[0].regions[1]".into())), "{got:?}");
+    assert!(got.contains(&("app-region-conflict", "stacks[0].region".into())), "{got:?}");
+    assert_eq!(got.iter().filter(|(c, _)| *c == "app-region-duplicate").count(), 1, "{got:?}");
+}
