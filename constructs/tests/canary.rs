@@ -61,7 +61,7 @@ fn canary_resources_and_weighted_rule() {
     let weights = &t.mappings["CanaryWeights"];
     assert_eq!(weights.as_object().map(|m| m.len()), Some(101));
     for pct in [0u32, 1, 20, 99, 100] {
-        assert_eq!(weights[pct.to_string()]["Stable"], json!(100 - pct), "stable weight at {pct}%");
+        assert_eq!(weights[pct.to_string()]["Stable"], json!((100 - pct).to_string()), "stable weight at {pct}%");
     }
     let rule = serde_yaml::to_string(&json!({
         "ApiCanaryPercent": t.parameters["ApiCanaryPercent"],

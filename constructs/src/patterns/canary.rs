@@ -26,7 +26,7 @@ pub const DEFAULT_CANARY_PERCENT: u32 = 10;
 /// Tasks the canary runs when `desired_count` is not given.
 pub const DEFAULT_CANARY_DESIRED_COUNT: u32 = 1;
 /// Name of the template mapping from a canary percent (`"0"` to `"100"`) to
-/// the stable version's weight (`Stable`), shared by every canary of a stack.
+/// the stable version's weight (`Stable`, a string: mapping values are strings or lists), shared by every canary of a stack.
 pub const CANARY_WEIGHTS_MAPPING: &str = "CanaryWeights";
 
 /// A canary version of a service. In an app file, `services.<name>.canary`.
@@ -106,7 +106,8 @@ pub(crate) fn weighted_targets(
     parameter.constraint_description = Some("a whole number from 0 to 100".into());
     let percent_ref = stack.add_parameter(service_path, &name, parameter);
     if !stack.template.mappings.contains_key(CANARY_WEIGHTS_MAPPING) {
-        let entries: Map<String, Value> = (0..=100u32).map(|p| (p.to_string(), json!({"Stable": 100 - p}))).collect();
+        let entries: Map<String, Value> =
+            (0..=100u32).map(|p| (p.to_string(), json!({"Stable": (100 - p).to_string()}))).collect();
         stack.template.mappings.insert(CANARY_WEIGHTS_MAPPING.into(), Value::Object(entries));
     }
     let stable_weight = Intrinsic::FindInMap(CANARY_WEIGHTS_MAPPING.into(), percent_ref.clone(), json!("Stable"));
