@@ -107,6 +107,15 @@ pub struct Resource {
     pub properties: IndexMap<String, Value>,
 }
 
+/// Writes `100` rather than `100.0` for whole numbers.
+fn whole_if_integral<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => s.serialize_i64(*x as i64),
+        Some(x) => s.serialize_f64(*x),
+        None => s.serialize_none(),
+    }
+}
+
 fn sorted_unique<S: Serializer>(v: &[String], s: S) -> Result<S::Ok, S::Error> {
     let mut v: Vec<&String> = v.iter().collect();
     v.sort();
@@ -232,10 +241,10 @@ pub struct Parameter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u32>,
     /// `MinValue` (Number parameters). Default: none.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "whole_if_integral")]
     pub min_value: Option<f64>,
     /// `MaxValue` (Number parameters). Default: none.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "whole_if_integral")]
     pub max_value: Option<f64>,
     /// `NoEcho`: mask the value in the console and API. Default: false.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
