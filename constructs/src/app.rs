@@ -22,13 +22,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::cfn::{Format, Output};
+use crate::cfn::{Format, Output, MAX_RESOURCES};
 use crate::cloudfront::{Distribution, DistributionProps};
 use crate::core::{App, FieldPath, Stack, StackProps, SynthesizedStack};
 use crate::ec2::{BastionHost, BastionProps};
 use crate::ec2::{Vpc, VpcProps};
 use crate::ecs::{Cluster, ClusterProps};
-use crate::elbv2::{Action, ApplicationLoadBalancer, LoadBalancerProps};
+use crate::elbv2::{
+    Action, ApplicationLoadBalancer, LoadBalancerProps, MAX_RULES_PER_LOAD_BALANCER,
+    MAX_TARGET_GROUPS_PER_LOAD_BALANCER,
+};
 use crate::error::{Errors, ValidationError};
 use crate::patterns::{LoadBalancedService, LoadBalancedServiceProps};
 use crate::rds::{Database, DatabaseProps};
@@ -258,6 +261,38 @@ fn build_compute(
             &lbs.path.child("ServiceName"),
             Output::new(lbs.service.name.clone(), format!("Name of the ECS service `{name}`")),
         );
+    }
+    check_load_balancer_quotas(stack, &alb, spec.services.len());
+}
+
+/// Reports a load balancer with more listener rules or target groups than
+/// an Application Load Balancer allows, located at the stack's `services`.
+fn check_load_balancer_quotas(stack: &mut Stack, alb: &ApplicationLoadBalancer, services: usize) {
+    let usage = alb.usage(&stack.template);
+    let help = format!(
+        "split the services over more stacks, each with its own load balancer; each service needs at least one rule and one \
+         target group, so at most {MAX_RULES_PER_LOAD_BALANCER} services fit behind one load balancer \
+         (and CloudFormation's {MAX_RESOURCES} resources per stack usually allow fewer)"
+    );
+    let checks = [
+        ("alb-too-many-rules", "listener rules", usage.rules, MAX_RULES_PER_LOAD_BALANCER),
+        ("alb-too-many-target-groups", "target groups", usage.target_groups, MAX_TARGET_GROUPS_PER_LOAD_BALANCER),
+    ];
+    for (code, what, count, max) in checks {
+        if count > max {
+            stack.report(
+                ValidationError::new(
+                    code,
+                    &alb.path,
+                    format!(
+                        "the {services} services of this stack need {count} {what} on one load balancer; \
+                         an Application Load Balancer allows at most {max}"
+                    ),
+                )
+                .field("services")
+                .help(help.clone()),
+            );
+        }
     }
 }
 

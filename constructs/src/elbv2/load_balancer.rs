@@ -1,5 +1,6 @@
 //! The Application Load Balancer, its security group and its listeners.
 
+use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use ipnet::IpNet;
@@ -7,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::listener::{Action, Listener};
-use crate::cfn::{Intrinsic, Output, Resource};
+use crate::cfn::{Intrinsic, Output, Resource, Template};
 use crate::core::{ConstructPath, Stack};
 use crate::ec2::{Peer, SecurityGroup, Vpc};
 use crate::error::ValidationError;
@@ -19,6 +20,11 @@ pub const DEFAULT_IDLE_TIMEOUT_SECONDS: u32 = 60;
 pub const DEFAULT_SSL_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 /// Where clients may connect from when nothing else is given: anywhere, IPv4 and IPv6.
 pub const DEFAULT_INGRESS_CIDRS: [&str; 2] = ["0.0.0.0/0", "::/0"];
+/// Listener rules per Application Load Balancer, default rules not counted
+/// (an ALB quota; its default can be raised on request).
+pub const MAX_RULES_PER_LOAD_BALANCER: usize = 100;
+/// Target groups per Application Load Balancer (an ALB quota that cannot be raised).
+pub const MAX_TARGET_GROUPS_PER_LOAD_BALANCER: usize = 100;
 
 /// TLS policies that still admit TLS 1.0 or 1.1 (refused: rcdk requires TLS 1.2+).
 const LEGACY_SSL_POLICIES: [&str; 8] = [
@@ -290,6 +296,60 @@ impl ApplicationLoadBalancer {
     /// Logical IDs of every listener, for resources that must wait for them.
     pub fn listener_ids(&self) -> Vec<String> {
         self.https_listener.iter().chain(&self.http_listener).map(|l| l.logical_id.clone()).collect()
+    }
+
+    /// What this load balancer uses of its quotas in `template`: the listener
+    /// rules on its listeners, and the distinct target groups those rules and
+    /// the listeners' default actions forward to. One pass over the template.
+    pub fn usage(&self, template: &Template) -> LoadBalancerUsage {
+        let listeners: Vec<&Value> = self.https_listener.iter().chain(&self.http_listener).map(|l| &l.arn).collect();
+        let listener_ids = self.listener_ids();
+        let mut rules = 0;
+        let mut target_groups = BTreeSet::new();
+        for (id, resource) in &template.resources {
+            let actions = match resource.resource_type.as_str() {
+                "AWS::ElasticLoadBalancingV2::ListenerRule"
+                    if resource.properties.get("ListenerArn").is_some_and(|arn| listeners.contains(&arn)) =>
+                {
+                    rules += 1;
+                    resource.properties.get("Actions")
+                }
+                "AWS::ElasticLoadBalancingV2::Listener" if listener_ids.contains(id) => {
+                    resource.properties.get("DefaultActions")
+                }
+                _ => None,
+            };
+            if let Some(actions) = actions {
+                collect_target_groups(actions, &mut target_groups);
+            }
+        }
+        LoadBalancerUsage { rules, target_groups: target_groups.len() }
+    }
+}
+
+/// How much of its quotas a load balancer uses (see [`ApplicationLoadBalancer::usage`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadBalancerUsage {
+    /// Listener rules, default rules not counted (at most [`MAX_RULES_PER_LOAD_BALANCER`]).
+    pub rules: usize,
+    /// Distinct target groups forwarded to (at most [`MAX_TARGET_GROUPS_PER_LOAD_BALANCER`]).
+    pub target_groups: usize,
+}
+
+/// Adds the `TargetGroupArn` values found in `value` (actions, forward configs) to `out`.
+fn collect_target_groups(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| collect_target_groups(v, out)),
+        Value::Object(map) => {
+            for (key, v) in map {
+                if key == "TargetGroupArn" {
+                    out.insert(v.to_string());
+                } else {
+                    collect_target_groups(v, out);
+                }
+            }
+        }
+        _ => {}
     }
 }
 
