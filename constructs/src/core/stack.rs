@@ -49,6 +49,7 @@ pub struct Stack {
     /// methods; direct edits are the escape hatch.
     pub template: Template,
     owners: BTreeMap<String, ConstructPath>,
+    unique: BTreeMap<(&'static str, String), String>,
     errors: Vec<ValidationError>,
     field_base: FieldPath,
     dependencies: BTreeSet<String>,
@@ -91,6 +92,7 @@ impl Stack {
             root,
             template,
             owners: BTreeMap::new(),
+            unique: BTreeMap::new(),
             errors: Vec::new(),
             field_base: field,
             dependencies: BTreeSet::new(),
@@ -231,6 +233,22 @@ impl Stack {
         }
         self.owners.insert(key.to_owned(), path.clone());
         true
+    }
+
+    /// Claims `key` in `namespace` (values that must be unique within the
+    /// stack, such as the rule priorities of one listener) for `owner`, and
+    /// returns the owner already holding it, in which case the claim fails.
+    /// A lookup in an ordered map, so constructs need not scan the template
+    /// for what they have added before. Resources inserted into
+    /// [`Stack::template`] directly claim nothing.
+    pub fn claim_unique(&mut self, namespace: &'static str, key: String, owner: &str) -> Option<String> {
+        match self.unique.entry((namespace, key)) {
+            std::collections::btree_map::Entry::Occupied(e) => Some(e.get().clone()),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(owner.to_owned());
+                None
+            }
+        }
     }
 
     /// Records a problem. The error's field, relative to the props being

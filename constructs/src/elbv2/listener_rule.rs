@@ -105,7 +105,8 @@ impl ListenerRule {
                 );
             }
         }
-        if let Some(other) = rule_with_priority(stack, &listener.arn, priority) {
+        let owner = path.logical_id();
+        if let Some(other) = stack.claim_unique(PRIORITY_NAMESPACE, format!("{} {priority}", listener.arn), &owner) {
             let (field, how, help) = if props.priority.is_some() {
                 ("priority", "", "give one of the two rules another priority")
             } else {
@@ -135,15 +136,9 @@ impl ListenerRule {
     }
 }
 
-/// The logical ID of a rule already in the stack on `listener_arn` with `priority`.
-fn rule_with_priority(stack: &Stack, listener_arn: &Value, priority: u32) -> Option<String> {
-    stack.template.resources.iter().find_map(|(id, r)| {
-        let same = r.resource_type == "AWS::ElasticLoadBalancingV2::ListenerRule"
-            && r.properties.get("ListenerArn") == Some(listener_arn)
-            && r.properties.get("Priority").and_then(Value::as_u64) == Some(u64::from(priority));
-        same.then(|| id.clone())
-    })
-}
+/// The [`Stack::claim_unique`] namespace of rule priorities, keyed by
+/// listener ARN and priority.
+const PRIORITY_NAMESPACE: &str = "elbv2-listener-rule-priority";
 
 fn conditions_json(props: &ListenerRuleProps) -> Value {
     let mut conditions = Vec::new();
