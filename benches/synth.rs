@@ -28,7 +28,20 @@ mod generate;
 #[global_allocator]
 static ALLOC: AllocProfiler = AllocProfiler::system();
 
+/// With `RCDK_BENCH_WRITE_APPS=DIR`, writes the generated apps
+/// (`DIR/scale-<N>.yaml`, N in [`SERVICES`]) for `scripts/bench` to time
+/// whole `rcdk synth` processes on, and exits without benchmarking.
 fn main() {
+    if let Some(dir) = std::env::var_os("RCDK_BENCH_WRITE_APPS") {
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).expect("create RCDK_BENCH_WRITE_APPS");
+        for services in SERVICES {
+            let path = dir.join(format!("scale-{services}.yaml"));
+            std::fs::write(&path, generate::app_yaml(services, per_stack())).expect("write a generated app");
+            println!("{}", path.display());
+        }
+        return;
+    }
     divan::main();
 }
 
