@@ -161,7 +161,11 @@ fn needs_quotes(s: &str) -> bool {
         "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
         "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
     ];
-    if RESERVED.contains(&s) || [".inf", "+.inf", "-.inf", ".nan"].contains(&s.to_ascii_lowercase().as_str()) {
+    // Every reserved word and .inf/.nan spelling is at most 5 bytes: longer
+    // strings skip the comparisons (this runs for every string of a template).
+    if s.len() <= 5
+        && (RESERVED.contains(&s) || [".inf", "+.inf", "-.inf", ".nan"].iter().any(|r| r.eq_ignore_ascii_case(s)))
+    {
         return true;
     }
     // Numbers, YAML 1.1 sexagesimals and octals, timestamps, .inf/.nan: any
