@@ -46,6 +46,8 @@ fn the_1000_service_app_splits_into_stacks_within_every_limit() {
         assert_eq!(count_type(t, "AWS::ElasticLoadBalancingV2::LoadBalancer"), 1, "{name}");
         assert!(rules <= MAX_RULES_PER_LOAD_BALANCER, "{name}: {rules} rules");
         assert!(target_groups <= MAX_TARGET_GROUPS_PER_LOAD_BALANCER, "{name}: {target_groups} target groups");
+        let via_value = rcdk_constructs::cfn::yaml::to_yaml_string(&serde_json::to_value(t).expect("serializes"));
+        assert!(s.body == via_value, "{name}: the direct YAML emitter differs from rendering the template's Value");
         let here = count_type(t, "AWS::ECS::Service");
         assert_eq!(rules, here, "{name}: one rule per service");
         // Every stack but the last is full: as many resources as the count predicts.

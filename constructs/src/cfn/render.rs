@@ -58,9 +58,7 @@ impl Template {
     /// readers understand alike (see [`super::yaml`]). Deterministic: equal
     /// templates give equal bytes.
     pub fn to_yaml(&self) -> Result<String, RenderError> {
-        let value =
-            serde_json::to_value(self).map_err(|e| RenderError { format: Format::Yaml, message: e.to_string() })?;
-        Ok(super::yaml::to_yaml_string(&value))
+        super::yaml::template_to_yaml(self).map_err(|e| RenderError { format: Format::Yaml, message: e.to_string() })
     }
 
     /// Renders as pretty JSON with a trailing newline. Deterministic.

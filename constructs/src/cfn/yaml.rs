@@ -12,6 +12,8 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
+use super::{Resource, Template, TEMPLATE_FORMAT_VERSION};
+
 /// Renders a JSON value as a YAML document (2-space indent, trailing newline).
 pub fn to_yaml_string(value: &Value) -> String {
     let mut out = String::with_capacity(4096);
@@ -32,8 +34,93 @@ fn indent(out: &mut String, n: usize) {
     }
 }
 
+/// Renders a template as YAML: the same bytes as
+/// `to_yaml_string(&serde_json::to_value(template)?)`, without first copying
+/// the whole template into a [`Value`] (resources and their properties are
+/// written from where they are; only parameters, outputs and resource
+/// policies go through small `Value`s).
+pub fn template_to_yaml(t: &Template) -> Result<String, serde_json::Error> {
+    let mut out = String::with_capacity(4096 + t.resources.len() * 1024);
+    let version = Value::String(TEMPLATE_FORMAT_VERSION.to_owned());
+    let mut top: Vec<(&str, Value)> = vec![("AWSTemplateFormatVersion", version)];
+    if let Some(d) = &t.description {
+        top.push(("Description", Value::String(d.clone())));
+    }
+    write_entries(&mut out, top.iter().map(|(k, v)| (*k, v)), 0);
+    if !t.metadata.is_empty() {
+        write_section(&mut out, "Metadata", t.metadata.iter().map(|(k, v)| (k.as_str(), v)));
+    }
+    if !t.parameters.is_empty() {
+        let v = serde_json::to_value(&t.parameters)?;
+        write_entries(&mut out, std::iter::once(("Parameters", &v)), 0);
+    }
+    if !t.mappings.is_empty() {
+        write_section(&mut out, "Mappings", t.mappings.iter().map(|(k, v)| (k.as_str(), v)));
+    }
+    if !t.conditions.is_empty() {
+        write_section(&mut out, "Conditions", t.conditions.iter().map(|(k, v)| (k.as_str(), v)));
+    }
+    if t.resources.is_empty() {
+        out.push_str("Resources: {}\n");
+    } else {
+        out.push_str("Resources:\n");
+        for (id, r) in &t.resources {
+            indent(&mut out, 2);
+            write_string(&mut out, id, 2);
+            out.push_str(":\n");
+            write_resource(&mut out, r)?;
+        }
+    }
+    if !t.outputs.is_empty() {
+        let v = serde_json::to_value(&t.outputs)?;
+        write_entries(&mut out, std::iter::once(("Outputs", &v)), 0);
+    }
+    Ok(out)
+}
+
+/// A top-level section that is a non-empty map of values.
+fn write_section<'a>(out: &mut String, key: &str, entries: impl Iterator<Item = (&'a str, &'a Value)>) {
+    out.push_str(key);
+    out.push_str(":\n");
+    write_entries(out, entries, 2);
+}
+
+/// One resource's body at level 4, in the order of `Resource`'s `Serialize`.
+fn write_resource(out: &mut String, r: &Resource) -> Result<(), serde_json::Error> {
+    let mut head: Vec<(&str, Value)> = vec![("Type", Value::String(r.resource_type.clone()))];
+    if let Some(c) = &r.condition {
+        head.push(("Condition", Value::String(c.clone())));
+    }
+    if !r.depends_on.is_empty() {
+        let mut deps: Vec<&String> = r.depends_on.iter().collect();
+        deps.sort();
+        deps.dedup();
+        head.push(("DependsOn", Value::Array(deps.into_iter().map(|d| Value::String(d.clone())).collect())));
+    }
+    if let Some(p) = r.deletion_policy {
+        head.push(("DeletionPolicy", serde_json::to_value(p)?));
+    }
+    if let Some(p) = r.update_replace_policy {
+        head.push(("UpdateReplacePolicy", serde_json::to_value(p)?));
+    }
+    write_entries(out, head.iter().map(|(k, v)| (*k, v)), 4);
+    if let Some(m) = &r.metadata {
+        write_entries(out, std::iter::once(("Metadata", m)), 4);
+    }
+    if !r.properties.is_empty() {
+        indent(out, 4);
+        out.push_str("Properties:\n");
+        write_entries(out, r.properties.iter().map(|(k, v)| (k.as_str(), v)), 6);
+    }
+    Ok(())
+}
+
 fn write_map(out: &mut String, map: &serde_json::Map<String, Value>, level: usize) {
-    for (i, (key, value)) in map.iter().enumerate() {
+    write_entries(out, map.iter().map(|(k, v)| (k.as_str(), v)), level);
+}
+
+fn write_entries<'a>(out: &mut String, entries: impl Iterator<Item = (&'a str, &'a Value)>, level: usize) {
+    for (i, (key, value)) in entries.enumerate() {
         // The first entry of a map inside a sequence item follows its `- `.
         if i > 0 || !out.ends_with("- ") {
             indent(out, level);
@@ -237,5 +324,39 @@ mod tests {
         assert!(y.contains("    UserData: |\n      #!/bin/bash\n      echo hi\n\n      exit 0\n"), "{y}");
         let back: Value = serde_yaml::from_str(&y).expect("parses");
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn templates_render_as_their_value_would() {
+        use crate::cfn::{DeletionPolicy, Intrinsic, Output, Parameter, ParameterType, Resource, Template};
+        let mut t = Template::new();
+        let same = |t: &Template| {
+            let direct = template_to_yaml(t).expect("renders");
+            let via_value = to_yaml_string(&serde_json::to_value(t).expect("serializes"));
+            assert_eq!(direct, via_value);
+        };
+        same(&t);
+        t.description = Some("on: a description".into());
+        t.metadata.insert("Note".into(), json!({"a": [1, {"b": "yes"}], "e": {}}));
+        t.parameters.insert("Tag".into(), Parameter::new(ParameterType::String).description("the tag"));
+        t.mappings.insert("Amis".into(), json!({"us-east-1": {"Id": "ami-1"}}));
+        t.conditions.insert("IsProd".into(), json!({"Fn::Equals": [Intrinsic::ref_("Tag"), "prod"]}));
+        let mut r = Resource::new("AWS::S3::Bucket")
+            .prop("Tags", json!([{"Key": "k", "Value": "0755"}]))
+            .prop("Script", "#!/bin/sh\necho hi\n")
+            .depends_on("B")
+            .depends_on("A")
+            .depends_on("B");
+        r.condition = Some("IsProd".into());
+        r.deletion_policy = Some(DeletionPolicy::Retain);
+        r.update_replace_policy = Some(DeletionPolicy::Snapshot);
+        r.metadata = Some(json!({"cfn-lint": {"config": {"ignore_checks": ["W1"]}}}));
+        t.resources.insert("Bucket".into(), r);
+        t.resources.insert("Empty".into(), Resource::new("AWS::SNS::Topic"));
+        let mut m = Resource::new("AWS::SNS::Topic");
+        m.metadata = Some(json!({}));
+        t.resources.insert("EmptyMetadata".into(), m);
+        t.outputs.insert("Name".into(), Output::new(Intrinsic::ref_("Bucket"), "the bucket"));
+        same(&t);
     }
 }
