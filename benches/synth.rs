@@ -87,13 +87,13 @@ fn per_stack() -> usize {
     *PER_STACK.get_or_init(|| generate::services_per_stack(&generate::stack_cost()))
 }
 
-#[divan::bench(args = SERVICES)]
+#[divan::bench(args = SERVICES, sample_count = 20)]
 fn generated(bencher: Bencher, services: usize) {
     let yaml = generate::app_yaml(services, per_stack());
     bencher.counter(ItemsCount::new(services)).bench(|| synth(black_box(&yaml)));
 }
 
-#[divan::bench(args = [100, 1000])]
+#[divan::bench(args = [100, 1000], sample_count = 20)]
 fn one_stack_rejected(bencher: Bencher, services: usize) {
     let yaml = generate::app_yaml(services, services);
     bencher.counter(ItemsCount::new(services)).bench(|| {
@@ -102,13 +102,13 @@ fn one_stack_rejected(bencher: Bencher, services: usize) {
     });
 }
 
-#[divan::bench]
+#[divan::bench(sample_count = 20)]
 fn phase_parse_1000(bencher: Bencher) {
     let yaml = generate::app_yaml(1000, per_stack());
     bencher.bench(|| AppFile::parse(Path::new("app.yaml"), black_box(&yaml)).expect("the app parses"));
 }
 
-#[divan::bench]
+#[divan::bench(sample_count = 20)]
 fn phase_build_render_1000(bencher: Bencher) {
     let yaml = generate::app_yaml(1000, per_stack());
     let app = AppFile::parse(Path::new("app.yaml"), &yaml).expect("the app parses");

@@ -124,7 +124,7 @@ pub fn stack_cost() -> StackCost {
 /// length) or the load balancer's quotas (listener rules and target groups
 /// per load balancer; one of each per service).
 pub fn services_per_stack(cost: &StackCost) -> usize {
-    let fit = |max: usize, base: usize, per: usize| if per == 0 { usize::MAX } else { max.saturating_sub(base) / per };
+    let fit = |max: usize, base: usize, per: usize| max.saturating_sub(base).checked_div(per).unwrap_or(usize::MAX);
     [
         fit(MAX_RESOURCES, cost.base_resources, cost.resources_per_service),
         fit(MAX_OUTPUTS, cost.base_outputs, cost.outputs_per_service),
