@@ -339,3 +339,36 @@ fn props_deserialize_from_app_file_yaml() {
     assert_eq!(r.priority, Some(10));
     assert!(serde_yaml::from_str::<ListenerRuleProps>("paths: [/x]\n").is_err(), "unknown fields are refused");
 }
+
+#[test]
+fn usage_counts_rules_and_distinct_target_groups_and_priorities_are_per_listener() {
+    let (mut stack, vpc) = stack_with_vpc();
+    let root = stack.root().clone();
+    let a = TargetGroup::new(&mut stack, &root.child("A"), &vpc.vpc_id, &TargetGroupProps::default());
+    let b = TargetGroup::new(&mut stack, &root.child("B"), &vpc.vpc_id, &TargetGroupProps::default());
+    let path = root.child("Lb");
+    let props = LoadBalancerProps {
+        certificate_arns: Some(vec!["arn:aws:acm:us-east-1:123456789012:certificate/abc".into()]),
+        ..Default::default()
+    };
+    let lb = ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &props, &Action::not_found());
+    let https = lb.https_listener.clone().expect("https");
+    let http = lb.http_listener.clone().expect("http redirect");
+    let weighted = Action::WeightedForward(vec![
+        WeightedTarget { target_group_arn: a.arn.clone(), weight: json!(90) },
+        WeightedTarget { target_group_arn: b.arn.clone(), weight: json!(10) },
+    ]);
+    ListenerRule::new(
+        &mut stack,
+        &path.child("One"),
+        &https,
+        &rule(&["/1/*"], Some(10)),
+        &Action::Forward(a.arn.clone()),
+    );
+    ListenerRule::new(&mut stack, &path.child("Two"), &https, &rule(&["/2/*"], Some(20)), &weighted);
+    // The same priority on another listener is no conflict.
+    ListenerRule::new(&mut stack, &path.child("Three"), &http, &rule(&["/3/*"], Some(10)), &Action::not_found());
+    let usage = lb.usage(&stack.template);
+    assert_eq!(usage, LoadBalancerUsage { rules: 3, target_groups: 2 });
+    assert!(stack.errors().is_empty(), "{:?}", stack.errors());
+}
