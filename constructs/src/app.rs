@@ -492,14 +492,22 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
 }
 
 /// The copies of a multi-region stack report the same problem once per
-/// region: keep the first of each (same code, field and construct below the stack).
+/// region: keep the first of each (same code, field, construct below the
+/// stack, and message but for the stack's name). Different problems with the
+/// same code at the same place (a stack over the resource and the output
+/// limits) are all kept.
 fn dedup_region_copies(errors: Vec<ValidationError>) -> Vec<ValidationError> {
     let mut seen = BTreeSet::new();
     errors
         .into_iter()
         .filter(|e| {
-            let below: Vec<String> = e.construct.segments().iter().skip(1).cloned().collect();
-            let key = (e.code, e.field.to_string(), below.join("/"), e.help.clone());
+            let segments = e.construct.segments();
+            let below: Vec<String> = segments.iter().skip(1).cloned().collect();
+            let message = match segments.first() {
+                Some(stack) if !stack.is_empty() => e.message.replace(stack.as_str(), "<stack>"),
+                _ => e.message.clone(),
+            };
+            let key = (e.code, e.field.to_string(), below.join("/"), e.help.clone(), message);
             seen.insert(key)
         })
         .collect()
