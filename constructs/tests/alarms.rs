@@ -1,21 +1,13 @@
 //! CloudWatch alarms, their presets, and the SNS topic they notify.
 
+#[macro_use]
+mod support;
+
 use rcdk_constructs::cfn::{Format, Template};
 use rcdk_constructs::cloudwatch::*;
 use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
 use rcdk_constructs::sns::{Topic, TopicEncryption, TopicProps};
 use serde_json::json;
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
-}
 
 fn new_stack() -> Stack {
     Stack::new(StackProps { name: "ops".into(), ..Default::default() }, FieldPath::root())

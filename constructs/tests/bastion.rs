@@ -1,23 +1,15 @@
 //! The bastion host construct: snapshots, the SSH rules it makes (and
 //! refuses), and validation of its props.
 
+#[macro_use]
+mod support;
+
 use rcdk_constructs::cfn::{Format, Template};
 use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
 use rcdk_constructs::ec2::{
     BastionHost, BastionProps, SecurityGroup, Vpc, VpcProps, AL2023_AMI_PARAMETER_ARM64, AL2023_AMI_PARAMETER_X86_64,
 };
 use serde_json::json;
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
-}
 
 type Problems = Vec<(String, String, String)>;
 

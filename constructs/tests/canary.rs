@@ -1,6 +1,9 @@
 //! The canary of a load-balanced service: resources, the weighted forward
 //! driven by a parameter, switching it off, and what it leaves untouched.
 
+#[macro_use]
+mod support;
+
 use std::collections::BTreeMap;
 
 use rcdk_constructs::app::{AppProps, StackSpec};
@@ -8,17 +11,6 @@ use rcdk_constructs::cfn::{Format, Resource};
 use rcdk_constructs::ec2::VpcProps;
 use rcdk_constructs::patterns::{CanaryProps, LoadBalancedServiceProps};
 use serde_json::json;
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
-}
 
 fn app(canary: Option<CanaryProps>) -> AppProps {
     AppProps {

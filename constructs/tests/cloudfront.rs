@@ -1,6 +1,9 @@
 //! The CloudFront failover distribution: snapshots, the origin group and
 //! behaviors it makes, and validation of its props.
 
+#[macro_use]
+mod support;
+
 use rcdk_constructs::cfn::{Format, Parameter, ParameterType, Template};
 use rcdk_constructs::cloudfront::{
     Distribution, DistributionProps, OriginProtocol, PriceClass, CACHING_DISABLED_POLICY_ID,
@@ -8,17 +11,6 @@ use rcdk_constructs::cloudfront::{
 };
 use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
 use serde_json::{json, Value};
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
-}
 
 type Problems = Vec<(String, String, String)>;
 

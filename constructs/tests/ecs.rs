@@ -2,8 +2,10 @@
 //! Snapshots live in the workspace's `snapshots/` folder; every synthesized
 //! variant is also linted with the pinned cfn-lint.
 
-use std::path::PathBuf;
-use std::process::Command;
+#[macro_use]
+mod support;
+
+use std::path::Path;
 
 use rcdk_constructs::cfn::{Format, Intrinsic};
 use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
@@ -14,17 +16,6 @@ use rcdk_constructs::ecs::{
 };
 use rcdk_constructs::iam::PolicyStatement;
 use serde_json::{json, Value};
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
-}
 
 fn web_container() -> ContainerProps {
     ContainerProps {
@@ -75,20 +66,7 @@ fn errors(b: Built) -> Vec<(String, String)> {
 }
 
 fn lint(name: &str, body: &str) {
-    let venv = std::env::var_os("RCDK_TEST_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv"));
-    let tool = venv.join("bin/cfn-lint");
-    assert!(tool.is_file(), "{} not found: run the tests with scripts/test (or set RCDK_TEST_VENV)", tool.display());
-    let file = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.yaml"));
-    std::fs::write(&file, body).expect("write template");
-    let out = Command::new(tool).arg(&file).output().expect("cfn-lint runs");
-    assert!(
-        out.status.success(),
-        "cfn-lint found problems in {name}:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::lint_body(Path::new(env!("CARGO_TARGET_TMPDIR")), &format!("{name}.yaml"), body);
 }
 
 fn service_with(stack: &mut Stack, cluster: &Cluster, task: TaskDefinitionProps, service: ServiceProps) -> Service {

@@ -3,6 +3,9 @@
 //! adding a service leaves the others' resources alone, and the pattern's
 //! output is snapshotted.
 
+#[macro_use]
+mod support;
+
 use std::collections::BTreeMap;
 
 use rcdk_constructs::app::{AppProps, StackSpec};
@@ -16,17 +19,6 @@ use rcdk_constructs::iam::PolicyStatement;
 use rcdk_constructs::patterns::{LoadBalancedServiceProps, ServiceAlarmsProps, ServiceScalingProps};
 use rcdk_constructs::sns::TopicProps;
 use serde_json::{json, Value};
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
-}
 
 fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()

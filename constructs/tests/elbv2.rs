@@ -1,22 +1,14 @@
 //! The load balancer, target groups and listener rules: snapshots of the main
 //! variants, stable automatic priorities, and validation of AWS's limits.
 
+#[macro_use]
+mod support;
+
 use rcdk_constructs::cfn::{Format, Parameter, ParameterType};
 use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
 use rcdk_constructs::ec2::{Vpc, VpcProps};
 use rcdk_constructs::elbv2::*;
 use serde_json::json;
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
-}
 
 fn stack_with_vpc() -> (Stack, Vpc) {
     let mut stack = Stack::new(StackProps { name: "web".into(), ..Default::default() }, FieldPath::root());

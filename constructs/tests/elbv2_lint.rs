@@ -2,6 +2,8 @@
 //! HTTP and HTTPS variants, target groups, rules, alarms, SNS, Application
 //! Auto Scaling) passes cfn-lint with no error and no warning.
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -13,21 +15,6 @@ use rcdk_constructs::ec2::{Vpc, VpcProps};
 use rcdk_constructs::elbv2::*;
 use rcdk_constructs::sns::{Topic, TopicProps};
 use serde_json::json;
-
-/// cfn-lint from `$RCDK_TEST_VENV` (or the workspace `.venv`); panics with
-/// instructions when it is missing: this test never skips.
-fn cfn_lint() -> PathBuf {
-    let venv = std::env::var_os("RCDK_TEST_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv"));
-    let tool = venv.join("bin/cfn-lint");
-    assert!(
-        tool.is_file(),
-        "{} not found: run `scripts/test` (installs the pinned cfn-lint into .venv) or set RCDK_TEST_VENV",
-        tool.display()
-    );
-    tool
-}
 
 fn build(name: &str, https: bool) -> Stack {
     let mut stack = Stack::new(StackProps { name: name.into(), ..Default::default() }, FieldPath::root());
@@ -120,7 +107,7 @@ fn build(name: &str, https: bool) -> Stack {
 
 #[test]
 fn every_load_balancing_construct_passes_cfn_lint() {
-    let lint = cfn_lint();
+    let lint = support::cfn_lint_binary();
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("elbv2_lint");
     std::fs::create_dir_all(&dir).expect("temp dir");
     let mut files = Vec::new();

@@ -1,23 +1,15 @@
 //! `regions` and `cdn` in the app schema: one stack per region plus the CDN
 //! stack, fed by the regional stacks' outputs.
 
+#[macro_use]
+mod support;
+
 use rcdk_constructs::app::{AppProps, StackSpec, LOAD_BALANCER_DNS_OUTPUT};
 use rcdk_constructs::cfn::Format;
 use rcdk_constructs::cloudfront::DistributionProps;
 use rcdk_constructs::ec2::VpcProps;
 use rcdk_constructs::patterns::LoadBalancedServiceProps;
 use serde_json::json;
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
-}
 
 fn app() -> AppProps {
     AppProps {

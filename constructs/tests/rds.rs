@@ -1,22 +1,14 @@
 //! The database construct: snapshots of its resources, its connection
 //! details, and validation of its props.
 
+#[macro_use]
+mod support;
+
 use rcdk_constructs::cfn::{Format, Template};
 use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
 use rcdk_constructs::ec2::{SecurityGroup, Vpc, VpcProps};
 use rcdk_constructs::rds::{Database, DatabaseProps};
 use serde_json::json;
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
-}
 
 /// Builds a two-AZ VPC, an "Instances" security group and the database;
 /// returns the handle and the synthesized template, or the problems.

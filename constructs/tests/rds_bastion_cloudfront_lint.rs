@@ -2,7 +2,8 @@
 //! cfn-lint (pinned in `.venv`, or `$RCDK_TEST_VENV`) with no error and no
 //! warning.
 
-use std::path::PathBuf;
+mod support;
+
 use std::process::Command;
 
 use rcdk_constructs::cfn::{Format, Parameter, ParameterType};
@@ -13,21 +14,6 @@ use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
 use rcdk_constructs::ec2::{BastionHost, BastionProps, SecurityGroup, Vpc, VpcProps};
 use rcdk_constructs::rds::{Database, DatabaseProps};
 use serde_json::json;
-
-/// cfn-lint from the pinned venv; panics with instructions when absent.
-fn cfn_lint_binary() -> PathBuf {
-    let venv = std::env::var_os("RCDK_TEST_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv"));
-    let tool = venv.join("bin").join("cfn-lint");
-    assert!(
-        tool.is_file(),
-        "{} not found: run the tests with `scripts/test` (it installs the pinned cfn-lint into .venv), \
-         or point RCDK_TEST_VENV at a venv holding it",
-        tool.display()
-    );
-    tool
-}
 
 /// Synthesizes `stacks` in both formats, writes them to a fresh temp dir and
 /// runs cfn-lint over every file.
@@ -48,7 +34,7 @@ fn assert_lint_clean(build: impl Fn() -> Vec<Stack>) {
             files.push(file);
         }
     }
-    let out = Command::new(cfn_lint_binary()).args(&files).output().expect("cfn-lint runs");
+    let out = Command::new(support::cfn_lint_binary()).args(&files).output().expect("cfn-lint runs");
     let _ = std::fs::remove_dir_all(&dir);
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "cfn-lint found problems:\n{text}");

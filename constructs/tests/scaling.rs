@@ -1,22 +1,14 @@
 //! Application Auto Scaling of an ECS service: target tracking and
 //! alarm-driven step scaling.
 
+#[macro_use]
+mod support;
+
 use rcdk_constructs::applicationautoscaling::*;
 use rcdk_constructs::cfn::{Format, Template};
 use rcdk_constructs::cloudwatch::Metric;
 use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
 use serde_json::json;
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
-}
 
 fn synth(stack: Stack) -> Result<Template, Vec<(String, String)>> {
     let mut app = App::new();

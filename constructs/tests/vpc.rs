@@ -1,6 +1,9 @@
 //! Snapshot tests of the VPC construct's variants. Snapshots live in the
 //! workspace's `snapshots/` folder.
 
+#[macro_use]
+mod support;
+
 use rcdk_constructs::app::{AppProps, StackSpec};
 use rcdk_constructs::cfn::Format;
 use rcdk_constructs::ec2::{FlowLogsProps, NetworkAclsProps, TrafficType, VpcProps};
@@ -17,17 +20,6 @@ fn errors(vpc: VpcProps) -> Vec<(String, String)> {
         Ok(_) => panic!("expected errors"),
         Err(e) => e.0.iter().map(|e| (e.code.to_owned(), e.field.to_string())).collect(),
     }
-}
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
 }
 
 fn count(body: &str, resource_type: &str) -> usize {

@@ -1,0 +1,55 @@
+//! Shared helpers for the construct tests: snapshots in the workspace's
+//! `snapshots/` folder, and the pinned cfn-lint.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `snapshot!(name, value)`: an insta snapshot stored in the workspace's
+/// `snapshots/` folder as `<name>.snap`.
+#[macro_export]
+macro_rules! snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({
+            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"),
+            prepend_module_to_snapshot => false,
+        }, {
+            insta::assert_snapshot!($name, $value);
+        })
+    };
+}
+
+/// cfn-lint from `$RCDK_TEST_VENV` (or the workspace `.venv`). Panics with
+/// instructions when it is missing: these tests never skip.
+pub fn cfn_lint_binary() -> PathBuf {
+    let venv = std::env::var_os("RCDK_TEST_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv"));
+    let tool = venv.join("bin").join("cfn-lint");
+    assert!(
+        tool.is_file(),
+        "{} not found: run the tests with `scripts/test` (it installs the pinned cfn-lint into .venv), \
+         or point RCDK_TEST_VENV at a venv holding it",
+        tool.display()
+    );
+    tool
+}
+
+/// Runs cfn-lint over `files`; panics with its report unless it finds no
+/// error and no warning.
+pub fn assert_cfn_lint_clean(files: &[PathBuf]) {
+    let out = Command::new(cfn_lint_binary()).args(files).output().expect("cfn-lint runs");
+    assert!(
+        out.status.success(),
+        "cfn-lint found problems in {files:?}:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Writes `body` to `<dir>/<name>` and lints it.
+pub fn lint_body(dir: &Path, name: &str, body: &str) {
+    let file = dir.join(name);
+    std::fs::write(&file, body).expect("write template");
+    assert_cfn_lint_clean(&[file]);
+}
