@@ -51,6 +51,18 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
             "app-region-duplicate",
         ),
         (
+            "region_override_unknown_region",
+            format!("stacks:\n  - name: app\n    regions: [us-east-1, eu-west-1]\n    region_overrides:\n      eu-west-2: {{desired_counts: {{web: 1}}}}\n{SVC}"),
+            "stacks[0].region_overrides.eu-west-2",
+            "app-region-override-unknown",
+        ),
+        (
+            "region_override_unknown_service",
+            format!("stacks:\n  - name: app\n    regions: [us-east-1, eu-west-1]\n    region_overrides:\n      eu-west-1: {{desired_counts: {{api: 1}}}}\n{SVC}"),
+            "stacks[0].region_overrides.eu-west-1.desired_counts.api",
+            "app-region-override-service",
+        ),
+        (
             "region_and_regions",
             format!("stacks:\n  - name: app\n    region: us-east-1\n    regions: [us-east-1, eu-west-1]\n{SVC}"),
             "stacks[0].region",

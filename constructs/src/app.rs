@@ -110,6 +110,12 @@ pub struct StackSpec {
     /// without `regions`. Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub origin_stacks: Vec<String>,
+    /// What differs between the copies `regions` makes, by region: e.g.
+    /// `eu-west-1: {desired_counts: {web: 1}}` runs fewer tasks in the
+    /// failover region. Only regions listed in `regions`. Default: identical
+    /// copies.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub region_overrides: BTreeMap<String, RegionOverrides>,
     /// An RDS database in the VPC's private subnets (needs `vpc`); services
     /// connect with `database: true`. Billed by the hour and per GiB.
     /// Default: none.
@@ -143,6 +149,18 @@ enum Expansion {
     Cdn,
 }
 
+/// Per-region differences of a multi-region stack (see
+/// [`StackSpec::region_overrides`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionOverrides {
+    /// Tasks per service in this region, replacing the service's
+    /// `desired_count` (so the same rules apply: not with `scaling`).
+    /// Default: each service's own `desired_count`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub desired_counts: BTreeMap<String, u32>,
+}
+
 impl StackSpec {
     /// The stacks this spec stands for, in order: itself; or with `regions`,
     /// one copy per region (`<name>-<region>`, without `cdn`), then the CDN
@@ -161,13 +179,21 @@ impl StackSpec {
             .iter()
             .enumerate()
             .map(|(i, region)| {
-                let spec = StackSpec {
+                let mut spec = StackSpec {
                     name: format!("{}-{region}", self.name),
                     region: Some(region.clone()),
                     regions: Vec::new(),
                     cdn: None,
+                    region_overrides: BTreeMap::new(),
                     ..self.clone()
                 };
+                if let Some(overrides) = self.region_overrides.get(region) {
+                    for (service, count) in &overrides.desired_counts {
+                        if let Some(props) = spec.services.get_mut(service) {
+                            props.desired_count = Some(*count);
+                        }
+                    }
+                }
                 (spec, Expansion::Regional { first: i == 0 })
             })
             .collect();
@@ -444,6 +470,33 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
 /// Checks `region` and `regions` of a spec (once per spec, not per copy).
 fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
     let root = stack.root().clone();
+    for (region, overrides) in &spec.region_overrides {
+        let at = FieldPath::root().key("region_overrides").key(region.as_str());
+        if !spec.regions.contains(region) {
+            stack.report(
+                ValidationError::new(
+                    "app-region-override-unknown",
+                    &root,
+                    format!("`region_overrides` names `{region}`, which is not in `regions`"),
+                )
+                .field(at.clone())
+                .help("list the region under `regions`, or remove its override"),
+            );
+        }
+        for service in overrides.desired_counts.keys() {
+            if !spec.services.contains_key(service) {
+                stack.report(
+                    ValidationError::new(
+                        "app-region-override-service",
+                        &root,
+                        format!("`region_overrides.{region}` sets the task count of `{service}`, which is not a service of this stack"),
+                    )
+                    .field(at.key("desired_counts").key(service.as_str()))
+                    .help("use a name from `services:`"),
+                );
+            }
+        }
+    }
     if spec.regions.is_empty() {
         return;
     }

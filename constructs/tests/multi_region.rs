@@ -66,3 +66,27 @@ fn region_problems_are_reported_once_at_their_fields() {
     assert!(got.contains(&("app-region-conflict", "stacks[0].region".into())), "{got:?}");
     assert_eq!(got.iter().filter(|(c, _)| *c == "app-region-duplicate").count(), 1, "{got:?}");
 }
+
+#[test]
+fn region_overrides_change_only_their_region() {
+    let mut a = app();
+    a.stacks[0].services.get_mut("web").expect("web").desired_count = Some(4);
+    a.stacks[0].region_overrides = [(
+        "eu-west-1".to_owned(),
+        rcdk_constructs::app::RegionOverrides { desired_counts: [("web".to_owned(), 1)].into() },
+    )]
+    .into();
+    let stacks = a.synth(Format::Yaml).unwrap_or_else(|e| panic!("{e}"));
+    let count = |i: usize| stacks[i].template.resources["WebService"].properties["DesiredCount"].clone();
+    assert_eq!(count(0), json!(4), "the primary keeps the service's own count");
+    assert_eq!(count(1), json!(1), "the failover region runs one task");
+    // Nothing else differs between the two regions.
+    let strip = |i: usize, name: &str| {
+        stacks[i]
+            .body
+            .replace(name, "X")
+            .replace("DesiredCount: 4", "DesiredCount: N")
+            .replace("DesiredCount: 1", "DesiredCount: N")
+    };
+    assert_eq!(strip(0, "shop-us-east-1"), strip(1, "shop-eu-west-1"));
+}
