@@ -96,37 +96,10 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-/// The stderr line that reports `field`, checked to start with `bad.yaml:L:C: `.
-fn located_line<'a>(stderr: &'a str, field: &str) -> Option<&'a str> {
-    stderr.lines().find(|line| {
-        let Some(rest) = line.strip_prefix("error: ").unwrap_or(line).strip_prefix("bad.yaml:") else { return false };
-        let mut parts = rest.splitn(3, ':');
-        let (Some(l), Some(c), Some(tail)) = (parts.next(), parts.next(), parts.next()) else { return false };
-        l.parse::<usize>().is_ok() && c.parse::<usize>().is_ok() && tail.starts_with(&format!(" {field}: "))
-    })
-}
-
 #[test]
 fn each_invalid_app_file_exits_2_located_and_writes_nothing() {
     assert!(CASES.len() >= 15);
-    let mut failures = Vec::new();
-    for (name, yaml, field, code) in CASES {
-        let dir = tempfile::tempdir().expect("temp dir");
-        fs::write(dir.path().join("bad.yaml"), yaml).expect("write");
-        let out = rcdk(dir.path(), &["synth", "bad.yaml", "--out", "out"]);
-        let (_, err) = text(&out);
-        if out.status.code() != Some(2) {
-            failures.push(format!("{name}: exit {:?}\n{err}", out.status.code()));
-        } else if located_line(&err, field).is_none() {
-            failures.push(format!("{name}: no `bad.yaml:L:C: {field}: ...` line\n{err}"));
-        } else if !err.contains(&format!("[{code}]")) {
-            failures.push(format!("{name}: code [{code}] missing\n{err}"));
-        }
-        if dir.path().join("out").exists() {
-            failures.push(format!("{name}: wrote {}", dir.path().join("out").display()));
-        }
-    }
-    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n\n"));
+    support::assert_invalid_apps(CASES.iter().copied());
 }
 
 #[test]

@@ -145,33 +145,8 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
 
 #[test]
 fn invalid_issue4_fields_exit_2_located_and_write_nothing() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut failures = Vec::new();
-    for (name, body, field, code) in cases() {
-        let file = format!("{name}.yaml");
-        fs::write(dir.path().join(&file), &body).expect("write");
-        let out = rcdk(dir.path(), &["synth", &file]);
-        let (_, err) = text(&out);
-        if out.status.code() != Some(2) {
-            failures.push(format!("{name}: exit {:?}, expected 2\n{err}", out.status.code()));
-            continue;
-        }
-        let located = err.lines().any(|l| {
-            l.trim_start_matches("error: ").strip_prefix(&format!("{file}:")).is_some_and(|rest| {
-                rest.starts_with(|c: char| c.is_ascii_digit()) && l.contains(&format!(": {field}:"))
-            })
-        });
-        if !located {
-            failures.push(format!("{name}: no `{file}:LINE:COL: {field}:` line in\n{err}"));
-        }
-        if !err.contains(&format!("[{code}]")) {
-            failures.push(format!("{name}: code [{code}] missing in\n{err}"));
-        }
-        if dir.path().join("templates").exists() {
-            failures.push(format!("{name}: templates/ was written"));
-        }
-    }
-    assert!(failures.is_empty(), "{} case(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    let cases = cases();
+    support::assert_invalid_apps(cases.iter().map(|(n, b, f, c)| (*n, b.as_str(), *f, *c)));
 }
 
 #[test]

@@ -46,3 +46,45 @@ pub fn cfn_lint(files: &[PathBuf]) -> (i32, String) {
     let (o, e) = text(&out);
     (out.status.code().unwrap_or(-1), format!("{o}{e}"))
 }
+
+/// Synthesizes the app file `body` (written as `<name>.yaml` in a fresh
+/// directory) and checks what every invalid input must give: exit 2, a line
+/// `<name>.yaml:LINE:COL: <field>: ...`, the stable `[code]` (unless empty), and no
+/// `templates/` written. Returns what went wrong, or `None`.
+pub fn invalid_app_problem(name: &str, body: &str, field: &str, code: &str) -> Option<String> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = format!("{name}.yaml");
+    std::fs::write(dir.path().join(&file), body).expect("write app file");
+    let out = rcdk(dir.path(), &["synth", &file]);
+    let (_, err) = text(&out);
+    let mut problems = Vec::new();
+    if out.status.code() != Some(2) {
+        problems.push(format!("exit {:?}, expected 2", out.status.code()));
+    }
+    let located = err.lines().any(|line| {
+        let Some(rest) = line.trim_start_matches("error: ").strip_prefix(&format!("{file}:")) else { return false };
+        let mut parts = rest.splitn(3, ':');
+        let (Some(l), Some(c), Some(tail)) = (parts.next(), parts.next(), parts.next()) else { return false };
+        l.parse::<usize>().is_ok() && c.parse::<usize>().is_ok() && tail.starts_with(&format!(" {field}: "))
+    });
+    if !located {
+        problems.push(format!("no `{file}:LINE:COL: {field}: ...` line"));
+    }
+    if !code.is_empty() && !err.contains(&format!("[{code}]")) {
+        problems.push(format!("code [{code}] missing"));
+    }
+    if dir.path().join("templates").exists() {
+        problems.push("templates/ was written".to_owned());
+    }
+    (!problems.is_empty()).then(|| format!("{name}: {}\n{err}", problems.join("; ")))
+}
+
+/// Runs [`invalid_app_problem`] over `(name, app file, field, code)` cases
+/// and fails listing every case that did not hold.
+pub fn assert_invalid_apps<'a>(cases: impl IntoIterator<Item = (&'a str, &'a str, &'a str, &'a str)>) {
+    let failures: Vec<String> = cases
+        .into_iter()
+        .filter_map(|(name, body, field, code)| invalid_app_problem(name, body, field, code))
+        .collect();
+    assert!(failures.is_empty(), "{} case(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+}
