@@ -4,6 +4,7 @@ use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::instance_type::{is_graviton, is_plausible_instance_type};
 use super::security_group::{Peer, SecurityGroup};
 use super::vpc::Vpc;
 use crate::cfn::{Intrinsic, Output, Parameter, ParameterType, Resource};
@@ -66,34 +67,13 @@ pub struct BastionHost {
     pub role: Role,
 }
 
-/// Whether an instance type is Graviton (arm64): a `g` among the letters
-/// after the generation digit, as in `t4g`, `m7gd`, `c6gn`.
-fn is_graviton(instance_type: &str) -> bool {
-    let family = instance_type.split('.').next().unwrap_or("");
-    match family.find(|c: char| c.is_ascii_digit()) {
-        Some(i) => family[i..].trim_start_matches(|c: char| c.is_ascii_digit()).contains('g'),
-        None => false,
-    }
-}
-
-fn instance_type_is_plausible(instance_type: &str) -> bool {
-    let mut parts = instance_type.split('.');
-    let (Some(family), Some(size), None) = (parts.next(), parts.next(), parts.next()) else { return false };
-    !family.is_empty()
-        && family.starts_with(|c: char| c.is_ascii_lowercase())
-        && family.contains(|c: char| c.is_ascii_digit())
-        && family.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !size.is_empty()
-        && size.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
 impl BastionHost {
     /// Adds a bastion host named `id` in `vpc`'s first public subnet. Invalid
     /// props are reported to the stack (fields relative to these props).
     pub fn new(stack: &mut Stack, id: &str, vpc: &Vpc, props: &BastionProps) -> BastionHost {
         let path = stack.root().child(id);
         let instance_type = props.instance_type.clone().unwrap_or_else(|| DEFAULT_BASTION_INSTANCE_TYPE.to_owned());
-        if !instance_type_is_plausible(&instance_type) {
+        if !is_plausible_instance_type(&instance_type) {
             stack.report(
                 ValidationError::new(
                     "bastion-instance-type-invalid",

@@ -3,6 +3,7 @@
 
 mod bastion;
 mod flow_logs;
+mod instance_type;
 mod nacl;
 mod security_group;
 mod vpc;
@@ -11,6 +12,7 @@ pub use bastion::{
     BastionHost, BastionProps, AL2023_AMI_PARAMETER_ARM64, AL2023_AMI_PARAMETER_X86_64, DEFAULT_BASTION_INSTANCE_TYPE,
 };
 pub use flow_logs::{FlowLogsProps, TrafficType};
+pub use instance_type::{is_graviton, is_plausible_instance_type};
 pub use nacl::{AclAction, AclProtocol, NetworkAclRule, NetworkAclsProps};
 pub use security_group::{Peer, SecurityGroup};
 pub use vpc::{

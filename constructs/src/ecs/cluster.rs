@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::cfn::{Intrinsic, Parameter, ParameterType, Resource};
 use crate::core::{ConstructPath, Stack};
-use crate::ec2::{SecurityGroup, Vpc};
+use crate::ec2::{is_plausible_instance_type, SecurityGroup, Vpc};
 use crate::error::ValidationError;
 use crate::iam::{InstanceProfile, Role, RoleProps};
 
@@ -366,27 +366,5 @@ impl Validated {
             );
         }
         Validated { instance_type, min, max, target, root_volume_gib, ami_parameter, imds_hop_limit }
-    }
-}
-
-/// `family.size`, e.g. `t3.medium`, `m7i-flex.large`, `c6gn.16xlarge`.
-fn is_plausible_instance_type(s: &str) -> bool {
-    let Some((family, size)) = s.split_once('.') else { return false };
-    let ok = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    ok(family) && ok(size) && family.starts_with(|c: char| c.is_ascii_lowercase())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_plausible_instance_type;
-
-    #[test]
-    fn instance_types() {
-        for ok in ["t3.medium", "m7i-flex.large", "c6gn.16xlarge", "u-6tb1.metal"] {
-            assert!(is_plausible_instance_type(ok), "{ok}");
-        }
-        for bad in ["t3", "T3.medium", ".large", "t3.", "t3 .medium", ""] {
-            assert!(!is_plausible_instance_type(bad), "{bad}");
-        }
     }
 }
