@@ -327,9 +327,11 @@ impl AppProps {
     /// returned by [`App::synth`].
     pub fn build(&self) -> App {
         let mut app = App::new();
-        let names: BTreeSet<String> = self.stacks.iter().flat_map(|s| s.expand()).map(|s| s.name).collect();
-        for (i, spec) in self.stacks.iter().enumerate() {
-            for (expanded, kind) in spec.expansions() {
+        // Expand every spec once: the copies carry whole service maps.
+        let expanded: Vec<Vec<(StackSpec, Expansion)>> = self.stacks.iter().map(StackSpec::expansions).collect();
+        let names: BTreeSet<String> = expanded.iter().flatten().map(|(s, _)| s.name.clone()).collect();
+        for (i, (spec, copies)) in self.stacks.iter().zip(expanded).enumerate() {
+            for (expanded, kind) in copies {
                 let mut stack = Stack::new(expanded.stack_props(), FieldPath::root().key("stacks").index(i));
                 if matches!(kind, Expansion::Single | Expansion::Regional { first: true }) {
                     validate_regions(&mut stack, spec);
