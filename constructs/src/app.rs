@@ -221,6 +221,7 @@ impl StackSpec {
             account: self.account.clone(),
             description: self.description.clone(),
             tags: self.tags.clone(),
+            parameters: self.parameters.clone(),
         }
     }
 }

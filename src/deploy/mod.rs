@@ -137,6 +137,8 @@ pub fn targets(app_file: &Path, selected: &[String], parameter_flags: &[String])
             .help(format!("its stacks are: {}", names.join(", "))));
     }
     let flags = plan::parse_parameter_flags(parameter_flags).map_err(|p| Failure::input(p.join("\n")))?;
+    let regions: BTreeMap<String, Option<String>> =
+        stacks.iter().map(|s| (s.name().to_owned(), s.props.region.clone())).collect();
     let chosen: Vec<SynthesizedStack> =
         stacks.into_iter().filter(|s| selected.is_empty() || selected.iter().any(|n| n == s.name())).collect();
     let templates: Vec<_> = chosen.iter().map(|s| &s.template).collect();
@@ -144,16 +146,12 @@ pub fn targets(app_file: &Path, selected: &[String], parameter_flags: &[String])
         .into_iter()
         .map(|k| format!("--parameter {k}: no selected stack's template declares a parameter `{k}`"))
         .collect();
-    // One spec per stack (a spec with `regions` stands for several stacks).
-    let specs: Vec<_> = app.props.stacks.iter().flat_map(|s| s.expand()).collect();
-    let regions: BTreeMap<String, Option<String>> = specs.iter().map(|s| (s.name.clone(), s.region.clone())).collect();
     let mut out = Vec::new();
     for stack in chosen {
         let producers =
             stack.inputs.iter().map(|i| (i.stack.clone(), regions.get(&i.stack).cloned().flatten())).collect();
-        let from_app = specs.iter().find(|s| s.name == stack.name()).map(|s| s.parameters.clone()).unwrap_or_default();
         let fed: BTreeSet<&str> = stack.inputs.iter().map(|i| i.parameter.as_str()).collect();
-        match plan::resolve_parameters(stack.name(), &stack.template, &from_app, &flags, &fed) {
+        match plan::resolve_parameters(stack.name(), &stack.template, &stack.props.parameters, &flags, &fed) {
             Ok(parameters) => out.push(Target { stack, parameters, producers }),
             Err(p) => problems.extend(p),
         }

@@ -33,6 +33,11 @@ pub struct StackProps {
     /// tags win on conflict). Default: none.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// Values for the template's parameters at deploy time, by parameter
+    /// name (not part of the template; `rcdk deploy` passes them, and
+    /// `--parameter` overrides them). Default: none, the template defaults apply.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, String>,
 }
 
 /// One CloudFormation stack under construction.
