@@ -114,10 +114,11 @@ fn print_stdout(stacks: &[SynthesizedStack], format: Format) -> Result<(), Failu
         }
         Format::Json if stacks.len() == 1 => out.push_str(&stacks[0].body),
         Format::Json => {
-            let all: serde_json::Map<String, serde_json::Value> = stacks
+            let all = stacks
                 .iter()
-                .map(|s| (s.name().to_owned(), serde_json::to_value(&s.template).unwrap_or_default()))
-                .collect();
+                .map(|s| serde_json::to_value(&s.template).map(|t| (s.name().to_owned(), t)))
+                .collect::<Result<serde_json::Map<String, serde_json::Value>, _>>()
+                .map_err(|e| Failure::no(format!("cannot render the templates as one JSON object: {e}")))?;
             out.push_str(&serde_json::to_string_pretty(&all).map_err(|e| Failure::no(e.to_string()))?);
             out.push('\n');
         }
