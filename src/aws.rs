@@ -53,6 +53,16 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::no(format!("cannot start the async runtime: {e}")))
 }
 
+/// The HTTPS client every SDK client uses: hyper 1 with rustls and the ring
+/// crypto provider, trusting the platform's root certificates. Built here
+/// because the SDK crates' default client (aws-lc) is not compiled in.
+fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::tls;
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .build_https()
+}
+
 /// Loads the AWS configuration: the standard credential chain (environment,
 /// profiles, SSO, IMDS), `--profile`, the region (`--region`, then
 /// `stack_region` from the app file, then the environment/profile), and the
@@ -63,6 +73,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 /// setup is one clear message (exit 1) before any other call.
 pub async fn sdk_config(args: &AwsArgs, stack_region: Option<&str>) -> Result<SdkConfig, Failure> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https_client())
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
         .timeout_config(
             TimeoutConfig::builder()
