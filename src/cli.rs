@@ -24,6 +24,20 @@ pub enum Command {
     Deploy(DeployArgs),
     /// Delete a deployed stack.
     Destroy(DestroyArgs),
+    /// Print the JSON Schema of app files (for editor completion and checking).
+    Schema,
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), e.g. `rcdk man > rcdk.1`.
+    Man,
+}
+
+/// `rcdk completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Template file format.

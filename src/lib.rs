@@ -7,10 +7,13 @@
 pub mod app_file;
 pub mod aws;
 pub mod cli;
+pub mod completions;
 pub mod deploy;
 pub mod destroy;
 pub mod diff;
 pub mod failure;
+pub mod man;
+pub mod schema;
 pub mod synth;
 pub mod write;
 
@@ -24,5 +27,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Diff(args) => diff::run(&args),
         Command::Deploy(args) => deploy::run(&args),
         Command::Destroy(args) => destroy::run(&args),
+        Command::Schema => schema::run(),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man => man::run(),
     }
 }

@@ -38,7 +38,7 @@ use crate::rds::{Database, DatabaseProps};
 use crate::sns::{Topic, TopicProps};
 
 /// A whole app: one or more stacks.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppProps {
     /// The stacks, each synthesized to `templates/<name>.yaml`. At least one.
@@ -46,7 +46,7 @@ pub struct AppProps {
 }
 
 /// One stack of an app and the constructs in it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StackSpec {
     /// The stack name (see [`StackProps::name`]).
@@ -151,7 +151,7 @@ enum Expansion {
 
 /// Per-region differences of a multi-region stack (see
 /// [`StackSpec::region_overrides`]).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegionOverrides {
     /// Tasks per service in this region, replacing the service's

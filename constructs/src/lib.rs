@@ -38,6 +38,7 @@ pub mod logs;
 pub mod patterns;
 pub mod rds;
 pub mod region;
+pub mod schema;
 pub mod sns;
 
 pub use error::{Errors, ValidationError};

@@ -26,7 +26,7 @@ pub const DEFAULT_STEP_EVALUATION_PERIODS: u32 = 3;
 pub const MAX_STEPS: usize = 20;
 
 /// Cooldowns and scale-in of a target tracking policy.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetTrackingOptions {
     /// Default: [`DEFAULT_SCALE_IN_COOLDOWN_SECONDS`] (300).
@@ -42,7 +42,7 @@ pub struct TargetTrackingOptions {
 
 /// One step of step scaling: when the metric reaches `at`, change the
 /// desired count by `change`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// Metric value where the step starts: at or above it for scale-out steps,
@@ -54,7 +54,7 @@ pub struct Step {
 
 /// Alarm-driven step scaling: one alarm and policy for scaling out, one for
 /// scaling in (seed 001's "alarms trigger autoscaling").
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepScalingProps {
     /// Scale-out steps in ascending `at`, each with a positive `change`,

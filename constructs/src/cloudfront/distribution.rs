@@ -38,7 +38,7 @@ const SECONDARY_ORIGIN_ID: &str = "secondary";
 const ORIGIN_GROUP_ID: &str = "failover";
 
 /// How CloudFront talks to the load balancers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OriginProtocol {
     /// HTTP on port 80: the load balancers have no certificate. Traffic
@@ -51,7 +51,7 @@ pub enum OriginProtocol {
 }
 
 /// Which managed origin request policy forwards viewer values to the origin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OriginRequestPolicy {
     /// `AllViewer`: headers (with the viewer's `Host`), cookies and query strings.
@@ -62,17 +62,20 @@ pub enum OriginRequestPolicy {
 }
 
 /// Which edge locations serve the distribution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum PriceClass {
-    /// North America, Europe and Israel only: the cheapest.
-    #[serde(rename = "PriceClass_100")]
+    /// North America, Europe and Israel only: the cheapest. `PriceClass_100`
+    /// is accepted too (deprecated spelling).
+    #[serde(rename = "price_class_100", alias = "PriceClass_100")]
     PriceClass100,
-    /// Adds Asia, the Middle East and Africa.
-    #[serde(rename = "PriceClass_200")]
+    /// Adds Asia, the Middle East and Africa. `PriceClass_200` is accepted
+    /// too (deprecated spelling).
+    #[serde(rename = "price_class_200", alias = "PriceClass_200")]
     PriceClass200,
     /// Every edge location: the fastest everywhere, the dearest.
+    /// `PriceClass_All` is accepted too (deprecated spelling).
     #[default]
-    #[serde(rename = "PriceClass_All")]
+    #[serde(rename = "price_class_all", alias = "PriceClass_All")]
     PriceClassAll,
 }
 
@@ -87,7 +90,7 @@ impl PriceClass {
 }
 
 /// Standard (legacy) access logs to an S3 bucket.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DistributionLoggingProps {
     /// The bucket's name. It must allow ACLs (object ownership other than
@@ -103,7 +106,7 @@ pub struct DistributionLoggingProps {
 
 /// Props of a [`Distribution`]. The origins' domain names are arguments of
 /// [`Distribution::new`], since they usually come from template parameters.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DistributionProps {
     /// ARN of an ACM certificate for `aliases`; CloudFront only takes

@@ -23,7 +23,7 @@ pub const DEFAULT_RESPONSE_TIME_THRESHOLD_SECONDS: f64 = 1.0;
 pub const DEFAULT_PRESET_EVALUATION_PERIODS: u32 = 3;
 
 /// How the metric is compared with the threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ComparisonOperator {
     /// `GreaterThanOrEqualToThreshold`
@@ -58,7 +58,7 @@ impl ComparisonOperator {
 }
 
 /// What a period without data counts as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TreatMissingData {
     /// Missing data breaches the threshold.
@@ -110,7 +110,7 @@ pub struct AlarmProps {
 }
 
 /// App-file props of a preset alarm (`Alarm::cpu_high` and the like).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PresetAlarmProps {
     /// The threshold. Default: the preset's (`DEFAULT_*_THRESHOLD*` constants of this module).

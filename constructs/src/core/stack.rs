@@ -11,7 +11,7 @@ use crate::cfn::{Intrinsic, Output, Parameter, ParameterType, Resource, Template
 use crate::error::ValidationError;
 
 /// What a stack is, apart from its constructs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StackProps {
     /// The stack's name: the CloudFormation stack name and the template file

@@ -23,7 +23,7 @@ pub const AL2023_AMI_PARAMETER_ARM64: &str = "/aws/service/ami-amazon-linux-late
 
 /// Props of a [`BastionHost`]. The bastion itself is optional: an app has
 /// one only when these props are given.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BastionProps {
     /// The EC2 instance type; Graviton types (`t4g.*`, `m7g.*`, ...) get the

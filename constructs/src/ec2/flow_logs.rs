@@ -9,26 +9,29 @@ use crate::iam::{PolicyStatement, Role, RoleProps};
 use crate::logs::{LogGroup, LogGroupProps};
 
 /// Which traffic flow logs record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum TrafficType {
-    /// Accepted and rejected traffic.
+    /// Accepted and rejected traffic. `ALL` is accepted too (deprecated spelling).
     #[default]
+    #[serde(alias = "ALL")]
     All,
-    /// Accepted traffic only.
+    /// Accepted traffic only. `ACCEPT` is accepted too (deprecated spelling).
+    #[serde(alias = "ACCEPT")]
     Accept,
-    /// Rejected traffic only.
+    /// Rejected traffic only. `REJECT` is accepted too (deprecated spelling).
+    #[serde(alias = "REJECT")]
     Reject,
 }
 
 /// VPC flow logs, delivered to a log group of their own.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlowLogsProps {
     /// Days to keep flow log records. Default: 30 (see [`crate::logs::DEFAULT_RETENTION_DAYS`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u32>,
-    /// Which traffic to record. Default: `ALL`.
+    /// Which traffic to record: `all`, `accept` or `reject`. Default: `all`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_type: Option<TrafficType>,
 }

@@ -18,7 +18,7 @@ pub const EPHEMERAL_PORT_FROM: u16 = 1024;
 /// Network ACLs for the VPC's subnets. Enabling them with `network_acls: {}`
 /// gives the defaults below; a list given for one direction replaces that
 /// direction's defaults.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkAclsProps {
     /// Inbound rules of the public subnets. Default: TCP 80 and 443 from
@@ -40,7 +40,7 @@ pub struct NetworkAclsProps {
 }
 
 /// A rule's protocol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum AclProtocol {
     /// TCP (6); needs ports.
@@ -65,7 +65,7 @@ impl AclProtocol {
 }
 
 /// Whether a rule allows or denies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum AclAction {
     /// Allow matching traffic.
@@ -76,7 +76,7 @@ pub enum AclAction {
 }
 
 /// One network ACL rule. Rules are evaluated lowest number first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkAclRule {
     /// Rule number, 1 to 32766, unique per ACL and direction.

@@ -29,7 +29,7 @@ pub const DEFAULT_PRIVATE_SUBNET_PREFIX: u8 = 20;
 ///
 /// Subnets are laid out at synth time: the public subnets first, one per AZ,
 /// then the private subnets, each at the lowest free block of its size.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VpcProps {
     /// The VPC's IPv4 CIDR block, /16 to /28. Default: [`DEFAULT_VPC_CIDR`] (`10.0.0.0/16`).

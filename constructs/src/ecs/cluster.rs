@@ -41,7 +41,7 @@ pub const ROOT_DEVICE_NAME: &str = "/dev/xvda";
 /// Props of a [`Cluster`]. Every instance runs the ECS-optimized Amazon Linux
 /// 2023 AMI in the VPC's private subnets, requires IMDSv2, has an encrypted
 /// gp3 root volume, no SSH key, and is reachable with SSM Session Manager.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterProps {
     /// EC2 instance type of the container instances, e.g. `t3.medium` or

@@ -24,7 +24,7 @@ pub const DEFAULT_MAX_PERCENT: u32 = 200;
 pub const DEFAULT_HEALTH_CHECK_GRACE_SECONDS: u32 = 60;
 
 /// Props of a [`Service`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceProps {
     /// Tasks to run. Leave it out when the service scales: CloudFormation

@@ -22,7 +22,7 @@ pub const MAX_TASK_CPU_UNITS: u32 = 196_608;
 pub const MAX_CONTAINERS: usize = 10;
 
 /// How a task's containers are networked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum NetworkMode {
     /// Docker bridge: containers share the instance's network; each container
@@ -45,7 +45,7 @@ impl NetworkMode {
 }
 
 /// A container's health check, run by Docker inside the container.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContainerHealthCheck {
     /// The command, starting with `CMD` or `CMD-SHELL`, e.g.
@@ -66,7 +66,7 @@ pub struct ContainerHealthCheck {
 }
 
 /// One container of a task.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContainerProps {
     /// The container name, unique in the task: 1 to 255 letters, digits,
@@ -126,7 +126,7 @@ pub struct ContainerProps {
 }
 
 /// Props of a [`TaskDefinition`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskDefinitionProps {
     /// The containers, at least one, at most [`MAX_CONTAINERS`].

@@ -19,7 +19,7 @@ pub const MAX_WILDCARDS_PER_RULE: usize = 5;
 pub const MAX_PATTERN_LENGTH: usize = 128;
 
 /// An HTTP header condition: the header `name` matches one of `values`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HttpHeaderCondition {
     /// Header name, e.g. `X-Canary` (not `Host`: use `host_headers`).
@@ -29,7 +29,7 @@ pub struct HttpHeaderCondition {
 }
 
 /// One key/value of a query-string condition.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QueryStringCondition {
     /// The query parameter. Default: any parameter whose value matches.
@@ -40,7 +40,7 @@ pub struct QueryStringCondition {
 }
 
 /// Props of a [`ListenerRule`]. At least one condition is needed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListenerRuleProps {
     /// Evaluation order on the listener, 1 to 50000, lowest first; unique per

@@ -39,7 +39,7 @@ const LEGACY_SSL_POLICIES: [&str; 8] = [
 ];
 
 /// Which subnets of the VPC the load balancer lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SubnetSelection {
     /// The public subnets (routed to the internet gateway).
@@ -49,7 +49,7 @@ pub enum SubnetSelection {
 }
 
 /// Props of an [`ApplicationLoadBalancer`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancerProps {
     /// An internal load balancer, reachable only inside the VPC. Default:

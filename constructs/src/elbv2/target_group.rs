@@ -31,7 +31,7 @@ pub const DEFAULT_STICKINESS_SECONDS: u32 = 86_400;
 pub const MAX_TARGET_GROUP_NAME_LENGTH: usize = 32;
 
 /// How targets are registered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetType {
     /// EC2 instances and a port: ECS tasks in `bridge` network mode with
@@ -43,13 +43,15 @@ pub enum TargetType {
 }
 
 /// Protocol between the load balancer and its targets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Protocol {
-    /// Plain HTTP (inside the VPC).
+    /// Plain HTTP (inside the VPC). `HTTP` is accepted too (deprecated spelling).
     #[default]
+    #[serde(alias = "HTTP")]
     Http,
-    /// HTTPS to the targets.
+    /// HTTPS to the targets. `HTTPS` is accepted too (deprecated spelling).
+    #[serde(alias = "HTTPS")]
     Https,
 }
 
@@ -63,7 +65,7 @@ impl Protocol {
 }
 
 /// The target group's health check.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HealthCheckProps {
     /// Path requested, starting with `/`, at most 1024 characters. Default: [`DEFAULT_HEALTH_CHECK_PATH`] (`/`).
@@ -89,7 +91,7 @@ pub struct HealthCheckProps {
 }
 
 /// Load-balancer cookie stickiness.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StickinessProps {
     /// Cookie lifetime in seconds, 1 to 604800 (7 days). Default: [`DEFAULT_STICKINESS_SECONDS`] (one day).
@@ -98,7 +100,7 @@ pub struct StickinessProps {
 }
 
 /// Props of a [`TargetGroup`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetGroupProps {
     /// An explicit name: at most 32 letters, digits and hyphens, not starting

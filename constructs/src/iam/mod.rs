@@ -8,7 +8,7 @@ use crate::core::{ConstructPath, Stack};
 
 /// One statement of a policy document. In app files:
 /// `{actions: [s3:GetObject], resources: ["arn:aws:s3:::bucket/*"]}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyStatement {
     /// `Action`s allowed.

@@ -30,7 +30,7 @@ pub const DEFAULT_CANARY_DESIRED_COUNT: u32 = 1;
 pub const CANARY_WEIGHTS_MAPPING: &str = "CanaryWeights";
 
 /// A canary version of a service. In an app file, `services.<name>.canary`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CanaryProps {
     /// The canary's container image, pinned by tag or digest, different from

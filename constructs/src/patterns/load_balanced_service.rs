@@ -34,7 +34,7 @@ pub const CATCH_ALL_PRIORITY: u32 = MAX_PRIORITY;
 
 /// Props of a [`LoadBalancedService`]: one container behind the load
 /// balancer's serving listener. In an app file, one entry under `services:`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancedServiceProps {
     /// The container image, pinned by tag or digest (see [`ContainerProps::image`]).
@@ -132,7 +132,7 @@ pub struct LoadBalancedServiceProps {
 
 /// Scaling of a service's task count between `min_capacity` and
 /// `max_capacity`; instances follow through the cluster's capacity provider.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceScalingProps {
     /// Fewest tasks.
@@ -158,7 +158,7 @@ pub struct ServiceScalingProps {
 }
 
 /// Thresholds of a service's alarms. Each one left out keeps its preset.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceAlarmsProps {
     /// Service CPU high. Default: the preset (see [`Alarm::cpu_high`]).

@@ -112,7 +112,7 @@ impl DatabaseEngine {
 }
 
 /// Props of a [`Database`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseProps {
     /// The engine: `postgres` or `mysql`. Default: `postgres`.

@@ -11,7 +11,7 @@ use crate::error::ValidationError;
 pub const AWS_MANAGED_SNS_KEY: &str = "alias/aws/sns";
 
 /// How a topic's messages are encrypted at rest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TopicEncryption {
     /// A customer managed KMS key created with the topic, with yearly rotation
@@ -29,7 +29,7 @@ pub enum TopicEncryption {
 }
 
 /// Props of a [`Topic`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TopicProps {
     /// An email address subscribed to the topic. AWS sends a confirmation
