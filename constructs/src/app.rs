@@ -22,11 +22,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+mod stores;
+
 use crate::cfn::{Format, Output, MAX_RESOURCES};
 use crate::cloudfront::{Distribution, DistributionProps};
 use crate::core::{App, FieldPath, Stack, StackProps, SynthesizedStack};
+use crate::dynamodb::TableProps;
 use crate::ec2::{BastionHost, BastionProps};
 use crate::ec2::{Vpc, VpcProps};
+use crate::ecr::RepositoryProps;
 use crate::ecs::{Cluster, ClusterProps};
 use crate::elbv2::{
     Action, ApplicationLoadBalancer, LoadBalancerProps, MAX_RULES_PER_LOAD_BALANCER,
@@ -35,6 +39,7 @@ use crate::elbv2::{
 use crate::error::{Errors, ValidationError};
 use crate::patterns::{LoadBalancedService, LoadBalancedServiceProps};
 use crate::rds::{Database, DatabaseProps};
+use crate::s3::BucketProps;
 use crate::sns::{Topic, TopicProps};
 
 /// A whole app: one or more stacks.
@@ -126,6 +131,25 @@ pub struct StackSpec {
     /// ports (needs `vpc`). Billed by the hour. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bastion: Option<BastionProps>,
+    /// ECR repositories by repository name (2 to 256 lower-case letters,
+    /// digits, `-`, `_`, `.`, `/`): immutable tags, scan on push, encryption,
+    /// a lifecycle rule keeping the newest images, retained when removed.
+    /// Services name their image as `{repository: <name>, tag: <tag>}`.
+    /// Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub repositories: BTreeMap<String, RepositoryProps>,
+    /// DynamoDB tables by name (its PascalCase prefixes the logical ID; the
+    /// table name itself is generated): on-demand, point-in-time recovery,
+    /// deletion protection, encryption, retained when removed or replaced.
+    /// Services get access with `grants.tables`. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tables: BTreeMap<String, TableProps>,
+    /// S3 buckets by name (its PascalCase prefixes the logical ID; the
+    /// bucket name itself is generated): public access blocked, encryption,
+    /// versioning, TLS-only bucket policy, retained when removed or
+    /// replaced. Services get access with `grants.buckets`. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub buckets: BTreeMap<String, BucketProps>,
 }
 
 /// The region of the stack holding the CDN of a multi-region stack:
@@ -389,6 +413,7 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTr
     if let (Some(db), Some(bastion)) = (&database, &bastion) {
         db.allow_from(stack, "FromBastion", &bastion.security_group.group_id);
     }
+    let _stores = stores::build(stack, spec);
     build_compute(stack, spec, vpc.as_ref(), database.as_ref(), bastion.as_ref());
     if !matches!(kind, Expansion::Regional { .. }) {
         build_cdn(stack, spec, kind, names);

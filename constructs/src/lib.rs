@@ -22,6 +22,7 @@
 //! YAML app and a Rust app build byte-identical templates.
 #![warn(missing_docs)]
 
+pub mod acm;
 pub mod app;
 pub mod applicationautoscaling;
 pub mod cfn;
@@ -29,7 +30,9 @@ pub mod cloudfront;
 pub mod cloudwatch;
 pub mod core;
 pub mod diff;
+pub mod dynamodb;
 pub mod ec2;
+pub mod ecr;
 pub mod ecs;
 pub mod elbv2;
 pub mod error;
@@ -38,6 +41,8 @@ pub mod logs;
 pub mod patterns;
 pub mod rds;
 pub mod region;
+pub mod route53;
+pub mod s3;
 pub mod schema;
 pub mod sns;
 

@@ -8,10 +8,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::listener::{Action, Listener};
+use crate::acm::{Certificate, DomainProps};
 use crate::cfn::{Intrinsic, Output, Resource, Template};
 use crate::core::{ConstructPath, Stack};
 use crate::ec2::{Peer, SecurityGroup, Vpc};
 use crate::error::ValidationError;
+use crate::route53::{add_alias_records, AliasTarget};
 
 /// Idle connection timeout when none is given (seconds; AWS's default too).
 pub const DEFAULT_IDLE_TIMEOUT_SECONDS: u32 = 60;
@@ -96,6 +98,13 @@ pub struct LoadBalancerProps {
     /// `access_logs_bucket`. Default: none (the bucket's root).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_logs_prefix: Option<String>,
+    /// A domain name for the load balancer: an ACM certificate validated by
+    /// DNS in the hosted zone (the default certificate of the HTTPS listener,
+    /// ahead of any `certificate_arns`, which turns HTTPS on) and alias `A`
+    /// records pointing the names at the load balancer; the `Url` output
+    /// uses the name. Default: none (the load balancer's own DNS name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<DomainProps>,
 }
 
 /// An Application Load Balancer with its security group and listeners.
@@ -140,7 +149,15 @@ impl ApplicationLoadBalancer {
         default_action: &Action,
     ) -> ApplicationLoadBalancer {
         let internal = props.internal.unwrap_or(false);
-        let certificates = props.certificate_arns.clone().unwrap_or_default();
+        let domain_certificate = props
+            .domain
+            .as_ref()
+            .map(|d| stack.in_field("domain", |s| Certificate::new(s, &path.child("Certificate"), d)));
+        let certificates: Vec<Value> = domain_certificate
+            .iter()
+            .map(|c| c.arn.clone())
+            .chain(props.certificate_arns.iter().flatten().map(|arn| json!(arn)))
+            .collect();
         let https = props.https.unwrap_or(!certificates.is_empty());
         let http = props.http.unwrap_or(true) || !https;
         validate(stack, path, vpc, props, internal, https);
@@ -256,8 +273,23 @@ impl ApplicationLoadBalancer {
         }
 
         let dns_name = Intrinsic::get_att(&logical_id, "DNSName");
+        let canonical_hosted_zone_id = Intrinsic::get_att(&logical_id, "CanonicalHostedZoneID");
         let scheme = if https { "https" } else { "http" };
-        let url = Intrinsic::sub(format!("{scheme}://${{{logical_id}.DNSName}}"));
+        let url = match &props.domain {
+            Some(domain) => {
+                let target = AliasTarget {
+                    dns_name: dns_name.clone(),
+                    hosted_zone_id: canonical_hosted_zone_id.clone(),
+                    evaluate_target_health: true,
+                    ipv6: false,
+                };
+                for name in domain.names().filter(|n| !n.starts_with("*.")) {
+                    add_alias_records(stack, &path.child("Alias").child(name), &domain.hosted_zone_id, name, &target);
+                }
+                json!(format!("{scheme}://{}", domain.name.trim_start_matches("*.")))
+            }
+            None => Intrinsic::sub(format!("{scheme}://${{{logical_id}.DNSName}}")),
+        };
         stack.add_output(
             &path.child("DnsName"),
             Output::new(dns_name.clone(), format!("DNS name of the load balancer {path}")),
@@ -277,7 +309,7 @@ impl ApplicationLoadBalancer {
             listener,
             path: path.clone(),
             full_name: Intrinsic::get_att(&logical_id, "LoadBalancerFullName"),
-            canonical_hosted_zone_id: Intrinsic::get_att(&logical_id, "CanonicalHostedZoneID"),
+            canonical_hosted_zone_id,
             logical_id,
             arn,
             dns_name,
@@ -381,11 +413,18 @@ fn validate(
     https: bool,
 ) {
     let certificates = props.certificate_arns.clone().unwrap_or_default();
-    if https && certificates.is_empty() {
+    if https && certificates.is_empty() && props.domain.is_none() {
         stack.report(
             ValidationError::new("https-certificate-missing", path, "an HTTPS listener needs a certificate")
                 .field("https")
-                .help("set `certificate_arns` to the ARN of an ACM certificate, or set `https: false`"),
+                .help("set `domain` (rcdk creates the certificate) or `certificate_arns` to the ARN of an ACM certificate, or set `https: false`"),
+        );
+    }
+    if props.https == Some(false) && props.domain.is_some() {
+        stack.report(
+            ValidationError::new("https-certificate-unused", path, "`domain` is set but `https` is false")
+                .field("https")
+                .help("remove `https: false`: a domain is served over HTTPS with the certificate rcdk creates"),
         );
     }
     if props.https == Some(false) && !certificates.is_empty() {

@@ -6,6 +6,9 @@ use serde_json::{json, Value};
 use crate::cfn::{Intrinsic, Resource};
 use crate::core::{ConstructPath, Stack};
 
+mod grant;
+pub use grant::Access;
+
 /// One statement of a policy document. In app files:
 /// `{actions: [s3:GetObject], resources: ["arn:aws:s3:::bucket/*"]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

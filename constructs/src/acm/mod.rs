@@ -1,0 +1,134 @@
+//! ACM: public certificates validated through DNS records that
+//! CloudFormation writes into a Route 53 hosted zone, and the domain props
+//! that load balancers and CDNs share.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::cfn::{Intrinsic, Resource};
+use crate::core::{ConstructPath, Stack};
+use crate::error::ValidationError;
+
+/// A domain served by a load balancer or a CDN: `{name: api.example.com,
+/// hosted_zone_id: Z0123456789ABCDEFGHIJ}`. rcdk creates a certificate for it
+/// (validated by DNS records in the zone, so the first deploy waits until ACM
+/// has issued it, usually a few minutes) and alias records pointing the names
+/// at the load balancer or distribution.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DomainProps {
+    /// The domain name, e.g. `api.example.com` (a leading `*.` makes a
+    /// wildcard certificate; no alias record is made for it).
+    pub name: String,
+    /// The ID of the public Route 53 hosted zone that holds `name`
+    /// (`Z` followed by letters and digits). ACM's DNS validation records and
+    /// the alias records are written there. CloudFormation cannot find a zone
+    /// by its name, so the ID is required.
+    pub hosted_zone_id: String,
+    /// More names on the same certificate, each with an alias record too,
+    /// all in the same hosted zone. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternative_names: Vec<String>,
+}
+
+impl DomainProps {
+    /// `name` followed by `alternative_names`.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.alternative_names.iter().map(String::as_str))
+    }
+}
+
+/// A public certificate (`AWS::CertificateManager::Certificate`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Certificate {
+    /// The certificate's logical ID.
+    pub logical_id: String,
+    /// The certificate's ARN (`Ref`).
+    pub arn: Value,
+}
+
+impl Certificate {
+    /// Adds a DNS-validated certificate for `domain` at `path`. Problems are
+    /// reported relative to the domain props.
+    pub fn new(stack: &mut Stack, path: &ConstructPath, domain: &DomainProps) -> Certificate {
+        validate_domain(stack, path, domain);
+        let validation: Vec<Value> =
+            domain.names().map(|name| json!({"DomainName": name, "HostedZoneId": domain.hosted_zone_id})).collect();
+        let mut resource = Resource::new("AWS::CertificateManager::Certificate")
+            .prop("DomainName", domain.name.as_str())
+            .prop("ValidationMethod", "DNS")
+            .prop("DomainValidationOptions", validation);
+        if !domain.alternative_names.is_empty() {
+            resource = resource.prop("SubjectAlternativeNames", json!(domain.alternative_names));
+        }
+        let logical_id = stack.add_resource(path, resource);
+        Certificate { arn: Intrinsic::ref_(&logical_id), logical_id }
+    }
+}
+
+/// Reports names that are not DNS names, duplicates, and hosted zone IDs
+/// that are not Route 53 zone IDs.
+fn validate_domain(stack: &mut Stack, path: &ConstructPath, domain: &DomainProps) {
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, name) in domain.names().enumerate() {
+        let field = if i == 0 { "name".to_owned() } else { format!("alternative_names[{}]", i - 1) };
+        if !is_domain_name(name) {
+            stack.report(
+                ValidationError::new("acm-domain-name-invalid", path, format!("`{name}` is not a domain name"))
+                    .field(field.as_str())
+                    .help("use a fully qualified name such as api.example.com (at most 253 characters, labels of 1 to 63 letters, digits and hyphens)"),
+            );
+        }
+        if !seen.insert(name.to_ascii_lowercase()) {
+            stack.report(
+                ValidationError::new("acm-domain-name-duplicate", path, format!("`{name}` is listed twice"))
+                    .field(field.as_str()),
+            );
+        }
+    }
+    let id = &domain.hosted_zone_id;
+    let plausible = id.starts_with('Z')
+        && (2..=32).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if !plausible {
+        stack.report(
+            ValidationError::new(
+                "acm-hosted-zone-id-invalid",
+                path,
+                format!("`{id}` is not a Route 53 hosted zone ID"),
+            )
+            .field("hosted_zone_id")
+            .help("use the zone's ID as `aws route53 list-hosted-zones-by-name` prints it without `/hostedzone/`, e.g. Z0123456789ABCDEFGHIJ"),
+        );
+    }
+}
+
+/// A fully qualified DNS name (no trailing dot), optionally a wildcard `*.`.
+pub fn is_domain_name(name: &str) -> bool {
+    let host = name.strip_prefix("*.").unwrap_or(name);
+    name.len() <= 253
+        && host.contains('.')
+        && host.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_domain_name;
+
+    #[test]
+    fn domain_names() {
+        for ok in ["api.example.com", "*.example.com", "a-b.c.io", "www.whatstheweatherlike.io"] {
+            assert!(is_domain_name(ok), "{ok}");
+        }
+        for bad in
+            ["", "localhost", "api..example.com", "-a.example.com", "a_b.example.com", "example.com.", "*", "a.*.com"]
+        {
+            assert!(!is_domain_name(bad), "{bad}");
+        }
+    }
+}

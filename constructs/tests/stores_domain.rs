@@ -1,0 +1,199 @@
+//! Image repositories, DynamoDB tables, S3 buckets and domains (issue 15):
+//! the secure defaults are in the template, invalid props are refused with
+//! located errors, and the templates pass the pinned cfn-lint with no error
+//! and no warning.
+
+mod support;
+
+use rcdk_constructs::app::AppProps;
+use rcdk_constructs::cfn::Format;
+use serde_json::{json, Value};
+
+const APP: &str = r#"
+stacks:
+  - name: seeds
+    region: eu-west-1
+    vpc: {max_azs: 2}
+    load_balancer:
+      domain: {name: api.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ, alternative_names: [www.example.com]}
+    repositories:
+      todo-main: {}
+      team/files: {keep_images: 10, mutable_tags: true, delete_on_removal: true}
+    tables:
+      todos: {partition_key: {name: userId}, sort_key: {name: todoId}}
+      sessions: {partition_key: {name: id, type: number}, billing_mode: provisioned, ttl_attribute: expires}
+    buckets:
+      files: {}
+      scratch: {versioned: false}
+    services:
+      web: {image: "nginx:1.27"}
+"#;
+
+fn synth(yaml: &str, format: Format) -> Result<Vec<rcdk_constructs::core::SynthesizedStack>, rcdk_constructs::Errors> {
+    let props: AppProps = serde_yaml::from_str(yaml).expect("app parses");
+    props.synth(format)
+}
+
+fn template(yaml: &str) -> Value {
+    let stacks = synth(yaml, Format::Json).unwrap_or_else(|e| panic!("synth failed: {e}"));
+    serde_json::from_str(&stacks[0].body).expect("JSON template")
+}
+
+fn errors(yaml: &str) -> Vec<(String, String)> {
+    match synth(yaml, Format::Yaml) {
+        Ok(_) => panic!("expected errors"),
+        Err(e) => e.0.iter().map(|e| (e.code.to_owned(), e.field.to_string())).collect(),
+    }
+}
+
+#[test]
+fn repositories_are_immutable_scanned_encrypted_expiring_and_retained() {
+    let t = template(APP);
+    let repo = &t["Resources"]["TodoMainRepository"];
+    assert_eq!(repo["Type"], "AWS::ECR::Repository");
+    assert_eq!(repo["DeletionPolicy"], "Retain");
+    assert_eq!(repo["UpdateReplacePolicy"], "Retain");
+    let p = &repo["Properties"];
+    assert_eq!(p["RepositoryName"], "todo-main");
+    assert_eq!(p["ImageTagMutability"], "IMMUTABLE");
+    assert_eq!(p["ImageScanningConfiguration"], json!({"ScanOnPush": true}));
+    assert_eq!(p["EncryptionConfiguration"], json!({"EncryptionType": "AES256"}));
+    let rule: Value =
+        serde_json::from_str(p["LifecyclePolicy"]["LifecyclePolicyText"].as_str().expect("text")).expect("json");
+    assert_eq!(rule["rules"][0]["selection"]["countNumber"], 30);
+    assert_eq!(rule["rules"][0]["action"]["type"], "expire");
+    let files = &t["Resources"]["TeamFilesRepository"];
+    assert_eq!(files["DeletionPolicy"], "Delete");
+    assert_eq!(files["Properties"]["ImageTagMutability"], "MUTABLE");
+    assert_eq!(files["Properties"]["EmptyOnDelete"], true);
+    assert_eq!(
+        t["Outputs"]["TodoMainRepositoryUri"]["Value"],
+        json!({"Fn::GetAtt": ["TodoMainRepository", "RepositoryUri"]})
+    );
+}
+
+#[test]
+fn tables_are_on_demand_recoverable_protected_encrypted_and_retained() {
+    let t = template(APP);
+    let table = &t["Resources"]["TodosTable"];
+    assert_eq!(table["DeletionPolicy"], "Retain");
+    assert_eq!(table["UpdateReplacePolicy"], "Retain");
+    let p = &table["Properties"];
+    assert_eq!(p["BillingMode"], "PAY_PER_REQUEST");
+    assert_eq!(p["PointInTimeRecoverySpecification"], json!({"PointInTimeRecoveryEnabled": true}));
+    assert_eq!(p["DeletionProtectionEnabled"], true);
+    assert_eq!(p["SSESpecification"], json!({"SSEEnabled": true, "SSEType": "KMS"}));
+    assert_eq!(
+        p["KeySchema"],
+        json!([{"AttributeName": "userId", "KeyType": "HASH"}, {"AttributeName": "todoId", "KeyType": "RANGE"}])
+    );
+    assert!(p.get("TableName").is_none(), "the name is generated, so the table can be replaced");
+    let sessions = &t["Resources"]["SessionsTable"]["Properties"];
+    assert_eq!(sessions["BillingMode"], "PROVISIONED");
+    assert_eq!(sessions["ProvisionedThroughput"], json!({"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}));
+    assert_eq!(sessions["AttributeDefinitions"], json!([{"AttributeName": "id", "AttributeType": "N"}]));
+    assert_eq!(sessions["TimeToLiveSpecification"], json!({"AttributeName": "expires", "Enabled": true}));
+}
+
+#[test]
+fn buckets_block_public_access_encrypt_version_and_deny_plain_http() {
+    let t = template(APP);
+    let bucket = &t["Resources"]["FilesBucket"];
+    assert_eq!(bucket["DeletionPolicy"], "Retain");
+    let p = &bucket["Properties"];
+    assert_eq!(
+        p["PublicAccessBlockConfiguration"],
+        json!({"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true})
+    );
+    assert_eq!(p["VersioningConfiguration"], json!({"Status": "Enabled"}));
+    assert_eq!(
+        p["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"],
+        json!({"SSEAlgorithm": "AES256"})
+    );
+    assert_eq!(p["OwnershipControls"], json!({"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}));
+    let policy = &t["Resources"]["FilesBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0];
+    assert_eq!(policy["Effect"], "Deny");
+    assert_eq!(policy["Condition"], json!({"Bool": {"aws:SecureTransport": "false"}}));
+    let scratch = &t["Resources"]["ScratchBucket"]["Properties"];
+    assert!(scratch.get("VersioningConfiguration").is_none());
+    assert!(scratch.get("LifecycleConfiguration").is_none());
+}
+
+#[test]
+fn a_domain_gives_a_dns_validated_certificate_https_and_alias_records() {
+    let t = template(APP);
+    let cert = &t["Resources"]["LoadBalancerCertificate"]["Properties"];
+    assert_eq!(cert["DomainName"], "api.example.com");
+    assert_eq!(cert["ValidationMethod"], "DNS");
+    assert_eq!(cert["SubjectAlternativeNames"], json!(["www.example.com"]));
+    assert_eq!(
+        cert["DomainValidationOptions"],
+        json!([
+            {"DomainName": "api.example.com", "HostedZoneId": "Z0123456789ABCDEFGHIJ"},
+            {"DomainName": "www.example.com", "HostedZoneId": "Z0123456789ABCDEFGHIJ"}
+        ])
+    );
+    let https = &t["Resources"]["LoadBalancerHttpsListener"]["Properties"];
+    assert_eq!(https["Certificates"], json!([{"CertificateArn": {"Ref": "LoadBalancerCertificate"}}]));
+    let http = &t["Resources"]["LoadBalancerHttpListener"]["Properties"];
+    assert_eq!(http["DefaultActions"][0]["Type"], "redirect");
+    let record = &t["Resources"]["LoadBalancerAliasApiExampleComA"]["Properties"];
+    assert_eq!(record["Name"], "api.example.com");
+    assert_eq!(record["Type"], "A");
+    assert_eq!(record["HostedZoneId"], "Z0123456789ABCDEFGHIJ");
+    assert_eq!(
+        record["AliasTarget"],
+        json!({
+            "DNSName": {"Fn::GetAtt": ["LoadBalancer", "DNSName"]},
+            "HostedZoneId": {"Fn::GetAtt": ["LoadBalancer", "CanonicalHostedZoneID"]},
+            "EvaluateTargetHealth": true
+        })
+    );
+    assert!(t["Resources"].get("LoadBalancerAliasWwwExampleComA").is_some());
+    assert!(t["Resources"].get("LoadBalancerAliasApiExampleComAAAA").is_none(), "the load balancer is IPv4 only");
+    assert_eq!(t["Outputs"]["LoadBalancerUrl"]["Value"], "https://api.example.com");
+}
+
+#[test]
+fn invalid_stores_and_domains_are_located() {
+    let got = errors(
+        r#"
+stacks:
+  - name: bad
+    vpc: {max_azs: 2}
+    load_balancer:
+      domain: {name: "api..example.com", hosted_zone_id: "/hostedzone/Z1", alternative_names: [API.example.com, api.example.com]}
+      https: false
+    repositories:
+      Todo: {keep_images: 0}
+    tables:
+      t: {partition_key: {name: id}, sort_key: {name: id}, read_capacity: 3}
+    buckets:
+      b: {versioned: false, noncurrent_version_expiration_days: 30}
+"#,
+    );
+    let expect = [
+        ("acm-domain-name-invalid", "stacks[0].load_balancer.domain.name"),
+        ("acm-domain-name-duplicate", "stacks[0].load_balancer.domain.alternative_names[1]"),
+        ("acm-hosted-zone-id-invalid", "stacks[0].load_balancer.domain.hosted_zone_id"),
+        ("https-certificate-unused", "stacks[0].load_balancer.https"),
+        ("ecr-repository-name-invalid", "stacks[0].repositories.Todo"),
+        ("ecr-keep-images-invalid", "stacks[0].repositories.Todo.keep_images"),
+        ("dynamodb-key-duplicate", "stacks[0].tables.t.sort_key.name"),
+        ("dynamodb-capacity-on-demand", "stacks[0].tables.t.read_capacity"),
+        ("s3-noncurrent-expiration-unversioned", "stacks[0].buckets.b.noncurrent_version_expiration_days"),
+    ];
+    for (code, field) in expect {
+        assert!(got.iter().any(|(c, f)| c == code && f == field), "missing {code} at {field}; got {got:#?}");
+    }
+}
+
+#[test]
+fn templates_pass_cfn_lint() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for format in [Format::Yaml, Format::Json] {
+        for stack in synth(APP, format).unwrap_or_else(|e| panic!("synth failed: {e}")) {
+            support::lint_body(dir.path(), &stack.file_name(), &stack.body);
+        }
+    }
+}
