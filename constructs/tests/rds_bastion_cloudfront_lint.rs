@@ -128,6 +128,7 @@ fn fully_configured_cloudfront_distribution_passes_cfn_lint() {
                 include_cookies: Some(true),
             }),
             comment: Some("Global entry point".into()),
+            domain: None,
         })]
     });
 }

@@ -162,7 +162,7 @@ stacks:
   - name: bad
     vpc: {max_azs: 2}
     load_balancer:
-      domain: {name: "api..example.com", hosted_zone_id: "/hostedzone/Z1", alternative_names: [API.example.com, api.example.com]}
+      domain: {name: "api..example.com", hosted_zone_id: "/hostedzone/Z1", alternative_names: [www.example.com, www.example.com]}
       https: false
     repositories:
       Todo: {keep_images: 0}
@@ -195,5 +195,66 @@ fn templates_pass_cfn_lint() {
         for stack in synth(APP, format).unwrap_or_else(|e| panic!("synth failed: {e}")) {
             support::lint_body(dir.path(), &stack.file_name(), &stack.body);
         }
+    }
+}
+
+const CDN_APP: &str = r#"
+stacks:
+  - name: web
+    regions: [us-east-1, eu-west-1]
+    vpc: {max_azs: 2}
+    services:
+      web: {image: "public.ecr.aws/example/web:v1"}
+    cdn:
+      domain: {name: www.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ, alternative_names: [example.com]}
+"#;
+
+#[test]
+fn a_cdn_domain_gives_a_us_east_1_certificate_aliases_and_ipv4_and_ipv6_records() {
+    let stacks = synth(CDN_APP, Format::Json).unwrap_or_else(|e| panic!("synth failed: {e}"));
+    let cdn = stacks.iter().find(|s| s.name() == "web-cdn").expect("CDN stack");
+    assert_eq!(cdn.props.region.as_deref(), Some("us-east-1"));
+    let t: Value = serde_json::from_str(&cdn.body).expect("JSON");
+    let cert = &t["Resources"]["CdnCertificate"]["Properties"];
+    assert_eq!(cert["DomainName"], "www.example.com");
+    let config = &t["Resources"]["Cdn"]["Properties"]["DistributionConfig"];
+    assert_eq!(config["Aliases"], json!(["www.example.com", "example.com"]));
+    assert_eq!(config["ViewerCertificate"]["AcmCertificateArn"], json!({"Ref": "CdnCertificate"}));
+    for record in
+        ["CdnAliasWwwExampleComA", "CdnAliasWwwExampleComAAAA", "CdnAliasExampleComA", "CdnAliasExampleComAAAA"]
+    {
+        let r = &t["Resources"][record]["Properties"];
+        assert_eq!(r["AliasTarget"]["HostedZoneId"], "Z2FDTNDATAQYW2", "{record}");
+        assert_eq!(r["AliasTarget"]["EvaluateTargetHealth"], false, "{record}");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    support::lint_body(dir.path(), &cdn.file_name(), &cdn.body);
+}
+
+#[test]
+fn a_cdn_domain_outside_us_east_1_or_with_its_own_certificate_is_refused() {
+    let got = errors(
+        r#"
+stacks:
+  - name: origin-a
+    region: eu-west-1
+    vpc: {max_azs: 2}
+    services: {web: {image: "nginx:1.27"}}
+  - name: origin-b
+    region: eu-west-2
+    vpc: {max_azs: 2}
+    services: {web: {image: "nginx:1.27"}}
+  - name: edge
+    region: eu-west-1
+    origin_stacks: [origin-a, origin-b]
+    cdn:
+      domain: {name: www.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}
+      aliases: [www.example.com]
+"#,
+    );
+    for (code, field) in
+        [("cloudfront-domain-region", "stacks[2].cdn.domain"), ("cloudfront-domain-conflict", "stacks[2].cdn.aliases")]
+    {
+        assert!(got.iter().any(|(c, f)| c == code && f == field), "missing {code} at {field}; got {got:#?}");
     }
 }

@@ -76,7 +76,7 @@ fn validate_domain(stack: &mut Stack, path: &ConstructPath, domain: &DomainProps
             stack.report(
                 ValidationError::new("acm-domain-name-invalid", path, format!("`{name}` is not a domain name"))
                     .field(field.as_str())
-                    .help("use a fully qualified name such as api.example.com (at most 253 characters, labels of 1 to 63 letters, digits and hyphens)"),
+                    .help("use a fully qualified lower-case name such as api.example.com (at most 253 characters, labels of 1 to 63 letters, digits and hyphens)"),
             );
         }
         if !seen.insert(name.to_ascii_lowercase()) {
@@ -103,7 +103,9 @@ fn validate_domain(stack: &mut Stack, path: &ConstructPath, domain: &DomainProps
     }
 }
 
-/// A fully qualified DNS name (no trailing dot), optionally a wildcard `*.`.
+/// A fully qualified DNS name in lower case (no trailing dot), optionally a
+/// wildcard `*.`: at most 253 characters, labels of 1 to 63 letters, digits
+/// and hyphens, no hyphen at either end.
 pub fn is_domain_name(name: &str) -> bool {
     let host = name.strip_prefix("*.").unwrap_or(name);
     name.len() <= 253
@@ -112,7 +114,7 @@ pub fn is_domain_name(name: &str) -> bool {
             (1..=63).contains(&label.len())
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         })
 }
 
@@ -125,9 +127,17 @@ mod tests {
         for ok in ["api.example.com", "*.example.com", "a-b.c.io", "www.whatstheweatherlike.io"] {
             assert!(is_domain_name(ok), "{ok}");
         }
-        for bad in
-            ["", "localhost", "api..example.com", "-a.example.com", "a_b.example.com", "example.com.", "*", "a.*.com"]
-        {
+        for bad in [
+            "",
+            "API.example.com",
+            "localhost",
+            "api..example.com",
+            "-a.example.com",
+            "a_b.example.com",
+            "example.com.",
+            "*",
+            "a.*.com",
+        ] {
             assert!(!is_domain_name(bad), "{bad}");
         }
     }

@@ -6,9 +6,14 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::acm::{is_domain_name, Certificate, DomainProps};
 use crate::cfn::{Intrinsic, Output, Resource};
 use crate::core::{ConstructPath, Stack};
 use crate::error::ValidationError;
+use crate::route53::{add_alias_records, AliasTarget, CLOUDFRONT_HOSTED_ZONE_ID};
+
+/// The only region whose ACM certificates CloudFront uses.
+pub const CLOUDFRONT_CERTIFICATE_REGION: &str = "us-east-1";
 
 /// ID of the managed cache policy `CachingDisabled` (TTL 0: every request
 /// goes to the origin), right for a dynamic app.
@@ -147,7 +152,7 @@ pub struct DistributionProps {
     /// Default: none (the distribution answers write methods with 403).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub write_path_patterns: Vec<String>,
-    /// Edge locations to serve from. Default: `PriceClass_All`.
+    /// Edge locations to serve from. Default: `price_class_all`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_class: Option<PriceClass>,
     /// Serve HTTP/3 (QUIC) next to HTTP/2. Default: true.
@@ -166,6 +171,14 @@ pub struct DistributionProps {
     /// The distribution's comment (at most 128 characters). Default: the construct path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// A domain name for the distribution: an ACM certificate for the names,
+    /// validated by DNS in the hosted zone and created in the distribution's
+    /// stack (which must be in us-east-1, as the CDN stack of a multi-region
+    /// app is), the names as the distribution's aliases, and alias `A` (and,
+    /// with `ipv6`, `AAAA`) records pointing them at the distribution. Not
+    /// with `certificate_arn` or `aliases`. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<DomainProps>,
 }
 
 /// A CloudFront distribution whose default behavior targets an origin group:
@@ -256,7 +269,16 @@ impl Distribution {
                 })
             })
             .collect();
-        let viewer_certificate = match &props.certificate_arn {
+        let domain_certificate = props
+            .domain
+            .as_ref()
+            .map(|d| stack.in_field("domain", |s| Certificate::new(s, &path.child("Certificate"), d)));
+        let certificate_arn = domain_certificate.as_ref().map(|c| &c.arn).or(props.certificate_arn.as_ref());
+        let aliases: Vec<&str> = match &props.domain {
+            Some(domain) => domain.names().collect(),
+            None => props.aliases.iter().map(String::as_str).collect(),
+        };
+        let viewer_certificate = match certificate_arn {
             Some(arn) => json!({
                 "AcmCertificateArn": arn,
                 "SslSupportMethod": "sni-only",
@@ -269,8 +291,8 @@ impl Distribution {
         let mut config = serde_json::Map::new();
         config.insert("Enabled".into(), json!(true));
         config.insert("Comment".into(), json!(comment));
-        if !props.aliases.is_empty() {
-            config.insert("Aliases".into(), json!(props.aliases));
+        if !aliases.is_empty() {
+            config.insert("Aliases".into(), json!(aliases));
         }
         config.insert(
             "Origins".into(),
@@ -304,6 +326,17 @@ impl Distribution {
         let logical_id = stack.add_resource(&path, resource);
         let distribution_id = Intrinsic::ref_(&logical_id);
         let domain_name = Intrinsic::get_att(&logical_id, "DomainName");
+        if let Some(domain) = &props.domain {
+            let target = AliasTarget {
+                dns_name: domain_name.clone(),
+                hosted_zone_id: json!(CLOUDFRONT_HOSTED_ZONE_ID),
+                evaluate_target_health: false,
+                ipv6: props.ipv6.unwrap_or(true),
+            };
+            for name in domain.names().filter(|n| !n.starts_with("*.")) {
+                add_alias_records(stack, &path.child("Alias").child(name), &domain.hosted_zone_id, name, &target);
+            }
+        }
         stack.add_output(
             &path.child("DomainName"),
             Output::new(domain_name.clone(), format!("Domain name of the CloudFront distribution {path}")),
@@ -321,6 +354,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) {
+    let stack_region = stack.props().region.clone();
     let mut report = |code: &'static str, field: String, message: String, help: &str| {
         stack.report(ValidationError::new(code, path, message).field(field.as_str()).help(help));
     };
@@ -332,13 +366,32 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
                 format!("`{arn}` is not an ACM certificate ARN"),
                 "use `arn:aws:acm:us-east-1:<account>:certificate/<id>`",
             ),
-            Some(region) if region != "us-east-1" => report(
+            Some(region) if region != CLOUDFRONT_CERTIFICATE_REGION => report(
                 "cloudfront-certificate-region",
                 "certificate_arn".into(),
                 format!("the certificate is in {region}, but CloudFront only uses ACM certificates from us-east-1"),
                 "request or import the certificate in us-east-1 (N. Virginia) and use that ARN",
             ),
             Some(_) => {}
+        }
+    }
+    if props.domain.is_some() && (props.certificate_arn.is_some() || !props.aliases.is_empty()) {
+        let field = if props.certificate_arn.is_some() { "certificate_arn" } else { "aliases" };
+        report(
+            "cloudfront-domain-conflict",
+            field.into(),
+            format!("`domain` creates the certificate and the aliases, so `{field}` cannot be set with it"),
+            "remove `certificate_arn` and `aliases`, or remove `domain`",
+        );
+    }
+    if let (Some(_), Some(region)) = (&props.domain, stack_region) {
+        if region != CLOUDFRONT_CERTIFICATE_REGION {
+            report(
+                "cloudfront-domain-region",
+                "domain".into(),
+                format!("the distribution's certificate would be created in {region}, but CloudFront only uses ACM certificates from us-east-1"),
+                "put the distribution in a stack in us-east-1 (a multi-region app's CDN stack is), or use `certificate_arn` with a certificate made there",
+            );
         }
     }
     if !props.aliases.is_empty() && props.certificate_arn.is_none() {
@@ -489,20 +542,6 @@ fn arn_parts<'a>(arn: &'a str, service: &str, resource_prefix: &str) -> Option<&
 }
 
 /// A lowercase DNS name, optionally with a leading `*.` wildcard label.
-fn is_domain_name(name: &str) -> bool {
-    let rest = name.strip_prefix("*.").unwrap_or(name);
-    let labels: Vec<&str> = rest.split('.').collect();
-    name.len() <= 253
-        && labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        })
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -515,10 +554,10 @@ mod tests {
         );
         assert_eq!(super::arn_parts("arn:aws:acm:us-east-1:1234:certificate/x", "acm", "certificate/"), None);
         assert_eq!(super::arn_parts("not-an-arn", "acm", "certificate/"), None);
-        assert!(super::is_domain_name("www.example.com"));
-        assert!(super::is_domain_name("*.example.com"));
+        assert!(crate::acm::is_domain_name("www.example.com"));
+        assert!(crate::acm::is_domain_name("*.example.com"));
         for bad in ["example", "Example.com", "a..b", "-a.com", "*.*.a.com", "a b.com"] {
-            assert!(!super::is_domain_name(bad), "{bad}");
+            assert!(!crate::acm::is_domain_name(bad), "{bad}");
         }
     }
 }
