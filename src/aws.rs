@@ -1,34 +1,40 @@
-//! The one AWS adapter: configuration from [`AwsArgs`] and the stack's
-//! region, the CloudFormation and S3 clients, and SDK errors turned into one
-//! clear [`Failure`] each.
-//!
-//! Every command that calls AWS (`deploy`, `destroy`, `diff --against-stack`)
-//! goes through here:
+//! The one AWS adapter. Every AWS call rcdk makes is a named function here
+//! (`describe_stack`, `create_change_set`, `caller_account`,
+//! `upload_template`, ...); commands (`deploy`, `destroy`, `diff
+//! --against-stack`) call them and see only the plain types below, never the
+//! SDK's. Every SDK error becomes one clear [`Failure`] through one formatter
+//! ([`sdk_failure`]): AWS's error code and message, or a plain description of
+//! what came back, and a `help:` line — never a `Debug` dump.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), rcdk::failure::Failure> {
 //! use rcdk::{aws, cli::AwsArgs};
-//! let config = aws::sdk_config(&AwsArgs::default(), Some("eu-west-1")).await?;
-//! let cfn = aws::cloudformation(&config);
-//! let body = aws::deployed_template(&config, &cfn, "network-prod").await?;
-//! # let _ = body; Ok(()) }
+//! let sessions = aws::Sessions::new(AwsArgs::default());
+//! let aws = sessions.get(Some("eu-west-1")).await?;
+//! let account = aws.caller_account().await?;
+//! let body = aws.deployed_template("network-prod").await?;
+//! # let _ = (account, body); Ok(()) }
 //! ```
 //!
 //! The runtime is created by the commands that need it ([`runtime`]); `rcdk
 //! synth` never starts one.
 
 use std::error::Error as StdError;
-use std::fmt::Debug;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
+use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_cloudformation::config::ProvideCredentials;
 use aws_sdk_cloudformation::error::SdkError;
-use aws_sdk_cloudformation::types::{Stack, TemplateStage};
-use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_sdk_cloudformation::types::{ChangeSetType, Parameter, Tag, TemplateStage};
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use tokio::sync::{Mutex, OnceCell};
 
 use crate::cli::AwsArgs;
 use crate::failure::Failure;
@@ -44,6 +50,12 @@ pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(90);
 pub const MAX_ATTEMPTS: u32 = 5;
 /// How long resolving credentials may take (SSO, IMDS, credential processes).
 pub const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(30);
+/// Days after which the default template bucket's lifecycle rule expires an
+/// uploaded template (CloudFormation reads it when the change set is
+/// created; content-addressed keys make a re-upload cheap).
+pub const TEMPLATE_EXPIRY_DAYS: i32 = 30;
+/// The ID of that lifecycle rule.
+pub const TEMPLATE_EXPIRY_RULE_ID: &str = "rcdk-expire-templates";
 
 /// A multi-threaded tokio runtime for one command.
 pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -63,48 +75,499 @@ fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
         .build_https()
 }
 
-/// Loads the AWS configuration: the standard credential chain (environment,
-/// profiles, SSO, IMDS), `--profile`, the region (`--region`, then
-/// `stack_region` from the app file, then the environment/profile), and the
-/// endpoint (`--endpoint-url`, then the standard `AWS_ENDPOINT_URL*`
-/// variables). Timeouts apply to every call, so nothing hangs.
-///
-/// Credentials are resolved here, once, so a missing or broken credential
-/// setup is one clear message (exit 1) before any other call.
-pub async fn sdk_config(args: &AwsArgs, stack_region: Option<&str>) -> Result<SdkConfig, Failure> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .http_client(https_client())
-        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(CONNECT_TIMEOUT)
-                .read_timeout(ATTEMPT_TIMEOUT)
-                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-                .operation_timeout(OPERATION_TIMEOUT)
-                .build(),
-        );
-    if let Some(profile) = &args.profile {
-        loader = loader.profile_name(profile);
-    }
-    if let Some(region) = args.region.as_deref().or(stack_region) {
-        loader = loader.region(Region::new(region.to_owned()));
-    }
-    if let Some(url) = &args.endpoint_url {
-        loader = loader.endpoint_url(url);
-    }
-    let config = loader.load().await;
+// ---------------------------------------------------------------------------
+// Sessions: one configuration (and one caller account) per credential set
+// ---------------------------------------------------------------------------
 
-    if config.region().is_none() {
-        return Err(Failure::input("no AWS region: the stack sets none and none is configured")
-            .help("pass --region, set `region:` on the stack in the app file, or set AWS_REGION"));
+/// The AWS sessions of one command run: one [`Aws`] per region, created on
+/// first use and shared. The profile and endpoint are fixed for a run, so a
+/// session is one credential set — (profile, region, endpoint) — and its
+/// caller account is resolved at most once.
+pub struct Sessions {
+    args: AwsArgs,
+    open: Mutex<Vec<(Option<String>, Arc<Aws>)>>,
+}
+
+impl Sessions {
+    /// Sessions for the `--region` / `--profile` / `--endpoint-url` flags.
+    pub fn new(args: AwsArgs) -> Sessions {
+        Sessions { args, open: Mutex::new(Vec::new()) }
     }
-    let Some(provider) = config.credentials_provider() else {
-        return Err(no_credentials("no credentials provider is configured"));
-    };
-    match tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await {
-        Ok(Ok(_)) => Ok(config),
-        Ok(Err(e)) => Err(no_credentials(&DisplayErrorContext(&e).to_string())),
-        Err(_) => Err(no_credentials(&format!("resolving credentials took longer than {CREDENTIALS_TIMEOUT:?}"))),
+
+    /// The flags the sessions were made from.
+    pub fn args(&self) -> &AwsArgs {
+        &self.args
+    }
+
+    /// The session for a stack in `stack_region` (`--region` wins; `None`:
+    /// the environment's or profile's region).
+    pub async fn get(&self, stack_region: Option<&str>) -> Result<Arc<Aws>, Failure> {
+        let key = self.args.region.clone().or_else(|| stack_region.map(str::to_owned));
+        let mut open = self.open.lock().await;
+        if let Some((_, aws)) = open.iter().find(|(k, _)| *k == key) {
+            return Ok(Arc::clone(aws));
+        }
+        let aws = Arc::new(Aws::connect(&self.args, key.as_deref()).await?);
+        open.push((key, Arc::clone(&aws)));
+        Ok(aws)
+    }
+}
+
+/// One AWS session: configuration, credentials, region and endpoint checked,
+/// and the clients for them.
+pub struct Aws {
+    config: SdkConfig,
+    cfn: aws_sdk_cloudformation::Client,
+    account: OnceCell<String>,
+}
+
+/// The configuration files the SDK reads profiles from.
+pub fn profile_files() -> Vec<PathBuf> {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let config = std::env::var_os("AWS_CONFIG_FILE").map(PathBuf::from).unwrap_or_else(|| home.join(".aws/config"));
+    let credentials = std::env::var_os("AWS_SHARED_CREDENTIALS_FILE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".aws/credentials"));
+    vec![config, credentials]
+}
+
+/// Refuses (exit 2, before any call) a `--profile` that no configuration
+/// file defines, naming it and the files looked in.
+// `aws_config::profile::load` takes the deprecated `ProfileFiles` alias;
+// its default is the same file list the SDK's loader reads.
+#[allow(deprecated)]
+pub async fn check_profile(profile: &str) -> Result<(), Failure> {
+    use aws_config::profile::profile_file::ProfileFiles;
+    use aws_types::os_shim_internal::{Env, Fs};
+    let files: Vec<String> = profile_files().iter().map(|p| p.display().to_string()).collect();
+    let set =
+        aws_config::profile::load(&Fs::real(), &Env::real(), &ProfileFiles::default(), None).await.map_err(|e| {
+            Failure::input(format!(
+                "cannot read the AWS configuration files ({}): {}",
+                files.join(", "),
+                cause_chain(&e)
+            ))
+        })?;
+    if set.get_profile(profile).is_some() {
+        return Ok(());
+    }
+    let known: Vec<&str> = set.profiles().collect();
+    Err(Failure::input(format!("AWS profile `{profile}` does not exist in {}", files.join(" or "))).help(
+        if known.is_empty() {
+            "define it with `aws configure --profile NAME`, or drop --profile".to_owned()
+        } else {
+            format!("the profiles defined there are: {}", known.join(", "))
+        },
+    ))
+}
+
+impl Aws {
+    /// Loads the AWS configuration: `--profile` (which wins over environment
+    /// keys, as in the AWS CLI and the CDK), else the standard credential
+    /// chain (environment, profiles, SSO, IMDS); the region (`region`, else
+    /// the environment/profile); the endpoint (`--endpoint-url`, then the
+    /// standard `AWS_ENDPOINT_URL*` variables). Timeouts apply to every call,
+    /// so nothing hangs.
+    ///
+    /// A `--profile` that does not exist is exit 2 before any call;
+    /// credentials are resolved here, once, so a missing or broken credential
+    /// setup is one clear message (exit 1) before any other call.
+    pub async fn connect(args: &AwsArgs, region: Option<&str>) -> Result<Aws, Failure> {
+        if let Some(profile) = &args.profile {
+            check_profile(profile).await?;
+        }
+        let retry = RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS);
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .read_timeout(ATTEMPT_TIMEOUT)
+            .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+            .operation_timeout(OPERATION_TIMEOUT)
+            .build();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(https_client())
+            .retry_config(retry.clone())
+            .timeout_config(timeouts.clone());
+        if let Some(profile) = &args.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = region {
+            loader = loader.region(Region::new(region.to_owned()));
+        }
+        if let Some(url) = &args.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        if let Some(profile) = &args.profile {
+            // The default chain reads environment keys before profiles; an
+            // explicit profile must win, so it is the only provider.
+            let provider_config = ProviderConfig::without_region()
+                .with_http_client(https_client())
+                .with_region(region.map(|r| Region::new(r.to_owned())))
+                .with_retry_config(retry)
+                .with_timeout_config(timeouts);
+            loader = loader.credentials_provider(
+                ProfileFileCredentialsProvider::builder().configure(&provider_config).profile_name(profile).build(),
+            );
+        }
+        let config = loader.load().await;
+
+        if config.region().is_none() {
+            return Err(Failure::input("no AWS region: the stack sets none and none is configured")
+                .help("pass --region, set `region:` on the stack in the app file, or set AWS_REGION"));
+        }
+        let Some(provider) = config.credentials_provider() else {
+            return Err(no_credentials("no credentials provider is configured"));
+        };
+        match tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => return Err(no_credentials(&cause_chain(&e))),
+            Err(_) => {
+                return Err(no_credentials(&format!("resolving credentials took longer than {CREDENTIALS_TIMEOUT:?}")))
+            }
+        }
+        let cfn = aws_sdk_cloudformation::Client::new(&config);
+        Ok(Aws { config, cfn, account: OnceCell::new() })
+    }
+
+    /// The SDK configuration, for library users and tests that need a client
+    /// rcdk does not wrap. Commands never use it.
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.config
+    }
+
+    /// The region every call of this session goes to.
+    pub fn region(&self) -> String {
+        self.config.region().map(|r| r.to_string()).unwrap_or_default()
+    }
+
+    /// Where calls go, for messages: the custom endpoint, or AWS in the region.
+    pub fn endpoint(&self) -> String {
+        match (self.config.endpoint_url(), self.config.region()) {
+            (Some(url), _) => url.to_owned(),
+            (None, Some(region)) => format!("AWS in {region}"),
+            (None, None) => "AWS".to_owned(),
+        }
+    }
+
+    fn fail<E>(&self, action: &str, err: &SdkError<E, HttpResponse>) -> Failure
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        sdk_failure(&self.endpoint(), action, err)
+    }
+
+    /// The account the credentials belong to (STS GetCallerIdentity), asked
+    /// once per session.
+    pub async fn caller_account(&self) -> Result<String, Failure> {
+        self.account
+            .get_or_try_init(|| async {
+                let out = aws_sdk_sts::Client::new(&self.config)
+                    .get_caller_identity()
+                    .send()
+                    .await
+                    .map_err(|e| self.fail("finding the account of the credentials (STS GetCallerIdentity)", &e))?;
+                out.account.filter(|a| !a.is_empty()).ok_or_else(|| {
+                    Failure::no(format!("{} answered GetCallerIdentity without an account", self.endpoint()))
+                })
+            })
+            .await
+            .cloned()
+    }
+
+    // -- CloudFormation: stacks ------------------------------------------------
+
+    /// The deployed stack named `name` (or its ID), or `None` when there is none.
+    pub async fn describe_stack(&self, name: &str) -> Result<Option<StackInfo>, Failure> {
+        match self.cfn.describe_stacks().stack_name(name).send().await {
+            Ok(out) => Ok(out.stacks.and_then(|s| s.into_iter().next()).map(StackInfo::from)),
+            Err(e) if is_stack_missing(&e) => Ok(None),
+            Err(e) => Err(self.fail(&format!("reading stack `{name}`"), &e)),
+        }
+    }
+
+    /// The template body of the deployed stack `name` as it was submitted
+    /// (GetTemplate, `Original` stage), or `None` when there is no such stack.
+    pub async fn deployed_template(&self, name: &str) -> Result<Option<String>, Failure> {
+        match self.cfn.get_template().stack_name(name).template_stage(TemplateStage::Original).send().await {
+            Ok(out) => Ok(out.template_body),
+            Err(e) if is_stack_missing(&e) => Ok(None),
+            Err(e) => Err(self.fail(&format!("reading the template of stack `{name}`"), &e)),
+        }
+    }
+
+    /// Starts deleting a stack (by name or ID); `name` is for messages.
+    pub async fn delete_stack(&self, name: &str, stack_id: &str) -> Result<(), Failure> {
+        self.cfn
+            .delete_stack()
+            .stack_name(stack_id)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.fail(&format!("deleting stack `{name}`"), &e))
+    }
+
+    /// A stack's events, newest first, down to (not including) the event
+    /// `since`. Only the first pages are read: enough for one operation.
+    pub async fn stack_events(&self, stack_id: &str, since: Option<&str>) -> Result<Vec<StackEvent>, Failure> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..10 {
+            let page = self
+                .cfn
+                .describe_stack_events()
+                .stack_name(stack_id)
+                .set_next_token(token.clone())
+                .send()
+                .await
+                .map_err(|e| self.fail("reading stack events", &e))?;
+            for event in page.stack_events() {
+                if since.is_some() && event.event_id() == since {
+                    return Ok(out);
+                }
+                out.push(StackEvent::from(event));
+            }
+            token = page.next_token.filter(|t| !t.is_empty());
+            if token.is_none() || since.is_none() {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The newest event's ID: the mark to read new events from.
+    pub async fn latest_event_id(&self, stack_id: &str) -> Result<Option<String>, Failure> {
+        let page = self
+            .cfn
+            .describe_stack_events()
+            .stack_name(stack_id)
+            .send()
+            .await
+            .map_err(|e| self.fail("reading stack events", &e))?;
+        Ok(page.stack_events().first().and_then(|e| e.event_id().map(str::to_owned)))
+    }
+
+    // -- CloudFormation: change sets -------------------------------------------
+
+    /// Creates a change set. `Ok(None)` when CloudFormation refuses it because
+    /// nothing changed (moto answers this way when parameters are passed).
+    pub async fn create_change_set(&self, request: &ChangeSetRequest) -> Result<Option<ChangeSetId>, Failure> {
+        let mut call = self
+            .cfn
+            .create_change_set()
+            .stack_name(&request.stack)
+            .change_set_name(&request.name)
+            .change_set_type(if request.create { ChangeSetType::Create } else { ChangeSetType::Update })
+            .description("created by rcdk deploy");
+        call = match &request.template {
+            TemplateSource::Body(body) => call.template_body(body),
+            TemplateSource::Url(url) => call.template_url(url),
+        };
+        for (key, value) in &request.parameters {
+            call = call.parameters(Parameter::builder().parameter_key(key).parameter_value(value).build());
+        }
+        for cap in &request.capabilities {
+            call = call.capabilities((*cap).into());
+        }
+        for (key, value) in &request.tags {
+            call = call.tags(Tag::builder().key(key).value(value).build());
+        }
+        match call.send().await {
+            Ok(out) => match (out.id, out.stack_id) {
+                (Some(arn), Some(stack_id)) => Ok(Some(ChangeSetId { arn, stack_id, name: request.name.clone() })),
+                _ => Err(Failure::no(format!(
+                    "creating change set for stack `{}`: the response has no change set or stack ID",
+                    request.stack
+                ))),
+            },
+            Err(e) if e.message().is_some_and(is_no_changes_reason) => Ok(None),
+            Err(e) => Err(self.fail(&format!("creating change set for stack `{}`", request.stack), &e)),
+        }
+    }
+
+    /// Reads a change set (every page of changes). `name_or_arn` may be a
+    /// name since `stack` is given.
+    pub async fn describe_change_set(&self, stack: &str, name_or_arn: &str) -> Result<ChangeSetSummary, Failure> {
+        let mut changes = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .cfn
+                .describe_change_set()
+                .change_set_name(name_or_arn)
+                .stack_name(stack)
+                .set_next_token(token.clone())
+                .send()
+                .await
+                .map_err(|e| self.fail(&format!("reading change set `{name_or_arn}` of `{stack}`"), &e))?;
+            changes.extend(out.changes().iter().filter_map(row));
+            token = out.next_token.clone().filter(|t| !t.is_empty());
+            if token.is_none() {
+                return Ok(ChangeSetSummary {
+                    id: ChangeSetId {
+                        arn: out.change_set_id.unwrap_or_else(|| name_or_arn.to_owned()),
+                        stack_id: out.stack_id.unwrap_or_else(|| stack.to_owned()),
+                        name: out.change_set_name.unwrap_or_else(|| name_or_arn.to_owned()),
+                    },
+                    stack: stack.to_owned(),
+                    change_set_type: None,
+                    status: out.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                    status_reason: out.status_reason,
+                    execution_status: out.execution_status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                    changes,
+                });
+            }
+        }
+    }
+
+    /// The status of a change set (by ARN, or by name with its stack), or
+    /// `None` when it (or its stack) does not exist.
+    pub async fn change_set_status(&self, stack: &str, name_or_arn: &str) -> Result<Option<String>, Failure> {
+        match self.cfn.describe_change_set().change_set_name(name_or_arn).stack_name(stack).send().await {
+            Ok(out) => Ok(Some(out.status.map(|s| s.as_str().to_owned()).unwrap_or_default())),
+            Err(e) if e.code() == Some("ChangeSetNotFound") || is_stack_missing(&e) => Ok(None),
+            Err(e) => Err(self.fail(&format!("reading change set `{name_or_arn}` of `{stack}`"), &e)),
+        }
+    }
+
+    /// Deletes a change set, by ARN (or by name when `stack` names its stack).
+    /// A change set that no longer exists is not an error.
+    pub async fn delete_change_set(&self, stack: &str, name_or_arn: &str) -> Result<(), Failure> {
+        match self.cfn.delete_change_set().change_set_name(name_or_arn).stack_name(stack).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some("ChangeSetNotFound") || is_stack_missing(&e) => Ok(()),
+            Err(e) => Err(self.fail(&format!("deleting change set `{name_or_arn}` of stack `{stack}`"), &e)),
+        }
+    }
+
+    /// Executes a change set (by ARN); `name` and `stack` are for messages.
+    pub async fn execute_change_set(&self, stack: &str, name: &str, arn: &str) -> Result<(), Failure> {
+        self.cfn
+            .execute_change_set()
+            .change_set_name(arn)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.fail(&format!("executing change set {name} on stack `{stack}`"), &e))
+    }
+
+    // -- S3: the template bucket -----------------------------------------------
+
+    /// Uploads a template body to `s3://bucket/key` unless an object with that
+    /// key already exists (HeadObject): keys are content-addressed, so an
+    /// existing object holds the same bytes. Returns whether it uploaded.
+    pub async fn upload_template(&self, bucket: &str, key: &str, body: &str) -> Result<bool, Failure> {
+        let s3 = self.s3();
+        match s3.head_object().bucket(bucket).key(key).send().await {
+            Ok(_) => return Ok(false),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => {}
+            Err(e) => return Err(self.fail(&format!("checking for s3://{bucket}/{key}"), &e)),
+        }
+        s3.put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(aws_sdk_s3::primitives::ByteStream::from(body.as_bytes().to_vec()))
+            .send()
+            .await
+            .map_err(|e| self.fail(&format!("uploading the template to s3://{bucket}/{key}"), &e))?;
+        Ok(true)
+    }
+
+    /// Makes sure rcdk's default template bucket exists: created when missing
+    /// with all public access blocked, SSE-S3 encryption, and a lifecycle rule
+    /// expiring objects after [`TEMPLATE_EXPIRY_DAYS`]. An existing bucket
+    /// without any lifecycle configuration gets the rule; one with its own
+    /// rules is left as it is.
+    pub async fn ensure_template_bucket(&self, bucket: &str) -> Result<(), Failure> {
+        use aws_sdk_s3::types::{
+            BucketLocationConstraint, CreateBucketConfiguration, PublicAccessBlockConfiguration, ServerSideEncryption,
+            ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
+        };
+        let s3 = self.s3();
+        let region = self.region();
+        match s3.head_bucket().bucket(bucket).send().await {
+            Ok(_) => return self.ensure_expiry(bucket).await,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => {}
+            Err(e) => return Err(self.fail(&format!("checking the template bucket `{bucket}`"), &e)),
+        }
+        let what = format!("creating the template bucket `{bucket}`");
+        let mut create = s3.create_bucket().bucket(bucket);
+        if region != "us-east-1" {
+            create = create.create_bucket_configuration(
+                CreateBucketConfiguration::builder()
+                    .location_constraint(BucketLocationConstraint::from(region.as_str()))
+                    .build(),
+            );
+        }
+        create.send().await.map_err(|e| self.fail(&what, &e))?;
+        s3.put_public_access_block()
+            .bucket(bucket)
+            .public_access_block_configuration(
+                PublicAccessBlockConfiguration::builder()
+                    .block_public_acls(true)
+                    .ignore_public_acls(true)
+                    .block_public_policy(true)
+                    .restrict_public_buckets(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| self.fail(&what, &e))?;
+        let by_default = ServerSideEncryptionByDefault::builder()
+            .sse_algorithm(ServerSideEncryption::Aes256)
+            .build()
+            .map_err(|e| Failure::no(format!("{what}: {e}")))?;
+        let encryption = ServerSideEncryptionConfiguration::builder()
+            .rules(ServerSideEncryptionRule::builder().apply_server_side_encryption_by_default(by_default).build())
+            .build()
+            .map_err(|e| Failure::no(format!("{what}: {e}")))?;
+        s3.put_bucket_encryption()
+            .bucket(bucket)
+            .server_side_encryption_configuration(encryption)
+            .send()
+            .await
+            .map_err(|e| self.fail(&what, &e))?;
+        self.put_expiry(bucket).await
+    }
+
+    async fn ensure_expiry(&self, bucket: &str) -> Result<(), Failure> {
+        match self.s3().get_bucket_lifecycle_configuration().bucket(bucket).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some("NoSuchLifecycleConfiguration") => self.put_expiry(bucket).await,
+            Err(e) => Err(self.fail(&format!("reading the lifecycle rules of bucket `{bucket}`"), &e)),
+        }
+    }
+
+    async fn put_expiry(&self, bucket: &str) -> Result<(), Failure> {
+        use aws_sdk_s3::types::{
+            BucketLifecycleConfiguration, ExpirationStatus, LifecycleExpiration, LifecycleRule, LifecycleRuleFilter,
+        };
+        let what = format!("setting the lifecycle rule of bucket `{bucket}`");
+        let rule = LifecycleRule::builder()
+            .id(TEMPLATE_EXPIRY_RULE_ID)
+            .status(ExpirationStatus::Enabled)
+            .filter(LifecycleRuleFilter::builder().prefix("").build())
+            .expiration(LifecycleExpiration::builder().days(TEMPLATE_EXPIRY_DAYS).build())
+            .build()
+            .map_err(|e| Failure::no(format!("{what}: {e}")))?;
+        let lifecycle = BucketLifecycleConfiguration::builder()
+            .rules(rule)
+            .build()
+            .map_err(|e| Failure::no(format!("{what}: {e}")))?;
+        self.s3()
+            .put_bucket_lifecycle_configuration()
+            .bucket(bucket)
+            .lifecycle_configuration(lifecycle)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.fail(&what, &e))
+    }
+
+    /// An S3 client. With a custom endpoint (moto_server, LocalStack)
+    /// buckets are addressed by path, since `bucket.127.0.0.1` does not resolve.
+    fn s3(&self) -> aws_sdk_s3::Client {
+        let builder =
+            aws_sdk_s3::config::Builder::from(&self.config).force_path_style(self.config.endpoint_url().is_some());
+        aws_sdk_s3::Client::from_conf(builder.build())
     }
 }
 
@@ -115,27 +578,170 @@ fn no_credentials(detail: &str) -> Failure {
     )
 }
 
-/// A CloudFormation client for `config`.
-pub fn cloudformation(config: &SdkConfig) -> aws_sdk_cloudformation::Client {
-    aws_sdk_cloudformation::Client::new(config)
+// ---------------------------------------------------------------------------
+// Plain types commands see
+// ---------------------------------------------------------------------------
+
+/// A deployed stack, as DescribeStacks reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StackInfo {
+    /// The stack ID (ARN).
+    pub id: String,
+    /// The stack name.
+    pub name: String,
+    /// Its status, e.g. `UPDATE_COMPLETE`.
+    pub status: String,
+    /// Why it is in that status, when CloudFormation says.
+    pub status_reason: Option<String>,
+    /// `(key, value)` of each output.
+    pub outputs: Vec<(String, String)>,
+    /// `(key, value)` of each parameter.
+    pub parameters: Vec<(String, String)>,
 }
 
-/// An S3 client for `config`. With a custom endpoint (moto_server,
-/// LocalStack) buckets are addressed by path, since `bucket.127.0.0.1` does
-/// not resolve.
-pub fn s3(config: &SdkConfig) -> aws_sdk_s3::Client {
-    let builder = aws_sdk_s3::config::Builder::from(config).force_path_style(config.endpoint_url().is_some());
-    aws_sdk_s3::Client::from_conf(builder.build())
-}
-
-/// Where calls go, for messages: the custom endpoint, or AWS in the region.
-pub fn endpoint_description(config: &SdkConfig) -> String {
-    match (config.endpoint_url(), config.region()) {
-        (Some(url), _) => url.to_owned(),
-        (None, Some(region)) => format!("AWS in {region}"),
-        (None, None) => "AWS".to_owned(),
+impl From<aws_sdk_cloudformation::types::Stack> for StackInfo {
+    fn from(s: aws_sdk_cloudformation::types::Stack) -> Self {
+        StackInfo {
+            id: s.stack_id().unwrap_or_default().to_owned(),
+            name: s.stack_name().unwrap_or_default().to_owned(),
+            status: s.stack_status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            status_reason: s.stack_status_reason().map(str::to_owned),
+            outputs: s
+                .outputs()
+                .iter()
+                .map(|o| (o.output_key().unwrap_or("?").to_owned(), o.output_value().unwrap_or_default().to_owned()))
+                .collect(),
+            parameters: s
+                .parameters()
+                .iter()
+                .map(|p| {
+                    (p.parameter_key().unwrap_or("?").to_owned(), p.parameter_value().unwrap_or_default().to_owned())
+                })
+                .collect(),
+        }
     }
 }
+
+/// One stack event.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StackEvent {
+    /// The event ID.
+    pub id: String,
+    /// The resource's logical ID (the stack's name for stack events).
+    pub logical_id: String,
+    /// The resource's physical ID, when it has one.
+    pub physical_id: Option<String>,
+    /// The resource type.
+    pub resource_type: String,
+    /// The resource status, e.g. `CREATE_FAILED`.
+    pub status: String,
+    /// Why, when CloudFormation says.
+    pub reason: Option<String>,
+}
+
+impl From<&aws_sdk_cloudformation::types::StackEvent> for StackEvent {
+    fn from(e: &aws_sdk_cloudformation::types::StackEvent) -> Self {
+        StackEvent {
+            id: e.event_id().unwrap_or_default().to_owned(),
+            logical_id: e.logical_resource_id().unwrap_or_default().to_owned(),
+            physical_id: e.physical_resource_id().filter(|p| !p.is_empty()).map(str::to_owned),
+            resource_type: e.resource_type().unwrap_or_default().to_owned(),
+            status: e.resource_status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            reason: e.resource_status_reason().filter(|r| !r.is_empty()).map(str::to_owned),
+        }
+    }
+}
+
+/// Where CloudFormation reads the template from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateSource {
+    /// `TemplateBody`, for bodies up to 51,200 bytes.
+    Body(String),
+    /// `TemplateURL` of an uploaded object.
+    Url(String),
+}
+
+/// A change set to create.
+#[derive(Debug, Clone)]
+pub struct ChangeSetRequest {
+    /// The stack name.
+    pub stack: String,
+    /// The change set name.
+    pub name: String,
+    /// CREATE (a new stack, or a `REVIEW_IN_PROGRESS` leftover) when true, UPDATE otherwise.
+    pub create: bool,
+    /// The template.
+    pub template: TemplateSource,
+    /// Parameter values.
+    pub parameters: Vec<(String, String)>,
+    /// Capabilities (`CAPABILITY_IAM`, ...).
+    pub capabilities: Vec<&'static str>,
+    /// Stack tags.
+    pub tags: Vec<(String, String)>,
+}
+
+/// A created change set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSetId {
+    /// The change set's ARN.
+    pub arn: String,
+    /// The stack's ID (ARN).
+    pub stack_id: String,
+    /// The change set's name.
+    pub name: String,
+}
+
+/// A change set as DescribeChangeSet reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSetSummary {
+    /// Its identity.
+    pub id: ChangeSetId,
+    /// The stack name.
+    pub stack: String,
+    /// CREATE or UPDATE, when known.
+    pub change_set_type: Option<String>,
+    /// The status: `CREATE_PENDING`, `CREATE_IN_PROGRESS`, `CREATE_COMPLETE`, `FAILED`, ...
+    pub status: String,
+    /// Why it failed, when it did.
+    pub status_reason: Option<String>,
+    /// `AVAILABLE` when it can be executed.
+    pub execution_status: String,
+    /// The resource changes, in CloudFormation's order.
+    pub changes: Vec<ResourceChangeRow>,
+}
+
+/// One resource change, flattened for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceChangeRow {
+    /// Add, Modify, Remove, Import, Dynamic.
+    pub action: String,
+    /// The logical ID.
+    pub logical_id: String,
+    /// The resource type.
+    pub resource_type: String,
+    /// `True` or `Conditional` when the change replaces the resource.
+    pub replacement: Option<String>,
+}
+
+fn row(change: &aws_sdk_cloudformation::types::Change) -> Option<ResourceChangeRow> {
+    use aws_sdk_cloudformation::types::Replacement;
+    let rc = change.resource_change()?;
+    Some(ResourceChangeRow {
+        action: rc.action().map(|a| a.as_str()).unwrap_or("?").to_owned(),
+        logical_id: rc.logical_resource_id().unwrap_or("?").to_owned(),
+        resource_type: rc.resource_type().unwrap_or("?").to_owned(),
+        replacement: rc.replacement().filter(|r| **r != Replacement::False).map(|r| r.as_str().to_owned()),
+    })
+}
+
+/// What CloudFormation (and moto) say when a change set has nothing to do.
+pub fn is_no_changes_reason(reason: &str) -> bool {
+    reason.contains("didn't contain changes") || reason.contains("No updates are to be performed")
+}
+
+// ---------------------------------------------------------------------------
+// Errors: one formatter
+// ---------------------------------------------------------------------------
 
 /// What kind of error an SDK call returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,80 +757,130 @@ pub enum ErrorKind {
     /// The request was invalid; AWS's own message says why (CloudFormation
     /// uses this for "stack does not exist" too).
     Validation,
+    /// The endpoint answered something that is not an AWS response (an HTML
+    /// page, an error status without an AWS error body).
+    Unparseable,
     /// Anything else.
     Other,
 }
 
 /// The kind of an SDK error, from its transport failure or error code.
-pub fn error_kind<E, R>(err: &SdkError<E, R>) -> ErrorKind
+pub fn error_kind<E>(err: &SdkError<E, HttpResponse>) -> ErrorKind
 where
     E: ProvideErrorMetadata,
 {
     match err {
         SdkError::TimeoutError(_) => ErrorKind::Unreachable,
         SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => ErrorKind::Unreachable,
-        SdkError::ServiceError(_) | SdkError::ResponseError(_) => match err.code().unwrap_or_default() {
-            "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" | "AuthorizationError" => {
+        SdkError::ResponseError(_) => ErrorKind::Unparseable,
+        SdkError::ServiceError(_) => match err.code() {
+            None => ErrorKind::Unparseable,
+            Some("AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" | "AuthorizationError") => {
                 ErrorKind::AccessDenied
             }
-            "Throttling" | "ThrottlingException" | "RequestLimitExceeded" | "TooManyRequestsException" | "SlowDown" => {
-                ErrorKind::Throttled
-            }
-            "InvalidClientTokenId"
-            | "ExpiredToken"
-            | "ExpiredTokenException"
-            | "SignatureDoesNotMatch"
-            | "UnrecognizedClientException"
-            | "InvalidAccessKeyId"
-            | "MissingAuthenticationToken" => ErrorKind::Credentials,
-            "ValidationError" | "ValidationException" | "InvalidParameterValue" => ErrorKind::Validation,
-            _ => ErrorKind::Other,
+            Some(
+                "Throttling" | "ThrottlingException" | "RequestLimitExceeded" | "TooManyRequestsException" | "SlowDown",
+            ) => ErrorKind::Throttled,
+            Some(
+                "InvalidClientTokenId"
+                | "ExpiredToken"
+                | "ExpiredTokenException"
+                | "SignatureDoesNotMatch"
+                | "UnrecognizedClientException"
+                | "InvalidAccessKeyId"
+                | "MissingAuthenticationToken",
+            ) => ErrorKind::Credentials,
+            Some("ValidationError" | "ValidationException" | "InvalidParameterValue") => ErrorKind::Validation,
+            Some(_) => ErrorKind::Other,
         },
         _ => ErrorKind::Other,
     }
 }
 
-/// AWS's own message for a service error, or the SDK's description of a
-/// transport failure (with its causes).
-pub fn error_message<E, R>(err: &SdkError<E, R>) -> String
+/// AWS's own message and code for a service error (`message (Code)`), or a
+/// plain description of what came back (HTTP status, content type and the
+/// start of the body as text), or the transport failure's causes. Built from
+/// `Display` only: never a `Debug` dump.
+pub fn error_message<E>(err: &SdkError<E, HttpResponse>) -> String
 where
     E: ProvideErrorMetadata + StdError + 'static,
-    R: Debug,
 {
     match (err.code(), err.message()) {
         (Some(code), Some(message)) => format!("{message} ({code})"),
+        (Some(code), None) => {
+            describe_response(err.raw_response()).map_or_else(|| code.to_owned(), |r| format!("{code}: {r}"))
+        }
         (None, Some(message)) => message.to_owned(),
-        _ => DisplayErrorContext(err).to_string(),
+        (None, None) => describe_response(err.raw_response()).unwrap_or_else(|| source_chain(err)),
     }
 }
 
-/// One clear [`Failure`] (exit 1) for an SDK error. `action` says what was
-/// being done, e.g. "creating change set for stack `web`".
-pub fn sdk_failure<E, R>(config: &SdkConfig, action: &str, err: &SdkError<E, R>) -> Failure
+/// `HTTP 500 (text/html): <start of the body, tags removed>`.
+fn describe_response(response: Option<&HttpResponse>) -> Option<String> {
+    let response = response?;
+    let status = response.status().as_u16();
+    let kind = response.headers().get("content-type").map(|c| format!(" ({c})")).unwrap_or_default();
+    let text = response.body().bytes().map(|b| plain_text(&String::from_utf8_lossy(b))).unwrap_or_default();
+    let body = if text.is_empty() { "an empty body".to_owned() } else { format!("\"{text}\"") };
+    Some(format!("the endpoint answered HTTP {status}{kind} that is not an AWS response: {body}"))
+}
+
+/// The first 160 characters of `body` with markup removed and whitespace collapsed.
+fn plain_text(body: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if in_tag => {}
+            c if c.is_control() || c.is_whitespace() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    let collapsed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    match collapsed.char_indices().nth(160) {
+        Some((i, _)) => format!("{}...", &collapsed[..i]),
+        None => collapsed,
+    }
+}
+
+/// One clear [`Failure`] (exit 1) for an SDK error: what was being done
+/// (`action`, e.g. "creating change set for stack `web`"), AWS's code and
+/// message or what came back instead, and a `help:` line.
+pub fn sdk_failure<E>(endpoint: &str, action: &str, err: &SdkError<E, HttpResponse>) -> Failure
 where
     E: ProvideErrorMetadata + StdError + 'static,
-    R: Debug,
 {
-    let endpoint = endpoint_description(config);
     match error_kind(err) {
         ErrorKind::Unreachable => Failure::no(format!("{action}: cannot reach {endpoint}: {}", source_chain(err)))
             .help(
                 "check the network and the endpoint (--endpoint-url / AWS_ENDPOINT_URL); \
-                 for moto_server, start it first: moto_server -p 5000",
+             for moto_server, start it first: moto_server -p 5000",
             ),
         ErrorKind::Credentials => {
             Failure::no(format!("{action}: {endpoint} rejected the credentials: {}", error_message(err)))
                 .help("refresh the credentials (e.g. `aws sso login`) or pick another --profile")
         }
         ErrorKind::AccessDenied => Failure::no(format!("{action}: access denied: {}", error_message(err))).help(
-            "the credentials lack a permission; deploy needs cloudformation:* on the stack \
-                 (and s3 on the template bucket for large templates)",
+            "the credentials lack a permission; deploy needs cloudformation:* on the stack, \
+             sts:GetCallerIdentity, and s3 on the template bucket for large templates",
         ),
         ErrorKind::Throttled => {
             Failure::no(format!("{action}: still throttled after {MAX_ATTEMPTS} attempts: {}", error_message(err)))
                 .help("wait a minute and run the command again")
         }
-        ErrorKind::Validation | ErrorKind::Other => Failure::no(format!("{action}: {}", error_message(err))),
+        ErrorKind::Unparseable => Failure::no(format!("{action}: {endpoint}: {}", error_message(err))).help(
+            "the endpoint is not an AWS API (or is failing): check --endpoint-url / AWS_ENDPOINT_URL and any proxy \
+             (HTTPS_PROXY); against AWS, check https://health.aws.amazon.com and try again",
+        ),
+        ErrorKind::Validation => Failure::no(format!("{action}: {}", error_message(err)))
+            .help("AWS refused the request; its message above says why"),
+        ErrorKind::Other => Failure::no(format!("{action}: {}", error_message(err)))
+            .help(format!("AWS ({endpoint}) refused the request; its message above says why")),
     }
 }
 
@@ -235,7 +891,8 @@ fn source_chain<E: StdError>(err: &E) -> String {
     }
 }
 
-/// An error and its sources, each once, as one line (`a: b: c`).
+/// An error and its sources, each once, as one line (`a: b: c`), from
+/// `Display` only.
 pub fn cause_chain(err: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut current = Some(err);
@@ -251,36 +908,23 @@ pub fn cause_chain(err: &(dyn StdError + 'static)) -> String {
 
 /// CloudFormation reports a missing stack as a `ValidationError` whose
 /// message says it does not exist.
-pub fn is_stack_missing<E, R>(err: &SdkError<E, R>) -> bool
+fn is_stack_missing<E>(err: &SdkError<E, HttpResponse>) -> bool
 where
     E: ProvideErrorMetadata,
 {
     error_kind(err) == ErrorKind::Validation && err.message().is_some_and(|m| m.contains("does not exist"))
 }
 
-/// The deployed stack named `name`, or `None` when there is none.
-pub async fn describe_stack(
-    config: &SdkConfig,
-    client: &aws_sdk_cloudformation::Client,
-    name: &str,
-) -> Result<Option<Stack>, Failure> {
-    match client.describe_stacks().stack_name(name).send().await {
-        Ok(out) => Ok(out.stacks.and_then(|s| s.into_iter().next())),
-        Err(e) if is_stack_missing(&e) => Ok(None),
-        Err(e) => Err(sdk_failure(config, &format!("reading stack `{name}`"), &e)),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The template body of the deployed stack `name` as it was submitted
-/// (GetTemplate, `Original` stage), or `None` when there is no such stack.
-pub async fn deployed_template(
-    config: &SdkConfig,
-    client: &aws_sdk_cloudformation::Client,
-    name: &str,
-) -> Result<Option<String>, Failure> {
-    match client.get_template().stack_name(name).template_stage(TemplateStage::Original).send().await {
-        Ok(out) => Ok(out.template_body),
-        Err(e) if is_stack_missing(&e) => Ok(None),
-        Err(e) => Err(sdk_failure(config, &format!("reading the template of stack `{name}`"), &e)),
+    #[test]
+    fn html_is_reduced_to_its_text() {
+        assert_eq!(
+            plain_text("<html><head><title>502 Bad Gateway</title></head>\n<body><h1>Bad Gateway</h1></body></html>"),
+            "502 Bad Gateway Bad Gateway"
+        );
+        assert_eq!(plain_text(&"x".repeat(500)).len(), 163);
     }
 }

@@ -88,8 +88,9 @@ fn refuses_without_yes_and_without_a_terminal() {
     assert!(e.contains("refusing to delete a stack without confirmation"), "{e}");
 }
 
-/// --no-execute keeps the change set (Markdown for a PR) and says how to
-/// execute it; --execute-change-set does.
+/// --no-execute keeps the change set (Markdown for a PR: stdout is only the
+/// Markdown) and prints a complete command that executes it; pasted as is
+/// (no terminal, as in CI), that command does.
 #[test]
 fn no_execute_then_execute_change_set() {
     let moto = Moto::start();
@@ -98,26 +99,60 @@ fn no_execute_then_execute_change_set() {
     let out = moto.rcdk(&root(), &["deploy", app, "--no-execute", "--format", "markdown"]);
     let (o, e) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
-    assert!(o.contains("### Change set `rcdk-"), "{o}");
+    assert!(o.starts_with("### Change set `rcdk-"), "stdout is only Markdown:\n{o}");
     assert!(o.contains("| Add | `Vpc` | `AWS::EC2::VPC` |  |"), "{o}");
+    for not_markdown in ["creating change set", "Deploying to account", "kept for review"] {
+        assert!(!o.contains(not_markdown), "`{not_markdown}` belongs on stderr:\n{o}");
+        assert!(e.contains(not_markdown), "`{not_markdown}` on stderr:\n{e}");
+    }
+    assert!(o.contains("```sh\nrcdk deploy "), "{o}");
     let command = o
         .lines()
-        .find_map(|l| l.trim().strip_prefix("rcdk deploy "))
+        .find(|l| l.starts_with("rcdk deploy "))
         .unwrap_or_else(|| panic!("an execute command is printed:\n{o}"))
         .to_owned();
-    let name = command.rsplit(' ').next().expect("change set name").to_owned();
-    assert!(command.ends_with(&format!("--stack deploy-small --execute-change-set {name}")), "{command}");
+    let words: Vec<&str> = command.split(' ').collect();
+    let name = words.iter().skip_while(|w| **w != "--execute-change-set").nth(1).expect("change set name").to_string();
+    assert_eq!(
+        command,
+        format!("rcdk deploy {app} --stack deploy-small --execute-change-set {name} --yes --region eu-west-1")
+    );
 
-    let out = moto.rcdk(&root(), &["deploy", app, "--stack", "deploy-small", "--execute-change-set", &name, "--yes"]);
+    // Pasted as printed (stdin not a terminal): it executes.
+    let out = moto.rcdk(&root(), &words[1..]);
     let (o, e) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
     assert!(o.contains("deploy-small: CREATE_COMPLETE"), "{o}");
 
     // Executed change sets cannot run twice.
-    let out = moto.rcdk(&root(), &["deploy", app, "--stack", "deploy-small", "--execute-change-set", &name, "--yes"]);
+    let out = moto.rcdk(&root(), &words[1..]);
     let (_, e) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{e}");
     assert!(e.contains("cannot be executed: status CREATE_COMPLETE, execution status EXECUTE_COMPLETE"), "{e}");
+
+    // With --endpoint-url and --profile given, the command carries them too
+    // (a fresh moto_server: the stack above exists now).
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        "[profile ci]\nregion = eu-west-1\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .expect("write config");
+    let url = moto.url();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rcdk"));
+    moto.configure(&mut cmd);
+    let out = cmd
+        .args(["deploy", app, "--no-execute", "--profile", "ci", "--endpoint-url", &url])
+        .env("AWS_CONFIG_FILE", &config)
+        .env_remove("AWS_ENDPOINT_URL")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
+    assert!(o.contains(&format!("--yes --region eu-west-1 --profile ci --endpoint-url {url}")), "{o}");
 }
 
 /// Problems found before any call are exit 2 (no moto_server needed: an
@@ -179,7 +214,12 @@ fn unreachable_endpoint_is_one_clear_message() {
     let (o, e) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{o}\n{e}");
     assert!(start.elapsed() < Duration::from_secs(60), "took {:?}", start.elapsed());
-    assert!(e.contains(&format!("reading stack `deploy-small`: cannot reach http://127.0.0.1:{port}")), "{e}");
+    assert!(
+        e.contains(&format!(
+            "finding the account of the credentials (STS GetCallerIdentity): cannot reach http://127.0.0.1:{port}"
+        )),
+        "{e}"
+    );
     assert!(e.contains("help: check the network and the endpoint"), "{e}");
     assert_eq!(e.lines().filter(|l| l.starts_with("error:")).count(), 1, "one message: {e}");
 }

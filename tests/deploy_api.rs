@@ -12,21 +12,28 @@ use std::time::Duration;
 
 use rcdk::aws;
 use rcdk::cli::{AwsArgs, ChangeSetFormat};
-use rcdk::deploy::{deploy, DeployOptions, Outcome, Target};
+use rcdk::deploy::{deploy, plan, DeployOptions, Outcome, StackArtifact, Target};
 use rcdk_constructs::cfn::{Format, Intrinsic, Output, Parameter, ParameterType, Resource, Template};
-use rcdk_constructs::core::{StackProps, SynthesizedStack};
 use support::moto::{Moto, FAKE_AWS_ENV};
 
-fn stack(name: &str, template: Template) -> SynthesizedStack {
-    let body = template.render(Format::Yaml).expect("renders");
-    SynthesizedStack {
-        props: StackProps { name: name.into(), region: Some("eu-west-1".into()), ..Default::default() },
-        template,
-        body,
-        format: Format::Yaml,
-        depends_on: Vec::new(),
+fn stack(name: &str, template: Template) -> StackArtifact {
+    StackArtifact {
+        name: name.into(),
+        region: Some("eu-west-1".into()),
+        account: None,
+        parameters: BTreeMap::new(),
+        tags: BTreeMap::new(),
         inputs: Vec::new(),
+        depends_on: Vec::new(),
+        body: template.render(Format::Yaml).expect("renders"),
+        format: Format::Yaml,
     }
+}
+
+/// One target through the same planning step `rcdk deploy` uses.
+fn target(stack: StackArtifact, parameters: &[(&str, &str)]) -> Target {
+    let flags: Vec<String> = parameters.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    plan::targets(vec![stack], "test", &[], &flags).expect("plans").remove(0)
 }
 
 fn log_group_template(retention: &str) -> Template {
@@ -58,41 +65,27 @@ fn library_deploys_parameters_failures_and_large_templates() {
         format: ChangeSetFormat::Text,
         timeout: Duration::from_secs(120),
         concurrency: 4,
-        app_file: "app.yaml".into(),
+        source: vec!["app.yaml".into()],
     };
     let runtime = aws::runtime().expect("runtime");
-    let config = runtime.block_on(aws::sdk_config(&options.aws, Some("eu-west-1"))).expect("config");
-    let cfn = aws::cloudformation(&config);
+    let aws = runtime.block_on(aws::Aws::connect(&options.aws, Some("eu-west-1"))).expect("config");
 
     // Parameters: the value reaches CloudFormation.
-    let params = BTreeMap::from([("Env".to_owned(), "prod".to_owned())]);
-    let target = Target {
-        stack: stack("params", log_group_template("7")),
-        parameters: params.clone(),
-        producers: BTreeMap::new(),
-    };
+    let target = target(stack("params", log_group_template("7")), &[("Env", "prod")]);
     let reports = runtime.block_on(deploy(vec![target.clone()], &options)).expect("deploys");
     assert!(matches!(&reports[0].outcome, Outcome::Deployed { status, .. } if status == "CREATE_COMPLETE"));
-    let deployed = runtime.block_on(aws::describe_stack(&config, &cfn, "params")).expect("reads").expect("exists");
-    let values: BTreeMap<_, _> = deployed
-        .parameters()
-        .iter()
-        .map(|p| (p.parameter_key().unwrap_or(""), p.parameter_value().unwrap_or("")))
-        .collect();
-    assert_eq!(values.get("Env"), Some(&"prod"), "{values:?}");
+    let deployed = runtime.block_on(aws.describe_stack("params")).expect("reads").expect("exists");
+    let values: BTreeMap<_, _> = deployed.parameters.iter().cloned().collect();
+    assert_eq!(values.get("Env").map(String::as_str), Some("prod"), "{values:?}");
 
     // Same template and parameters: no changes (moto answers CreateChangeSet
     // with "No updates are to be performed." when parameters are passed).
-    let reports = runtime.block_on(deploy(vec![target], &options)).expect("no change is success");
+    let reports = runtime.block_on(deploy(vec![target.clone()], &options)).expect("no change is success");
     assert_eq!(reports[0].outcome, Outcome::NoChanges);
 
     // Another value: an update.
-    let target = Target {
-        stack: stack("params", log_group_template("7")),
-        parameters: BTreeMap::from([("Env".to_owned(), "stage".to_owned())]),
-        producers: BTreeMap::new(),
-    };
-    let reports = runtime.block_on(deploy(vec![target], &options)).expect("updates");
+    let stage = self::target(stack("params", log_group_template("7")), &[("Env", "stage")]);
+    let reports = runtime.block_on(deploy(vec![stage], &options)).expect("updates");
     assert!(matches!(&reports[0].outcome, Outcome::Deployed { status, .. } if status == "UPDATE_COMPLETE"));
 
     // A failing deploy: Fn::GetAtt of a resource moto skips (network ACL).
@@ -105,7 +98,7 @@ fn library_deploys_parameters_failures_and_large_templates() {
         "Logs".into(),
         Resource::new("AWS::Logs::LogGroup").prop("LogGroupName", Intrinsic::get_att("Acl", "Id")),
     );
-    let failing = Target { stack: stack("failing", t), parameters: BTreeMap::new(), producers: BTreeMap::new() };
+    let failing = self::target(stack("failing", t), &[]);
     let err = runtime.block_on(deploy(vec![failing], &options)).expect_err("fails");
     assert_eq!(err.exit, 1);
     assert!(err.message.starts_with("executing change set rcdk-"), "{}", err.message);
@@ -125,16 +118,13 @@ fn library_deploys_parameters_failures_and_large_templates() {
     let big = stack("large", big);
     assert!(big.body.len() > 51_200, "{} bytes", big.body.len());
     let body = big.body.clone();
-    let reports = runtime
-        .block_on(deploy(
-            vec![Target { stack: big, parameters: BTreeMap::new(), producers: BTreeMap::new() }],
-            &options,
-        ))
-        .expect("deploys through S3");
+    let reports = runtime.block_on(deploy(vec![self::target(big.clone(), &[])], &options)).expect("deploys through S3");
     assert!(matches!(&reports[0].outcome, Outcome::Deployed { status, .. } if status == "CREATE_COMPLETE"));
-    let deployed = runtime.block_on(aws::deployed_template(&config, &cfn, "large")).expect("reads").expect("exists");
+    let deployed = runtime.block_on(aws.deployed_template("large")).expect("reads").expect("exists");
     assert_eq!(deployed, body);
-    let s3 = aws::s3(&config);
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(aws.sdk_config()).force_path_style(true).build(),
+    );
     let bucket = "rcdk-templates-123456789012-eu-west-1"; // moto's account
     let pab = runtime
         .block_on(s3.get_public_access_block().bucket(bucket).send())
@@ -151,4 +141,28 @@ fn library_deploys_parameters_failures_and_large_templates() {
         rules[0].apply_server_side_encryption_by_default.as_ref().map(|d| d.sse_algorithm.as_str()),
         Some("AES256")
     );
+
+    // A lifecycle rule expires old template copies.
+    let lifecycle =
+        runtime.block_on(s3.get_bucket_lifecycle_configuration().bucket(bucket).send()).expect("lifecycle rule set");
+    let rule = lifecycle.rules().iter().find(|r| r.id() == Some(aws::TEMPLATE_EXPIRY_RULE_ID)).expect("rcdk's rule");
+    assert_eq!(rule.expiration().and_then(|e| e.days()), Some(aws::TEMPLATE_EXPIRY_DAYS));
+    assert_eq!(rule.status().as_str(), "Enabled");
+
+    // Content-addressed: the same body again (no changes) uploads nothing
+    // new; a changed body is a second object.
+    let keys = |runtime: &tokio::runtime::Runtime| -> Vec<String> {
+        let out = runtime.block_on(s3.list_objects_v2().bucket(bucket).prefix("large/").send()).expect("lists");
+        out.contents().iter().filter_map(|o| o.key().map(str::to_owned)).collect()
+    };
+    let first = keys(&runtime);
+    assert_eq!(first, vec![plan::template_key("large", &body, "yaml")]);
+    let reports = runtime.block_on(deploy(vec![self::target(big.clone(), &[])], &options)).expect("no changes");
+    assert_eq!(reports[0].outcome, Outcome::NoChanges);
+    assert_eq!(keys(&runtime), first, "the same template is not uploaded again");
+    let mut changed = big;
+    changed.body = changed.body.replace("RetentionInDays: 30", "RetentionInDays: 14");
+    let reports = runtime.block_on(deploy(vec![self::target(changed, &[])], &options)).expect("updates");
+    assert!(matches!(&reports[0].outcome, Outcome::Deployed { status, .. } if status == "UPDATE_COMPLETE"));
+    assert_eq!(keys(&runtime).len(), 2, "a changed template is a new object");
 }

@@ -1,5 +1,5 @@
 //! The multi-region app's deploy order and how the CDN stack's inputs are
-//! fed, with `rcdk::deploy::targets` and against moto_server.
+//! fed, with `rcdk::deploy::plan::targets` and against moto_server.
 //!
 //! moto 5.2.5 returns no outputs after executing a CREATE change set
 //! (DESIGN.md), so a full `rcdk deploy` on moto stops at the CDN stack with
@@ -12,9 +12,18 @@ mod support;
 
 use std::fs;
 
-use rcdk::deploy::targets;
+use std::path::Path;
+
+use rcdk::deploy::plan::Target;
+use rcdk::deploy::{plan, stacks_to_deploy};
+use rcdk::failure::Failure;
 use support::moto::Moto;
 use support::{root, text};
+
+fn targets(app: &Path, selected: &[String], flags: &[String]) -> Result<Vec<Target>, Failure> {
+    let (stacks, source) = stacks_to_deploy(app)?;
+    plan::targets(stacks, &source, selected, flags)
+}
 
 #[test]
 fn regional_stacks_deploy_before_the_cdn_whatever_the_file_order() {
@@ -29,7 +38,7 @@ fn regional_stacks_deploy_before_the_cdn_whatever_the_file_order() {
     )
     .expect("write");
     let t = targets(&app, &[], &[]).expect("valid app");
-    let names: Vec<&str> = t.iter().map(|t| t.stack.name()).collect();
+    let names: Vec<&str> = t.iter().map(|t| t.stack.name.as_str()).collect();
     assert_eq!(names, ["web-us", "web-eu", "cdn"]);
     let cdn = &t[2];
     assert_eq!(cdn.stack.depends_on, ["web-eu", "web-us"]);
@@ -52,7 +61,7 @@ fn example_targets_carry_regions_and_the_canary_override() {
     let app = root().join("examples/multi-region-canary.yaml");
     let t = targets(&app, &[], &["WebCanaryPercent=20".into()]).expect("valid app");
     let names: Vec<(&str, Option<&str>)> =
-        t.iter().map(|t| (t.stack.name(), t.stack.props.region.as_deref())).collect();
+        t.iter().map(|t| (t.stack.name.as_str(), t.stack.region.as_deref())).collect();
     assert_eq!(
         names,
         [("web-us-east-1", Some("us-east-1")), ("web-eu-west-1", Some("eu-west-1")), ("web-cdn", Some("us-east-1"))]

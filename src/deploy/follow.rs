@@ -5,12 +5,9 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
-use aws_config::SdkConfig;
-use aws_sdk_cloudformation::types::{ExecutionStatus, StackEvent, StackStatus};
-use aws_sdk_cloudformation::Client;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
-use crate::aws;
+use crate::aws::{Aws, StackEvent};
 use crate::failure::Failure;
 
 /// How a stack operation ended.
@@ -48,58 +45,10 @@ pub fn status_kind(status: &str) -> StatusKind {
     }
 }
 
-/// The events of a stack, newest first, down to (not including) `since`.
-/// Only the first pages are read: enough for one operation.
-pub async fn events_since(
-    config: &SdkConfig,
-    client: &Client,
-    stack_id: &str,
-    since: Option<&str>,
-) -> Result<Vec<StackEvent>, Failure> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    for _ in 0..10 {
-        let page = client
-            .describe_stack_events()
-            .stack_name(stack_id)
-            .set_next_token(token.clone())
-            .send()
-            .await
-            .map_err(|e| aws::sdk_failure(config, "reading stack events", &e))?;
-        for event in page.stack_events() {
-            if since.is_some() && event.event_id() == since {
-                return Ok(out);
-            }
-            out.push(event.clone());
-        }
-        token = page.next_token.filter(|t| !t.is_empty());
-        if token.is_none() || since.is_none() {
-            break;
-        }
-    }
-    Ok(out)
-}
-
-/// The newest event's ID: the mark to read new events from.
-pub async fn latest_event_id(config: &SdkConfig, client: &Client, stack_id: &str) -> Result<Option<String>, Failure> {
-    let page = client
-        .describe_stack_events()
-        .stack_name(stack_id)
-        .send()
-        .await
-        .map_err(|e| aws::sdk_failure(config, "reading stack events", &e))?;
-    Ok(page.stack_events().first().and_then(|e| e.event_id().map(str::to_owned)))
-}
-
 /// One event as a line: `LogicalId (Type) STATUS: reason`.
 fn event_line(e: &StackEvent) -> String {
-    let mut line = format!(
-        "{} ({}) {}",
-        e.logical_resource_id().unwrap_or("?"),
-        e.resource_type().unwrap_or("?"),
-        e.resource_status().map(|s| s.as_str()).unwrap_or("?")
-    );
-    if let Some(reason) = e.resource_status_reason().filter(|r| !r.is_empty()) {
+    let mut line = format!("{} ({}) {}", e.logical_id, e.resource_type, e.status);
+    if let Some(reason) = &e.reason {
         line.push_str(": ");
         line.push_str(reason);
     }
@@ -111,13 +60,13 @@ pub fn failure_lines(events: &[StackEvent]) -> Vec<String> {
     events
         .iter()
         .rev()
-        .filter(|e| e.resource_status().is_some_and(|s| s.as_str().ends_with("_FAILED")))
+        .filter(|e| e.status.ends_with("_FAILED"))
         .map(|e| {
             format!(
                 "{} ({}): {}",
-                e.logical_resource_id().unwrap_or("?"),
-                e.physical_resource_id().filter(|p| !p.is_empty()).unwrap_or("no physical ID"),
-                e.resource_status_reason().unwrap_or("no reason given")
+                e.logical_id,
+                e.physical_id.as_deref().unwrap_or("no physical ID"),
+                e.reason.as_deref().unwrap_or("no reason given")
             )
         })
         .collect()
@@ -145,7 +94,7 @@ pub struct Follow<'a> {
 
 /// Polls the stack until it reaches a terminal status (or disappears, when
 /// deleting), printing progress on stderr.
-pub async fn follow(config: &SdkConfig, client: &Client, f: Follow<'_>) -> Result<Settled, Failure> {
+pub async fn follow(aws: &Aws, f: Follow<'_>) -> Result<Settled, Failure> {
     let start = Instant::now();
     let mut delay = Duration::from_millis(500);
     let mut seen: HashSet<String> = HashSet::new();
@@ -165,23 +114,22 @@ pub async fn follow(config: &SdkConfig, client: &Client, f: Follow<'_>) -> Resul
         bar
     });
     let result = loop {
-        let stack = match client.describe_stacks().stack_name(f.stack_id).send().await {
-            Ok(out) => out.stacks.and_then(|s| s.into_iter().next()),
-            Err(e) if aws::is_stack_missing(&e) => None,
-            Err(e) => break Err(aws::sdk_failure(config, &format!("reading stack `{}`", f.stack), &e)),
+        let stack = match aws.describe_stack(f.stack_id).await {
+            Ok(stack) => stack,
+            Err(e) => break Err(e),
         };
-        let events = events_since(config, client, f.stack_id, f.since.as_deref()).await?;
+        let events = match aws.stack_events(f.stack_id, f.since.as_deref()).await {
+            Ok(events) => events,
+            Err(e) => break Err(e),
+        };
         for e in events.iter().rev() {
-            let Some(id) = e.event_id() else { continue };
-            if !seen.insert(id.to_owned()) {
+            if e.id.is_empty() || !seen.insert(e.id.clone()) {
                 continue;
             }
             all_events.insert(0, e.clone());
-            let logical = e.logical_resource_id().unwrap_or_default().to_owned();
-            let is_stack = e.physical_resource_id() == Some(f.stack_id) || logical == f.stack;
+            let is_stack = e.physical_id.as_deref() == Some(f.stack_id) || e.logical_id == f.stack;
             if !is_stack {
-                let status = e.resource_status().map(|s| s.as_str()).unwrap_or_default();
-                done.insert(logical, status.ends_with("_COMPLETE") || status.ends_with("_SKIPPED"));
+                done.insert(e.logical_id.clone(), e.status.ends_with("_COMPLETE") || e.status.ends_with("_SKIPPED"));
             }
             match &bar {
                 Some(bar) => bar.set_message(event_line(e)),
@@ -194,7 +142,7 @@ pub async fn follow(config: &SdkConfig, client: &Client, f: Follow<'_>) -> Resul
         let Some(stack) = stack else {
             if f.deleting {
                 break Ok(Settled {
-                    status: StackStatus::DeleteComplete.as_str().to_owned(),
+                    status: "DELETE_COMPLETE".to_owned(),
                     ok: true,
                     failures: Vec::new(),
                     outputs: Vec::new(),
@@ -202,7 +150,7 @@ pub async fn follow(config: &SdkConfig, client: &Client, f: Follow<'_>) -> Resul
             }
             break Err(Failure::no(format!("stack `{}` disappeared while it was being deployed", f.stack)));
         };
-        let status = stack.stack_status().map(|s| s.as_str().to_owned()).unwrap_or_default();
+        let status = stack.status.clone();
         let kind = status_kind(&status);
         let mut finished = if f.deleting {
             status == "DELETE_COMPLETE" || status == "DELETE_FAILED"
@@ -215,15 +163,14 @@ pub async fn follow(config: &SdkConfig, client: &Client, f: Follow<'_>) -> Resul
             // of its previous operation: trust it once the change set says
             // its execution is over.
             if let Some(arn) = f.change_set_arn {
-                finished = execution_over(config, client, arn).await?;
+                finished = match aws.describe_change_set(f.stack, arn).await {
+                    Ok(cs) => !matches!(cs.execution_status.as_str(), "AVAILABLE" | "EXECUTE_IN_PROGRESS"),
+                    Err(e) => break Err(e),
+                };
             }
         }
         if finished {
-            let outputs = stack
-                .outputs()
-                .iter()
-                .map(|o| (o.output_key().unwrap_or("?").to_owned(), o.output_value().unwrap_or_default().to_owned()))
-                .collect();
+            let outputs = stack.outputs.clone();
             let ok = if f.deleting { status == "DELETE_COMPLETE" } else { kind == StatusKind::Succeeded };
             let mut failures = failure_lines(&all_events);
             if !ok && failures.is_empty() {
@@ -231,7 +178,7 @@ pub async fn follow(config: &SdkConfig, client: &Client, f: Follow<'_>) -> Resul
                     "{} ({}): {}",
                     f.stack,
                     f.stack_id,
-                    stack.stack_status_reason().unwrap_or("no reason given")
+                    stack.status_reason.as_deref().unwrap_or("no reason given")
                 ));
             }
             break Ok(Settled { status, ok, failures, outputs });
@@ -253,16 +200,6 @@ pub async fn follow(config: &SdkConfig, client: &Client, f: Follow<'_>) -> Resul
     result
 }
 
-async fn execution_over(config: &SdkConfig, client: &Client, arn: &str) -> Result<bool, Failure> {
-    let out = client
-        .describe_change_set()
-        .change_set_name(arn)
-        .send()
-        .await
-        .map_err(|e| aws::sdk_failure(config, "reading the change set's execution status", &e))?;
-    Ok(!matches!(out.execution_status, Some(ExecutionStatus::Available) | Some(ExecutionStatus::ExecuteInProgress)))
-}
-
 /// How to follow a stack outside rcdk.
 pub fn follow_help(stack: &str) -> String {
     format!(
@@ -274,7 +211,6 @@ pub fn follow_help(stack: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_cloudformation::types::ResourceStatus;
 
     #[test]
     fn statuses_are_classified() {
@@ -289,18 +225,17 @@ mod tests {
 
     #[test]
     fn failed_events_explain_the_failure_oldest_first() {
-        let ev = |id: &str, phys: &str, status: ResourceStatus, reason: &str| {
-            StackEvent::builder()
-                .logical_resource_id(id)
-                .physical_resource_id(phys)
-                .resource_status(status)
-                .resource_status_reason(reason)
-                .build()
+        let ev = |id: &str, phys: &str, status: &str, reason: &str| StackEvent {
+            logical_id: id.into(),
+            physical_id: (!phys.is_empty()).then(|| phys.to_owned()),
+            status: status.into(),
+            reason: (!reason.is_empty()).then(|| reason.to_owned()),
+            ..StackEvent::default()
         };
         let newest_first = vec![
-            ev("Web", "", ResourceStatus::DeleteComplete, ""),
-            ev("Alb", "arn:alb", ResourceStatus::CreateFailed, "Resource creation cancelled"),
-            ev("Web", "", ResourceStatus::CreateFailed, "Subnet not found"),
+            ev("Web", "", "DELETE_COMPLETE", ""),
+            ev("Alb", "arn:alb", "CREATE_FAILED", "Resource creation cancelled"),
+            ev("Web", "", "CREATE_FAILED", "Subnet not found"),
         ];
         assert_eq!(
             failure_lines(&newest_first),

@@ -3,10 +3,13 @@
 //! so every problem here is found before any AWS call.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rcdk_constructs::cfn::{Template, MAX_TEMPLATE_BODY_INLINE_BYTES};
+use rcdk_constructs::cfn::MAX_TEMPLATE_BODY_INLINE_BYTES;
+use sha2::{Digest, Sha256};
+
+use super::artifact::{ParameterFacts, StackArtifact, TemplateFacts};
+use crate::failure::Failure;
 
 /// CloudFormation's `CAPABILITY_IAM`: the template creates IAM resources.
 pub const CAPABILITY_IAM: &str = "CAPABILITY_IAM";
@@ -15,47 +18,17 @@ pub const CAPABILITY_NAMED_IAM: &str = "CAPABILITY_NAMED_IAM";
 /// `CAPABILITY_AUTO_EXPAND`: the template uses macros (`Transform`).
 pub const CAPABILITY_AUTO_EXPAND: &str = "CAPABILITY_AUTO_EXPAND";
 
-/// IAM resource types and the property that gives each a custom name.
-const IAM_TYPES: &[(&str, Option<&str>)] = &[
-    ("AWS::IAM::AccessKey", None),
-    ("AWS::IAM::Group", Some("GroupName")),
-    ("AWS::IAM::InstanceProfile", Some("InstanceProfileName")),
-    ("AWS::IAM::ManagedPolicy", Some("ManagedPolicyName")),
-    ("AWS::IAM::Policy", None),
-    ("AWS::IAM::Role", Some("RoleName")),
-    ("AWS::IAM::User", Some("UserName")),
-    ("AWS::IAM::UserToGroupAddition", None),
-];
-
-/// The capabilities CloudFormation requires to create or update `template`
-/// (rendered as `body`): IAM resources need `CAPABILITY_IAM`, IAM resources
-/// with custom names `CAPABILITY_NAMED_IAM`, macros (a `Transform` section or
+/// The capabilities CloudFormation requires to create or update a template:
+/// IAM resources need `CAPABILITY_IAM`, IAM resources with custom names
+/// `CAPABILITY_NAMED_IAM`, macros (a `Transform` section or
 /// `AWS::Serverless::*` resources) `CAPABILITY_AUTO_EXPAND`.
-pub fn capabilities(template: &Template, body: &str) -> Vec<&'static str> {
-    let mut iam = false;
-    let mut named = false;
-    let mut expand = false;
-    for resource in template.resources.values() {
-        let ty = resource.resource_type.as_str();
-        if let Some((_, name_prop)) = IAM_TYPES.iter().find(|(t, _)| *t == ty) {
-            iam = true;
-            if name_prop.is_some_and(|p| resource.properties.contains_key(p)) {
-                named = true;
-            }
-        }
-        if ty.starts_with("AWS::Serverless::") {
-            expand = true;
-        }
-    }
-    // The template model has no Transform section today; look at the body so
-    // a transform added later is not missed.
-    if body.lines().any(|l| l.starts_with("Transform:") || l.starts_with("  \"Transform\":")) {
-        expand = true;
-    }
+pub fn capabilities(facts: &TemplateFacts) -> Vec<&'static str> {
+    let named = facts.resources.iter().any(|(_, named)| *named);
+    let expand = facts.transform || facts.resources.iter().any(|(t, _)| t.starts_with("AWS::Serverless::"));
     let mut caps = Vec::new();
     if named {
         caps.push(CAPABILITY_NAMED_IAM);
-    } else if iam {
+    } else if facts.has_iam() {
         caps.push(CAPABILITY_IAM);
     }
     if expand {
@@ -89,7 +62,7 @@ pub fn parse_parameter_flags(flags: &[String]) -> Result<BTreeMap<String, String
 /// parameter without default and without value, are problems.
 pub fn resolve_parameters(
     stack: &str,
-    template: &Template,
+    template: &TemplateFacts,
     from_app: &BTreeMap<String, String>,
     from_flags: &BTreeMap<String, String>,
     fed_by_other_stacks: &BTreeSet<&str>,
@@ -117,7 +90,7 @@ pub fn resolve_parameters(
         }
     }
     for (name, parameter) in &template.parameters {
-        if parameter.default.is_none() && !values.contains_key(name) && !fed_by_other_stacks.contains(name.as_str()) {
+        if !parameter.has_default && !values.contains_key(name) && !fed_by_other_stacks.contains(name.as_str()) {
             problems.push(format!(
                 "stack `{stack}`: parameter `{name}` has no default and no value: \
                  pass --parameter {name}=VALUE or set `parameters: {{{name}: VALUE}}` on the stack"
@@ -133,25 +106,25 @@ pub fn resolve_parameters(
 
 /// Why `value` does not fit a `Number` parameter's `MinValue`/`MaxValue`
 /// (checked here because CloudFormation would only refuse the change set).
-fn number_problem(parameter: &rcdk_constructs::cfn::Parameter, value: &str) -> Option<String> {
-    if parameter.parameter_type != rcdk_constructs::cfn::ParameterType::Number {
+fn number_problem(parameter: &ParameterFacts, value: &str) -> Option<String> {
+    if !parameter.number {
         return None;
     }
     let Ok(n) = value.trim().parse::<f64>() else { return Some("not a number".into()) };
-    let below = parameter.min_value.is_some_and(|min| n < min);
-    let above = parameter.max_value.is_some_and(|max| n > max);
+    let below = parameter.min.is_some_and(|min| n < min);
+    let above = parameter.max.is_some_and(|max| n > max);
     (below || above).then(|| {
         let bound = |b: Option<f64>| b.map_or_else(|| "any".to_owned(), |b| b.to_string());
-        format!("outside {} to {}", bound(parameter.min_value), bound(parameter.max_value))
+        format!("outside {} to {}", bound(parameter.min), bound(parameter.max))
     })
 }
 
 /// `--parameter` keys that none of the selected templates declares.
-pub fn unused_flags<'a>(from_flags: &'a BTreeMap<String, String>, templates: &[&Template]) -> BTreeSet<&'a str> {
+pub fn unused_flags<'a>(from_flags: &'a BTreeMap<String, String>, templates: &[&TemplateFacts]) -> BTreeSet<&'a str> {
     from_flags.keys().filter(|k| !templates.iter().any(|t| t.parameters.contains_key(*k))).map(String::as_str).collect()
 }
 
-fn declared(template: &Template) -> String {
+fn declared(template: &TemplateFacts) -> String {
     if template.parameters.is_empty() {
         "it declares none".to_owned()
     } else {
@@ -160,15 +133,24 @@ fn declared(template: &Template) -> String {
     }
 }
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
+/// The longest change set name CloudFormation accepts.
+pub const MAX_CHANGE_SET_NAME: usize = 128;
 
-/// A change set name unique to this process and second:
-/// `rcdk-<unix-time>-<counter>` (letters, digits and hyphens, starting with a
-/// letter, as CloudFormation requires).
+/// A change set name unique even within the same second and across
+/// processes: `rcdk-<unix-time>-<8 random letters and digits>`, within
+/// CloudFormation's rule (`[a-zA-Z][-a-zA-Z0-9]*`, at most 128 characters).
 pub fn change_set_name() -> String {
     let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
-    format!("rcdk-{secs}-{n}")
+    let suffix: String = std::iter::repeat_with(fastrand::alphanumeric).take(8).collect();
+    format!("rcdk-{secs}-{suffix}")
+}
+
+/// The S3 key of a template body: content-addressed (the SHA-256 of the
+/// body), under the stack's name, so the same body is uploaded once.
+pub fn template_key(stack: &str, body: &str, extension: &str) -> String {
+    let digest = Sha256::digest(body.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{stack}/{hex}.{extension}")
 }
 
 /// Whether a template body must go through S3 (over 51,200 bytes).
@@ -191,37 +173,98 @@ pub fn template_url(bucket: &str, region: &str, key: &str) -> String {
     }
 }
 
+/// One stack ready to deploy: its artifact, what its template needs, and
+/// the parameter values to pass.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The stack as its source describes it.
+    pub stack: StackArtifact,
+    /// What the template declares (parameters, IAM, transforms).
+    pub facts: TemplateFacts,
+    /// Parameter values (already checked against the template); inputs from
+    /// other stacks are added when those are deployed.
+    pub parameters: BTreeMap<String, String>,
+    /// The region of each stack whose outputs feed this one's inputs
+    /// (`None`: the environment's region).
+    pub producers: BTreeMap<String, Option<String>>,
+}
+
+/// Selects the stacks (`--stack`, all when empty; `source` names where they
+/// came from, for messages), reads their templates and resolves their
+/// parameters. Every problem is exit 2, all reported at once.
+pub fn targets(
+    stacks: Vec<StackArtifact>,
+    source: &str,
+    selected: &[String],
+    parameter_flags: &[String],
+) -> Result<Vec<Target>, Failure> {
+    let names: Vec<&str> = stacks.iter().map(|s| s.name.as_str()).collect();
+    let unknown: Vec<String> =
+        selected.iter().filter(|s| !names.contains(&s.as_str())).map(|s| format!("`{s}`")).collect();
+    if !unknown.is_empty() {
+        return Err(Failure::input(format!("{source} defines no stack {}", unknown.join(", ")))
+            .help(format!("its stacks are: {}", names.join(", "))));
+    }
+    let flags = parse_parameter_flags(parameter_flags).map_err(|p| Failure::input(p.join("\n")))?;
+    let regions: BTreeMap<String, Option<String>> = stacks.iter().map(|s| (s.name.clone(), s.region.clone())).collect();
+    let chosen: Vec<StackArtifact> =
+        stacks.into_iter().filter(|s| selected.is_empty() || selected.contains(&s.name)).collect();
+    let mut problems = Vec::new();
+    let mut read = Vec::new();
+    for stack in chosen {
+        match TemplateFacts::read(&stack.name, &stack.body) {
+            Ok(facts) => read.push((stack, facts)),
+            Err(f) => problems.push(f.message),
+        }
+    }
+    let all_facts: Vec<&TemplateFacts> = read.iter().map(|(_, f)| f).collect();
+    problems.extend(
+        unused_flags(&flags, &all_facts)
+            .into_iter()
+            .map(|k| format!("--parameter {k}: no selected stack's template declares a parameter `{k}`")),
+    );
+    let mut out = Vec::new();
+    for (stack, facts) in read {
+        let producers =
+            stack.inputs.iter().map(|i| (i.stack.clone(), regions.get(&i.stack).cloned().flatten())).collect();
+        let fed: BTreeSet<&str> = stack.inputs.iter().map(|i| i.parameter.as_str()).collect();
+        match resolve_parameters(&stack.name, &facts, &stack.parameters, &flags, &fed) {
+            Ok(parameters) => out.push(Target { stack, facts, parameters, producers }),
+            Err(p) => problems.extend(p),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Failure::input(problems.join("\n")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rcdk_constructs::cfn::{Parameter, ParameterType, Resource};
 
-    fn template_with(resources: &[(&str, Resource)]) -> Template {
-        let mut t = Template::new();
-        for (id, r) in resources {
-            t.resources.insert((*id).to_owned(), r.clone());
-        }
-        t
+    fn facts(body: &str) -> TemplateFacts {
+        TemplateFacts::read("s", body).expect("template")
     }
 
     #[test]
     fn capabilities_follow_the_resources() {
-        let none = template_with(&[("Vpc", Resource::new("AWS::EC2::VPC"))]);
-        assert!(capabilities(&none, "").is_empty());
-        let role = template_with(&[("Role", Resource::new("AWS::IAM::Role"))]);
-        assert_eq!(capabilities(&role, ""), vec![CAPABILITY_IAM]);
-        let named = template_with(&[("Role", Resource::new("AWS::IAM::Role").prop("RoleName", "x"))]);
-        assert_eq!(capabilities(&named, ""), vec![CAPABILITY_NAMED_IAM]);
-        let sam = template_with(&[("Fn", Resource::new("AWS::Serverless::Function"))]);
-        assert_eq!(capabilities(&sam, ""), vec![CAPABILITY_AUTO_EXPAND]);
-        assert_eq!(capabilities(&none, "Transform: AWS::LanguageExtensions\n"), vec![CAPABILITY_AUTO_EXPAND]);
+        assert!(capabilities(&facts("Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n")).is_empty());
+        assert_eq!(capabilities(&facts("Resources:\n  R:\n    Type: AWS::IAM::Role\n")), vec![CAPABILITY_IAM]);
+        let named = facts("Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: x\n");
+        assert_eq!(capabilities(&named), vec![CAPABILITY_NAMED_IAM]);
+        let sam = facts("Resources:\n  F:\n    Type: AWS::Serverless::Function\n");
+        assert_eq!(capabilities(&sam), vec![CAPABILITY_AUTO_EXPAND]);
+        assert_eq!(
+            capabilities(&facts("Transform: AWS::LanguageExtensions\nResources: {}\n")),
+            vec![CAPABILITY_AUTO_EXPAND]
+        );
     }
 
     #[test]
     fn parameters_merge_and_are_checked() {
-        let mut t = Template::new();
-        t.parameters.insert("Env".into(), Parameter::new(ParameterType::String));
-        t.parameters.insert("Size".into(), Parameter::new(ParameterType::String).default_value("2"));
+        let t = facts("Parameters:\n  Env:\n    Type: String\n  Size:\n    Type: String\n    Default: '2'\n");
         let app = BTreeMap::from([("Env".to_owned(), "prod".to_owned())]);
         let flags = BTreeMap::from([("Env".to_owned(), "stage".to_owned()), ("Other".to_owned(), "x".to_owned())]);
         let v = resolve_parameters("s", &t, &app, &flags, &BTreeSet::new()).expect("valid");
@@ -248,11 +291,21 @@ mod tests {
     }
 
     #[test]
-    fn change_set_names_are_unique_and_valid() {
-        let a = change_set_name();
-        let b = change_set_name();
-        assert_ne!(a, b);
-        assert!(a.starts_with("rcdk-") && a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    fn change_set_names_are_unique_within_a_second_and_valid() {
+        let names: BTreeSet<String> = (0..1000).map(|_| change_set_name()).collect();
+        assert_eq!(names.len(), 1000, "1000 names in a tight loop are distinct");
+        for n in &names {
+            assert!(n.len() <= MAX_CHANGE_SET_NAME, "{n}");
+            assert!(n.starts_with("rcdk-") && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "{n}");
+        }
+    }
+
+    #[test]
+    fn template_keys_are_content_addressed() {
+        let a = template_key("web", "Resources: {}\n", "yaml");
+        assert_eq!(a, template_key("web", "Resources: {}\n", "yaml"));
+        assert_ne!(a, template_key("web", "Resources: {} \n", "yaml"));
+        assert!(a.starts_with("web/") && a.ends_with(".yaml") && a.len() == "web/".len() + 64 + ".yaml".len(), "{a}");
     }
 
     #[test]

@@ -134,21 +134,13 @@ fn from_git(rev: &str, stacks: &[SynthesizedStack]) -> Result<Vec<OldTemplate>, 
 fn from_stacks(stacks: &[SynthesizedStack], aws_args: &AwsArgs) -> Result<Vec<OldTemplate>, Failure> {
     let runtime = aws::runtime()?;
     runtime.block_on(async {
-        let mut configs: Vec<(Option<String>, aws_config::SdkConfig)> = Vec::new();
+        let sessions = aws::Sessions::new(aws_args.clone());
         let mut out = Vec::with_capacity(stacks.len());
         for s in stacks {
-            let region = s.props.region.clone();
-            let config = match configs.iter().find(|(r, _)| *r == region) {
-                Some((_, c)) => c.clone(),
-                None => {
-                    let c = aws::sdk_config(aws_args, region.as_deref()).await?;
-                    configs.push((region.clone(), c.clone()));
-                    c
-                }
-            };
-            let client = aws::cloudformation(&config);
-            let body = aws::deployed_template(&config, &client, s.name()).await?;
-            out.push(body.map(|b| (format!("stack {} ({})", s.name(), aws::endpoint_description(&config)), b)));
+            let aws = sessions.get(s.props.region.as_deref()).await?;
+            crate::deploy::account::check(&aws, aws_args, s.name(), s.props.account.as_deref()).await?;
+            let body = aws.deployed_template(s.name()).await?;
+            out.push(body.map(|b| (format!("stack {} ({})", s.name(), aws.endpoint()), b)));
         }
         Ok(out)
     })
