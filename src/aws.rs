@@ -772,8 +772,7 @@ where
     match err {
         SdkError::TimeoutError(_) => ErrorKind::Unreachable,
         SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => ErrorKind::Unreachable,
-        SdkError::ResponseError(_) => ErrorKind::Unparseable,
-        SdkError::ServiceError(_) => match err.code() {
+        SdkError::ServiceError(_) | SdkError::ResponseError(_) => match code_and_message(err).0.as_deref() {
             None => ErrorKind::Unparseable,
             Some("AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" | "AuthorizationError") => {
                 ErrorKind::AccessDenied
@@ -797,6 +796,42 @@ where
     }
 }
 
+/// AWS's error code and message: as the SDK parsed them, else read from the
+/// raw body (an XML `<Code>`/`<Message>`, or a JSON `__type`/`code` and
+/// `message`) when the body has a shape the SDK did not expect.
+pub fn code_and_message<E>(err: &SdkError<E, HttpResponse>) -> (Option<String>, Option<String>)
+where
+    E: ProvideErrorMetadata,
+{
+    let mut code = err.code().map(str::to_owned);
+    let mut message = err.message().map(str::to_owned);
+    if code.is_none() {
+        if let Some(body) = err.raw_response().and_then(|r| r.body().bytes()) {
+            let body = String::from_utf8_lossy(body);
+            code = xml_element(&body, "Code").or_else(|| json_field(&body, &["__type", "code", "Code"]));
+            if code.is_some() && message.is_none() {
+                message = xml_element(&body, "Message").or_else(|| json_field(&body, &["message", "Message"]));
+            }
+        }
+    }
+    // `aws.protocol#Error` types arrive as `prefix#Code`.
+    let code = code.map(|c| c.rsplit('#').next().unwrap_or_default().to_owned()).filter(|c| !c.is_empty());
+    (code, message.filter(|m| !m.is_empty()))
+}
+
+fn xml_element(body: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let start = body.find(&open)? + open.len();
+    let end = body[start..].find(&format!("</{name}>"))? + start;
+    let text = body[start..end].trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+fn json_field(body: &str, names: &[&str]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    names.iter().find_map(|n| value.get(*n).and_then(|v| v.as_str()).map(str::to_owned))
+}
+
 /// AWS's own message and code for a service error (`message (Code)`), or a
 /// plain description of what came back (HTTP status, content type and the
 /// start of the body as text), or the transport failure's causes. Built from
@@ -805,12 +840,12 @@ pub fn error_message<E>(err: &SdkError<E, HttpResponse>) -> String
 where
     E: ProvideErrorMetadata + StdError + 'static,
 {
-    match (err.code(), err.message()) {
+    match code_and_message(err) {
         (Some(code), Some(message)) => format!("{message} ({code})"),
         (Some(code), None) => {
-            describe_response(err.raw_response()).map_or_else(|| code.to_owned(), |r| format!("{code}: {r}"))
+            describe_response(err.raw_response()).map_or_else(|| code.clone(), |r| format!("{code}: {r}"))
         }
-        (None, Some(message)) => message.to_owned(),
+        (None, Some(message)) => message,
         (None, None) => describe_response(err.raw_response()).unwrap_or_else(|| source_chain(err)),
     }
 }
@@ -926,5 +961,15 @@ mod tests {
             "502 Bad Gateway Bad Gateway"
         );
         assert_eq!(plain_text(&"x".repeat(500)).len(), 163);
+    }
+
+    #[test]
+    fn codes_are_read_from_bodies_the_sdk_did_not_parse() {
+        let xml = "<ErrorResponse><Errors><Error><Code>InvalidClientTokenId</Code><Message>bad token</Message></Error></Errors></ErrorResponse>";
+        assert_eq!(xml_element(xml, "Code").as_deref(), Some("InvalidClientTokenId"));
+        assert_eq!(xml_element(xml, "Message").as_deref(), Some("bad token"));
+        assert_eq!(xml_element("<html></html>", "Code"), None);
+        let json = r#"{"__type": "com.amazon.coral#ThrottlingException", "message": "slow down"}"#;
+        assert_eq!(json_field(json, &["__type"]).as_deref(), Some("com.amazon.coral#ThrottlingException"));
     }
 }

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use rcdk::aws;
 use rcdk::cli::{AwsArgs, ChangeSetFormat};
+use rcdk::deploy::cleanup::{self, Debris, Leftover};
 use rcdk::deploy::{deploy, plan, DeployOptions, Outcome, StackArtifact, Target};
 use rcdk_constructs::cfn::{Format, Intrinsic, Output, Parameter, ParameterType, Resource, Template};
 use support::moto::{Moto, FAKE_AWS_ENV};
@@ -165,4 +166,33 @@ fn library_deploys_parameters_failures_and_large_templates() {
     let reports = runtime.block_on(deploy(vec![self::target(changed, &[])], &options)).expect("updates");
     assert!(matches!(&reports[0].outcome, Outcome::Deployed { status, .. } if status == "UPDATE_COMPLETE"));
     assert_eq!(keys(&runtime).len(), 2, "a changed template is a new object");
+
+    // Cleanup that cannot reach CloudFormation says exactly what is left and
+    // the commands that remove it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+    let gone = format!("http://127.0.0.1:{port}");
+    let args = AwsArgs { region: None, profile: None, endpoint_url: Some(gone.clone()) };
+    let unreachable = runtime.block_on(aws::Aws::connect(&args, Some("eu-west-1"))).expect("session");
+    let leftover = Leftover {
+        stack: "web".into(),
+        change_set: "rcdk-1-abcdefgh".into(),
+        id: None,
+        created_stack: true,
+        aws: std::sync::Arc::new(unreachable),
+    };
+    let debris = Debris::default();
+    debris.add(leftover);
+    let left = runtime.block_on(cleanup::remove(&debris, "web")).expect_err("cannot reach the endpoint");
+    assert!(
+        left.starts_with(&format!(
+            "left behind:\n  change set rcdk-1-abcdefgh of stack `web` and the REVIEW_IN_PROGRESS stack `web` it created ({gone}) (cleanup failed: "
+        )),
+        "{left}"
+    );
+    assert!(
+        left.ends_with(&format!(
+            "remove with:\n  aws cloudformation delete-change-set --stack-name web --change-set-name rcdk-1-abcdefgh --region eu-west-1 --endpoint-url {gone}\n  aws cloudformation delete-stack --stack-name web --region eu-west-1 --endpoint-url {gone}"
+        )),
+        "{left}"
+    );
 }

@@ -30,11 +30,18 @@ pub const FAKE_AWS_ENV: &[(&str, &str)] = &[
 impl Moto {
     /// Starts moto_server and waits (up to 60 s) until it answers.
     pub fn start() -> Moto {
+        Moto::start_with(&[])
+    }
+
+    /// Starts moto_server with extra environment variables, e.g.
+    /// `INITIAL_NO_AUTH_ACTION_COUNT=0` to make it check credentials.
+    pub fn start_with(env: &[(&str, &str)]) -> Moto {
         let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
         let log = std::env::temp_dir().join(format!("rcdk-moto-{port}.log"));
         let log_file = std::fs::File::create(&log).expect("moto log file");
         let child = Command::new(venv_tool("moto_server"))
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log_file.try_clone().expect("log handle"))
             .stderr(log_file)
