@@ -121,7 +121,8 @@ pub struct AwsArgs {
     /// Region. Default: the stack's region in the app file, then the environment or profile.
     #[arg(long)]
     pub region: Option<String>,
-    /// Named profile from the shared AWS config files.
+    /// Named profile from the shared AWS config files; when given it wins over
+    /// `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`. A profile that does not exist is exit 2.
     #[arg(long)]
     pub profile: Option<String>,
     /// Endpoint URL for CloudFormation (and S3). Default: `AWS_ENDPOINT_URL` or AWS's own.
@@ -131,16 +132,22 @@ pub struct AwsArgs {
 
 /// `rcdk deploy`.
 #[derive(Debug, Args)]
+#[command(after_help = "Exit codes: 0 deployed, no changes, or --no-execute done; 1 the deploy failed or rolled \
+back, the change set was declined (it is deleted, with the REVIEW_IN_PROGRESS stack it created), or AWS refused; \
+2 bad input (app file, --stack, --parameter, --profile, a stack's `account` that is not the credentials' \
+account), nothing created; 130 interrupted (rcdk's unexecuted change sets are deleted).")]
 pub struct DeployArgs {
     /// The app file to deploy.
     pub app_file: PathBuf,
     /// Deploy only these stacks (repeatable). Default: every stack, in dependency order.
     #[arg(long = "stack", value_name = "NAME")]
     pub stacks: Vec<String>,
-    /// Execute without asking for confirmation.
+    /// Execute without asking for confirmation. Without it rcdk asks on a terminal and refuses
+    /// without one (exit 2); declining deletes the change set and exits 1.
     #[arg(long)]
     pub yes: bool,
-    /// Create and show the change set, but do not execute it.
+    /// Create and show the change set, but do not execute it; prints the complete command
+    /// that executes it.
     #[arg(long)]
     pub no_execute: bool,
     /// A template parameter, `KEY=VALUE` (repeatable); overrides the app file's `parameters`.
@@ -151,12 +158,14 @@ pub struct DeployArgs {
     /// one. Needs exactly one stack (`--stack`).
     #[arg(long, value_name = "NAME", conflicts_with = "no_execute")]
     pub execute_change_set: Option<String>,
-    /// S3 bucket for templates over 51,200 bytes (CloudFormation's inline limit).
-    /// Default: `rcdk-templates-<account>-<region>`, created on first use with public access
-    /// blocked and SSE-S3 encryption.
+    /// S3 bucket for templates over 51,200 bytes (CloudFormation's inline limit); each body is
+    /// stored once, under its SHA-256. Default: `rcdk-templates-<account>-<region>`, created on
+    /// first use with public access blocked, SSE-S3 encryption and a lifecycle rule that
+    /// expires template copies after 30 days.
     #[arg(long, value_name = "BUCKET")]
     pub template_bucket: Option<String>,
-    /// How the change set is printed.
+    /// How the change set is printed. With `markdown`, stdout carries only the Markdown;
+    /// progress and prompts go to stderr.
     #[arg(long, value_enum, default_value_t = ChangeSetFormat::Text)]
     pub format: ChangeSetFormat,
     /// Give up waiting for a stack (change set creation or execution) after this many minutes;
@@ -184,6 +193,9 @@ pub enum ChangeSetFormat {
 
 /// `rcdk destroy`.
 #[derive(Debug, Args)]
+#[command(after_help = "Exit codes: 0 deleted (or there was no such stack); 1 the deletion failed, was not \
+confirmed, or AWS refused; 2 bad input (app file, --stack, --profile, a stack's `account` that is not the \
+credentials' account), nothing deleted; 130 interrupted.")]
 pub struct DestroyArgs {
     /// The app file that defines the stack.
     pub app_file: PathBuf,
