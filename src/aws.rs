@@ -221,7 +221,10 @@ impl Aws {
             Ok(Ok(_)) => {}
             Ok(Err(e)) => return Err(no_credentials(&cause_chain(&e))),
             Err(_) => {
-                return Err(no_credentials(&format!("resolving credentials took longer than {CREDENTIALS_TIMEOUT:?}")))
+                return Err(no_credentials(&format!(
+                    "resolving credentials took longer than {} seconds",
+                    CREDENTIALS_TIMEOUT.as_secs()
+                )))
             }
         }
         let cfn = aws_sdk_cloudformation::Client::new(&config);

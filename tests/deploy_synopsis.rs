@@ -72,7 +72,10 @@ fn readme_synopsis_matches_help() {
 fn help_documents_the_template_expiry_and_the_declined_exit_code() {
     let (help, _) = text(&rcdk(&root(), &["deploy", "--help"]));
     let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(help.contains(&format!("expires template copies after {} days", rcdk::aws::TEMPLATE_EXPIRY_DAYS)), "{help}");
+    assert!(
+        help.contains(&format!("expires template copies after {} days", rcdk::aws::TEMPLATE_EXPIRY_DAYS)),
+        "{help}"
+    );
     assert!(help.contains("declining deletes the change set and exits 1"), "{help}");
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
     let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
