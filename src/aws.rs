@@ -131,12 +131,13 @@ pub fn profile_files() -> Vec<PathBuf> {
     vec![config, credentials]
 }
 
-/// Refuses (exit 2, before any call) a `--profile` that no configuration
-/// file defines, naming it and the files looked in.
+/// Refuses (exit 2, before any call) a profile that no configuration file
+/// defines, naming it, where it was named (`from`: `--profile` or
+/// `AWS_PROFILE`) and the files looked in.
 // `aws_config::profile::load` takes the deprecated `ProfileFiles` alias;
 // its default is the same file list the SDK's loader reads.
 #[allow(deprecated)]
-pub async fn check_profile(profile: &str) -> Result<(), Failure> {
+pub async fn check_profile(profile: &str, from: &str) -> Result<(), Failure> {
     use aws_config::profile::profile_file::ProfileFiles;
     use aws_types::os_shim_internal::{Env, Fs};
     let files: Vec<String> = profile_files().iter().map(|p| p.display().to_string()).collect();
@@ -151,8 +152,9 @@ pub async fn check_profile(profile: &str) -> Result<(), Failure> {
     if set.get_profile(profile).is_some() {
         return Ok(());
     }
-    let known: Vec<&str> = set.profiles().collect();
-    Err(Failure::input(format!("AWS profile `{profile}` does not exist in {}", files.join(" or "))).help(
+    let mut known: Vec<&str> = set.profiles().collect();
+    known.sort_unstable();
+    Err(Failure::input(format!("AWS profile `{profile}` ({from}) does not exist in {}", files.join(" or "))).help(
         if known.is_empty() {
             "define it with `aws configure --profile NAME`, or drop --profile".to_owned()
         } else {
@@ -173,8 +175,13 @@ impl Aws {
     /// credentials are resolved here, once, so a missing or broken credential
     /// setup is one clear message (exit 1) before any other call.
     pub async fn connect(args: &AwsArgs, region: Option<&str>) -> Result<Aws, Failure> {
-        if let Some(profile) = &args.profile {
-            check_profile(profile).await?;
+        // A named profile must exist; `AWS_PROFILE=default` is the SDK's
+        // fallback and may legitimately be absent (environment keys).
+        let env_profile = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty() && p != "default");
+        match (&args.profile, env_profile) {
+            (Some(profile), _) => check_profile(profile, "--profile").await?,
+            (None, Some(profile)) => check_profile(&profile, "AWS_PROFILE").await?,
+            (None, None) => {}
         }
         let retry = RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS);
         let timeouts = TimeoutConfig::builder()

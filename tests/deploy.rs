@@ -130,6 +130,12 @@ fn no_execute_then_execute_change_set() {
     assert_eq!(out.status.code(), Some(1), "{e}");
     assert!(e.contains("cannot be executed: status CREATE_COMPLETE, execution status EXECUTE_COMPLETE"), "{e}");
 
+    // Nothing to do: under --format markdown that is Markdown too, nothing else.
+    let out = moto.rcdk(&root(), &["deploy", app, "--no-execute", "--format", "markdown"]);
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
+    assert_eq!(o, "### Stack `deploy-small`: no changes\n\n", "{e}");
+
     // With --endpoint-url and --profile given, the command carries them too
     // (a fresh moto_server: the stack above exists now).
     let moto = Moto::start();

@@ -105,9 +105,15 @@ fn explicit_profile_wins_over_environment_keys() {
     let (o, e) = text(&out);
     assert_eq!(out.status.code(), Some(2), "{o}\n{e}");
     let config = project.config().display().to_string();
-    assert!(e.contains(&format!("error: AWS profile `nope` does not exist in {config} or ")), "{e}");
+    assert!(e.contains(&format!("error: AWS profile `nope` (--profile) does not exist in {config} or ")), "{e}");
     assert!(e.contains("help: the profiles defined there are: deployer, source"), "{e}");
     assert!(!e.contains("Deploying to account"), "nothing called: {e}");
+
+    // Named by AWS_PROFILE: the same.
+    let out = project.rcdk(&moto, &["deploy", "app.yaml", "--no-execute"], &[("AWS_PROFILE", "gone")]);
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{o}\n{e}");
+    assert!(e.contains("error: AWS profile `gone` (AWS_PROFILE) does not exist in"), "{e}");
 
     // The same for destroy and diff --against-stack.
     let out = project.rcdk(&moto, &["destroy", "app.yaml", "--stack", "trust", "--yes", "--profile", "nope"], &[]);

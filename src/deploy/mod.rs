@@ -182,6 +182,15 @@ impl Context {
         }
     }
 
+    /// "no changes" for `stack`: a result line in text mode, a Markdown line
+    /// under `--format markdown` (a pull-request comment says so too).
+    pub fn no_changes(&self, stack: &str, detail: &str) {
+        match self.options.format {
+            ChangeSetFormat::Text => println!("{stack}: no changes{detail}"),
+            ChangeSetFormat::Markdown => self.document(&format!("### Stack `{stack}`: no changes\n")),
+        }
+    }
+
     /// The machine-readable document (a rendered change set): stdout.
     pub fn document(&self, text: &str) {
         println!("{text}");

@@ -114,7 +114,7 @@ pub async fn change_set(ctx: &Context, aws: &Arc<Aws>, target: &Target) -> Resul
         Ok(Some(id)) => id,
         Ok(None) => {
             ctx.debris.take(name);
-            ctx.report(&format!("{name}: no changes"));
+            ctx.no_changes(name, "");
             return Ok(None);
         }
         Err(f) => return Err(with_cleanup(ctx, name, f).await),
@@ -135,7 +135,7 @@ pub async fn change_set(ctx: &Context, aws: &Arc<Aws>, target: &Target) -> Resul
         if change_set::is_no_changes_reason(&reason) {
             return match cleanup::remove(&ctx.debris, name).await {
                 Ok(_) => {
-                    ctx.report(&format!("{name}: no changes (the empty change set was deleted)"));
+                    ctx.no_changes(name, " (the empty change set was deleted)");
                     Ok(None)
                 }
                 Err(left) => Err(Failure::no(format!("{name}: no changes, but the empty change set is {left}"))),
