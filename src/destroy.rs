@@ -10,12 +10,14 @@ use indicatif::MultiProgress;
 use crate::aws::{self, Sessions};
 use crate::cli::DestroyArgs;
 use crate::deploy::follow::{self, Follow};
-use crate::deploy::{account, ask, can_ask, stack_state, stacks_to_deploy, StackArtifact, StackState};
+use crate::deploy::{account, ask, can_ask, stack_source, stack_state, StackArtifact, StackState};
 use crate::failure::Failure;
 
 /// Runs `rcdk destroy`.
 pub fn run(args: &DestroyArgs) -> Result<(), Failure> {
-    let (stacks, source) = stacks_to_deploy(&args.app_file)?;
+    let source = stack_source(&args.app_file);
+    let stacks = source.stacks()?;
+    let source = source.label();
     let Some(stack) = stacks.iter().find(|s| s.name == args.stack) else {
         let names: Vec<&str> = stacks.iter().map(|s| s.name.as_str()).collect();
         return Err(Failure::input(format!("{source} defines no stack `{}`", args.stack))
@@ -42,7 +44,7 @@ async fn destroy(args: &DestroyArgs, artifact: &StackArtifact) -> Result<(), Fai
     let name = args.stack.as_str();
     let sessions = Sessions::new(args.aws.clone());
     let aws = sessions.get(artifact.region.as_deref()).await?;
-    account::check(&aws, &args.aws, name, artifact.account.as_deref()).await?;
+    let target = account::check(&aws, &args.aws, name, artifact.account.as_deref()).await?;
     let Some(stack) = aws.describe_stack(name).await? else {
         println!("stack {name} does not exist in {}: nothing to delete", aws.endpoint());
         return Ok(());
@@ -53,8 +55,9 @@ async fn destroy(args: &DestroyArgs, artifact: &StackArtifact) -> Result<(), Fai
     }
     let stack_id = if stack.id.is_empty() { name.to_owned() } else { stack.id.clone() };
     println!(
-        "stack {name} ({}) will be deleted with every resource in it (resources with DeletionPolicy Retain are kept)",
-        stack.status
+        "stack {name} ({}) in account {} ({}) will be deleted with every resource in it \
+         (resources with DeletionPolicy Retain are kept)",
+        stack.status, target.account, target.region
     );
     if !args.yes && !ask(&format!("Delete stack {name}?")) {
         return Err(Failure::no(format!("stack `{name}` not deleted: not confirmed")));

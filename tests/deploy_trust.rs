@@ -231,4 +231,13 @@ fn declined_change_set_is_removed_with_the_stack_it_created() {
     let (o, e) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
     assert!(o.contains("trust: UPDATE_COMPLETE"), "the stack was kept and updates: {o}");
+
+    // destroy names the account and region it deletes from (moto may end
+    // with its known VPC DependencyViolation; see Moto::destroy).
+    let out = project.rcdk(&moto, &["destroy", "app.yaml", "--stack", "trust", "--yes"], &[]);
+    let (o, e) = text(&out);
+    assert!(
+        o.contains(&format!("stack trust (UPDATE_COMPLETE) in account {MOTO_ACCOUNT} (eu-west-1) will be deleted")),
+        "{o}\n{e}"
+    );
 }

@@ -15,14 +15,14 @@ use std::fs;
 use std::path::Path;
 
 use rcdk::deploy::plan::Target;
-use rcdk::deploy::{plan, stacks_to_deploy};
+use rcdk::deploy::{plan, stack_source};
 use rcdk::failure::Failure;
 use support::moto::Moto;
 use support::{root, text};
 
 fn targets(app: &Path, selected: &[String], flags: &[String]) -> Result<Vec<Target>, Failure> {
-    let (stacks, source) = stacks_to_deploy(app)?;
-    plan::targets(stacks, &source, selected, flags)
+    let source = stack_source(app);
+    plan::targets(source.stacks()?, &source.label(), selected, flags)
 }
 
 #[test]

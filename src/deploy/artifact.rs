@@ -7,7 +7,7 @@
 //! artifact, never the app file.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rcdk_constructs::cfn::Format;
 use rcdk_constructs::core::{StackInput, SynthesizedStack};
@@ -53,6 +53,39 @@ impl From<SynthesizedStack> for StackArtifact {
             depends_on: s.depends_on,
             body: s.body,
             format: s.format,
+        }
+    }
+}
+
+/// Where the stacks to deploy come from. Add a variant (a cloud assembly
+/// directory, an app command) and the three functions below; nothing
+/// downstream changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StackSource {
+    /// An app file, synthesized in memory.
+    AppFile(PathBuf),
+}
+
+impl StackSource {
+    /// The stacks, in dependency order. Every problem is exit 2.
+    pub fn stacks(&self) -> Result<Vec<StackArtifact>, Failure> {
+        match self {
+            StackSource::AppFile(path) => from_app_file(path),
+        }
+    }
+
+    /// How messages name the source, e.g. `examples/web.yaml`.
+    pub fn label(&self) -> String {
+        match self {
+            StackSource::AppFile(path) => path.display().to_string(),
+        }
+    }
+
+    /// The command-line words that name the source again, for commands rcdk
+    /// prints (`rcdk deploy WORDS --stack ...`).
+    pub fn args(&self) -> Vec<String> {
+        match self {
+            StackSource::AppFile(path) => vec![path.display().to_string()],
         }
     }
 }

@@ -2,9 +2,9 @@
 //!
 //! [`run`] reads as its steps:
 //!
-//! 1. **stacks** — [`stacks_to_deploy`]: the one seam that says where the
-//!    stacks come from (today the app file, synthesized in memory); everything
-//!    after it reads [`StackArtifact`]s only;
+//! 1. **stacks** — [`stack_source`] → [`StackSource::stacks`]: the one seam
+//!    that says where the stacks come from (today the app file, synthesized in
+//!    memory); everything after it reads [`StackArtifact`]s only;
 //! 2. **plan** — [`plan::targets`]: select, read the templates, resolve the
 //!    parameters (exit 2 before any call);
 //! 3. **account check** — [`account::check_all`]: the caller's account per
@@ -40,7 +40,7 @@ use std::time::Duration;
 use indicatif::MultiProgress;
 use tokio::sync::Notify;
 
-pub use artifact::StackArtifact;
+pub use artifact::{StackArtifact, StackSource};
 pub use confirm::{ask, can_ask};
 pub use plan::Target;
 pub use state::{stack_state, StackState};
@@ -105,18 +105,21 @@ pub struct StackReport {
     pub outcome: Outcome,
 }
 
-/// The stacks `rcdk deploy` (and `destroy`) work on, and a label for their
-/// source in messages. The one place that knows where stacks come from:
-/// today the app file, synthesized in memory (the bytes `rcdk synth`
-/// writes); a cloud assembly plugs in here and nothing downstream changes.
-pub fn stacks_to_deploy(app_file: &std::path::Path) -> Result<(Vec<StackArtifact>, String), Failure> {
-    Ok((artifact::from_app_file(app_file)?, app_file.display().to_string()))
+/// The one seam that says where `rcdk deploy` (and `destroy`) get their
+/// stacks: today the app file named on the command line (synthesized in
+/// memory, the bytes `rcdk synth` writes). A cloud assembly (`--assembly
+/// DIR`, `--app CMD`) is another [`StackSource`]; everything after this
+/// reads [`StackArtifact`]s only.
+pub fn stack_source(app_file: &std::path::Path) -> StackSource {
+    StackSource::AppFile(app_file.to_path_buf())
 }
 
-/// Runs `rcdk deploy`.
+/// Runs `rcdk deploy`: stacks → plan → account check → per stack: change
+/// set → show → confirm → execute → follow → summary.
 pub fn run(args: &DeployArgs) -> Result<(), Failure> {
-    let (stacks, source) = stacks_to_deploy(&args.app_file)?;
-    let targets = plan::targets(stacks, &source, &args.stacks, &args.parameters)?;
+    let source = stack_source(&args.app_file);
+    let stacks = source.stacks()?;
+    let targets = plan::targets(stacks, &source.label(), &args.stacks, &args.parameters)?;
     check_flags(args, targets.len())?;
     let options = DeployOptions {
         aws: args.aws.clone(),
@@ -127,7 +130,7 @@ pub fn run(args: &DeployArgs) -> Result<(), Failure> {
         format: args.format,
         timeout: Duration::from_secs(args.timeout.saturating_mul(60)),
         concurrency: usize::from(args.concurrency),
-        source: vec![source],
+        source: source.args(),
     };
     let runtime = aws::runtime()?;
     runtime.block_on(deploy(targets, &options)).map(|_| ())
