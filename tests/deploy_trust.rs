@@ -17,8 +17,9 @@ use support::text;
 const MOTO_ACCOUNT: &str = "123456789012";
 const ROLE_ACCOUNT: &str = "222222222222";
 
-/// A temp project: an app file (`account` pinned or not) and an AWS config
-/// file with a `deployer` profile that assumes a role in [`ROLE_ACCOUNT`].
+/// A temp project: an app file (`account` pinned or not), an AWS config
+/// file with a `deployer` profile that assumes a role in [`ROLE_ACCOUNT`],
+/// and a credentials file with the keys of its `source` profile.
 struct Project {
     dir: tempfile::TempDir,
 }
@@ -37,11 +38,15 @@ impl Project {
         std::fs::write(
             dir.path().join("config"),
             format!(
-                "[profile source]\naws_access_key_id = sourcekey\naws_secret_access_key = sourcesecret\n\n\
-                 [profile deployer]\nrole_arn = arn:aws:iam::{ROLE_ACCOUNT}:role/deployer\nsource_profile = source\nregion = eu-west-1\n"
+                "[profile deployer]\nrole_arn = arn:aws:iam::{ROLE_ACCOUNT}:role/deployer\nsource_profile = source\nregion = eu-west-1\n"
             ),
         )
         .expect("write config");
+        std::fs::write(
+            dir.path().join("credentials"),
+            "[source]\naws_access_key_id = sourcekey\naws_secret_access_key = sourcesecret\n",
+        )
+        .expect("write credentials");
         Project { dir }
     }
 
@@ -62,6 +67,7 @@ impl Project {
             .args(args)
             .env("NO_COLOR", "1")
             .env("AWS_CONFIG_FILE", self.config())
+            .env("AWS_SHARED_CREDENTIALS_FILE", self.path().join("credentials"))
             .envs(extra_env.iter().copied())
             .stdin(Stdio::null());
         cmd.output().expect("rcdk runs")
@@ -105,7 +111,11 @@ fn explicit_profile_wins_over_environment_keys() {
     let (o, e) = text(&out);
     assert_eq!(out.status.code(), Some(2), "{o}\n{e}");
     let config = project.config().display().to_string();
-    assert!(e.contains(&format!("error: AWS profile `nope` (--profile) does not exist in {config} or ")), "{e}");
+    let credentials = project.path().join("credentials").display().to_string();
+    assert!(
+        e.contains(&format!("error: AWS profile `nope` (--profile) does not exist in {config} or {credentials}\n")),
+        "{e}"
+    );
     assert!(e.contains("help: the profiles defined there are: deployer, source"), "{e}");
     assert!(!e.contains("Deploying to account"), "nothing called: {e}");
 
