@@ -25,7 +25,11 @@
 //! those changes are added with `caused_by` set, and may replace in turn
 //! (a subnet replaced replaces the NAT gateway inside it).
 
+mod findings;
+mod knock_on;
+mod order;
 mod parse;
+pub mod rules;
 pub mod schema;
 mod value;
 
@@ -34,6 +38,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+pub use findings::{will_fail, WillFail, WillFailKind};
+pub use order::{Group, GroupRoot};
 pub use parse::{parse_template, ParseError};
 use value::{lookup, render_path, same, Path, Seg};
 
@@ -112,9 +118,43 @@ pub struct PropertyChange {
     pub reason: String,
     /// When the template text did not change here but the value will: the
     /// logical ID of the replaced resource this value refers to (`old` and
-    /// `new` are then the same reference).
+    /// `new` are then the same reference). Set only when [`PropertyChange::cause`]
+    /// is [`CauseKind::Replaced`], as in version 1 of the JSON shape.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caused_by: Option<String>,
+    /// When the template text did not change here but the value will (or may):
+    /// what changes it. Absent for changes written in the template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
+}
+
+/// Why a value that reads the same in both templates changes on deploy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cause {
+    /// What happens to the thing it refers to.
+    pub kind: CauseKind,
+    /// The logical ID of the resource, parameter or condition referred to.
+    pub id: String,
+}
+
+/// What happens to the resource or parameter a value refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CauseKind {
+    /// The resource is replaced: its physical ID and attributes change.
+    Replaced,
+    /// The resource may be replaced: the value may change.
+    MayBeReplaced,
+    /// The resource is updated and the attribute read here changes (e.g. a
+    /// launch template's `LatestVersionNumber`).
+    Updated,
+    /// The resource may be updated in a way that changes the attribute read here.
+    MayBeUpdated,
+    /// A parameter's default changes, so its value changes on a deploy that
+    /// does not pass it.
+    ParameterDefault,
+    /// A condition that depends on a changed parameter default.
+    Condition,
 }
 
 /// A resource that differs.
@@ -140,6 +180,14 @@ pub struct ResourceChange {
     pub notes: Vec<String>,
     /// The property and attribute changes (empty for additions and removals).
     pub changes: Vec<PropertyChange>,
+    /// When every change of this resource is a knock-on effect: the logical
+    /// IDs of the resources or parameters it follows from, in order. Empty
+    /// for root causes (resources edited in the template).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub consequence_of: Vec<String>,
+    /// True when only the resource's `Tags` change.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tags_only: bool,
 }
 
 /// A parameter, output, condition, mapping or other template section that differs.
@@ -156,6 +204,7 @@ pub struct EntryChange {
 /// Everything that differs between two templates. Entries are sorted by
 /// logical ID / name; changes inside an entry by path.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TemplateDiff {
     /// Resources added, removed, modified or renamed.
     pub resources: Vec<ResourceChange>,
@@ -169,6 +218,8 @@ pub struct TemplateDiff {
     pub mappings: Vec<EntryChange>,
     /// Other top-level sections (`Description`, `Metadata`, `Transform`, ...).
     pub other: Vec<EntryChange>,
+    /// Changes CloudFormation will refuse or fail to carry out (see [`will_fail`]).
+    pub will_fail: Vec<WillFail>,
 }
 
 /// Counts over a diff.
@@ -191,6 +242,12 @@ pub struct Summary {
     pub dangerous: usize,
     /// Changed parameters, outputs, conditions, mappings and other sections.
     pub other_changes: usize,
+    /// Modified resources whose only changes are knock-on effects of other changes.
+    pub knock_on: usize,
+    /// Modified resources whose only changes are tags.
+    pub tags_only: usize,
+    /// Changes CloudFormation will fail to carry out.
+    pub will_fail: usize,
 }
 
 impl Summary {
@@ -204,6 +261,15 @@ impl Summary {
         self.may_replace += o.may_replace;
         self.dangerous += o.dangerous;
         self.other_changes += o.other_changes;
+        self.knock_on += o.knock_on;
+        self.tags_only += o.tags_only;
+        self.will_fail += o.will_fail;
+    }
+
+    /// Replaced resources that were modified in place under the same logical
+    /// ID (`replaced` without the renames): part of `modified`.
+    pub fn modified_replaced(&self) -> usize {
+        self.replaced.saturating_sub(self.renamed)
     }
 }
 
@@ -225,6 +291,7 @@ impl TemplateDiff {
             conditions: diff_entries(section(old_t, "Conditions"), section(new_t, "Conditions")),
             mappings: diff_entries(section(old_t, "Mappings"), section(new_t, "Mappings")),
             other: Vec::new(),
+            will_fail: Vec::new(),
         };
         let sections = ["Resources", "Parameters", "Outputs", "Conditions", "Mappings"];
         let mut rest_old = Map::new();
@@ -236,7 +303,18 @@ impl TemplateDiff {
             rest_new.insert(k.clone(), v.clone());
         }
         diff.other = diff_entries(&rest_old, &rest_new);
+        knock_on::propagate(old_t, new_t, &diff.parameters, &mut diff.resources);
+        for r in &mut diff.resources {
+            finish(r);
+        }
+        diff.will_fail = findings::find(section(old_t, "Resources"), section(new_t, "Resources"), &diff.resources);
         diff
+    }
+
+    /// The resources in reading order: root causes first, each followed by
+    /// the resources that change only because of it (see [`Group`]).
+    pub fn groups(&self) -> Vec<Group<'_>> {
+        order::groups(self)
     }
 
     /// True when the templates are equivalent.
@@ -267,7 +345,14 @@ impl TemplateDiff {
             if r.dangerous {
                 s.dangerous += 1;
             }
+            if r.change == Change::Modified && !r.consequence_of.is_empty() {
+                s.knock_on += 1;
+            }
+            if r.tags_only {
+                s.tags_only += 1;
+            }
         }
+        s.will_fail = self.will_fail.len();
         s.other_changes =
             self.parameters.len() + self.outputs.len() + self.conditions.len() + self.mappings.len() + self.other.len();
         s
@@ -366,6 +451,8 @@ fn diff_resources(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<Res
                 dangerous,
                 notes,
                 changes: Vec::new(),
+                consequence_of: Vec::new(),
+                tags_only: false,
             },
         );
     }
@@ -381,11 +468,12 @@ fn diff_resources(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<Res
                 dangerous: false,
                 notes: Vec::new(),
                 changes: Vec::new(),
+                consequence_of: Vec::new(),
+                tags_only: false,
             },
         );
     }
 
-    cascade_replacements(old, new, &mut changes);
     changes.into_values().collect()
 }
 
@@ -421,6 +509,8 @@ fn modified(
         dangerous: false,
         notes: Vec::new(),
         changes: pcs,
+        consequence_of: Vec::new(),
+        tags_only: false,
     };
     if let Some(from) = &rc.renamed_from {
         rc.notes.push(format!(
@@ -479,14 +569,15 @@ fn diff_resource(o: &Value, n: &Value) -> Vec<PropertyChange> {
             impact: Impact::Replace,
             reason: "a new type is a new resource".into(),
             caused_by: None,
+            cause: None,
         });
     }
     let mut leaves = Vec::new();
     let mut path: Path = vec![Seg::Key("Properties".into())];
     value::diff(&mut path, o.get("Properties"), n.get("Properties"), &mut leaves);
     for (p, old, new) in leaves {
-        let (impact, reason) = property_impact(nt, &p[1..], o.get("Properties"), n.get("Properties"));
-        out.push(PropertyChange { path: render_path(&p), old, new, impact, reason, caused_by: None });
+        let (impact, reason) = property_impact(nt, &p[1..], o, n);
+        out.push(PropertyChange { path: render_path(&p), old, new, impact, reason, caused_by: None, cause: None });
     }
     let mut keys: BTreeSet<&String> = BTreeSet::new();
     keys.extend(o.as_object().into_iter().flat_map(|m| m.keys()));
@@ -504,7 +595,7 @@ fn diff_resource(o: &Value, n: &Value) -> Vec<PropertyChange> {
                 k if ATTRIBUTES.contains(&k) => (Impact::None, format!("{k} changes no physical resource")),
                 k => (Impact::None, format!("`{k}` is not a resource attribute CloudFormation knows")),
             };
-            out.push(PropertyChange { path: render_path(&p), old, new, impact, reason, caused_by: None });
+            out.push(PropertyChange { path: render_path(&p), old, new, impact, reason, caused_by: None, cause: None });
         }
     }
     out
@@ -528,8 +619,9 @@ fn attribute(r: &Value, key: &str) -> Option<Value> {
     Some(v.clone())
 }
 
-/// What a change at `path` (below `Properties`) does to a resource of type `ty`.
-fn property_impact(ty: &str, path: &[Seg], old: Option<&Value>, new: Option<&Value>) -> (Impact, String) {
+/// What a change at `path` (below `Properties`) does to a resource of type
+/// `ty`; `o` and `n` are the whole old and new resources.
+fn property_impact(ty: &str, path: &[Seg], o: &Value, n: &Value) -> (Impact, String) {
     let Some(schema) = schema::type_schema(ty) else {
         return (
             Impact::MayReplace,
@@ -546,19 +638,44 @@ fn property_impact(ty: &str, path: &[Seg], old: Option<&Value>, new: Option<&Val
             Seg::Index(_) => None,
         })
         .collect();
+    let (old, new) = (o.get("Properties"), n.get("Properties"));
     if let Some(p) = schema.create_only.iter().find(|p| touches(p, &keys, old, new)) {
         return (Impact::Replace, format!("`{}` is create-only", schema::pointer_segments(p).join(".")));
     }
     if let Some(p) = schema.conditional_create_only.iter().find(|p| touches(p, &keys, old, new)) {
+        let segs = schema::pointer_segments(p);
+        if let Some(rule) = segs.first().and_then(|top| rules::rule_for(ty, top)) {
+            return rules::apply(rule, Some(o), Some(n));
+        }
         return (
             Impact::MayReplace,
-            format!(
-                "`{}` replaces the resource in some cases (conditionally create-only)",
-                schema::pointer_segments(p).join(".")
-            ),
+            format!("`{}` replaces the resource in some cases (conditionally create-only)", segs.join(".")),
         );
     }
     (Impact::Update, "updated in place".into())
+}
+
+/// Marks a finished resource entry: what it is a consequence of, and whether only tags change.
+fn finish(r: &mut ResourceChange) {
+    if r.change != Change::Modified || r.changes.is_empty() {
+        return;
+    }
+    if r.changes.iter().all(|c| c.cause.is_some()) {
+        let mut ids: Vec<String> = Vec::new();
+        for c in &r.changes {
+            if let Some(cause) = &c.cause {
+                if !ids.contains(&cause.id) {
+                    ids.push(cause.id.clone());
+                }
+            }
+        }
+        r.consequence_of = ids;
+    }
+    r.tags_only = r.changes.iter().all(|c| {
+        c.cause.is_none()
+            && c.impact <= Impact::Update
+            && (c.path == "Properties.Tags" || c.path.starts_with("Properties.Tags.") || c.path.starts_with("Properties.Tags["))
+    });
 }
 
 /// True when a change at `keys` (map keys; `None` for list indices) affects
@@ -671,154 +788,4 @@ fn rename_in_sub(s: &str, renames: &BTreeMap<String, String>) -> String {
             .replace(&format!("${{{from}."), &format!("${{{to}."));
     }
     out
-}
-
-/// Paths (below the resource) of every `Ref`, `Fn::GetAtt` or `Fn::Sub`
-/// reference to `target` inside `v`.
-fn references(v: &Value, target: &str, path: &mut Path, out: &mut Vec<Path>) {
-    match v {
-        Value::Object(m) => {
-            let hit = m.iter().any(|(k, x)| match (k.as_str(), x) {
-                ("Ref", Value::String(id)) => id == target,
-                ("Fn::GetAtt", Value::Array(parts)) => parts.first().and_then(Value::as_str) == Some(target),
-                ("Fn::Sub", Value::String(s)) => sub_mentions(s, target),
-                ("Fn::Sub", Value::Array(parts)) => {
-                    parts.first().and_then(Value::as_str).is_some_and(|s| sub_mentions(s, target))
-                }
-                _ => false,
-            });
-            if hit && m.len() == 1 {
-                out.push(path.clone());
-                return;
-            }
-            for (k, x) in m {
-                path.push(Seg::Key(k.clone()));
-                references(x, target, path, out);
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, x) in items.iter().enumerate() {
-                path.push(Seg::Index(i));
-                references(x, target, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-fn sub_mentions(s: &str, target: &str) -> bool {
-    s.contains(&format!("${{{target}}}")) || s.contains(&format!("${{{target}."))
-}
-
-/// A replaced resource gets a new physical ID and new attributes, so every
-/// unchanged reference to it in another resource's properties changes value
-/// at deploy time. Adds those changes (with `caused_by`) until nothing new is
-/// replaced.
-fn cascade_replacements(
-    old: &Map<String, Value>,
-    new: &Map<String, Value>,
-    changes: &mut BTreeMap<String, ResourceChange>,
-) {
-    let mut queue: Vec<String> = changes
-        .values()
-        .filter(|c| c.change == Change::Modified && c.impact == Some(Impact::Replace))
-        .map(|c| c.logical_id.clone())
-        .collect();
-    let mut done: BTreeSet<String> = BTreeSet::new();
-    while let Some(target) = queue.pop() {
-        if !done.insert(target.clone()) {
-            continue;
-        }
-        for (id, n) in new {
-            let Some(o) = old.get(id) else { continue };
-            if id == &target || changes.get(id).is_some_and(|c| c.change != Change::Modified) {
-                continue;
-            }
-            let mut paths = Vec::new();
-            references(
-                n.get("Properties").unwrap_or(&Value::Null),
-                &target,
-                &mut vec![Seg::Key("Properties".into())],
-                &mut paths,
-            );
-            if paths.is_empty() {
-                continue;
-            }
-            let ty = resource_type(n);
-            let mut added = Vec::new();
-            for p in paths {
-                let rendered = render_path(&p);
-                let (ov, nv) = (lookup_path(o, &p), lookup_path(n, &p));
-                if !matches!((ov, nv), (Some(a), Some(b)) if same(a, b)) {
-                    continue; // already a change in the template
-                }
-                let idx: Vec<Option<&str>> = p[1..]
-                    .iter()
-                    .map(|s| match s {
-                        Seg::Key(k) => Some(k.as_str()),
-                        Seg::Index(_) => None,
-                    })
-                    .collect();
-                let (impact, why) = cascaded_impact(ty, &idx);
-                added.push(PropertyChange {
-                    path: rendered,
-                    old: ov.cloned(),
-                    new: nv.cloned(),
-                    impact,
-                    reason: why,
-                    caused_by: Some(target.clone()),
-                });
-            }
-            if added.is_empty() {
-                continue;
-            }
-            let entry =
-                changes.entry(id.clone()).or_insert_with(|| modified(id, o, n, Vec::new(), Change::Modified, None));
-            let was = entry.impact;
-            for pc in added {
-                if !entry.changes.iter().any(|c| c.path == pc.path) {
-                    entry.changes.push(pc);
-                }
-            }
-            entry.changes.sort_by(|a, b| a.path.cmp(&b.path));
-            refresh(entry, o, n);
-            if entry.impact == Some(Impact::Replace) && was != Some(Impact::Replace) {
-                queue.push(id.clone());
-            }
-        }
-    }
-}
-
-fn lookup_path<'a>(r: &'a Value, p: &[Seg]) -> Option<&'a Value> {
-    p.iter().try_fold(r, |cur, s| match s {
-        Seg::Key(k) => cur.get(k.as_str()),
-        Seg::Index(i) => cur.get(*i),
-    })
-}
-
-/// The impact of a value changing at `keys` when the template text is the same there.
-fn cascaded_impact(ty: &str, keys: &[Option<&str>]) -> (Impact, String) {
-    let Some(schema) = schema::type_schema(ty) else {
-        return (Impact::MayReplace, format!("rcdk has no schema for {ty}"));
-    };
-    if !schema.updatable {
-        return (Impact::Replace, format!("{ty} cannot be updated"));
-    }
-    let named: Vec<&str> = keys.iter().flatten().copied().collect();
-    let hit = |p: &String| {
-        let segs: Vec<&str> = schema::pointer_segments(p).into_iter().filter(|s| *s != "*").collect();
-        segs.len() <= named.len() && segs.iter().zip(&named).all(|(a, b)| a == b)
-    };
-    if let Some(p) = schema.create_only.iter().find(|p| hit(p)) {
-        return (Impact::Replace, format!("`{}` is create-only", schema::pointer_segments(p).join(".")));
-    }
-    if let Some(p) = schema.conditional_create_only.iter().find(|p| hit(p)) {
-        return (
-            Impact::MayReplace,
-            format!("`{}` is conditionally create-only", schema::pointer_segments(p).join(".")),
-        );
-    }
-    (Impact::Update, "updated in place".into())
 }
