@@ -91,14 +91,26 @@ pub enum DiffFormat {
 }
 
 /// `rcdk diff`.
+///
+/// With one path, an app file: it is synthesized in memory and compared with
+/// the templates it was last synthesized to (`--against-dir`, default
+/// `templates`), a git revision of them (`--against-git`) or the deployed
+/// stacks (`--against-stack`). With two paths, `OLD NEW`: two template files,
+/// or two directories of templates paired by file name (the stack name); no
+/// app file is read and the `--against-*` flags do not apply.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The app file to synthesize and compare.
-    pub app_file: PathBuf,
-    /// Compare against the templates in this directory. Default: `templates`.
+    /// An app file, or OLD and NEW: two CloudFormation template files (JSON or YAML) or two
+    /// directories of templates.
+    #[arg(value_name = "APP_FILE | OLD NEW", num_args = 1..=2, required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Compare against the templates in this directory. Default: `templates` in the current
+    /// directory, else the nearest `templates/` above it or above the app file, up to the
+    /// repository root.
     #[arg(long, group = "against")]
     pub against_dir: Option<PathBuf>,
-    /// Compare against the templates directory at a git revision, e.g. `origin/main`.
+    /// Compare against the templates directory at a git revision, e.g. `origin/main`: `templates/`
+    /// in the current directory, else at the repository root, else next to the app file.
     #[arg(long, group = "against", value_name = "REV")]
     pub against_git: Option<String>,
     /// Compare against the deployed stacks' templates (GetTemplate).

@@ -120,7 +120,12 @@ fn a_service_added() {
 #[test]
 fn an_instance_type_changed_is_an_update_in_place() {
     let d = snapshot_all("instance_type", &instance_type_changed());
-    assert_eq!(d.resources.len(), 1, "{d:#?}");
+    assert_eq!(d.resources.len(), 2, "{d:#?}");
+    // A new launch template version: the Auto Scaling group reading LatestVersionNumber is updated.
+    let asg = entry(&d, "ClusterAutoScalingGroup");
+    assert_eq!(asg.impact, Some(Impact::Update));
+    assert_eq!(asg.consequence_of, vec!["ClusterLaunchTemplate".to_owned()]);
+    assert_eq!(asg.changes[0].path, "Properties.LaunchTemplate.Version");
     let lt = entry(&d, "ClusterLaunchTemplate");
     assert_eq!(lt.impact, Some(Impact::Update));
     assert_eq!(lt.changes[0].path, "Properties.LaunchTemplateData.InstanceType");
@@ -138,9 +143,17 @@ fn a_subnet_cidr_changed_replaces_the_subnet_and_what_is_pinned_to_it() {
     let assoc = entry(&d, "VpcPrivateSubnet2RouteTableAssociation");
     assert_eq!(assoc.impact, Some(Impact::Replace));
     assert_eq!(assoc.changes[0].caused_by.as_deref(), Some("VpcPrivateSubnet2"));
-    // The load balancer's subnet list is updated in place; the ASG's may replace instances.
+    // The load balancer's subnet list is updated in place; the ASG is kept ("Some interruptions":
+    // its instances move to the new subnet).
     assert_eq!(entry(&d, "LoadBalancer").impact, Some(Impact::Update));
-    assert_eq!(entry(&d, "ClusterAutoScalingGroup").impact, Some(Impact::MayReplace));
+    assert_eq!(entry(&d, "ClusterAutoScalingGroup").impact, Some(Impact::Update));
+    // Root cause first, its consequences under it.
+    let groups = d.groups();
+    assert_eq!(groups.len(), 1);
+    assert!(
+        matches!(groups[0].root, rcdk_constructs::diff::GroupRoot::Resource(r) if r.logical_id == "VpcPrivateSubnet2")
+    );
+    assert_eq!(groups[0].consequences.len(), 4);
     // The DB subnet group is updated in place, so the database is untouched.
     assert!(d.resources.iter().all(|r| r.logical_id != "Database"));
 }

@@ -2,8 +2,11 @@
 //! against (a directory, a git revision, or the deployed stacks), and render
 //! the resource-level [`TemplateDiff`] of each stack.
 
+mod pair;
 mod render;
 mod source;
+
+use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -15,7 +18,7 @@ use crate::cli::{DiffArgs, DiffFormat};
 use crate::failure::Failure;
 use crate::synth::synthesize;
 
-pub use render::{render_json, render_markdown, render_text};
+pub use render::{render_json, render_markdown, render_text, summary_line};
 pub use source::Against;
 
 /// The version of the JSON shape; bumped only on incompatible changes.
@@ -31,6 +34,8 @@ pub enum StackStatus {
     Modified,
     /// The templates are equivalent.
     Unchanged,
+    /// Only the old side has a template (`rcdk diff OLD_DIR NEW_DIR`): every resource is removed.
+    Removed,
 }
 
 /// The diff of one stack.
@@ -62,6 +67,19 @@ impl StackDiff {
         };
         StackDiff { stack: stack.to_owned(), old_template: old.map(|(s, _)| s), status, summary: diff.summary(), diff }
     }
+
+    /// A stack only the old side has: every resource is removed.
+    pub fn removed(stack: &str, old_label: String, old: &Value) -> StackDiff {
+        let empty = Value::Object(Default::default());
+        let diff = TemplateDiff::new(old, &empty);
+        StackDiff {
+            stack: stack.to_owned(),
+            old_template: Some(old_label),
+            status: StackStatus::Removed,
+            summary: diff.summary(),
+            diff,
+        }
+    }
 }
 
 /// Everything `rcdk diff` found: the JSON output's top level.
@@ -92,10 +110,28 @@ impl Report {
     }
 }
 
-/// Runs `rcdk diff`.
+/// Runs `rcdk diff`: `APP_FILE` against a baseline, or `OLD NEW` (two templates or directories).
 pub fn run(args: &DiffArgs) -> Result<(), Failure> {
-    let against = Against::from_args(args);
-    let synthesized = synthesize(std::slice::from_ref(&args.app_file), Format::Yaml)?;
+    let report = match args.paths.as_slice() {
+        [app_file] => app_report(app_file, args)?,
+        [old, new] => {
+            if args.against_dir.is_some() || args.against_git.is_some() || args.against_stack {
+                return Err(Failure::input("`rcdk diff OLD NEW` compares two templates or directories; --against-dir, --against-git and --against-stack go with an app file")
+                    .help("drop the --against flag, or run `rcdk diff APP_FILE --against-...`"));
+            }
+            pair::report(old, new)?
+        }
+        _ => {
+            return Err(Failure::input("`rcdk diff` takes an app file, or two templates or directories (OLD NEW)")
+                .help("e.g. `rcdk diff examples/todo-app.yaml` or `rcdk diff old.yaml new.yaml`"))
+        }
+    };
+    emit(&report, args)
+}
+
+fn app_report(app_file: &Path, args: &DiffArgs) -> Result<Report, Failure> {
+    let synthesized = synthesize(&[app_file.to_path_buf()], Format::Yaml)?;
+    let against = Against::from_args(args, app_file);
     let olds = against.fetch(&synthesized, &args.aws)?;
     let mut stacks = Vec::with_capacity(synthesized.len());
     for (s, old) in synthesized.iter().zip(olds) {
@@ -113,11 +149,14 @@ pub fn run(args: &DiffArgs) -> Result<(), Failure> {
         };
         stacks.push(StackDiff::new(s.name(), old.as_ref().map(|(l, v)| (l.clone(), v)), &new));
     }
-    let report = Report::new(against.describe(), stacks);
+    Ok(Report::new(against.describe(), stacks))
+}
+
+fn emit(report: &Report, args: &DiffArgs) -> Result<(), Failure> {
     let out = match args.format {
-        DiffFormat::Text => render_text(&report, color_stdout()),
-        DiffFormat::Markdown => render_markdown(&report),
-        DiffFormat::Json => render_json(&report).map_err(|e| Failure::no(format!("cannot render JSON: {e}")))?,
+        DiffFormat::Text => render_text(report, color_stdout()),
+        DiffFormat::Markdown => render_markdown(report),
+        DiffFormat::Json => render_json(report).map_err(|e| Failure::no(format!("cannot render JSON: {e}")))?,
     };
     use std::io::Write;
     std::io::stdout()

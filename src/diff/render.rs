@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use owo_colors::OwoColorize;
 use serde_json::Value;
 
-use rcdk_constructs::diff::{Change, EntryChange, Impact, PropertyChange, ResourceChange, Summary};
+use rcdk_constructs::diff::{
+    Cause, CauseKind, Change, EntryChange, GroupRoot, Impact, PropertyChange, ResourceChange, Summary,
+};
 
 use super::{Report, StackDiff, StackStatus};
 
@@ -28,21 +30,133 @@ fn show(v: Option<&Value>) -> String {
     }
 }
 
-fn summary_line(s: &Summary) -> String {
-    let mut parts =
-        vec![format!("{} to add", s.added), format!("{} to remove", s.removed), format!("{} to modify", s.modified)];
-    if s.renamed > 0 {
-        parts.push(format!("{} renamed", s.renamed));
+/// The counts in words. Replaced and may-be-replaced resources are part of
+/// "to modify" and said so ("57 to modify (49 of them replaced)"); renames
+/// are counted apart, each one a replacement.
+pub fn summary_line(s: &Summary) -> String {
+    let mut parts = vec![format!("{} to add", s.added), format!("{} to remove", s.removed)];
+    let mut modify = format!("{} to modify", s.modified);
+    let mut sub = Vec::new();
+    if s.modified > 0 {
+        sub.push(format!("{} of them replaced", s.modified_replaced()));
     }
-    parts.push(format!("{} replaced", s.replaced));
     if s.may_replace > 0 {
-        parts.push(format!("{} may be replaced", s.may_replace));
+        sub.push(format!("{} may be replaced", s.may_replace));
+    }
+    if s.knock_on > 0 {
+        sub.push(format!("{} only as a knock-on effect", s.knock_on));
+    }
+    if s.tags_only > 0 {
+        sub.push(format!("{} only tags", s.tags_only));
+    }
+    if !sub.is_empty() {
+        let _ = write!(modify, " ({})", sub.join(", "));
+    }
+    parts.push(modify);
+    if s.renamed > 0 {
+        parts.push(format!("{} renamed (each a replacement)", s.renamed));
     }
     parts.push(format!("{} dangerous", s.dangerous));
+    if s.will_fail > 0 {
+        parts.push(format!("{} will fail", s.will_fail));
+    }
     if s.other_changes > 0 {
         parts.push(format!("{} other change(s)", s.other_changes));
     }
     parts.join(", ")
+}
+
+/// "because `X` is replaced", from a change's cause.
+fn because(c: &Cause, code: bool) -> String {
+    let id = if code { format!("`{}`", c.id) } else { c.id.clone() };
+    match c.kind {
+        CauseKind::Replaced => format!("because {id} is replaced"),
+        CauseKind::MayBeReplaced => format!("because {id} may be replaced"),
+        CauseKind::Updated => format!("because {id} is updated"),
+        CauseKind::MayBeUpdated => format!("because {id} may be updated"),
+        CauseKind::ParameterDefault => format!("because the default of parameter {id} changes"),
+        CauseKind::Condition => format!("because condition {id} reads a changed parameter default"),
+    }
+}
+
+/// The causes of a knock-on resource, in words, e.g. "because `A` and `B`
+/// are replaced and `C` is updated".
+fn causes(r: &ResourceChange, code: bool) -> String {
+    let mut by_kind: Vec<(CauseKind, Vec<String>)> = Vec::new();
+    for c in r.changes.iter().filter_map(|c| c.cause.as_ref()) {
+        let id = if code { format!("`{}`", c.id) } else { c.id.clone() };
+        match by_kind.iter_mut().find(|(k, _)| *k == c.kind) {
+            Some((_, ids)) if ids.contains(&id) => {}
+            Some((_, ids)) => ids.push(id),
+            None => by_kind.push((c.kind, vec![id])),
+        }
+    }
+    let phrases: Vec<String> = by_kind
+        .into_iter()
+        .map(|(kind, ids)| {
+            let many = ids.len() > 1;
+            let list = match ids.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => ids.join(""),
+            };
+            let are = if many { "are" } else { "is" };
+            match kind {
+                CauseKind::Replaced => format!("{list} {are} replaced"),
+                CauseKind::MayBeReplaced => format!("{list} may be replaced"),
+                CauseKind::Updated => format!("{list} {are} updated"),
+                CauseKind::MayBeUpdated => format!("{list} may be updated"),
+                CauseKind::ParameterDefault => {
+                    format!(
+                        "the default of parameter{} {list} change{}",
+                        if many { "s" } else { "" },
+                        if many { "" } else { "s" }
+                    )
+                }
+                CauseKind::Condition => format!(
+                    "condition{} {list} read{} a changed parameter default",
+                    if many { "s" } else { "" },
+                    if many { "" } else { "s" }
+                ),
+            }
+        })
+        .collect();
+    format!("because {}", phrases.join(" and "))
+}
+
+/// A knock-on resource's paths, those with the same reason together:
+/// `Properties.A, Properties.B (reason)`.
+fn consequence_paths(r: &ResourceChange, code: bool) -> String {
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for c in &r.changes {
+        let reason = if c.impact > Impact::Update || c.reason.contains("CloudFormation docs") {
+            knock_on_reason(c).to_owned()
+        } else {
+            String::new()
+        };
+        match groups.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, paths)) => paths.push(&c.path),
+            None => groups.push((reason, vec![&c.path])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(reason, paths)| {
+            let paths: Vec<String> =
+                paths.iter().map(|p| if code { format!("`{}`", cell(p)) } else { (*p).to_owned() }).collect();
+            let reason = if code { cell(&reason) } else { reason };
+            if reason.is_empty() {
+                paths.join(", ")
+            } else {
+                format!("{} ({reason})", paths.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The schema reason of a knock-on change, without the "new value: ..." part.
+fn knock_on_reason(c: &PropertyChange) -> &str {
+    c.reason.split_once("; ").map_or(c.reason.as_str(), |(_, why)| why)
 }
 
 fn symbol(c: Change) -> &'static str {
@@ -102,6 +216,9 @@ impl Paint {
 }
 
 /// Renders the report as text for a terminal; `color` adds ANSI styles.
+/// Per stack: what will fail, then each root cause followed by the
+/// resources that change only because of it, tag-only changes one line
+/// each, then parameters, outputs and other sections, and the counts.
 pub fn render_text(report: &Report, color: bool) -> String {
     let p = Paint(color);
     let mut out = String::new();
@@ -116,10 +233,26 @@ pub fn render_text(report: &Report, color: bool) -> String {
             StackStatus::Added => {
                 let _ = writeln!(out, "  new stack: every resource will be created");
             }
+            StackStatus::Removed => {
+                let _ = writeln!(out, "  stack removed: only the old template has it");
+            }
             StackStatus::Modified => {}
         }
-        for r in &s.diff.resources {
-            text_resource(&mut out, &p, r);
+        for f in &s.diff.will_fail {
+            let _ = writeln!(out, "  {} {}", p.danger("✗ will fail:"), f.message);
+            let _ = writeln!(out, "      help: {}", f.help);
+        }
+        for g in s.diff.groups() {
+            match g.root {
+                GroupRoot::Resource(r) => text_resource(&mut out, &p, r),
+                GroupRoot::Input(name) => {
+                    let kind = if s.diff.parameters.iter().any(|e| e.name == name) { "parameter" } else { "condition" };
+                    let _ = writeln!(out, "  {} {kind} {name}", p.change(Change::Modified, "~"));
+                }
+            }
+            for c in &g.consequences {
+                text_consequence(&mut out, &p, c);
+            }
         }
         for (title, entries) in sections(s) {
             if entries.is_empty() {
@@ -150,13 +283,17 @@ fn sections(s: &StackDiff) -> [(&'static str, &[EntryChange]); 5] {
     ]
 }
 
-fn text_resource(out: &mut String, p: &Paint, r: &ResourceChange) {
+fn resource_line(p: &Paint, r: &ResourceChange, indent: &str) -> String {
     let name = match &r.renamed_from {
         Some(from) => format!("{from} → {}", r.logical_id),
         None => r.logical_id.clone(),
     };
-    let mut line =
-        format!("  {} {} {}", p.change(r.change, symbol(r.change)), p.change(r.change, &name), p.dim(&r.resource_type));
+    let mut line = format!(
+        "{indent}{} {} {}",
+        p.change(r.change, symbol(r.change)),
+        p.change(r.change, &name),
+        p.dim(&r.resource_type)
+    );
     if let Some(i) = r.impact {
         let label = if r.change == Change::Renamed { "replace (rename)" } else { i.label() };
         let _ = write!(line, "  {}", p.impact(i, label));
@@ -164,21 +301,49 @@ fn text_resource(out: &mut String, p: &Paint, r: &ResourceChange) {
     if r.dangerous {
         let _ = write!(line, "  {}", p.danger("DANGEROUS"));
     }
+    line
+}
+
+fn tags_text(r: &ResourceChange) -> String {
+    if r.tag_changes.is_empty() {
+        "tags reordered".to_owned()
+    } else {
+        format!("tags: {}", r.tag_changes.join(", "))
+    }
+}
+
+fn text_resource(out: &mut String, p: &Paint, r: &ResourceChange) {
+    let line = resource_line(p, r, "  ");
+    if r.tags_only {
+        let _ = writeln!(out, "{line}  {}", tags_text(r));
+        return;
+    }
     let _ = writeln!(out, "{line}");
     for n in &r.notes {
         let _ = writeln!(out, "      {} {n}", if r.dangerous { p.danger("!") } else { p.dim("·") });
     }
     for c in &r.changes {
-        let values = match &c.caused_by {
-            Some(by) => format!("{} (new value: {by} is replaced)", show(c.new.as_ref())),
+        let values = match &c.cause {
+            Some(cause) => format!("{} ({})", show(c.new.as_ref()), because(cause, false)),
             None => format!("{} → {}", show(c.old.as_ref()), show(c.new.as_ref())),
         };
-        let why = if c.impact == Impact::Update && c.caused_by.is_none() {
+        let why = if c.impact == Impact::Update && c.cause.is_none() && c.reason == "updated in place" {
             p.impact(c.impact, "update")
         } else {
-            format!("{}: {}", p.impact(c.impact, c.impact.label()), p.dim(&c.reason))
+            let reason = if c.cause.is_some() { knock_on_reason(c) } else { c.reason.as_str() };
+            format!("{}: {}", p.impact(c.impact, c.impact.label()), p.dim(reason))
         };
         let _ = writeln!(out, "      {} {}: {values}  [{why}]", p.change(Change::Modified, "~"), c.path);
+    }
+}
+
+/// A resource that changes only because of others: one line with its cause
+/// and the paths affected (plus its notes when it is dangerous).
+fn text_consequence(out: &mut String, p: &Paint, r: &ResourceChange) {
+    let line = resource_line(p, r, "      ");
+    let _ = writeln!(out, "{line}  {}: {}", p.dim(&causes(r, false)), consequence_paths(r, false));
+    for n in r.notes.iter().filter(|_| r.dangerous) {
+        let _ = writeln!(out, "          {} {n}", p.danger("!"));
     }
 }
 
@@ -211,8 +376,9 @@ fn impact_md(r: &ResourceChange) -> String {
     s
 }
 
-/// Renders the report as Markdown for a pull-request comment: a summary
-/// table of every changed resource, then the details of each stack.
+/// Renders the report as Markdown for a pull-request comment: what will
+/// fail, a summary table of every changed resource in reading order (root
+/// causes first, their consequences after them), then the details of each stack.
 pub fn render_markdown(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## rcdk diff\n");
@@ -220,6 +386,26 @@ pub fn render_markdown(report: &Report) -> String {
     if !report.has_changes {
         let _ = writeln!(out, "No differences.");
         return out;
+    }
+    if report.summary.will_fail > 0 {
+        let _ = writeln!(
+            out,
+            "> [!CAUTION]\n> {} change(s) will fail: CloudFormation cannot carry them out as written.",
+            report.summary.will_fail
+        );
+        for s in &report.stacks {
+            for f in &s.diff.will_fail {
+                let _ = writeln!(
+                    out,
+                    "> - `{}` `{}`: {} (help: {})",
+                    cell(&s.stack),
+                    cell(&f.logical_id),
+                    cell(&f.message),
+                    cell(&f.help)
+                );
+            }
+        }
+        out.push('\n');
     }
     if report.summary.dangerous > 0 {
         let _ = writeln!(
@@ -232,23 +418,27 @@ pub fn render_markdown(report: &Report) -> String {
     let _ = writeln!(out, "| Stack | Resource | Type | Change | Impact |");
     let _ = writeln!(out, "|---|---|---|---|---|");
     for s in &report.stacks {
-        if s.status == StackStatus::Unchanged {
-            let _ = writeln!(out, "| {} | | | no differences | |", cell(&s.stack));
-            continue;
+        match s.status {
+            StackStatus::Unchanged => {
+                let _ = writeln!(out, "| {} | | | no differences | |", cell(&s.stack));
+                continue;
+            }
+            StackStatus::Removed => {
+                let _ = writeln!(out, "| {} | | | stack removed | |", cell(&s.stack));
+                continue;
+            }
+            _ => {}
         }
-        for r in &s.diff.resources {
-            let name = match &r.renamed_from {
-                Some(from) => format!("`{}` → `{}`", cell(from), cell(&r.logical_id)),
-                None => format!("`{}`", cell(&r.logical_id)),
-            };
-            let change = change_word(r.change);
-            let _ = writeln!(
-                out,
-                "| {} | {name} | `{}` | {change} | {} |",
-                cell(&s.stack),
-                cell(&r.resource_type),
-                impact_md(r)
-            );
+        for g in s.diff.groups() {
+            match g.root {
+                GroupRoot::Resource(r) => md_row(&mut out, &s.stack, r, None),
+                GroupRoot::Input(name) => {
+                    let _ = writeln!(out, "| {} | `{}` | parameter | default changed | |", cell(&s.stack), cell(name));
+                }
+            }
+            for c in &g.consequences {
+                md_row(&mut out, &s.stack, c, Some(causes(c, true)));
+            }
         }
         for (title, entries) in sections(s) {
             for e in entries {
@@ -263,11 +453,46 @@ pub fn render_markdown(report: &Report) -> String {
             }
         }
     }
-    for s in report.stacks.iter().filter(|s| s.status != StackStatus::Unchanged) {
+    for s in report.stacks.iter().filter(|s| !matches!(s.status, StackStatus::Unchanged | StackStatus::Removed)) {
         let from = s.old_template.as_deref().unwrap_or("no template: new stack");
         let _ = writeln!(out, "\n### {}\n\nAgainst `{}` — {}.\n", cell(&s.stack), cell(from), summary_line(&s.summary));
-        for r in s.diff.resources.iter().filter(|r| !r.notes.is_empty() || !r.changes.is_empty()) {
-            md_resource(&mut out, r);
+        for g in s.diff.groups() {
+            if let GroupRoot::Resource(r) = g.root {
+                if r.tags_only {
+                    let _ = writeln!(
+                        out,
+                        "- `{}` `{}` — {}\n",
+                        cell(&r.logical_id),
+                        cell(&r.resource_type),
+                        cell(&tags_text(r))
+                    );
+                } else if !r.notes.is_empty() || !r.changes.is_empty() {
+                    md_resource(&mut out, r);
+                }
+            }
+            if g.consequences.is_empty() {
+                continue;
+            }
+            let root = match g.root {
+                GroupRoot::Resource(r) => format!("`{}`", cell(&r.logical_id)),
+                GroupRoot::Input(name) => format!("parameter `{}`", cell(name)),
+            };
+            let _ = writeln!(out, "Changes that follow from {root}:\n");
+            for c in &g.consequences {
+                let _ = writeln!(
+                    out,
+                    "- `{}` `{}` — {}, {}: {}",
+                    cell(&c.logical_id),
+                    cell(&c.resource_type),
+                    impact_md(c),
+                    causes(c, true),
+                    consequence_paths(c, true)
+                );
+                for n in c.notes.iter().filter(|_| c.dangerous) {
+                    let _ = writeln!(out, "  - ⚠️ {n}");
+                }
+            }
+            out.push('\n');
         }
         for (title, entries) in sections(s) {
             if entries.is_empty() {
@@ -291,6 +516,19 @@ pub fn render_markdown(report: &Report) -> String {
         }
     }
     out
+}
+
+fn md_row(out: &mut String, stack: &str, r: &ResourceChange, cause: Option<String>) {
+    let name = match &r.renamed_from {
+        Some(from) => format!("`{}` → `{}`", cell(from), cell(&r.logical_id)),
+        None => format!("`{}`", cell(&r.logical_id)),
+    };
+    let change = match (&cause, r.tags_only) {
+        (Some(c), _) => format!("{} {}", change_word(r.change), c),
+        (None, true) => format!("{} ({})", change_word(r.change), cell(&tags_text(r))),
+        (None, false) => change_word(r.change).to_owned(),
+    };
+    let _ = writeln!(out, "| {} | {name} | `{}` | {change} | {} |", cell(stack), cell(&r.resource_type), impact_md(r));
 }
 
 fn change_word(c: Change) -> &'static str {
@@ -323,8 +561,8 @@ fn md_resource(out: &mut String, r: &ResourceChange) {
                 "| `{}` | `{}` | {} | {} |",
                 cell(&c.path),
                 cell(&show(c.old.as_ref())),
-                match &c.caused_by {
-                    Some(by) => format!("new value: `{}` is replaced", cell(by)),
+                match &c.cause {
+                    Some(cause) => format!("unchanged text, new value {}", because(cause, true)),
                     None => format!("`{}`", cell(&show(c.new.as_ref()))),
                 },
                 impact_cell(c)
@@ -339,10 +577,11 @@ fn impact_cell(c: &PropertyChange) -> String {
         Impact::Replace | Impact::MayReplace => format!("**{}**", c.impact.label()),
         _ => c.impact.label().to_owned(),
     };
-    if c.impact == Impact::Update && c.caused_by.is_none() {
+    if c.impact == Impact::Update && c.cause.is_none() && c.reason == "updated in place" {
         return label;
     }
-    format!("{label}: {}", cell(&c.reason))
+    let reason = if c.cause.is_some() { knock_on_reason(c) } else { c.reason.as_str() };
+    format!("{label}: {}", cell(reason))
 }
 
 /// Renders the report as pretty JSON (the shape documented in the README).

@@ -21,8 +21,10 @@ const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 pub enum Against {
     /// Templates in a directory.
     Dir(PathBuf),
-    /// The templates directory at a git revision.
-    Git(String),
+    /// The templates directory at a git revision; the app file, to find
+    /// `templates/` next to it when neither the current directory nor the
+    /// repository root has one.
+    Git(String, PathBuf),
     /// The deployed stacks (CloudFormation GetTemplate).
     Stack,
 }
@@ -31,14 +33,16 @@ pub enum Against {
 pub type OldTemplate = Option<(String, String)>;
 
 impl Against {
-    /// From the command line; the default is the `templates` directory.
-    pub fn from_args(args: &DiffArgs) -> Against {
+    /// From the command line. The default is the `templates` directory:
+    /// in the current directory, else the nearest one above it or above the
+    /// app file, up to the repository root.
+    pub fn from_args(args: &DiffArgs, app_file: &Path) -> Against {
         if let Some(rev) = &args.against_git {
-            Against::Git(rev.clone())
+            Against::Git(rev.clone(), app_file.to_path_buf())
         } else if args.against_stack {
             Against::Stack
         } else {
-            Against::Dir(args.against_dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TEMPLATES_DIR)))
+            Against::Dir(args.against_dir.clone().unwrap_or_else(|| default_dir(app_file)))
         }
     }
 
@@ -46,22 +50,64 @@ impl Against {
     pub fn describe(&self) -> String {
         match self {
             Against::Dir(d) => format!("{}/", d.display().to_string().trim_end_matches('/')),
-            Against::Git(rev) => format!("git {rev}"),
+            Against::Git(rev, _) => format!("git {rev}"),
             Against::Stack => "deployed stacks".into(),
         }
     }
 
     /// The old template of every stack, in order; `None` where there is none.
+    /// When a directory or revision holds none of the app's stacks, says so
+    /// on stderr, naming what was looked up.
     pub fn fetch(&self, stacks: &[SynthesizedStack], aws: &AwsArgs) -> Result<Vec<OldTemplate>, Failure> {
-        match self {
-            Against::Dir(dir) => from_dir(dir, stacks),
-            Against::Git(rev) => from_git(rev, stacks),
-            Against::Stack => from_stacks(stacks, aws),
+        let found = match self {
+            Against::Dir(dir) => from_dir(dir, stacks)?,
+            Against::Git(rev, app_file) => from_git(rev, app_file, stacks)?,
+            Against::Stack => return from_stacks(stacks, aws),
+        };
+        if !stacks.is_empty() && found.0.iter().all(Option::is_none) {
+            eprintln!(
+                "warning: {} holds no template for any of the app's stacks (looked for {}); every stack is reported as new",
+                self.describe(),
+                found.1
+            );
         }
+        Ok(found.0)
     }
 }
 
-fn from_dir(dir: &Path, stacks: &[SynthesizedStack]) -> Result<Vec<OldTemplate>, Failure> {
+/// `templates` in the current directory if it is there; else the nearest
+/// `templates/` directory above the current directory or above the app
+/// file, up to the repository root (the first directory holding `.git`).
+fn default_dir(app_file: &Path) -> PathBuf {
+    let here = PathBuf::from(DEFAULT_TEMPLATES_DIR);
+    if here.is_dir() {
+        return here;
+    }
+    let app_dir = app_file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let starts = [PathBuf::from("."), if app_dir.as_os_str().is_empty() { PathBuf::from(".") } else { app_dir }];
+    for start in starts {
+        let Ok(start) = start.canonicalize() else { continue };
+        for dir in start.ancestors() {
+            let candidate = dir.join(DEFAULT_TEMPLATES_DIR);
+            if candidate.is_dir() {
+                return candidate;
+            }
+            if dir.join(".git").exists() {
+                break;
+            }
+        }
+    }
+    here
+}
+
+/// The names looked up, for the warning: `DIR/{a,b}.{yaml,yml,json}`.
+fn looked_up(dir: &str, stacks: &[SynthesizedStack]) -> String {
+    let names: Vec<&str> = stacks.iter().map(SynthesizedStack::name).collect();
+    let names = if names.len() == 1 { names[0].to_owned() } else { format!("{{{}}}", names.join(",")) };
+    format!("{}/{names}.{{{}}}", dir.trim_end_matches('/'), EXTENSIONS.join(","))
+}
+
+fn from_dir(dir: &Path, stacks: &[SynthesizedStack]) -> Result<(Vec<OldTemplate>, String), Failure> {
     if let Err(e) = std::fs::read_dir(dir) {
         return Err(Failure::input(format!("cannot read the templates directory {}: {e}", dir.display()))
             .help("run `rcdk synth` first, or name the directory with --against-dir"));
@@ -82,7 +128,7 @@ fn from_dir(dir: &Path, stacks: &[SynthesizedStack]) -> Result<Vec<OldTemplate>,
         }
         out.push(found);
     }
-    Ok(out)
+    Ok((out, looked_up(&dir.display().to_string(), stacks)))
 }
 
 fn git(args: &[&str]) -> Result<std::process::Output, Failure> {
@@ -92,7 +138,47 @@ fn git(args: &[&str]) -> Result<std::process::Output, Failure> {
         .map_err(|e| Failure::input(format!("cannot run git: {e}")).help("install git, or compare with --against-dir"))
 }
 
-fn from_git(rev: &str, stacks: &[SynthesizedStack]) -> Result<Vec<OldTemplate>, Failure> {
+fn git_text(args: &[&str]) -> Result<Option<String>, Failure> {
+    let out = git(args)?;
+    Ok(out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned()))
+}
+
+/// The templates directory in the revision's tree, as a path from the
+/// repository root: `templates/` under the current directory, else at the
+/// root, else next to (or above) the app file. `None` when none exists.
+fn git_templates_dir(commit: &str, app_file: &Path) -> Result<(Option<String>, Vec<String>), Failure> {
+    let prefix = git_text(&["rev-parse", "--show-prefix"])?.unwrap_or_default();
+    let mut candidates = vec![format!("{prefix}{DEFAULT_TEMPLATES_DIR}"), DEFAULT_TEMPLATES_DIR.to_owned()];
+    if let (Some(root), Ok(app)) = (git_text(&["rev-parse", "--show-toplevel"])?, app_file.canonicalize()) {
+        if let Ok(root) = Path::new(&root).canonicalize() {
+            if let Ok(rel) = app.strip_prefix(&root) {
+                for dir in rel.ancestors().skip(1) {
+                    let d = dir.display().to_string();
+                    candidates.push(if d.is_empty() {
+                        DEFAULT_TEMPLATES_DIR.to_owned()
+                    } else {
+                        format!("{d}/{DEFAULT_TEMPLATES_DIR}")
+                    });
+                }
+            }
+        }
+    }
+    candidates.dedup();
+    let mut seen = Vec::new();
+    for c in candidates {
+        if seen.contains(&c) {
+            continue;
+        }
+        seen.push(c.clone());
+        let out = git(&["cat-file", "-t", &format!("{commit}:{c}")])?;
+        if out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == "tree" {
+            return Ok((Some(c), seen));
+        }
+    }
+    Ok((None, seen))
+}
+
+fn from_git(rev: &str, app_file: &Path, stacks: &[SynthesizedStack]) -> Result<(Vec<OldTemplate>, String), Failure> {
     if rev.starts_with('-') {
         return Err(Failure::input(format!("`{rev}` is not a git revision")));
     }
@@ -102,13 +188,17 @@ fn from_git(rev: &str, stacks: &[SynthesizedStack]) -> Result<Vec<OldTemplate>, 
             .help("name a commit, branch or tag of this repository, e.g. origin/main (fetch it first in CI)"));
     }
     let commit = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let (dir, tried) = git_templates_dir(&commit, app_file)?;
+    let Some(dir) = dir else {
+        let looked = tried.iter().map(|d| format!("{rev}:{d}/")).collect::<Vec<_>>().join(", ");
+        return Ok((vec![None; stacks.len()], format!("a templates directory: {looked}")));
+    };
     let mut result = Vec::with_capacity(stacks.len());
     for s in stacks {
         let mut found = None;
         for ext in EXTENSIONS {
-            let rel = format!("{DEFAULT_TEMPLATES_DIR}/{}.{ext}", s.name());
-            // `./` makes the path relative to the current directory, not the repository root.
-            let object = format!("{commit}:./{rel}");
+            let rel = format!("{dir}/{}.{ext}", s.name());
+            let object = format!("{commit}:{rel}");
             if !git(&["cat-file", "-e", &object])?.status.success() {
                 continue;
             }
@@ -126,7 +216,7 @@ fn from_git(rev: &str, stacks: &[SynthesizedStack]) -> Result<Vec<OldTemplate>, 
         }
         result.push(found);
     }
-    Ok(result)
+    Ok((result, looked_up(&format!("{rev}:{dir}"), stacks)))
 }
 
 /// GetTemplate of every stack (as submitted), with the configuration deploy

@@ -83,11 +83,8 @@ pub(super) fn propagate(
         }
     }
     // Conditions that read a changed parameter (directly or through other conditions).
-    let params: Vec<String> = queue
-        .iter()
-        .filter(|(_, e)| matches!(e, Event::ParameterDefault(_)))
-        .map(|(id, _)| id.clone())
-        .collect();
+    let params: Vec<String> =
+        queue.iter().filter(|(_, e)| matches!(e, Event::ParameterDefault(_))).map(|(id, _)| id.clone()).collect();
     let conditions = super::section(new_t, "Conditions");
     let mut affected: BTreeSet<String> = BTreeSet::new();
     loop {
@@ -276,10 +273,8 @@ fn reader_impact(ty: &str, path: &[Seg], o: &Value, n: &Value) -> (Impact, Strin
         if let Some(rule) = segs.first().and_then(|top| rules::rule_for(ty, top)) {
             let (impact, why) = rules::apply(rule, Some(o), Some(n));
             // Value-dependent rules cannot be decided without the new value.
-            let unknown = matches!(
-                rule.rule,
-                rules::Rule::VpcTenancy | rules::Rule::BlockDevicesDeleteOnTerminationOnly
-            );
+            let unknown =
+                matches!(rule.rule, rules::Rule::VpcTenancy | rules::Rule::BlockDevicesDeleteOnTerminationOnly);
             return if unknown { (Impact::MayReplace, why) } else { (impact, why) };
         }
         return (Impact::MayReplace, format!("`{}` is conditionally create-only", segs.join(".")));

@@ -188,6 +188,10 @@ pub struct ResourceChange {
     /// True when only the resource's `Tags` change.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub tags_only: bool,
+    /// For tag-only changes, each tag added (`+key=value`), removed
+    /// (`-key=value`) or changed (`~key: old → new`), by key.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tag_changes: Vec<String>,
 }
 
 /// A parameter, output, condition, mapping or other template section that differs.
@@ -304,8 +308,13 @@ impl TemplateDiff {
         }
         diff.other = diff_entries(&rest_old, &rest_new);
         knock_on::propagate(old_t, new_t, &diff.parameters, &mut diff.resources);
+        let (old_r, new_r) = (section(old_t, "Resources"), section(new_t, "Resources"));
         for r in &mut diff.resources {
             finish(r);
+            if r.tags_only {
+                let old_id = r.renamed_from.as_deref().unwrap_or(&r.logical_id);
+                r.tag_changes = tag_changes(old_r.get(old_id), new_r.get(&r.logical_id));
+            }
         }
         diff.will_fail = findings::find(section(old_t, "Resources"), section(new_t, "Resources"), &diff.resources);
         diff
@@ -453,6 +462,7 @@ fn diff_resources(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<Res
                 changes: Vec::new(),
                 consequence_of: Vec::new(),
                 tags_only: false,
+                tag_changes: Vec::new(),
             },
         );
     }
@@ -470,6 +480,7 @@ fn diff_resources(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<Res
                 changes: Vec::new(),
                 consequence_of: Vec::new(),
                 tags_only: false,
+                tag_changes: Vec::new(),
             },
         );
     }
@@ -511,6 +522,7 @@ fn modified(
         changes: pcs,
         consequence_of: Vec::new(),
         tags_only: false,
+        tag_changes: Vec::new(),
     };
     if let Some(from) = &rc.renamed_from {
         rc.notes.push(format!(
@@ -655,6 +667,48 @@ fn property_impact(ty: &str, path: &[Seg], o: &Value, n: &Value) -> (Impact, Str
     (Impact::Update, "updated in place".into())
 }
 
+/// A resource's tags as key → value (from a `[{Key, Value}]` list or a map).
+fn tags(r: Option<&Value>) -> BTreeMap<String, String> {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut out = BTreeMap::new();
+    match r.and_then(|r| r.get("Properties")).and_then(|p| p.get("Tags")) {
+        Some(Value::Array(items)) => {
+            for item in items {
+                if let Some(k) = item.get("Key") {
+                    out.insert(text(k), item.get("Value").map(text).unwrap_or_default());
+                }
+            }
+        }
+        Some(Value::Object(m)) => {
+            for (k, v) in m {
+                out.insert(k.clone(), text(v));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Tag changes in words: `+key=value`, `-key=value`, `~key: old → new`.
+fn tag_changes(o: Option<&Value>, n: Option<&Value>) -> Vec<String> {
+    let (a, b) = (tags(o), tags(n));
+    let mut out = Vec::new();
+    for (k, v) in &b {
+        match a.get(k) {
+            None => out.push(format!("+{k}={v}")),
+            Some(w) if w != v => out.push(format!("~{k}: {w} → {v}")),
+            _ => {}
+        }
+    }
+    for (k, v) in a.iter().filter(|(k, _)| !b.contains_key(*k)) {
+        out.push(format!("-{k}={v}"));
+    }
+    out
+}
+
 /// Marks a finished resource entry: what it is a consequence of, and whether only tags change.
 fn finish(r: &mut ResourceChange) {
     if r.change != Change::Modified || r.changes.is_empty() {
@@ -674,7 +728,9 @@ fn finish(r: &mut ResourceChange) {
     r.tags_only = r.changes.iter().all(|c| {
         c.cause.is_none()
             && c.impact <= Impact::Update
-            && (c.path == "Properties.Tags" || c.path.starts_with("Properties.Tags.") || c.path.starts_with("Properties.Tags["))
+            && (c.path == "Properties.Tags"
+                || c.path.starts_with("Properties.Tags.")
+                || c.path.starts_with("Properties.Tags["))
     });
 }
 

@@ -87,7 +87,12 @@ pub const UPDATE_RULES: [UpdateRule; 21] = [
     ),
     // RDS DB instance: Update requires: Some interruptions (a Multi-AZ or backup-retention
     // change keeps the instance and its data).
-    rule!("AWS::RDS::DBInstance", "MultiAZ", SomeInterruptions, "aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-multiaz"),
+    rule!(
+        "AWS::RDS::DBInstance",
+        "MultiAZ",
+        SomeInterruptions,
+        "aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-multiaz"
+    ),
     rule!(
         "AWS::RDS::DBInstance",
         "BackupRetentionPeriod",
@@ -121,20 +126,55 @@ pub const UPDATE_RULES: [UpdateRule; 21] = [
     // "Updating InstanceTenancy requires no replacement only if you are updating its value from
     // dedicated to default. Updating InstanceTenancy from default to dedicated requires replacement."
     rule!("AWS::EC2::VPC", "InstanceTenancy", VpcTenancy, "aws-resource-ec2-vpc.html#cfn-ec2-vpc-instancetenancy"),
-    rule!("AWS::EC2::Subnet", "Ipv6CidrBlock", SomeInterruptions, "aws-resource-ec2-subnet.html#cfn-ec2-subnet-ipv6cidrblock"),
+    rule!(
+        "AWS::EC2::Subnet",
+        "Ipv6CidrBlock",
+        SomeInterruptions,
+        "aws-resource-ec2-subnet.html#cfn-ec2-subnet-ipv6cidrblock"
+    ),
     // EC2 instance (the bastion): Update requires: Some interruptions (a stop and start).
-    rule!("AWS::EC2::Instance", "UserData", SomeInterruptions, "aws-resource-ec2-instance.html#cfn-ec2-instance-userdata"),
+    rule!(
+        "AWS::EC2::Instance",
+        "UserData",
+        SomeInterruptions,
+        "aws-resource-ec2-instance.html#cfn-ec2-instance-userdata"
+    ),
     rule!(
         "AWS::EC2::Instance",
         "SecurityGroupIds",
         SomeInterruptions,
         "aws-resource-ec2-instance.html#cfn-ec2-instance-securitygroupids"
     ),
-    rule!("AWS::EC2::Instance", "EbsOptimized", SomeInterruptions, "aws-resource-ec2-instance.html#cfn-ec2-instance-ebsoptimized"),
-    rule!("AWS::EC2::Instance", "AdditionalInfo", SomeInterruptions, "aws-resource-ec2-instance.html#cfn-ec2-instance-additionalinfo"),
-    rule!("AWS::EC2::Instance", "Affinity", SomeInterruptions, "aws-resource-ec2-instance.html#cfn-ec2-instance-affinity"),
-    rule!("AWS::EC2::Instance", "KernelId", SomeInterruptions, "aws-resource-ec2-instance.html#cfn-ec2-instance-kernelid"),
-    rule!("AWS::EC2::Instance", "RamdiskId", SomeInterruptions, "aws-resource-ec2-instance.html#cfn-ec2-instance-ramdiskid"),
+    rule!(
+        "AWS::EC2::Instance",
+        "EbsOptimized",
+        SomeInterruptions,
+        "aws-resource-ec2-instance.html#cfn-ec2-instance-ebsoptimized"
+    ),
+    rule!(
+        "AWS::EC2::Instance",
+        "AdditionalInfo",
+        SomeInterruptions,
+        "aws-resource-ec2-instance.html#cfn-ec2-instance-additionalinfo"
+    ),
+    rule!(
+        "AWS::EC2::Instance",
+        "Affinity",
+        SomeInterruptions,
+        "aws-resource-ec2-instance.html#cfn-ec2-instance-affinity"
+    ),
+    rule!(
+        "AWS::EC2::Instance",
+        "KernelId",
+        SomeInterruptions,
+        "aws-resource-ec2-instance.html#cfn-ec2-instance-kernelid"
+    ),
+    rule!(
+        "AWS::EC2::Instance",
+        "RamdiskId",
+        SomeInterruptions,
+        "aws-resource-ec2-instance.html#cfn-ec2-instance-ramdiskid"
+    ),
     // "After the instance is running, you can modify only the DeleteOnTermination parameter for the
     // attached volumes without interrupting the instance. Modifying any other parameter results in
     // instance replacement."
@@ -146,7 +186,12 @@ pub const UPDATE_RULES: [UpdateRule; 21] = [
     ),
     // Update requires: No interruption (the update fails unless Region goes between unset and
     // the caller's region, but it never replaces the subscription).
-    rule!("AWS::SNS::Subscription", "Region", NoInterruption, "aws-resource-sns-subscription.html#cfn-sns-subscription-region"),
+    rule!(
+        "AWS::SNS::Subscription",
+        "Region",
+        NoInterruption,
+        "aws-resource-sns-subscription.html#cfn-sns-subscription-region"
+    ),
 ];
 
 /// The documented exception for `property` of `resource_type`, if any.
@@ -177,8 +222,16 @@ pub fn apply(rule: &UpdateRule, old: Option<&Value>, new: Option<&Value>) -> (Im
                 .is_some_and(|v| same(v, &Value::Bool(true)));
             if will_replace {
                 (Impact::Replace, why("UpdatePolicy AutoScalingReplacingUpdate WillReplace replaces the group"))
+            } else if rule.property == "VPCZoneIdentifier" {
+                (
+                    Impact::Update,
+                    why("the group is kept; its instances move to the new subnets, with some interruption"),
+                )
             } else {
-                (Impact::Update, why("the group is kept; its instances are replaced as its UpdatePolicy says"))
+                (
+                    Impact::Update,
+                    why("the group is kept; running instances are replaced only if its UpdatePolicy says so"),
+                )
             }
         }
         Rule::VpcTenancy => {
@@ -228,7 +281,12 @@ mod tests {
         for r in &UPDATE_RULES {
             let s = super::super::schema::type_schema(r.resource_type).expect(r.resource_type);
             let pointer = format!("/properties/{}", r.property);
-            assert!(s.conditional_create_only.contains(&pointer), "{} {} is not conditional", r.resource_type, r.property);
+            assert!(
+                s.conditional_create_only.contains(&pointer),
+                "{} {} is not conditional",
+                r.resource_type,
+                r.property
+            );
             assert!(!s.create_only.contains(&pointer));
         }
     }
@@ -236,7 +294,11 @@ mod tests {
     #[test]
     fn asg_subnets_change_keeps_the_group() {
         assert_eq!(
-            impact_of("AWS::AutoScaling::AutoScalingGroup", json!({"VPCZoneIdentifier": ["a", "b"]}), json!({"VPCZoneIdentifier": ["a", "b", "c"]})),
+            impact_of(
+                "AWS::AutoScaling::AutoScalingGroup",
+                json!({"VPCZoneIdentifier": ["a", "b"]}),
+                json!({"VPCZoneIdentifier": ["a", "b", "c"]})
+            ),
             Some(Impact::Update)
         );
     }
@@ -261,10 +323,16 @@ mod tests {
     #[test]
     fn asg_launch_configuration_and_mixed_instances_changes_keep_the_group() {
         let ty = "AWS::AutoScaling::AutoScalingGroup";
-        assert_eq!(impact_of(ty, json!({"LaunchConfigurationName": "a"}), json!({"LaunchConfigurationName": "b"})), Some(Impact::Update));
         assert_eq!(
-            impact_of(ty, json!({"MixedInstancesPolicy": {"InstancesDistribution": {"OnDemandBaseCapacity": 1}}}),
-                json!({"MixedInstancesPolicy": {"InstancesDistribution": {"OnDemandBaseCapacity": 2}}})),
+            impact_of(ty, json!({"LaunchConfigurationName": "a"}), json!({"LaunchConfigurationName": "b"})),
+            Some(Impact::Update)
+        );
+        assert_eq!(
+            impact_of(
+                ty,
+                json!({"MixedInstancesPolicy": {"InstancesDistribution": {"OnDemandBaseCapacity": 1}}}),
+                json!({"MixedInstancesPolicy": {"InstancesDistribution": {"OnDemandBaseCapacity": 2}}})
+            ),
             Some(Impact::Update)
         );
     }
@@ -297,18 +365,28 @@ mod tests {
     #[test]
     fn vpc_tenancy_only_dedicated_to_default_is_an_update() {
         let ty = "AWS::EC2::VPC";
-        assert_eq!(impact_of(ty, json!({"InstanceTenancy": "dedicated"}), json!({"InstanceTenancy": "default"})), Some(Impact::Update));
-        assert_eq!(impact_of(ty, json!({"InstanceTenancy": "default"}), json!({"InstanceTenancy": "dedicated"})), Some(Impact::Replace));
+        assert_eq!(
+            impact_of(ty, json!({"InstanceTenancy": "dedicated"}), json!({"InstanceTenancy": "default"})),
+            Some(Impact::Update)
+        );
+        assert_eq!(
+            impact_of(ty, json!({"InstanceTenancy": "default"}), json!({"InstanceTenancy": "dedicated"})),
+            Some(Impact::Replace)
+        );
     }
 
     #[test]
     fn subnet_ipv6_cidr_is_an_update() {
-        assert_eq!(impact_of("AWS::EC2::Subnet", json!({"Ipv6CidrBlock": "a"}), json!({"Ipv6CidrBlock": "b"})), Some(Impact::Update));
+        assert_eq!(
+            impact_of("AWS::EC2::Subnet", json!({"Ipv6CidrBlock": "a"}), json!({"Ipv6CidrBlock": "b"})),
+            Some(Impact::Update)
+        );
     }
 
     #[test]
     fn instance_interruption_properties_are_updates() {
-        for p in ["UserData", "SecurityGroupIds", "EbsOptimized", "AdditionalInfo", "Affinity", "KernelId", "RamdiskId"] {
+        for p in ["UserData", "SecurityGroupIds", "EbsOptimized", "AdditionalInfo", "Affinity", "KernelId", "RamdiskId"]
+        {
             assert_eq!(impact_of("AWS::EC2::Instance", json!({p: "a"}), json!({p: "b"})), Some(Impact::Update), "{p}");
         }
         // InstanceType depends on the instance types' compatibility: kept as "may replace".
@@ -320,15 +398,16 @@ mod tests {
 
     #[test]
     fn instance_block_devices_replace_unless_only_delete_on_termination_changes() {
-        let bdm = |size: u32, del: bool| {
-            json!({"BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": size, "DeleteOnTermination": del}}]})
-        };
+        let bdm = |size: u32, del: bool| json!({"BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": size, "DeleteOnTermination": del}}]});
         assert_eq!(impact_of("AWS::EC2::Instance", bdm(30, true), bdm(30, false)), Some(Impact::Update));
         assert_eq!(impact_of("AWS::EC2::Instance", bdm(30, true), bdm(40, true)), Some(Impact::Replace));
     }
 
     #[test]
     fn sns_subscription_region_is_an_update() {
-        assert_eq!(impact_of("AWS::SNS::Subscription", json!({"Region": "us-east-1"}), json!({})), Some(Impact::Update));
+        assert_eq!(
+            impact_of("AWS::SNS::Subscription", json!({"Region": "us-east-1"}), json!({})),
+            Some(Impact::Update)
+        );
     }
 }

@@ -288,7 +288,9 @@ mod tests {
         let text = raw_schema("AWS::EC2::LaunchTemplate").expect("text");
         assert!(!text.contains("\"description\""), "descriptions are stripped");
         let tg = resource_schema("AWS::ElasticLoadBalancingV2::TargetGroup").expect("tg");
-        assert!(tg["properties"]["TargetType"]["enum"].is_array() || tg["properties"]["TargetType"]["type"].is_string());
+        assert!(
+            tg["properties"]["TargetType"]["enum"].is_array() || tg["properties"]["TargetType"]["type"].is_string()
+        );
         assert!(resource_schema("AWS::ElasticLoadBalancingV2::ListenerCertificate").is_some());
     }
 
