@@ -151,3 +151,118 @@ fn against_git_reads_the_templates_at_a_revision() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).1.contains("unknown git revision `no-such-branch`"), "{:?}", text(&out));
 }
+
+#[test]
+fn against_git_from_a_subdirectory_finds_templates_at_the_repository_root() {
+    let dir = project();
+    git(dir.path(), &["init", "--quiet"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "--quiet", "-m", "network"]);
+    edit_app(dir.path(), "nat_gateways: 3", "nat_gateways: 1");
+
+    let examples = dir.path().join("examples");
+    let out = rcdk(&examples, &["diff", "network.yaml", "--against-git", "HEAD", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["stacks"][0]["status"], "modified", "{report}");
+    assert_eq!(report["stacks"][0]["oldTemplate"], "HEAD:templates/network-prod.yaml");
+    assert_eq!(report["summary"]["removed"], 4, "two NAT gateways and their Elastic IPs: {report}");
+
+    // Without --against-dir, the templates directory above the current one is found too.
+    let out = rcdk(&examples, &["diff", "network.yaml", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["stacks"][0]["status"], "modified", "{report}");
+}
+
+#[test]
+fn a_baseline_without_any_of_the_stacks_is_a_warning() {
+    let dir = project();
+    fs::create_dir(dir.path().join("empty")).expect("mkdir");
+    let out = rcdk(dir.path(), &["diff", "examples/network.yaml", "--against-dir", "empty"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let (stdout, stderr) = text(&out);
+    assert!(stdout.contains("new stack: every resource will be created"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "warning: empty/ holds no template for any of the app's stacks (looked for empty/network-prod.{yaml,yml,json}); every stack is reported as new"
+        ),
+        "{stderr}"
+    );
+
+    // A revision without a templates directory at all says what it looked for.
+    git(dir.path(), &["init", "--quiet"]);
+    git(dir.path(), &["add", "examples"]);
+    git(dir.path(), &["commit", "--quiet", "-m", "app only"]);
+    let out = rcdk(dir.path(), &["diff", "examples/network.yaml", "--against-git", "HEAD"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let (_, stderr) = text(&out);
+    assert!(stderr.contains("warning: git HEAD holds no template for any of the app's stacks (looked for a templates directory: HEAD:templates/"), "{stderr}");
+
+    // With the templates there, no warning.
+    let out = rcdk(dir.path(), &["diff", "examples/network.yaml"]);
+    assert!(!text(&out).1.contains("warning"), "{:?}", text(&out));
+}
+
+#[test]
+fn two_templates_are_compared_without_an_app_file() {
+    let dir = project();
+    let old = dir.path().join("templates/network-prod.yaml");
+    fs::create_dir(dir.path().join("new")).expect("mkdir");
+    edit_app(dir.path(), "traffic_type: REJECT", "traffic_type: ALL");
+    let out = rcdk(dir.path(), &["synth", "examples/network.yaml", "--out", "new"]);
+    assert!(out.status.success(), "{:?}", text(&out));
+
+    let out = rcdk(dir.path(), &["diff", "templates/network-prod.yaml", "new/network-prod.yaml", "--exit-code"]);
+    assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+    let (stdout, _) = text(&out);
+    assert!(stdout.starts_with("Stack network-prod (against templates/network-prod.yaml)\n"), "{stdout}");
+    assert!(stdout.contains("~ VpcFlowLogs AWS::EC2::FlowLog  replace"), "{stdout}");
+    assert!(stdout.contains("0 to add, 0 to remove, 1 to modify (1 of them replaced), 0 dangerous"), "{stdout}");
+
+    // Two directories: stacks paired by file name; one only in OLD is removed, one only in NEW added.
+    fs::copy(&old, dir.path().join("templates/old-only.yaml")).expect("copy");
+    fs::copy(&old, dir.path().join("new/new-only.json")).expect("copy");
+    let out = rcdk(dir.path(), &["diff", "templates", "new", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let status: Vec<(String, String)> = report["stacks"]
+        .as_array()
+        .expect("stacks")
+        .iter()
+        .map(|s| (s["stack"].as_str().unwrap_or("").to_owned(), s["status"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    assert_eq!(
+        status,
+        [("network-prod", "modified"), ("new-only", "added"), ("old-only", "removed")]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+}
+
+#[test]
+fn two_paths_that_are_not_two_templates_are_bad_input() {
+    let dir = project();
+    let cases: [(&[&str], &str); 5] = [
+        (&["templates", "templates/network-prod.yaml"], "must both be template files or both be directories"),
+        (
+            &["examples/network.yaml", "templates/network-prod.yaml"],
+            "is not a CloudFormation template: it has no `Resources`",
+        ),
+        (&["templates/network-prod.yaml", "missing.yaml"], "cannot read missing.yaml"),
+        (
+            &["templates/network-prod.yaml", "templates/network-prod.yaml", "--against-dir", "templates"],
+            "go with an app file",
+        ),
+        (&["a", "b", "c"], ""),
+    ];
+    for (args, message) in cases {
+        let mut all = vec!["diff"];
+        all.extend_from_slice(args);
+        let out = rcdk(dir.path(), &all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {:?}", text(&out));
+        assert!(text(&out).1.contains(message), "{args:?}: {:?}", text(&out));
+        assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+    }
+    let out = rcdk(dir.path(), &["diff", "examples/network.yaml", "templates/network-prod.yaml"]);
+    assert!(text(&out).1.contains("help: this looks like an app file"), "{:?}", text(&out));
+}

@@ -178,3 +178,52 @@ fn emit(report: &Report, args: &DiffArgs) -> Result<(), Failure> {
 fn color_stdout() -> bool {
     supports_color::on(supports_color::Stream::Stdout).is_some()
 }
+
+/// For `rcdk deploy`'s change-set step: the changes between the deployed
+/// template (`old`, `None` for a new stack) and the one about to be deployed
+/// (`new`) that CloudFormation will fail to carry out (see
+/// [`rcdk_constructs::diff::will_fail`]). Without `force`, any finding is a
+/// refusal (exit 1, every finding listed, with its fix); with `force`, the
+/// findings are returned for deploy to print as warnings before executing.
+pub fn check_will_fail(
+    stack: &str,
+    old: Option<&str>,
+    new: &str,
+    force: bool,
+) -> Result<Vec<rcdk_constructs::diff::WillFail>, Failure> {
+    let Some(old) = old else { return Ok(Vec::new()) };
+    let read = |label: &str, text: &str| {
+        parse_template(text).map_err(|e| Failure::no(format!("cannot read the {label} template of stack {stack}: {e}")))
+    };
+    let findings = rcdk_constructs::diff::will_fail(&read("deployed", old)?, &read("new", new)?);
+    if findings.is_empty() || force {
+        return Ok(findings);
+    }
+    let list: Vec<String> =
+        findings.iter().map(|f| format!("  {}: {}\n    help: {}", f.logical_id, f.message, f.help)).collect();
+    Err(Failure::no(format!(
+        "stack {stack}: {} change(s) will fail, so the change set is not executed:\n{}",
+        findings.len(),
+        list.join("\n")
+    ))
+    .help("change the template as each help line says, or pass --force to execute the change set anyway"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OLD: &str = "Resources:\n  Tg:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties: {Name: api, Port: 80, Protocol: HTTP}\n";
+    const NEW: &str = "Resources:\n  Tg:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties: {Name: api, Port: 8080, Protocol: HTTP}\n";
+
+    #[test]
+    fn a_change_that_will_fail_is_refused_unless_forced() {
+        let err = check_will_fail("web", Some(OLD), NEW, false).expect_err("refused");
+        assert_eq!(err.exit, 1);
+        assert!(err.message.contains("Tg: Tg must be replaced but keeps its custom name Name api"), "{}", err.message);
+        let forced = check_will_fail("web", Some(OLD), NEW, true).expect("forced");
+        assert_eq!(forced.len(), 1);
+        assert!(check_will_fail("web", None, NEW, false).expect("new stack").is_empty());
+        assert!(check_will_fail("web", Some(OLD), OLD, false).expect("no change").is_empty());
+    }
+}
