@@ -297,11 +297,8 @@ fn is_intrinsic(m: &Map<String, Value>) -> bool {
 /// Paths of the outermost intrinsic functions inside `v` whose value depends on `target` under `event`.
 fn reference_paths(v: &Value, target: &str, event: &Event, path: &mut Path, out: &mut Vec<Path>) {
     match v {
-        Value::Object(m) if is_intrinsic(m) => {
-            if mentions(v, target, event) {
-                out.push(path.clone());
-            }
-        }
+        Value::Object(m) if is_intrinsic(m) && mentions(v, target, event) => out.push(path.clone()),
+        Value::Object(m) if is_intrinsic(m) => {}
         Value::Object(m) => {
             for (k, x) in m {
                 path.push(Seg::Key(k.clone()));

@@ -63,8 +63,11 @@ pub(super) fn groups(d: &TemplateDiff) -> Vec<Group<'_>> {
     let mut out: Vec<(u8, String, Group<'_>)> = Vec::new();
     for r in d.resources.iter().filter(|r| r.consequence_of.is_empty()) {
         let consequences = members.remove(&r.logical_id).unwrap_or_default();
-        let key = rank(r, fails(&r.logical_id))
-            .min(consequences.iter().any(|c| fails(&c.logical_id)).then_some(0).unwrap_or(u8::MAX));
+        let key = rank(r, fails(&r.logical_id)).min(if consequences.iter().any(|c| fails(&c.logical_id)) {
+            0
+        } else {
+            u8::MAX
+        });
         out.push((key, r.logical_id.clone(), Group { root: GroupRoot::Resource(r), consequences }));
     }
     // What is left follows from parameters or conditions (or a cycle, which a valid template has not).
