@@ -209,7 +209,7 @@ fn two_templates_are_compared_without_an_app_file() {
     let dir = project();
     let old = dir.path().join("templates/network-prod.yaml");
     fs::create_dir(dir.path().join("new")).expect("mkdir");
-    edit_app(dir.path(), "traffic_type: REJECT", "traffic_type: ALL");
+    edit_app(dir.path(), "traffic_type: reject", "traffic_type: all");
     let out = rcdk(dir.path(), &["synth", "examples/network.yaml", "--out", "new"]);
     assert!(out.status.success(), "{:?}", text(&out));
 

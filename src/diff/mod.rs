@@ -1,6 +1,7 @@
 //! `rcdk diff`: synthesize the app, read the templates it is compared
-//! against (a directory, a git revision, or the deployed stacks), and render
-//! the resource-level [`TemplateDiff`] of each stack.
+//! against (a directory, a git revision, or the deployed stacks) — or read
+//! two templates or directories (`rcdk diff OLD NEW`) — and render the
+//! resource-level [`TemplateDiff`] of each stack.
 
 mod pair;
 mod render;
@@ -220,7 +221,11 @@ mod tests {
     fn a_change_that_will_fail_is_refused_unless_forced() {
         let err = check_will_fail("web", Some(OLD), NEW, false).expect_err("refused");
         assert_eq!(err.exit, 1);
-        assert!(err.message.contains("Tg: Tg must be replaced but keeps its custom name Name api"), "{}", err.message);
+        assert!(
+            err.message.contains("Tg: Tg must be replaced but keeps its custom name (Name: api)"),
+            "{}",
+            err.message
+        );
         let forced = check_will_fail("web", Some(OLD), NEW, true).expect("forced");
         assert_eq!(forced.len(), 1);
         assert!(check_will_fail("web", None, NEW, false).expect("new stack").is_empty());

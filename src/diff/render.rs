@@ -246,8 +246,16 @@ pub fn render_text(report: &Report, color: bool) -> String {
             match g.root {
                 GroupRoot::Resource(r) => text_resource(&mut out, &p, r),
                 GroupRoot::Input(name) => {
-                    let kind = if s.diff.parameters.iter().any(|e| e.name == name) { "parameter" } else { "condition" };
-                    let _ = writeln!(out, "  {} {kind} {name}", p.change(Change::Modified, "~"));
+                    let line = match s.diff.parameters.iter().find(|e| e.name == name) {
+                        Some(e) => {
+                            let d = e.changes.iter().find(|c| c.path == "Default");
+                            let shown =
+                                d.map(|c| format!(": default {} → {}", show(c.old.as_ref()), show(c.new.as_ref())));
+                            format!("parameter {name}{}", shown.unwrap_or_default())
+                        }
+                        None => format!("condition {name}"),
+                    };
+                    let _ = writeln!(out, "  {} {line}", p.change(Change::Modified, "~"));
                 }
             }
             for c in &g.consequences {

@@ -152,7 +152,7 @@ fn custom_name(
         resource_type: ty.to_owned(),
         kind: WillFailKind::CustomNameReplaced,
         message: format!(
-            "{} {why} but keeps its custom name {name_prop} {shown}: CloudFormation cannot replace a custom-named resource (the new one would need the name the old one still holds)",
+            "{} {why} but keeps its custom name ({name_prop}: {shown}): CloudFormation cannot replace a custom-named resource (the new one would need the name the old one still holds)",
             c.logical_id
         ),
         help: format!("give {name_prop} a new value in the same change, or remove it so CloudFormation generates one"),
@@ -264,7 +264,7 @@ mod tests {
         let f = will_fail(&t("api", 80), &t("api", 8080));
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].kind, WillFailKind::CustomNameReplaced);
-        assert!(f[0].message.contains("keeps its custom name Name api"), "{}", f[0].message);
+        assert!(f[0].message.contains("keeps its custom name (Name: api)"), "{}", f[0].message);
         assert!(will_fail(&t("api", 80), &t("api-v2", 8080)).is_empty());
         // An update in place is fine.
         let u = |hc: &str| {

@@ -20,10 +20,16 @@
 //! assert_eq!(diff.resources[0].changes[0].path, "Properties.CidrBlock");
 //! ```
 //!
-//! Beyond what the templates say, a replaced resource gets a new physical ID,
-//! so every resource whose properties `Ref` or `Fn::GetAtt` it changes too;
-//! those changes are added with `caused_by` set, and may replace in turn
-//! (a subnet replaced replaces the NAT gateway inside it).
+//! Beyond what the templates say, values that read the same can change on
+//! deploy (see the `knock_on` module): every reader of a replaced resource
+//! (`Ref`, `Fn::GetAtt`, `Fn::Sub`), the readers of attributes an update
+//! changes (a launch template's `LatestVersionNumber`), and every reader of a
+//! parameter whose default changes. Those changes carry a [`Cause`], may
+//! replace in turn (a subnet replaced replaces the NAT gateway inside it), and
+//! make their resource a consequence of the cause ([`TemplateDiff::groups`]
+//! gives the reading order: root causes first). Conditionally create-only
+//! properties are decided by the documented exceptions in [`rules`], and
+//! [`will_fail`] finds the changes CloudFormation cannot carry out.
 
 mod findings;
 mod knock_on;
