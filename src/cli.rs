@@ -162,6 +162,12 @@ pub struct DeployArgs {
     /// that executes it.
     #[arg(long)]
     pub no_execute: bool,
+    /// Execute the change set even when rcdk finds a change that will fail (a custom-named
+    /// resource replaced under the same name, an overlapping replacement subnet, an Elastic IP
+    /// still held by the NAT gateway being replaced). Without it such a change set is removed
+    /// and deploy exits 1.
+    #[arg(long)]
+    pub force: bool,
     /// A template parameter, `KEY=VALUE` (repeatable); overrides the app file's `parameters`.
     /// It applies to every selected stack whose template declares `KEY`.
     #[arg(long = "parameter", value_name = "KEY=VALUE")]

@@ -256,3 +256,41 @@ fn todo_app_deploys_on_moto_without_stack_tags() {
     let moto = Moto::start();
     moto.deploy_app(&app, &["todo-prod"]);
 }
+
+/// A change that will fail (a replacement subnet whose CIDR overlaps the
+/// subnet it replaces: CloudFormation creates the new one first) is not
+/// executed: exit 1, the change set removed, the stack untouched. With
+/// `--no-execute` it is a warning and the change set is kept for review;
+/// `--force` executes it anyway.
+#[test]
+fn a_change_that_will_fail_is_refused_unless_forced() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let original = std::fs::read_to_string(root().join("tests/fixtures/deploy-small.yaml")).expect("fixture");
+    let app = write_app(dir.path(), "small.yaml", &original);
+    let out = moto.rcdk(dir.path(), &["deploy", &app, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+
+    // /24 → /23: the first public subnet's new block contains its old one.
+    let widened = original.replace("nat_gateways: 0", "nat_gateways: 0\n      public_subnet_prefix: 23");
+    assert_ne!(widened, original);
+    let app = write_app(dir.path(), "small.yaml", &widened);
+
+    let out = moto.rcdk(dir.path(), &["deploy", &app, "--yes"]);
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{o}\n{e}");
+    assert!(e.contains("change(s) will fail, so the change set is not executed"), "{e}");
+    assert!(e.contains("VpcPublicSubnet1"), "{e}");
+    assert!(e.contains("--force"), "{e}");
+    assert!(!e.contains("executing change set"), "{e}");
+
+    let out = moto.rcdk(dir.path(), &["deploy", &app, "--no-execute"]);
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
+    assert!(e.contains("warning: deploy-small: VpcPublicSubnet1") && e.contains("(will fail)"), "{e}");
+    assert!(o.contains("kept for review"), "{o}");
+
+    let out = moto.rcdk(dir.path(), &["deploy", &app, "--yes", "--force"]);
+    let (o, e) = text(&out);
+    assert!(e.contains("(will fail)") && e.contains("executing change set"), "{o}\n{e}");
+}

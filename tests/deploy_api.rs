@@ -61,6 +61,7 @@ fn library_deploys_parameters_failures_and_large_templates() {
         aws: AwsArgs { region: None, profile: None, endpoint_url: Some(moto.url()) },
         yes: true,
         no_execute: false,
+        force: false,
         execute_change_set: None,
         template_bucket: None,
         format: ChangeSetFormat::Text,

@@ -31,6 +31,7 @@ pub mod plan;
 pub mod prepare;
 pub mod schedule;
 pub mod state;
+pub mod will_fail;
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
@@ -60,6 +61,8 @@ pub struct DeployOptions {
     pub yes: bool,
     /// Create and show the change set only.
     pub no_execute: bool,
+    /// Execute even when the change will fail (see [`will_fail`]).
+    pub force: bool,
     /// Execute this existing change set instead of creating one.
     pub execute_change_set: Option<String>,
     /// The S3 bucket for large templates. Default: see [`plan::default_bucket`].
@@ -125,6 +128,7 @@ pub fn run(args: &DeployArgs) -> Result<(), Failure> {
         aws: args.aws.clone(),
         yes: args.yes,
         no_execute: args.no_execute,
+        force: args.force,
         execute_change_set: args.execute_change_set.clone(),
         template_bucket: args.template_bucket.clone(),
         format: args.format,
@@ -240,6 +244,7 @@ pub async fn deploy_stack(ctx: &Context, target: &Target) -> Result<Outcome, Fai
         },
     };
     show(ctx, &summary);
+    will_fail::check(ctx, &aws, target, &summary).await?;
     if ctx.options.no_execute {
         return Ok(keep_for_review(ctx, &aws, target, &summary));
     }
@@ -340,6 +345,7 @@ mod tests {
             },
             yes: false,
             no_execute: true,
+            force: false,
             execute_change_set: None,
             template_bucket: None,
             format: ChangeSetFormat::Text,
