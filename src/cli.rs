@@ -62,8 +62,13 @@ impl From<TemplateFormat> for rcdk_constructs::cfn::Format {
 /// `rcdk synth`.
 #[derive(Debug, Args)]
 pub struct SynthArgs {
-    /// App files to synthesize. Default: every `.yaml` file in `examples/`.
+    /// App files to synthesize. Default: `--app`, else `app` in `rcdk.toml`, else every
+    /// `.yaml` file in `examples/`.
     pub app_files: Vec<PathBuf>,
+    /// Run this command to get the app: a program that writes a cloud assembly into
+    /// `$RCDK_OUTDIR` (e.g. `cargo run -q -p infra`). Default: `app` in the nearest `rcdk.toml`.
+    #[arg(long, value_name = "CMD", conflicts_with = "app_files")]
+    pub app: Option<String>,
     /// Directory the templates are written to, as `<stack>.yaml` or `<stack>.json`.
     #[arg(long, default_value = "templates")]
     pub out: PathBuf,
@@ -101,9 +106,12 @@ pub enum DiffFormat {
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// An app file, or OLD and NEW: two CloudFormation template files (JSON or YAML) or two
-    /// directories of templates.
-    #[arg(value_name = "APP_FILE | OLD NEW", num_args = 1..=2, required = true)]
+    /// directories of templates. Default: the app of `--app`, `--assembly`, or `rcdk.toml`.
+    #[arg(value_name = "APP_FILE | OLD NEW", num_args = 0..=2)]
     pub paths: Vec<PathBuf>,
+    /// Where the app comes from, when not an app file.
+    #[command(flatten)]
+    pub source: AppArgs,
     /// Compare against the templates in this directory. Default: `templates` in the current
     /// directory, else the nearest `templates/` above it or above the app file, up to the
     /// repository root.
@@ -125,6 +133,28 @@ pub struct DiffArgs {
     /// AWS connection flags (for `--against-stack`).
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+/// Where the app comes from when it is not an app file (shared by diff, deploy and destroy).
+#[derive(Debug, Args, Clone, Default)]
+pub struct AppArgs {
+    /// Run this command to get the app: a program that writes a cloud assembly into
+    /// `$RCDK_OUTDIR` (e.g. `cargo run -q -p infra`). Default: `app` in the nearest `rcdk.toml`.
+    #[arg(long, value_name = "CMD", conflicts_with_all = ["app_file", "assembly"])]
+    pub app: Option<String>,
+    /// Read a cloud assembly written earlier (the templates and `manifest.json` of
+    /// `rcdk synth`) instead of synthesizing, so exactly the reviewed bytes are used.
+    #[arg(long, value_name = "DIR", conflicts_with = "app_file")]
+    pub assembly: Option<PathBuf>,
+}
+
+impl AppArgs {
+    /// The source named by an optional app file and these flags (see
+    /// [`crate::app_source::AppSource::required`]).
+    pub fn resolve(&self, app_file: Option<&PathBuf>) -> Result<crate::app_source::AppSource, crate::failure::Failure> {
+        let files: Vec<PathBuf> = app_file.cloned().into_iter().collect();
+        crate::app_source::AppSource::required(&files, self.app.as_deref(), self.assembly.as_deref())
+    }
 }
 
 /// Flags that say how to reach AWS, shared by every command that calls it.
@@ -149,8 +179,11 @@ back, the change set was declined (it is deleted, with the REVIEW_IN_PROGRESS st
 2 bad input (app file, --stack, --parameter, --profile, a stack's `account` that is not the credentials' \
 account), nothing created; 130 interrupted (rcdk's unexecuted change sets are deleted).")]
 pub struct DeployArgs {
-    /// The app file to deploy.
-    pub app_file: PathBuf,
+    /// The app file to deploy. Default: `--app`, `--assembly`, or `rcdk.toml`.
+    pub app_file: Option<PathBuf>,
+    /// Where the app comes from, when not an app file.
+    #[command(flatten)]
+    pub source: AppArgs,
     /// Deploy only these stacks (repeatable). Default: every stack, in dependency order.
     #[arg(long = "stack", value_name = "NAME")]
     pub stacks: Vec<String>,
@@ -215,8 +248,11 @@ pub enum ChangeSetFormat {
 confirmed, or AWS refused; 2 bad input (app file, --stack, --profile, a stack's `account` that is not the \
 credentials' account), nothing deleted; 130 interrupted.")]
 pub struct DestroyArgs {
-    /// The app file that defines the stack.
-    pub app_file: PathBuf,
+    /// The app file that defines the stack. Default: `--app`, `--assembly`, or `rcdk.toml`.
+    pub app_file: Option<PathBuf>,
+    /// Where the app comes from, when not an app file.
+    #[command(flatten)]
+    pub source: AppArgs,
     /// The stack to delete.
     #[arg(long = "stack", value_name = "NAME", required = true)]
     pub stack: String,

@@ -10,12 +10,12 @@ use indicatif::MultiProgress;
 use crate::aws::{self, Sessions};
 use crate::cli::DestroyArgs;
 use crate::deploy::follow::{self, Follow};
-use crate::deploy::{account, ask, can_ask, stack_source, stack_state, StackArtifact, StackState};
+use crate::deploy::{account, ask, can_ask, stack_source_from, stack_state, StackArtifact, StackState};
 use crate::failure::Failure;
 
 /// Runs `rcdk destroy`.
 pub fn run(args: &DestroyArgs) -> Result<(), Failure> {
-    let source = stack_source(&args.app_file);
+    let source = stack_source_from(args.app_file.as_ref(), &args.source)?;
     let stacks = source.stacks()?;
     let source = source.label();
     let Some(stack) = stacks.iter().find(|s| s.name == args.stack) else {

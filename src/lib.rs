@@ -5,6 +5,7 @@
 //! each command lives in its own module.
 
 pub mod app_file;
+pub mod app_source;
 pub mod aws;
 pub mod cli;
 pub mod completions;

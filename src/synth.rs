@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use rcdk_constructs::cfn::Format;
 use rcdk_constructs::core::SynthesizedStack;
 
+use rcdk_constructs::assembly;
+
 use crate::app_file::{AppFile, Problem, Problems};
+use crate::app_source::AppSource;
 use crate::cli::SynthArgs;
 use crate::failure::Failure;
 use crate::write::write_all_atomic;
@@ -17,15 +20,20 @@ pub const DEFAULT_APP_DIR: &str = "examples";
 
 /// Runs `rcdk synth`.
 pub fn run(args: &SynthArgs) -> Result<(), Failure> {
-    let files = app_files(&args.app_files)?;
+    let source = match AppSource::from_flags(&args.app_files, args.app.as_deref(), None)? {
+        Some(source) => source,
+        None => AppSource::Files(app_files(&[])?),
+    };
     let format: Format = args.format.into();
-    let stacks = synthesize(&files, format)?;
+    let stacks = source.stacks(format)?;
 
     if args.stdout {
         return print_stdout(&stacks, format);
     }
-    let targets: Vec<(PathBuf, &str)> =
-        stacks.iter().map(|s| (args.out.join(s.file_name()), s.body.as_str())).collect();
+    // The cloud assembly: every template, then manifest.json (last, so that
+    // it is renamed into place after the templates it names).
+    let files = assembly::files(&stacks).map_err(|e| Failure::no(e.to_string()))?;
+    let targets: Vec<(PathBuf, &str)> = files.iter().map(|(name, text)| (args.out.join(name), text.as_str())).collect();
     if args.check {
         return check(&targets);
     }
@@ -136,9 +144,9 @@ fn check(targets: &[(PathBuf, &str)]) -> Result<(), Failure> {
         }
     }
     if stale.is_empty() {
-        eprintln!("{} template(s) up to date", targets.len());
+        eprintln!("{} file(s) up to date (templates and {})", targets.len(), assembly::MANIFEST_FILE);
         return Ok(());
     }
-    Err(Failure::no(format!("{} template(s) out of date:\n{}", stale.len(), stale.join("\n")))
+    Err(Failure::no(format!("{} file(s) out of date:\n{}", stale.len(), stale.join("\n")))
         .help("run `rcdk synth` and commit the templates"))
 }

@@ -12,6 +12,8 @@ fn templates_in(dir: &std::path::Path) -> Vec<PathBuf> {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
+        // The cloud assembly's manifest sits beside the templates.
+        .filter(|p| p.file_name().is_some_and(|n| n != "manifest.json"))
         .collect();
     files.sort();
     files

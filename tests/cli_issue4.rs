@@ -184,5 +184,6 @@ fn multi_region_example_synthesizes_regional_stacks_before_the_cdn() {
     let all = format!("{stdout}{err}");
     let written: Vec<&str> =
         all.lines().filter_map(|l| l.strip_prefix("wrote ")).map(|p| p.trim_start_matches("t/")).collect();
-    assert_eq!(written, ["web-us-east-1.yaml", "web-eu-west-1.yaml", "web-cdn.yaml"]);
+    // Deployment order, then the cloud assembly's manifest (renamed into place last).
+    assert_eq!(written, ["web-us-east-1.yaml", "web-eu-west-1.yaml", "web-cdn.yaml", "manifest.json"]);
 }

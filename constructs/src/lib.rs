@@ -25,6 +25,7 @@
 pub mod acm;
 pub mod app;
 pub mod applicationautoscaling;
+pub mod assembly;
 pub mod cfn;
 pub mod cloudfront;
 pub mod cloudwatch;

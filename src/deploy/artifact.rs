@@ -14,6 +14,7 @@ use rcdk_constructs::core::{StackInput, SynthesizedStack};
 use serde_json::Value;
 
 use crate::app_file::AppFile;
+use crate::app_source::AppSource;
 use crate::failure::Failure;
 
 /// One stack to deploy, as its source describes it.
@@ -64,6 +65,9 @@ impl From<SynthesizedStack> for StackArtifact {
 pub enum StackSource {
     /// An app file, synthesized in memory.
     AppFile(PathBuf),
+    /// An app command (`--app CMD`, `rcdk.toml`) or a cloud assembly
+    /// (`--assembly DIR`), read through [`crate::app_source`].
+    App(AppSource),
 }
 
 impl StackSource {
@@ -71,6 +75,7 @@ impl StackSource {
     pub fn stacks(&self) -> Result<Vec<StackArtifact>, Failure> {
         match self {
             StackSource::AppFile(path) => from_app_file(path),
+            StackSource::App(source) => Ok(source.stacks(Format::Yaml)?.into_iter().map(StackArtifact::from).collect()),
         }
     }
 
@@ -78,6 +83,7 @@ impl StackSource {
     pub fn label(&self) -> String {
         match self {
             StackSource::AppFile(path) => path.display().to_string(),
+            StackSource::App(source) => source.describe(),
         }
     }
 
@@ -86,6 +92,7 @@ impl StackSource {
     pub fn args(&self) -> Vec<String> {
         match self {
             StackSource::AppFile(path) => vec![path.display().to_string()],
+            StackSource::App(source) => source.cli_words(),
         }
     }
 }

@@ -117,10 +117,22 @@ pub fn stack_source(app_file: &std::path::Path) -> StackSource {
     StackSource::AppFile(app_file.to_path_buf())
 }
 
+/// The source named on the command line: the app file, else `--app`,
+/// `--assembly` or `rcdk.toml` (see [`crate::app_source::AppSource`]).
+pub fn stack_source_from(
+    app_file: Option<&std::path::PathBuf>,
+    flags: &crate::cli::AppArgs,
+) -> Result<StackSource, Failure> {
+    match app_file {
+        Some(path) => Ok(stack_source(path)),
+        None => Ok(StackSource::App(flags.resolve(None)?)),
+    }
+}
+
 /// Runs `rcdk deploy`: stacks → plan → account check → per stack: change
 /// set → show → confirm → execute → follow → summary.
 pub fn run(args: &DeployArgs) -> Result<(), Failure> {
-    let source = stack_source(&args.app_file);
+    let source = stack_source_from(args.app_file.as_ref(), &args.source)?;
     let stacks = source.stacks()?;
     let targets = plan::targets(stacks, &source.label(), &args.stacks, &args.parameters)?;
     check_flags(args, targets.len())?;

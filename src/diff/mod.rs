@@ -7,7 +7,7 @@ mod pair;
 mod render;
 mod source;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -17,7 +17,6 @@ use rcdk_constructs::diff::{parse_template, Summary, TemplateDiff};
 
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::failure::Failure;
-use crate::synth::synthesize;
 
 pub use render::{render_json, render_markdown, render_text, summary_line};
 pub use source::Against;
@@ -114,11 +113,16 @@ impl Report {
 /// Runs `rcdk diff`: `APP_FILE` against a baseline, or `OLD NEW` (two templates or directories).
 pub fn run(args: &DiffArgs) -> Result<(), Failure> {
     let report = match args.paths.as_slice() {
-        [app_file] => app_report(app_file, args)?,
+        [] => app_report(None, args)?,
+        [app_file] => app_report(Some(app_file), args)?,
         [old, new] => {
             if args.against_dir.is_some() || args.against_git.is_some() || args.against_stack {
                 return Err(Failure::input("`rcdk diff OLD NEW` compares two templates or directories; --against-dir, --against-git and --against-stack go with an app file")
                     .help("drop the --against flag, or run `rcdk diff APP_FILE --against-...`"));
+            }
+            if args.source.app.is_some() || args.source.assembly.is_some() {
+                return Err(Failure::input("`rcdk diff OLD NEW` compares two templates or directories; --app and --assembly name an app instead")
+                    .help("pass either OLD NEW, or one app source"));
             }
             pair::report(old, new)?
         }
@@ -130,9 +134,11 @@ pub fn run(args: &DiffArgs) -> Result<(), Failure> {
     emit(&report, args)
 }
 
-fn app_report(app_file: &Path, args: &DiffArgs) -> Result<Report, Failure> {
-    let synthesized = synthesize(&[app_file.to_path_buf()], Format::Yaml)?;
-    let against = Against::from_args(args, app_file);
+/// The app (an app file, `--app`, `--assembly` or `rcdk.toml`) against its
+/// baseline; templates are looked up from the app file, else the current directory.
+fn app_report(app_file: Option<&PathBuf>, args: &DiffArgs) -> Result<Report, Failure> {
+    let synthesized = args.source.resolve(app_file)?.stacks(Format::Yaml)?;
+    let against = Against::from_args(args, app_file.map_or(Path::new("."), PathBuf::as_path));
     let olds = against.fetch(&synthesized, &args.aws)?;
     let mut stacks = Vec::with_capacity(synthesized.len());
     for (s, old) in synthesized.iter().zip(olds) {

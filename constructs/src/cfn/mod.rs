@@ -21,6 +21,7 @@
 
 mod check;
 mod intrinsic;
+mod read;
 mod render;
 mod template;
 pub mod yaml;
@@ -30,6 +31,7 @@ pub use check::{
     MAX_RESOURCES, MAX_TEMPLATE_BODY_INLINE_BYTES, MAX_TEMPLATE_BYTES,
 };
 pub use intrinsic::{Intrinsic, Pseudo};
+pub use read::ReadError;
 pub use render::{Format, RenderError};
 pub use template::{DeletionPolicy, Output, Parameter, ParameterType, Resource, Template, TEMPLATE_FORMAT_VERSION};
 

@@ -64,7 +64,8 @@ pub struct Stack {
 /// A template parameter whose value is another stack's output, passed by
 /// `rcdk deploy` once that stack is deployed. This is how values cross stacks
 /// and regions (CloudFormation exports only work within one region).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StackInput {
     /// The parameter of this stack that receives the value.
     pub parameter: String,

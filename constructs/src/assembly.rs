@@ -1,0 +1,383 @@
+//! The cloud assembly: what every front door of rcdk ends in, and all that
+//! diff and deploy read.
+//!
+//! An assembly is a directory holding one template per stack plus
+//! [`MANIFEST_FILE`], a JSON [`Manifest`] listing each stack in deployment
+//! order with its template file, region, account, parameter values, tags,
+//! dependencies and inputs from other stacks' outputs. `rcdk synth` writes one
+//! beside the templates of app files; a Rust program writes one with
+//! `rcdk_app::emit`; `rcdk deploy --assembly DIR` deploys one as it is.
+//!
+//! This module is the pure model: it turns synthesized stacks into the files
+//! to write ([`files`]) and a manifest plus template texts back into stacks
+//! ([`Manifest::parse`], [`Manifest::stacks`]). Reading and writing the files
+//! is the caller's job.
+//!
+//! ```
+//! use rcdk_constructs::assembly::{self, Manifest};
+//! use rcdk_constructs::cfn::{Format, Resource};
+//! use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
+//!
+//! let mut stack = Stack::new(StackProps { name: "demo".into(), ..Default::default() }, FieldPath::root());
+//! let path = stack.root().child("Topic");
+//! stack.add_resource(&path, Resource::new("AWS::SNS::Topic"));
+//! let mut app = App::new();
+//! app.add_stack(stack);
+//! let stacks = app.synth(Format::Yaml).unwrap();
+//!
+//! let files = assembly::files(&stacks).unwrap();
+//! assert_eq!(files[0].0, "demo.yaml");
+//! assert_eq!(files[1].0, assembly::MANIFEST_FILE);
+//!
+//! let manifest = Manifest::parse(&files[1].1).unwrap();
+//! let read_back = manifest.stacks(|file| Ok(files.iter().find(|f| f.0 == file).unwrap().1.clone())).unwrap();
+//! assert_eq!(read_back[0].body, stacks[0].body);
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::cfn::{Format, ReadError, Template};
+use crate::core::{StackInput, StackProps, SynthesizedStack};
+
+/// The manifest's file name inside an assembly directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// The manifest format version this library writes and reads. Bumped only on
+/// incompatible changes; a manifest with a higher version is refused.
+pub const MANIFEST_VERSION: u32 = 1;
+
+/// `manifest.json`: the stacks of an assembly, in deployment order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// [`MANIFEST_VERSION`] when written by this library.
+    pub version: u32,
+    /// Every stack, each after the stacks it depends on.
+    pub stacks: Vec<StackEntry>,
+}
+
+/// One stack of a [`Manifest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StackEntry {
+    /// The CloudFormation stack name.
+    pub name: String,
+    /// The template's file name, relative to the manifest (`<name>.yaml` or
+    /// `<name>.json`). A plain file name: no directory part.
+    pub template: String,
+    /// The region to deploy to. Default (`null`): the environment's or profile's.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The 12-digit account the stack belongs to; deploy refuses other
+    /// accounts. Default (`null`): whichever account the credentials belong to.
+    #[serde(default)]
+    pub account: Option<String>,
+    /// Values for template parameters at deploy time, by name. Default: none.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, String>,
+    /// Tags CloudFormation applies to the stack. Default: none.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// Names of the stacks that must be deployed before this one. Default: none.
+    #[serde(default)]
+    pub dependencies: Vec<String>,
+    /// Parameters whose values are outputs of other stacks. Default: none.
+    #[serde(default)]
+    pub inputs: Vec<StackInput>,
+}
+
+/// Why an assembly cannot be written or read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AssemblyError {
+    /// `manifest.json` is not valid JSON or does not have the manifest's shape.
+    #[error("{MANIFEST_FILE}: {0}")]
+    Syntax(String),
+    /// Written by a newer rcdk.
+    #[error("{MANIFEST_FILE}: version {found} is newer than this rcdk reads (version {MANIFEST_VERSION})")]
+    Version {
+        /// The version found.
+        found: u32,
+    },
+    /// The manifest is well-formed but contradicts itself.
+    #[error("{MANIFEST_FILE}: stacks[{index}] ({stack}): {message}")]
+    Invalid {
+        /// Position of the stack in `stacks`.
+        index: usize,
+        /// Its name.
+        stack: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A template file could not be read by the caller.
+    #[error("{file}: {message}")]
+    Missing {
+        /// The template file named by the manifest.
+        file: String,
+        /// Why it could not be read.
+        message: String,
+    },
+    /// A template file is not a CloudFormation template.
+    #[error("{file}: {source}")]
+    Template {
+        /// The template file.
+        file: String,
+        /// What is wrong in it.
+        source: ReadError,
+    },
+    /// A stack could not be rendered into the manifest.
+    #[error("cannot render {MANIFEST_FILE}: {0}")]
+    Render(String),
+}
+
+impl StackEntry {
+    /// The entry of a synthesized stack.
+    pub fn of(stack: &SynthesizedStack) -> StackEntry {
+        StackEntry {
+            name: stack.props.name.clone(),
+            template: stack.file_name(),
+            region: stack.props.region.clone(),
+            account: stack.props.account.clone(),
+            parameters: stack.props.parameters.clone(),
+            tags: stack.props.tags.clone(),
+            dependencies: stack.depends_on.clone(),
+            inputs: stack.inputs.clone(),
+        }
+    }
+}
+
+impl Manifest {
+    /// The manifest of synthesized stacks (kept in their order).
+    pub fn of(stacks: &[SynthesizedStack]) -> Manifest {
+        Manifest { version: MANIFEST_VERSION, stacks: stacks.iter().map(StackEntry::of).collect() }
+    }
+
+    /// The manifest as written: pretty JSON with a final newline, byte-stable.
+    pub fn to_json(&self) -> Result<String, AssemblyError> {
+        let mut s = serde_json::to_string_pretty(self).map_err(|e| AssemblyError::Render(e.to_string()))?;
+        s.push('\n');
+        Ok(s)
+    }
+
+    /// Parses and checks `manifest.json`: its version, unique stack names,
+    /// plain template file names, and dependencies and inputs that name stacks
+    /// listed before the stack that needs them.
+    pub fn parse(text: &str) -> Result<Manifest, AssemblyError> {
+        #[derive(Deserialize)]
+        struct Versioned {
+            version: u32,
+        }
+        // The version first, so a newer manifest is refused for its version
+        // rather than for a field this rcdk does not know.
+        let versioned: Versioned = serde_json::from_str(text).map_err(|e| AssemblyError::Syntax(e.to_string()))?;
+        if versioned.version > MANIFEST_VERSION || versioned.version == 0 {
+            return Err(AssemblyError::Version { found: versioned.version });
+        }
+        let manifest: Manifest = serde_json::from_str(text).map_err(|e| AssemblyError::Syntax(e.to_string()))?;
+        manifest.check()?;
+        Ok(manifest)
+    }
+
+    fn check(&self) -> Result<(), AssemblyError> {
+        let mut seen = BTreeSet::new();
+        for (index, s) in self.stacks.iter().enumerate() {
+            let invalid = |message: String| AssemblyError::Invalid { index, stack: s.name.clone(), message };
+            if s.name.is_empty() {
+                return Err(invalid("the stack name is empty".into()));
+            }
+            if !seen.insert(s.name.as_str()) {
+                return Err(invalid("the stack is listed twice".into()));
+            }
+            if !is_plain_file_name(&s.template) {
+                return Err(invalid(format!(
+                    "template `{}` must be a file name beside {MANIFEST_FILE} ending in .yaml, .yml or .json",
+                    s.template
+                )));
+            }
+            for dep in s.dependencies.iter().chain(s.inputs.iter().map(|i| &i.stack)) {
+                if !seen.contains(dep.as_str()) || dep == &s.name {
+                    return Err(invalid(format!(
+                        "depends on stack `{dep}`, which is not listed before it (stacks are in deployment order)"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads each stack's template through `read` (given the template's file
+    /// name, it returns the file's text) and returns the stacks, in manifest
+    /// order. The template body is kept byte for byte: it is what deploy sends.
+    pub fn stacks(
+        &self,
+        mut read: impl FnMut(&str) -> Result<String, String>,
+    ) -> Result<Vec<SynthesizedStack>, AssemblyError> {
+        let mut out = Vec::with_capacity(self.stacks.len());
+        for entry in &self.stacks {
+            let body = read(&entry.template)
+                .map_err(|message| AssemblyError::Missing { file: entry.template.clone(), message })?;
+            let value = crate::diff::parse_template(&body).map_err(|e| AssemblyError::Template {
+                file: entry.template.clone(),
+                source: ReadError { path: "(template)".into(), message: e.to_string() },
+            })?;
+            let template = Template::from_value(&value)
+                .map_err(|source| AssemblyError::Template { file: entry.template.clone(), source })?;
+            let format = if entry.template.ends_with(".json") { Format::Json } else { Format::Yaml };
+            let props = StackProps {
+                name: entry.name.clone(),
+                region: entry.region.clone(),
+                account: entry.account.clone(),
+                description: template.description.clone(),
+                tags: entry.tags.clone(),
+                parameters: entry.parameters.clone(),
+            };
+            out.push(SynthesizedStack {
+                props,
+                template,
+                body,
+                format,
+                depends_on: entry.dependencies.clone(),
+                inputs: entry.inputs.clone(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', '\0'])
+        && [".yaml", ".yml", ".json"].iter().any(|ext| name.ends_with(ext))
+        && name != MANIFEST_FILE
+}
+
+/// The files of the assembly of `stacks`: each template as `(file name,
+/// text)`, then [`MANIFEST_FILE`] last, so that a writer that renames files
+/// into place in this order makes the manifest appear only when every
+/// template it names is there.
+pub fn files(stacks: &[SynthesizedStack]) -> Result<Vec<(String, String)>, AssemblyError> {
+    let mut out: Vec<(String, String)> = stacks.iter().map(|s| (s.file_name(), s.body.clone())).collect();
+    out.push((MANIFEST_FILE.to_owned(), Manifest::of(stacks).to_json()?));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cfn::{Output, Resource};
+    use crate::core::{App, FieldPath, Stack};
+
+    const EXPECTED_MANIFEST: &str = r#"{
+  "version": 1,
+  "stacks": [
+    {
+      "name": "producer",
+      "template": "producer.yaml",
+      "region": "eu-west-1",
+      "account": "123456789012",
+      "parameters": {
+        "Size": "3"
+      },
+      "tags": {
+        "team": "core"
+      },
+      "dependencies": [],
+      "inputs": []
+    },
+    {
+      "name": "consumer",
+      "template": "consumer.yaml",
+      "region": null,
+      "account": null,
+      "parameters": {},
+      "tags": {},
+      "dependencies": [
+        "producer"
+      ],
+      "inputs": [
+        {
+          "parameter": "TopicArn",
+          "stack": "producer",
+          "output": "TopicArn"
+        }
+      ]
+    }
+  ]
+}
+"#;
+
+    fn two_stacks() -> Vec<SynthesizedStack> {
+        let mut producer = Stack::new(
+            StackProps {
+                name: "producer".into(),
+                region: Some("eu-west-1".into()),
+                account: Some("123456789012".into()),
+                tags: [("team".to_string(), "core".to_string())].into(),
+                parameters: [("Size".to_string(), "3".to_string())].into(),
+                ..Default::default()
+            },
+            FieldPath::root(),
+        );
+        let path = producer.root().child("Topic");
+        let id = producer.add_resource(&path, Resource::new("AWS::SNS::Topic"));
+        producer.add_output(&path.child("Arn"), Output::new(crate::cfn::Intrinsic::ref_(id), "topic"));
+        let mut consumer = Stack::new(StackProps { name: "consumer".into(), ..Default::default() }, FieldPath::root());
+        let p = consumer.root().child("Queue");
+        consumer.add_resource(&p, Resource::new("AWS::SQS::Queue"));
+        consumer.add_input(&p, "TopicArn", "producer", "TopicArn");
+        let mut app = App::new();
+        app.add_stack(consumer);
+        app.add_stack(producer);
+        app.synth(Format::Yaml).expect("valid")
+    }
+
+    #[test]
+    fn manifest_round_trips_and_is_stable() {
+        let stacks = two_stacks();
+        let files = files(&stacks).expect("renders");
+        let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(names, ["producer.yaml", "consumer.yaml", MANIFEST_FILE]);
+        let manifest_text = &files[2].1;
+        assert_eq!(manifest_text, EXPECTED_MANIFEST, "{manifest_text}");
+        let manifest = Manifest::parse(manifest_text).expect("parses");
+        let read =
+            manifest.stacks(|f| files.iter().find(|x| x.0 == f).map(|x| x.1.clone()).ok_or("gone".into())).unwrap();
+        assert_eq!(read, stacks, "the assembly reads back as the stacks that wrote it");
+    }
+
+    #[test]
+    fn bad_manifests_are_refused_with_the_reason() {
+        let ok = Manifest::of(&two_stacks());
+        let check = |m: &Manifest| Manifest::parse(&m.to_json().unwrap()).unwrap_err().to_string();
+
+        let mut m = ok.clone();
+        m.stacks.swap(0, 1);
+        assert!(check(&m).contains("stacks[0] (consumer): depends on stack `producer`"), "{}", check(&m));
+        let mut m = ok.clone();
+        m.stacks[1].name = "producer".into();
+        assert!(check(&m).contains("listed twice"));
+        let mut m = ok.clone();
+        m.stacks[0].template = "../etc/passwd.yaml".into();
+        assert!(check(&m).contains("must be a file name"));
+        let mut m = ok.clone();
+        m.version = 7;
+        assert!(check(&m).contains("version 7 is newer"));
+
+        let e = Manifest::parse(r#"{"version": 1, "stacks": [{"name": "a", "templat": "a.yaml"}]}"#).unwrap_err();
+        assert!(e.to_string().contains("unknown field `templat`"), "{e}");
+        assert!(e.to_string().contains("line 1 column"), "{e}");
+        let e = Manifest::parse("{").unwrap_err();
+        assert!(matches!(e, AssemblyError::Syntax(_)));
+    }
+
+    #[test]
+    fn unreadable_and_invalid_templates_name_the_file() {
+        let manifest = Manifest::of(&two_stacks());
+        let e = manifest.stacks(|_| Err("no such file".into())).unwrap_err();
+        assert_eq!(e.to_string(), "producer.yaml: no such file");
+        let e = manifest.stacks(|_| Ok("Resources:\n  A:\n    Properties: {}\n".into())).unwrap_err();
+        assert_eq!(e.to_string(), "producer.yaml: Resources.A: a resource needs a `Type`");
+    }
+}
