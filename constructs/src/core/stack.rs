@@ -225,6 +225,27 @@ impl Stack {
         }
     }
 
+    /// Adds a named mapping (the template's `Mappings`, read with
+    /// `Fn::FindInMap`). Same rules as [`Stack::add_parameter`]: the same
+    /// name twice with the same value is allowed (patterns share mappings),
+    /// with a different value it is an error.
+    pub fn add_mapping(&mut self, path: &ConstructPath, name: &str, mapping: Value) {
+        match self.template.mappings.get(name) {
+            Some(existing) if *existing != mapping => {
+                let e = ValidationError::new(
+                    "mapping-conflict",
+                    path,
+                    format!("mapping `{name}` is defined twice differently"),
+                );
+                self.report(e);
+            }
+            Some(_) => {}
+            None => {
+                self.template.mappings.insert(name.to_owned(), mapping);
+            }
+        }
+    }
+
     fn claim(&mut self, key: &str, path: &ConstructPath) -> bool {
         if let Some(owner) = self.owners.get(key) {
             let id = key.trim_start_matches("Outputs.");

@@ -27,6 +27,17 @@ pub struct SecurityGroup {
     pub logical_id: String,
     /// The group ID (`Fn::GetAtt GroupId`).
     pub group_id: Value,
+    /// Whether all outbound traffic is allowed (the default). When it is
+    /// not, [`super::Connections::allow_to`] adds an egress rule per path.
+    pub allow_all_outbound: bool,
+}
+
+/// The egress rule the AWS CDK writes to a group that allows no outbound
+/// traffic: CloudFormation adds "allow all" to a group without egress
+/// rules, so a rule that matches nothing (ICMP type 252, code 86, to the
+/// broadcast address) takes its place.
+fn disallow_all_egress() -> Value {
+    json!([{"CidrIp": "255.255.255.255/32", "Description": "Disallow all traffic", "FromPort": 252, "IpProtocol": "icmp", "ToPort": 86}])
 }
 
 impl SecurityGroup {
@@ -42,7 +53,56 @@ impl SecurityGroup {
             )
             .prop("Tags", json!([{"Key": "Name", "Value": path.to_string()}]));
         let logical_id = stack.add_resource(path, resource);
-        SecurityGroup { path: path.clone(), group_id: Intrinsic::get_att(&logical_id, "GroupId"), logical_id }
+        SecurityGroup {
+            path: path.clone(),
+            group_id: Intrinsic::get_att(&logical_id, "GroupId"),
+            logical_id,
+            allow_all_outbound: true,
+        }
+    }
+
+    /// Like [`SecurityGroup::new`], but no outbound traffic is allowed until
+    /// a rule allows it ([`SecurityGroup::allow_tcp_egress`], or
+    /// [`super::Connections::allow_to`], which adds it for you).
+    pub fn new_restricted_outbound(
+        stack: &mut Stack,
+        path: &ConstructPath,
+        vpc_id: &Value,
+        description: &str,
+    ) -> SecurityGroup {
+        let resource = Resource::new("AWS::EC2::SecurityGroup")
+            .prop("GroupDescription", description)
+            .prop("VpcId", vpc_id.clone())
+            .prop("SecurityGroupEgress", disallow_all_egress())
+            .prop("Tags", json!([{"Key": "Name", "Value": path.to_string()}]));
+        let logical_id = stack.add_resource(path, resource);
+        SecurityGroup {
+            path: path.clone(),
+            group_id: Intrinsic::get_att(&logical_id, "GroupId"),
+            logical_id,
+            allow_all_outbound: false,
+        }
+    }
+
+    /// Allows TCP on `port` out to the security group `destination`, as a
+    /// separate `AWS::EC2::SecurityGroupEgress` named `rule_name` under this
+    /// group. Returns its logical ID.
+    pub fn allow_tcp_egress(
+        &self,
+        stack: &mut Stack,
+        rule_name: &str,
+        destination: &Value,
+        port: super::Port,
+        description: &str,
+    ) -> String {
+        let rule = Resource::new("AWS::EC2::SecurityGroupEgress")
+            .prop("GroupId", self.group_id.clone())
+            .prop("IpProtocol", "tcp")
+            .prop("FromPort", port.from)
+            .prop("ToPort", port.to)
+            .prop("Description", description)
+            .prop("DestinationSecurityGroupId", destination.clone());
+        stack.add_resource(&self.path.child(rule_name), rule)
     }
 
     /// Admits TCP on `from_port..=to_port` from `peer`, as a separate

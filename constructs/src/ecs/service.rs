@@ -8,7 +8,7 @@ use super::task_definition::{NetworkMode, TaskDefinition};
 use crate::cfn::{Intrinsic, Resource};
 use crate::cloudwatch::Metric;
 use crate::core::{ConstructPath, Stack};
-use crate::ec2::SecurityGroup;
+use crate::ec2::{Connections, Port, SecurityGroup};
 use crate::error::ValidationError;
 
 /// Tasks at creation when no desired count is given and nothing scales the service.
@@ -90,7 +90,7 @@ pub struct Service {
     /// The cluster's name (`Ref`).
     pub cluster_name: Value,
     /// The tasks' security group, in `awsvpc` network mode only. Allow the
-    /// load balancer in with [`SecurityGroup::allow_tcp`].
+    /// load balancer in with [`Service::connections`].
     pub security_group: Option<SecurityGroup>,
 }
 
@@ -237,6 +237,14 @@ impl Service {
             cluster_name: cluster.name.clone(),
             security_group,
         }
+    }
+
+    /// The tasks' connections, in `awsvpc` network mode (`None` in bridge
+    /// mode: the tasks share the cluster's instances' group, see
+    /// [`crate::ec2::Connectable`] for [`super::Cluster`]). Named by the
+    /// service's logical ID in peers' rules, receiving traffic on `port`.
+    pub fn connections(&self, port: u16) -> Option<Connections> {
+        self.security_group.as_ref().map(|sg| Connections::new(&self.logical_id, sg, Some(Port::tcp(port))))
     }
 
     /// The service's average CPU utilization (% of the reserved CPU), per minute.

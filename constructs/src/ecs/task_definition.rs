@@ -305,6 +305,51 @@ impl TaskDefinition {
     pub fn default_container(&self) -> Option<&ContainerInfo> {
         self.containers.first()
     }
+
+    /// Sets the environment variable `name` of container `container` to
+    /// `value` (a string or an intrinsic such as a table's `Ref`). The list
+    /// stays sorted by name; a variable already set is replaced. An unknown
+    /// container is reported (`ecs-container-unknown`).
+    pub fn add_environment(&self, stack: &mut Stack, container: &str, name: &str, value: impl Into<Value>) {
+        self.add_to_container(stack, container, "Environment", json!({"Name": name, "Value": value.into()}));
+    }
+
+    /// Adds the secret `name` to container `container`, read by ECS from
+    /// `value_from` (a Secrets Manager ARN, optionally with `:json-key::`, or
+    /// an SSM parameter ARN). The execution role must be allowed to read it:
+    /// add the statement with `execution_role.add_statement`. The list stays
+    /// sorted by name; a secret already set is replaced.
+    pub fn add_secret(&self, stack: &mut Stack, container: &str, name: &str, value_from: impl Into<Value>) {
+        self.add_to_container(stack, container, "Secrets", json!({"Name": name, "ValueFrom": value_from.into()}));
+    }
+
+    /// Inserts `entry` (with a `Name`) into the list `key` of a container of
+    /// this task definition's own resource.
+    fn add_to_container(&self, stack: &mut Stack, container: &str, key: &str, entry: Value) {
+        let found = stack
+            .template
+            .resources
+            .get_mut(&self.logical_id)
+            .and_then(|r| r.properties.get_mut("ContainerDefinitions"))
+            .and_then(Value::as_array_mut)
+            .and_then(|list| list.iter_mut().find(|c| c["Name"] == container))
+            .and_then(Value::as_object_mut);
+        let Some(definition) = found else {
+            let e = ValidationError::new(
+                "ecs-container-unknown",
+                &self.path,
+                format!("task definition {} has no container `{container}`", self.path),
+            );
+            stack.report(e);
+            return;
+        };
+        let list = definition.entry(key).or_insert_with(|| Value::Array(Vec::new()));
+        if let Some(list) = list.as_array_mut() {
+            list.retain(|e| e["Name"] != entry["Name"]);
+            list.push(entry);
+            list.sort_by(|a, b| a["Name"].as_str().cmp(&b["Name"].as_str()));
+        }
+    }
 }
 
 fn container_json(c: &ContainerProps, mode: NetworkMode, log_group: &LogGroup, stream_prefix: &str) -> Value {

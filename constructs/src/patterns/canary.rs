@@ -105,11 +105,9 @@ pub(crate) fn weighted_targets(
     parameter.max_value = Some(100.0);
     parameter.constraint_description = Some("a whole number from 0 to 100".into());
     let percent_ref = stack.add_parameter(service_path, &name, parameter);
-    if !stack.template.mappings.contains_key(CANARY_WEIGHTS_MAPPING) {
-        let entries: Map<String, Value> =
-            (0..=100u32).map(|p| (p.to_string(), json!({"Stable": (100 - p).to_string()}))).collect();
-        stack.template.mappings.insert(CANARY_WEIGHTS_MAPPING.into(), Value::Object(entries));
-    }
+    let entries: Map<String, Value> =
+        (0..=100u32).map(|p| (p.to_string(), json!({"Stable": (100 - p).to_string()}))).collect();
+    stack.add_mapping(service_path, CANARY_WEIGHTS_MAPPING, Value::Object(entries));
     let stable_weight = Intrinsic::FindInMap(CANARY_WEIGHTS_MAPPING.into(), percent_ref.clone(), json!("Stable"));
     (
         name,

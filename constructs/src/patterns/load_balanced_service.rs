@@ -11,17 +11,17 @@ use crate::applicationautoscaling::{
 };
 use crate::cloudwatch::{Alarm, PresetAlarmProps};
 use crate::core::{ConstructPath, FieldPath, Stack};
-use crate::ec2::{Peer, SecurityGroup};
+use crate::ec2::{Connectable, Connections};
 use crate::ecs::{
     Cluster, ContainerHealthCheck, ContainerProps, LoadBalancerTarget, NetworkMode, Service, ServiceProps,
-    TaskDefinition, TaskDefinitionProps, DYNAMIC_PORT_FROM, DYNAMIC_PORT_TO,
+    TaskDefinition, TaskDefinitionProps,
 };
 use crate::elbv2::{
     Action, ApplicationLoadBalancer, ListenerRule, ListenerRuleProps, TargetGroup, TargetGroupProps, TargetType,
     MAX_PRIORITY,
 };
 use crate::error::ValidationError;
-use crate::iam::{policy_document, PolicyStatement};
+use crate::iam::PolicyStatement;
 use crate::rds::Database;
 
 use super::canary::{weighted_targets, Canary, CanaryProps, DEFAULT_CANARY_DESIRED_COUNT, DEFAULT_CANARY_PERCENT};
@@ -353,20 +353,12 @@ impl LoadBalancedService {
         });
 
         // Instances (bridge) or tasks (awsvpc) admit the load balancer only.
-        let alb_peer = Peer::SecurityGroup(alb.security_group.group_id.clone());
         if mode == NetworkMode::Bridge {
-            let sg = &cluster.instance_security_group;
-            let rule_id = sg.path.child("FromLoadBalancer").logical_id();
-            if !stack.template.resources.contains_key(&rule_id) {
-                sg.allow_tcp(
-                    stack,
-                    "FromLoadBalancer",
-                    &alb_peer,
-                    DYNAMIC_PORT_FROM,
-                    DYNAMIC_PORT_TO,
-                    "Load balancer to the dynamic host ports of ECS tasks",
-                );
-            }
+            alb.connections().allow_to_default_port(
+                stack,
+                cluster,
+                "Load balancer to the dynamic host ports of ECS tasks",
+            );
         }
 
         let scaled = props.scaling.is_some();
@@ -394,8 +386,8 @@ impl LoadBalancedService {
                 depends_on,
             }],
         );
-        if let Some(sg) = &service.security_group {
-            sg.allow_tcp(stack, "FromLoadBalancer", &alb_peer, port, port, "Load balancer to the container port");
+        if let Some(tasks) = service.connections(port) {
+            alb.connections().allow_to_default_port(stack, &tasks, "Load balancer to the container port");
         }
         let canary_service = match (&canary_task_definition, &canary_target_group, canary_props) {
             (Some(td), Some(tg), Some(c)) => {
@@ -421,34 +413,27 @@ impl LoadBalancedService {
                         }],
                     )
                 });
-                if let Some(sg) = &canary.security_group {
-                    sg.allow_tcp(
-                        stack,
-                        "FromLoadBalancer",
-                        &alb_peer,
-                        port,
-                        port,
-                        "Load balancer to the container port",
-                    );
+                if let Some(tasks) = canary.connections(port) {
+                    alb.connections().allow_to_default_port(stack, &tasks, "Load balancer to the container port");
                 }
                 Some(canary)
             }
             _ => None,
         };
         if let Some(db) = database {
-            let groups: Vec<(&str, &SecurityGroup)> = [Some(&service), canary_service.as_ref()]
+            // The database admits whoever runs the tasks: their own groups
+            // (awsvpc), else the cluster's instances (bridge).
+            let clients = format!("{} clients", db.engine.as_str());
+            let tasks: Vec<Connections> = [Some(&service), canary_service.as_ref()]
                 .into_iter()
                 .flatten()
-                .filter_map(|s| s.security_group.as_ref().map(|g| (s.logical_id.as_str(), g)))
+                .filter_map(|s| s.connections(port))
                 .collect();
-            if groups.is_empty() {
-                let rule_id = db.security_group.path.child("FromEcsInstances").logical_id();
-                if !stack.template.resources.contains_key(&rule_id) {
-                    db.allow_from(stack, "FromEcsInstances", &cluster.instance_security_group.group_id);
-                }
+            if tasks.is_empty() {
+                cluster.connections().allow_to_default_port(stack, db, &clients);
             }
-            for (service_id, sg) in groups {
-                db.allow_from(stack, &format!("From{service_id}"), &sg.group_id);
+            for t in &tasks {
+                t.allow_to_default_port(stack, db, &clients);
             }
         }
 
@@ -620,35 +605,15 @@ fn connect_database<'a>(
 /// and lets its execution role read the secret.
 fn add_connection(stack: &mut Stack, task_definition: &TaskDefinition, database: &Database) {
     let connection = database.connection();
-    if let Some(container) = stack
-        .template
-        .resources
-        .get_mut(&task_definition.logical_id)
-        .and_then(|r| r.properties.get_mut("ContainerDefinitions"))
-        .and_then(|c| c.get_mut(0))
-        .and_then(Value::as_object_mut)
-    {
-        for (key, entries) in [("Environment", connection.environment_json()), ("Secrets", connection.secrets_json())] {
-            let list = container.entry(key).or_insert_with(|| Value::Array(Vec::new()));
-            if let (Some(list), Value::Array(entries)) = (list.as_array_mut(), entries) {
-                list.extend(entries);
-                list.sort_by(|a, b| a["Name"].as_str().cmp(&b["Name"].as_str()));
-            }
+    if let Some(container) = task_definition.default_container().map(|c| c.name.clone()) {
+        for (name, value) in connection.environment {
+            task_definition.add_environment(stack, &container, &name, value);
+        }
+        for (name, value_from) in connection.secrets {
+            task_definition.add_secret(stack, &container, &name, value_from);
         }
     }
-    let statement = policy_document(&[database.secret_read_statement()])["Statement"][0].clone();
-    if let Some(statements) = stack
-        .template
-        .resources
-        .get_mut(&task_definition.execution_role.logical_id)
-        .and_then(|r| r.properties.get_mut("Policies"))
-        .and_then(|p| p.get_mut(0))
-        .and_then(|p| p.get_mut("PolicyDocument"))
-        .and_then(|d| d.get_mut("Statement"))
-        .and_then(Value::as_array_mut)
-    {
-        statements.push(statement);
-    }
+    task_definition.execution_role.add_statement(stack, &database.secret_read_statement());
 }
 
 /// What the canary's props cannot be.
