@@ -165,22 +165,6 @@ fn diff_needs_an_app() {
     assert!(text(&out).1.contains("cannot read nowhere/manifest.json"), "{:?}", text(&out));
 }
 
-/// The Rust example is a real program on the construct library: it builds,
-/// writes an assembly through `rcdk_app::emit`, and matches the YAML to-do
-/// app's committed template.
-#[test]
-fn the_rust_example_is_an_app() {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let cmd = format!("'{cargo}' run -q -p todo-app-rs");
-    let out = rcdk(&root(), &["diff", "--app", &cmd, "--format", "json"]);
-    let (o, e) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
-    let report: serde_json::Value = serde_json::from_str(&o).expect("JSON report");
-    let stack = &report["stacks"][0];
-    assert_eq!(stack["stack"], "todo-prod");
-    assert_eq!(stack["oldTemplate"], "templates/todo-prod.yaml");
-}
-
 /// `deploy --assembly` deploys the reviewed bytes without synthesizing;
 /// `destroy --assembly` finds the stack in the manifest.
 #[test]
