@@ -107,7 +107,7 @@ pub enum DiffFormat {
 pub struct DiffArgs {
     /// An app file, or OLD and NEW: two CloudFormation template files (JSON or YAML) or two
     /// directories of templates. Default: the app of `--app`, `--assembly`, or `rcdk.toml`.
-    #[arg(value_name = "APP_FILE | OLD NEW", num_args = 0..=2)]
+    #[arg(id = "app_file", value_name = "APP_FILE | OLD NEW", num_args = 0..=2)]
     pub paths: Vec<PathBuf>,
     /// Where the app comes from, when not an app file.
     #[command(flatten)]

@@ -80,7 +80,8 @@ fn stem(p: &Path) -> Option<String> {
     p.file_stem().map(|s| s.to_string_lossy().into_owned())
 }
 
-/// The templates of a directory by stack name (file stem).
+/// The templates of a directory by stack name (file stem); a cloud
+/// assembly's `manifest.json` is not a template.
 fn templates_in(dir: &Path) -> Result<BTreeMap<String, PathBuf>, Failure> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| Failure::input(format!("cannot read directory {}: {e}", dir.display())))?;
@@ -88,7 +89,8 @@ fn templates_in(dir: &Path) -> Result<BTreeMap<String, PathBuf>, Failure> {
     for entry in entries {
         let path = entry.map_err(|e| Failure::input(format!("cannot read directory {}: {e}", dir.display())))?.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !EXTENSIONS.contains(&ext) || !path.is_file() {
+        let is_manifest = path.file_name().is_some_and(|n| n == rcdk_constructs::assembly::MANIFEST_FILE);
+        if !EXTENSIONS.contains(&ext) || !path.is_file() || is_manifest {
             continue;
         }
         let Some(name) = stem(&path) else { continue };
