@@ -30,6 +30,7 @@ pub mod cfn;
 pub mod cloudfront;
 pub mod cloudwatch;
 pub mod core;
+pub mod diagnostics;
 pub mod diff;
 pub mod dynamodb;
 pub mod ec2;

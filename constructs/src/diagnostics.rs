@@ -1,0 +1,1432 @@
+//! Every diagnostic code rcdk reports, in one registry, with an explanation
+//! (`rcdk explain CODE` prints it; `docs/diagnostics.md` lists them all).
+//!
+//! # Codes
+//!
+//! A code is `namespace:name`, both in kebab case, the way the AWS CDK names
+//! its annotations. The namespace says where the problem lives:
+//!
+//! | namespace | what it covers |
+//! |---|---|
+//! | `app-file` | reading an app file: YAML syntax, fields and types, the file itself |
+//! | `app` | the app as a whole: stacks list, multi-region `regions`, the CDN and its origin stacks |
+//! | `stack` | a stack's name, account, region, and the dependencies between stacks |
+//! | `cfn` | the CloudFormation template: quotas, logical IDs, references, parameters, conditions |
+//! | `vpc` | the VPC: CIDR, availability zones, NAT gateways, subnets, network ACLs |
+//! | `ec2` | EC2 instances of their own: the bastion host |
+//! | `ecs` | the ECS cluster (instances, capacity), task definitions and containers, services |
+//! | `service` | the load-balanced service pattern (an entry under `services:`), its canary and database link |
+//! | `elbv2` | the Application Load Balancer: listeners, HTTPS and TLS, rules, actions, target groups, health checks |
+//! | `autoscaling` | Application Auto Scaling of a service's task count |
+//! | `cloudwatch` | CloudWatch alarms |
+//! | `logs` | CloudWatch Logs log groups |
+//! | `cloudfront` | the CloudFront distribution (CDN) |
+//! | `rds` | the RDS database |
+//! | `sns` | SNS topics and subscriptions |
+//!
+//! Codes are stable: scripts and tests match on them. When a code is
+//! renamed, its entry keeps the old spelling in [`Diagnostic::formerly`], and
+//! [`lookup`] finds the entry by either.
+//!
+//! # Adding a code
+//!
+//! Add one [`Diagnostic`] to [`DIAGNOSTICS`], in code order (a test checks
+//! the order), with a title of one line and an explanation that says what
+//! the problem means, why rcdk refuses it (the AWS limit or behaviour), and
+//! how to fix it. `tests/diagnostics_registry.rs` fails for a code the
+//! sources use that has no entry, and for an entry nothing uses; regenerate
+//! `docs/diagnostics.md` with `rcdk explain --list --format markdown`.
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Stops synthesis: nothing is written, the command exits 2.
+    Error,
+    /// Reported, and synthesis goes on.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One diagnostic code and what it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The code, `namespace:name`, e.g. `vpc:cidr-invalid`.
+    pub code: &'static str,
+    /// Earlier spellings of the code, still found by [`lookup`].
+    pub formerly: &'static [&'static str],
+    /// Whether it stops synthesis.
+    pub severity: Severity,
+    /// What is wrong, in one line.
+    pub title: &'static str,
+    /// What it means, why rcdk refuses it, and how to fix it (Markdown).
+    pub explanation: &'static str,
+}
+
+impl Diagnostic {
+    /// The namespace of the code (`vpc` for `vpc:cidr-invalid`).
+    pub fn namespace(&self) -> &'static str {
+        self.code.split_once(':').map_or(self.code, |(ns, _)| ns)
+    }
+}
+
+/// Finds a diagnostic by its code or by one of its former codes.
+pub fn lookup(code: &str) -> Option<&'static Diagnostic> {
+    let code = code.trim();
+    DIAGNOSTICS
+        .binary_search_by(|d| d.code.cmp(code))
+        .ok()
+        .map(|i| &DIAGNOSTICS[i])
+        .or_else(|| DIAGNOSTICS.iter().find(|d| d.formerly.contains(&code)))
+}
+
+const fn error(
+    code: &'static str,
+    formerly: &'static [&'static str],
+    title: &'static str,
+    explanation: &'static str,
+) -> Diagnostic {
+    Diagnostic { code, formerly, severity: Severity::Error, title, explanation }
+}
+
+/// Every diagnostic, sorted by code.
+pub static DIAGNOSTICS: &[Diagnostic] = &[
+    // ---- app-file ----
+    error(
+        "app-file:schema",
+        &["schema"],
+        "a field of the app file is unknown, missing, of the wrong type or has an unknown value",
+        "The app file is valid YAML, but it does not match the app-file schema: a field name is misspelt \
+         (`unknown field`), a required field is missing (every stack needs a `name`), a value has the wrong \
+         type (`max_azs: three`), or an enum value is not one rcdk knows. Unknown fields are refused rather \
+         than ignored, so a typo never silently drops a setting.\n\n\
+         Fix the field at the reported `file:line:column`. Run `rcdk schema` for the JSON Schema of app \
+         files, and start the file with\n\n\
+         ```yaml\n# yaml-language-server: $schema=../schema/app.schema.json\n```\n\n\
+         so your editor completes and checks fields as you type.",
+    ),
+    error(
+        "app-file:unreadable",
+        &["app-file-unreadable"],
+        "the app file cannot be read",
+        "rcdk could not open or read the app file: it does not exist, is a directory, is not readable by \
+         you, or is not UTF-8 text. The message carries the operating system's reason.\n\n\
+         Check the path (it is relative to the current directory) and the file's permissions.",
+    ),
+    error(
+        "app-file:yaml-syntax",
+        &["yaml-syntax"],
+        "the app file is not valid YAML",
+        "The YAML parser stopped at the reported position: usually an indentation that does not line up, \
+         a tab used for indentation, a missing `:` after a key, or an unclosed quote or bracket.\n\n\
+         ```yaml\nstacks:\n  - name: shop\n    vpc: {}      # keys of one mapping line up under each other\n```\n\n\
+         Fix the line shown; the column points at where the parser gave up, which can be just after the \
+         real mistake.",
+    ),
+    // ---- app ----
+    error(
+        "app:cdn-origin-self",
+        &["cdn-origin-self"],
+        "a stack is listed as an origin of its own CDN",
+        "A CDN stack reads its origins' load balancer names from their outputs, which exist only once \
+         those stacks are deployed. A stack therefore cannot be an origin of the CDN it contains: it would \
+         depend on itself.\n\n\
+         Put the CDN in a stack of its own and name the regional stacks as its `origin_stacks`.",
+    ),
+    error(
+        "app:cdn-origin-stack-unknown",
+        &["cdn-origin-stack-unknown"],
+        "`origin_stacks` names a stack the app does not have",
+        "Each entry of a CDN's `origin_stacks` must be the name of another stack of the same app that has \
+         services (and so a load balancer). The message lists the names that would work.\n\n\
+         Fix the spelling, or add the stack.",
+    ),
+    error(
+        "app:cdn-origins-invalid",
+        &["cdn-origins-invalid"],
+        "a CDN needs exactly two origin stacks",
+        "rcdk's CDN is a CloudFront distribution with an origin group that fails over from a primary load \
+         balancer to a secondary one. CloudFront origin groups hold exactly two origins, so \
+         `origin_stacks` must name exactly two stacks: the primary first.\n\n\
+         ```yaml\ncdn: {}\norigin_stacks: [shop-eu, shop-us]\n```",
+    ),
+    error(
+        "app:cdn-origins-same",
+        &["cdn-origins-same"],
+        "the primary and secondary origin are the same stack",
+        "Failing over to the origin that just failed protects nothing. The two `origin_stacks` must be \
+         different stacks, normally in different regions.",
+    ),
+    error(
+        "app:cdn-origins-with-regions",
+        &["cdn-origins-with-regions"],
+        "`origin_stacks` is set on a stack that also lists `regions`",
+        "With `regions`, rcdk expands the stack into one stack per region and the CDN's origins are those \
+         regional stacks, so `origin_stacks` would say the same thing twice (or contradict it).\n\n\
+         Remove `origin_stacks`.",
+    ),
+    error(
+        "app:cdn-origins-without-cdn",
+        &["cdn-origins-without-cdn"],
+        "`origin_stacks` is set, but `cdn` is not",
+        "`origin_stacks` only means something for a stack with a CDN. Add a `cdn:` block, or remove \
+         `origin_stacks`.",
+    ),
+    error(
+        "app:cdn-regions-invalid",
+        &["cdn-regions-invalid"],
+        "a CDN over `regions` needs exactly two regions",
+        "A CDN with `regions` fails over from the first (primary) region to the second, through a \
+         CloudFront origin group, which holds exactly two origins.\n\n\
+         ```yaml\nregions: [eu-west-1, us-east-1]\ncdn: {}\n```",
+    ),
+    error(
+        "app:empty",
+        &["app-empty"],
+        "the app has no stacks",
+        "An app file must define at least one stack under `stacks:`; there is nothing to synthesize \
+         otherwise.\n\n\
+         ```yaml\nstacks:\n  - name: shop\n    vpc: {}\n```",
+    ),
+    error(
+        "app:region-conflict",
+        &["app-region-conflict"],
+        "`region` and `regions` are both set on a stack",
+        "`region` deploys one stack to one region; `regions` expands the stack into one copy per region. \
+         Keep one of the two.",
+    ),
+    error(
+        "app:region-duplicate",
+        &["app-region-duplicate"],
+        "a region is listed twice in `regions`",
+        "Each region in `regions` becomes a stack named after it, so a region listed twice would define \
+         the same stack twice. List each region once; the first is the primary.",
+    ),
+    error(
+        "app:region-override-service",
+        &["app-region-override-service"],
+        "`region_overrides` sets the task count of a service the stack does not have",
+        "`region_overrides.<region>.desired_counts` is keyed by service name. The name given is not under \
+         this stack's `services:`; fix the spelling.\n\n\
+         ```yaml\nregion_overrides:\n  us-east-1:\n    desired_counts: {api: 1}\n```",
+    ),
+    error(
+        "app:region-override-unknown",
+        &["app-region-override-unknown"],
+        "`region_overrides` names a region not in `regions`",
+        "An override for a region the stack is not deployed to would never apply, which usually means a \
+         typo. List the region under `regions`, or remove the override.",
+    ),
+    error(
+        "app:vpc-missing",
+        &["app-vpc-missing"],
+        "a stack needs a VPC and has none",
+        "Services, a cluster, a bastion host or a database all live in a VPC, and the stack does not \
+         define one.\n\n\
+         ```yaml\nvpc: {}   # three AZs, one NAT gateway, default CIDR\n```\n\n\
+         or a `vpc:` block with your own settings.",
+    ),
+    // ---- autoscaling ----
+    error(
+        "autoscaling:max-zero",
+        &["scaling-max-zero"],
+        "the scaling maximum is 0",
+        "Application Auto Scaling keeps the service's task count between `min_capacity` and \
+         `max_capacity`; a maximum of 0 would never run a task. Set `max_capacity` to 1 or more.",
+    ),
+    error(
+        "autoscaling:min-above-max",
+        &["scaling-min-above-max"],
+        "the scaling minimum is above the maximum",
+        "Application Auto Scaling rejects a scalable target whose `MinCapacity` is greater than its \
+         `MaxCapacity`. Lower `min_capacity` or raise `max_capacity`.\n\n\
+         ```yaml\nscaling: {min_capacity: 2, max_capacity: 10, cpu_target_percent: 60}\n```",
+    ),
+    error(
+        "autoscaling:step-scaling-invalid",
+        &["step-scaling-invalid"],
+        "a step scaling policy is invalid",
+        "A step scaling policy needs at least one step in `scale_out` or `scale_in` and at most 20 steps \
+         per direction. Each step's `at` is a finite number, in ascending order for scale-out and \
+         descending for scale-in; scale-out steps add tasks (positive `change`), scale-in steps remove \
+         them (negative), and scale-in starts below the first scale-out step, or the two alarms would \
+         fight. The message says which rule is broken and where.\n\n\
+         ```yaml\nscaling:\n  min_capacity: 2\n  max_capacity: 10\n  cpu_steps:\n    scale_out: [{at: 70, change: 1}, {at: 90, change: 3}]\n    scale_in: [{at: 30, change: -1}]\n```",
+    ),
+    error(
+        "autoscaling:target-invalid",
+        &["scaling-target-invalid"],
+        "a target tracking value is not above 0",
+        "Target tracking scales to keep a metric (CPU %, memory %, requests per target) at the target \
+         value; Application Auto Scaling requires that value to be above 0. Use e.g. `cpu_target_percent: 60`.",
+    ),
+    // ---- cfn ----
+    error(
+        "cfn:condition-conflict",
+        &["condition-conflict"],
+        "a template condition is defined twice, differently",
+        "Two constructs in one stack define a CloudFormation condition with the same name but different \
+         expressions; a template holds one definition per name. Rename one of the constructs, or make \
+         them agree.",
+    ),
+    error(
+        "cfn:logical-id-collision",
+        &["logical-id-collision"],
+        "two constructs map to the same logical ID",
+        "Logical IDs are the PascalCase of construct paths (`api-v2` and `api_v2` both become `ApiV2`), \
+         and a template holds each logical ID once. Rename one of the two constructs. Renaming a \
+         construct renames (and so replaces) its resources.",
+    ),
+    error(
+        "cfn:logical-id-invalid",
+        &["logical-id-invalid"],
+        "a logical ID is not valid in CloudFormation",
+        "CloudFormation logical IDs are alphanumeric (A-Z, a-z, 0-9) and at most 255 characters. A name \
+         in the app produced one that is not; rename the construct (service, stack or other name) with \
+         letters, digits and hyphens only, and keep it short.",
+    ),
+    error(
+        "cfn:parameter-conflict",
+        &["parameter-conflict"],
+        "a template parameter is defined twice with different settings",
+        "Two constructs in one stack declare a CloudFormation parameter with the same name but a \
+         different type, default or description. A template holds one declaration per name; rename one \
+         of them, or make them agree.",
+    ),
+    error(
+        "cfn:render-failed",
+        &["render-failed"],
+        "the template could not be rendered",
+        "The template was built but could not be written as YAML or JSON. This is a bug in rcdk, not in \
+         your app: please report it with the app file that triggers it.",
+    ),
+    error(
+        "cfn:template-empty",
+        &["template-empty"],
+        "a stack has no resources",
+        "CloudFormation requires every template to declare at least one resource, and this stack would \
+         produce none. Give the stack something to create (e.g. `vpc: {}`), or remove it.",
+    ),
+    error(
+        "cfn:template-limit",
+        &["template-limit"],
+        "a template exceeds a CloudFormation quota",
+        "CloudFormation allows at most 500 resources, 200 parameters, 200 outputs and 200 mappings per \
+         template, and a template body of at most 1 MB (uploaded through S3; 51,200 bytes inline). rcdk \
+         checks these before anything is deployed, because CloudFormation would only reject the stack \
+         when creating the change set.\n\n\
+         Split the app into more stacks: move services into a second entry under `stacks:`.",
+    ),
+    error(
+        "cfn:template-reference",
+        &["template-reference"],
+        "a template refers to a resource, parameter or condition it does not define",
+        "A `Ref`, `Fn::GetAtt`, `Fn::Sub` or `Condition` names something the template does not contain, \
+         so CloudFormation would reject it. This usually comes from a raw property override or escape \
+         hatch naming a logical ID that does not exist; check the spelling against the synthesized \
+         template.",
+    ),
+    // ---- cloudfront ----
+    error(
+        "cloudfront:alias-duplicate",
+        &["cloudfront-alias-duplicate"],
+        "an alias is listed twice",
+        "Each alternate domain name (CNAME) of a distribution is listed once. Remove the duplicate.",
+    ),
+    error(
+        "cloudfront:alias-invalid",
+        &["cloudfront-alias-invalid"],
+        "an alias is not a domain name",
+        "CloudFront aliases are lowercase domain names, optionally with one leading wildcard label: \
+         `www.example.com`, `*.example.com`. URLs, ports and paths are not aliases.",
+    ),
+    error(
+        "cloudfront:aliases-need-certificate",
+        &["cloudfront-aliases-need-certificate"],
+        "aliases are set without a certificate",
+        "CloudFront serves an alternate domain name only with a certificate that covers it; the default \
+         `*.cloudfront.net` certificate does not. Set `certificate_arn` to an ACM certificate in us-east-1 \
+         for those names.\n\n\
+         ```yaml\ncdn:\n  aliases: [www.example.com]\n  certificate_arn: arn:aws:acm:us-east-1:123456789012:certificate/abcd\n```",
+    ),
+    error(
+        "cloudfront:certificate-arn-invalid",
+        &["cloudfront-certificate-arn-invalid"],
+        "the CDN certificate is not an ACM certificate ARN",
+        "CloudFront takes an ACM certificate by its ARN: \
+         `arn:aws:acm:us-east-1:<account>:certificate/<id>`.",
+    ),
+    error(
+        "cloudfront:certificate-region",
+        &["cloudfront-certificate-region"],
+        "the CDN certificate is not in us-east-1",
+        "CloudFront only uses ACM certificates requested or imported in US East (N. Virginia), us-east-1, \
+         whatever region the rest of the app is in. Request or import the certificate there and use that \
+         ARN.",
+    ),
+    error(
+        "cloudfront:comment-too-long",
+        &["cloudfront-comment-too-long"],
+        "the distribution comment is longer than 128 characters",
+        "CloudFront limits a distribution's comment to 128 characters. Shorten `comment`.",
+    ),
+    error(
+        "cloudfront:connection-attempts-invalid",
+        &["cloudfront-connection-attempts-invalid"],
+        "origin connection attempts are outside 1 to 3",
+        "CloudFront tries to connect to an origin 1 to 3 times before failing over (a fixed quota). Use \
+         1 to 3 in `origin_connection_attempts`, or leave it out for 3.",
+    ),
+    error(
+        "cloudfront:connection-timeout-invalid",
+        &["cloudfront-connection-timeout-invalid"],
+        "the origin connection timeout is outside 1 to 10 seconds",
+        "CloudFront waits 1 to 10 seconds for a connection to an origin (a fixed quota). Use 1 to 10 in \
+         `origin_connection_timeout_seconds`, or leave it out for 10.",
+    ),
+    error(
+        "cloudfront:failover-codes-invalid",
+        &["cloudfront-failover-codes-invalid"],
+        "failover status codes are empty, unknown or repeated",
+        "An origin group fails over on a list of HTTP status codes; CloudFront accepts 400, 403, 404, \
+         416, 500, 502, 503 and 504, each once. Leave `failover_status_codes` out for 500, 502, 503 and \
+         504.",
+    ),
+    error(
+        "cloudfront:log-bucket-invalid",
+        &["cloudfront-log-bucket-invalid"],
+        "the access log bucket is not an S3 bucket name",
+        "Give the bucket's name only (3 to 63 lowercase letters, digits, dots and hyphens), not its ARN \
+         or URL; rcdk builds the `<bucket>.s3.amazonaws.com` domain CloudFront needs.",
+    ),
+    error(
+        "cloudfront:path-pattern-invalid",
+        &["cloudfront-path-pattern-invalid"],
+        "a write path pattern is empty, too long, a catch-all or listed twice",
+        "Write path patterns become cache behaviors that send writes to the primary origin only (origin \
+         groups fail over GET and HEAD only). A catch-all (`*`, `/*`) would route every request there and \
+         turn failover off. Use specific patterns such as `/api/*`, each once.",
+    ),
+    error(
+        "cloudfront:too-many-behaviors",
+        &["cloudfront-too-many-behaviors"],
+        "more write path patterns than cache behaviors rcdk allows",
+        "Each write path pattern is one cache behavior; rcdk keeps a distribution to 25 of them (the \
+         long-standing CloudFront default quota). Merge patterns with wildcards, e.g. `/api/*`.",
+    ),
+    error(
+        "cloudfront:web-acl-invalid",
+        &["cloudfront-web-acl-invalid"],
+        "the web ACL is not a WAFv2 web ACL with CLOUDFRONT scope",
+        "A distribution takes a WAFv2 web ACL created with `CLOUDFRONT` scope (in us-east-1), by ARN: \
+         `arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>`. Regional web ACLs (for load \
+         balancers) cannot be attached to CloudFront.",
+    ),
+    // ---- cloudwatch ----
+    error(
+        "cloudwatch:alarm-datapoints-invalid",
+        &["alarm-datapoints-invalid"],
+        "`datapoints_to_alarm` is outside 1 to `evaluation_periods`",
+        "An alarm fires when `datapoints_to_alarm` of the last `evaluation_periods` periods breach (\"M \
+         out of N\"); CloudWatch requires 1 <= M <= N.\n\n\
+         ```yaml\nevaluation_periods: 5\ndatapoints_to_alarm: 3\n```",
+    ),
+    error(
+        "cloudwatch:alarm-evaluation-periods-invalid",
+        &["alarm-evaluation-periods-invalid"],
+        "the alarm's evaluation periods are 0 or span more than a day",
+        "An alarm evaluates at least one period, and CloudWatch limits `evaluation_periods` times the \
+         period to one day (86,400 s). Set `evaluation_periods` to 1 or more, and lower it (or the \
+         period) to fit a day.",
+    ),
+    error(
+        "cloudwatch:alarm-period-invalid",
+        &["alarm-period-invalid"],
+        "the metric period is not one CloudWatch alarms accept",
+        "CloudWatch alarms take a period of 10 or 30 seconds (high-resolution metrics) or a multiple of \
+         60 seconds. Use e.g. 60 or 300.",
+    ),
+    error(
+        "cloudwatch:alarm-threshold-invalid",
+        &["alarm-threshold-invalid"],
+        "the alarm threshold is not a finite number",
+        "An alarm compares the metric with a number; NaN and infinity are not numbers CloudWatch \
+         accepts. Set `threshold` to a finite value.",
+    ),
+    // ---- ec2 ----
+    error(
+        "ec2:bastion-instance-type-invalid",
+        &["bastion-instance-type-invalid"],
+        "the bastion's instance type is not an EC2 instance type",
+        "EC2 instance types are a family and a size separated by a dot: `t3.micro`, `t4g.nano`. The \
+         bastion only needs the smallest size.",
+    ),
+    error(
+        "ec2:bastion-no-public-subnet",
+        &["bastion-no-public-subnet"],
+        "the bastion host needs a public subnet and the VPC has none",
+        "A bastion host sits in a public subnet so it can be reached (over SSH) or reach the SSM \
+         endpoints. Give the VPC public subnets, or drop the bastion and use SSM Session Manager to the \
+         cluster instances.",
+    ),
+    error(
+        "ec2:bastion-ssh-cidr-invalid",
+        &["bastion-ssh-cidr-invalid"],
+        "`ssh_cidr` is not a CIDR block",
+        "`ssh_cidr` is the network allowed to reach the bastion on port 22, written as a network address \
+         and prefix: `203.0.113.10/32` for one address.",
+    ),
+    error(
+        "ec2:bastion-ssh-open-to-world",
+        &["bastion-ssh-open-to-world"],
+        "SSH on the bastion is open to the whole internet",
+        "`ssh_cidr: 0.0.0.0/0` (or `::/0`) lets anyone try to log in; rcdk refuses it by default \
+         (no SSH from the internet).\n\n\
+         Narrow `ssh_cidr` to your network, drop it and connect with SSM Session Manager (no open port), \
+         or, if you really mean it, set `allow_ssh_from_anywhere: true`.",
+    ),
+    // ---- ecs ----
+    error(
+        "ecs:ami-parameter-invalid",
+        &["ecs-ami-parameter-invalid"],
+        "`ami_parameter` is not an SSM parameter name",
+        "The cluster's AMI is read at deploy time from a public SSM parameter, named by a path that \
+         starts with `/` and has no spaces, e.g. \
+         `/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id`.",
+    ),
+    error(
+        "ecs:capacity-range",
+        &["ecs-capacity-range"],
+        "the cluster's instance capacity range is empty",
+        "The cluster's Auto Scaling group runs between `min_capacity` and `max_capacity` instances. A \
+         maximum of 0 could never run a task; EC2 Auto Scaling rejects a minimum above the maximum, and a \
+         `desired_capacity` outside the two. Leave `desired_capacity` out (the capacity provider manages \
+         it).\n\n\
+         ```yaml\ncluster: {min_capacity: 1, max_capacity: 4}\n```",
+    ),
+    error(
+        "ecs:container-cpu",
+        &["ecs-container-cpu"],
+        "a container's CPU is above the ECS maximum",
+        "Container CPU is in units of 1/1024 vCPU; ECS allows at most 196,608 units (192 vCPU) on EC2. \
+         1024 units are one vCPU.",
+    ),
+    error(
+        "ecs:container-cpu-above-task",
+        &["ecs-container-cpu-above-task"],
+        "the containers reserve more CPU than the task has",
+        "When the task sets `cpu`, the containers' `cpu` reservations together must fit in it; ECS \
+         rejects the task definition otherwise. Raise the task's `cpu` or lower the containers'.",
+    ),
+    error(
+        "ecs:container-duplicate",
+        &["ecs-container-duplicate"],
+        "two containers of a task have the same name",
+        "Container names identify containers within a task (for links, load balancer targets and log \
+         streams) and must be unique. Give each container its own name.",
+    ),
+    error(
+        "ecs:container-memory",
+        &["ecs-container-memory"],
+        "a container's memory is below the ECS minimum",
+        "ECS requires at least 6 MiB for `memory_mib` and `memory_reservation_mib` of a container. Real \
+         applications need far more; set a realistic value.",
+    ),
+    error(
+        "ecs:container-memory-above-task",
+        &["ecs-container-memory-above-task"],
+        "a container's memory is above the task's",
+        "A container's hard memory limit cannot exceed the task's `memory_mib`; ECS rejects the task \
+         definition otherwise. Raise the task's memory or lower the container's.",
+    ),
+    error(
+        "ecs:container-name",
+        &["ecs-container-name"],
+        "a container name is invalid",
+        "ECS container names have 1 to 255 letters, digits, hyphens and underscores.",
+    ),
+    error(
+        "ecs:container-port",
+        &["ecs-container-port"],
+        "container port 0 is invalid",
+        "The service's `container_port` is the port the load balancer sends traffic to; use a port from 1 \
+         to 65535 (the default is 80).",
+    ),
+    error(
+        "ecs:container-port-conflict",
+        &["ecs-container-port-conflict"],
+        "two containers of an awsvpc task use the same port",
+        "In `awsvpc` network mode all containers of a task share one network interface, so two of them \
+         cannot listen on the same port. Use distinct ports.",
+    ),
+    error(
+        "ecs:container-port-duplicate",
+        &["ecs-container-port-duplicate"],
+        "a container lists the same port twice",
+        "Each port mapping of a container is listed once. Remove the duplicate from `ports`.",
+    ),
+    error(
+        "ecs:deployment-percent",
+        &["ecs-deployment-percent"],
+        "the deployment percentages are out of range",
+        "During a deployment ECS keeps at least `min_healthy_percent` (0 to 100) and at most \
+         `max_percent` (100 to 200, above the minimum) of the desired task count running. Outside those \
+         ranges a deployment could not make progress or would drop all capacity.\n\n\
+         ```yaml\nmin_healthy_percent: 100\nmax_percent: 200\n```",
+    ),
+    error(
+        "ecs:desired-count-scaled",
+        &["ecs-desired-count-scaled"],
+        "`desired_count` is set on a service that scales",
+        "When Application Auto Scaling manages a service's task count, a fixed `DesiredCount` in the \
+         template would reset the scaled count on every deploy. Remove `desired_count`; the scaling \
+         minimum sets the floor.",
+    ),
+    error(
+        "ecs:env-duplicate",
+        &["ecs-env-duplicate"],
+        "a name is both an environment variable and a secret",
+        "ECS sets `environment` and `secrets` in the same process environment; one name cannot be both. \
+         Keep one of the two.",
+    ),
+    error(
+        "ecs:env-name",
+        &["ecs-env-name"],
+        "an environment variable name is invalid",
+        "Environment variable names are letters, digits and underscores, not starting with a digit: \
+         `DATABASE_URL`, `LOG_LEVEL`.",
+    ),
+    error(
+        "ecs:grace-period-without-lb",
+        &["ecs-grace-period-without-lb"],
+        "a health check grace period is set on a service without a load balancer",
+        "`health_check_grace_period_seconds` tells ECS how long to ignore failing load balancer health \
+         checks of new tasks; ECS rejects it on a service that has no load balancer. Remove it, or \
+         register the service with a target group.",
+    ),
+    error(
+        "ecs:health-check-command",
+        &["ecs-health-check-command"],
+        "a container health check command does not start with CMD or CMD-SHELL",
+        "A container health check command is a list whose first item is `CMD` (run the rest directly) or \
+         `CMD-SHELL` (run the rest with the container's shell).\n\n\
+         ```yaml\nhealth_check:\n  command: [CMD-SHELL, \"curl -f http://localhost:8080/health || exit 1\"]\n```",
+    ),
+    error(
+        "ecs:health-check-range",
+        &["ecs-health-check-range"],
+        "a container health check setting is out of range",
+        "ECS accepts a container health check `interval_seconds` of 5 to 300, `timeout_seconds` of 2 to \
+         60, `retries` of 1 to 10 and `start_period_seconds` of 0 to 300. The message names the setting \
+         and its range.",
+    ),
+    error(
+        "ecs:image-invalid",
+        &["ecs-image-invalid"],
+        "a container image is not a valid image reference",
+        "An image reference is `[REGISTRY/]REPOSITORY[:TAG]` or `REPOSITORY@sha256:DIGEST`, lowercase \
+         repository names, no spaces. E.g. `public.ecr.aws/nginx/nginx:1.27.0`.",
+    ),
+    error(
+        "ecs:image-unpinned",
+        &["ecs-image-unpinned"],
+        "a container image has no tag or uses `latest`",
+        "An image without a tag means `latest`, which moves: two deploys of the same template could run \
+         different code, and a rollback would not roll back. rcdk requires a pinned version tag or \
+         digest.\n\n\
+         ```yaml\nimage: ghcr.io/acme/api:1.4.2\n```\n\n\
+         If you really want a moving tag, set `allow_unpinned_image: true` on the container.",
+    ),
+    error(
+        "ecs:imds-hop-limit",
+        &["ecs-imds-hop-limit"],
+        "the IMDS hop limit is outside 1 to 64",
+        "The instance metadata (IMDSv2) response hop limit is 1 to 64. rcdk's default, 1, keeps \
+         containers in bridge mode from reading the instance's credentials; use 2 only for apps that \
+         need instance metadata.",
+    ),
+    error(
+        "ecs:instance-type-invalid",
+        &["ecs-instance-type-invalid"],
+        "the cluster's instance type is not an EC2 instance type",
+        "EC2 instance types are a family and a size separated by a dot: `t3.medium`, `m7i.large`, \
+         `m7g.large` (Graviton).",
+    ),
+    error(
+        "ecs:lb-container-unknown",
+        &["ecs-lb-container-unknown"],
+        "the load balancer targets a container port the task does not expose",
+        "A service registers `container_name:container_port` with its target group; ECS rejects the \
+         service when the task definition has no such container port. Add the port to the container's \
+         `ports`.",
+    ),
+    error(
+        "ecs:no-containers",
+        &["ecs-no-containers"],
+        "a task definition has no container",
+        "An ECS task definition needs at least one container. Add one under `containers:`.",
+    ),
+    error(
+        "ecs:no-essential-container",
+        &["ecs-no-essential-container"],
+        "no container of the task is essential",
+        "ECS requires at least one essential container per task: the task stops when an essential \
+         container stops. Mark the main container `essential: true` (the default).",
+    ),
+    error(
+        "ecs:root-volume-size",
+        &["ecs-root-volume-size"],
+        "the instance root volume size is out of range",
+        "The ECS-optimized Amazon Linux 2023 AMI needs a root volume of at least 30 GiB, and gp3 volumes \
+         go up to 16,384 GiB. Use 30 to 16384 in `root_volume_gib`.",
+    ),
+    error(
+        "ecs:secret-arn",
+        &["ecs-secret-arn"],
+        "a secret is not the ARN of an SSM parameter or a Secrets Manager secret",
+        "Container secrets are injected by ECS from SSM Parameter Store or Secrets Manager, named by ARN: \
+         `arn:aws:ssm:REGION:ACCOUNT:parameter/NAME` or \
+         `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME`. rcdk grants the execution role read access \
+         to exactly those ARNs.",
+    ),
+    error(
+        "ecs:target-capacity",
+        &["ecs-target-capacity"],
+        "`target_capacity_percent` is outside 1 to 100",
+        "The capacity provider's target capacity is how full ECS keeps the cluster's instances: 100 \
+         means no idle instances, less keeps spare capacity for faster scale-out. ECS accepts 1 to 100.",
+    ),
+    error(
+        "ecs:task-cpu",
+        &["ecs-task-cpu"],
+        "the task's CPU is outside 128 to 196,608 units",
+        "Task CPU is in units of 1/1024 vCPU; ECS on EC2 accepts 128 to 196,608 units. 1024 units are \
+         one vCPU.",
+    ),
+    error(
+        "ecs:task-memory",
+        &["ecs-task-memory"],
+        "the task's memory is too small",
+        "ECS requires at least 6 MiB of task memory; a real task needs far more. Set `memory_mib` to what \
+         the containers need together.",
+    ),
+    error(
+        "ecs:too-many-containers",
+        &["ecs-too-many-containers"],
+        "a task definition has more than 10 containers",
+        "ECS allows at most 10 containers per task definition. Split the containers into several \
+         services.",
+    ),
+    // ---- elbv2 ----
+    error(
+        "elbv2:access-logs-bucket-invalid",
+        &["access-logs-bucket-invalid"],
+        "the access log bucket is not an S3 bucket name",
+        "`access_logs_bucket` is the bucket's name (3 to 63 lowercase letters, digits, dots and hyphens), \
+         not its ARN or URL. The bucket must allow the regional Elastic Load Balancing account to write \
+         to it.",
+    ),
+    error(
+        "elbv2:access-logs-prefix-without-bucket",
+        &["access-logs-prefix-without-bucket"],
+        "`access_logs_prefix` is set without `access_logs_bucket`",
+        "The prefix only means something with a bucket to write to. Set `access_logs_bucket` too, or \
+         remove the prefix.",
+    ),
+    error(
+        "elbv2:action-body-too-long",
+        &["action-body-too-long"],
+        "a fixed response body is longer than 1024 bytes",
+        "Elastic Load Balancing limits the message body of a fixed-response action to 1024 characters. \
+         Shorten it, or serve the content from a service.",
+    ),
+    error(
+        "elbv2:action-content-type-invalid",
+        &["action-content-type-invalid"],
+        "a fixed response content type is not one the load balancer accepts",
+        "Fixed-response actions accept only `text/plain`, `text/css`, `text/html`, \
+         `application/javascript` and `application/json`.",
+    ),
+    error(
+        "elbv2:action-status-invalid",
+        &["action-status-invalid"],
+        "a fixed response status code is not between 200 and 599",
+        "A fixed-response action returns an HTTP status code from 2XX, 4XX or 5XX (200 to 599).",
+    ),
+    error(
+        "elbv2:action-target-groups-invalid",
+        &["action-target-groups-invalid"],
+        "a weighted forward names no target group or more than 5",
+        "An Application Load Balancer forward action splits traffic across 1 to 5 target groups (a fixed \
+         quota: target groups per action). Split the traffic across at most 5 target groups.",
+    ),
+    error(
+        "elbv2:action-weight-invalid",
+        &["action-weight-invalid"],
+        "a target group weight is not a whole number from 0 to 999",
+        "Weights of a weighted forward action are whole numbers from 0 to 999; traffic is split in \
+         proportion to them (0 sends none).",
+    ),
+    error(
+        "elbv2:certificate-arn-invalid",
+        &["certificate-arn-invalid"],
+        "a listener certificate is not an ACM or IAM certificate ARN",
+        "An HTTPS listener takes certificates by ARN, from ACM (`arn:aws:acm:REGION:ACCOUNT:certificate/ID`, \
+         in the load balancer's region) or IAM (`arn:aws:iam::ACCOUNT:server-certificate/NAME`).",
+    ),
+    error(
+        "elbv2:health-check-interval-invalid",
+        &["health-check-interval-invalid"],
+        "the target group health check interval is outside 5 to 300 seconds",
+        "Elastic Load Balancing checks targets every 5 to 300 seconds. Use a value in that range in \
+         `health_check.interval_seconds` (default 30).",
+    ),
+    error(
+        "elbv2:health-check-matcher-invalid",
+        &["health-check-matcher-invalid"],
+        "the health check matcher is not a list or range of HTTP codes from 200 to 499",
+        "The success codes of an HTTP health check are a code (`200`), a list (`200,204`) or a range \
+         (`200-399`), each from 200 to 499.",
+    ),
+    error(
+        "elbv2:health-check-path-invalid",
+        &["health-check-path-invalid"],
+        "the health check path does not start with `/` or is too long",
+        "A target group health check path starts with `/` and has at most 1024 characters, e.g. \
+         `/health`.",
+    ),
+    error(
+        "elbv2:health-check-threshold-invalid",
+        &["health-check-threshold-invalid"],
+        "a health check threshold is outside 2 to 10",
+        "The healthy and unhealthy threshold counts (consecutive checks before a target changes state) \
+         are 2 to 10.",
+    ),
+    error(
+        "elbv2:health-check-timeout-invalid",
+        &["health-check-timeout-invalid"],
+        "the health check timeout is outside 2 to 120 seconds or not below the interval",
+        "A health check times out after 2 to 120 seconds, and the timeout must be shorter than the \
+         interval; otherwise checks would overlap.\n\n\
+         ```yaml\nhealth_check: {interval_seconds: 30, timeout_seconds: 5}\n```",
+    ),
+    error(
+        "elbv2:https-certificate-missing",
+        &["https-certificate-missing"],
+        "an HTTPS listener has no certificate",
+        "An HTTPS listener needs at least one server certificate. Set `certificate_arns` to an ACM \
+         certificate in the load balancer's region (HTTP then redirects to HTTPS), or set \
+         `https: false`.\n\n\
+         ```yaml\nload_balancer:\n  certificate_arns: [arn:aws:acm:eu-west-1:123456789012:certificate/abcd]\n```",
+    ),
+    error(
+        "elbv2:https-certificate-unused",
+        &["https-certificate-unused"],
+        "certificates are given but `https` is false",
+        "Certificates are only used by an HTTPS listener, which `https: false` turns off. Remove \
+         `certificate_arns`, or remove `https: false`.",
+    ),
+    error(
+        "elbv2:idle-timeout-invalid",
+        &["idle-timeout-invalid"],
+        "the load balancer idle timeout is outside 1 to 4000 seconds",
+        "An Application Load Balancer closes idle connections after 1 to 4000 seconds (default 60).",
+    ),
+    error(
+        "elbv2:ingress-cidr-invalid",
+        &["ingress-cidr-invalid"],
+        "an ingress CIDR is not an IPv4 or IPv6 CIDR",
+        "`ingress_cidrs` lists the networks allowed to reach the load balancer, each as an address and a \
+         prefix length: `203.0.113.0/24`, `2001:db8::/32`.",
+    ),
+    error(
+        "elbv2:ingress-cidrs-empty",
+        &["ingress-cidrs-empty"],
+        "`ingress_cidrs` is empty, so no client could connect",
+        "An empty list would leave the load balancer's security group without an inbound rule. List at \
+         least one CIDR, or leave `ingress_cidrs` out to allow anywhere.",
+    ),
+    error(
+        "elbv2:load-balancer-needs-two-azs",
+        &["load-balancer-needs-two-azs"],
+        "an Application Load Balancer needs subnets in at least two AZs",
+        "Elastic Load Balancing requires an Application Load Balancer to have subnets in at least two \
+         Availability Zones. Give the VPC `max_azs: 2` or more.",
+    ),
+    error(
+        "elbv2:load-balancer-no-listener",
+        &["load-balancer-no-listener"],
+        "the load balancer would have no listener",
+        "With `http: false` and no HTTPS listener, the load balancer would accept no traffic. Keep the \
+         HTTP listener, or turn HTTPS on with `certificate_arns`.",
+    ),
+    error(
+        "elbv2:load-balancer-subnets-invalid",
+        &["load-balancer-subnets-invalid"],
+        "an internet-facing load balancer is placed in private subnets",
+        "An internet-facing load balancer needs subnets with a route to an internet gateway (public \
+         subnets); in private subnets it could not be reached. Use `subnets: public`, or set \
+         `internal: true`.",
+    ),
+    error(
+        "elbv2:rule-catch-all-needs-priority",
+        &["rule-catch-all-needs-priority"],
+        "a catch-all path pattern has an automatic priority",
+        "A path pattern such as `/*` matches every request. With an automatic priority (derived from the \
+         rule's name), it would shadow other rules depending on how names sort. Use the listener's \
+         default action for the catch-all, or give this rule an explicit `priority` higher than the \
+         specific rules'.",
+    ),
+    error(
+        "elbv2:rule-condition-empty",
+        &["rule-condition-empty"],
+        "a listener rule condition has no value",
+        "A condition with an empty list would match nothing (CloudFormation rejects it). Give at least \
+         one value, or leave the condition out.",
+    ),
+    error(
+        "elbv2:rule-condition-missing",
+        &["rule-condition-missing"],
+        "a listener rule has no condition",
+        "Every listener rule needs at least one condition; the listener's default action handles \
+         requests that no rule matches. Set `path_patterns` or `host_headers`.\n\n\
+         ```yaml\npath_patterns: [/api/*]\n```",
+    ),
+    error(
+        "elbv2:rule-condition-too-many-values",
+        &["rule-condition-too-many-values"],
+        "a listener rule condition has more than 3 values",
+        "rcdk keeps each condition of a rule to 3 values so that a rule stays within the Application \
+         Load Balancer quota of 5 condition values per rule. Split the values across several rules \
+         forwarding to the same target group.",
+    ),
+    error(
+        "elbv2:rule-condition-value-invalid",
+        &["rule-condition-value-invalid"],
+        "a listener rule condition value is empty or longer than 128 characters",
+        "Elastic Load Balancing accepts condition values (path patterns, host names, header values) of \
+         1 to 128 characters.",
+    ),
+    error(
+        "elbv2:rule-host-header-invalid",
+        &["rule-host-header-invalid"],
+        "a host header condition is not a host name pattern",
+        "Host conditions match host names: letters, digits, hyphens and dots, with the wildcards `*` \
+         (any characters) and `?` (one character), e.g. `api.example.com` or `*.example.com`. No scheme, \
+         port or path.",
+    ),
+    error(
+        "elbv2:rule-http-header-invalid",
+        &["rule-http-header-invalid"],
+        "an HTTP header condition names a header rules cannot match",
+        "HTTP header conditions match headers named with up to 40 letters, digits, hyphens and \
+         underscores. The `Host` header has its own condition: use `host_headers`.",
+    ),
+    error(
+        "elbv2:rule-path-pattern-invalid",
+        &["rule-path-pattern-invalid"],
+        "a path pattern does not start with `/` or has characters rules cannot match",
+        "Path patterns match the request path, not the query string: they start with `/` and use \
+         letters, digits, `_-.$/~\"'@:+&` and the wildcards `*` and `?`, e.g. `/api/*`.",
+    ),
+    error(
+        "elbv2:rule-priority-duplicate",
+        &["rule-priority-duplicate"],
+        "two rules on one listener have the same priority",
+        "Rules of a listener are evaluated in priority order, and each priority is used once per \
+         listener; CloudFormation fails the deployment otherwise. Automatic priorities are derived from \
+         rule names and can collide (the message says so): give one of the rules an explicit \
+         `priority`.",
+    ),
+    error(
+        "elbv2:rule-priority-invalid",
+        &["rule-priority-invalid"],
+        "a listener rule priority is outside 1 to 50000",
+        "Listener rule priorities are 1 (evaluated first) to 50000.",
+    ),
+    error(
+        "elbv2:rule-too-many-values",
+        &["rule-too-many-values"],
+        "a listener rule has more than 5 condition values in all",
+        "An Application Load Balancer rule may have at most 5 condition values in all its conditions \
+         (quota: condition values per rule). Split the rule into several rules forwarding to the same \
+         target group.",
+    ),
+    error(
+        "elbv2:rule-too-many-wildcards",
+        &["rule-too-many-wildcards"],
+        "a listener rule uses more than 5 wildcards",
+        "An Application Load Balancer rule may use at most 5 wildcards (`*`, `?`) in all its conditions \
+         (quota: condition wildcards per rule). Split the rule, or use fewer wildcards.",
+    ),
+    error(
+        "elbv2:ssl-policy-insecure",
+        &["ssl-policy-insecure"],
+        "the TLS policy is unknown or admits TLS versions below 1.2",
+        "rcdk requires a modern TLS policy on HTTPS listeners: TLS 1.0 and 1.1 are deprecated and fail \
+         most compliance checks. Use a TLS 1.2+ policy such as `ELBSecurityPolicy-TLS13-1-2-2021-06` (the \
+         default), or leave `ssl_policy` out.",
+    ),
+    error(
+        "elbv2:ssl-policy-without-https",
+        &["ssl-policy-without-https"],
+        "`ssl_policy` is set but there is no HTTPS listener",
+        "A TLS policy applies to HTTPS listeners only. Remove `ssl_policy`, or add `certificate_arns` to \
+         get an HTTPS listener.",
+    ),
+    error(
+        "elbv2:target-group-deregistration-delay-invalid",
+        &["target-group-deregistration-delay-invalid"],
+        "the deregistration delay is above 3600 seconds",
+        "Elastic Load Balancing waits 0 to 3600 seconds for in-flight requests before deregistering a \
+         target. Use a value in that range (default 300; less speeds up deployments).",
+    ),
+    error(
+        "elbv2:target-group-name-invalid",
+        &["target-group-name-invalid"],
+        "the target group name is invalid",
+        "Target group names have at most 32 letters, digits and hyphens, and do not start or end with a \
+         hyphen. A fixed name also makes replacements fail (two target groups cannot share it); leave \
+         `name` out and CloudFormation generates one.",
+    ),
+    error(
+        "elbv2:target-group-port-invalid",
+        &["target-group-port-invalid"],
+        "the target group port is 0",
+        "A target group port is 1 to 65535. Leave `port` out to use the container port.",
+    ),
+    error(
+        "elbv2:target-group-stickiness-invalid",
+        &["target-group-stickiness-invalid"],
+        "the stickiness duration is outside 1 second to 7 days",
+        "Load-balancer-generated cookie stickiness lasts 1 to 604,800 seconds (7 days).",
+    ),
+    error(
+        "elbv2:too-many-rules",
+        &["alb-too-many-rules"],
+        "the stack's services need more listener rules than one load balancer allows",
+        "An Application Load Balancer allows at most 100 listener rules (not counting default rules), and \
+         each service needs at least one rule on each listener. Split the services over more stacks, \
+         each with its own load balancer.",
+    ),
+    error(
+        "elbv2:too-many-target-groups",
+        &["alb-too-many-target-groups"],
+        "the stack's services need more target groups than one load balancer allows",
+        "An Application Load Balancer can use at most 100 target groups (a fixed quota), and each service \
+         (and each canary) needs one. Split the services over more stacks, each with its own load \
+         balancer.",
+    ),
+    // ---- logs ----
+    error(
+        "logs:retention-invalid",
+        &["log-retention-invalid"],
+        "the log retention is not a number of days CloudWatch Logs accepts",
+        "CloudWatch Logs keeps log events for one of a fixed set of periods: 1, 3, 5, 7, 14, 30, 60, 90, \
+         120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days.\n\n\
+         ```yaml\nlog_retention_days: 30\n```",
+    ),
+    // ---- rds ----
+    error(
+        "rds:backup-retention-invalid",
+        &["database-backup-retention-invalid"],
+        "the backup retention is more than 35 days",
+        "RDS keeps automated backups for 0 to 35 days (0 turns them off). Use a value in that range.",
+    ),
+    error(
+        "rds:engine-unknown",
+        &["database-engine-unknown"],
+        "the database engine is unknown",
+        "rcdk's database supports the engines the message lists (e.g. `postgres`, `mysql`).\n\n\
+         ```yaml\ndatabase: {engine: postgres}\n```",
+    ),
+    error(
+        "rds:engine-version-invalid",
+        &["database-engine-version-invalid"],
+        "the engine version is not a version of the engine",
+        "Give a full version RDS offers for the engine, e.g. `17.6` for PostgreSQL \
+         (`aws rds describe-db-engine-versions` lists them), or leave `engine_version` out for rcdk's \
+         default.",
+    ),
+    error(
+        "rds:instance-class-invalid",
+        &["database-instance-class-invalid"],
+        "the database instance class is invalid",
+        "RDS instance classes are `db.` followed by an instance family and size: `db.t4g.micro`, \
+         `db.m7g.large`, `db.r7g.xlarge`.",
+    ),
+    error(
+        "rds:log-export-invalid",
+        &["database-log-export-invalid"],
+        "the engine cannot export that log type",
+        "Each engine exports its own log types to CloudWatch Logs (PostgreSQL: `postgresql`, `upgrade`, \
+         `iam-db-auth-error`; MySQL: `error`, `general`, `slowquery`, `iam-db-auth-error`). Use one the \
+         message lists.",
+    ),
+    error(
+        "rds:max-storage-invalid",
+        &["database-max-storage-invalid"],
+        "the storage autoscaling limit is not above the allocated storage or too large",
+        "Storage autoscaling grows the volume up to `max_allocated_storage_gib`, which must be above \
+         `allocated_storage_gib` and at most 65,536 GiB. Raise it, or leave it out to turn storage \
+         autoscaling off.",
+    ),
+    error(
+        "rds:name-invalid",
+        &["database-name-invalid"],
+        "the database name is invalid",
+        "RDS database names start with a letter and have only letters, digits and underscores, up to the \
+         engine's length limit (the message says it).",
+    ),
+    error(
+        "rds:port-invalid",
+        &["database-port-invalid"],
+        "the database port is below 1150",
+        "RDS accepts ports 1150 to 65535 for these engines. Leave `port` out for the engine's default \
+         (5432 for PostgreSQL, 3306 for MySQL).",
+    ),
+    error(
+        "rds:storage-invalid",
+        &["database-storage-invalid"],
+        "the allocated storage is outside what RDS accepts",
+        "RDS gp3 storage is 20 to 65,536 GiB. Use a value in that range in `allocated_storage_gib`.",
+    ),
+    error(
+        "rds:username-invalid",
+        &["database-username-invalid"],
+        "the master user name is invalid",
+        "RDS master user names start with a letter and have only letters, digits and underscores, up to \
+         the engine's length limit (the message says it).",
+    ),
+    error(
+        "rds:username-reserved",
+        &["database-username-reserved"],
+        "the master user name is reserved by the engine",
+        "RDS reserves some user names for itself (`rdsadmin`, `rdsrepladmin`, `rds_superuser`, \
+         `rds_replication`, `rdstopmgr`) and the engines reject SQL keywords such as `user`, `select` or \
+         `table`; none of them can be the master user. Choose another name, or leave `master_username` out for rcdk's \
+         default.",
+    ),
+    error(
+        "rds:vpc-single-az",
+        &["database-vpc-single-az"],
+        "the database's VPC spans one availability zone",
+        "An RDS DB subnet group needs subnets in at least two Availability Zones, even for a single-AZ \
+         instance. Set the VPC's `max_azs` to 2 or more.",
+    ),
+    // ---- service ----
+    error(
+        "service:canary-desired-count-zero",
+        &["canary-desired-count-zero"],
+        "the canary runs no task but gets a share of the traffic",
+        "The listener sends the canary's `percent` of requests to its target group; with no task \
+         registered there, those requests fail with 503. Run at least one task, or set \
+         `canary.enabled: false`.",
+    ),
+    error(
+        "service:canary-image-unchanged",
+        &["canary-image-unchanged"],
+        "the canary runs the stable image",
+        "A canary exists to try a new image on a share of the traffic. With the same image as the service \
+         it tests nothing and doubles the tasks. Set `canary.image` to the new version, or remove the \
+         canary.\n\n\
+         ```yaml\ncanary: {image: ghcr.io/acme/api:1.5.0, percent: 10}\n```",
+    ),
+    error(
+        "service:canary-percent-invalid",
+        &["canary-percent-invalid"],
+        "the canary's share of traffic is not a percentage",
+        "`canary.percent` is 0 to 100; 0 keeps the canary running without traffic, and \
+         `enabled: false` removes it.",
+    ),
+    error(
+        "service:database-missing",
+        &["service-database-missing"],
+        "`database: true` on a service of a stack without a database",
+        "`database: true` connects the service to the stack's database (security group rule, connection \
+         variables, secret). The stack has no `database:` block; add one (e.g. \
+         `database: {engine: postgres}`), or drop `database: true`.",
+    ),
+    error(
+        "service:database-variable-conflict",
+        &["service-database-variable-conflict"],
+        "a variable set by `database: true` is also given by hand",
+        "`database: true` sets the connection variables (host, port, name, user, password secret) of the \
+         service. The same name is given in `environment` or `secrets` too; remove it there.",
+    ),
+    error(
+        "service:name-invalid",
+        &["service-name-invalid"],
+        "the service name is invalid",
+        "Service names become construct names, logical IDs and AWS resource names, so they use letters, \
+         digits and hyphens only: `api`, `web-frontend`.",
+    ),
+    error(
+        "service:target-type-mismatch",
+        &["service-target-type-mismatch"],
+        "the target group's target type does not match the network mode",
+        "Tasks in `bridge` mode register as instances (the instance and a dynamic host port); tasks in \
+         `awsvpc` mode register by IP address. A target group of the other type would never see a \
+         healthy target. Leave `target_group.target_type` out: it follows the network mode.",
+    ),
+    // ---- sns ----
+    error(
+        "sns:email-invalid",
+        &["topic-email-invalid"],
+        "the alarm topic's email address is invalid",
+        "The SNS topic's email subscription needs an address such as `ops@example.com`. SNS sends a \
+         confirmation message to it; alarms reach it only once confirmed.",
+    ),
+    // ---- stack ----
+    error(
+        "stack:account-invalid",
+        &["stack-account-invalid"],
+        "the stack's account is not a 12-digit AWS account ID",
+        "AWS account IDs are exactly 12 digits; quote them in YAML so leading zeros are kept: \
+         `account: '012345678901'`.",
+    ),
+    error(
+        "stack:dependency-cycle",
+        &["stack-dependency-cycle"],
+        "stacks depend on each other in a cycle",
+        "A stack's outputs can only feed stacks deployed after it, so stack dependencies must form an \
+         order. The message shows the cycle; remove one of the references.",
+    ),
+    error(
+        "stack:dependency-unknown",
+        &["stack-dependency-unknown"],
+        "a stack depends on a stack the app does not have",
+        "A stack names another stack (to read its outputs, or to deploy after it) that is not defined. \
+         Fix the name, or add the stack.",
+    ),
+    error(
+        "stack:input-unknown-output",
+        &["stack-input-unknown-output"],
+        "a stack reads an output the other stack does not have",
+        "A parameter of this stack is fed from an output of another stack, and that stack declares no \
+         output of that name. Fix the output name; `rcdk synth --stdout` shows each template's outputs.",
+    ),
+    error(
+        "stack:name-duplicate",
+        &["stack-name-duplicate"],
+        "two stacks have the same name",
+        "Stack names are unique across the app and across app files synthesized together: each stack is \
+         written to `templates/<name>.yaml` and deployed as the CloudFormation stack `<name>`. Rename one \
+         of them.",
+    ),
+    error(
+        "stack:name-invalid",
+        &["stack-name-invalid"],
+        "the stack name is not a valid CloudFormation stack name",
+        "CloudFormation stack names have 1 to 128 letters, digits and hyphens and start with a letter: \
+         `shop-prod`.",
+    ),
+    error(
+        "stack:region-invalid",
+        &["stack-region-invalid"],
+        "the stack's region is not an AWS region name",
+        "Use a region code such as `us-east-1` or `eu-west-1`, not a name like `Ireland`.",
+    ),
+    // ---- vpc ----
+    error(
+        "vpc:az-conflict",
+        &["vpc-az-conflict"],
+        "`max_azs` does not match the number of `availability_zones`",
+        "With explicit `availability_zones`, the VPC spans exactly those. Drop `max_azs`, or make it \
+         match.",
+    ),
+    error(
+        "vpc:az-count",
+        &["vpc-az-count"],
+        "the number of availability zones is outside 1 to 6",
+        "rcdk's VPC spans 1 to 6 Availability Zones (one public and one private subnet in each). Two or \
+         more are needed for a load balancer or a database.",
+    ),
+    error(
+        "vpc:az-duplicate",
+        &["vpc-az-duplicate"],
+        "an availability zone is listed twice",
+        "Each Availability Zone gets one public and one private subnet; list each zone once.",
+    ),
+    error(
+        "vpc:az-invalid",
+        &["vpc-az-invalid"],
+        "an availability zone name is invalid",
+        "Availability Zone names are the region code followed by a letter: `eu-west-1a`.",
+    ),
+    error(
+        "vpc:cidr-invalid",
+        &["vpc-cidr-invalid"],
+        "the VPC CIDR is not an IPv4 network",
+        "The VPC CIDR is an IPv4 network address and prefix length, with no host bits set: \
+         `10.0.0.0/16`, not `10.0.0.1/16` (the message names the network address).",
+    ),
+    error(
+        "vpc:cidr-size",
+        &["vpc-cidr-size"],
+        "the VPC CIDR prefix is outside /16 to /28",
+        "Amazon VPC allows IPv4 CIDR blocks from /16 (65,536 addresses) to /28 (16 addresses).",
+    ),
+    error(
+        "vpc:nacl-cidr-invalid",
+        &["nacl-cidr-invalid"],
+        "a network ACL rule's CIDR is not an IPv4 network",
+        "Network ACL rules match an IPv4 network address and prefix, with no host bits set: \
+         `10.0.0.0/16`, `0.0.0.0/0`.",
+    ),
+    error(
+        "vpc:nacl-port-missing",
+        &["nacl-port-missing"],
+        "a TCP or UDP network ACL rule has no port",
+        "TCP and UDP rules match a port range; set `from_port` (and `to_port` for a range).",
+    ),
+    error(
+        "vpc:nacl-port-range",
+        &["nacl-port-range"],
+        "a network ACL port range is empty or starts at 0",
+        "A port range goes from `from_port` to `to_port`, both 1 to 65535, with `from_port` first. \
+         Remember return traffic: allow the ephemeral ports 1024-65535 in the other direction.",
+    ),
+    error(
+        "vpc:nacl-port-unexpected",
+        &["nacl-port-unexpected"],
+        "a port is set on a network ACL rule that is not TCP or UDP",
+        "Only TCP and UDP rules have ports. Remove `from_port`/`to_port`, or set the protocol.",
+    ),
+    error(
+        "vpc:nacl-rule-duplicate",
+        &["nacl-rule-duplicate"],
+        "two network ACL rules of one direction have the same number",
+        "Network ACL rules are evaluated in rule-number order, and each number is used once per \
+         direction. Number rules with gaps (100, 110, 120) so you can insert one later.",
+    ),
+    error(
+        "vpc:nacl-rule-number",
+        &["nacl-rule-number"],
+        "a network ACL rule number is outside 1 to 32766",
+        "Network ACL rule numbers are 1 to 32766; 32767 is the implicit deny-all rule.",
+    ),
+    error(
+        "vpc:nacl-too-many-rules",
+        &["nacl-too-many-rules"],
+        "a network ACL has more than 20 rules in one direction",
+        "Amazon VPC allows 20 rules per network ACL per direction by default (inbound and outbound are \
+         counted apart). Merge rules with wider CIDRs or port ranges.",
+    ),
+    error(
+        "vpc:nat-count",
+        &["vpc-nat-count"],
+        "more NAT gateways than availability zones",
+        "A NAT gateway lives in one AZ's public subnet; more than one per AZ adds cost and no \
+         availability. Use at most one per AZ (`nat_gateways: 1` is cheapest, one per AZ survives an AZ \
+         failure).",
+    ),
+    error(
+        "vpc:subnet-cidr-invalid",
+        &["subnet-cidr-invalid"],
+        "a subnet CIDR is not an IPv4 network",
+        "Subnet CIDRs are IPv4 network addresses with a prefix length and no host bits set, inside the \
+         VPC's CIDR: `10.0.0.0/24`.",
+    ),
+    error(
+        "vpc:subnet-cidr-size",
+        &["subnet-cidr-size"],
+        "a subnet CIDR prefix is outside /16 to /28",
+        "Amazon VPC allows subnet CIDR blocks from /16 to /28.",
+    ),
+    error(
+        "vpc:subnet-count",
+        &["vpc-subnet-count"],
+        "the number of subnet CIDRs does not match the availability zones",
+        "Explicit `public_subnet_cidrs` and `private_subnet_cidrs` give one CIDR per Availability Zone, \
+         in zone order.\n\n\
+         ```yaml\nvpc:\n  max_azs: 2\n  public_subnet_cidrs: [10.0.0.0/24, 10.0.1.0/24]\n```",
+    ),
+    error(
+        "vpc:subnet-no-space",
+        &["subnet-no-space"],
+        "the VPC CIDR has no room for the subnets",
+        "rcdk places one public and one private subnet of the given prefix per AZ in the VPC's CIDR, and \
+         they do not fit. Use a larger VPC CIDR, fewer AZs or smaller subnets (a longer prefix).",
+    ),
+    error(
+        "vpc:subnet-outside-vpc",
+        &["subnet-outside-vpc"],
+        "a subnet is not inside the VPC's CIDR",
+        "A subnet's CIDR must be within the VPC's CIDR block.",
+    ),
+    error(
+        "vpc:subnet-overlap",
+        &["subnet-overlap"],
+        "two subnets overlap",
+        "Subnets of a VPC cannot share addresses. Give each subnet its own block; the message names the \
+         other subnet.",
+    ),
+    error(
+        "vpc:subnet-prefix-invalid",
+        &["subnet-prefix-invalid"],
+        "the subnet prefix length does not fit the VPC",
+        "`public_subnet_prefix` and `private_subnet_prefix` are /16 to /28 and no larger than the VPC \
+         itself (a /24 VPC cannot hold /20 subnets).",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_and_unique() {
+        for pair in DIAGNOSTICS.windows(2) {
+            assert!(pair[0].code < pair[1].code, "{} must come after {}", pair[0].code, pair[1].code);
+        }
+    }
+
+    #[test]
+    fn codes_are_namespaced_kebab_case() {
+        let kebab = |s: &str| {
+            !s.is_empty()
+                && s.split('-').all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        };
+        for d in DIAGNOSTICS {
+            let (ns, name) = d.code.split_once(':').unwrap_or_else(|| panic!("{} has no namespace", d.code));
+            assert!(kebab(ns) && kebab(name), "{} is not namespace:kebab-case", d.code);
+            assert!(!d.title.contains('\n') && !d.title.is_empty(), "{}: title is one line", d.code);
+            assert!(!d.explanation.trim().is_empty(), "{}: explanation is empty", d.code);
+        }
+    }
+
+    #[test]
+    fn former_codes_are_unique_and_not_current() {
+        let mut seen = std::collections::BTreeSet::new();
+        for d in DIAGNOSTICS {
+            for f in d.formerly {
+                assert!(seen.insert(*f), "former code {f} is claimed twice");
+                assert!(DIAGNOSTICS.binary_search_by(|x| x.code.cmp(f)).is_err(), "{f} is both former and current");
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_by_code_and_former_code() {
+        assert_eq!(lookup("vpc:cidr-invalid").map(|d| d.code), Some("vpc:cidr-invalid"));
+        assert_eq!(lookup("vpc-cidr-invalid").map(|d| d.code), Some("vpc:cidr-invalid"));
+        assert_eq!(lookup("rule-priority-duplicate").map(|d| d.code), Some("elbv2:rule-priority-duplicate"));
+        assert_eq!(lookup("schema").map(|d| d.code), Some("app-file:schema"));
+        assert_eq!(lookup("no-such-code"), None);
+    }
+}
