@@ -30,6 +30,32 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff), e.g. `rcdk man > rcdk.1`.
     Man,
+    /// Explain a diagnostic code, e.g. `rcdk explain vpc:cidr-invalid`; `--list` lists them all.
+    Explain(ExplainArgs),
+}
+
+/// `rcdk explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The code, as printed in brackets after a problem (a former spelling works too).
+    #[arg(required_unless_present = "list", conflicts_with = "list")]
+    pub code: Option<String>,
+    /// List every code with its title instead.
+    #[arg(long)]
+    pub list: bool,
+    /// Output format (`--list --format markdown` prints docs/diagnostics.md).
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+/// Output format of `rcdk explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ExplainFormat {
+    /// Plain text for a terminal.
+    #[default]
+    Text,
+    /// Markdown.
+    Markdown,
 }
 
 /// `rcdk completions`.

@@ -12,6 +12,7 @@ pub mod completions;
 pub mod deploy;
 pub mod destroy;
 pub mod diff;
+pub mod explain;
 pub mod failure;
 pub mod man;
 pub mod schema;
@@ -31,5 +32,6 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),
+        Command::Explain(args) => explain::run(&args),
     }
 }

@@ -1400,7 +1400,8 @@ mod tests {
     fn codes_are_namespaced_kebab_case() {
         let kebab = |s: &str| {
             !s.is_empty()
-                && s.split('-').all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+                && s.split('-')
+                    .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
         };
         for d in DIAGNOSTICS {
             let (ns, name) = d.code.split_once(':').unwrap_or_else(|| panic!("{} has no namespace", d.code));
