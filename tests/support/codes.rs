@@ -3,7 +3,9 @@
 //! way the compiler sees them, and comments or test modules are not).
 //!
 //! A string literal is a code when it flows into one of these places:
-//! - the first argument of `ValidationError::new(...)`;
+//! - the first argument of `ValidationError::new(...)`, or of any other
+//!   `Type::function(...)` whose parameter there is named `code` (so a new
+//!   `Warning::new(code: &'static str, ..)` is followed without changes here);
 //! - a struct field named `code` (`Problem { code: "schema", .. }`);
 //! - a `let` or `for` binding named `code`, alone or inside a tuple
 //!   (`let (code, msg) = match .. { .. => ("ecs-image-invalid", ..) }`,
@@ -51,7 +53,7 @@ pub fn codes_used(roots: &[&Path]) -> BTreeMap<String, BTreeSet<PathBuf>> {
 
     let mut used: BTreeMap<String, BTreeSet<PathBuf>> = BTreeMap::new();
     for (file, ast) in &parsed {
-        let mut finder = Finder { fns: &fns.0, closures: Vec::new(), locals: Vec::new(), found: Vec::new() };
+        let mut finder = Finder { fns: &fns, closures: Vec::new(), locals: Vec::new(), found: Vec::new() };
         finder.visit_file(ast);
         for code in finder.found {
             used.entry(code).or_default().insert(file.clone());
@@ -124,9 +126,16 @@ fn reporter_code_position(ty: &syn::Type) -> Option<usize> {
     })
 }
 
-/// Pass 1: named functions and methods with a `code` parameter.
+/// Pass 1: named functions and methods with a `code` parameter, by name
+/// (`report`) and, inside an `impl`, by type and name (`ValidationError::new`).
+/// Bare `new` is too common a name to follow: a constructor counts only when
+/// called through its type.
 #[derive(Default)]
-struct CodeParams(HashMap<String, usize>);
+struct CodeParams {
+    by_name: HashMap<String, usize>,
+    by_type: HashMap<String, usize>,
+    self_ty: Option<String>,
+}
 
 impl<'ast> Visit<'ast> for CodeParams {
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
@@ -134,21 +143,34 @@ impl<'ast> Visit<'ast> for CodeParams {
             syn::visit::visit_item_mod(self, m);
         }
     }
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        let ty = match &*i.self_ty {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        let outer = std::mem::replace(&mut self.self_ty, ty);
+        syn::visit::visit_item_impl(self, i);
+        self.self_ty = outer;
+    }
     fn visit_signature(&mut self, sig: &'ast syn::Signature) {
         let pats = sig.inputs.iter().filter_map(|a| match a {
             syn::FnArg::Typed(t) => Some(&*t.pat),
             syn::FnArg::Receiver(_) => None,
         });
-        // `new` is too common a name to follow; `ValidationError::new` is handled by name.
-        if let Some(i) = code_param(pats).filter(|_| sig.ident != "new") {
-            self.0.insert(sig.ident.to_string(), i);
+        if let Some(i) = code_param(pats) {
+            if let Some(ty) = &self.self_ty {
+                self.by_type.insert(format!("{ty}::{}", sig.ident), i);
+            }
+            if sig.ident != "new" {
+                self.by_name.insert(sig.ident.to_string(), i);
+            }
         }
     }
 }
 
 /// Pass 2: the literals that flow into a code position.
 struct Finder<'f> {
-    fns: &'f HashMap<String, usize>,
+    fns: &'f CodeParams,
     /// Closures with a `code` parameter, per enclosing function body.
     closures: Vec<HashMap<String, usize>>,
     /// Local `let NAME = EXPR` bindings, per enclosing function body.
@@ -260,7 +282,7 @@ impl Finder<'_> {
     }
 
     fn param_of(&self, name: &str) -> Option<usize> {
-        self.closures.last().and_then(|c| c.get(name)).or_else(|| self.fns.get(name)).copied()
+        self.closures.last().and_then(|c| c.get(name)).or_else(|| self.fns.by_name.get(name)).copied()
     }
 }
 
@@ -284,10 +306,10 @@ impl<'ast> Visit<'ast> for Finder<'_> {
         if let Expr::Path(p) = &*c.func {
             let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
             let n = segs.len();
-            let position = if n >= 2 && segs[n - 2] == "ValidationError" && segs[n - 1] == "new" {
-                Some(0)
-            } else {
-                segs.last().and_then(|name| self.param_of(name))
+            let typed = (n >= 2).then(|| format!("{}::{}", segs[n - 2], segs[n - 1]));
+            let position = match typed.and_then(|t| self.fns.by_type.get(&t).copied()) {
+                Some(i) => Some(i),
+                None => segs.last().and_then(|name| self.param_of(name)),
             };
             if let Some(arg) = position.and_then(|i| c.args.iter().nth(i)) {
                 self.found(arg, None);
@@ -296,7 +318,7 @@ impl<'ast> Visit<'ast> for Finder<'_> {
         syn::visit::visit_expr_call(self, c);
     }
     fn visit_expr_method_call(&mut self, c: &'ast syn::ExprMethodCall) {
-        if let Some(arg) = self.fns.get(&c.method.to_string()).and_then(|&i| c.args.iter().nth(i)) {
+        if let Some(arg) = self.fns.by_name.get(&c.method.to_string()).and_then(|&i| c.args.iter().nth(i)) {
             self.found(arg, None);
         }
         syn::visit::visit_expr_method_call(self, c);
