@@ -8,6 +8,7 @@
 //!
 //! | namespace | what it covers |
 //! |---|---|
+//! | `acm` | ACM certificates and their Route 53 domain names (`domain:` blocks) |
 //! | `app-file` | reading an app file: YAML syntax, fields and types, the file itself |
 //! | `app` | the app as a whole: stacks list, multi-region `regions`, the CDN and its origin stacks |
 //! | `stack` | a stack's name, account, region, and the dependencies between stacks |
@@ -22,6 +23,9 @@
 //! | `logs` | CloudWatch Logs log groups |
 //! | `cloudfront` | the CloudFront distribution (CDN) |
 //! | `rds` | the RDS database |
+//! | `dynamodb` | DynamoDB tables |
+//! | `ecr` | ECR repositories |
+//! | `s3` | S3 buckets |
 //! | `sns` | SNS topics and subscriptions |
 //!
 //! Codes are stable: scripts and tests match on them. When a code is
@@ -105,6 +109,31 @@ const fn error(
 
 /// Every diagnostic, sorted by code.
 pub static DIAGNOSTICS: &[Diagnostic] = &[
+    // ---- acm ----
+    error(
+        "acm:domain-name-duplicate",
+        &["acm-domain-name-duplicate"],
+        "a domain name is listed twice",
+        "Each name of a certificate (and of the DNS records rcdk creates for it) is listed once; names \
+         are compared without regard to case. Remove the duplicate.",
+    ),
+    error(
+        "acm:domain-name-invalid",
+        &["acm-domain-name-invalid"],
+        "a domain name is not a fully qualified domain name",
+        "ACM certificates and Route 53 records take fully qualified names: at most 253 characters, \
+         labels of 1 to 63 letters, digits and hyphens separated by dots, e.g. `api.example.com` (a \
+         leading `*.` for a wildcard). No scheme, port or path.",
+    ),
+    error(
+        "acm:hosted-zone-id-invalid",
+        &["acm-hosted-zone-id-invalid"],
+        "the hosted zone ID is not a Route 53 hosted zone ID",
+        "rcdk validates the certificate by DNS and creates the alias records in this Route 53 hosted \
+         zone, named by its ID: `Z` followed by upper-case letters and digits, as `aws route53 \
+         list-hosted-zones-by-name` prints it, without the `/hostedzone/` prefix.\n\n\
+         ```yaml\ndomain: {name: www.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}\n```",
+    ),
     // ---- app-file ----
     error(
         "app-file:schema",
@@ -399,6 +428,23 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          `origin_connection_timeout_seconds`, or leave it out for 10.",
     ),
     error(
+        "cloudfront:domain-conflict",
+        &["cloudfront-domain-conflict"],
+        "`domain` is set together with `certificate_arn` or `aliases`",
+        "`domain` makes rcdk create the certificate (in us-east-1), set the names as aliases and add the \
+         DNS records; `certificate_arn` and `aliases` are the manual way of doing the same. Keep one: \
+         remove `certificate_arn` and `aliases`, or remove `domain`.",
+    ),
+    error(
+        "cloudfront:domain-region",
+        &["cloudfront-domain-region"],
+        "`domain` on a distribution in a stack outside us-east-1",
+        "With `domain`, the distribution's certificate is created in the distribution's stack, and \
+         CloudFront only uses ACM certificates from us-east-1. Put the distribution in a stack in \
+         us-east-1 (a multi-region app's CDN stack is), or use `certificate_arn` with a certificate \
+         created there.",
+    ),
+    error(
         "cloudfront:failover-codes-invalid",
         &["cloudfront-failover-codes-invalid"],
         "failover status codes are empty, unknown or repeated",
@@ -467,6 +513,35 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "An alarm compares the metric with a number; NaN and infinity are not numbers CloudWatch \
          accepts. Set `threshold` to a finite value.",
     ),
+    // ---- dynamodb ----
+    error(
+        "dynamodb:capacity-invalid",
+        &["dynamodb-capacity-invalid"],
+        "a provisioned read or write capacity is below 1",
+        "A provisioned DynamoDB table has at least 1 read and 1 write capacity unit. Set \
+         `read_capacity` and `write_capacity` to 1 or more, or use `billing_mode: on_demand`.",
+    ),
+    error(
+        "dynamodb:capacity-on-demand",
+        &["dynamodb-capacity-on-demand"],
+        "read or write capacity is set on an on-demand table",
+        "On-demand (pay-per-request, the default) tables have no provisioned throughput; DynamoDB rejects \
+         `ProvisionedThroughput` on them. Remove `read_capacity`/`write_capacity`, or set \
+         `billing_mode: provisioned`.",
+    ),
+    error(
+        "dynamodb:key-duplicate",
+        &["dynamodb-key-duplicate"],
+        "the partition key and the sort key are the same attribute",
+        "A table's primary key is a partition key and, optionally, a different sort key. Name another \
+         attribute as the sort key, or leave it out.",
+    ),
+    error(
+        "dynamodb:key-name-invalid",
+        &["dynamodb-key-name-invalid"],
+        "a key attribute name is empty or longer than 255 characters",
+        "DynamoDB key attribute names have 1 to 255 characters.",
+    ),
     // ---- ec2 ----
     error(
         "ec2:bastion-instance-type-invalid",
@@ -498,6 +573,28 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          (no SSH from the internet).\n\n\
          Narrow `ssh_cidr` to your network, drop it and connect with SSM Session Manager (no open port), \
          or, if you really mean it, set `allow_ssh_from_anywhere: true`.",
+    ),
+    // ---- ecr ----
+    error(
+        "ecr:keep-images-invalid",
+        &["ecr-keep-images-invalid"],
+        "`keep_images` is outside 1 to 10000",
+        "The repository's lifecycle rule expires images beyond the newest `keep_images`; ECR lifecycle \
+         rules take a count of 1 to 10000 images.",
+    ),
+    error(
+        "ecr:kms-key-invalid",
+        &["ecr-kms-key-invalid"],
+        "the repository's KMS key is not a KMS key ARN",
+        "Give the key by ARN, `arn:aws:kms:REGION:ACCOUNT:key/ID`, or leave `kms_key_arn` out for \
+         AES-256 encryption with an AWS owned key.",
+    ),
+    error(
+        "ecr:repository-name-invalid",
+        &["ecr-repository-name-invalid"],
+        "the ECR repository name is invalid",
+        "ECR repository names have 2 to 256 lower-case letters, digits and `-`, `_`, `.`, `/` \
+         (namespaces), and start with a letter or digit: `acme/api`.",
     ),
     // ---- ecs ----
     error(
@@ -1127,6 +1224,28 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "the database's VPC spans one availability zone",
         "An RDS DB subnet group needs subnets in at least two Availability Zones, even for a single-AZ \
          instance. Set the VPC's `max_azs` to 2 or more.",
+    ),
+    // ---- s3 ----
+    error(
+        "s3:kms-key-invalid",
+        &["s3-kms-key-invalid"],
+        "the bucket's KMS key is not a KMS key ARN",
+        "Give the key by ARN, `arn:aws:kms:REGION:ACCOUNT:key/ID`, or leave `kms_key_arn` out for \
+         SSE-S3 (AES-256) encryption.",
+    ),
+    error(
+        "s3:noncurrent-expiration-invalid",
+        &["s3-noncurrent-expiration-invalid"],
+        "`noncurrent_version_expiration_days` is outside 1 to 3650",
+        "The lifecycle rule deletes object versions this many days after they stop being current; rcdk \
+         accepts 1 to 3650 days (ten years).",
+    ),
+    error(
+        "s3:noncurrent-expiration-unversioned",
+        &["s3-noncurrent-expiration-unversioned"],
+        "noncurrent version expiration on a bucket without versioning",
+        "Only a versioned bucket keeps noncurrent versions, so the rule would never apply. Remove \
+         `noncurrent_version_expiration_days`, or leave `versioned` on.",
     ),
     // ---- service ----
     error(
