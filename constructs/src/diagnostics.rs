@@ -329,6 +329,15 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          letters, digits and hyphens only, and keep it short.",
     ),
     error(
+        "cfn:mapping-conflict",
+        &["mapping-conflict"],
+        "two constructs add the same mapping with different contents",
+        "A template's `Mappings` are shared by every construct of the stack. Adding a mapping under a name \
+         that is already taken is allowed only when the contents are the same (e.g. two services sharing the \
+         canary weights table); different contents under one name would make one construct read the other's \
+         values. Give the mapping a name of its own.",
+    ),
+    error(
         "cfn:parameter-conflict",
         &["parameter-conflict"],
         "a template parameter is defined twice with different settings",
@@ -574,6 +583,14 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          Narrow `ssh_cidr` to your network, drop it and connect with SSM Session Manager (no open port), \
          or, if you really mean it, set `allow_ssh_from_anywhere: true`.",
     ),
+    error(
+        "ec2:connections-no-port",
+        &["connections-no-port"],
+        "`allow_to_default_port` on a peer that declares no port",
+        "A construct that receives traffic declares the port it listens on (a load balancer its listener ports, \
+         a database its database port). `allow_to_default_port` used the peer's declared port, and this peer \
+         has none. Name the ports explicitly: `allow_to(stack, &peer, Port::tcp(8080), \"why\")`.",
+    ),
     // ---- ecr ----
     error(
         "ecr:keep-images-invalid",
@@ -675,6 +692,13 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         &["ecs-container-port-duplicate"],
         "a container lists the same port twice",
         "Each port mapping of a container is listed once. Remove the duplicate from `ports`.",
+    ),
+    error(
+        "ecs:container-unknown",
+        &["ecs-container-unknown"],
+        "a handle method names a container the task definition does not have",
+        "`add_environment` and `add_secret` on a task definition name the container they change. The name \
+         must be one of the task definition's containers; check the spelling, or add the container first.",
     ),
     error(
         "ecs:deployment-percent",
