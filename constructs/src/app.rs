@@ -433,7 +433,12 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
         }
         return;
     };
-    if kind == Expansion::Single && spec.origin_stacks.len() != 2 {
+    if spec.origin_stacks.len() != 2 {
+        // The CDN stack of a multi-region spec takes its origins from
+        // `regions`, whose count `validate_regions` reports.
+        if kind != Expansion::Single {
+            return;
+        }
         stack.report(
             ValidationError::new(
                 "cdn-origins-invalid",
@@ -477,7 +482,11 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
             );
         }
     }
-    if spec.origin_stacks.len() == 2 && spec.origin_stacks[0] == spec.origin_stacks[1] {
+    let (primary_stack, secondary_stack) = match spec.origin_stacks.as_slice() {
+        [primary, secondary] => (primary, secondary),
+        _ => return,
+    };
+    if primary_stack == secondary_stack {
         known = false;
         stack.report(
             ValidationError::new("cdn-origins-same", &root, "the primary and the secondary origin are the same stack")
@@ -489,9 +498,8 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
         return;
     }
     let path = root.child("Cdn");
-    let primary = stack.add_input(&path, PRIMARY_ORIGIN_PARAMETER, &spec.origin_stacks[0], LOAD_BALANCER_DNS_OUTPUT);
-    let secondary =
-        stack.add_input(&path, SECONDARY_ORIGIN_PARAMETER, &spec.origin_stacks[1], LOAD_BALANCER_DNS_OUTPUT);
+    let primary = stack.add_input(&path, PRIMARY_ORIGIN_PARAMETER, primary_stack, LOAD_BALANCER_DNS_OUTPUT);
+    let secondary = stack.add_input(&path, SECONDARY_ORIGIN_PARAMETER, secondary_stack, LOAD_BALANCER_DNS_OUTPUT);
     stack.in_field("cdn", |s| Distribution::new(s, "Cdn", &primary, &secondary, props));
 }
 

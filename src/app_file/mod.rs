@@ -1,6 +1,7 @@
 //! App files: YAML read straight into [`AppProps`], with every problem
 //! located at `file:line:column` and its field path.
 
+pub mod limits;
 mod locate;
 
 use std::fmt;
@@ -11,7 +12,7 @@ use rcdk_constructs::cfn::Format;
 use rcdk_constructs::core::{FieldPath, SynthesizedStack};
 use rcdk_constructs::ValidationError;
 
-pub use locate::{LocationIndex, Position};
+pub use locate::{LocationIndex, Position, Scan, ScanProblem};
 
 /// A loaded app file.
 #[derive(Debug, Clone)]
@@ -85,25 +86,45 @@ impl AppFile {
     /// Reads and parses an app file. Unknown fields, wrong types and YAML
     /// syntax errors are reported with their position.
     pub fn load(path: &Path) -> Result<AppFile, Problems> {
-        let source = std::fs::read_to_string(path).map_err(|e| {
+        let source = limits::read_app_file(path).map_err(|e| {
             Problems(vec![Problem {
                 file: path.to_owned(),
                 position: None,
                 field: String::new(),
                 construct: None,
-                code: "app-file-unreadable",
-                message: format!("cannot read the app file: {e}"),
-                help: None,
+                code: e.code,
+                message: e.message,
+                help: e.help,
             }])
         })?;
         Self::parse(path, &source)
     }
 
     /// Parses app-file text; `path` is used in messages only.
+    ///
+    /// Before serde reads the text, one pass over its YAML events checks the
+    /// limits (nesting depth, alias expansion; see [`limits`]) and refuses
+    /// tags, nulls, duplicate keys and non-string keys, each located.
     pub fn parse(path: &Path, source: &str) -> Result<AppFile, Problems> {
+        let scanned = |p: ScanProblem| Problem {
+            file: path.to_owned(),
+            position: p.position,
+            field: p.field,
+            construct: None,
+            code: p.code,
+            message: p.message,
+            help: p.help,
+        };
+        // serde sees only text the scan accepted whole: its parser has no
+        // depth limit and is quadratic in the nesting of flow collections.
+        let locations = match LocationIndex::scan(source, &path.display().to_string()) {
+            Scan::Ok(index) => index,
+            Scan::Syntax(problem) => return Err(Problems(vec![scanned(problem)])),
+            Scan::Problems(found) => return Err(Problems(found.into_iter().map(scanned).collect())),
+        };
         let deserializer = serde_yaml::Deserializer::from_str(source);
         match serde_path_to_error::deserialize::<_, AppProps>(deserializer) {
-            Ok(props) => Ok(AppFile { path: path.to_owned(), props, locations: LocationIndex::build(source) }),
+            Ok(props) => Ok(AppFile { path: path.to_owned(), props, locations }),
             Err(err) => {
                 let field = err.path().to_string();
                 let field = if field == "." { String::new() } else { field };
