@@ -9,12 +9,40 @@ use tempfile::NamedTempFile;
 use crate::failure::Failure;
 
 /// Writes every `(path, contents)` pair atomically. If any temporary file
-/// cannot be written, no target is touched.
+/// cannot be written, no target is touched, the temporary files are removed
+/// and so are the directories this call created; the failure is bad input
+/// (exit 2: the output location cannot be written), with the path and the
+/// system's reason.
 pub fn write_all_atomic(files: &[(PathBuf, &str)]) -> Result<(), Failure> {
+    let mut created = Vec::new();
+    let staged = match stage(files, &mut created) {
+        Ok(staged) => staged,
+        Err(failure) => {
+            // The temporary files are gone (dropped); remove the directories
+            // made for them, innermost first. A directory something else
+            // filled meanwhile is not empty and stays.
+            for dir in created.iter().rev() {
+                let _ = std::fs::remove_dir(dir);
+            }
+            return Err(failure);
+        }
+    };
+    for (tmp, path) in staged {
+        tmp.persist(path).map_err(|e| io_failure("replace", path, &e.error))?;
+    }
+    Ok(())
+}
+
+/// Writes every file to a temporary file beside its target; records each
+/// directory it had to create in `created`.
+fn stage<'a>(
+    files: &'a [(PathBuf, &str)],
+    created: &mut Vec<PathBuf>,
+) -> Result<Vec<(NamedTempFile, &'a PathBuf)>, Failure> {
     let mut staged = Vec::with_capacity(files.len());
     for (path, contents) in files {
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| io_failure("create directory", dir, &e))?;
+        create_dirs(dir, created)?;
         let mut tmp = NamedTempFile::new_in(dir).map_err(|e| io_failure("create a temporary file in", dir, &e))?;
         tmp.write_all(contents.as_bytes()).map_err(|e| io_failure("write", tmp.path(), &e))?;
         tmp.as_file().sync_all().map_err(|e| io_failure("flush", tmp.path(), &e))?;
@@ -27,12 +55,19 @@ pub fn write_all_atomic(files: &[(PathBuf, &str)]) -> Result<(), Failure> {
         }
         staged.push((tmp, path));
     }
-    for (tmp, path) in staged {
-        tmp.persist(path).map_err(|e| io_failure("replace", path, &e.error))?;
-    }
-    Ok(())
+    Ok(staged)
+}
+
+/// `create_dir_all`, remembering which directories did not exist before.
+fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> Result<(), Failure> {
+    let missing: Vec<PathBuf> =
+        dir.ancestors().take_while(|d| !d.as_os_str().is_empty() && !d.exists()).map(Path::to_path_buf).collect();
+    let result = std::fs::create_dir_all(dir);
+    created.extend(missing.into_iter().rev().filter(|d| d.exists()));
+    result.map_err(|e| io_failure("create directory", dir, &e))
 }
 
 fn io_failure(what: &str, path: &Path, e: &std::io::Error) -> Failure {
-    Failure::no(format!("cannot {what} {}: {e}", path.display()))
+    Failure::input(format!("cannot {what} {}: {e}", path.display()))
+        .help("choose an output directory you can write to (`--out DIR`); nothing was written")
 }

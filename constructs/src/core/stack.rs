@@ -5,10 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::tags::{tag_format, TagFormat};
+use super::tags::{tag_format, tag_problem, TagFormat, MAX_TAGS_PER_RESOURCE};
 use super::{ConstructPath, FieldPath};
 use crate::cfn::{Intrinsic, Output, Parameter, ParameterType, Resource, Template};
 use crate::error::ValidationError;
+
+/// Longest template `Description`, in bytes (CloudFormation's limit).
+pub const MAX_DESCRIPTION_BYTES: usize = 1024;
 
 /// What a stack is, apart from its constructs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -134,6 +137,37 @@ impl Stack {
                 .field("account");
                 self.report(e);
             }
+        }
+        if let Some(description) = &self.props.description {
+            if description.len() > MAX_DESCRIPTION_BYTES {
+                let e = ValidationError::new(
+                    "stack-description-too-long",
+                    &self.root,
+                    format!(
+                        "the description has {} bytes; CloudFormation allows at most {MAX_DESCRIPTION_BYTES}",
+                        description.len()
+                    ),
+                )
+                .field("description")
+                .help("shorten the description");
+                self.report(e);
+            }
+        }
+        let tag_errors: Vec<ValidationError> = self
+            .props
+            .tags
+            .iter()
+            .filter_map(|(key, value)| {
+                let (code, message, help) = tag_problem(key, value)?;
+                Some(
+                    ValidationError::new(code, &self.root, message)
+                        .field(FieldPath::root().key("tags").key(key.as_str()))
+                        .help(help),
+                )
+            })
+            .collect();
+        for e in tag_errors {
+            self.report(e);
         }
         if let Some(region) = &self.props.region {
             if !crate::region::is_plausible_region(region) {
@@ -334,16 +368,59 @@ impl Stack {
         &self.errors
     }
 
+    /// Reports `parameters:` values for names the template does not declare,
+    /// at the name's key in the props.
+    fn check_parameters(&mut self) {
+        let declared: Vec<String> = self.template.parameters.keys().cloned().collect();
+        let unknown: Vec<String> =
+            self.props.parameters.keys().filter(|name| !self.template.parameters.contains_key(*name)).cloned().collect();
+        for name in unknown {
+            let help = if declared.is_empty() {
+                "the template declares no parameters; remove the entry".to_owned()
+            } else {
+                format!("the template declares: {}", declared.join(", "))
+            };
+            let e = ValidationError::new(
+                "stack-parameter-unknown",
+                &self.root,
+                format!("`parameters` gives a value for `{name}`, which the template of stack `{}` does not declare", self.props.name),
+            )
+            .field(FieldPath::root().key("parameters").key(name.as_str()))
+            .help(help);
+            self.report(e);
+        }
+    }
+
     /// Applies the stack tags and returns the finished stack with the
     /// problems reported while building it.
     pub(crate) fn finish(mut self) -> FinishedStack {
         if !self.props.tags.is_empty() {
-            for resource in self.template.resources.values_mut() {
+            let mut most: Option<(usize, String)> = None;
+            for (id, resource) in self.template.resources.iter_mut() {
                 if let Some(format) = tag_format(&resource.resource_type) {
-                    apply_tags(resource, &self.props.tags, format);
+                    let count = apply_tags(resource, &self.props.tags, format);
+                    if count > MAX_TAGS_PER_RESOURCE && most.as_ref().is_none_or(|(n, _)| count > *n) {
+                        most = Some((count, id.clone()));
+                    }
                 }
             }
+            if let Some((count, id)) = most {
+                let e = ValidationError::new(
+                    "stack-too-many-tags",
+                    &self.root,
+                    format!(
+                        "with the stack's {} tags, resource `{id}` would have {count} tags; a resource may have at most {MAX_TAGS_PER_RESOURCE}",
+                        self.props.tags.len()
+                    ),
+                )
+                .field("tags")
+                .help(format!(
+                    "keep the stack's tags and the resources' own tags (such as `Name`) within {MAX_TAGS_PER_RESOURCE}"
+                ));
+                self.report(e);
+            }
         }
+        self.check_parameters();
         FinishedStack {
             props: self.props,
             field: self.field_base,
@@ -356,7 +433,8 @@ impl Stack {
 }
 
 /// Merges stack tags into a resource's `Tags`; the resource's own tags win.
-fn apply_tags(resource: &mut Resource, tags: &BTreeMap<String, String>, format: TagFormat) {
+/// Returns how many tags the resource has then.
+fn apply_tags(resource: &mut Resource, tags: &BTreeMap<String, String>, format: TagFormat) -> usize {
     let existing = resource.properties.get("Tags").cloned();
     let mut merged: BTreeMap<String, Value> = tags.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
     match &existing {
@@ -381,5 +459,11 @@ fn apply_tags(resource: &mut Resource, tags: &BTreeMap<String, String>, format: 
         ),
         TagFormat::Map => Value::Object(merged.into_iter().collect()),
     };
+    let count = match &value {
+        Value::Array(list) => list.len(),
+        Value::Object(map) => map.len(),
+        _ => 0,
+    };
     resource.properties.insert("Tags".into(), value);
+    count
 }

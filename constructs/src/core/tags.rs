@@ -45,3 +45,86 @@ pub fn tag_format(resource_type: &str) -> Option<TagFormat> {
         _ => return None,
     })
 }
+
+/// Most tags on one resource (CloudFormation and the tagging APIs): the
+/// stack's tags and the resource's own (such as `Name`) together.
+pub const MAX_TAGS_PER_RESOURCE: usize = 50;
+/// Longest tag key, in characters.
+pub const MAX_TAG_KEY_CHARS: usize = 128;
+/// Longest tag value, in characters.
+pub const MAX_TAG_VALUE_CHARS: usize = 256;
+
+/// Why a tag cannot be applied, as (code, message, help); `None` when it can.
+/// The strictest rules of the resource types rcdk tags: keys of 1 to 128
+/// characters, not starting with the reserved `aws:`; values of 1 to 256
+/// characters (ECS capacity providers refuse empty values); both made of
+/// letters, digits, spaces and `_ . : / = + - @` only (the pattern of the
+/// load balancer and capacity provider schemas).
+pub fn tag_problem(key: &str, value: &str) -> Option<(&'static str, String, String)> {
+    let allowed = "letters, digits, spaces and _ . : / = + - @";
+    if key.is_empty() || key.chars().count() > MAX_TAG_KEY_CHARS {
+        return Some((
+            "tag-key-invalid",
+            format!("tag key `{key}` must have 1 to {MAX_TAG_KEY_CHARS} characters"),
+            "shorten the key".into(),
+        ));
+    }
+    if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
+        return Some((
+            "tag-key-reserved",
+            format!("tag key `{key}` starts with `aws:`, which AWS reserves for its own tags"),
+            "choose a key without the `aws:` prefix".into(),
+        ));
+    }
+    if let Some(c) = key.chars().find(|c| !is_tag_char(*c)) {
+        return Some((
+            "tag-key-invalid",
+            format!("tag key `{key}` holds {c:?}, which CloudFormation refuses in tags"),
+            format!("use {allowed}"),
+        ));
+    }
+    if value.is_empty() || value.chars().count() > MAX_TAG_VALUE_CHARS {
+        return Some((
+            "tag-value-invalid",
+            format!("the value of tag `{key}` must have 1 to {MAX_TAG_VALUE_CHARS} characters"),
+            "give a shorter, non-empty value (ECS capacity providers refuse empty tag values)".into(),
+        ));
+    }
+    if let Some(c) = value.chars().find(|c| !is_tag_char(*c)) {
+        return Some((
+            "tag-value-invalid",
+            format!("the value of tag `{key}` holds {c:?}, which CloudFormation refuses in tags"),
+            format!("use {allowed}"),
+        ));
+    }
+    None
+}
+
+/// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`: letters, separators (spaces, not tabs or
+/// line breaks), numbers and a few signs.
+fn is_tag_char(c: char) -> bool {
+    c.is_alphanumeric() || (c.is_whitespace() && !c.is_control()) || "_.:/=+-@".contains(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_follow_the_strictest_schema() {
+        for (k, v) in [("team", "platform"), ("cost-center", "a/b:c=d+e@f g"), ("Ünïcode", "日本")] {
+            assert_eq!(tag_problem(k, v), None, "{k}={v}");
+        }
+        let code = |k: &str, v: &str| tag_problem(k, v).map(|p| p.0);
+        assert_eq!(code("aws:team", "x"), Some("tag-key-reserved"));
+        assert_eq!(code("AWS:team", "x"), Some("tag-key-reserved"));
+        assert_eq!(code(&"k".repeat(129), "x"), Some("tag-key-invalid"));
+        assert_eq!(code("", "x"), Some("tag-key-invalid"));
+        assert_eq!(code("a#b", "x"), Some("tag-key-invalid"));
+        assert_eq!(code("k", ""), Some("tag-value-invalid"));
+        assert_eq!(code("k", &"v".repeat(257)), Some("tag-value-invalid"));
+        assert_eq!(code("k", "a\tb"), Some("tag-value-invalid"));
+        assert_eq!(code("k", "<b>"), Some("tag-value-invalid"));
+        assert_eq!(code(&"k".repeat(128), &"v".repeat(256)), None);
+    }
+}

@@ -126,6 +126,7 @@ impl ListenerRule {
                 .help(help),
             );
         }
+        claim_path_patterns(stack, path, listener, props, &owner);
         let resource = Resource::new("AWS::ElasticLoadBalancingV2::ListenerRule")
             .prop("ListenerArn", listener.arn.clone())
             .prop("Priority", priority)
@@ -139,6 +140,42 @@ impl ListenerRule {
 /// The [`Stack::claim_unique`] namespace of rule priorities, keyed by
 /// listener ARN and priority.
 const PRIORITY_NAMESPACE: &str = "elbv2-listener-rule-priority";
+
+/// The [`Stack::claim_unique`] namespace of path patterns, keyed by listener
+/// ARN, the rule's other conditions and the pattern.
+const PATH_PATTERN_NAMESPACE: &str = "elbv2-listener-rule-path-pattern";
+
+/// Reports a path pattern that another rule of the same listener already
+/// routes under the same other conditions (hosts, headers, query strings):
+/// whichever rule has the lower priority would never see those requests.
+fn claim_path_patterns(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    listener: &Listener,
+    props: &ListenerRuleProps,
+    owner: &str,
+) {
+    let mut hosts = props.host_headers.clone().unwrap_or_default();
+    hosts.sort();
+    let others = json!([hosts, props.http_headers, props.query_strings]).to_string();
+    for (i, pattern) in props.path_patterns.iter().flatten().enumerate() {
+        let key = format!("{} {others} {pattern}", listener.arn);
+        let Some(other) = stack.claim_unique(PATH_PATTERN_NAMESPACE, key, owner) else { continue };
+        let (message, help) = if other == owner {
+            (format!("path pattern `{pattern}` is listed twice"), "list each pattern once")
+        } else {
+            (
+                format!("path pattern `{pattern}` is already routed by rule {other} on the same listener, with the same other conditions"),
+                "route each path to one service, or tell the rules apart with `host_headers` or `http_headers`",
+            )
+        };
+        stack.report(
+            ValidationError::new("rule-path-pattern-duplicate", path, message)
+                .field(format!("path_patterns[{i}]").as_str())
+                .help(help),
+        );
+    }
+}
 
 fn conditions_json(props: &ListenerRuleProps) -> Value {
     let mut conditions = Vec::new();

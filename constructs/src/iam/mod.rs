@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::cfn::{Intrinsic, Resource};
-use crate::core::{ConstructPath, Stack};
+use crate::core::{ConstructPath, FieldPath, Stack};
+use crate::error::ValidationError;
 
 mod grant;
 pub use grant::Access;
@@ -27,9 +28,121 @@ impl PolicyStatement {
     }
 
     fn to_json(&self) -> Value {
-        let action: Value = if self.actions.len() == 1 { json!(self.actions[0]) } else { json!(self.actions) };
-        let resource: Value = if self.resources.len() == 1 { self.resources[0].clone() } else { json!(self.resources) };
+        let action: Value = match self.actions.as_slice() {
+            [one] => json!(one),
+            all => json!(all),
+        };
+        let resource: Value = match self.resources.as_slice() {
+            [one] => one.clone(),
+            all => json!(all),
+        };
         json!({"Effect": "Allow", "Action": action, "Resource": resource})
+    }
+}
+
+/// Reports every problem of `statements` that IAM (or cfn-lint) would
+/// refuse, at `field[i].actions[j]` / `field[i].resources[j]` relative to
+/// the current field scope: an empty `actions` or `resources` list, an action
+/// not shaped `service:Action` (or `*`), a resource that is neither an ARN,
+/// `*`, nor an intrinsic function (`{Ref: ...}`, `{Fn::...: ...}`).
+pub fn validate_statements(stack: &mut Stack, path: &ConstructPath, statements: &[PolicyStatement], field: &str) {
+    for (i, statement) in statements.iter().enumerate() {
+        let at = FieldPath::root().key(field).index(i);
+        if statement.actions.is_empty() {
+            stack.report(
+                ValidationError::new("iam-actions-empty", path, "a policy statement needs at least one action")
+                    .field(at.key("actions"))
+                    .help("list the actions, e.g. `actions: [s3:GetObject]`, or remove the statement"),
+            );
+        }
+        if statement.resources.is_empty() {
+            stack.report(
+                ValidationError::new("iam-resources-empty", path, "a policy statement needs at least one resource")
+                    .field(at.key("resources"))
+                    .help("list the resources' ARNs, or `*`"),
+            );
+        }
+        for (j, action) in statement.actions.iter().enumerate() {
+            if !is_action(action) {
+                stack.report(
+                    ValidationError::new(
+                        "iam-action-invalid",
+                        path,
+                        format!("`{action}` is not an IAM action: write `service:Action` or `*`"),
+                    )
+                    .field(at.key("actions").index(j))
+                    .help("e.g. `s3:GetObject`, `dynamodb:Query`, `sqs:*`"),
+                );
+            }
+        }
+        for (j, resource) in statement.resources.iter().enumerate() {
+            let ok = match resource {
+                Value::String(s) => is_resource_arn(s),
+                Value::Object(map) => {
+                    map.len() == 1 && map.keys().all(|k| k == "Ref" || k == "Fn::Sub" || k.starts_with("Fn::"))
+                }
+                _ => false,
+            };
+            if !ok {
+                let shown = match resource {
+                    Value::String(s) => format!("`{s}`"),
+                    other => format!("`{other}`"),
+                };
+                stack.report(
+                    ValidationError::new(
+                        "iam-resource-invalid",
+                        path,
+                        format!("{shown} is not an ARN, `*`, or an intrinsic function"),
+                    )
+                    .field(at.key("resources").index(j))
+                    .help("write the full ARN, e.g. `arn:aws:s3:::my-bucket/*`, or `*`"),
+                );
+            }
+        }
+    }
+}
+
+/// `*`, or `service:Action` where the service is lowercase letters, digits
+/// and hyphens and the action letters, digits and the wildcards `*` `?`.
+fn is_action(action: &str) -> bool {
+    if action == "*" {
+        return true;
+    }
+    let Some((service, name)) = action.split_once(':') else { return false };
+    !service.is_empty()
+        && service.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?')
+}
+
+/// `*`, or an ARN as IAM policies accept it (cfn-lint's `AwsArn` pattern):
+/// `arn:PARTITION:SERVICE:REGION` optionally followed by `:ACCOUNT:RESOURCE`,
+/// where the partition is `aws...` or `*`, the account empty, 12 digits, `*`
+/// or `aws`, and the resource not empty.
+fn is_resource_arn(s: &str) -> bool {
+    if s == "*" {
+        return true;
+    }
+    let mut parts = s.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some(service)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let partition_ok = partition == "*"
+        || partition.strip_prefix("aws").is_some_and(|rest| rest.chars().all(|c| c.is_ascii_alphabetic() || c == '-'));
+    if !partition_ok || service.is_empty() {
+        return false;
+    }
+    let Some(_region) = parts.next() else { return false };
+    match (parts.next(), parts.next()) {
+        (None, _) => true,
+        (Some(account), Some(resource)) => {
+            let account_ok = account.is_empty()
+                || account == "*"
+                || account == "aws"
+                || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+            account_ok && !resource.is_empty()
+        }
+        (Some(_), None) => false,
     }
 }
 
@@ -124,5 +237,36 @@ impl InstanceProfile {
         let resource = Resource::new("AWS::IAM::InstanceProfile").prop("Roles", json!([role.name]));
         let logical_id = stack.add_resource(path, resource);
         InstanceProfile { name: Intrinsic::ref_(&logical_id), arn: Intrinsic::get_att(&logical_id, "Arn"), logical_id }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_and_resources() {
+        for ok in ["*", "s3:GetObject", "sqs:*", "dynamodb:Get*", "execute-api:Invoke", "s3:Get?bject"] {
+            assert!(is_action(ok), "{ok}");
+        }
+        for bad in ["", "s3", "s3:", ":Get", "S3:GetObject", "s3:Get Object", "s3 :GetObject"] {
+            assert!(!is_action(bad), "{bad}");
+        }
+        for ok in [
+            "*",
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/todos",
+            "arn:aws-cn:sqs:cn-north-1:123456789012:q",
+            "arn:aws:iam::aws:policy/x",
+            "arn:*:s3:::b",
+            "arn:aws:sns:us-east-1:*:topic:with:colons",
+            "arn:aws:s3:x",
+        ] {
+            assert!(is_resource_arn(ok), "{ok}");
+        }
+        for bad in ["", "bucket", "arn", "arn:aws", "arn:aws::", "arn:gcp:s3:::b", "arn:aws:s3::1234:b", "arn:aws:s3:::"]
+        {
+            assert!(!is_resource_arn(bad), "{bad}");
+        }
     }
 }

@@ -275,6 +275,7 @@ impl LoadBalancedService {
             task_role_statements: props.task_role_statements.clone(),
         };
         // The container's props are spelled flat in these props; so are its errors.
+        crate::iam::validate_statements(stack, &path, &props.task_role_statements, "task_role_statements");
         let task_definition =
             TaskDefinition::new_located(stack, &path.child("TaskDefinition"), &task_props, &|_| String::new());
         let database = connect_database(stack, &path, props, database);
