@@ -221,7 +221,9 @@ impl StackSpec {
                 (spec, Expansion::Regional { first: i == 0 })
             })
             .collect();
-        if let Some(cdn) = &self.cdn {
+        // With another count of regions there is no primary/secondary pair
+        // to front (an error of `validate_regions`): no CDN stack.
+        if let Some(cdn) = self.cdn.as_ref().filter(|_| self.regions.len() == 2) {
             let spec = StackSpec {
                 name: format!("{}-{CDN_STACK_SUFFIX}", self.name),
                 region: Some(CDN_STACK_REGION.into()),
