@@ -381,9 +381,57 @@ impl AppProps {
             .field("stacks")
             .help("add at least one entry under `stacks:`")]));
         }
+        self.check_size()?;
         self.build().synth(format).map_err(|e| Errors(dedup_region_copies(e.0)))
     }
+
+    /// Refuses, before anything is built, an app larger than
+    /// [`MAX_APP_STACKS`] stacks or [`MAX_APP_SERVICES`] services once
+    /// `regions` are expanded: its construction alone would take seconds
+    /// (a few hundred microseconds per service), and CloudFormation's
+    /// quotas would refuse it anyway.
+    fn check_size(&self) -> Result<(), Errors> {
+        let copies = |spec: &StackSpec| spec.regions.len().max(1);
+        let stacks: usize =
+            self.stacks.iter().map(|s| copies(s) + usize::from(s.cdn.is_some() && !s.regions.is_empty())).sum();
+        let services: usize = self.stacks.iter().map(|s| s.services.len().saturating_mul(copies(s))).sum();
+        let mut errors = Vec::new();
+        if stacks > MAX_APP_STACKS {
+            errors.push(
+                ValidationError::new(
+                    "app-too-many-stacks",
+                    &Default::default(),
+                    format!("the app makes {stacks} stacks (counting one per region); rcdk builds at most {MAX_APP_STACKS} from one app"),
+                )
+                .field("stacks")
+                .help("split the app into several app files"),
+            );
+        }
+        if services > MAX_APP_SERVICES {
+            errors.push(
+                ValidationError::new(
+                    "app-too-many-services",
+                    &Default::default(),
+                    format!("the app has {services} services (counting one copy per region); rcdk builds at most {MAX_APP_SERVICES} from one app"),
+                )
+                .field("stacks")
+                .help("split the app into several app files; one load balancer fronts at most 100 services"),
+            );
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Errors(errors))
+        }
+    }
 }
+
+/// The most stacks one app may make, `regions` copies and CDN stacks
+/// included (README, "Limits").
+pub const MAX_APP_STACKS: usize = 100;
+/// The most services one app may have, counting each region's copy
+/// (README, "Limits"): ten times what one load balancer can front.
+pub const MAX_APP_SERVICES: usize = 1000;
 
 /// Builds the constructs of one (expanded) stack.
 fn build_stack(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTreeSet<String>) {
