@@ -70,7 +70,9 @@ fn alias_bombs_are_refused_at_the_alias_that_crosses_the_budget() {
     let (_, code, err) = synth_body(long.as_bytes());
     assert_eq!(code, Some(2), "{err}");
     assert!(
-        err.contains("app.yaml:2:169: b[41]: aliases (`*name`) expand to more than 4 MiB of values [app-file-alias-budget]"),
+        err.contains(
+            "app.yaml:2:169: b[41]: aliases (`*name`) expand to more than 4 MiB of values [app-file-alias-budget]"
+        ),
         "{err}"
     );
     let mut laughs = vec!["x0: &x0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]".to_owned()];
@@ -111,7 +113,12 @@ fn only_regular_files_of_a_bounded_size_are_read() {
         // No writer ever opens it: reading it would block forever.
         let (code, err) = synth_in(dir.path(), "fifo.yaml", &[]);
         assert_eq!(code, Some(2), "{err}");
-        assert!(err.contains("fifo.yaml: the app file is not a regular file (a FIFO, socket or device) [app-file-not-regular]"), "{err}");
+        assert!(
+            err.contains(
+                "fifo.yaml: the app file is not a regular file (a FIFO, socket or device) [app-file-not-regular]"
+            ),
+            "{err}"
+        );
     }
     // A sparse 17 MiB file: refused by its size, before it is read.
     let big = fs::File::create(dir.path().join("big.yaml")).expect("create");
@@ -122,7 +129,10 @@ fn only_regular_files_of_a_bounded_size_are_read() {
     fs::write(dir.path().join("latin1.yaml"), b"stacks:\n  - name: caf\xe9\n").expect("write");
     let (code, err) = synth_in(dir.path(), "latin1.yaml", &[]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("latin1.yaml: the app file is not UTF-8 text (invalid byte at offset 21) [app-file-encoding]"), "{err}");
+    assert!(
+        err.contains("latin1.yaml: the app file is not UTF-8 text (invalid byte at offset 21) [app-file-encoding]"),
+        "{err}"
+    );
     assert!(!dir.path().join("templates").exists());
 }
 
@@ -150,7 +160,12 @@ fn duplicate_keys_name_both_locations() {
         ("dup_tags", &*service_app("    tags: {team: a, team: b}\n", ""), "stacks[0].tags.team", "yaml-duplicate-key"),
         ("dup_field", "stacks:\n  - name: a\n    name: b\n    vpc: {}\n", "stacks[0].name", "yaml-duplicate-key"),
         ("dup_root", "stacks: []\nstacks:\n  - name: a\n", "stacks", "yaml-duplicate-key"),
-        ("dup_quoted", "stacks:\n  - name: a\n    vpc: {cidr: 10.0.0.0/16, 'cidr': 10.1.0.0/16}\n", "stacks[0].vpc.cidr", "yaml-duplicate-key"),
+        (
+            "dup_quoted",
+            "stacks:\n  - name: a\n    vpc: {cidr: 10.0.0.0/16, 'cidr': 10.1.0.0/16}\n",
+            "stacks[0].vpc.cidr",
+            "yaml-duplicate-key",
+        ),
     ]);
 }
 
@@ -185,7 +200,12 @@ fn null_is_refused_everywhere() {
         ("null_word", &*service_app("    tags: {team: null}\n", ""), "stacks[0].tags.team", "yaml-null"),
         ("null_empty", "stacks:\n  - name: a\n    vpc:\n", "stacks[0].vpc", "yaml-null"),
         ("null_option", "stacks:\n  - name: a\n    region: ~\n    vpc: {}\n", "stacks[0].region", "yaml-null"),
-        ("null_item", &*service_app("", "        command: [run, ~]\n"), "stacks[0].services.web.command[1]", "yaml-null"),
+        (
+            "null_item",
+            &*service_app("", "        command: [run, ~]\n"),
+            "stacks[0].services.web.command[1]",
+            "yaml-null",
+        ),
     ]);
     // Quoted, it is text.
     let (_, code, err) = synth_body(service_app("", "        environment: {A: '~', B: ''}\n").as_bytes());
@@ -199,10 +219,7 @@ fn values_cloudformation_refuses_are_refused_at_synth() {
     let statement = |s: &str| format!("        task_role_statements:\n          - {s}\n");
     let long_description = format!("    description: {}\n", "d".repeat(1025));
     let long_key_field = format!("stacks[0].tags.{}", "k".repeat(129));
-    let many_tags = format!(
-        "    tags: {{{}}}\n",
-        (0..50).map(|i| format!("t{i}: v")).collect::<Vec<_>>().join(", ")
-    );
+    let many_tags = format!("    tags: {{{}}}\n", (0..50).map(|i| format!("t{i}: v")).collect::<Vec<_>>().join(", "));
     assert_invalid_apps([
         (
             "iam_actions_empty",
@@ -272,8 +289,7 @@ fn values_cloudformation_refuses_are_refused_at_synth() {
     let (_, code, err) = synth_body(hosts.as_bytes());
     assert_eq!(code, Some(0), "{err}");
     // 49 stack tags and `Name`: exactly 50.
-    let tags49 =
-        format!("    tags: {{{}}}\n", (0..49).map(|i| format!("t{i}: v")).collect::<Vec<_>>().join(", "));
+    let tags49 = format!("    tags: {{{}}}\n", (0..49).map(|i| format!("t{i}: v")).collect::<Vec<_>>().join(", "));
     let (_, code, err) = synth_body(service_app(&tags49, "").as_bytes());
     assert_eq!(code, Some(0), "{err}");
 }
@@ -304,7 +320,10 @@ fn unknown_parameters_are_refused_at_synth_located() {
         err.contains("app.yaml:5:45: stacks[0].parameters.Nope: `parameters` gives a value for `Nope`, which the template of stack `a` does not declare"),
         "{err}"
     );
-    assert!(err.contains("[stack-parameter-unknown]") && err.contains("help: the template declares: ClusterAmiId"), "{err}");
+    assert!(
+        err.contains("[stack-parameter-unknown]") && err.contains("help: the template declares: ClusterAmiId"),
+        "{err}"
+    );
 }
 
 // Item 14: an unwritable `--out`.
@@ -320,4 +339,23 @@ fn an_unwritable_out_is_bad_input_and_leaves_nothing() {
     assert!(err.contains("help: choose an output directory you can write to"), "{err}");
     let names: Vec<_> = fs::read_dir(dir.path()).expect("list").map(|e| e.expect("entry").file_name()).collect();
     assert_eq!(names.len(), 2, "{names:?}");
+}
+
+// The size of an app is capped before anything is built.
+
+#[test]
+fn apps_too_large_to_build_are_refused_before_building() {
+    let regions: Vec<String> = (0..101).map(|i| format!("r{i}")).collect();
+    let body = format!("stacks:\n  - name: a\n    regions: [{}]\n    vpc: {{}}\n", regions.join(", "));
+    let (_, code, err) = synth_body(body.as_bytes());
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("app.yaml:1:1: stacks: the app makes 101 stacks (counting one per region); rcdk builds at most 100 from one app"),
+        "{err}"
+    );
+    let services: String = (0..1001).map(|i| format!("      s{i}: {{image: nginx:1.27}}\n")).collect();
+    let body = format!("stacks:\n  - name: a\n    vpc: {{}}\n    services:\n{services}");
+    let (_, code, err) = synth_body(body.as_bytes());
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("stacks: the app has 1001 services") && err.contains("[app-too-many-services]"), "{err}");
 }

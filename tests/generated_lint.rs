@@ -44,8 +44,8 @@ fn every_app_that_synthesizes_passes_cfn_lint() {
     let mut tried = 0;
     while apps.len() < sample && tried < MAX_CANDIDATES {
         tried += 1;
-        let value = if tried % 4 == 0 { &wild as &dyn StrategyOf } else { &plausible as &dyn StrategyOf }
-            .sample(&mut runner);
+        let value =
+            if tried % 4 == 0 { &wild as &dyn StrategyOf } else { &plausible as &dyn StrategyOf }.sample(&mut runner);
         let Ok(props) = serde_json::from_value::<AppProps>(value.clone()) else { continue };
         let Ok(stacks) = props.synth(Format::Yaml) else { continue };
         let app = apps.len();

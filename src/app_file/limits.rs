@@ -52,9 +52,8 @@ pub fn read_app_file(path: &Path) -> Result<String, ReadError> {
     let file = open_nonblocking(path)
         .map_err(|e| ReadError::new("app-file-unreadable", format!("cannot read the app file: {e}")))?;
     // The path may have been swapped between the two looks: check what was opened.
-    let meta = file
-        .metadata()
-        .map_err(|e| ReadError::new("app-file-unreadable", format!("cannot read the app file: {e}")))?;
+    let meta =
+        file.metadata().map_err(|e| ReadError::new("app-file-unreadable", format!("cannot read the app file: {e}")))?;
     check_regular(&meta)?;
     let mut bytes = Vec::new();
     file.take(MAX_APP_FILE_BYTES + 1)

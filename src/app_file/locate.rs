@@ -487,3 +487,55 @@ impl Scanner<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_values_and_falls_back_to_parents() {
+        let src = "stacks:\n  - name: a\n    vpc:\n      cidr: 10.0.0.0/16\n  - name: b\n";
+        let idx = LocationIndex::build(src);
+        assert_eq!(idx.locate(&"stacks[0].vpc.cidr".into()), Some(Position { line: 4, column: 13 }));
+        assert_eq!(idx.locate(&"stacks[1].name".into()), Some(Position { line: 5, column: 11 }));
+        assert_eq!(idx.locate(&"stacks[0].vpc.max_azs".into()), Some(Position { line: 3, column: 5 }));
+        // A key holding a dot is one segment.
+        let idx = LocationIndex::build("tags:\n  cost.center: x\n");
+        let field = FieldPath::root().key("tags").key("cost.center");
+        assert_eq!(idx.locate(&field), Some(Position { line: 2, column: 16 }));
+    }
+
+    fn codes(src: &str) -> Vec<&'static str> {
+        match LocationIndex::scan(src, "f.yaml") {
+            Scan::Ok(_) => Vec::new(),
+            Scan::Syntax(p) => vec![p.code],
+            Scan::Problems(ps) => ps.iter().map(|p| p.code).collect(),
+        }
+    }
+
+    #[test]
+    fn refuses_what_serde_would_read_silently() {
+        assert_eq!(codes("a: 1\nb: {c: [x, 'y', \"~\"]}\n"), Vec::<&str>::new());
+        assert_eq!(codes("a: 1\na: 2\n"), ["yaml-duplicate-key"]);
+        assert_eq!(codes("a: [{b: 1, b: 1}]\n"), ["yaml-duplicate-key"]);
+        assert_eq!(codes("a: !Ref b\n"), ["yaml-tag"]);
+        assert_eq!(codes("a: ~\nb: null\nc:\nd: [~]\n"), ["yaml-null"; 4]);
+        assert_eq!(codes("? [a]\n: b\n"), ["yaml-complex-key"]);
+        assert_eq!(codes("a: &x [1, *x]\n"), ["yaml-alias-recursive"]);
+        assert_eq!(codes(&"[".repeat(40)), ["app-file-too-deep"]);
+        assert_eq!(codes(&"[".repeat(100_000)), ["app-file-too-deep"]);
+        assert_eq!(codes("a: [\n"), ["yaml-syntax"]);
+        let many = (0..60).map(|i| format!("k{i}: ~\n")).collect::<String>();
+        let found = codes(&many);
+        assert_eq!(found.len(), MAX_SCAN_PROBLEMS + 1);
+        assert_eq!(found.last(), Some(&"app-file-too-many-problems"));
+    }
+
+    #[test]
+    fn the_alias_budget_counts_expanded_values() {
+        let fits = format!("a: &a \"{}\"\nb: [*a, *a, *a]\n", "x".repeat(1_000_000));
+        assert!(matches!(LocationIndex::scan(&fits, "f"), Scan::Ok(_)));
+        let over = format!("a: &a \"{}\"\nb: [*a, *a, *a, *a, *a]\n", "x".repeat(1_000_000));
+        assert_eq!(codes(&over), ["app-file-alias-budget"]);
+    }
+}

@@ -70,8 +70,14 @@ fn image() -> impl Strategy<Value = Value> {
 fn routing() -> impl Strategy<Value = Value> {
     (
         maybe(edgy_u32()),
-        maybe(proptest::collection::vec(one(&["/api/*", "/*", "/x", "api", "/a?b", "/*/todos/*", "", "/é"]), 0..5).prop_map(|v| json!(v))),
-        maybe(proptest::collection::vec(one(&["a.example.com", "*.example.com", "bad host", ""]), 0..3).prop_map(|v| json!(v))),
+        maybe(
+            proptest::collection::vec(one(&["/api/*", "/*", "/x", "api", "/a?b", "/*/todos/*", "", "/é"]), 0..5)
+                .prop_map(|v| json!(v)),
+        ),
+        maybe(
+            proptest::collection::vec(one(&["a.example.com", "*.example.com", "bad host", ""]), 0..3)
+                .prop_map(|v| json!(v)),
+        ),
     )
         .prop_map(|(priority, paths, hosts)| {
             let mut m = Map::new();
@@ -86,7 +92,13 @@ fn statement() -> impl Strategy<Value = Value> {
     (
         proptest::collection::vec(one(&["s3:GetObject", "dynamodb:Query", "sqs:*", "*", "GetObject", "s3:"]), 0..3),
         proptest::collection::vec(
-            one(&["*", "arn:aws:s3:::bucket/*", "arn:aws:dynamodb:us-east-1:123456789012:table/t", "bucket", "arn:aws:s3:::"]),
+            one(&[
+                "*",
+                "arn:aws:s3:::bucket/*",
+                "arn:aws:dynamodb:us-east-1:123456789012:table/t",
+                "bucket",
+                "arn:aws:s3:::",
+            ]),
             0..3,
         ),
     )
@@ -94,7 +106,12 @@ fn statement() -> impl Strategy<Value = Value> {
 }
 
 fn scaling() -> impl Strategy<Value = Value> {
-    (edgy_u32(), edgy_u32(), maybe((0.0f64..120.0).prop_map(|f| json!(f))), maybe((0.0f64..2000.0).prop_map(|f| json!(f))))
+    (
+        edgy_u32(),
+        edgy_u32(),
+        maybe((0.0f64..120.0).prop_map(|f| json!(f))),
+        maybe((0.0f64..2000.0).prop_map(|f| json!(f))),
+    )
         .prop_map(|(min, max, cpu, req)| {
             let mut m = Map::new();
             m.insert("min_capacity".into(), min);
@@ -115,47 +132,54 @@ fn service() -> impl Strategy<Value = Value> {
         (maybe(edgy_u32()), maybe(edgy_u32()), maybe(edgy_u32())),
         maybe(routing()),
         maybe(scaling()),
-        maybe(
-            (image(), maybe((0u32..120).prop_map(|n| json!(n))), maybe(edgy_u32()))
-                .prop_map(|(image, percent, count)| {
-                    let mut m = Map::new();
-                    m.insert("image".into(), image);
-                    insert(&mut m, "percent", percent);
-                    insert(&mut m, "desired_count", count);
-                    Value::Object(m)
-                }),
-        ),
+        maybe((image(), maybe((0u32..120).prop_map(|n| json!(n))), maybe(edgy_u32())).prop_map(
+            |(image, percent, count)| {
+                let mut m = Map::new();
+                m.insert("image".into(), image);
+                insert(&mut m, "percent", percent);
+                insert(&mut m, "desired_count", count);
+                Value::Object(m)
+            },
+        )),
         maybe(one(&["bridge", "awsvpc"]).prop_map(|s| json!(s))),
     )
-        .prop_map(|(image, port, (cpu, mem, res), env, statements, (count, minh, maxp), routing, scaling, canary, mode)| {
-            let mut m = Map::new();
-            m.insert("image".into(), image);
-            insert(&mut m, "container_port", port);
-            insert(&mut m, "cpu", cpu);
-            insert(&mut m, "memory_mib", mem);
-            insert(&mut m, "memory_reservation_mib", res);
-            insert(&mut m, "environment", env);
-            insert(&mut m, "task_role_statements", statements);
-            insert(&mut m, "desired_count", count);
-            insert(&mut m, "min_healthy_percent", minh);
-            insert(&mut m, "max_percent", maxp);
-            insert(&mut m, "routing", routing);
-            insert(&mut m, "scaling", scaling);
-            insert(&mut m, "canary", canary);
-            insert(&mut m, "network_mode", mode);
-            Value::Object(m)
-        })
+        .prop_map(
+            |(image, port, (cpu, mem, res), env, statements, (count, minh, maxp), routing, scaling, canary, mode)| {
+                let mut m = Map::new();
+                m.insert("image".into(), image);
+                insert(&mut m, "container_port", port);
+                insert(&mut m, "cpu", cpu);
+                insert(&mut m, "memory_mib", mem);
+                insert(&mut m, "memory_reservation_mib", res);
+                insert(&mut m, "environment", env);
+                insert(&mut m, "task_role_statements", statements);
+                insert(&mut m, "desired_count", count);
+                insert(&mut m, "min_healthy_percent", minh);
+                insert(&mut m, "max_percent", maxp);
+                insert(&mut m, "routing", routing);
+                insert(&mut m, "scaling", scaling);
+                insert(&mut m, "canary", canary);
+                insert(&mut m, "network_mode", mode);
+                Value::Object(m)
+            },
+        )
 }
 
 fn vpc() -> impl Strategy<Value = Value> {
     (
-        maybe(one(&["10.0.0.0/16", "10.20.0.0/16", "10.0.0.0/8", "10.0.0.0/28", "192.168.0.0/24", "bad", "10.0.0.1/16"]).prop_map(|s| json!(s))),
+        maybe(
+            one(&["10.0.0.0/16", "10.20.0.0/16", "10.0.0.0/8", "10.0.0.0/28", "192.168.0.0/24", "bad", "10.0.0.1/16"])
+                .prop_map(|s| json!(s)),
+        ),
         maybe(small_u8()),
         maybe(small_u8()),
         maybe(small_u8()),
         maybe(small_u8()),
         maybe(Just(json!({}))),
-        maybe(proptest::collection::vec(one(&["us-east-1a", "us-east-1b", "eu-west-1a", "x"]), 0..4).prop_map(|v| json!(v))),
+        maybe(
+            proptest::collection::vec(one(&["us-east-1a", "us-east-1b", "eu-west-1a", "x"]), 0..4)
+                .prop_map(|v| json!(v)),
+        ),
     )
         .prop_map(|(cidr, azs, nat, public, private, acls, zones)| {
             let mut m = Map::new();
@@ -203,27 +227,32 @@ fn stack() -> impl Strategy<Value = Value> {
         maybe(proptest::collection::btree_map("[a-z][a-z0-9-]{0,8}", service(), 0..4).prop_map(|m| json!(m))),
         (
             maybe(Just(json!({}))),
-            maybe(proptest::collection::btree_map(one(&["ClusterAmiId", "Nope", "WebCanaryPercent"]), "[0-9]{1,3}", 0..3).prop_map(|m| json!(m))),
+            maybe(
+                proptest::collection::btree_map(one(&["ClusterAmiId", "Nope", "WebCanaryPercent"]), "[0-9]{1,3}", 0..3)
+                    .prop_map(|m| json!(m)),
+            ),
             maybe(Just(json!({"email": "oncall@example.com"}))),
             maybe(one(&["123456789012", "1234"]).prop_map(|s| json!(s))),
         ),
     )
-        .prop_map(|(name, region, regions, description, tags, vpc, cluster, services, (cdn, parameters, alarms, account))| {
-            let mut m = Map::new();
-            m.insert("name".into(), json!(name));
-            insert(&mut m, "region", region);
-            insert(&mut m, "regions", regions);
-            insert(&mut m, "description", description);
-            insert(&mut m, "tags", tags);
-            insert(&mut m, "vpc", vpc);
-            insert(&mut m, "cluster", cluster);
-            insert(&mut m, "services", services);
-            insert(&mut m, "cdn", cdn);
-            insert(&mut m, "parameters", parameters);
-            insert(&mut m, "alarms", alarms);
-            insert(&mut m, "account", account);
-            Value::Object(m)
-        })
+        .prop_map(
+            |(name, region, regions, description, tags, vpc, cluster, services, (cdn, parameters, alarms, account))| {
+                let mut m = Map::new();
+                m.insert("name".into(), json!(name));
+                insert(&mut m, "region", region);
+                insert(&mut m, "regions", regions);
+                insert(&mut m, "description", description);
+                insert(&mut m, "tags", tags);
+                insert(&mut m, "vpc", vpc);
+                insert(&mut m, "cluster", cluster);
+                insert(&mut m, "services", services);
+                insert(&mut m, "cdn", cdn);
+                insert(&mut m, "parameters", parameters);
+                insert(&mut m, "alarms", alarms);
+                insert(&mut m, "account", account);
+                Value::Object(m)
+            },
+        )
 }
 
 /// A random app, as the JSON form of `AppProps`: every field of the schema
@@ -235,41 +264,102 @@ pub fn app_value() -> impl Strategy<Value = Value> {
 /// The pieces a mutation inserts: YAML syntax, anchors and aliases, tags,
 /// nulls, keys of the schema, numbers at the edges.
 const SNIPPETS: &[&str] = &[
-    "[", "]", "{", "}", ",", ": ", "- ", "\n", "\n  ", "\n    ", "&a ", "*a", "!Ref ", "!!str ", "~", "null", "''", "\"",
-    "'", "#", "? ", "|\n  x\n", ">", "---\n", "...\n", "<<: *a", "0", "-1", "4294967296", "65536", "1e400", ".nan",
-    "stacks", "name", "services", "vpc", "cidr", "regions", "cdn", "routing", "priority", "path_patterns", "tags",
-    "environment", "scaling", "min_capacity", "max_capacity", "task_role_statements", "actions", "resources", "canary",
-    "percent", "desired_count", "instance_type", "t33.medium", "parameters", "database", "bastion", "origin_stacks",
-    "\t", "\u{feff}", "\u{0}", "é", "日本",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ": ",
+    "- ",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "&a ",
+    "*a",
+    "!Ref ",
+    "!!str ",
+    "~",
+    "null",
+    "''",
+    "\"",
+    "'",
+    "#",
+    "? ",
+    "|\n  x\n",
+    ">",
+    "---\n",
+    "...\n",
+    "<<: *a",
+    "0",
+    "-1",
+    "4294967296",
+    "65536",
+    "1e400",
+    ".nan",
+    "stacks",
+    "name",
+    "services",
+    "vpc",
+    "cidr",
+    "regions",
+    "cdn",
+    "routing",
+    "priority",
+    "path_patterns",
+    "tags",
+    "environment",
+    "scaling",
+    "min_capacity",
+    "max_capacity",
+    "task_role_statements",
+    "actions",
+    "resources",
+    "canary",
+    "percent",
+    "desired_count",
+    "instance_type",
+    "t33.medium",
+    "parameters",
+    "database",
+    "bastion",
+    "origin_stacks",
+    "\t",
+    "\u{feff}",
+    "\u{0}",
+    "é",
+    "日本",
 ];
 
 /// A mutation of `base`: up to eight edits, each deleting a range, inserting
 /// a snippet, or duplicating a line.
 pub fn mutated(base: &'static str) -> impl Strategy<Value = String> {
-    proptest::collection::vec((0u8..3, any::<prop::sample::Index>(), any::<prop::sample::Index>(), select(SNIPPETS)), 1..8)
-        .prop_map(move |edits| {
-            let mut s: Vec<char> = base.chars().collect();
-            for (kind, at, len, snippet) in edits {
-                let i = if s.is_empty() { 0 } else { at.index(s.len() + 1) };
-                match kind {
-                    0 if !s.is_empty() => {
-                        let i = i.min(s.len() - 1);
-                        let end = (i + len.index(40) + 1).min(s.len());
-                        s.drain(i..end);
-                    }
-                    1 => {
-                        let line_start = s[..i].iter().rposition(|c| *c == '\n').map_or(0, |p| p + 1);
-                        let line_end = s[i..].iter().position(|c| *c == '\n').map_or(s.len(), |p| i + p + 1);
-                        let line: Vec<char> = s[line_start..line_end].to_vec();
-                        s.splice(line_end..line_end, line);
-                    }
-                    _ => {
-                        s.splice(i..i, snippet.chars());
-                    }
+    proptest::collection::vec(
+        (0u8..3, any::<prop::sample::Index>(), any::<prop::sample::Index>(), select(SNIPPETS)),
+        1..8,
+    )
+    .prop_map(move |edits| {
+        let mut s: Vec<char> = base.chars().collect();
+        for (kind, at, len, snippet) in edits {
+            let i = if s.is_empty() { 0 } else { at.index(s.len() + 1) };
+            match kind {
+                0 if !s.is_empty() => {
+                    let i = i.min(s.len() - 1);
+                    let end = (i + len.index(40) + 1).min(s.len());
+                    s.drain(i..end);
+                }
+                1 => {
+                    let line_start = s[..i].iter().rposition(|c| *c == '\n').map_or(0, |p| p + 1);
+                    let line_end = s[i..].iter().position(|c| *c == '\n').map_or(s.len(), |p| i + p + 1);
+                    let line: Vec<char> = s[line_start..line_end].to_vec();
+                    s.splice(line_end..line_end, line);
+                }
+                _ => {
+                    s.splice(i..i, snippet.chars());
                 }
             }
-            s.into_iter().collect()
-        })
+        }
+        s.into_iter().collect()
+    })
 }
 
 /// A service that passes validation (pinned image, its own path and
@@ -299,9 +389,9 @@ fn plausible_service(index: usize) -> impl Strategy<Value = Value> {
         })),
         maybe(one(&["bridge", "awsvpc"]).prop_map(|s| json!(s))),
         maybe(Just(json!({"cpu": {"threshold": 90}}))),
-        any::<bool>(),
+        (any::<bool>(), maybe((0u32..=100).prop_map(|p| json!({"image": "nginx:1.28", "percent": p})))),
     )
-        .prop_map(move |(image, port, memory, env, statements, scaling, mode, alarms, hosts)| {
+        .prop_map(move |(image, port, memory, env, statements, scaling, mode, alarms, (hosts, canary))| {
             let mut m = Map::new();
             m.insert("image".into(), json!(image));
             insert(&mut m, "container_port", port);
@@ -320,6 +410,7 @@ fn plausible_service(index: usize) -> impl Strategy<Value = Value> {
             insert(&mut m, "scaling", scaling);
             insert(&mut m, "network_mode", mode);
             insert(&mut m, "alarms", alarms);
+            insert(&mut m, "canary", canary);
             Value::Object(m)
         })
 }
@@ -329,7 +420,10 @@ fn plausible_stack(index: usize) -> impl Strategy<Value = Value> {
     (
         one(&["us-east-1", "eu-west-1", "us-west-2"]),
         maybe("[a-zA-Z0-9 ,.()-]{0,200}".prop_map(|s| json!(s))),
-        maybe(proptest::collection::btree_map("[a-z][a-z0-9-]{0,12}", "[a-zA-Z0-9][a-zA-Z0-9 ._:/=+@-]{0,30}", 0..8).prop_map(|m| json!(m))),
+        maybe(
+            proptest::collection::btree_map("[a-z][a-z0-9-]{0,12}", "[a-zA-Z0-9][a-zA-Z0-9 ._:/=+@-]{0,30}", 0..8)
+                .prop_map(|m| json!(m)),
+        ),
         (1u8..=3, 0u8..=1, any::<bool>(), any::<bool>()),
         maybe(
             (one(&["t3.medium", "t3.small", "m7i.large", "c6i.xlarge"]), 1u32..3, 3u32..6)
@@ -337,31 +431,47 @@ fn plausible_stack(index: usize) -> impl Strategy<Value = Value> {
         ),
         proptest::collection::vec(any::<()>(), 0..4)
             .prop_flat_map(|v| (0..v.len()).map(plausible_service).collect::<Vec<_>>()),
-        maybe(Just(json!({"email": "oncall@example.com"}))),
+        (maybe(Just(json!({"email": "oncall@example.com"}))), any::<bool>(), any::<bool>()),
     )
-        .prop_map(move |(region, description, tags, (azs, nat, acls, flow), cluster, services, alarms)| {
-            let mut m = Map::new();
-            m.insert("name".into(), json!(format!("gen{index}")));
-            m.insert("region".into(), json!(region));
-            insert(&mut m, "description", description);
-            insert(&mut m, "tags", tags);
-            let mut vpc = json!({"max_azs": azs.max(2), "nat_gateways": nat});
-            if acls {
-                vpc["network_acls"] = json!({});
-            }
-            if flow {
-                vpc["flow_logs"] = json!({"retention_days": 90});
-            }
-            m.insert("vpc".into(), vpc);
-            if !services.is_empty() {
-                insert(&mut m, "cluster", cluster);
-                let named: Map<String, Value> =
-                    services.into_iter().enumerate().map(|(i, s)| (format!("svc{i}"), s)).collect();
-                m.insert("services".into(), Value::Object(named));
-                insert(&mut m, "alarms", alarms);
-            }
-            Value::Object(m)
-        })
+        .prop_map(
+            move |(
+                region,
+                description,
+                tags,
+                (azs, nat, acls, flow),
+                cluster,
+                services,
+                (alarms, database, bastion),
+            )| {
+                let mut m = Map::new();
+                m.insert("name".into(), json!(format!("gen{index}")));
+                m.insert("region".into(), json!(region));
+                insert(&mut m, "description", description);
+                insert(&mut m, "tags", tags);
+                let mut vpc = json!({"max_azs": azs.max(2), "nat_gateways": nat});
+                if acls {
+                    vpc["network_acls"] = json!({});
+                }
+                if flow {
+                    vpc["flow_logs"] = json!({"retention_days": 90});
+                }
+                m.insert("vpc".into(), vpc);
+                if database {
+                    m.insert("database".into(), json!({}));
+                }
+                if bastion {
+                    m.insert("bastion".into(), json!({}));
+                }
+                if !services.is_empty() {
+                    insert(&mut m, "cluster", cluster);
+                    let named: Map<String, Value> =
+                        services.into_iter().enumerate().map(|(i, s)| (format!("svc{i}"), s)).collect();
+                    m.insert("services".into(), Value::Object(named));
+                    insert(&mut m, "alarms", alarms);
+                }
+                Value::Object(m)
+            },
+        )
 }
 
 /// A random app meant to be valid: the cfn-lint property's generator.

@@ -10,6 +10,4 @@ mod tags;
 pub use app::{App, SynthesizedStack};
 pub use path::{pascal_case, pascal_case_into, ConstructPath, FieldPath, FieldSegment};
 pub use stack::{Stack, StackInput, StackProps};
-pub use tags::{
-    tag_format, tag_problem, TagFormat, MAX_TAGS_PER_RESOURCE, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS,
-};
+pub use tags::{tag_format, tag_problem, TagFormat, MAX_TAGS_PER_RESOURCE, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS};

@@ -372,8 +372,13 @@ impl Stack {
     /// at the name's key in the props.
     fn check_parameters(&mut self) {
         let declared: Vec<String> = self.template.parameters.keys().cloned().collect();
-        let unknown: Vec<String> =
-            self.props.parameters.keys().filter(|name| !self.template.parameters.contains_key(*name)).cloned().collect();
+        let unknown: Vec<String> = self
+            .props
+            .parameters
+            .keys()
+            .filter(|name| !self.template.parameters.contains_key(*name))
+            .cloned()
+            .collect();
         for name in unknown {
             let help = if declared.is_empty() {
                 "the template declares no parameters; remove the entry".to_owned()
@@ -383,7 +388,10 @@ impl Stack {
             let e = ValidationError::new(
                 "stack-parameter-unknown",
                 &self.root,
-                format!("`parameters` gives a value for `{name}`, which the template of stack `{}` does not declare", self.props.name),
+                format!(
+                    "`parameters` gives a value for `{name}`, which the template of stack `{}` does not declare",
+                    self.props.name
+                ),
             )
             .field(FieldPath::root().key("parameters").key(name.as_str()))
             .help(help);

@@ -33,7 +33,9 @@ mod tests {
         for ok in ["t3.medium", "m7i-flex.large", "c6gn.16xlarge", "u-6tb1.metal", "t4g.nano", "a1.2xlarge"] {
             assert!(is_plausible_instance_type(ok), "{ok}");
         }
-        for bad in ["t3", "T3.medium", ".large", "t3.", "t3 .medium", "", "large.xl", "t3.medium.x", "t33.medium", "t3.huge"] {
+        for bad in
+            ["t3", "T3.medium", ".large", "t3.", "t3 .medium", "", "large.xl", "t3.medium.x", "t33.medium", "t3.huge"]
+        {
             assert!(!is_plausible_instance_type(bad), "{bad}");
         }
         assert!(INSTANCE_TYPES.lines().any(|l| l.contains("cfn-lint")), "the source is recorded");

@@ -264,7 +264,8 @@ mod tests {
         ] {
             assert!(is_resource_arn(ok), "{ok}");
         }
-        for bad in ["", "bucket", "arn", "arn:aws", "arn:aws::", "arn:gcp:s3:::b", "arn:aws:s3::1234:b", "arn:aws:s3:::"]
+        for bad in
+            ["", "bucket", "arn", "arn:aws", "arn:aws::", "arn:gcp:s3:::b", "arn:aws:s3::1234:b", "arn:aws:s3:::"]
         {
             assert!(!is_resource_arn(bad), "{bad}");
         }
