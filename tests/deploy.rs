@@ -196,7 +196,8 @@ fn input_problems_are_exit_2_before_any_call() {
     );
     let (code, e) = run(&["deploy", &with_param, "--yes"]);
     assert_eq!(code, Some(2), "{e}");
-    assert!(e.contains("stack `p`: `parameters.Nope` is not a parameter of its template (it declares none)"), "{e}");
+    // Refused already by synthesis, located at the key (issue 10, item 8).
+    assert!(e.contains("p.yaml:6:13: stacks[0].parameters.Nope: `parameters` gives a value for `Nope`"), "{e}");
 
     let (code, e) = run(&["destroy", small, "--stack", "nope", "--yes"]);
     assert_eq!(code, Some(2), "{e}");
