@@ -101,6 +101,7 @@ fn independent_validator_rejects_broken_app_files() {
         ("wrong-type", "stacks:\n  - name: demo\n    vpc: {max_azs: three}\n".to_owned()),
         ("bad-enum", "stacks:\n  - name: demo\n    vpc: {flow_logs: {traffic_type: some}}\n".to_owned()),
         ("missing-name", "stacks:\n  - vpc: {}\n".to_owned()),
+        ("null-field", "stacks:\n  - name: demo\n    region: ~\n".to_owned()),
         ("not-a-list", "stacks: {name: demo}\n".to_owned()),
         (
             "service-unknown-field",

@@ -134,6 +134,48 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          list-hosted-zones-by-name` prints it, without the `/hostedzone/` prefix.\n\n\
          ```yaml\ndomain: {name: www.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}\n```",
     ),
+    error(
+        "app-file:alias-budget",
+        &["app-file-alias-budget"],
+        "aliases expand to more values than rcdk reads",
+        "YAML aliases (`*name`) repeat the value of an anchor (`&name`). A small file can expand to gigabytes that way (the \"billion laughs\"), so rcdk stops once aliases have expanded to more than its budget (see README, Limits). Write the repeated values out, or share less through aliases.",
+    ),
+    error(
+        "app-file:alias-recursive",
+        &["yaml-alias-recursive"],
+        "an alias inside the value it refers to",
+        "A YAML alias that refers to the anchor it is nested in would be an infinite value. Write the value out.",
+    ),
+    error(
+        "app-file:complex-key",
+        &["yaml-complex-key"],
+        "a key that is not a plain string",
+        "App-file keys are plain strings; YAML also allows lists, maps or aliases as keys, which no app-file field takes.",
+    ),
+    error(
+        "app-file:duplicate-key",
+        &["yaml-duplicate-key"],
+        "the same key twice in one map",
+        "YAML parsers keep only one of two equal keys, silently dropping the other (a whole service, an environment variable). rcdk refuses the file and names both places; keep one.",
+    ),
+    error(
+        "app-file:encoding",
+        &["app-file-encoding"],
+        "the app file is not UTF-8 text",
+        "App files are YAML in UTF-8. The offset in the message is the first byte that is not valid UTF-8; re-save the file as UTF-8.",
+    ),
+    error(
+        "app-file:not-regular",
+        &["app-file-not-regular"],
+        "the app file is not a regular file",
+        "rcdk reads app files only from regular files: a directory, a FIFO, a device such as /dev/zero or a socket could block or never end. Pass the path of the app file itself.",
+    ),
+    error(
+        "app-file:null",
+        &["yaml-null"],
+        "a null value",
+        "App files do not accept null (`~`, `null`, or a key with nothing after it): leave the field out to take its default, or quote the text (`\"~\"`) if you mean those characters.",
+    ),
     // ---- app-file ----
     error(
         "app-file:schema",
@@ -147,6 +189,30 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          files, and start the file with\n\n\
          ```yaml\n# yaml-language-server: $schema=../schema/app.schema.json\n```\n\n\
          so your editor completes and checks fields as you type.",
+    ),
+    error(
+        "app-file:tag",
+        &["yaml-tag"],
+        "a YAML tag such as `!Ref`",
+        "App files hold plain values. CloudFormation's short-form tags (`!Ref`, `!GetAtt`, `!Sub`) would be read as plain strings, silently; where a field accepts an intrinsic function, write it long-form: `{Ref: Name}`, `{\"Fn::GetAtt\": [Name, Arn]}`.",
+    ),
+    error(
+        "app-file:too-deep",
+        &["app-file-too-deep"],
+        "maps and lists are nested too deeply",
+        "An app file's structure is a few levels deep; nesting beyond the limit (see README, Limits) is refused before parsing, since deeply nested flow collections make YAML parsers slow. Flatten the value.",
+    ),
+    error(
+        "app-file:too-large",
+        &["app-file-too-large"],
+        "the app file is larger than rcdk reads",
+        "App files are read whole; the size limit (see README, Limits) keeps a stray large file from exhausting memory. Split the app into several app files if it really is this large.",
+    ),
+    error(
+        "app-file:too-many-problems",
+        &["app-file-too-many-problems"],
+        "reading stopped after many problems",
+        "rcdk reports every problem of an app file at once, up to a limit; past it the file is probably not an app file at all. Fix the problems shown and run again.",
     ),
     error(
         "app-file:unreadable",
@@ -259,6 +325,18 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "`region_overrides` names a region not in `regions`",
         "An override for a region the stack is not deployed to would never apply, which usually means a \
          typo. List the region under `regions`, or remove the override.",
+    ),
+    error(
+        "app:too-many-services",
+        &["app-too-many-services"],
+        "the app has more services than rcdk builds from one app",
+        "Each service is about fourteen resources; past the limit (counting one copy per region) the app cannot fit CloudFormation's stack limits anyway and would take long to build. Split the app into several app files.",
+    ),
+    error(
+        "app:too-many-stacks",
+        &["app-too-many-stacks"],
+        "the app makes more stacks than rcdk builds from one app",
+        "Each entry of `stacks:` makes one stack, or one per region with `regions:`. Past the limit, split the app into several app files.",
     ),
     error(
         "app:vpc-missing",
@@ -1058,6 +1136,12 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          underscores. The `Host` header has its own condition: use `host_headers`.",
     ),
     error(
+        "elbv2:rule-path-pattern-duplicate",
+        &["rule-path-pattern-duplicate"],
+        "two rules of one listener match the same path",
+        "Two listener rules with the same path pattern and the same host, header and query-string conditions: only the one with the lower priority ever matches, so the other service receives no traffic. Give one of them a different path, host or header.",
+    ),
+    error(
         "elbv2:rule-path-pattern-invalid",
         &["rule-path-pattern-invalid"],
         "a path pattern does not start with `/` or has characters rules cannot match",
@@ -1151,6 +1235,30 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "An Application Load Balancer can use at most 100 target groups (a fixed quota), and each service \
          (and each canary) needs one. Split the services over more stacks, each with its own load \
          balancer.",
+    ),
+    error(
+        "iam:action-invalid",
+        &["iam-action-invalid"],
+        "a policy action is not `service:Action`",
+        "IAM actions are written `service:Action` (for example `dynamodb:GetItem`, wildcards allowed: `s3:Get*`), or `*`. IAM refuses anything else when the stack is deployed.",
+    ),
+    error(
+        "iam:actions-empty",
+        &["iam-actions-empty"],
+        "a policy statement has no action",
+        "A statement without actions grants nothing and IAM rejects the policy. List the actions the application needs, or remove the statement.",
+    ),
+    error(
+        "iam:resource-invalid",
+        &["iam-resource-invalid"],
+        "a policy resource is not an ARN",
+        "Statement resources are ARNs (`arn:aws:dynamodb:us-east-1:123456789012:table/todos`), `*`, or an intrinsic function that yields an ARN (`{\"Fn::GetAtt\": [Table, Arn]}`). A bare name is not a resource.",
+    ),
+    error(
+        "iam:resources-empty",
+        &["iam-resources-empty"],
+        "a policy statement has no resource",
+        "A statement without resources grants nothing and IAM rejects the policy. Name the resources, or `*` where the action has none.",
     ),
     // ---- logs ----
     error(
@@ -1357,6 +1465,12 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          Fix the name, or add the stack.",
     ),
     error(
+        "stack:description-too-long",
+        &["stack-description-too-long"],
+        "the template description is too long",
+        "CloudFormation accepts a template `Description` of at most 1024 bytes. Shorten it.",
+    ),
+    error(
         "stack:input-unknown-output",
         &["stack-input-unknown-output"],
         "a stack reads an output the other stack does not have",
@@ -1379,10 +1493,22 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          `shop-prod`.",
     ),
     error(
+        "stack:parameter-unknown",
+        &["stack-parameter-unknown"],
+        "a parameter value for a parameter the template does not declare",
+        "`parameters:` gives values to the template's parameters at deploy time; a name the template does not declare would be refused by CloudFormation. Check the spelling against the template's `Parameters`.",
+    ),
+    error(
         "stack:region-invalid",
         &["stack-region-invalid"],
         "the stack's region is not an AWS region name",
         "Use a region code such as `us-east-1` or `eu-west-1`, not a name like `Ireland`.",
+    ),
+    error(
+        "stack:too-many-tags",
+        &["stack-too-many-tags"],
+        "a resource would have more than 50 tags",
+        "CloudFormation applies the stack's tags to every taggable resource, on top of the resource's own (such as `Name`); AWS allows at most 50 tags per resource. Use fewer stack tags.",
     ),
     // ---- vpc ----
     error(

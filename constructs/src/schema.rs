@@ -22,6 +22,9 @@ pub const SCHEMA_ID: &str = "https://example.invalid/rcdk/schema/app.schema.json
 /// The JSON Schema (draft 2020-12) of an app file.
 pub fn app_schema() -> Value {
     let mut schema = schemars::schema_for!(AppProps).to_value();
+    // App files refuse null everywhere (a field is written or left out), so
+    // optional fields are not `null`-able in the schema either.
+    without_null(&mut schema);
     plain_descriptions(&mut schema);
     if let Some(object) = schema.as_object_mut() {
         object.insert("$id".into(), Value::String(SCHEMA_ID.into()));
@@ -36,6 +39,37 @@ pub fn app_schema_json() -> String {
     let mut text = serde_json::to_string_pretty(&app_schema()).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// Removes `null` as an allowed value: from `type` lists, and the
+/// `{"type": "null"}` branch of an `anyOf` (a single remaining branch is
+/// merged into the schema that held the `anyOf`).
+fn without_null(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(branches)) = map.get_mut("anyOf") {
+                branches.retain(|b| b.get("type").is_none_or(|t| t != "null"));
+                if branches.len() == 1 {
+                    if let Some(Value::Object(only)) = branches.pop() {
+                        map.remove("anyOf");
+                        for (k, v) in only {
+                            map.entry(k).or_insert(v);
+                        }
+                    }
+                }
+            }
+            map.values_mut().for_each(without_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_null),
+        _ => {}
+    }
 }
 
 /// Rewrites rustdoc links in every `description` for editors, which show
