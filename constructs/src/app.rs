@@ -259,6 +259,7 @@ fn build_compute(
     vpc: Option<&Vpc>,
     database: Option<&Database>,
     bastion: Option<&BastionHost>,
+    stores: &stores::Stores,
 ) {
     let wants_cluster = spec.cluster.is_some() || !spec.services.is_empty();
     let wants_alb = spec.load_balancer.is_some() || !spec.services.is_empty();
@@ -308,7 +309,9 @@ fn build_compute(
     let (Some(cluster), Some(alb)) = (cluster, alb) else { return };
     for (name, props) in &spec.services {
         let lbs = stack.in_field(FieldPath::root().key("services").key(name.as_str()), |s| {
-            LoadBalancedService::new_with_database(s, name, props, &cluster, &alb, &notify, database)
+            let lbs = LoadBalancedService::new_with_database(s, name, props, &cluster, &alb, &notify, database);
+            stores::grant(s, name, props, &lbs, stores);
+            lbs
         });
         stack.add_output(
             &lbs.path.child("ServiceName"),
@@ -463,8 +466,8 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTr
     if let (Some(db), Some(bastion)) = (&database, &bastion) {
         db.allow_from(stack, "FromBastion", &bastion.security_group.group_id);
     }
-    let _stores = stores::build(stack, spec);
-    build_compute(stack, spec, vpc.as_ref(), database.as_ref(), bastion.as_ref());
+    let stores = stores::build(stack, spec);
+    build_compute(stack, spec, vpc.as_ref(), database.as_ref(), bastion.as_ref(), &stores);
     if !matches!(kind, Expansion::Regional { .. }) {
         build_cdn(stack, spec, kind, names);
     }

@@ -298,6 +298,24 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          ```yaml\nstacks:\n  - name: shop\n    vpc: {}\n```",
     ),
     error(
+        "app:grant-environment-conflict",
+        &[],
+        "a grant's environment variable is also set in `environment`",
+        "A grant passes the store's generated name to the container as `<NAME>_TABLE` or `<NAME>_BUCKET`. The service's own `environment` sets the same variable, so one of them would be lost. Remove it from `environment`.",
+    ),
+    error(
+        "app:grant-unknown-bucket",
+        &[],
+        "a grant names a bucket the stack does not have",
+        "`grants.buckets` names buckets of the same stack's `buckets:`. Check the spelling, or add the bucket: `buckets: {files: {}}`.",
+    ),
+    error(
+        "app:grant-unknown-table",
+        &[],
+        "a grant names a table the stack does not have",
+        "`grants.tables` names tables of the same stack's `tables:`. Check the spelling, or add the table: `tables: {todos: {partition_key: {name: id}}}`.",
+    ),
+    error(
         "app:region-conflict",
         &["app-region-conflict"],
         "`region` and `regions` are both set on a stack",

@@ -258,3 +258,77 @@ stacks:
         assert!(got.iter().any(|(c, f)| c == code && f == field), "missing {code} at {field}; got {got:#?}");
     }
 }
+
+#[test]
+fn grants_give_least_privilege_statements_and_store_names_to_the_service_and_its_canary() {
+    let t = template(
+        r#"
+stacks:
+  - name: g
+    region: us-east-1
+    vpc: {max_azs: 2}
+    tables: {todos: {partition_key: {name: userId}}}
+    buckets: {files: {}}
+    services:
+      main:
+        image: "nginx:1.27"
+        grants: {tables: {todos: read}, buckets: {files: read_write}}
+        canary: {image: "nginx:1.28", percent: 10}
+"#,
+    );
+    for (td, role) in [
+        ("MainTaskDefinition", "MainTaskDefinitionTaskRole"),
+        ("MainCanaryTaskDefinition", "MainCanaryTaskDefinitionTaskRole"),
+    ] {
+        let env = &t["Resources"][td]["Properties"]["ContainerDefinitions"][0]["Environment"];
+        assert_eq!(
+            env,
+            &json!([
+                {"Name": "FILES_BUCKET", "Value": {"Ref": "FilesBucket"}},
+                {"Name": "TODOS_TABLE", "Value": {"Ref": "TodosTable"}}
+            ]),
+            "{td}"
+        );
+        let statements = &t["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"];
+        let actions: Vec<&str> = statements
+            .as_array()
+            .expect("statements")
+            .iter()
+            .flat_map(|s| match &s["Action"] {
+                Value::Array(a) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>(),
+                Value::String(a) => vec![a.as_str()],
+                _ => vec![],
+            })
+            .collect();
+        assert!(
+            actions.contains(&"dynamodb:Query") && !actions.contains(&"dynamodb:PutItem"),
+            "read only: {actions:?}"
+        );
+        assert!(actions.contains(&"s3:PutObject") && actions.contains(&"s3:GetObject"), "{actions:?}");
+        assert!(!actions.iter().any(|a| a.ends_with(":*")), "no wildcards: {actions:?}");
+    }
+}
+
+#[test]
+fn grants_to_unknown_stores_or_clashing_variables_are_located() {
+    let got = errors(
+        r#"
+stacks:
+  - name: g
+    vpc: {max_azs: 2}
+    tables: {todos: {partition_key: {name: userId}}}
+    services:
+      main:
+        image: "nginx:1.27"
+        environment: {TODOS_TABLE: x}
+        grants: {tables: {todos: read, nope: read}, buckets: {files: read}}
+"#,
+    );
+    for (code, field) in [
+        ("app:grant-unknown-table", "stacks[0].services.main.grants.tables.nope"),
+        ("app:grant-unknown-bucket", "stacks[0].services.main.grants.buckets.files"),
+        ("app:grant-environment-conflict", "stacks[0].services.main.environment.TODOS_TABLE"),
+    ] {
+        assert!(got.iter().any(|(c, f)| c == code && f == field), "missing {code} at {field}; got {got:#?}");
+    }
+}

@@ -9,6 +9,9 @@ use crate::cfn::Output;
 use crate::core::{pascal_case, FieldPath, Stack};
 use crate::dynamodb::Table;
 use crate::ecr::Repository;
+use crate::error::ValidationError;
+use crate::iam::{store_variable, PolicyStatement};
+use crate::patterns::{LoadBalancedService, LoadBalancedServiceProps};
 use crate::s3::Bucket;
 
 use super::StackSpec;
@@ -54,4 +57,77 @@ pub(crate) fn build(stack: &mut Stack, spec: &StackSpec) -> Stores {
         stores.buckets.insert(name.clone(), bucket);
     }
     stores
+}
+
+/// Applies the `grants` of service `name`: for each table or bucket, its
+/// least-privilege statements on the task roles of the service and its
+/// canary, and its name in their containers' environment. Reported: a store
+/// the stack does not have, and a variable the service's own `environment`
+/// already sets.
+pub(crate) fn grant(
+    stack: &mut Stack,
+    name: &str,
+    props: &LoadBalancedServiceProps,
+    service: &LoadBalancedService,
+    stores: &Stores,
+) {
+    let Some(grants) = &props.grants else { return };
+    let field = FieldPath::root().key("grants");
+    let mut granted: Vec<(String, serde_json::Value, Vec<PolicyStatement>)> = Vec::new();
+    for (table, access) in &grants.tables {
+        match stores.tables.get(table) {
+            Some(t) => granted.push((store_variable(table, "TABLE"), t.name.clone(), t.grant(*access))),
+            None => stack.report(unknown_store(service, &field, "tables", table, &stores.tables)),
+        }
+    }
+    for (bucket, access) in &grants.buckets {
+        match stores.buckets.get(bucket) {
+            Some(b) => granted.push((store_variable(bucket, "BUCKET"), b.name.clone(), b.grant(*access))),
+            None => stack.report(unknown_store(service, &field, "buckets", bucket, &stores.buckets)),
+        }
+    }
+    let task_definitions =
+        std::iter::once(&service.task_definition).chain(service.canary.as_ref().map(|c| &c.task_definition));
+    let task_definitions: Vec<_> = task_definitions.collect();
+    for (variable, value, statements) in granted {
+        if props.environment.contains_key(&variable) {
+            stack.report(
+                ValidationError::new(
+                    "app:grant-environment-conflict",
+                    &service.path,
+                    format!("`environment` sets `{variable}`, which a grant sets to the store's name"),
+                )
+                .field(FieldPath::root().key("environment").key(variable.as_str()))
+                .help("remove the variable from `environment`; the grant passes the generated name"),
+            );
+            continue;
+        }
+        for td in &task_definitions {
+            td.add_environment(stack, name, &variable, value.clone());
+            for statement in &statements {
+                td.task_role.add_statement(stack, statement);
+            }
+        }
+    }
+}
+
+fn unknown_store<T>(
+    service: &LoadBalancedService,
+    field: &FieldPath,
+    kind: &str,
+    store: &str,
+    known: &BTreeMap<String, T>,
+) -> ValidationError {
+    let names: Vec<&str> = known.keys().map(String::as_str).collect();
+    ValidationError::new(
+        if kind == "tables" { "app:grant-unknown-table" } else { "app:grant-unknown-bucket" },
+        &service.path,
+        format!("the grant names `{store}`, and the stack has no such entry under `{kind}`"),
+    )
+    .field(field.key(kind).key(store))
+    .help(if names.is_empty() {
+        format!("add `{kind}: {{{store}: ...}}` to the stack")
+    } else {
+        format!("the stack's {kind}: {}", names.join(", "))
+    })
 }

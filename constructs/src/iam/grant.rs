@@ -26,3 +26,28 @@ impl Access {
         matches!(self, Access::Write | Access::ReadWrite)
     }
 }
+
+/// A service's access to its stack's data stores, by the names under
+/// `tables:` and `buckets:`: `{tables: {todos: read_write}, buckets: {files: read}}`.
+/// Each grant adds least-privilege statements to the service's task role and
+/// the store's generated name to the container's environment
+/// (`<NAME>_TABLE`, `<NAME>_BUCKET`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceGrants {
+    /// Tables by name and the access to each. Default: none.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub tables: std::collections::BTreeMap<String, Access>,
+    /// Buckets by name and the access to each. Default: none.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub buckets: std::collections::BTreeMap<String, Access>,
+}
+
+/// The environment variable that carries a store's name to a container:
+/// `todos` + `TABLE` → `TODOS_TABLE` (upper case, anything but letters and
+/// digits becomes `_`).
+pub fn store_variable(store: &str, kind: &str) -> String {
+    let name: String =
+        store.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+    format!("{name}_{kind}")
+}

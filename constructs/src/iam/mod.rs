@@ -8,7 +8,7 @@ use crate::core::{ConstructPath, FieldPath, Stack};
 use crate::error::ValidationError;
 
 mod grant;
-pub use grant::Access;
+pub use grant::{store_variable, Access, ServiceGrants};
 
 /// One statement of a policy document. In app files:
 /// `{actions: [s3:GetObject], resources: ["arn:aws:s3:::bucket/*"]}`.

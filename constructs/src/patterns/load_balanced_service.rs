@@ -128,6 +128,13 @@ pub struct LoadBalancedServiceProps {
     /// port. Needs a `database` on the stack. Default: false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<bool>,
+    /// Access to the stack's `tables` and `buckets` by name, e.g.
+    /// `{tables: {todos: read_write}, buckets: {files: read}}`: least-privilege
+    /// statements on the service's task role (and its canary's), and each
+    /// store's generated name in the container's environment as
+    /// `<NAME>_TABLE` / `<NAME>_BUCKET`. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grants: Option<crate::iam::ServiceGrants>,
 }
 
 /// Scaling of a service's task count between `min_capacity` and
