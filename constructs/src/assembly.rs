@@ -321,6 +321,12 @@ mod tests {
             FieldPath::root(),
         );
         let path = producer.root().child("Topic");
+        // `parameters` above gives `Size` a value, so the template declares it.
+        producer.add_parameter(
+            &path,
+            "Size",
+            crate::cfn::Parameter::new(crate::cfn::ParameterType::Number).default_value(1),
+        );
         let id = producer.add_resource(&path, Resource::new("AWS::SNS::Topic"));
         producer.add_output(&path.child("Arn"), Output::new(crate::cfn::Intrinsic::ref_(id), "topic"));
         let mut consumer = Stack::new(StackProps { name: "consumer".into(), ..Default::default() }, FieldPath::root());
