@@ -24,6 +24,9 @@ pub enum Command {
     Deploy(DeployArgs),
     /// Delete a deployed stack.
     Destroy(DestroyArgs),
+    /// Create a new project in DIR: an app (app file, or a Rust crate with --rust), its templates,
+    /// and the pull-request workflow.
+    Init(InitArgs),
     /// Print the JSON Schema of app files (for editor completion and checking).
     Schema,
     /// Print a shell completion script.
@@ -56,6 +59,22 @@ pub enum ExplainFormat {
     Text,
     /// Markdown.
     Markdown,
+}
+
+/// `rcdk init`.
+#[derive(Debug, Args)]
+#[command(after_help = "Exit codes: 0 created; 1 a file could not be written (nothing is left behind); 2 DIR \
+exists and is not empty, or --rcdk-path is not an rcdk checkout; nothing written.")]
+pub struct InitArgs {
+    /// The new project's directory: missing (it is created, with its parents) or empty.
+    pub dir: PathBuf,
+    /// Write a Rust crate (`Cargo.toml`, `src/main.rs`, `rcdk.toml`) instead of an app file.
+    #[arg(long)]
+    pub rust: bool,
+    /// The rcdk checkout (or its `app/` directory) the crate depends on by path, with `--rust`.
+    /// Default: the checkout this rcdk was built from.
+    #[arg(long, value_name = "PATH", requires = "rust")]
+    pub rcdk_path: Option<PathBuf>,
 }
 
 /// `rcdk completions`.

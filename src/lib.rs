@@ -14,6 +14,7 @@ pub mod destroy;
 pub mod diff;
 pub mod explain;
 pub mod failure;
+pub mod init;
 pub mod man;
 pub mod schema;
 pub mod synth;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Diff(args) => diff::run(&args),
         Command::Deploy(args) => deploy::run(&args),
         Command::Destroy(args) => destroy::run(&args),
+        Command::Init(args) => init::run(&args),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),

@@ -1,0 +1,101 @@
+//! An rcdk app written in Rust: one stack with a VPC, an ECS cluster on EC2
+//! capacity, and one web service behind an internet-facing Application Load
+//! Balancer, with alarms mailed to the on-call address.
+//!
+//! rcdk runs this program (`app` in rcdk.toml) with `RCDK_OUTDIR` set, and
+//! reads the templates and manifest it writes there:
+//!
+//! ```text
+//! rcdk synth     # writes templates/web-dev.yaml and templates/manifest.json
+//! rcdk diff      # what a change does, resource by resource
+//! rcdk deploy    # ships it through a CloudFormation change set
+//! ```
+
+use rcdk_app::cfn::Output;
+use rcdk_app::core::{App, FieldPath, Stack, StackProps};
+use rcdk_app::ec2::{Vpc, VpcProps};
+use rcdk_app::ecs::{Cluster, ClusterProps};
+use rcdk_app::elbv2::{Action, ApplicationLoadBalancer, HealthCheckProps, TargetGroupProps};
+use rcdk_app::patterns::{LoadBalancedService, LoadBalancedServiceProps};
+use rcdk_app::sns::{Topic, TopicProps};
+
+fn main() {
+    rcdk_app::emit_or_exit(app());
+}
+
+/// The whole app: one stack, `web-dev`.
+pub fn app() -> App {
+    let mut stack = Stack::new(
+        StackProps {
+            name: "web-dev".into(),
+            region: Some("us-east-1".into()),
+            description: Some("Web service (scaffolded by rcdk init)".into()),
+            tags: [("app", "web"), ("environment", "dev")].map(|(k, v)| (k.to_owned(), v.to_owned())).into(),
+            ..Default::default()
+        },
+        FieldPath::root(),
+    );
+    let root = stack.root().clone();
+
+    // Two public and two private subnets across two availability zones.
+    let vpc = Vpc::new(&mut stack, "Vpc", &VpcProps { max_azs: Some(2), ..Default::default() });
+
+    // Auto Scaling group of ECS container instances in the private subnets.
+    let cluster = Cluster::new(
+        &mut stack,
+        "Cluster",
+        &vpc,
+        &ClusterProps {
+            instance_type: Some("t3.small".into()),
+            min_capacity: Some(1),
+            max_capacity: Some(3),
+            ..Default::default()
+        },
+    );
+    stack.add_output(&root.child("ClusterName"), Output::new(cluster.name.clone(), "Name of the ECS cluster"));
+
+    // The load balancer; a request no service's rule matches gets a 404.
+    let alb = ApplicationLoadBalancer::new(
+        &mut stack,
+        &root.child("LoadBalancer"),
+        &vpc,
+        &Default::default(),
+        &Action::not_found(),
+    );
+
+    // Alarms (CPU, memory, response time, unhealthy hosts) notify this
+    // address through an encrypted SNS topic.
+    let topic = Topic::new(
+        &mut stack,
+        &root.child("AlarmTopic"),
+        &TopicProps { email: Some("oncall@example.com".into()), ..Default::default() },
+    );
+
+    let web = LoadBalancedService::new(
+        &mut stack,
+        "web",
+        &LoadBalancedServiceProps {
+            // Pin the image by tag (or digest) so every deploy is reproducible.
+            image: "public.ecr.aws/nginx/nginx:1.27".into(),
+            container_port: Some(80),
+            memory_reservation_mib: Some(128),
+            memory_mib: Some(256),
+            target_group: Some(TargetGroupProps {
+                health_check: Some(HealthCheckProps { path: Some("/".into()), ..Default::default() }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        &cluster,
+        &alb,
+        &[topic.arn],
+    );
+    stack.add_output(
+        &web.path.child("ServiceName"),
+        Output::new(web.service.name.clone(), "Name of the ECS service `web`"),
+    );
+
+    let mut app = App::new();
+    app.add_stack(stack);
+    app
+}

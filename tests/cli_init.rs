@@ -1,0 +1,235 @@
+//! `rcdk init DIR [--rust]`: the new project synthesizes out of the box, its
+//! templates pass the pinned cfn-lint, the Rust crate resolves against the
+//! rcdk-app crate and builds the same templates, and a directory that is not
+//! empty is refused with nothing written.
+//!
+//! The `--rust` crate is not compiled here with `cargo build` (a fresh target
+//! directory compiles every dependency of rcdk-constructs: minutes on a small
+//! machine). Instead its program, `src/init/app_main.rs`, is compiled into
+//! this test against the same rcdk-app crate and must emit exactly the
+//! templates `rcdk init` writes, and `cargo metadata --offline` checks that
+//! the crate's manifest resolves its path dependency.
+
+mod support;
+
+#[allow(dead_code)]
+#[path = "../src/init/app_main.rs"]
+mod scaffold;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use support::{cfn_lint, rcdk, root, text, venv_tool};
+
+/// Every file under `dir`, relative, sorted.
+fn tree(dir: &Path) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                out.push(path.strip_prefix(base).expect("prefix").display().to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Names in `dir` that look like rcdk init's staging directories.
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("read_dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".rcdk-init-"))
+        .collect()
+}
+
+#[test]
+fn app_file_project_synthesizes_checks_and_lints() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("a/b/infra");
+    let out = rcdk(tmp.path(), &["init", "a/b/infra"]);
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("rcdk synth app.yaml"), "the next commands are printed: {err}");
+    assert_eq!(
+        tree(&dir),
+        [
+            ".github/workflows/pr.yml",
+            ".gitignore",
+            "README.md",
+            "app.yaml",
+            "schema/app.schema.json",
+            "templates/manifest.json",
+            "templates/web-dev.yaml",
+        ]
+    );
+    assert!(leftovers(&tmp.path().join("a/b")).is_empty());
+
+    // The editor finds the schema the first line names, and it is rcdk's.
+    let app = read(&dir.join("app.yaml"));
+    assert_eq!(app.lines().next(), Some("# yaml-language-server: $schema=schema/app.schema.json"));
+    let schema = rcdk(tmp.path(), &["schema"]);
+    assert_eq!(read(&dir.join("schema/app.schema.json")).as_bytes(), schema.stdout.as_slice());
+
+    // Synthesized already: `synth --check` has nothing to rewrite.
+    let out = rcdk(&dir, &["synth", "--check", "app.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+
+    // The promised app: VPC, cluster, one load-balanced service, alarms.
+    let template = read(&dir.join("templates/web-dev.yaml"));
+    for needle in [
+        "Type: AWS::EC2::VPC",
+        "Type: AWS::ECS::Cluster",
+        "Type: AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "Type: AWS::ECS::Service",
+        "Type: AWS::CloudWatch::Alarm",
+        "Endpoint: oncall@example.com",
+        "public.ecr.aws/nginx/nginx:1.27",
+    ] {
+        assert!(template.contains(needle), "templates/web-dev.yaml lacks `{needle}`");
+    }
+    let (code, lint) = cfn_lint(&[dir.join("templates/web-dev.yaml")]);
+    assert_eq!((code, lint.trim()), (0, ""), "cfn-lint: {lint}");
+
+    // The workflow checks and diffs the app file.
+    let workflow = read(&dir.join(".github/workflows/pr.yml"));
+    assert!(workflow.contains("rcdk synth --check app.yaml"), "{workflow}");
+    assert!(workflow.contains("rcdk diff app.yaml --against-git"), "{workflow}");
+    assert!(!workflow.contains("{{APP_ARGS}}"), "unfilled placeholder: {workflow}");
+
+    // An independent validator accepts the app file against the schema.
+    let script = r#"
+import json, pathlib, sys, yaml, jsonschema
+schema = json.loads(pathlib.Path(sys.argv[1]).read_text())
+errors = list(jsonschema.Draft202012Validator(schema).iter_errors(yaml.safe_load(pathlib.Path(sys.argv[2]).read_text())))
+print("\n".join(e.message for e in errors) or "ok")
+"#;
+    let out = Command::new(venv_tool("python"))
+        .args(["-c", script])
+        .arg(dir.join("schema/app.schema.json"))
+        .arg(dir.join("app.yaml"))
+        .output()
+        .expect("python runs");
+    assert_eq!(text(&out).0.trim(), "ok", "{:?}", text(&out));
+}
+
+#[test]
+fn an_existing_directory_must_be_empty() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("infra");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("notes.txt"), "mine\n").expect("write");
+    for args in [&["init", "infra"][..], &["init", "infra", "--rust"]] {
+        let out = rcdk(tmp.path(), args);
+        let (_, err) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("infra exists and is not empty; nothing was written"), "{err}");
+        assert_eq!(tree(&dir), ["notes.txt"]);
+        assert_eq!(read(&dir.join("notes.txt")), "mine\n");
+        assert!(leftovers(tmp.path()).is_empty());
+    }
+
+    // A file is refused the same way.
+    let out = rcdk(tmp.path(), &["init", "infra/notes.txt"]);
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert!(text(&out).1.contains("is not a directory"), "{:?}", text(&out));
+    assert_eq!(read(&dir.join("notes.txt")), "mine\n");
+
+    // An empty directory is fine.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).expect("mkdir");
+    let out = rcdk(tmp.path(), &["init", "empty"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(empty.join("templates/web-dev.yaml").is_file());
+}
+
+#[test]
+fn rust_project_depends_on_rcdk_app_and_builds_the_same_templates() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("infra");
+    let out = rcdk(tmp.path(), &["init", "infra", "--rust"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert_eq!(
+        tree(&dir),
+        [
+            ".github/workflows/pr.yml",
+            ".gitignore",
+            "Cargo.toml",
+            "README.md",
+            "rcdk.toml",
+            "src/main.rs",
+            "templates/manifest.json",
+            "templates/web-dev.yaml",
+        ]
+    );
+    assert_eq!(read(&dir.join("src/main.rs")), read(&root().join("src/init/app_main.rs")));
+    assert!(read(&dir.join("rcdk.toml")).contains("app = \"cargo run -q\""));
+    let app_dir = std::fs::canonicalize(root().join("app")).expect("app/");
+    let cargo_toml = read(&dir.join("Cargo.toml"));
+    assert!(cargo_toml.contains(&format!("rcdk-app = {{ path = \"{}\" }}", app_dir.display())), "{cargo_toml}");
+    assert!(read(&dir.join("README.md")).contains(&app_dir.display().to_string()));
+    let workflow = read(&dir.join(".github/workflows/pr.yml"));
+    assert!(workflow.contains("run: rcdk synth --check\n"), "{workflow}");
+    assert!(read(&dir.join(".gitignore")).lines().any(|l| l == "/target"));
+
+    // The manifest resolves: rcdk-app is found at that path, the crate is
+    // its own workspace, and the binary is `infra`.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(&dir)
+        .args(["metadata", "--offline", "--format-version", "1"])
+        .output()
+        .expect("cargo runs");
+    assert!(out.status.success(), "cargo metadata: {}", text(&out).1);
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let packages = meta["packages"].as_array().expect("packages");
+    let rcdk_app = packages.iter().find(|p| p["name"] == "rcdk-app").expect("rcdk-app resolved");
+    assert_eq!(rcdk_app["manifest_path"], app_dir.join("Cargo.toml").display().to_string());
+    assert_eq!(meta["workspace_root"], std::fs::canonicalize(&dir).expect("dir").display().to_string());
+
+    // The program emits exactly the templates init wrote (so `rcdk synth
+    // --check` passes once it is built).
+    let emitted = tempfile::tempdir().expect("temp dir");
+    rcdk_app::emit_to(scaffold::app(), emitted.path(), rcdk_app::cfn::Format::Yaml).expect("the app emits");
+    let written: Vec<String> = tree(&dir.join("templates"));
+    assert_eq!(tree(emitted.path()), written);
+    for name in &written {
+        assert!(
+            read(&emitted.path().join(name)) == read(&dir.join("templates").join(name)),
+            "templates/{name}: the Rust program and app.yaml build different templates"
+        );
+    }
+}
+
+#[test]
+fn rcdk_path_must_be_an_rcdk_checkout() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = rcdk(tmp.path(), &["init", "x/infra", "--rust", "--rcdk-path", "/nonexistent/rcdk"]);
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert!(text(&out).1.contains("--rcdk-path /nonexistent/rcdk"), "{:?}", text(&out));
+    assert!(!tmp.path().join("x").exists(), "nothing is written, not even the parents");
+
+    // A checkout or its app/ directory both name the crate.
+    let root_arg = root().display().to_string();
+    let app_arg = root().join("app").display().to_string();
+    for (name, path) in [("one", &root_arg), ("two", &app_arg)] {
+        let out = rcdk(tmp.path(), &["init", name, "--rust", "--rcdk-path", path]);
+        assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+        let app_dir: PathBuf = std::fs::canonicalize(root().join("app")).expect("app/");
+        assert!(read(&tmp.path().join(name).join("Cargo.toml")).contains(&app_dir.display().to_string()));
+    }
+
+    // Without --rust it is a usage error.
+    let out = rcdk(tmp.path(), &["init", "three", "--rcdk-path", &root_arg]);
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert!(!tmp.path().join("three").exists());
+}
