@@ -212,21 +212,41 @@ fn readme(rcdk_app: Option<&Path>) -> String {
     out
 }
 
-/// Writes `files` into a temporary directory in `parent`, then renames it
-/// to `dir` (replacing `dir` only if it is an empty directory).
+/// Writes `files` into a temporary directory, then moves them to `dir`: a
+/// missing `dir` is the temporary directory (made in `parent`) renamed; an
+/// existing empty `dir` (perhaps the current one) receives the staged
+/// entries one rename each, and loses them again if one fails.
 fn write_project(dir: &Path, parent: &Path, files: &[(String, String)]) -> Result<(), Failure> {
     let io = |what: &str, path: &Path, e: std::io::Error| Failure::no(format!("cannot {what} {}: {e}", path.display()));
-    std::fs::create_dir_all(parent).map_err(|e| io("create directory", parent, e))?;
+    let exists = dir.is_dir();
+    let home = if exists { dir } else { parent };
+    std::fs::create_dir_all(home).map_err(|e| io("create directory", home, e))?;
     let staging = tempfile::Builder::new()
         .prefix(".rcdk-init-")
-        .tempdir_in(parent)
-        .map_err(|e| io("create a temporary directory in", parent, e))?;
+        .tempdir_in(home)
+        .map_err(|e| io("create a temporary directory in", home, e))?;
     for (name, text) in files {
         let path = staging.path().join(name);
         if let Some(d) = path.parent() {
             std::fs::create_dir_all(d).map_err(|e| io("create directory", d, e))?;
         }
         std::fs::write(&path, text).map_err(|e| io("write", &path, e))?;
+    }
+    if exists {
+        let mut moved: Vec<PathBuf> = Vec::new();
+        let entries = std::fs::read_dir(staging.path()).map_err(|e| io("read", staging.path(), e))?;
+        for entry in entries {
+            let from = entry.map_err(|e| io("read", staging.path(), e))?.path();
+            let to = dir.join(from.file_name().unwrap_or_default());
+            if let Err(e) = std::fs::rename(&from, &to) {
+                for path in &moved {
+                    let _ = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
+                }
+                return Err(io("move a new file to", &to, e));
+            }
+            moved.push(to);
+        }
+        return Ok(());
     }
     #[cfg(unix)]
     {
@@ -236,8 +256,6 @@ fn write_project(dir: &Path, parent: &Path, files: &[(String, String)]) -> Resul
             .map_err(|e| io("set permissions on", staging.path(), e))?;
     }
     let staged = staging.keep();
-    // rename(2) replaces an empty directory and fails on a non-empty one, so
-    // a directory filled meanwhile is never overwritten.
     std::fs::rename(&staged, dir).map_err(|e| {
         let _ = std::fs::remove_dir_all(&staged);
         io("move the new project to", dir, e)

@@ -150,6 +150,17 @@ fn an_existing_directory_must_be_empty() {
     let out = rcdk(tmp.path(), &["init", "empty"]);
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
     assert!(empty.join("templates/web-dev.yaml").is_file());
+    assert!(leftovers(&empty).is_empty() && leftovers(tmp.path()).is_empty());
+
+    // So is the current directory, when empty: it stays the same directory.
+    let here = tmp.path().join("here");
+    std::fs::create_dir(&here).expect("mkdir");
+    let out = rcdk(&here, &["init", "."]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(here.join("app.yaml").is_file());
+    assert!(leftovers(&here).is_empty());
+    let out = rcdk(&here, &["synth", "--check", "app.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
 }
 
 #[test]
