@@ -22,7 +22,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+mod escape;
 mod stores;
+
+pub use escape::{DependsOn, RawResource};
 
 use crate::cfn::{Format, Output, MAX_RESOURCES};
 use crate::cloudfront::{Distribution, DistributionProps};
@@ -150,6 +153,21 @@ pub struct StackSpec {
     /// replaced. Services get access with `grants.buckets`. Default: none.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub buckets: BTreeMap<String, BucketProps>,
+    /// Raw CloudFormation resources by logical ID, for what the constructs
+    /// do not model: `{Type, Properties, DependsOn, Condition,
+    /// DeletionPolicy, UpdateReplacePolicy, Metadata}` as a template spells
+    /// them, with long-form intrinsics (`{Ref: X}`, `{"Fn::GetAtt": [X, Arn]}`).
+    /// Checked against the type's CloudFormation resource provider schema.
+    /// Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub resources: BTreeMap<String, RawResource>,
+    /// Changes to the synthesized resources by logical ID, applied after the
+    /// constructs render (and after `resources`): `{"Properties.Some.Path":
+    /// value}` sets a property (`null` deletes it), `DeletionPolicy`,
+    /// `UpdateReplacePolicy`, `DependsOn`, `Condition` and `Metadata.*` set
+    /// those attributes. Checked against the type's schema. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub overrides: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
 }
 
 /// The region of the stack holding the CDN of a multi-region stack:
@@ -471,6 +489,7 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTr
     if !matches!(kind, Expansion::Regional { .. }) {
         build_cdn(stack, spec, kind, names);
     }
+    escape::apply(stack, &spec.resources, &spec.overrides);
 }
 
 /// Adds the CDN of `spec`, its origins read from the origin stacks' outputs.

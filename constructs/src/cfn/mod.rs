@@ -24,6 +24,7 @@ mod intrinsic;
 mod read;
 mod render;
 mod template;
+pub mod validate;
 pub mod yaml;
 
 pub use check::{

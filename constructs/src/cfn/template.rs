@@ -67,7 +67,7 @@ impl Serialize for Template {
 }
 
 /// `DeletionPolicy` / `UpdateReplacePolicy` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub enum DeletionPolicy {
     /// Delete the physical resource (CloudFormation's default for most types).
     Delete,

@@ -153,7 +153,12 @@ impl App {
                 }
             };
             for problem in check_template(&f.template, body.len()) {
-                errors.push(template_error(&f.props.name, &f.field, problem));
+                let field = match &problem {
+                    TemplateProblem::DanglingReference { from, .. }
+                    | TemplateProblem::UnknownCondition { from, .. } => f.hatch_fields.get(from).unwrap_or(&f.field),
+                    _ => &f.field,
+                };
+                errors.push(template_error(&f.props.name, field, problem));
             }
             out.push(Some(SynthesizedStack {
                 props: f.props,

@@ -58,6 +58,9 @@ pub struct Stack {
     pub template: Template,
     owners: BTreeMap<String, ConstructPath>,
     unique: BTreeMap<(&'static str, String), String>,
+    /// Where raw resources and overridden ones sit in the app's props, by
+    /// logical ID, to locate template problems found in them.
+    pub(crate) hatch_fields: BTreeMap<String, FieldPath>,
     errors: Vec<ValidationError>,
     field_base: FieldPath,
     dependencies: BTreeSet<String>,
@@ -86,6 +89,7 @@ pub(crate) struct FinishedStack {
     pub dependencies: BTreeSet<String>,
     pub inputs: Vec<StackInput>,
     pub errors: Vec<ValidationError>,
+    pub hatch_fields: BTreeMap<String, FieldPath>,
 }
 
 impl Stack {
@@ -102,6 +106,7 @@ impl Stack {
             template,
             owners: BTreeMap::new(),
             unique: BTreeMap::new(),
+            hatch_fields: BTreeMap::new(),
             errors: Vec::new(),
             field_base: field,
             dependencies: BTreeSet::new(),
@@ -280,7 +285,7 @@ impl Stack {
         }
     }
 
-    fn claim(&mut self, key: &str, path: &ConstructPath) -> bool {
+    pub(crate) fn claim(&mut self, key: &str, path: &ConstructPath) -> bool {
         if let Some(owner) = self.owners.get(key) {
             let id = key.trim_start_matches("Outputs.");
             let e = ValidationError::new(
@@ -436,6 +441,7 @@ impl Stack {
             dependencies: self.dependencies,
             inputs: self.inputs,
             errors: self.errors,
+            hatch_fields: self.hatch_fields,
         }
     }
 }

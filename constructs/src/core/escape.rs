@@ -1,0 +1,358 @@
+//! Escape hatches: raw CloudFormation resources under an explicit logical ID,
+//! and overrides of what constructs rendered (the AWS CDK's `CfnResource`,
+//! `addPropertyOverride` and `addDeletionOverride`) — checked against the
+//! vendored resource provider schemas (see [`crate::cfn::validate`]).
+//!
+//! ```
+//! use rcdk_constructs::cfn::{Format, Resource};
+//! use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
+//! use serde_json::json;
+//!
+//! let mut stack = Stack::new(StackProps { name: "jobs".into(), ..Default::default() }, FieldPath::root());
+//! stack.add_raw_resource("Queue", Resource::new("AWS::SQS::Queue").prop("VisibilityTimeout", 60));
+//! let mut queue = stack.resource_mut("Queue").expect("added above");
+//! queue.add_override("Properties.MessageRetentionPeriod", json!(1_209_600));
+//! queue.add_override("DeletionPolicy", json!("Retain"));
+//! let mut app = App::new();
+//! app.add_stack(stack);
+//! let body = &app.synth(Format::Yaml).expect("valid")[0].body;
+//! assert!(body.contains("MessageRetentionPeriod: 1209600"));
+//! assert!(body.contains("DeletionPolicy: Retain"));
+//! ```
+
+use serde_json::{Map, Value};
+
+use super::{FieldPath, Stack};
+use crate::cfn::validate::{self, SchemaProblem};
+use crate::cfn::{DeletionPolicy, Resource};
+use crate::error::ValidationError;
+
+/// Code of an override naming a logical ID the stack does not have.
+pub const OVERRIDE_UNKNOWN_RESOURCE: &str = "override-unknown-resource";
+/// Code of an override path that is not a resource attribute CloudFormation knows.
+pub const OVERRIDE_PATH_INVALID: &str = "override-path-invalid";
+
+/// The resource attributes an override may set, besides `Properties.*`.
+const ATTRIBUTES: [&str; 6] = ["Type", "DependsOn", "Condition", "DeletionPolicy", "UpdateReplacePolicy", "Metadata"];
+
+impl Stack {
+    /// Adds a raw CloudFormation resource under an explicit logical ID and
+    /// returns the ID. Its type and properties are checked against the
+    /// type's resource provider schema; problems are reported at the current
+    /// field scope (`Type`, `Properties.<path>`), as is a logical ID already
+    /// taken.
+    pub fn add_raw_resource(&mut self, logical_id: &str, resource: Resource) -> String {
+        let path = self.root().child(logical_id);
+        let construct = path.clone();
+        let mut problems = Vec::new();
+        match validate::check_type(&resource.resource_type) {
+            Err(p) => problems.push((FieldPath::root().key("Type"), p)),
+            Ok(()) => {
+                let props: Map<String, Value> = resource.properties.clone().into_iter().collect();
+                let base = FieldPath::root().key("Properties");
+                for p in validate::validate_properties(&resource.resource_type, &props) {
+                    // A missing required property is located at `Properties` (or the resource when it has none).
+                    let base = if props.is_empty() && p.path.is_root() { FieldPath::root() } else { base.clone() };
+                    problems.push((base, p));
+                }
+            }
+        }
+        for (base, p) in problems {
+            self.report(schema_error(&construct, base, p));
+        }
+        if self.claim(logical_id, &path) {
+            let field = self.field_base().clone();
+            self.hatch_fields.insert(logical_id.to_owned(), field);
+            self.template.resources.insert(logical_id.to_owned(), resource);
+        }
+        logical_id.to_owned()
+    }
+
+    /// A handle to override the resource `logical_id` rendered by a construct
+    /// or added raw. Unknown IDs are an error naming the closest one.
+    pub fn resource_mut(&mut self, logical_id: &str) -> Result<ResourceOverride<'_>, ValidationError> {
+        if self.template.resources.contains_key(logical_id) {
+            if !self.field_base().is_root() {
+                let field = self.field_base().clone();
+                self.hatch_fields.entry(logical_id.to_owned()).or_insert(field);
+            }
+            return Ok(ResourceOverride { stack: self, id: logical_id.to_owned(), field: None });
+        }
+        let hint = validate::suggest(logical_id, self.template.resources.keys().map(String::as_str));
+        Err(ValidationError::new(
+            OVERRIDE_UNKNOWN_RESOURCE,
+            self.root(),
+            format!("the stack has no resource with logical ID `{logical_id}`{hint}"),
+        )
+        .help("override a logical ID of the synthesized template (see `rcdk synth`), or add the resource under `resources:`"))
+    }
+}
+
+/// Overrides of one resource of a stack (see [`Stack::resource_mut`]).
+#[derive(Debug)]
+pub struct ResourceOverride<'a> {
+    stack: &'a mut Stack,
+    id: String,
+    field: Option<FieldPath>,
+}
+
+impl ResourceOverride<'_> {
+    /// Locates this override's problems at `field` (relative to the current
+    /// field scope) instead of at the override's path. Used by
+    /// app files, where the path is one key.
+    pub fn set_field(&mut self, field: FieldPath) {
+        self.field = Some(field);
+    }
+
+    /// Sets `path` (`Properties.Some.Path`, or `DeletionPolicy`,
+    /// `UpdateReplacePolicy`, `DependsOn`, `Condition`, `Metadata.Key`) to
+    /// `value`, creating the maps along the way; `null` deletes it. A numeric
+    /// segment indexes a list. Checked against the type's schema.
+    pub fn add_override(&mut self, path: &str, value: impl Into<Value>) {
+        let value = value.into();
+        let field = self.field.clone().unwrap_or_else(|| FieldPath::root().key(path));
+        let construct = self.stack.root().child(&self.id);
+        let segments: Vec<&str> = path.split('.').collect();
+        let Some(resource) = self.stack.template.resources.get_mut(&self.id) else { return };
+        let mut errors = Vec::new();
+        match segments.as_slice() {
+            ["Properties", rest @ ..] if !rest.is_empty() => {
+                if !value.is_null() {
+                    for p in validate::validate_at(&resource.resource_type, rest, &value) {
+                        errors.push(schema_error(&construct, field.clone(), p));
+                    }
+                }
+                if errors.is_empty() {
+                    set_path(&mut resource.properties, rest, value.clone());
+                }
+                if value.is_null()
+                    && rest.len() == 1
+                    && validate::required_properties(&resource.resource_type).contains(&rest[0])
+                {
+                    errors.push(
+                        ValidationError::new(
+                            validate::MISSING_REQUIRED,
+                            &construct,
+                            format!("`{}` is required by `{}` and cannot be deleted", rest[0], resource.resource_type),
+                        )
+                        .field(field.clone()),
+                    );
+                }
+            }
+            ["Properties"] => match value {
+                Value::Object(map) => {
+                    for p in validate::validate_properties(&resource.resource_type, &map) {
+                        errors.push(schema_error(&construct, field.clone(), p));
+                    }
+                    resource.properties = map.into_iter().collect();
+                }
+                Value::Null => resource.properties.clear(),
+                other => errors.push(wrong(&construct, &field, "a map of properties", &other)),
+            },
+            ["DeletionPolicy" | "UpdateReplacePolicy"] => {
+                let policy = match &value {
+                    Value::Null => Ok(None),
+                    v => serde_json::from_value::<DeletionPolicy>(v.clone()).map(Some),
+                };
+                match policy {
+                    Ok(p) if segments[0] == "DeletionPolicy" => resource.deletion_policy = p,
+                    Ok(p) => resource.update_replace_policy = p,
+                    Err(_) => errors.push(
+                        ValidationError::new(
+                            validate::BAD_ENUM,
+                            &construct,
+                            format!("`{}` is not a {}", display(&value), segments[0]),
+                        )
+                        .field(field.clone())
+                        .help("use one of: Delete, Retain, RetainExceptOnCreate, Snapshot"),
+                    ),
+                }
+            }
+            ["Condition"] => match value {
+                Value::Null => resource.condition = None,
+                Value::String(s) => resource.condition = Some(s),
+                other => errors.push(wrong(&construct, &field, "a condition name", &other)),
+            },
+            ["DependsOn"] => match value {
+                Value::Null => resource.depends_on.clear(),
+                Value::String(s) => resource.depends_on = vec![s],
+                Value::Array(items) if items.iter().all(Value::is_string) => {
+                    resource.depends_on = items.into_iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+                }
+                other => errors.push(wrong(&construct, &field, "a logical ID or a list of them", &other)),
+            },
+            ["Metadata", rest @ ..] => {
+                if rest.is_empty() {
+                    resource.metadata = (!value.is_null()).then_some(value);
+                } else {
+                    let mut map: indexmap::IndexMap<String, Value> = match resource.metadata.take() {
+                        Some(Value::Object(m)) => m.into_iter().collect(),
+                        _ => indexmap::IndexMap::new(),
+                    };
+                    set_path(&mut map, rest, value);
+                    resource.metadata = (!map.is_empty()).then(|| Value::Object(map.into_iter().collect()));
+                }
+            }
+            ["Type"] => match value {
+                Value::String(t) => match validate::check_type(&t) {
+                    Ok(()) => resource.resource_type = t,
+                    Err(p) => errors.push(schema_error(&construct, field.clone(), p)),
+                },
+                other => errors.push(wrong(&construct, &field, "a resource type", &other)),
+            },
+            _ => {
+                let hint = validate::suggest(segments[0], ATTRIBUTES.iter().copied().chain(["Properties"]));
+                errors.push(
+                    ValidationError::new(
+                        OVERRIDE_PATH_INVALID,
+                        &construct,
+                        format!("`{path}` is not a resource attribute an override can set{hint}"),
+                    )
+                    .field(field.clone())
+                    .help("override `Properties.<Name>[.<Key>...]`, `DeletionPolicy`, `UpdateReplacePolicy`, `DependsOn`, `Condition` or `Metadata`"),
+                );
+            }
+        }
+        for e in errors {
+            self.stack.report(e);
+        }
+    }
+
+    /// Deletes `path` (the CDK's `addDeletionOverride`): the same as
+    /// [`ResourceOverride::add_override`] with `null`.
+    pub fn add_deletion_override(&mut self, path: &str) {
+        self.add_override(path, Value::Null);
+    }
+
+    /// The resource as it stands after the overrides so far.
+    pub fn resource(&self) -> Option<&Resource> {
+        self.stack.template.resources.get(&self.id)
+    }
+}
+
+fn display(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+}
+
+fn wrong(construct: &super::ConstructPath, field: &FieldPath, expected: &str, found: &Value) -> ValidationError {
+    ValidationError::new(validate::WRONG_TYPE, construct, format!("expected {expected}, found `{}`", display(found)))
+        .field(field.clone())
+}
+
+fn schema_error(construct: &super::ConstructPath, base: FieldPath, p: SchemaProblem) -> ValidationError {
+    let mut e = ValidationError::new(p.code, construct, p.message).field(base.join(&p.path));
+    e.help = p.help;
+    e
+}
+
+/// Sets (or with `null` removes) `path` in `map`, creating maps on the way.
+fn set_path(map: &mut indexmap::IndexMap<String, Value>, path: &[&str], value: Value) {
+    let Some((first, rest)) = path.split_first() else { return };
+    if rest.is_empty() {
+        if value.is_null() {
+            map.shift_remove(*first);
+        } else {
+            map.insert((*first).to_owned(), value);
+        }
+        return;
+    }
+    let entry = map.entry((*first).to_owned()).or_insert_with(|| Value::Object(Map::new()));
+    set_value(entry, rest, value);
+}
+
+fn set_value(target: &mut Value, path: &[&str], value: Value) {
+    let Some((first, rest)) = path.split_first() else { return };
+    if let (Value::Array(items), Ok(i)) = (&mut *target, first.parse::<usize>()) {
+        if let Some(item) = items.get_mut(i) {
+            if rest.is_empty() {
+                if value.is_null() {
+                    items.remove(i);
+                } else {
+                    *item = value;
+                }
+            } else {
+                set_value(item, rest, value);
+            }
+        }
+        return;
+    }
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    let Some(map) = target.as_object_mut() else { return };
+    if rest.is_empty() {
+        if value.is_null() {
+            map.shift_remove(*first);
+        } else {
+            map.insert((*first).to_owned(), value);
+        }
+        return;
+    }
+    let entry = map.entry((*first).to_owned()).or_insert_with(|| Value::Object(Map::new()));
+    set_value(entry, rest, value);
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::cfn::Format;
+    use crate::core::{App, StackProps};
+
+    fn stack() -> Stack {
+        let mut stack = Stack::new(StackProps { name: "jobs".into(), ..Default::default() }, FieldPath::root());
+        stack.add_raw_resource("Queue", Resource::new("AWS::SQS::Queue").prop("VisibilityTimeout", 60));
+        stack
+    }
+
+    #[test]
+    fn overriding_an_unknown_logical_id_is_an_error_with_a_suggestion() {
+        let mut stack = stack();
+        let e = stack.resource_mut("Queu").expect_err("unknown");
+        assert_eq!(e.code, OVERRIDE_UNKNOWN_RESOURCE);
+        assert!(e.message.contains("did you mean `Queue`?"), "{}", e.message);
+    }
+
+    #[test]
+    fn overrides_set_and_delete_properties_and_attributes() {
+        let mut stack = stack();
+        let mut queue = stack.resource_mut("Queue").expect("exists");
+        queue.add_override("Properties.RedrivePolicy.maxReceiveCount", json!(5));
+        queue.add_deletion_override("Properties.VisibilityTimeout");
+        queue.add_override("UpdateReplacePolicy", json!("Retain"));
+        queue.add_override("DependsOn", json!(["Other"]));
+        queue.add_deletion_override("DependsOn");
+        let r = queue.resource().expect("exists").clone();
+        assert_eq!(r.properties.get("RedrivePolicy"), Some(&json!({"maxReceiveCount": 5})));
+        assert!(!r.properties.contains_key("VisibilityTimeout"));
+        assert_eq!(r.update_replace_policy, Some(DeletionPolicy::Retain));
+        assert!(r.depends_on.is_empty());
+        assert!(stack.errors().is_empty(), "{:?}", stack.errors());
+    }
+
+    #[test]
+    fn bad_raw_resources_and_overrides_fail_synthesis_at_their_field() {
+        let mut stack = stack();
+        stack.add_raw_resource("Topic", Resource::new("AWS::SNS::Topik"));
+        stack.add_raw_resource("Other", Resource::new("AWS::SQS::Queue").prop("DelaySeconds", json!([1])));
+        let mut queue = stack.resource_mut("Queue").expect("exists");
+        queue.add_override("Properties.VisibilityTimout", json!(1));
+        queue.add_override("Properties.VisibilityTimeout", json!("soon"));
+        queue.add_override("Deletionpolicy", json!("Retain"));
+        let mut app = App::new();
+        app.add_stack(stack);
+        let errors = app.synth(Format::Yaml).expect_err("invalid").0;
+        let got: Vec<(&str, String)> = errors.iter().map(|e| (e.code, e.field.to_string())).collect();
+        assert_eq!(
+            got,
+            [
+                ("cfn:unknown-type", "Type".to_owned()),
+                ("cfn:wrong-type", "Properties.DelaySeconds".to_owned()),
+                ("cfn:unknown-property", "Properties.VisibilityTimout".to_owned()),
+                ("cfn:wrong-type", "Properties.VisibilityTimeout".to_owned()),
+                (OVERRIDE_PATH_INVALID, "Deletionpolicy".to_owned()),
+            ]
+        );
+    }
+}
