@@ -282,8 +282,16 @@ fn check_object(root: &Value, node: &Value, map: &Map<String, Value>, at: &Field
                     format!("unknown property `{key}`{hint}"),
                 );
                 if let Some(props) = properties {
-                    p.help =
-                        Some(format!("known properties: {}", props.keys().cloned().collect::<Vec<_>>().join(", ")));
+                    // The top level lists the attributes `Fn::GetAtt` reads too; they cannot be set.
+                    let read_only = |name: &str| {
+                        std::ptr::eq(node, root)
+                            && root
+                                .get("readOnlyProperties")
+                                .and_then(Value::as_array)
+                                .is_some_and(|a| a.iter().any(|p| p.as_str() == Some(&format!("/properties/{name}"))))
+                    };
+                    let settable: Vec<&str> = props.keys().map(String::as_str).filter(|k| !read_only(k)).collect();
+                    p.help = Some(format!("known properties: {}", settable.join(", ")));
                 }
                 out.push(p);
             }
