@@ -71,7 +71,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "override_unknown_resource",
         "    overrides:\n      Vpcc: {Properties.EnableDnsHostnames: false}\n",
         "stacks[0].overrides.Vpcc",
-        "override-unknown-resource",
+        "cfn:override-unknown-resource",
     ),
     (
         "override_unknown_property",
@@ -107,7 +107,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "override_attribute",
         "    overrides:\n      Vpc: {Propertys.CidrBlock: 10.0.0.0/16}\n",
         "stacks[0].overrides.Vpc.Propertys.CidrBlock",
-        "override-path-invalid",
+        "cfn:override-path-invalid",
     ),
 ];
 

@@ -401,6 +401,16 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
     ),
     // ---- cfn ----
     error(
+        "cfn:bad-enum",
+        &[],
+        "a raw resource or override sets a value outside the allowed values",
+        "The CloudFormation resource provider schema of the type lists the values a property accepts \
+         (e.g. `LaunchType`: `EC2`, `FARGATE`, `EXTERNAL`), and the value given under `resources:` or \
+         `overrides:` is not one of them; `DeletionPolicy` and `UpdateReplacePolicy` accept `Delete`, \
+         `Retain`, `RetainExceptOnCreate` and `Snapshot`. CloudFormation would reject it at deploy time. \
+         Use one of the listed values (the message suggests the closest).",
+    ),
+    error(
         "cfn:condition-conflict",
         &["condition-conflict"],
         "a template condition is defined twice, differently",
@@ -432,6 +442,30 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          that is already taken is allowed only when the contents are the same (e.g. two services sharing the \
          canary weights table); different contents under one name would make one construct read the other's \
          values. Give the mapping a name of its own.",
+    ),
+    error(
+        "cfn:missing-required",
+        &[],
+        "a raw resource lacks a property its type requires",
+        "The CloudFormation resource provider schema of the type marks the property required (at the \
+         top level, or inside a nested block), and the raw resource under `resources:` does not set it, \
+         or an override deletes it. CloudFormation would fail the resource's creation. Add the property.",
+    ),
+    error(
+        "cfn:override-path-invalid",
+        &[],
+        "an override path is not a resource attribute",
+        "An override sets `Properties.<Name>[.<Key>...]` or one of the resource attributes `DeletionPolicy`, \
+         `UpdateReplacePolicy`, `DependsOn`, `Condition`, `Metadata` (the AWS CDK's `addOverride`). Other \
+         top-level keys are not part of a CloudFormation resource. Fix the path's first segment.",
+    ),
+    error(
+        "cfn:override-unknown-resource",
+        &[],
+        "an override names a logical ID the stack does not have",
+        "Overrides apply to the resources the constructs rendered and the raw `resources:` of the same \
+         stack, by logical ID. Check the ID against the synthesized template (`rcdk synth --stdout`); the \
+         message suggests the closest one.",
     ),
     error(
         "cfn:parameter-conflict",
@@ -473,6 +507,32 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          so CloudFormation would reject it. This usually comes from a raw property override or escape \
          hatch naming a logical ID that does not exist; check the spelling against the synthesized \
          template.",
+    ),
+    error(
+        "cfn:unknown-property",
+        &[],
+        "a raw resource or override sets a property its type does not have",
+        "The property is not in the type's CloudFormation resource provider schema (vendored from the \
+         pinned cfn-lint), at the top level or inside the nested block named; CloudFormation would reject \
+         the template (the AWS CDK's escape hatches pass such typos through). Fix the spelling: the \
+         message suggests the closest property and lists the known ones.",
+    ),
+    error(
+        "cfn:unknown-type",
+        &[],
+        "a raw resource's Type is not a CloudFormation resource type",
+        "The type is not in the CloudFormation registry schemas vendored from the pinned cfn-lint. Fix the \
+         spelling (the message suggests the closest type); custom resources are named `Custom::<Name>` and \
+         are not checked.",
+    ),
+    error(
+        "cfn:wrong-type",
+        &[],
+        "a raw resource or override sets a value of the wrong type",
+        "The type's CloudFormation resource provider schema expects a string, integer, number, boolean, \
+         list or map there. CloudFormation's own coercions are accepted (`\"5\"` for an integer, `5` for a \
+         string); intrinsic functions (`Ref`, `Fn::*`) are accepted anywhere. Give a value of the expected \
+         type.",
     ),
     // ---- cloudfront ----
     error(

@@ -28,9 +28,9 @@ use crate::cfn::{DeletionPolicy, Resource};
 use crate::error::ValidationError;
 
 /// Code of an override naming a logical ID the stack does not have.
-pub const OVERRIDE_UNKNOWN_RESOURCE: &str = "override-unknown-resource";
+pub const OVERRIDE_UNKNOWN_RESOURCE: &str = "cfn:override-unknown-resource";
 /// Code of an override path that is not a resource attribute CloudFormation knows.
-pub const OVERRIDE_PATH_INVALID: &str = "override-path-invalid";
+pub const OVERRIDE_PATH_INVALID: &str = "cfn:override-path-invalid";
 
 /// The resource attributes an override may set, besides `Properties.*`.
 const ATTRIBUTES: [&str; 6] = ["Type", "DependsOn", "Condition", "DeletionPolicy", "UpdateReplacePolicy", "Metadata"];
