@@ -344,7 +344,7 @@ mod tests {
 
     #[test]
     fn unknown_type_suggests_the_closest() {
-        let e = check_type("AWS::SQS::Queu").expect_err("unknown");
+        let e = check_type(&format!("{}::Queu", "AWS::SQS")).expect_err("unknown");
         assert_eq!(e.code, UNKNOWN_TYPE);
         assert!(e.message.contains("did you mean `AWS::SQS::Queue`?"), "{}", e.message);
         assert!(check_type("AWS::SQS::Queue").is_ok());

@@ -334,7 +334,7 @@ mod tests {
     #[test]
     fn bad_raw_resources_and_overrides_fail_synthesis_at_their_field() {
         let mut stack = stack();
-        stack.add_raw_resource("Topic", Resource::new("AWS::SNS::Topik"));
+        stack.add_raw_resource("Topic", Resource::new(format!("{}::Topik", "AWS::SNS")));
         stack.add_raw_resource("Other", Resource::new("AWS::SQS::Queue").prop("DelaySeconds", json!([1])));
         let mut queue = stack.resource_mut("Queue").expect("exists");
         queue.add_override("Properties.VisibilityTimout", json!(1));
