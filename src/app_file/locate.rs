@@ -401,7 +401,10 @@ impl Scanner<'_> {
                     },
                 };
                 self.check_tag(tag.as_ref(), &field, pos)?;
-                if style == TScalarStyle::Plain && matches!(value.as_str(), "" | "~" | "null" | "Null" | "NULL") {
+                if style == TScalarStyle::Plain
+                    && matches!(value.as_str(), "" | "~" | "null" | "Null" | "NULL")
+                    && !(matches!(slot, Slot::Value(..)) && is_override_value(&field))
+                {
                     let shown = if value.is_empty() { "an empty value".to_owned() } else { format!("`{value}`") };
                     self.push_problem(ScanProblem {
                         position: Some(pos),
@@ -486,6 +489,16 @@ impl Scanner<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether `field` is an override's value (`stacks[N].overrides.<ID>.<path>`),
+/// where `null` means "delete" (the escape hatch's `addDeletionOverride`).
+fn is_override_value(field: &FieldPath) -> bool {
+    matches!(
+        field.segments(),
+        [FieldSegment::Key(s), FieldSegment::Index(_), FieldSegment::Key(o), FieldSegment::Key(_), FieldSegment::Key(_)]
+            if s == "stacks" && o == "overrides"
+    )
 }
 
 #[cfg(test)]
