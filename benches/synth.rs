@@ -12,7 +12,8 @@
 //! - `one_stack_rejected`: the same services crammed into one stack, which
 //!   synthesis rejects (too many resources, outputs, bytes, rules, target
 //!   groups): the cost of finding out.
-//! - `phase_*`: the 1000-service app split into parsing and build + render.
+//! - `phase_*`: the 1000-service app split into parsing, build + render (with
+//!   the whole-app analysis), and the analysis alone.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -113,4 +114,25 @@ fn phase_build_render_1000(bencher: Bencher) {
     let yaml = generate::app_yaml(1000, per_stack());
     let app = AppFile::parse(Path::new("app.yaml"), &yaml).expect("the app parses");
     bencher.bench(|| app.synth(Format::Yaml).expect("the app synthesizes").len());
+}
+
+/// The whole-app analysis alone (see `rcdk_constructs::analysis`), over the
+/// synthesized templates of the 1000-service app: its share of `generated/1000`.
+#[divan::bench(sample_count = 20)]
+fn phase_analysis_1000(bencher: Bencher) {
+    use rcdk_constructs::analysis::{analyze, Doc, StackTemplate};
+    let yaml = generate::app_yaml(1000, per_stack());
+    let app = AppFile::parse(Path::new("app.yaml"), &yaml).expect("the app parses");
+    let stacks = app.synth(Format::Yaml).expect("the app synthesizes");
+    bencher.bench(|| {
+        let templates: Vec<StackTemplate<'_>> = stacks
+            .iter()
+            .map(|s| StackTemplate {
+                name: s.name(),
+                doc: Doc::from_template(&s.template, s.props.region.as_deref()),
+                inputs: Vec::new(),
+            })
+            .collect();
+        analyze(black_box(&templates)).len()
+    });
 }

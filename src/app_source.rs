@@ -111,6 +111,21 @@ impl AppSource {
         }
     }
 
+    /// Like [`AppSource::stacks`], and prints the whole-app analysis' warnings
+    /// of app files on stderr; with `deny_warnings` they are errors (exit 2).
+    /// An app command runs the analysis itself; an assembly was checked when
+    /// it was written.
+    pub fn stacks_reporting(&self, format: Format, deny_warnings: bool) -> Result<Vec<SynthesizedStack>, Failure> {
+        match self {
+            AppSource::Files(files) => {
+                let (stacks, warnings) = crate::synth::synthesize_with_warnings(files, format)?;
+                crate::synth::report_warnings(&warnings, deny_warnings)?;
+                Ok(stacks)
+            }
+            _ => self.stacks(format),
+        }
+    }
+
     /// The stacks, in deployment order, with their bodies in `format` (an
     /// assembly keeps the format it was written in). Any problem is exit 2.
     pub fn stacks(&self, format: Format) -> Result<Vec<SynthesizedStack>, Failure> {

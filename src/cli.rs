@@ -33,6 +33,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff), e.g. `rcdk man > rcdk.1`.
     Man,
+    /// Check CloudFormation templates (any, JSON or YAML) for traffic paths that cannot work.
+    Check(CheckArgs),
     /// Explain a diagnostic code, e.g. `rcdk explain vpc:cidr-invalid`; `--list` lists them all.
     Explain(ExplainArgs),
 }
@@ -126,6 +128,9 @@ pub struct SynthArgs {
     /// Write nothing; exit 1 and list the templates that are stale or missing.
     #[arg(long)]
     pub check: bool,
+    /// Treat the whole-app analysis' warnings as errors (exit 2, nothing written).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 /// Output format of `rcdk diff`.
@@ -175,6 +180,9 @@ pub struct DiffArgs {
     /// Exit 1 when there are differences.
     #[arg(long)]
     pub exit_code: bool,
+    /// Treat the whole-app analysis' warnings as errors (exit 2).
+    #[arg(long)]
+    pub deny_warnings: bool,
     /// AWS connection flags (for `--against-stack`).
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -310,4 +318,19 @@ pub struct DestroyArgs {
     /// AWS connection flags.
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+/// `rcdk check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// CloudFormation templates (JSON or YAML; short-form tags such as `!Ref` allowed).
+    #[arg(required = true, value_name = "TEMPLATE")]
+    pub templates: Vec<PathBuf>,
+    /// The region the templates deploy to: checks certificates and availability zones
+    /// against it and resolves `AWS::Region`. Default: unknown, those checks are skipped.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }

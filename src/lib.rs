@@ -7,6 +7,7 @@
 pub mod app_file;
 pub mod app_source;
 pub mod aws;
+pub mod check;
 pub mod cli;
 pub mod completions;
 pub mod deploy;
@@ -35,5 +36,6 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),
         Command::Explain(args) => explain::run(&args),
+        Command::Check(args) => check::run(&args),
     }
 }

@@ -25,7 +25,7 @@ pub fn run(args: &SynthArgs) -> Result<(), Failure> {
         None => AppSource::Files(app_files(&[])?),
     };
     let format: Format = args.format.into();
-    let stacks = source.stacks(format)?;
+    let stacks = source.stacks_reporting(format, args.deny_warnings)?;
 
     if args.stdout {
         return print_stdout(&stacks, format);
@@ -65,9 +65,31 @@ pub fn app_files(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     Ok(files)
 }
 
+/// Prints the whole-app analysis' warnings on stderr; with `deny`, they are
+/// errors (exit 2, nothing written).
+pub fn report_warnings(warnings: &[Problem], deny: bool) -> Result<(), Failure> {
+    if deny && !warnings.is_empty() {
+        return Err(Failure::from(Problems(warnings.to_vec()))
+            .help("--deny-warnings turns the analysis' warnings into errors; fix them, or drop the flag"));
+    }
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
+}
+
 /// Loads and synthesizes app files in memory. Every problem of every file is
 /// returned at once; two files may not define the same stack name.
 pub fn synthesize(files: &[PathBuf], format: Format) -> Result<Vec<SynthesizedStack>, Problems> {
+    synthesize_with_warnings(files, format).map(|(stacks, _)| stacks)
+}
+
+/// Like [`synthesize`], and also returns the whole-app analysis' warnings.
+pub fn synthesize_with_warnings(
+    files: &[PathBuf],
+    format: Format,
+) -> Result<(Vec<SynthesizedStack>, Vec<Problem>), Problems> {
+    let mut warnings = Vec::new();
     let mut problems = Vec::new();
     let mut stacks = Vec::new();
     let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
@@ -79,8 +101,9 @@ pub fn synthesize(files: &[PathBuf], format: Format) -> Result<Vec<SynthesizedSt
                 continue;
             }
         };
-        match app.synth(format) {
-            Ok(synthesized) => {
+        match app.synth_with_warnings(format) {
+            Ok((synthesized, mut found)) => {
+                warnings.append(&mut found);
                 for (i, s) in synthesized.into_iter().enumerate() {
                     if let Some(other) = owners.insert(s.name().to_owned(), path.clone()) {
                         let field = format!("stacks[{i}].name");
@@ -103,7 +126,7 @@ pub fn synthesize(files: &[PathBuf], format: Format) -> Result<Vec<SynthesizedSt
         }
     }
     if problems.is_empty() {
-        Ok(stacks)
+        Ok((stacks, warnings))
     } else {
         Err(Problems(problems))
     }

@@ -39,7 +39,9 @@ fn regional_stacks_deploy_before_the_cdn_whatever_the_file_order() {
     .expect("write");
     let t = targets(&app, &[], &[]).expect("valid app");
     let names: Vec<&str> = t.iter().map(|t| t.stack.name.as_str()).collect();
-    assert_eq!(names, ["web-us", "web-eu", "cdn"]);
+    // The primary origin (web-eu) creates the CDN lock's secret, replicated
+    // to the other regions: it deploys first, then the secondary, then the CDN.
+    assert_eq!(names, ["web-eu", "web-us", "cdn"]);
     let cdn = &t[2];
     assert_eq!(cdn.stack.depends_on, ["web-eu", "web-us"]);
     assert_eq!(cdn.producers.get("web-eu"), Some(&Some("eu-west-1".to_owned())));

@@ -28,7 +28,10 @@ mod stores;
 pub use escape::{DependsOn, RawResource};
 
 use crate::cfn::{Format, Output, MAX_RESOURCES};
-use crate::cloudfront::{Distribution, DistributionProps};
+use crate::cloudfront::{
+    cloudfront_origin_facing_prefix_list, origin_secret_name, origin_secret_reference, Distribution, DistributionProps,
+    OriginProtocol, ORIGIN_VERIFY_HEADER,
+};
 use crate::core::{App, FieldPath, Stack, StackProps, SynthesizedStack};
 use crate::dynamodb::TableProps;
 use crate::ec2::{BastionHost, BastionProps};
@@ -191,6 +194,75 @@ enum Expansion {
     Cdn,
 }
 
+/// How a stack takes part in a locked CDN (see [`DistributionProps::origin_lock`]).
+#[derive(Debug, Clone, Default)]
+struct CdnRole {
+    /// The CDN's name: the secret is `rcdk/<cdn>/cdn-origin-verify`.
+    cdn: String,
+    /// This stack's load balancer is an origin of a locked CDN.
+    origin: bool,
+    /// This stack creates the secret (the primary origin), replicated to these regions.
+    creates_secret: Option<Vec<String>>,
+    /// The stack that creates the secret, when another one does.
+    secret_stack: Option<String>,
+    /// This stack holds the CDN: lock it, and default to HTTPS origins when `https_origins`.
+    distribution: bool,
+    /// Every origin load balancer has a certificate.
+    https_origins: bool,
+}
+
+/// The CDN roles of every stack of the app, by stack name.
+fn cdn_roles(expanded: &[Vec<(StackSpec, Expansion)>]) -> BTreeMap<String, CdnRole> {
+    let all: BTreeMap<&str, &StackSpec> = expanded.iter().flatten().map(|(s, _)| (s.name.as_str(), s)).collect();
+    let mut roles: BTreeMap<String, CdnRole> = BTreeMap::new();
+    for (spec, kind) in expanded.iter().flatten() {
+        let Some(cdn) = &spec.cdn else { continue };
+        if !matches!(kind, Expansion::Single | Expansion::Cdn) || spec.origin_stacks.len() != 2 {
+            continue;
+        }
+        let origins: Vec<&StackSpec> = spec.origin_stacks.iter().filter_map(|n| all.get(n.as_str()).copied()).collect();
+        if origins.len() != 2 {
+            continue;
+        }
+        let name = match kind {
+            Expansion::Cdn => spec.name.strip_suffix(&format!("-{CDN_STACK_SUFFIX}")).unwrap_or(&spec.name).to_owned(),
+            _ => spec.name.clone(),
+        };
+        let has_certs = |s: &StackSpec| {
+            s.load_balancer.as_ref().and_then(|lb| lb.certificate_arns.as_ref()).is_some_and(|c| !c.is_empty())
+        };
+        let locked = cdn.origin_lock.unwrap_or(true);
+        roles.entry(spec.name.clone()).or_default().distribution = true;
+        let role = roles.entry(spec.name.clone()).or_default();
+        role.cdn.clone_from(&name);
+        role.https_origins = origins.iter().all(|s| has_certs(s));
+        if !locked {
+            continue;
+        }
+        let primary = origins[0];
+        let mut replicas: Vec<String> = Vec::new();
+        for region in origins.iter().map(|s| s.region.as_ref()).chain([spec.region.as_ref()]).flatten() {
+            if Some(region) != primary.region.as_ref() && !replicas.contains(region) {
+                replicas.push(region.clone());
+            }
+        }
+        for (i, origin) in origins.iter().enumerate() {
+            let role = roles.entry(origin.name.clone()).or_default();
+            role.cdn.clone_from(&name);
+            role.origin = true;
+            if i == 0 {
+                role.creates_secret = Some(replicas.clone());
+            } else {
+                role.secret_stack = Some(primary.name.clone());
+            }
+        }
+        if spec.name != primary.name {
+            roles.entry(spec.name.clone()).or_default().secret_stack = Some(primary.name.clone());
+        }
+    }
+    roles
+}
+
 /// Per-region differences of a multi-region stack (see
 /// [`StackSpec::region_overrides`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -201,6 +273,16 @@ pub struct RegionOverrides {
     /// Default: each service's own `desired_count`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub desired_counts: BTreeMap<String, u32>,
+    /// The load balancer's certificates in this region, replacing
+    /// `load_balancer.certificate_arns` (an ACM certificate serves only its
+    /// own region, so each region needs its own). Default: the stack's
+    /// `load_balancer.certificate_arns`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_arns: Option<Vec<String>>,
+    /// The VPC's availability zones in this region, replacing
+    /// `vpc.availability_zones`. Default: the stack's `vpc.availability_zones`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zones: Option<Vec<String>>,
 }
 
 impl StackSpec {
@@ -234,6 +316,14 @@ impl StackSpec {
                         if let Some(props) = spec.services.get_mut(service) {
                             props.desired_count = Some(*count);
                         }
+                    }
+                    if let Some(arns) = &overrides.certificate_arns {
+                        let lb = spec.load_balancer.get_or_insert_with(Default::default);
+                        lb.certificate_arns = Some(arns.clone());
+                    }
+                    if let (Some(azs), Some(vpc)) = (&overrides.availability_zones, spec.vpc.as_mut()) {
+                        vpc.availability_zones = Some(azs.clone());
+                        vpc.max_azs = None;
                     }
                 }
                 (spec, Expansion::Regional { first: i == 0 })
@@ -278,6 +368,7 @@ fn build_compute(
     database: Option<&Database>,
     bastion: Option<&BastionHost>,
     stores: &stores::Stores,
+    lock: Option<&CdnRole>,
 ) {
     let wants_cluster = spec.cluster.is_some() || !spec.services.is_empty();
     let wants_alb = spec.load_balancer.is_some() || !spec.services.is_empty();
@@ -313,7 +404,10 @@ fn build_compute(
         cluster
     });
     let alb = wants_alb.then(|| {
-        let props = spec.load_balancer.clone().unwrap_or_default();
+        let mut props = spec.load_balancer.clone().unwrap_or_default();
+        if lock.is_some() {
+            lock_ingress(stack, spec, &mut props);
+        }
         stack.in_field("load_balancer", |s| {
             ApplicationLoadBalancer::new(s, &root.child("LoadBalancer"), vpc, &props, &Action::not_found())
         })
@@ -337,6 +431,54 @@ fn build_compute(
         );
     }
     check_load_balancer_quotas(stack, &alb, spec.services.len());
+    if let Some(role) = lock {
+        let secret = serde_json::Value::String(origin_secret_reference(&role.cdn));
+        stack.in_field("services", |s| alb.require_header(s, ORIGIN_VERIFY_HEADER, &secret, ""));
+    }
+}
+
+/// The ingress of a locked CDN origin: CloudFront's origin-facing prefix
+/// list of the stack's region (unless `ingress_prefix_lists` is given), and
+/// no CIDRs (unless `ingress_cidrs` is given).
+fn lock_ingress(stack: &mut Stack, spec: &StackSpec, props: &mut LoadBalancerProps) {
+    if props.ingress_prefix_lists.is_none() {
+        match spec.region.as_deref().and_then(cloudfront_origin_facing_prefix_list) {
+            Some(list) => props.ingress_prefix_lists = Some(vec![list.to_owned()]),
+            None => {
+                let region = spec.region.as_deref().unwrap_or("(unknown: the stack sets no `region`)");
+                stack.report(
+                    ValidationError::new(
+                        "cdn-prefix-list-unknown",
+                        stack.root(),
+                        format!("this stack is a CDN origin in region {region}, where rcdk does not know CloudFront's origin-facing prefix list ID"),
+                    )
+                    .field("load_balancer")
+                    .help("set `region:`, or give the ID (`aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing`) as `load_balancer.ingress_prefix_lists`, or set `cdn.origin_lock: false`"),
+                );
+            }
+        }
+    }
+    if props.ingress_cidrs.is_none() {
+        props.ingress_cidrs = Some(Vec::new());
+    }
+}
+
+/// The secret CloudFront sends to the locked origins: generated by Secrets
+/// Manager in this (the primary origin's) stack and replicated to `replicas`.
+fn add_origin_secret(stack: &mut Stack, cdn: &str, replicas: &[String]) {
+    let path = stack.root().child("CdnOriginSecret");
+    let mut secret = crate::cfn::Resource::new("AWS::SecretsManager::Secret")
+        .prop("Name", origin_secret_name(cdn))
+        .prop(
+            "Description",
+            format!("Value of the {ORIGIN_VERIFY_HEADER} header CloudFront sends to the load balancers of CDN {cdn}"),
+        )
+        .prop("GenerateSecretString", serde_json::json!({"PasswordLength": 48, "ExcludePunctuation": true}));
+    if !replicas.is_empty() {
+        let list: Vec<serde_json::Value> = replicas.iter().map(|r| serde_json::json!({"Region": r})).collect();
+        secret = secret.prop("ReplicaRegions", serde_json::Value::Array(list));
+    }
+    stack.add_resource(&path, secret);
 }
 
 /// Reports a load balancer with more listener rules or target groups than
@@ -378,13 +520,14 @@ impl AppProps {
         // Expand every spec once: the copies carry whole service maps.
         let expanded: Vec<Vec<(StackSpec, Expansion)>> = self.stacks.iter().map(StackSpec::expansions).collect();
         let names: BTreeSet<String> = expanded.iter().flatten().map(|(s, _)| s.name.clone()).collect();
+        let roles = cdn_roles(&expanded);
         for (i, (spec, copies)) in self.stacks.iter().zip(expanded).enumerate() {
             for (expanded, kind) in copies {
                 let mut stack = Stack::new(expanded.stack_props(), FieldPath::root().key("stacks").index(i));
                 if matches!(kind, Expansion::Single | Expansion::Regional { first: true }) {
                     validate_regions(&mut stack, spec);
                 }
-                build_stack(&mut stack, &expanded, kind, &names);
+                build_stack(&mut stack, &expanded, kind, &names, roles.get(&expanded.name));
                 app.add_stack(stack);
             }
         }
@@ -393,6 +536,12 @@ impl AppProps {
 
     /// Builds and synthesizes every stack in `format`.
     pub fn synth(&self, format: Format) -> Result<Vec<SynthesizedStack>, Errors> {
+        self.synth_with_warnings(format).map(|(stacks, _)| stacks)
+    }
+
+    /// Like [`AppProps::synth`], and also returns the whole-app analysis'
+    /// warnings (see [`crate::analysis`]).
+    pub fn synth_with_warnings(&self, format: Format) -> Result<(Vec<SynthesizedStack>, Vec<ValidationError>), Errors> {
         if self.stacks.is_empty() {
             return Err(Errors(vec![crate::ValidationError::new(
                 "app-empty",
@@ -403,7 +552,10 @@ impl AppProps {
             .help("add at least one entry under `stacks:`")]));
         }
         self.check_size()?;
-        self.build().synth(format).map_err(|e| Errors(dedup_region_copies(e.0)))
+        self.build()
+            .synth_with_warnings(format)
+            .map(|(stacks, warnings)| (stacks, dedup_region_copies(warnings)))
+            .map_err(|e| Errors(dedup_region_copies(e.0)))
     }
 
     /// Refuses, before anything is built, an app larger than
@@ -455,7 +607,7 @@ pub const MAX_APP_STACKS: usize = 100;
 pub const MAX_APP_SERVICES: usize = 1000;
 
 /// Builds the constructs of one (expanded) stack.
-fn build_stack(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTreeSet<String>) {
+fn build_stack(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTreeSet<String>, role: Option<&CdnRole>) {
     let vpc = spec.vpc.as_ref().map(|vpc| stack.in_field("vpc", |s| Vpc::new(s, "Vpc", vpc)));
     let needs_vpc = |stack: &mut Stack, field: &str| {
         let e = ValidationError::new(
@@ -485,15 +637,23 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTr
         db.allow_from(stack, "FromBastion", &bastion.security_group.group_id);
     }
     let stores = stores::build(stack, spec);
-    build_compute(stack, spec, vpc.as_ref(), database.as_ref(), bastion.as_ref(), &stores);
+    build_compute(stack, spec, vpc.as_ref(), database.as_ref(), bastion.as_ref(), &stores, role.filter(|r| r.origin));
+    if let Some(role) = role {
+        if let Some(replicas) = &role.creates_secret {
+            add_origin_secret(stack, &role.cdn, replicas);
+        }
+        if let Some(primary) = &role.secret_stack {
+            stack.add_dependency(primary);
+        }
+    }
     if !matches!(kind, Expansion::Regional { .. }) {
-        build_cdn(stack, spec, kind, names);
+        build_cdn(stack, spec, kind, names, role.filter(|r| r.distribution));
     }
     escape::apply(stack, &spec.resources, &spec.overrides);
 }
 
 /// Adds the CDN of `spec`, its origins read from the origin stacks' outputs.
-fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTreeSet<String>) {
+fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTreeSet<String>, role: Option<&CdnRole>) {
     let root = stack.root().clone();
     let Some(props) = &spec.cdn else {
         if !spec.origin_stacks.is_empty() {
@@ -572,7 +732,15 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
     let path = root.child("Cdn");
     let primary = stack.add_input(&path, PRIMARY_ORIGIN_PARAMETER, primary_stack, LOAD_BALANCER_DNS_OUTPUT);
     let secondary = stack.add_input(&path, SECONDARY_ORIGIN_PARAMETER, secondary_stack, LOAD_BALANCER_DNS_OUTPUT);
-    stack.in_field("cdn", |s| Distribution::new(s, "Cdn", &primary, &secondary, props));
+    let mut props = props.clone();
+    if props.origin_protocol.is_none() && role.is_some_and(|r| r.https_origins) {
+        props.origin_protocol = Some(OriginProtocol::HttpsOnly);
+    }
+    let secret = role
+        .filter(|_| props.origin_lock.unwrap_or(true))
+        .map(|r| serde_json::Value::String(origin_secret_reference(&r.cdn)));
+    let header = secret.as_ref().map(|v| (ORIGIN_VERIFY_HEADER, v));
+    stack.in_field("cdn", |s| Distribution::new_with_origin_header(s, "Cdn", &primary, &secondary, &props, header));
 }
 
 /// Checks `region` and `regions` of a spec (once per spec, not per copy).
@@ -589,6 +757,28 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
                 )
                 .field(at.clone())
                 .help("list the region under `regions`, or remove its override"),
+            );
+        }
+        if overrides.certificate_arns.is_some() && spec.load_balancer.is_none() && spec.services.is_empty() {
+            stack.report(
+                ValidationError::new(
+                    "app-region-override-no-load-balancer",
+                    &root,
+                    format!("`region_overrides.{region}.certificate_arns` is set, and the stack has no load balancer"),
+                )
+                .field(at.key("certificate_arns"))
+                .help("add `load_balancer:` (or services), or remove the override"),
+            );
+        }
+        if overrides.availability_zones.is_some() && spec.vpc.is_none() {
+            stack.report(
+                ValidationError::new(
+                    "app-region-override-no-vpc",
+                    &root,
+                    format!("`region_overrides.{region}.availability_zones` is set, and the stack has no VPC"),
+                )
+                .field(at.key("availability_zones"))
+                .help("add `vpc:`, or remove the override"),
             );
         }
         for service in overrides.desired_counts.keys() {

@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod acm;
+pub mod analysis;
 pub mod app;
 pub mod applicationautoscaling;
 pub mod assembly;

@@ -165,6 +165,15 @@ impl AppFile {
         self.props.synth(format).map_err(|errors| Problems(errors.0.iter().map(|e| self.locate(e)).collect()))
     }
 
+    /// Like [`AppFile::synth`], and also returns the whole-app analysis'
+    /// warnings, located in this file.
+    pub fn synth_with_warnings(&self, format: Format) -> Result<(Vec<SynthesizedStack>, Vec<Problem>), Problems> {
+        match self.props.synth_with_warnings(format) {
+            Ok((stacks, warnings)) => Ok((stacks, warnings.iter().map(|w| self.locate(w)).collect())),
+            Err(errors) => Err(Problems(errors.0.iter().map(|e| self.locate(e)).collect())),
+        }
+    }
+
     /// Turns a construct's validation error into a located problem.
     pub fn locate(&self, e: &ValidationError) -> Problem {
         Problem {

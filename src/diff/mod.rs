@@ -137,7 +137,7 @@ pub fn run(args: &DiffArgs) -> Result<(), Failure> {
 /// The app (an app file, `--app`, `--assembly` or `rcdk.toml`) against its
 /// baseline; templates are looked up from the app file, else the current directory.
 fn app_report(app_file: Option<&PathBuf>, args: &DiffArgs) -> Result<Report, Failure> {
-    let synthesized = args.source.resolve(app_file)?.stacks(Format::Yaml)?;
+    let synthesized = args.source.resolve(app_file)?.stacks_reporting(Format::Yaml, args.deny_warnings)?;
     let against = Against::from_args(args, app_file.map_or(Path::new("."), PathBuf::as_path));
     let olds = against.fetch(&synthesized, &args.aws)?;
     let mut stacks = Vec::with_capacity(synthesized.len());

@@ -19,10 +19,14 @@
 //! ```
 
 mod distribution;
+mod origin_lock;
 
 pub use distribution::{
     Distribution, DistributionLoggingProps, DistributionProps, OriginProtocol, OriginRequestPolicy, PriceClass,
     ALLOWED_FAILOVER_STATUS_CODES, CACHING_DISABLED_POLICY_ID, DEFAULT_FAILOVER_STATUS_CODES,
     DEFAULT_ORIGIN_CONNECTION_ATTEMPTS, DEFAULT_ORIGIN_CONNECTION_TIMEOUT_SECONDS, MINIMUM_PROTOCOL_VERSION,
     ORIGIN_REQUEST_ALL_VIEWER_EXCEPT_HOST_HEADER_POLICY_ID, ORIGIN_REQUEST_ALL_VIEWER_POLICY_ID,
+};
+pub use origin_lock::{
+    cloudfront_origin_facing_prefix_list, origin_secret_name, origin_secret_reference, ORIGIN_VERIFY_HEADER,
 };

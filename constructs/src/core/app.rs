@@ -69,8 +69,16 @@ impl App {
     /// order: a stack after those it depends on, otherwise in the order they
     /// were added.
     ///
-    /// Every problem of every stack is returned at once.
+    /// Every problem of every stack is returned at once, including the
+    /// whole-app analysis' errors (see [`crate::analysis`]); its warnings
+    /// are dropped (see [`App::synth_with_warnings`]).
     pub fn synth(self, format: Format) -> Result<Vec<SynthesizedStack>, Errors> {
+        self.synth_with_warnings(format).map(|(stacks, _)| stacks)
+    }
+
+    /// Like [`App::synth`], and also returns the analysis' warnings
+    /// (legal but risky; each with a stable code).
+    pub fn synth_with_warnings(self, format: Format) -> Result<(Vec<SynthesizedStack>, Vec<ValidationError>), Errors> {
         let mut errors = Vec::new();
         let mut finished: Vec<FinishedStack> = Vec::with_capacity(self.stacks.len());
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -143,7 +151,9 @@ impl App {
         };
 
         let mut out: Vec<Option<SynthesizedStack>> = Vec::with_capacity(finished.len());
-        for f in finished {
+        let mut located = Vec::with_capacity(finished.len());
+        for mut f in finished {
+            located.push((f.field.clone(), std::mem::take(&mut f.resource_origins)));
             let body = match f.template.render(format) {
                 Ok(b) => b,
                 Err(e) => {
@@ -169,10 +179,17 @@ impl App {
                 inputs: f.inputs,
             }));
         }
+        // The whole-app analysis reads finished templates: after per-field
+        // errors, the templates are best-effort and its findings noise.
         if !errors.is_empty() {
             return Err(Errors(errors));
         }
-        Ok(order.into_iter().filter_map(|i| out[i].take()).collect())
+        let (mut found, warnings) = crate::analysis::locate::check_stacks(&out, &located);
+        errors.append(&mut found);
+        if !errors.is_empty() {
+            return Err(Errors(errors));
+        }
+        Ok((order.into_iter().filter_map(|i| out[i].take()).collect(), warnings))
     }
 }
 

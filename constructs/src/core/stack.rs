@@ -65,6 +65,9 @@ pub struct Stack {
     field_base: FieldPath,
     dependencies: BTreeSet<String>,
     inputs: Vec<StackInput>,
+    /// Where each resource came from: its construct and the field scope it
+    /// was added in, so whole-app findings point back into the app file.
+    resource_origins: BTreeMap<String, (ConstructPath, FieldPath)>,
 }
 
 /// A template parameter whose value is another stack's output, passed by
@@ -90,6 +93,7 @@ pub(crate) struct FinishedStack {
     pub inputs: Vec<StackInput>,
     pub errors: Vec<ValidationError>,
     pub hatch_fields: BTreeMap<String, FieldPath>,
+    pub resource_origins: BTreeMap<String, (ConstructPath, FieldPath)>,
 }
 
 impl Stack {
@@ -111,6 +115,7 @@ impl Stack {
             field_base: field,
             dependencies: BTreeSet::new(),
             inputs: Vec::new(),
+            resource_origins: BTreeMap::new(),
         };
         stack.validate_props();
         stack
@@ -210,6 +215,7 @@ impl Stack {
         let id = path.logical_id();
         if self.claim(&id, path) {
             self.template.resources.insert(id.clone(), resource);
+            self.resource_origins.insert(id.clone(), (path.clone(), self.field_base.clone()));
         }
         id
     }
@@ -442,6 +448,7 @@ impl Stack {
             inputs: self.inputs,
             errors: self.errors,
             hatch_fields: self.hatch_fields,
+            resource_origins: self.resource_origins,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod bastion;
 mod connections;
+mod endpoints;
 mod flow_logs;
 mod instance_type;
 mod nacl;
@@ -13,6 +14,7 @@ pub use bastion::{
     BastionHost, BastionProps, AL2023_AMI_PARAMETER_ARM64, AL2023_AMI_PARAMETER_X86_64, DEFAULT_BASTION_INSTANCE_TYPE,
 };
 pub use connections::{Connectable, Connections, Port};
+pub use endpoints::{GatewayService, VpcEndpointsProps, ECS_INTERFACE_ENDPOINTS};
 pub use flow_logs::{FlowLogsProps, TrafficType};
 pub use instance_type::{is_graviton, is_plausible_instance_type};
 pub use nacl::{AclAction, AclProtocol, NetworkAclRule, NetworkAclsProps};

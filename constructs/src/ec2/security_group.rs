@@ -14,6 +14,8 @@ pub enum Peer {
     Ipv6(String),
     /// Another security group (its ID).
     SecurityGroup(Value),
+    /// A managed prefix list ID (`pl-...`), e.g. CloudFront's origin-facing list.
+    PrefixList(String),
 }
 
 /// A security group (`AWS::EC2::SecurityGroup`) with no inline rules: every
@@ -126,6 +128,7 @@ impl SecurityGroup {
             Peer::Ipv4(c) => rule.prop("CidrIp", c.as_str()),
             Peer::Ipv6(c) => rule.prop("CidrIpv6", c.as_str()),
             Peer::SecurityGroup(g) => rule.prop("SourceSecurityGroupId", g.clone()),
+            Peer::PrefixList(p) => rule.prop("SourcePrefixListId", p.as_str()),
         };
         stack.add_resource(&self.path.child(rule_name), rule)
     }

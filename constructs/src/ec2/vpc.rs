@@ -6,6 +6,7 @@ use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::endpoints::{add_endpoints, VpcEndpointsProps};
 use super::flow_logs::{add_flow_logs, FlowLogsProps};
 use super::nacl::{add_network_acls, NetworkAclsProps};
 use crate::cfn::{Intrinsic, Output, Resource};
@@ -74,6 +75,13 @@ pub struct VpcProps {
     /// VPC flow logs to CloudWatch Logs. Default: off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_logs: Option<FlowLogsProps>,
+    /// VPC endpoints in the private subnets: `endpoints: {}` gives the S3
+    /// gateway endpoint (free) and the interface endpoints ECS on EC2 needs
+    /// (ECS, ECS agent and telemetry, ECR API and Docker, CloudWatch Logs;
+    /// each billed per AZ-hour), so a cluster runs with `nat_gateways: 0`.
+    /// Default: none (the instances reach AWS through the NAT gateway).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<VpcEndpointsProps>,
 }
 
 /// A VPC with a public and a private subnet per availability zone.
@@ -96,8 +104,9 @@ pub struct Vpc {
     pub public_subnet_ids: Vec<Value>,
     /// Private subnet IDs, one per AZ.
     pub private_subnet_ids: Vec<Value>,
-    /// Logical IDs of the private subnets' default routes: resources in the
-    /// private subnets that need the internet at creation depend on them.
+    /// Logical IDs of the private subnets' default routes and of the VPC
+    /// endpoints: resources in the private subnets that need the internet
+    /// (or AWS services) at creation depend on them.
     pub private_route_ids: Vec<String>,
     /// Logical ID of the internet gateway attachment: internet-facing load
     /// balancers depend on it.
@@ -168,10 +177,12 @@ impl Vpc {
         }
 
         let mut private_ids = Vec::new();
+        let mut private_tables = Vec::new();
         let mut private_route_ids = Vec::new();
         for (i, (az, cidr)) in layout.azs.iter().zip(&layout.private).enumerate() {
             let sp = path.child(format!("PrivateSubnet{}", i + 1));
             let (subnet, rt) = add_subnet(stack, &sp, &vpc_ref, az, cidr);
+            private_tables.push(rt.clone());
             if let Some(nat) = nat_ids.get(i).or(nat_ids.first()) {
                 let route = stack.add_resource(
                     &sp.child("DefaultRoute"),
@@ -189,6 +200,13 @@ impl Vpc {
             stack.in_field("network_acls", |s| {
                 add_network_acls(s, &path, &vpc_ref, &layout.cidr, acls, &public_ids, &private_ids)
             });
+        }
+        if let Some(endpoints) = &props.endpoints {
+            let cidr = layout.cidr.to_string();
+            let ids = stack.in_field("endpoints", |s| {
+                add_endpoints(s, &path, &vpc_ref, &cidr, &private_ids, &private_tables, endpoints)
+            });
+            private_route_ids.extend(ids);
         }
         if let Some(flow_logs) = &props.flow_logs {
             stack.in_field("flow_logs", |s| add_flow_logs(s, &path, &vpc_ref, flow_logs));

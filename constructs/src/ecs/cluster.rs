@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::cfn::{Intrinsic, Parameter, ParameterType, Resource};
 use crate::core::{ConstructPath, Stack};
-use crate::ec2::{is_plausible_instance_type, SecurityGroup, Vpc};
+use crate::ec2::{is_graviton, is_plausible_instance_type, SecurityGroup, Vpc};
 use crate::error::ValidationError;
 use crate::iam::{InstanceProfile, Role, RoleProps};
 
@@ -27,6 +27,10 @@ pub const MAX_ROOT_VOLUME_GIB: u32 = 16_384;
 /// The public SSM parameter holding the current ECS-optimized Amazon Linux
 /// 2023 (x86_64) AMI ID.
 pub const ECS_AL2023_AMI_PARAMETER: &str = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+/// Public SSM parameter holding the latest ECS-optimized Amazon Linux 2023
+/// arm64 AMI ID, the default for Graviton instance types.
+pub const ECS_AL2023_ARM64_AMI_PARAMETER: &str =
+    "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id";
 /// IMDSv2 hop limit when none is given: 1. The instance's own processes (the
 /// ECS agent, SSM agent) reach instance metadata; bridge-mode containers, one
 /// network hop further, cannot obtain an IMDSv2 token and so cannot read the
@@ -72,7 +76,9 @@ pub struct ClusterProps {
     pub root_volume_gib: Option<u32>,
     /// SSM parameter holding the AMI ID, e.g. the arm64 variant
     /// `/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id`
-    /// (needs a Graviton instance type). Default: [`ECS_AL2023_AMI_PARAMETER`].
+    /// (needs a Graviton instance type). Default: picked from the instance
+    /// type's architecture, [`ECS_AL2023_ARM64_AMI_PARAMETER`] for Graviton
+    /// types (`t4g`, `m7g`, ...), otherwise [`ECS_AL2023_AMI_PARAMETER`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ami_parameter: Option<String>,
     /// CloudWatch Container Insights (per-task and per-service metrics; billed
@@ -347,7 +353,10 @@ impl Validated {
                 "the ECS-optimized AMI needs at least 30 GiB; gp3 volumes go up to 16384 GiB",
             );
         }
-        let ami_parameter = props.ami_parameter.clone().unwrap_or_else(|| ECS_AL2023_AMI_PARAMETER.to_owned());
+        let ami_parameter = props.ami_parameter.clone().unwrap_or_else(|| {
+            if is_graviton(&instance_type) { ECS_AL2023_ARM64_AMI_PARAMETER } else { ECS_AL2023_AMI_PARAMETER }
+                .to_owned()
+        });
         if !ami_parameter.starts_with('/') || ami_parameter.contains(char::is_whitespace) {
             err(
                 "ecs-ami-parameter-invalid",

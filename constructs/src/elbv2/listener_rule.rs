@@ -139,7 +139,7 @@ impl ListenerRule {
 
 /// The [`Stack::claim_unique`] namespace of rule priorities, keyed by
 /// listener ARN and priority.
-const PRIORITY_NAMESPACE: &str = "elbv2-listener-rule-priority";
+pub(crate) const PRIORITY_NAMESPACE: &str = "elbv2-listener-rule-priority";
 
 /// The [`Stack::claim_unique`] namespace of path patterns, keyed by listener
 /// ARN, the rule's other conditions and the pattern.

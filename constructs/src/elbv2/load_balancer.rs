@@ -66,6 +66,12 @@ pub struct LoadBalancerProps {
     /// Default: [`DEFAULT_INGRESS_CIDRS`] (`0.0.0.0/0` and `::/0`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_cidrs: Option<Vec<String>>,
+    /// Managed prefix list IDs (`pl-...`) allowed to connect to the listener
+    /// ports, in addition to `ingress_cidrs`. Default: none; for the origin
+    /// of a locked CDN, CloudFront's origin-facing list of the stack's region
+    /// (and then no `ingress_cidrs` unless given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ingress_prefix_lists: Option<Vec<String>>,
     /// ACM (or IAM) certificate ARNs for the HTTPS listener: the first is the
     /// default certificate, the others are served by SNI. Giving one turns
     /// HTTPS on and makes port 80 redirect to HTTPS. Default: none (HTTP only).
@@ -173,6 +179,7 @@ impl ApplicationLoadBalancer {
             .ingress_cidrs
             .clone()
             .unwrap_or_else(|| DEFAULT_INGRESS_CIDRS.iter().map(|c| (*c).to_owned()).collect());
+        let prefix_lists = props.ingress_prefix_lists.clone().unwrap_or_default();
         let mut ports = Vec::new();
         if http {
             ports.push(("Http", 80u16));
@@ -193,6 +200,16 @@ impl ApplicationLoadBalancer {
                     *port,
                     *port,
                     &format!("{} from {cidr}", proto.to_ascii_uppercase()),
+                );
+            }
+            for (i, list) in prefix_lists.iter().enumerate() {
+                sg.allow_tcp(
+                    stack,
+                    &format!("{proto}FromPrefixList{}", i + 1),
+                    &Peer::PrefixList(list.clone()),
+                    *port,
+                    *port,
+                    &format!("{} from prefix list {list}", proto.to_ascii_uppercase()),
                 );
             }
         }
@@ -320,6 +337,75 @@ impl ApplicationLoadBalancer {
         }
     }
 
+    /// Requires the header `name: value` on every request the serving
+    /// listener routes: each of its listener rules gains an `http-header`
+    /// condition, a last rule (priority 50000, when free) answers 404 to
+    /// requests that carry the header and match no other rule, and the
+    /// listener's default action answers 403. Call it after the rules are
+    /// added. A rule whose conditions already hold the most values a rule
+    /// allows is reported at `field`.
+    pub fn require_header(&self, stack: &mut Stack, name: &str, value: &Value, field: &str) {
+        let listener = &self.listener;
+        if listener.logical_id.is_empty() {
+            return;
+        }
+        let condition =
+            json!({"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": name, "Values": [value]}});
+        let mut full = Vec::new();
+        for (id, r) in stack.template.resources.iter_mut() {
+            if r.resource_type != "AWS::ElasticLoadBalancingV2::ListenerRule"
+                || r.properties.get("ListenerArn") != Some(&listener.arn)
+            {
+                continue;
+            }
+            if let Some(Value::Array(conditions)) = r.properties.get_mut("Conditions") {
+                let values: usize = conditions.iter().map(condition_values).sum();
+                if values >= super::MAX_CONDITION_VALUES_PER_RULE {
+                    full.push(id.clone());
+                }
+                conditions.push(condition.clone());
+            }
+        }
+        for id in full {
+            stack.report(
+                ValidationError::new(
+                    "cdn-lock-rule-full",
+                    &self.path,
+                    format!(
+                        "listener rule {id} already has {} condition values; the CDN lock's header condition makes one more \
+                         than a rule allows",
+                        super::MAX_CONDITION_VALUES_PER_RULE
+                    ),
+                )
+                .field(field)
+                .help("use at most 4 path patterns per service behind a locked CDN, or set `cdn.origin_lock: false`"),
+            );
+        }
+        let forbidden = Action::FixedResponse {
+            status_code: 403,
+            content_type: "text/plain".into(),
+            body: Some("Forbidden".into()),
+        };
+        let mut default = None;
+        if let Some(r) = stack.template.resources.get_mut(&listener.logical_id) {
+            default = r.properties.insert("DefaultActions".into(), forbidden.to_cfn());
+        }
+        let owner = self.path.child("VerifiedNotFound").logical_id();
+        let key = format!("{} {}", listener.arn, super::MAX_PRIORITY);
+        if stack.claim_unique(super::listener_rule::PRIORITY_NAMESPACE, key, &owner).is_none() {
+            if let Some(actions) = default {
+                stack.add_resource(
+                    &self.path.child("VerifiedNotFound"),
+                    Resource::new("AWS::ElasticLoadBalancingV2::ListenerRule")
+                        .prop("ListenerArn", listener.arn.clone())
+                        .prop("Priority", super::MAX_PRIORITY)
+                        .prop("Conditions", json!([condition]))
+                        .prop("Actions", actions),
+                );
+            }
+        }
+    }
+
     /// The listener that serves requests (see the `listener` field).
     pub fn listener(&self) -> &Listener {
         &self.listener
@@ -357,6 +443,23 @@ impl ApplicationLoadBalancer {
         }
         LoadBalancerUsage { rules, target_groups: target_groups.len() }
     }
+}
+
+/// How many values a listener rule condition counts towards the rule's quota.
+fn condition_values(c: &Value) -> usize {
+    let list = |v: Option<&Value>| v.and_then(Value::as_array).map_or(0, Vec::len);
+    [
+        "PathPatternConfig",
+        "HostHeaderConfig",
+        "HttpHeaderConfig",
+        "HttpRequestMethodConfig",
+        "QueryStringConfig",
+        "SourceIpConfig",
+    ]
+    .iter()
+    .map(|k| list(c.get(*k).and_then(|x| x.get("Values"))))
+    .sum::<usize>()
+        + list(c.get("Values"))
 }
 
 /// How much of its quotas a load balancer uses (see [`ApplicationLoadBalancer::usage`]).
@@ -413,6 +516,20 @@ fn validate(
     https: bool,
 ) {
     let certificates = props.certificate_arns.clone().unwrap_or_default();
+    for (i, list) in props.ingress_prefix_lists.iter().flatten().enumerate() {
+        let valid = list.strip_prefix("pl-").is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()));
+        if !valid {
+            stack.report(
+                ValidationError::new(
+                    "alb-prefix-list-invalid",
+                    path,
+                    format!("`{list}` is not a managed prefix list ID"),
+                )
+                .field(crate::core::FieldPath::root().key("ingress_prefix_lists").index(i))
+                .help("write the ID, e.g. `pl-3b927c52` (CloudFront's origin-facing list in us-east-1)"),
+            );
+        }
+    }
     if https && certificates.is_empty() && props.domain.is_none() {
         stack.report(
             ValidationError::new("https-certificate-missing", path, "an HTTPS listener needs a certificate")
@@ -499,11 +616,13 @@ fn validate(
             );
         }
     }
-    if props.ingress_cidrs.as_ref().is_some_and(Vec::is_empty) {
+    if props.ingress_cidrs.as_ref().is_some_and(Vec::is_empty)
+        && props.ingress_prefix_lists.as_ref().is_none_or(Vec::is_empty)
+    {
         stack.report(
             ValidationError::new("ingress-cidrs-empty", path, "`ingress_cidrs` is empty, so no client could connect")
                 .field("ingress_cidrs")
-                .help("list at least one CIDR, or leave `ingress_cidrs` out for anywhere"),
+                .help("list at least one CIDR (or `ingress_prefix_lists`), or leave `ingress_cidrs` out for anywhere"),
         );
     }
     if !internal && props.subnets == Some(SubnetSelection::Private) {

@@ -1,0 +1,164 @@
+//! CloudFront and its origins: each load-balancer origin must be able to
+//! serve the distribution, and only the distribution.
+
+use serde_json::Value;
+
+use super::codes;
+use super::model::{field, V};
+use super::network::{Net, RulePeer, Tri};
+use super::{Sink, StackTemplate};
+
+/// The load balancer an origin's domain name designates: (stack index, logical ID).
+fn origin_lb<'a>(stacks: &[StackTemplate<'a>], i: usize, domain: &'a Value) -> Option<(usize, &'a str)> {
+    let doc = &stacks[i].doc;
+    match doc.resolve(domain) {
+        V::Att(lb, "DNSName") if doc.ty(lb) == Some("AWS::ElasticLoadBalancingV2::LoadBalancer") => Some((i, lb)),
+        V::Param(p) => {
+            let (_, stack, output) = stacks[i].inputs.iter().find(|(param, _, _)| *param == p)?;
+            let j = stacks.iter().position(|s| s.name == *stack)?;
+            let other = &stacks[j].doc;
+            match other.resolve(other.outputs.get(output)?) {
+                V::Att(lb, "DNSName") if other.ty(lb) == Some("AWS::ElasticLoadBalancingV2::LoadBalancer") => {
+                    Some((j, lb))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+pub(crate) fn check(stacks: &[StackTemplate<'_>], nets: &[Net<'_, '_>], i: usize, sink: &mut Sink<'_>) {
+    let doc = &stacks[i].doc;
+    for d in doc.of_type("AWS::CloudFront::Distribution") {
+        let config = d.props.get("DistributionConfig");
+        let viewer = field(field(config, "DefaultCacheBehavior"), "ViewerProtocolPolicy").map(|v| doc.resolve(v));
+        let viewers_https = viewer.as_ref().and_then(V::as_str).is_some_and(|v| v != "allow-all");
+        for o in doc.list(field(config, "Origins")).unwrap_or_default() {
+            let Some(custom) = o.get("CustomOriginConfig") else { continue };
+            let Some((j, lb_id)) = o.get("DomainName").and_then(|v| origin_lb(stacks, i, v)) else { continue };
+            let net = &nets[j];
+            let Some(lb) = net.lbs.get(lb_id) else { continue };
+            let origin =
+                o.get("Id").map(|v| doc.resolve(v)).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let hop =
+                format!("CloudFront {} (origin `{origin}`) → load balancer {lb_id} of stack {}", d.id, stacks[j].name);
+            if lb.internal {
+                sink.error_in(
+                    j,
+                    codes::CDN_INTERNAL,
+                    lb_id,
+                    format!("{hop}: the load balancer is internal; CloudFront reaches origins over the internet"),
+                    "make the origin load balancer internet-facing (`load_balancer.internal: false`)".into(),
+                );
+                continue;
+            }
+            let get = |k: &str, default: &str| -> Option<String> {
+                match custom.get(k).map(|v| doc.resolve(v)) {
+                    None => Some(default.to_owned()),
+                    Some(V::Str(s)) => Some(s.into_owned()),
+                    Some(V::Num(n)) => Some(format!("{n}")),
+                    Some(_) => None,
+                }
+            };
+            let (Some(policy), Some(http_port), Some(https_port)) =
+                (get("OriginProtocolPolicy", "match-viewer"), get("HTTPPort", "80"), get("HTTPSPort", "443"))
+            else {
+                continue;
+            };
+            let (Ok(http_port), Ok(https_port)) = (http_port.parse::<i64>(), https_port.parse::<i64>()) else {
+                continue;
+            };
+            let listener = |port: i64| net.listeners.iter().find(|l| l.lb == Some(lb_id) && l.port == Some(port));
+            let unknown_listeners = net.listeners.iter().any(|l| l.lb.is_none() || l.port.is_none());
+            let mut ports = Vec::new();
+            let needs_https = policy == "https-only" || (policy == "match-viewer" && viewers_https);
+            if needs_https {
+                ports.push(https_port);
+                match listener(https_port) {
+                    Some(l) if l.protocol.as_deref() == Some("HTTPS") => {}
+                    _ if unknown_listeners => {}
+                    _ => {
+                        let f = sink.error(
+                            codes::CDN_NO_HTTPS,
+                            d.id,
+                            format!("{hop}: CloudFront connects with HTTPS on port {https_port}, and the load balancer has no HTTPS listener there"),
+                            "give the load balancer a certificate (`load_balancer.certificate_arns`), or set `cdn.origin_protocol: http-only`".into(),
+                        );
+                        f.field = Some("origin_protocol");
+                    }
+                }
+            }
+            if policy == "http-only" || (policy == "match-viewer" && !viewers_https) {
+                ports.push(http_port);
+                match listener(http_port) {
+                    Some(l) if l.redirects_to_https => {
+                        let f = sink.error(
+                            codes::CDN_REDIRECT_LOOP,
+                            d.id,
+                            format!(
+                                "{hop}: CloudFront connects with HTTP on port {http_port}, and listener {} redirects HTTP to HTTPS: \
+                                 every request redirects to itself",
+                                l.id
+                            ),
+                            "set `cdn.origin_protocol: https-only` (the load balancer has a certificate)".into(),
+                        );
+                        f.field = Some("origin_protocol");
+                    }
+                    Some(l) if l.protocol.as_deref() == Some("HTTP") => {}
+                    _ if unknown_listeners => {}
+                    _ => {
+                        let f = sink.error(
+                            codes::CDN_NO_HTTP,
+                            d.id,
+                            format!("{hop}: CloudFront connects with HTTP on port {http_port}, and the load balancer has no HTTP listener there"),
+                            "set `cdn.origin_protocol: https-only`, or keep HTTP on the load balancer (`load_balancer.http: true`)".into(),
+                        );
+                        f.field = Some("origin_protocol");
+                    }
+                }
+            }
+            let Some(sgs) = lb.sgs.as_ref().filter(|s| !s.is_empty()) else { continue };
+            let rules = || sgs.iter().filter_map(|id| net.sgs.get(id)).flat_map(|sg| sg.ingress.iter());
+            for &port in &ports {
+                let from_cloudfront = |p: &RulePeer<'_>| match p {
+                    RulePeer::Cidr(n) if n.prefix_len() == 0 => Tri::Yes,
+                    RulePeer::PrefixList(_) | RulePeer::Unknown => Tri::Unknown,
+                    _ => Tri::No,
+                };
+                if Net::covers(rules(), (port, port), from_cloudfront) == Tri::No {
+                    let f = sink.error_in(
+                        j,
+                        codes::CDN_BLOCKED,
+                        sgs[0],
+                        format!(
+                            "{hop}: the load balancer's security groups ({}) do not admit CloudFront on port {port}",
+                            sgs.join(", ")
+                        ),
+                        "admit CloudFront's origin-facing prefix list (the default for a CDN origin), not a fixed `ingress_cidrs` list".into(),
+                    );
+                    f.field = Some("ingress_cidrs");
+                    continue;
+                }
+                let open = |p: &RulePeer<'_>| match p {
+                    RulePeer::Cidr(n) if n.prefix_len() == 0 => Tri::Yes,
+                    RulePeer::Cidr6 => Tri::Yes,
+                    _ => Tri::No,
+                };
+                if Net::covers(rules(), (port, port), open) == Tri::Yes {
+                    let f = sink.warning(
+                        codes::CDN_BYPASS,
+                        sgs[0],
+                        format!(
+                            "{hop}: the load balancer admits the whole internet on port {port}, so anyone can bypass CloudFront (and any \
+                             WAF on it)",
+                        ),
+                        "lock the origin to the CDN: ingress from CloudFront's origin-facing prefix list and a secret origin header".into(),
+                    );
+                    f.stack = j;
+                    f.field = Some("ingress_cidrs");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! The whole-app analysis, end to end: for each class of architecture that
+//! cannot work, a broken app makes `rcdk synth` exit 2 with the exact error
+//! (located in the app file, nothing written), and the corrected app
+//! synthesizes with templates cfn-lint accepts. `rcdk check` runs the same
+//! analysis on templates rcdk did not write.
+
+mod support;
+
+use std::path::Path;
+
+use support::{cfn_lint, rcdk, text};
+
+/// The services every case shares: one web service behind the load balancer.
+const SERVICE: &str =
+    "    services:\n      web:\n        image: nginx:1.27\n        container_port: 80\n        memory_mib: 256\n";
+
+fn app(stack: &str) -> String {
+    format!("stacks:\n  - name: t\n{stack}{SERVICE}")
+}
+
+/// Synthesizes `body` in a fresh directory: (exit code, stderr, templates written).
+fn synth(body: &str, extra: &[&str]) -> (i32, String, Vec<std::path::PathBuf>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("app.yaml"), body).expect("write app");
+    let mut args = vec!["synth", "app.yaml", "--out", "out"];
+    args.extend_from_slice(extra);
+    let out = rcdk(dir.path(), &args);
+    let (_, err) = text(&out);
+    let written: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    let lint = if written.is_empty() { 0 } else { cfn_lint(&written).0 };
+    assert_eq!(lint, 0, "cfn-lint rejects what was written for:\n{body}");
+    std::mem::forget(dir);
+    (out.status.code().unwrap_or(-1), err, written)
+}
+
+/// Asserts that `body` is refused with `code` at `location` (`app.yaml:L:C: field`)
+/// and a message containing every one of `words`.
+fn refused(body: &str, location: &str, code: &str, words: &[&str]) {
+    let (status, err, written) = synth(body, &[]);
+    assert_eq!(status, 2, "expected exit 2 for:\n{body}\nstderr:\n{err}");
+    assert!(written.is_empty(), "nothing may be written");
+    let line = err
+        .lines()
+        .find(|l| {
+            l.contains(&format!("[{code}]")) || l.starts_with(&format!("error: {location}")) || l.starts_with(location)
+        })
+        .unwrap_or_else(|| panic!("no `{code}` problem in:\n{err}"));
+    assert!(err.contains(&format!("[{code}]")), "code {code} missing:\n{err}");
+    assert!(line.contains(location) || err.contains(&format!("{location}:")), "expected `{location}` in:\n{err}");
+    for w in words {
+        assert!(err.contains(w), "`{w}` missing from:\n{err}");
+    }
+}
+
+fn passes(body: &str) -> String {
+    let (status, err, written) = synth(body, &[]);
+    assert_eq!(status, 0, "expected success for:\n{body}\nstderr:\n{err}");
+    assert!(!written.is_empty());
+    err
+}
+
+#[test]
+fn no_nat_and_no_endpoints_is_refused_and_endpoints_fix_it() {
+    let broken = app("    region: us-east-1\n    vpc: {max_azs: 2, nat_gateways: 0}\n");
+    refused(
+        &broken,
+        "app.yaml:4:37: stacks[0].vpc.nat_gateways",
+        "net-instances-no-egress",
+        &["no default route (no NAT gateway)", "`ecr.dkr` (interface, private DNS)", "`s3` (gateway", "vpc.endpoints"],
+    );
+    let partial = app("    region: us-east-1\n    vpc: {max_azs: 2, nat_gateways: 0, endpoints: {interface: [ecs, ecr.api, ecr.dkr]}}\n");
+    refused(&partial, "stacks[0].vpc.nat_gateways", "net-instances-no-egress", &["`ecs-agent`", "`logs`"]);
+    passes(&app("    region: us-east-1\n    vpc: {max_azs: 2, nat_gateways: 0, endpoints: {}}\n"));
+}
+
+#[test]
+fn network_acls_that_drop_the_stacks_own_traffic_are_refused() {
+    // The dynamic host ports from the load balancer's subnets.
+    let targets = app(
+        "    vpc:\n      max_azs: 2\n      network_acls:\n        private_inbound:\n          - {rule_number: 100, protocol: tcp, from_port: 80, to_port: 80, cidr: 10.0.0.0/16}\n",
+    );
+    refused(
+        &targets,
+        "stacks[0].vpc.network_acls",
+        "net-nacl-blocked",
+        &["VpcPrivateNetworkAcl", "inbound TCP ports 32768-65535"],
+    );
+    // The listener port from the internet.
+    let listener = app(
+        "    vpc:\n      max_azs: 2\n      network_acls:\n        public_inbound:\n          - {rule_number: 100, protocol: tcp, from_port: 443, to_port: 443, cidr: 0.0.0.0/0}\n          - {rule_number: 110, protocol: all, cidr: 10.0.0.0/16}\n",
+    );
+    refused(&listener, "stacks[0].vpc.network_acls", "net-nacl-blocked", &["client → listener", "inbound TCP port 80"]);
+    // The return traffic to the clients.
+    let back = app(
+        "    vpc:\n      max_azs: 2\n      network_acls:\n        public_outbound:\n          - {rule_number: 100, protocol: all, cidr: 10.0.0.0/16}\n",
+    );
+    refused(
+        &back,
+        "stacks[0].vpc.network_acls",
+        "net-nacl-blocked",
+        &["return traffic", "outbound TCP ports 1024-65535"],
+    );
+    passes(&app("    vpc:\n      max_azs: 2\n      network_acls: {}\n"));
+}
+
+/// A two-origin CDN in front of two single-region stacks.
+fn cdn_app(lb: &str, cdn: &str) -> String {
+    let stack = |name: &str, region: &str| {
+        format!("  - name: {name}\n    region: {region}\n    vpc: {{max_azs: 2}}\n    load_balancer: {lb}\n{SERVICE}")
+    };
+    format!(
+        "stacks:\n{}{}  - name: edge\n    region: us-east-1\n    origin_stacks: [a, b]\n    cdn: {cdn}\n",
+        stack("a", "us-east-1"),
+        stack("b", "eu-west-1")
+    )
+}
+
+#[test]
+fn cdn_origins_that_cannot_serve_are_refused() {
+    let cert = "arn:aws:acm:REGION:123456789012:certificate/0a1b2c3d";
+    refused(
+        &cdn_app("{}", "{origin_protocol: https_only}"),
+        "stacks[2].cdn.origin_protocol",
+        "cdn-origin-no-https-listener",
+        &["no HTTPS listener"],
+    );
+    // Both regions need their own certificate: one for each (see the region test).
+    let with_cert = |extra: &str| {
+        let body = cdn_app(&format!("{{certificate_arns: [{cert}]{extra}}}"), "{origin_protocol: http_only}");
+        body.replacen("REGION", "us-east-1", 1).replacen("REGION", "eu-west-1", 1)
+    };
+    refused(&with_cert(""), "stacks[2].cdn.origin_protocol", "cdn-origin-redirect-loop", &["redirects HTTP to HTTPS"]);
+    refused(
+        &with_cert(", http: false"),
+        "stacks[2].cdn.origin_protocol",
+        "cdn-origin-no-http-listener",
+        &["no HTTP listener"],
+    );
+    refused(
+        &cdn_app("{internal: true}", "{}"),
+        "stacks[0].load_balancer",
+        "cdn-origin-internal",
+        &["load balancer is internal"],
+    );
+    refused(
+        &cdn_app("{ingress_cidrs: [203.0.113.0/24]}", "{origin_lock: false}"),
+        "stacks[0].load_balancer.ingress_cidrs",
+        "cdn-origin-blocked",
+        &["do not admit CloudFront on port 80"],
+    );
+    // The defaults: locked to CloudFront, HTTPS to origins that have certificates.
+    let err = passes(&with_cert("").replace("{origin_protocol: http_only}", "{}"));
+    assert!(!err.contains("cdn-origin-bypass"), "{err}");
+    // Opting out of the lock is allowed, and warned about.
+    let err = passes(&cdn_app("{}", "{origin_lock: false}"));
+    assert!(err.contains("[cdn-origin-bypass]"), "{err}");
+}
+
+#[test]
+fn cdn_lock_admits_only_cloudfront_and_requires_the_secret_header() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("app.yaml"), cdn_app("{}", "{}")).expect("write");
+    let out = rcdk(dir.path(), &["synth", "app.yaml", "--stdout", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let a = &all["a"]["Resources"];
+    assert_eq!(a["LoadBalancerSecurityGroupHttpFromPrefixList1"]["Properties"]["SourcePrefixListId"], "pl-3b927c52");
+    assert!(a.get("LoadBalancerSecurityGroupHttpFromAnyIpv4").is_none(), "no ingress from anywhere");
+    assert_eq!(
+        all["b"]["Resources"]["LoadBalancerSecurityGroupHttpFromPrefixList1"]["Properties"]["SourcePrefixListId"],
+        "pl-4fa04526"
+    );
+    let secret = "{{resolve:secretsmanager:rcdk/edge/cdn-origin-verify:SecretString}}";
+    assert_eq!(a["CdnOriginSecret"]["Properties"]["ReplicaRegions"], serde_json::json!([{"Region": "eu-west-1"}]));
+    assert_eq!(
+        a["LoadBalancerHttpListener"]["Properties"]["DefaultActions"][0]["FixedResponseConfig"]["StatusCode"],
+        "403"
+    );
+    let rule = &a["WebListenerRule"]["Properties"]["Conditions"];
+    assert!(
+        rule.as_array().expect("conditions").iter().any(|c| c["HttpHeaderConfig"]["Values"][0] == secret),
+        "{rule}"
+    );
+    let origins = &all["edge"]["Resources"]["Cdn"]["Properties"]["DistributionConfig"]["Origins"];
+    assert_eq!(origins[0]["OriginCustomHeaders"][0]["HeaderValue"], secret);
+}
+
+#[test]
+fn region_mismatches_are_refused_at_their_fields() {
+    let cert = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d";
+    refused(
+        &app(&format!(
+            "    region: us-east-1\n    vpc: {{max_azs: 2}}\n    load_balancer: {{certificate_arns: [{cert}]}}\n"
+        )),
+        "app.yaml:5:21: stacks[0].load_balancer.certificate_arns",
+        "region-certificate-mismatch",
+        &["is in eu-west-1, and this stack deploys to us-east-1"],
+    );
+    // With `regions:`, one ARN copied into both regions is wrong in one of them...
+    let us = cert.replace("eu-west-1", "us-east-1");
+    let head = format!(
+        "stacks:\n  - name: t\n    regions: [us-east-1, eu-west-1]\n    vpc: {{max_azs: 2}}\n    load_balancer: {{certificate_arns: [{us}]}}\n"
+    );
+    refused(
+        &format!("{head}{SERVICE}"),
+        "stacks[0].load_balancer.certificate_arns",
+        "region-certificate-mismatch",
+        &["this stack deploys to eu-west-1"],
+    );
+    // ...and a per-region certificate fixes it.
+    passes(&format!("{head}    region_overrides:\n      eu-west-1: {{certificate_arns: [{cert}]}}\n{SERVICE}"));
+    refused(
+        &app("    region: us-east-1\n    vpc: {availability_zones: [eu-west-1a, eu-west-1b]}\n"),
+        "stacks[0].vpc.availability_zones",
+        "region-az-mismatch",
+        &["eu-west-1a, eu-west-1b", "are not zones of us-east-1"],
+    );
+    refused(
+        &app("    region: us-west-1\n    vpc: {max_azs: 4}\n"),
+        "stacks[0].vpc.max_azs",
+        "region-az-mismatch",
+        &["availability zone number 4 of us-west-1, which has 3"],
+    );
+    passes(&app("    region: us-west-1\n    vpc: {max_azs: 2}\n"));
+}
+
+#[test]
+fn ami_architecture_follows_the_instance_type() {
+    let x86 = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+    refused(
+        &app(&format!("    vpc: {{max_azs: 2}}\n    cluster: {{instance_type: m7g.large, ami_parameter: {x86}}}\n")),
+        "stacks[0].cluster.ami_parameter",
+        "ec2-ami-architecture-mismatch",
+        &["instance type m7g.large is arm64", "names an x86_64 image"],
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("app.yaml"),
+        app("    vpc: {max_azs: 2}\n    cluster: {instance_type: m7g.large}\n"),
+    )
+    .expect("write");
+    let out = rcdk(dir.path(), &["synth", "app.yaml", "--stdout"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).0.contains("/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"));
+}
+
+#[test]
+fn warnings_are_shown_and_deny_warnings_makes_them_errors() {
+    let body = app("    vpc: {max_azs: 2}\n");
+    let (status, err, _) = synth(&body, &[]);
+    assert_eq!(status, 0);
+    assert!(err.contains("warning: app.yaml:2:9: stacks[0].alarms:"), "{err}");
+    assert!(err.contains("[mon-alarm-no-action]") && err.contains("[net-nat-shared-across-azs]"), "{err}");
+    let (status, err, written) = synth(&body, &["--deny-warnings"]);
+    assert_eq!(status, 2, "{err}");
+    assert!(written.is_empty());
+    assert!(err.contains("--deny-warnings"), "{err}");
+}
+
+/// A CloudFormation template in the style of the CDK's output (short-form
+/// tags, inline rules): an internet-facing ALB in front of an ECS service in
+/// bridge mode on an Auto Scaling group, optionally with the rule that lets
+/// the ALB reach the instances' dynamic ports.
+fn cdk_style_template(with_rule: bool) -> String {
+    let rule = if with_rule {
+        "  InstanceSgFromAlb:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !GetAtt InstanceSg.GroupId\n      IpProtocol: tcp\n      FromPort: 32768\n      ToPort: 65535\n      SourceSecurityGroupId: !GetAtt AlbSg.GroupId\n"
+    } else {
+        ""
+    };
+    format!(
+        r#"Parameters:
+  VpcId: {{Type: AWS::EC2::VPC::Id}}
+  Subnets: {{Type: List<AWS::EC2::Subnet::Id>}}
+  Ami: {{Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: /aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id}}
+Resources:
+  AlbSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: alb
+      VpcId: !Ref VpcId
+      SecurityGroupIngress:
+        - {{IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 0.0.0.0/0}}
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: !Ref Subnets
+      SecurityGroups: [!GetAtt AlbSg.GroupId]
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Alb
+      Port: 80
+      Protocol: HTTP
+      DefaultActions: [{{Type: forward, TargetGroupArn: !Ref Tg}}]
+  Tg:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties: {{Port: 80, Protocol: HTTP, VpcId: !Ref VpcId}}
+  InstanceSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: instances
+      VpcId: !Ref VpcId
+{rule}  LaunchTemplate:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        ImageId: !Ref Ami
+        InstanceType: t3.small
+        SecurityGroupIds: [!GetAtt InstanceSg.GroupId]
+  Asg:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: '1'
+      MaxSize: '2'
+      VPCZoneIdentifier: !Ref Subnets
+      LaunchTemplate: {{LaunchTemplateId: !Ref LaunchTemplate, Version: !GetAtt LaunchTemplate.LatestVersionNumber}}
+  Cluster: {{Type: AWS::ECS::Cluster}}
+  TaskDef:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - {{Name: web, Image: nginx, Memory: 256, PortMappings: [{{ContainerPort: 80, HostPort: 0}}]}}
+  Service:
+    Type: AWS::ECS::Service
+    DependsOn: Listener
+    Properties:
+      Cluster: !Ref Cluster
+      TaskDefinition: !Ref TaskDef
+      DesiredCount: 1
+      LoadBalancers: [{{ContainerName: web, ContainerPort: 80, TargetGroupArn: !Ref Tg}}]
+"#
+    )
+}
+
+#[test]
+fn check_finds_the_missing_alb_to_instance_rule_in_a_cdk_style_template() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("broken.yaml"), cdk_style_template(false)).expect("write");
+    std::fs::write(dir.path().join("fixed.yaml"), cdk_style_template(true)).expect("write");
+    let out = rcdk(dir.path(), &["check", "broken.yaml"]);
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let line = cdk_style_template(false).lines().position(|l| l == "  InstanceSg:").expect("declared") + 1;
+    assert!(
+        err.contains(&format!("broken.yaml:{line}: error: target group Tg → service Service: no rule of the target's security groups (InstanceSg) \
+                      admits load balancer Alb (security groups AlbSg) on the dynamic host ports 32768-65535 of `web`")),
+        "{err}"
+    );
+    assert!(err.contains("[net-lb-to-target-blocked]"));
+    assert!(err.contains("help: add an AWS::EC2::SecurityGroupIngress on InstanceSg for TCP ports 32768-65535 with SourceSecurityGroupId AlbSg"));
+    let out = rcdk(dir.path(), &["check", "fixed.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    // The same template as JSON (the CDK's own output format).
+    let value = rcdk_constructs::diff::parse_template(&cdk_style_template(false)).expect("parses");
+    std::fs::write(dir.path().join("broken.json"), serde_json::to_string_pretty(&value).expect("json")).expect("write");
+    let out = rcdk(dir.path(), &["check", "broken.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).1.contains("[net-lb-to-target-blocked]"));
+    // Not a template: exit 2.
+    std::fs::write(dir.path().join("nothing.yaml"), "a: 1\n").expect("write");
+    assert_eq!(rcdk(dir.path(), &["check", "nothing.yaml"]).status.code(), Some(2));
+    assert_eq!(rcdk(dir.path(), &["check", "missing.yaml"]).status.code(), Some(2));
+}
+
+#[test]
+fn check_passes_every_committed_template() {
+    let root = support::root();
+    let mut files: Vec<String> = std::fs::read_dir(root.join("templates"))
+        .expect("templates/")
+        .filter_map(|e| e.ok().map(|e| e.path().display().to_string()))
+        .collect();
+    files.sort();
+    let mut args = vec!["check"];
+    args.extend(files.iter().map(String::as_str));
+    let out = rcdk(Path::new(&root), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+}
