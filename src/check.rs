@@ -2,7 +2,7 @@
 //! CloudFormation templates (JSON or YAML, short-form tags allowed), also
 //! ones rcdk did not write.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rcdk_constructs::analysis::{analyze, Doc, Finding, Severity, StackTemplate};
 use rcdk_constructs::diff::parse_template;
@@ -72,7 +72,7 @@ fn read(path: &Path) -> Result<String, Failure> {
 }
 
 /// `file:line: error: message [code]`, then the resource and the fix.
-fn render(file: &PathBuf, text: &str, f: &Finding) -> String {
+fn render(file: &Path, text: &str, f: &Finding) -> String {
     let level = match f.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",

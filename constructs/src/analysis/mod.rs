@@ -97,7 +97,7 @@ pub fn analyze(stacks: &[StackTemplate<'_>]) -> Vec<Finding> {
         warnings::check(&s.doc, &nets[i], &mut sink);
         cdn::check(stacks, &nets, i, &mut sink);
     }
-    out.sort_by(|a, b| (a.severity, a.stack).cmp(&(b.severity, b.stack)));
+    out.sort_by_key(|f| (f.severity, f.stack));
     out
 }
 
