@@ -22,6 +22,9 @@
 //! | `cloudwatch` | CloudWatch alarms |
 //! | `logs` | CloudWatch Logs log groups |
 //! | `cloudfront` | the CloudFront distribution (CDN) |
+//! | `cdn` | the whole-app analysis of a CDN and its origins: protocols, listeners, the origin lock |
+//! | `net` | the whole-app analysis of traffic paths: security groups, network ACLs, routes, listeners, targets |
+//! | `region` | what must belong to the stack's region: certificates, availability zones |
 //! | `rds` | the RDS database |
 //! | `dynamodb` | DynamoDB tables |
 //! | `ecr` | ECR repositories |
@@ -105,6 +108,15 @@ const fn error(
     explanation: &'static str,
 ) -> Diagnostic {
     Diagnostic { code, formerly, severity: Severity::Error, title, explanation }
+}
+
+const fn warning(
+    code: &'static str,
+    formerly: &'static [&'static str],
+    title: &'static str,
+    explanation: &'static str,
+) -> Diagnostic {
+    Diagnostic { code, formerly, severity: Severity::Warning, title, explanation }
 }
 
 /// Every diagnostic, sorted by code.
@@ -330,6 +342,23 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          the same stack twice. List each region once; the first is the primary.",
     ),
     error(
+        "app:region-override-no-load-balancer",
+        &["app-region-override-no-load-balancer"],
+        "`region_overrides` sets certificates for a stack with no load balancer",
+        "`region_overrides.<region>.certificate_arns` replaces the load balancer's certificates in \
+         that region's copy of the stack. The stack has neither `load_balancer:` nor services, so \
+         there is no listener to put them on: the override would be silently ignored. Add a load \
+         balancer, or remove the override.",
+    ),
+    error(
+        "app:region-override-no-vpc",
+        &["app-region-override-no-vpc"],
+        "`region_overrides` sets availability zones for a stack with no VPC",
+        "`region_overrides.<region>.availability_zones` picks the zones of that region's VPC. The \
+         stack has no `vpc:`, so the override would be silently ignored. Add a VPC, or remove the \
+         override.",
+    ),
+    error(
         "app:region-override-service",
         &["app-region-override-service"],
         "`region_overrides` sets the task count of a service the stack does not have",
@@ -400,6 +429,94 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          value; Application Auto Scaling requires that value to be above 0. Use e.g. `cpu_target_percent: 60`.",
     ),
     // ---- cfn ----
+    error(
+        "cdn:certificate-region",
+        &["cdn-certificate-region"],
+        "a CloudFront certificate is not in us-east-1",
+        "CloudFront only uses ACM certificates requested or imported in US East (N. Virginia), \
+         `us-east-1`, whatever region the rest of the app is in; a certificate ARN of another region \
+         fails the distribution's deployment. Request the certificate in us-east-1 and use its ARN.",
+    ),
+    error(
+        "cdn:lock-rule-full",
+        &["cdn-lock-rule-full"],
+        "a listener rule has no room for the CDN lock's header condition",
+        "A load balancer locked to its CDN adds an `http-header` condition (`X-Origin-Verify`) to \
+         every listener rule, so that only requests from CloudFront are forwarded. An Application \
+         Load Balancer rule holds at most 5 condition values in total; this rule's own conditions \
+         already use them all. Use at most 4 path patterns per service behind a locked CDN, or opt \
+         out with `cdn.origin_lock: false` (the origin is then reachable without CloudFront).",
+    ),
+    error(
+        "cdn:origin-blocked",
+        &["cdn-origin-blocked"],
+        "the origin's security groups do not admit CloudFront",
+        "CloudFront connects to a load balancer origin from the addresses of its origin-facing \
+         managed prefix list (`com.amazonaws.global.cloudfront.origin-facing`). No ingress rule of \
+         the load balancer's security groups admits that list, or an address range that contains \
+         CloudFront's, on the origin port, so every request through the CDN times out. Leave \
+         `ingress_cidrs` unset on a CDN-fronted load balancer (rcdk then admits the prefix list), or \
+         add the prefix list to `load_balancer.ingress_prefix_lists`.",
+    ),
+    warning(
+        "cdn:origin-bypass",
+        &["cdn-origin-bypass"],
+        "a CDN origin is open to the internet, bypassing CloudFront",
+        "The load balancer behind the CDN admits `0.0.0.0/0` (or `::/0`) and forwards requests \
+         without checking that they came through CloudFront. Anyone who finds its DNS name skips the \
+         CDN, its cache and any WAF on it. rcdk locks CDN origins by default (CloudFront's \
+         origin-facing prefix list plus a secret `X-Origin-Verify` header the listener rules \
+         require); this warning means the lock was turned off with `cdn.origin_lock: false`, or a \
+         template was written without one. Remove the opt-out, or restrict the origin yourself.",
+    ),
+    error(
+        "cdn:origin-internal",
+        &["cdn-origin-internal"],
+        "an internal load balancer is a CloudFront origin",
+        "An internal load balancer has only private addresses; CloudFront reaches custom origins over \
+         the internet, so every request fails. Make the load balancer internet-facing (and lock it to \
+         the CDN), or put the CDN in front of another origin.",
+    ),
+    error(
+        "cdn:origin-no-http-listener",
+        &["cdn-origin-no-http-listener"],
+        "an HTTP origin's load balancer has no HTTP listener on the origin port",
+        "The distribution connects to the origin over HTTP (`origin_protocol: http_only`, or \
+         `match_viewer` for HTTP viewers) on a port where the load balancer has no HTTP listener, so \
+         CloudFront's connections are refused and viewers get 502. Add the HTTP listener, or send \
+         HTTPS to the origin (`origin_protocol: https_only`) when the load balancer has a \
+         certificate.",
+    ),
+    error(
+        "cdn:origin-no-https-listener",
+        &["cdn-origin-no-https-listener"],
+        "an HTTPS origin's load balancer has no HTTPS listener on the origin port",
+        "The distribution connects to the origin over HTTPS on a port where the load balancer has no \
+         HTTPS listener, so the TLS handshake fails and viewers get 502. Give the load balancer a \
+         certificate and an HTTPS listener (`load_balancer.https`), or use `origin_protocol: \
+         http_only`.",
+    ),
+    error(
+        "cdn:origin-redirect-loop",
+        &["cdn-origin-redirect-loop"],
+        "HTTP to an origin whose port 80 redirects to HTTPS: a redirect loop",
+        "The distribution fetches from the origin over HTTP, and the load balancer's HTTP listener \
+         answers with a redirect to HTTPS. CloudFront passes the redirect to the viewer, who comes \
+         back through CloudFront, which fetches over HTTP again: every request loops until the \
+         browser gives up. Send HTTPS to the origin (`origin_protocol: https_only`), or stop \
+         redirecting port 80.",
+    ),
+    error(
+        "cdn:prefix-list-unknown",
+        &["cdn-prefix-list-unknown"],
+        "rcdk does not know CloudFront's origin-facing prefix list in this region",
+        "To lock a CDN origin, rcdk admits CloudFront's origin-facing managed prefix list \
+         (`com.amazonaws.global.cloudfront.origin-facing`) on the load balancer. Its ID differs per \
+         region, and rcdk has no ID for this stack's region (or the region is not set). Set \
+         `region:`, or look the ID up with `aws ec2 describe-managed-prefix-lists --filters \
+         Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing` and give it as \
+         `load_balancer.ingress_prefix_lists`, or opt out with `cdn.origin_lock: false`.",
+    ),
     error(
         "cfn:bad-enum",
         &[],
@@ -664,6 +781,14 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          period to one day (86,400 s). Set `evaluation_periods` to 1 or more, and lower it (or the \
          period) to fit a day.",
     ),
+    warning(
+        "cloudwatch:alarm-no-action",
+        &["mon-alarm-no-action"],
+        "alarms notify nobody",
+        "The stack's CloudWatch alarms have no alarm actions: when one fires, its state changes in \
+         the console and nobody is told. Give the stack an alarm topic (`alarms: {email: ...}`), or \
+         set the alarms' `AlarmActions` in the template.",
+    ),
     error(
         "cloudwatch:alarm-period-invalid",
         &["alarm-period-invalid"],
@@ -708,6 +833,16 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "DynamoDB key attribute names have 1 to 255 characters.",
     ),
     // ---- ec2 ----
+    error(
+        "ec2:ami-architecture-mismatch",
+        &["ec2-ami-architecture-mismatch"],
+        "the AMI's architecture does not match the instance type",
+        "Graviton instance types (`t4g`, `m7g`, `c6g`, ...) run only `arm64` images, and the others \
+         only `x86_64` images. An instance launched from an AMI of the other architecture fails to \
+         start, so the Auto Scaling group never reaches its capacity and the deployment hangs until \
+         it times out. Leave the AMI to rcdk (it picks the ECS-optimized AMI parameter of the \
+         instance type's architecture), or give an AMI of the right architecture.",
+    ),
     error(
         "ec2:bastion-instance-type-invalid",
         &["bastion-instance-type-invalid"],
@@ -1160,6 +1295,14 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          `internal: true`.",
     ),
     error(
+        "elbv2:prefix-list-invalid",
+        &["alb-prefix-list-invalid"],
+        "an ingress prefix list is not a managed prefix list ID",
+        "`load_balancer.ingress_prefix_lists` takes the IDs of managed prefix lists, `pl-` followed \
+         by hexadecimal digits, e.g. `pl-3b927c52`, as `aws ec2 describe-managed-prefix-lists` prints \
+         them. The security group rule's `SourcePrefixListId` accepts nothing else.",
+    ),
+    error(
         "elbv2:rule-catch-all-needs-priority",
         &["rule-catch-all-needs-priority"],
         "a catch-all path pattern has an automatic priority",
@@ -1349,6 +1492,102 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
     ),
     // ---- rds ----
     error(
+        "net:database-open",
+        &["net-database-open"],
+        "the database admits traffic from anywhere",
+        "A security group of the database admits `0.0.0.0/0` (or `::/0`) on the database port. The \
+         database should admit only the services that use it: remove the open rule; rcdk already \
+         admits each service linked with `database:`.",
+    ),
+    error(
+        "net:database-unreachable",
+        &["net-database-unreachable"],
+        "a service that uses the database is not admitted by it",
+        "A service linked to the database (it gets its endpoint and credentials) runs in a security \
+         group that no ingress rule of the database's security groups admits on the database port, so \
+         its connections time out. Admit the service's security group on the port, or link it with \
+         `database:` so rcdk adds the rule.",
+    ),
+    error(
+        "net:instances-no-egress",
+        &["net-instances-no-egress"],
+        "ECS instances have no way out to ECS, ECR, CloudWatch Logs and S3",
+        "The cluster's instances are in subnets whose route table has no default route (no NAT \
+         gateway, no internet gateway) and the VPC lacks the endpoints the ECS agent needs (`ecs`, \
+         `ecs-agent`, `ecs-telemetry`, `ecr.api`, `ecr.dkr`, `logs` interface endpoints with private \
+         DNS, and the `s3` gateway endpoint for image layers). The agents never register, images \
+         never pull, and the deploy waits until it times out. Give the VPC a NAT gateway \
+         (`vpc.nat_gateways: 1`), or the endpoints (`vpc.endpoints: {}`).",
+    ),
+    error(
+        "net:instances-no-public-ip",
+        &["net-instances-no-public-ip"],
+        "instances route to an internet gateway without a public IP",
+        "The instances are in subnets whose default route is an internet gateway, but they get no \
+         public IPv4 address, so they cannot reach anything outside the VPC (an internet gateway only \
+         translates for instances with a public address). Put them in private subnets with a NAT \
+         gateway, or give them public addresses (`MapPublicIpOnLaunch`, or `AssociatePublicIpAddress` \
+         in the launch template).",
+    ),
+    error(
+        "net:lb-egress-blocked",
+        &["net-lb-egress-blocked"],
+        "the load balancer's egress rules do not reach the target port",
+        "The load balancer's security group restricts egress, and no egress rule reaches the targets' \
+         security group (or address) on the target port: in bridge mode the dynamic host ports \
+         32768-65535, in awsvpc mode the container port. Health checks fail and every request gets \
+         502. Add the egress rule, or leave egress open.",
+    ),
+    error(
+        "net:lb-to-target-blocked",
+        &["net-lb-to-target-blocked"],
+        "the targets' security groups do not admit the load balancer",
+        "No ingress rule of the targets' security groups admits the load balancer's security group \
+         (or an address range containing the load balancer's subnets) on the target port: in bridge \
+         mode the dynamic host ports 32768-65535, in awsvpc mode the container port. The targets \
+         never pass their health checks and every request gets 502 or 503. Admit the load balancer's \
+         security group on the port.",
+    ),
+    error(
+        "net:listener-unreachable",
+        &["net-listener-unreachable"],
+        "the load balancer's security groups admit nothing on a listener's port",
+        "A listener listens on a port that no ingress rule of the load balancer's security groups \
+         admits, so every client connection times out. Admit the clients \
+         (`load_balancer.ingress_cidrs`, or CloudFront's prefix list for a CDN origin) on the port, \
+         or remove the listener.",
+    ),
+    error(
+        "net:nacl-blocked",
+        &["net-nacl-blocked"],
+        "a network ACL drops the stack's own traffic",
+        "Network ACLs are stateless: each direction needs its own allow rule, and return traffic goes \
+         to the client's ephemeral port (1024-65535). A custom ACL on the subnets drops one of the \
+         stack's paths: the listener port into the public subnets, the target ports into the private \
+         subnets (the dynamic range 32768-65535 in bridge mode, the container port in awsvpc mode), \
+         or the return traffic in either direction. The first matching rule by number decides. Add \
+         allow rules with lower numbers than the deny, or remove the custom ACL.",
+    ),
+    warning(
+        "net:nat-shared-across-azs",
+        &["net-nat-shared-across-azs"],
+        "private subnets of several zones share one NAT gateway",
+        "One NAT gateway carries the outbound traffic of private subnets in several availability \
+         zones. If its zone fails, every zone loses its way out, and traffic from the other zones is \
+         billed as cross-zone data transfer. Use one NAT gateway per zone (`vpc.nat_gateways` equal \
+         to the number of zones), or VPC endpoints (`vpc.endpoints`) for the AWS services the \
+         instances use.",
+    ),
+    error(
+        "net:target-group-orphan",
+        &["net-target-group-orphan"],
+        "a service's target group gets no traffic from any listener",
+        "The service registers its tasks in a target group, but no listener's default action and no \
+         listener rule forwards to that group, so the service never receives a request (and ECS \
+         refuses a service whose target group is attached to no load balancer). Add a rule that \
+         forwards to it, or remove the binding.",
+    ),
+    error(
         "rds:backup-retention-invalid",
         &["database-backup-retention-invalid"],
         "the backup retention is more than 35 days",
@@ -1436,6 +1675,25 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          instance. Set the VPC's `max_azs` to 2 or more.",
     ),
     // ---- s3 ----
+    error(
+        "region:az-mismatch",
+        &["region-az-mismatch"],
+        "availability zones of another region, or more zones than the region has",
+        "A subnet names an availability zone that is not in the stack's region, or `max_azs` asks for \
+         more zones than the region has; the subnets fail to create. In a multi-region stack, give \
+         each region its zones with `region_overrides.<region>.availability_zones`, or leave the \
+         zones to rcdk.",
+    ),
+    error(
+        "region:certificate-mismatch",
+        &["region-certificate-mismatch"],
+        "a load balancer certificate is from another region",
+        "ACM certificates are regional: a load balancer's listener can only use a certificate of its \
+         own region, so the listener fails to create. With `regions:`, one ARN copied into every \
+         region's stack is wrong in all but one of them: give each region its certificate with \
+         `region_overrides.<region>.certificate_arns`, or use `domain:` so rcdk requests one per \
+         region.",
+    ),
     error(
         "s3:kms-key-invalid",
         &["s3-kms-key-invalid"],
@@ -1627,6 +1885,22 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         &["vpc-cidr-size"],
         "the VPC CIDR prefix is outside /16 to /28",
         "Amazon VPC allows IPv4 CIDR blocks from /16 (65,536 addresses) to /28 (16 addresses).",
+    ),
+    error(
+        "vpc:endpoint-duplicate",
+        &["vpc-endpoint-duplicate"],
+        "a VPC endpoint is listed twice",
+        "A VPC has at most one endpoint per service: listing a service twice, or `s3`/`dynamodb` both \
+         as a gateway and an interface endpoint, would make two endpoints whose private DNS names \
+         clash. List each service once (the gateway endpoints of S3 and DynamoDB cost nothing).",
+    ),
+    error(
+        "vpc:endpoint-invalid",
+        &["vpc-endpoint-invalid"],
+        "an interface endpoint is not an AWS service endpoint name",
+        "`vpc.endpoints.interface` takes the part of the service name after \
+         `com.amazonaws.<region>.`, in lower case letters, digits, dots and hyphens: `ecr.api`, \
+         `ecr.dkr`, `logs`, `ssm`, `secretsmanager`.",
     ),
     error(
         "vpc:nacl-cidr-invalid",

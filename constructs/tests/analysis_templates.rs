@@ -13,6 +13,8 @@ fn templates() -> Vec<(String, Value)> {
     let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
         .expect("templates/")
         .filter_map(|e| e.ok())
+        // The templates, not the cloud assembly's manifest.json.
+        .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
         .map(|e| {
             let name = e.file_name().to_string_lossy().trim_end_matches(".yaml").to_owned();
             let text = std::fs::read_to_string(e.path()).expect("readable");

@@ -17,8 +17,9 @@
 //!   reporting closure handed down to a helper).
 //!
 //! Literals reach those places through `if`/`else`, `match` arms, blocks,
-//! parentheses, references, arrays, `vec![..]` and one level of local
-//! variables; the arguments of macros (`vec![..]`, `assert!(..)`) are
+//! parentheses, references, arrays, `vec![..]`, one level of local
+//! variables and string constants (`codes::NO_EGRESS` where
+//! `pub const NO_EGRESS: &str = "net-instances-no-egress"`, matched by name); the arguments of macros (`vec![..]`, `assert!(..)`) are
 //! searched like any other expression. Items under `#[cfg(test)]` and `#[test]` functions are skipped:
 //! a code only a test builds is not in use.
 
@@ -51,9 +52,16 @@ pub fn codes_used(roots: &[&Path]) -> BTreeMap<String, BTreeSet<PathBuf>> {
         fns.visit_file(ast);
     }
 
+    // String constants (`const NAME: &str = "..";`), by name.
+    let mut consts = StrConsts::default();
+    for (_, ast) in &parsed {
+        consts.visit_file(ast);
+    }
+
     let mut used: BTreeMap<String, BTreeSet<PathBuf>> = BTreeMap::new();
     for (file, ast) in &parsed {
-        let mut finder = Finder { fns: &fns, closures: Vec::new(), locals: Vec::new(), found: Vec::new() };
+        let mut finder =
+            Finder { fns: &fns, consts: &consts.by_name, closures: Vec::new(), locals: Vec::new(), found: Vec::new() };
         finder.visit_file(ast);
         for code in finder.found {
             used.entry(code).or_default().insert(file.clone());
@@ -169,8 +177,30 @@ impl<'ast> Visit<'ast> for CodeParams {
 }
 
 /// Pass 2: the literals that flow into a code position.
+/// Every `const NAME: &str = "literal";` of the sources, by name (a name
+/// defined twice keeps both values).
+#[derive(Default)]
+struct StrConsts {
+    by_name: HashMap<String, Vec<String>>,
+}
+
+impl<'ast> Visit<'ast> for StrConsts {
+    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        if !is_test_only(&m.attrs) {
+            syn::visit::visit_item_mod(self, m);
+        }
+    }
+    fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
+        if let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &*c.expr {
+            self.by_name.entry(c.ident.to_string()).or_default().push(s.value());
+        }
+    }
+}
+
 struct Finder<'f> {
     fns: &'f CodeParams,
+    /// String constants, by name.
+    consts: &'f HashMap<String, Vec<String>>,
     /// Closures with a `code` parameter, per enclosing function body.
     closures: Vec<HashMap<String, usize>>,
     /// Local `let NAME = EXPR` bindings, per enclosing function body.
@@ -266,9 +296,13 @@ impl Finder<'_> {
             Expr::Paren(p) => self.values_at(&p.expr, at, depth, out),
             Expr::Group(g) => self.values_at(&g.expr, at, depth, out),
             Expr::Reference(r) => self.values_at(&r.expr, at, depth, out),
-            Expr::Path(_) if depth > 0 => {
+            Expr::Path(p) if depth > 0 => {
                 if let Some(l) = self.local(e) {
                     self.values_at(&l.clone(), at, depth - 1, out);
+                } else if let (None, Some(last)) = (at, p.path.segments.last()) {
+                    if let Some(values) = self.consts.get(&last.ident.to_string()) {
+                        out.extend(values.iter().cloned());
+                    }
                 }
             }
             _ => {}
