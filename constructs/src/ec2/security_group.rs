@@ -46,21 +46,8 @@ impl SecurityGroup {
     /// Adds a security group at `path` in `vpc_id`. Outbound traffic is open
     /// (the EC2 default, stated explicitly).
     pub fn new(stack: &mut Stack, path: &ConstructPath, vpc_id: &Value, description: &str) -> SecurityGroup {
-        let resource = Resource::new("AWS::EC2::SecurityGroup")
-            .prop("GroupDescription", description)
-            .prop("VpcId", vpc_id.clone())
-            .prop(
-                "SecurityGroupEgress",
-                json!([{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0", "Description": "Allow all outbound traffic"}]),
-            )
-            .prop("Tags", json!([{"Key": "Name", "Value": path.to_string()}]));
-        let logical_id = stack.add_resource(path, resource);
-        SecurityGroup {
-            path: path.clone(),
-            group_id: Intrinsic::get_att(&logical_id, "GroupId"),
-            logical_id,
-            allow_all_outbound: true,
-        }
+        let egress = json!([{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0", "Description": "Allow all outbound traffic"}]);
+        Self::with_egress(stack, path, vpc_id, description, egress, true)
     }
 
     /// Like [`SecurityGroup::new`], but no outbound traffic is allowed until
@@ -72,17 +59,29 @@ impl SecurityGroup {
         vpc_id: &Value,
         description: &str,
     ) -> SecurityGroup {
+        Self::with_egress(stack, path, vpc_id, description, disallow_all_egress(), false)
+    }
+
+    /// The group resource with its inline `egress` rules.
+    fn with_egress(
+        stack: &mut Stack,
+        path: &ConstructPath,
+        vpc_id: &Value,
+        description: &str,
+        egress: Value,
+        allow_all_outbound: bool,
+    ) -> SecurityGroup {
         let resource = Resource::new("AWS::EC2::SecurityGroup")
             .prop("GroupDescription", description)
             .prop("VpcId", vpc_id.clone())
-            .prop("SecurityGroupEgress", disallow_all_egress())
+            .prop("SecurityGroupEgress", egress)
             .prop("Tags", json!([{"Key": "Name", "Value": path.to_string()}]));
         let logical_id = stack.add_resource(path, resource);
         SecurityGroup {
             path: path.clone(),
             group_id: Intrinsic::get_att(&logical_id, "GroupId"),
             logical_id,
-            allow_all_outbound: false,
+            allow_all_outbound,
         }
     }
 
