@@ -656,27 +656,7 @@ impl<'d, 'a> Net<'d, 'a> {
                     continue;
                 }
                 let lb_cidrs = self.cidrs(lb.subnets.as_ref());
-                let from_lb = |p: &RulePeer<'a>| match p {
-                    RulePeer::Sg(id) => {
-                        if lb_sgs.contains(id) {
-                            Tri::Yes
-                        } else {
-                            Tri::No
-                        }
-                    }
-                    RulePeer::Cidr(net) => match &lb_cidrs {
-                        Some(c) if !c.is_empty() => {
-                            if c.iter().all(|s| net.contains(s)) {
-                                Tri::Yes
-                            } else {
-                                Tri::No
-                            }
-                        }
-                        _ => Tri::Unknown,
-                    },
-                    RulePeer::Cidr6 | RulePeer::PrefixList(_) => Tri::No,
-                    RulePeer::Unknown => Tri::Unknown,
-                };
+                let from_lb = |p: &RulePeer<'a>| peer_within(p, lb_sgs, lb_cidrs.as_deref());
                 let what = if b.awsvpc {
                     format!("container port {} of `{}` (awsvpc)", b.container_port, b.container)
                 } else if b.ports == DYNAMIC_PORTS {
@@ -709,27 +689,7 @@ impl<'d, 'a> Net<'d, 'a> {
                 }
                 let all_restricted = lb_sgs.iter().all(|id| self.sgs.get(id).is_some_and(|sg| sg.restricted_egress));
                 if all_restricted {
-                    let to_target = |p: &RulePeer<'a>| match p {
-                        RulePeer::Sg(id) => {
-                            if target_sgs.contains(id) {
-                                Tri::Yes
-                            } else {
-                                Tri::No
-                            }
-                        }
-                        RulePeer::Cidr(net) => match &target_cidrs {
-                            Some(c) if !c.is_empty() => {
-                                if c.iter().all(|s| net.contains(s)) {
-                                    Tri::Yes
-                                } else {
-                                    Tri::No
-                                }
-                            }
-                            _ => Tri::Unknown,
-                        },
-                        RulePeer::Cidr6 | RulePeer::PrefixList(_) => Tri::No,
-                        RulePeer::Unknown => Tri::Unknown,
-                    };
+                    let to_target = |p: &RulePeer<'a>| peer_within(p, target_sgs, target_cidrs.as_deref());
                     let egress = lb_sgs.iter().filter_map(|id| self.sgs.get(id)).flat_map(|sg| sg.egress.iter());
                     if Self::covers(egress, b.ports, to_target) == Tri::No {
                         sink.error(
@@ -1047,4 +1007,31 @@ fn service_suffix(doc: &Doc<'_>, v: Option<&Value>) -> Option<String> {
     let rest = s.strip_prefix("com.amazonaws.")?;
     let (_, service) = rest.split_once('.')?;
     Some(service.to_owned())
+}
+
+/// Whether a rule's peer is exactly the given side of a hop: one of its
+/// security groups, or a CIDR containing every one of its subnets. An
+/// unresolved peer, or a side whose subnets are unknown, is `Unknown`.
+fn peer_within(peer: &RulePeer<'_>, sgs: &[&str], cidrs: Option<&[Ipv4Net]>) -> Tri {
+    match peer {
+        RulePeer::Sg(id) => {
+            if sgs.contains(id) {
+                Tri::Yes
+            } else {
+                Tri::No
+            }
+        }
+        RulePeer::Cidr(net) => match cidrs {
+            Some(c) if !c.is_empty() => {
+                if c.iter().all(|s| net.contains(s)) {
+                    Tri::Yes
+                } else {
+                    Tri::No
+                }
+            }
+            _ => Tri::Unknown,
+        },
+        RulePeer::Cidr6 | RulePeer::PrefixList(_) => Tri::No,
+        RulePeer::Unknown => Tri::Unknown,
+    }
 }
