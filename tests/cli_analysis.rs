@@ -69,11 +69,11 @@ fn no_nat_and_no_endpoints_is_refused_and_endpoints_fix_it() {
     refused(
         &broken,
         "app.yaml:4:37: stacks[0].vpc.nat_gateways",
-        "net-instances-no-egress",
+        "net:instances-no-egress",
         &["no default route (no NAT gateway)", "`ecr.dkr` (interface, private DNS)", "`s3` (gateway", "vpc.endpoints"],
     );
     let partial = app("    region: us-east-1\n    vpc: {max_azs: 2, nat_gateways: 0, endpoints: {interface: [ecs, ecr.api, ecr.dkr]}}\n");
-    refused(&partial, "stacks[0].vpc.nat_gateways", "net-instances-no-egress", &["`ecs-agent`", "`logs`"]);
+    refused(&partial, "stacks[0].vpc.nat_gateways", "net:instances-no-egress", &["`ecs-agent`", "`logs`"]);
     passes(&app("    region: us-east-1\n    vpc: {max_azs: 2, nat_gateways: 0, endpoints: {}}\n"));
 }
 
@@ -86,14 +86,14 @@ fn network_acls_that_drop_the_stacks_own_traffic_are_refused() {
     refused(
         &targets,
         "stacks[0].vpc.network_acls",
-        "net-nacl-blocked",
+        "net:nacl-blocked",
         &["VpcPrivateNetworkAcl", "inbound TCP ports 32768-65535"],
     );
     // The listener port from the internet.
     let listener = app(
         "    vpc:\n      max_azs: 2\n      network_acls:\n        public_inbound:\n          - {rule_number: 100, protocol: tcp, from_port: 443, to_port: 443, cidr: 0.0.0.0/0}\n          - {rule_number: 110, protocol: all, cidr: 10.0.0.0/16}\n",
     );
-    refused(&listener, "stacks[0].vpc.network_acls", "net-nacl-blocked", &["client → listener", "inbound TCP port 80"]);
+    refused(&listener, "stacks[0].vpc.network_acls", "net:nacl-blocked", &["client → listener", "inbound TCP port 80"]);
     // The return traffic to the clients.
     let back = app(
         "    vpc:\n      max_azs: 2\n      network_acls:\n        public_outbound:\n          - {rule_number: 100, protocol: all, cidr: 10.0.0.0/16}\n",
@@ -101,7 +101,7 @@ fn network_acls_that_drop_the_stacks_own_traffic_are_refused() {
     refused(
         &back,
         "stacks[0].vpc.network_acls",
-        "net-nacl-blocked",
+        "net:nacl-blocked",
         &["return traffic", "outbound TCP ports 1024-65535"],
     );
     passes(&app("    vpc:\n      max_azs: 2\n      network_acls: {}\n"));
@@ -125,7 +125,7 @@ fn cdn_origins_that_cannot_serve_are_refused() {
     refused(
         &cdn_app("{}", "{origin_protocol: https_only}"),
         "stacks[2].cdn.origin_protocol",
-        "cdn-origin-no-https-listener",
+        "cdn:origin-no-https-listener",
         &["no HTTPS listener"],
     );
     // Both regions need their own certificate: one for each (see the region test).
@@ -133,31 +133,31 @@ fn cdn_origins_that_cannot_serve_are_refused() {
         let body = cdn_app(&format!("{{certificate_arns: [{cert}]{extra}}}"), "{origin_protocol: http_only}");
         body.replacen("REGION", "us-east-1", 1).replacen("REGION", "eu-west-1", 1)
     };
-    refused(&with_cert(""), "stacks[2].cdn.origin_protocol", "cdn-origin-redirect-loop", &["redirects HTTP to HTTPS"]);
+    refused(&with_cert(""), "stacks[2].cdn.origin_protocol", "cdn:origin-redirect-loop", &["redirects HTTP to HTTPS"]);
     refused(
         &with_cert(", http: false"),
         "stacks[2].cdn.origin_protocol",
-        "cdn-origin-no-http-listener",
+        "cdn:origin-no-http-listener",
         &["no HTTP listener"],
     );
     refused(
         &cdn_app("{internal: true}", "{}"),
         "stacks[0].load_balancer",
-        "cdn-origin-internal",
+        "cdn:origin-internal",
         &["load balancer is internal"],
     );
     refused(
         &cdn_app("{ingress_cidrs: [203.0.113.0/24]}", "{origin_lock: false}"),
         "stacks[0].load_balancer.ingress_cidrs",
-        "cdn-origin-blocked",
+        "cdn:origin-blocked",
         &["do not admit CloudFront on port 80"],
     );
     // The defaults: locked to CloudFront, HTTPS to origins that have certificates.
     let err = passes(&with_cert("").replace("{origin_protocol: http_only}", "{}"));
-    assert!(!err.contains("cdn-origin-bypass"), "{err}");
+    assert!(!err.contains("cdn:origin-bypass"), "{err}");
     // Opting out of the lock is allowed, and warned about.
     let err = passes(&cdn_app("{}", "{origin_lock: false}"));
-    assert!(err.contains("[cdn-origin-bypass]"), "{err}");
+    assert!(err.contains("[cdn:origin-bypass]"), "{err}");
 }
 
 #[test]
@@ -197,7 +197,7 @@ fn region_mismatches_are_refused_at_their_fields() {
             "    region: us-east-1\n    vpc: {{max_azs: 2}}\n    load_balancer: {{certificate_arns: [{cert}]}}\n"
         )),
         "app.yaml:5:21: stacks[0].load_balancer.certificate_arns",
-        "region-certificate-mismatch",
+        "region:certificate-mismatch",
         &["is in eu-west-1, and this stack deploys to us-east-1"],
     );
     // With `regions:`, one ARN copied into both regions is wrong in one of them...
@@ -208,7 +208,7 @@ fn region_mismatches_are_refused_at_their_fields() {
     refused(
         &format!("{head}{SERVICE}"),
         "stacks[0].load_balancer.certificate_arns",
-        "region-certificate-mismatch",
+        "region:certificate-mismatch",
         &["this stack deploys to eu-west-1"],
     );
     // ...and a per-region certificate fixes it.
@@ -216,13 +216,13 @@ fn region_mismatches_are_refused_at_their_fields() {
     refused(
         &app("    region: us-east-1\n    vpc: {availability_zones: [eu-west-1a, eu-west-1b]}\n"),
         "stacks[0].vpc.availability_zones",
-        "region-az-mismatch",
+        "region:az-mismatch",
         &["eu-west-1a, eu-west-1b", "are not zones of us-east-1"],
     );
     refused(
         &app("    region: us-west-1\n    vpc: {max_azs: 4}\n"),
         "stacks[0].vpc.max_azs",
-        "region-az-mismatch",
+        "region:az-mismatch",
         &["availability zone number 4 of us-west-1, which has 3"],
     );
     passes(&app("    region: us-west-1\n    vpc: {max_azs: 2}\n"));
@@ -234,7 +234,7 @@ fn ami_architecture_follows_the_instance_type() {
     refused(
         &app(&format!("    vpc: {{max_azs: 2}}\n    cluster: {{instance_type: m7g.large, ami_parameter: {x86}}}\n")),
         "stacks[0].cluster.ami_parameter",
-        "ec2-ami-architecture-mismatch",
+        "ec2:ami-architecture-mismatch",
         &["instance type m7g.large is arm64", "names an x86_64 image"],
     );
     let dir = tempfile::tempdir().expect("temp dir");
@@ -254,7 +254,7 @@ fn warnings_are_shown_and_deny_warnings_makes_them_errors() {
     let (status, err, _) = synth(&body, &[]);
     assert_eq!(status, 0);
     assert!(err.contains("warning: app.yaml:2:9: stacks[0].alarms:"), "{err}");
-    assert!(err.contains("[mon-alarm-no-action]") && err.contains("[net-nat-shared-across-azs]"), "{err}");
+    assert!(err.contains("[cloudwatch:alarm-no-action]") && err.contains("[net:nat-shared-across-azs]"), "{err}");
     let (status, err, written) = synth(&body, &["--deny-warnings"]);
     assert_eq!(status, 2, "{err}");
     assert!(written.is_empty());
@@ -350,7 +350,7 @@ fn check_finds_the_missing_alb_to_instance_rule_in_a_cdk_style_template() {
                       admits load balancer Alb (security groups AlbSg) on the dynamic host ports 32768-65535 of `web`")),
         "{err}"
     );
-    assert!(err.contains("[net-lb-to-target-blocked]"));
+    assert!(err.contains("[net:lb-to-target-blocked]"));
     assert!(err.contains("help: add an AWS::EC2::SecurityGroupIngress on InstanceSg for TCP ports 32768-65535 with SourceSecurityGroupId AlbSg"));
     let out = rcdk(dir.path(), &["check", "fixed.yaml"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
@@ -359,7 +359,7 @@ fn check_finds_the_missing_alb_to_instance_rule_in_a_cdk_style_template() {
     std::fs::write(dir.path().join("broken.json"), serde_json::to_string_pretty(&value).expect("json")).expect("write");
     let out = rcdk(dir.path(), &["check", "broken.json"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).1.contains("[net-lb-to-target-blocked]"));
+    assert!(text(&out).1.contains("[net:lb-to-target-blocked]"));
     // Not a template: exit 2.
     std::fs::write(dir.path().join("nothing.yaml"), "a: 1\n").expect("write");
     assert_eq!(rcdk(dir.path(), &["check", "nothing.yaml"]).status.code(), Some(2));

@@ -53,19 +53,19 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "dangling_ref",
         "    resources:\n      Queue:\n        Type: AWS::SQS::Queue\n        Properties: {QueueName: {Ref: Vpcc}}\n",
         "stacks[0].resources.Queue",
-        "template-reference",
+        "cfn:template-reference",
     ),
     (
         "raw_id_taken",
         "    resources:\n      Vpc: {Type: 'AWS::SQS::Queue'}\n",
         "stacks[0].resources.Vpc",
-        "logical-id-collision",
+        "cfn:logical-id-collision",
     ),
     (
         "raw_attribute_unknown",
         "    resources:\n      Queue: {Type: 'AWS::SQS::Queue', Propertys: {}}\n",
         "stacks[0].resources.Queue.Propertys",
-        "schema",
+        "app-file:schema",
     ),
     (
         "override_unknown_resource",

@@ -38,7 +38,7 @@ fn synth_body(body: &[u8]) -> (tempfile::TempDir, Option<i32>, String) {
 #[test]
 fn one_region_with_a_cdn_is_an_error_not_a_panic() {
     let body = "stacks:\n  - name: web\n    regions: [us-east-1]\n    vpc: {}\n    services:\n      web: {image: nginx:1.27}\n    cdn: {}\n";
-    assert_invalid_apps([("one_region_cdn", body, "stacks[0].regions", "cdn-regions-invalid")]);
+    assert_invalid_apps([("one_region_cdn", body, "stacks[0].regions", "app:cdn-regions-invalid")]);
     // diff reads the app the same way.
     let dir = tempfile::tempdir().expect("temp dir");
     fs::write(dir.path().join("app.yaml"), body).expect("write");
@@ -56,12 +56,12 @@ fn deeply_nested_flow_collections_are_refused_at_once() {
     // 160 KB of `[`: quadratic in libyaml (45 s), refused by the scan.
     let (dir, code, err) = synth_body("[".repeat(160_000).as_bytes());
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("app.yaml:1:256: maps and lists are nested more than 32 deep [app-file-too-deep]"), "{err}");
+    assert!(err.contains("app.yaml:1:256: maps and lists are nested more than 32 deep [app-file:too-deep]"), "{err}");
     assert!(!dir.path().join("templates").exists());
     let block = format!("stacks:\n{}", (1..40).map(|i| format!("{}- \n", " ".repeat(i * 2))).collect::<String>());
     let (_, code, err) = synth_body(block.as_bytes());
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("[app-file-too-deep]") && err.contains("app.yaml:33:"), "{err}");
+    assert!(err.contains("[app-file:too-deep]") && err.contains("app.yaml:33:"), "{err}");
 }
 
 #[test]
@@ -71,7 +71,7 @@ fn alias_bombs_are_refused_at_the_alias_that_crosses_the_budget() {
     assert_eq!(code, Some(2), "{err}");
     assert!(
         err.contains(
-            "app.yaml:2:169: b[41]: aliases (`*name`) expand to more than 4 MiB of values [app-file-alias-budget]"
+            "app.yaml:2:169: b[41]: aliases (`*name`) expand to more than 4 MiB of values [app-file:alias-budget]"
         ),
         "{err}"
     );
@@ -81,10 +81,10 @@ fn alias_bombs_are_refused_at_the_alias_that_crosses_the_budget() {
     }
     let (_, code, err) = synth_body(laughs.join("\n").as_bytes());
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("[app-file-alias-budget]"), "{err}");
+    assert!(err.contains("[app-file:alias-budget]"), "{err}");
     let (_, code, err) = synth_body(b"a: &a [1, *a]\n");
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("[yaml-alias-recursive]") || err.contains("[yaml-syntax]"), "{err}");
+    assert!(err.contains("[app-file:alias-recursive]") || err.contains("[app-file:yaml-syntax]"), "{err}");
 }
 
 #[test]
@@ -100,7 +100,7 @@ fn only_regular_files_of_a_bounded_size_are_read() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (code, err) = synth_in(dir.path(), ".", &[]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("error: .: the app file is a directory [app-file-not-regular]"), "{err}");
+    assert!(err.contains("error: .: the app file is a directory [app-file:not-regular]"), "{err}");
     let (code, err) = synth_in(dir.path(), "/dev/zero", &[]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("/dev/zero: the app file is not a regular file"), "{err}");
@@ -115,7 +115,7 @@ fn only_regular_files_of_a_bounded_size_are_read() {
         assert_eq!(code, Some(2), "{err}");
         assert!(
             err.contains(
-                "fifo.yaml: the app file is not a regular file (a FIFO, socket or device) [app-file-not-regular]"
+                "fifo.yaml: the app file is not a regular file (a FIFO, socket or device) [app-file:not-regular]"
             ),
             "{err}"
         );
@@ -125,12 +125,12 @@ fn only_regular_files_of_a_bounded_size_are_read() {
     big.set_len(rcdk::app_file::limits::MAX_APP_FILE_BYTES + 1).expect("set_len");
     let (code, err) = synth_in(dir.path(), "big.yaml", &[]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("big.yaml: the app file is larger than 16 MiB [app-file-too-large]"), "{err}");
+    assert!(err.contains("big.yaml: the app file is larger than 16 MiB [app-file:too-large]"), "{err}");
     fs::write(dir.path().join("latin1.yaml"), b"stacks:\n  - name: caf\xe9\n").expect("write");
     let (code, err) = synth_in(dir.path(), "latin1.yaml", &[]);
     assert_eq!(code, Some(2), "{err}");
     assert!(
-        err.contains("latin1.yaml: the app file is not UTF-8 text (invalid byte at offset 21) [app-file-encoding]"),
+        err.contains("latin1.yaml: the app file is not UTF-8 text (invalid byte at offset 21) [app-file:encoding]"),
         "{err}"
     );
     assert!(!dir.path().join("templates").exists());
@@ -145,26 +145,31 @@ fn duplicate_keys_name_both_locations() {
     assert_eq!(code, Some(2), "{err}");
     assert!(
         err.contains(
-            "app.yaml:8:7: stacks[0].services.web: duplicate key `web`: written at app.yaml:6:7 and again at app.yaml:8:7 [yaml-duplicate-key]"
+            "app.yaml:8:7: stacks[0].services.web: duplicate key `web`: written at app.yaml:6:7 and again at app.yaml:8:7 [app-file:duplicate-key]"
         ),
         "{err}"
     );
     assert_invalid_apps([
-        ("dup_service", services.as_str(), "stacks[0].services.web", "yaml-duplicate-key"),
+        ("dup_service", services.as_str(), "stacks[0].services.web", "app-file:duplicate-key"),
         (
             "dup_environment",
             &*service_app("", "        environment:\n          A: x\n          A: y\n"),
             "stacks[0].services.web.environment.A",
-            "yaml-duplicate-key",
+            "app-file:duplicate-key",
         ),
-        ("dup_tags", &*service_app("    tags: {team: a, team: b}\n", ""), "stacks[0].tags.team", "yaml-duplicate-key"),
-        ("dup_field", "stacks:\n  - name: a\n    name: b\n    vpc: {}\n", "stacks[0].name", "yaml-duplicate-key"),
-        ("dup_root", "stacks: []\nstacks:\n  - name: a\n", "stacks", "yaml-duplicate-key"),
+        (
+            "dup_tags",
+            &*service_app("    tags: {team: a, team: b}\n", ""),
+            "stacks[0].tags.team",
+            "app-file:duplicate-key",
+        ),
+        ("dup_field", "stacks:\n  - name: a\n    name: b\n    vpc: {}\n", "stacks[0].name", "app-file:duplicate-key"),
+        ("dup_root", "stacks: []\nstacks:\n  - name: a\n", "stacks", "app-file:duplicate-key"),
         (
             "dup_quoted",
             "stacks:\n  - name: a\n    vpc: {cidr: 10.0.0.0/16, 'cidr': 10.1.0.0/16}\n",
             "stacks[0].vpc.cidr",
-            "yaml-duplicate-key",
+            "app-file:duplicate-key",
         ),
     ]);
 }
@@ -176,14 +181,14 @@ fn yaml_tags_are_refused_with_help() {
     let (_, code, err) = synth_body(service_app("", "        environment: {TABLE: !Ref Table}\n").as_bytes());
     assert_eq!(code, Some(2), "{err}");
     assert!(
-        err.contains("app.yaml:8:35: stacks[0].services.web.environment.TABLE: YAML tag `!Ref`: app files hold plain values, not tagged ones [yaml-tag]"),
+        err.contains("app.yaml:8:35: stacks[0].services.web.environment.TABLE: YAML tag `!Ref`: app files hold plain values, not tagged ones [app-file:tag]"),
         "{err}"
     );
     assert!(err.contains("help: remove the tag") && err.contains("`{Ref: Name}`"), "{err}");
     assert_invalid_apps([
-        ("tag_str", "stacks:\n  - name: !!str a\n    vpc: {}\n", "stacks[0].name", "yaml-tag"),
-        ("tag_map", "stacks:\n  - name: a\n    vpc: !Custom {}\n", "stacks[0].vpc", "yaml-tag"),
-        ("tag_seq", "stacks: !List\n  - name: a\n", "stacks", "yaml-tag"),
+        ("tag_str", "stacks:\n  - name: !!str a\n    vpc: {}\n", "stacks[0].name", "app-file:tag"),
+        ("tag_map", "stacks:\n  - name: a\n    vpc: !Custom {}\n", "stacks[0].vpc", "app-file:tag"),
+        ("tag_seq", "stacks: !List\n  - name: a\n", "stacks", "app-file:tag"),
     ]);
 }
 
@@ -192,19 +197,19 @@ fn null_is_refused_everywhere() {
     let (_, code, err) = synth_body(service_app("", "        environment: {A: ~}\n").as_bytes());
     assert_eq!(code, Some(2), "{err}");
     assert!(
-        err.contains("app.yaml:8:26: stacks[0].services.web.environment.A: `~` is null, and app files do not accept null [yaml-null]"),
+        err.contains("app.yaml:8:26: stacks[0].services.web.environment.A: `~` is null, and app files do not accept null [app-file:null]"),
         "{err}"
     );
     assert!(err.contains("help: leave the key out to get its default"), "{err}");
     assert_invalid_apps([
-        ("null_word", &*service_app("    tags: {team: null}\n", ""), "stacks[0].tags.team", "yaml-null"),
-        ("null_empty", "stacks:\n  - name: a\n    vpc:\n", "stacks[0].vpc", "yaml-null"),
-        ("null_option", "stacks:\n  - name: a\n    region: ~\n    vpc: {}\n", "stacks[0].region", "yaml-null"),
+        ("null_word", &*service_app("    tags: {team: null}\n", ""), "stacks[0].tags.team", "app-file:null"),
+        ("null_empty", "stacks:\n  - name: a\n    vpc:\n", "stacks[0].vpc", "app-file:null"),
+        ("null_option", "stacks:\n  - name: a\n    region: ~\n    vpc: {}\n", "stacks[0].region", "app-file:null"),
         (
             "null_item",
             &*service_app("", "        command: [run, ~]\n"),
             "stacks[0].services.web.command[1]",
-            "yaml-null",
+            "app-file:null",
         ),
     ]);
     // Quoted, it is text.
@@ -225,45 +230,45 @@ fn values_cloudformation_refuses_are_refused_at_synth() {
             "iam_actions_empty",
             &*service_app("", &statement("{actions: [], resources: ['*']}")),
             "stacks[0].services.web.task_role_statements[0].actions",
-            "iam-actions-empty",
+            "iam:actions-empty",
         ),
         (
             "iam_resources_empty",
             &*service_app("", &statement("{actions: [s3:GetObject], resources: []}")),
             "stacks[0].services.web.task_role_statements[0].resources",
-            "iam-resources-empty",
+            "iam:resources-empty",
         ),
         (
             "iam_resource_not_arn",
             &*service_app("", &statement("{actions: [s3:GetObject], resources: ['*', my-bucket]}")),
             "stacks[0].services.web.task_role_statements[0].resources[1]",
-            "iam-resource-invalid",
+            "iam:resource-invalid",
         ),
         (
             "iam_resource_number",
             &*service_app("", &statement("{actions: [s3:GetObject], resources: [5]}")),
             "stacks[0].services.web.task_role_statements[0].resources[0]",
-            "iam-resource-invalid",
+            "iam:resource-invalid",
         ),
         (
             "iam_action_shape",
             &*service_app("", &statement("{actions: [GetObject], resources: ['*']}")),
             "stacks[0].services.web.task_role_statements[0].actions[0]",
-            "iam-action-invalid",
+            "iam:action-invalid",
         ),
-        ("description_too_long", &*service_app(&long_description, ""), "stacks[0].description", "stack-description-too-long"),
+        ("description_too_long", &*service_app(&long_description, ""), "stacks[0].description", "stack:description-too-long"),
         ("tag_key_aws", &*service_app("    tags: {'aws:team': a}\n", ""), "stacks[0].tags.aws:team", "tag-key-reserved"),
         ("tag_key_long", &*service_app(&format!("    tags: {{{}: a}}\n", "k".repeat(129)), ""), &long_key_field, "tag-key-invalid"),
         ("tag_value_long", &*service_app(&format!("    tags: {{k: {}}}\n", "v".repeat(257)), ""), "stacks[0].tags.k", "tag-value-invalid"),
         ("tag_value_chars", &*service_app("    tags: {k: 'a<b>'}\n", ""), "stacks[0].tags.k", "tag-value-invalid"),
         ("tag_value_empty", &*service_app("    tags: {k: ''}\n", ""), "stacks[0].tags.k", "tag-value-invalid"),
         // 50 stack tags and the `Name` tag of the VPC make 51.
-        ("too_many_tags", &*service_app(&many_tags, ""), "stacks[0].tags", "stack-too-many-tags"),
+        ("too_many_tags", &*service_app(&many_tags, ""), "stacks[0].tags", "stack:too-many-tags"),
         (
             "instance_type_unknown",
             &*service_app("    cluster: {instance_type: t33.medium}\n", ""),
             "stacks[0].cluster.instance_type",
-            "ecs-instance-type-invalid",
+            "ecs:instance-type-invalid",
         ),
         (
             "bastion_instance_type_unknown",
@@ -278,7 +283,7 @@ fn values_cloudformation_refuses_are_refused_at_synth() {
                 "        routing: {path_patterns: [/api/*], priority: 1}\n      api:\n        image: nginx:1.27\n        routing: {path_patterns: [/x, /api/*], priority: 2}\n",
             ),
             "stacks[0].services.web.routing.path_patterns[0]",
-            "rule-path-pattern-duplicate",
+            "elbv2:rule-path-pattern-duplicate",
         ),
     ]);
     // The same path behind different hosts is two routes, not a conflict.
@@ -321,7 +326,7 @@ fn unknown_parameters_are_refused_at_synth_located() {
         "{err}"
     );
     assert!(
-        err.contains("[stack-parameter-unknown]") && err.contains("help: the template declares: ClusterAmiId"),
+        err.contains("[stack:parameter-unknown]") && err.contains("help: the template declares: ClusterAmiId"),
         "{err}"
     );
 }
@@ -357,5 +362,5 @@ fn apps_too_large_to_build_are_refused_before_building() {
     let body = format!("stacks:\n  - name: a\n    vpc: {{}}\n    services:\n{services}");
     let (_, code, err) = synth_body(body.as_bytes());
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("stacks: the app has 1001 services") && err.contains("[app-too-many-services]"), "{err}");
+    assert!(err.contains("stacks: the app has 1001 services") && err.contains("[app:too-many-services]"), "{err}");
 }

@@ -11,88 +11,88 @@ use support::{rcdk, text};
 
 /// (name, the app file, the field path expected, the code expected).
 const CASES: &[(&str, &str, &str, &str)] = &[
-    ("yaml_syntax", "stacks:\n  - name: a\n   vpc: {}\n", "stacks", "yaml-syntax"),
-    ("unknown_field", "stacks:\n  - name: a\n    vpc:\n      cidrr: 10.0.0.0/16\n", "stacks[0].vpc.cidrr", "schema"),
-    ("wrong_type", "stacks:\n  - name: a\n    vpc:\n      max_azs: three\n", "stacks[0].vpc.max_azs", "schema"),
-    ("unknown_enum", "stacks:\n  - name: a\n    vpc:\n      flow_logs: {traffic_type: SOME}\n", "stacks[0].vpc.flow_logs.traffic_type", "schema"),
-    ("missing_name", "stacks:\n  - vpc: {}\n", "stacks[0]", "schema"),
-    ("no_stacks", "stacks: []\n", "stacks", "app-empty"),
-    ("empty_stack", "stacks:\n  - name: a\n", "stacks[0]", "template-empty"),
-    ("stack_name", "stacks:\n  - name: 1-bad_name\n    vpc: {}\n", "stacks[0].name", "stack-name-invalid"),
-    ("region", "stacks:\n  - name: a\n    region: Europe\n    vpc: {}\n", "stacks[0].region", "stack-region-invalid"),
-    ("account", "stacks:\n  - name: a\n    account: '1234'\n    vpc: {}\n", "stacks[0].account", "stack-account-invalid"),
-    ("duplicate_stack", "stacks:\n  - name: a\n    vpc: {}\n  - name: a\n    vpc: {}\n", "stacks[1].name", "stack-name-duplicate"),
-    ("malformed_cidr", "stacks:\n  - name: a\n    vpc:\n      cidr: 10.0.0/16\n", "stacks[0].vpc.cidr", "vpc-cidr-invalid"),
-    ("host_bits_cidr", "stacks:\n  - name: a\n    vpc:\n      cidr: 10.0.0.1/16\n", "stacks[0].vpc.cidr", "vpc-cidr-invalid"),
-    ("cidr_too_big", "stacks:\n  - name: a\n    vpc:\n      cidr: 10.0.0.0/8\n", "stacks[0].vpc.cidr", "vpc-cidr-size"),
-    ("too_many_azs", "stacks:\n  - name: a\n    vpc:\n      max_azs: 7\n", "stacks[0].vpc.max_azs", "vpc-az-count"),
-    ("nat_above_azs", "stacks:\n  - name: a\n    vpc:\n      max_azs: 2\n      nat_gateways: 3\n", "stacks[0].vpc.nat_gateways", "vpc-nat-count"),
+    ("yaml_syntax", "stacks:\n  - name: a\n   vpc: {}\n", "stacks", "app-file:yaml-syntax"),
+    ("unknown_field", "stacks:\n  - name: a\n    vpc:\n      cidrr: 10.0.0.0/16\n", "stacks[0].vpc.cidrr", "app-file:schema"),
+    ("wrong_type", "stacks:\n  - name: a\n    vpc:\n      max_azs: three\n", "stacks[0].vpc.max_azs", "app-file:schema"),
+    ("unknown_enum", "stacks:\n  - name: a\n    vpc:\n      flow_logs: {traffic_type: SOME}\n", "stacks[0].vpc.flow_logs.traffic_type", "app-file:schema"),
+    ("missing_name", "stacks:\n  - vpc: {}\n", "stacks[0]", "app-file:schema"),
+    ("no_stacks", "stacks: []\n", "stacks", "app:empty"),
+    ("empty_stack", "stacks:\n  - name: a\n", "stacks[0]", "cfn:template-empty"),
+    ("stack_name", "stacks:\n  - name: 1-bad_name\n    vpc: {}\n", "stacks[0].name", "stack:name-invalid"),
+    ("region", "stacks:\n  - name: a\n    region: Europe\n    vpc: {}\n", "stacks[0].region", "stack:region-invalid"),
+    ("account", "stacks:\n  - name: a\n    account: '1234'\n    vpc: {}\n", "stacks[0].account", "stack:account-invalid"),
+    ("duplicate_stack", "stacks:\n  - name: a\n    vpc: {}\n  - name: a\n    vpc: {}\n", "stacks[1].name", "stack:name-duplicate"),
+    ("malformed_cidr", "stacks:\n  - name: a\n    vpc:\n      cidr: 10.0.0/16\n", "stacks[0].vpc.cidr", "vpc:cidr-invalid"),
+    ("host_bits_cidr", "stacks:\n  - name: a\n    vpc:\n      cidr: 10.0.0.1/16\n", "stacks[0].vpc.cidr", "vpc:cidr-invalid"),
+    ("cidr_too_big", "stacks:\n  - name: a\n    vpc:\n      cidr: 10.0.0.0/8\n", "stacks[0].vpc.cidr", "vpc:cidr-size"),
+    ("too_many_azs", "stacks:\n  - name: a\n    vpc:\n      max_azs: 7\n", "stacks[0].vpc.max_azs", "vpc:az-count"),
+    ("nat_above_azs", "stacks:\n  - name: a\n    vpc:\n      max_azs: 2\n      nat_gateways: 3\n", "stacks[0].vpc.nat_gateways", "vpc:nat-count"),
     (
         "az_count_conflict",
         "stacks:\n  - name: a\n    vpc:\n      max_azs: 3\n      availability_zones: [eu-west-1a, eu-west-1b]\n",
         "stacks[0].vpc.max_azs",
-        "vpc-az-conflict",
+        "vpc:az-conflict",
     ),
     (
         "az_duplicate",
         "stacks:\n  - name: a\n    vpc:\n      availability_zones: [eu-west-1a, eu-west-1a]\n",
         "stacks[0].vpc.availability_zones[1]",
-        "vpc-az-duplicate",
+        "vpc:az-duplicate",
     ),
-    ("az_name", "stacks:\n  - name: a\n    vpc:\n      availability_zones: [west]\n", "stacks[0].vpc.availability_zones[0]", "vpc-az-invalid"),
+    ("az_name", "stacks:\n  - name: a\n    vpc:\n      availability_zones: [west]\n", "stacks[0].vpc.availability_zones[0]", "vpc:az-invalid"),
     (
         "overlapping_subnets",
         "stacks:\n  - name: a\n    vpc:\n      max_azs: 2\n      public_subnet_cidrs: [10.0.0.0/24, 10.0.0.128/25]\n",
         "stacks[0].vpc.public_subnet_cidrs[1]",
-        "subnet-overlap",
+        "vpc:subnet-overlap",
     ),
     (
         "subnet_outside_vpc",
         "stacks:\n  - name: a\n    vpc:\n      max_azs: 1\n      private_subnet_cidrs: [10.1.0.0/20]\n",
         "stacks[0].vpc.private_subnet_cidrs[0]",
-        "subnet-outside-vpc",
+        "vpc:subnet-outside-vpc",
     ),
     (
         "subnet_count",
         "stacks:\n  - name: a\n    vpc:\n      max_azs: 2\n      public_subnet_cidrs: [10.0.0.0/24]\n",
         "stacks[0].vpc.public_subnet_cidrs",
-        "vpc-subnet-count",
+        "vpc:subnet-count",
     ),
     (
         "subnets_do_not_fit",
         "stacks:\n  - name: a\n    vpc:\n      cidr: 10.0.0.0/22\n      private_subnet_prefix: 22\n",
         "stacks[0].vpc.private_subnet_prefix",
-        "subnet-no-space",
+        "vpc:subnet-no-space",
     ),
     (
         "nacl_duplicate_rule",
         "stacks:\n  - name: a\n    vpc:\n      network_acls:\n        private_outbound:\n          - {rule_number: 100, protocol: all}\n          - {rule_number: 100, protocol: all}\n",
         "stacks[0].vpc.network_acls.private_outbound[1].rule_number",
-        "nacl-rule-duplicate",
+        "vpc:nacl-rule-duplicate",
     ),
     (
         "nacl_port_missing",
         "stacks:\n  - name: a\n    vpc:\n      network_acls:\n        public_inbound:\n          - {rule_number: 100, protocol: tcp}\n",
         "stacks[0].vpc.network_acls.public_inbound[0].from_port",
-        "nacl-port-missing",
+        "vpc:nacl-port-missing",
     ),
     (
         "nacl_rule_number",
         "stacks:\n  - name: a\n    vpc:\n      network_acls:\n        public_inbound:\n          - {rule_number: 40000, protocol: all}\n",
         "stacks[0].vpc.network_acls.public_inbound[0].rule_number",
-        "nacl-rule-number",
+        "vpc:nacl-rule-number",
     ),
     (
         "flow_log_retention",
         "stacks:\n  - name: a\n    vpc:\n      flow_logs: {retention_days: 10}\n",
         "stacks[0].vpc.flow_logs.retention_days",
-        "log-retention-invalid",
+        "logs:retention-invalid",
     ),
     (
         "logical_id_collision",
         "stacks:\n  - name: a\n    vpc: {max_azs: 2}\n    services:\n      web-api: {image: 'nginx:1.27.0'}\n      web_api: {image: 'nginx:1.27.0'}\n",
         "stacks[0].services.web_api",
-        "logical-id-collision",
+        "cfn:logical-id-collision",
     ),
 ];
 
@@ -114,5 +114,5 @@ fn positions_point_at_the_offending_value() {
         "{err}"
     );
     assert!(err.contains("bad.yaml:7:25: stacks[0].vpc.flow_logs.retention_days: log retention of 10 days"), "{err}");
-    assert!(err.contains("construct: a/Vpc/FlowLogs/LogGroup [log-retention-invalid]"), "{err}");
+    assert!(err.contains("construct: a/Vpc/FlowLogs/LogGroup [logs:retention-invalid]"), "{err}");
 }

@@ -18,55 +18,55 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
             "canary_percent_above_100",
             format!("stacks:\n  - name: app\n{SVC}        canary: {{image: nginx:1.28.0, percent: 120}}\n"),
             "stacks[0].services.web.canary.percent",
-            "canary-percent-invalid",
+            "service:canary-percent-invalid",
         ),
         (
             "canary_percent_negative",
             format!("stacks:\n  - name: app\n{SVC}        canary: {{image: nginx:1.28.0, percent: -5}}\n"),
             "stacks[0].services.web.canary.percent",
-            "schema",
+            "app-file:schema",
         ),
         (
             "canary_same_image",
             format!("stacks:\n  - name: app\n{SVC}        canary: {{image: nginx:1.27.0}}\n"),
             "stacks[0].services.web.canary.image",
-            "canary-image-unchanged",
+            "service:canary-image-unchanged",
         ),
         (
             "canary_unpinned_image",
             format!("stacks:\n  - name: app\n{SVC}        canary: {{image: nginx:latest}}\n"),
             "stacks[0].services.web.canary.image",
-            "ecs-image-unpinned",
+            "ecs:image-unpinned",
         ),
         (
             "canary_without_tasks",
             format!("stacks:\n  - name: app\n{SVC}        canary: {{image: nginx:1.28.0, desired_count: 0}}\n"),
             "stacks[0].services.web.canary.desired_count",
-            "canary-desired-count-zero",
+            "service:canary-desired-count-zero",
         ),
         (
             "same_region_twice",
             format!("stacks:\n  - name: app\n    regions: [us-east-1, eu-west-1, us-east-1]\n{SVC}"),
             "stacks[0].regions[2]",
-            "app-region-duplicate",
+            "app:region-duplicate",
         ),
         (
             "region_override_unknown_region",
             format!("stacks:\n  - name: app\n    regions: [us-east-1, eu-west-1]\n    region_overrides:\n      eu-west-2: {{desired_counts: {{web: 1}}}}\n{SVC}"),
             "stacks[0].region_overrides.eu-west-2",
-            "app-region-override-unknown",
+            "app:region-override-unknown",
         ),
         (
             "region_override_unknown_service",
             format!("stacks:\n  - name: app\n    regions: [us-east-1, eu-west-1]\n    region_overrides:\n      eu-west-1: {{desired_counts: {{api: 1}}}}\n{SVC}"),
             "stacks[0].region_overrides.eu-west-1.desired_counts.api",
-            "app-region-override-service",
+            "app:region-override-service",
         ),
         (
             "region_and_regions",
             format!("stacks:\n  - name: app\n    region: us-east-1\n    regions: [us-east-1, eu-west-1]\n{SVC}"),
             "stacks[0].region",
-            "app-region-conflict",
+            "app:region-conflict",
         ),
         (
             "cdn_with_three_regions",
@@ -74,7 +74,7 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
                 "stacks:\n  - name: app\n    regions: [us-east-1, eu-west-1, ap-southeast-2]\n    cdn: {{}}\n{SVC}"
             ),
             "stacks[0].regions",
-            "cdn-regions-invalid",
+            "app:cdn-regions-invalid",
         ),
         (
             "cdn_certificate_outside_us_east_1",
@@ -83,7 +83,7 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
                 CERT.replace("us-east-1", "eu-west-1")
             ),
             "stacks[0].cdn.certificate_arn",
-            "cloudfront-certificate-region",
+            "cloudfront:certificate-region",
         ),
         (
             "cdn_origin_unknown_stack",
@@ -91,7 +91,7 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
                 "stacks:\n  - name: web\n    region: us-east-1\n{SVC}  - name: cdn\n    cdn: {{}}\n    origin_stacks: [web, web-eu]\n"
             ),
             "stacks[1].origin_stacks[1]",
-            "cdn-origin-stack-unknown",
+            "app:cdn-origin-stack-unknown",
         ),
         (
             // a's CDN reads b's load balancer and b's CDN reads a's.
@@ -100,25 +100,25 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
                 "stacks:\n  - name: a\n    cdn: {{}}\n    origin_stacks: [b, c]\n{SVC}  - name: b\n    cdn: {{}}\n    origin_stacks: [a, c]\n{SVC}  - name: c\n{SVC}"
             ),
             "stacks[0]",
-            "stack-dependency-cycle",
+            "stack:dependency-cycle",
         ),
         (
             "database_unknown_engine",
             "stacks:\n  - name: app\n    vpc: {max_azs: 2}\n    database: {engine: oracle}\n".into(),
             "stacks[0].database.engine",
-            "database-engine-unknown",
+            "rds:engine-unknown",
         ),
         (
             "database_bad_instance_class",
             "stacks:\n  - name: app\n    vpc: {max_azs: 2}\n    database: {instance_class: t3.micro}\n".into(),
             "stacks[0].database.instance_class",
-            "database-instance-class-invalid",
+            "rds:instance-class-invalid",
         ),
         (
             "service_database_without_database",
             format!("stacks:\n  - name: app\n{SVC}        database: true\n"),
             "stacks[0].services.web.database",
-            "service-database-missing",
+            "service:database-missing",
         ),
         (
             "database_variable_given_twice",
@@ -126,19 +126,19 @@ fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
                 "stacks:\n  - name: app\n    database: {{}}\n{SVC}        database: true\n        environment: {{DB_HOST: db.internal}}\n"
             ),
             "stacks[0].services.web.environment.DB_HOST",
-            "service-database-variable-conflict",
+            "service:database-variable-conflict",
         ),
         (
             "database_without_vpc",
             "stacks:\n  - name: app\n    database: {}\n".into(),
             "stacks[0].database",
-            "app-vpc-missing",
+            "app:vpc-missing",
         ),
         (
             "bastion_ssh_from_anywhere",
             "stacks:\n  - name: app\n    vpc: {max_azs: 2}\n    bastion: {ssh_cidr: 0.0.0.0/0, key_name: ops}\n".into(),
             "stacks[0].bastion.ssh_cidr",
-            "bastion-ssh-open-to-world",
+            "ec2:bastion-ssh-open-to-world",
         ),
     ]
 }
@@ -159,7 +159,7 @@ fn a_problem_of_a_multi_region_stack_is_reported_once() {
     let out = rcdk(dir.path(), &["synth", "twice.yaml"]);
     assert_eq!(out.status.code(), Some(2));
     let (_, err) = text(&out);
-    assert_eq!(err.matches("[ecs-image-unpinned]").count(), 1, "{err}");
+    assert_eq!(err.matches("[ecs:image-unpinned]").count(), 1, "{err}");
 }
 
 #[test]

@@ -76,7 +76,7 @@ fn bad_input_exits_2_with_every_problem_located_and_writes_nothing() {
     let (_, err) = text(&out);
     assert!(err.contains("bad.yaml:4:13: stacks[0].vpc.cidr: VPC CIDR `10.0.0.0/8` has prefix /8"), "{err}");
     assert!(err.contains("bad.yaml:5:16: stacks[0].vpc.max_azs: max_azs is 0"), "{err}");
-    assert!(err.contains("construct: prod/Vpc [vpc-az-count]"), "{err}");
+    assert!(err.contains("construct: prod/Vpc [vpc:az-count]"), "{err}");
     assert!(!dir.path().join("templates").exists());
 }
 

@@ -20,12 +20,12 @@ fn codes(app: serde_json::Value) -> Vec<&'static str> {
 #[test]
 fn cdn_with_one_region() {
     let app = serde_json::json!({"stacks": [{"name": "a", "regions": ["us-east-1"], "cdn": {}}]});
-    assert_eq!(codes(app), vec!["cdn-regions-invalid", "template-empty"]);
+    assert_eq!(codes(app), vec!["app:cdn-regions-invalid", "cfn:template-empty"]);
 }
 
 /// The same with three regions: no CDN stack, one error.
 #[test]
 fn cdn_with_three_regions() {
     let app = serde_json::json!({"stacks": [{"name": "a", "regions": ["us-east-1", "eu-west-1", "us-west-2"], "vpc": {}, "cdn": {}}]});
-    assert_eq!(codes(app), vec!["cdn-regions-invalid"]);
+    assert_eq!(codes(app), vec!["app:cdn-regions-invalid"]);
 }

@@ -83,8 +83,8 @@ fn the_1000_services_in_one_stack_are_rejected_with_located_errors() {
 
     // The load balancer quotas, at the stack's `services:` key (line 11 of the generated file).
     for (code, what, max) in [
-        ("alb-too-many-rules", "1000 listener rules", MAX_RULES_PER_LOAD_BALANCER),
-        ("alb-too-many-target-groups", "1000 target groups", MAX_TARGET_GROUPS_PER_LOAD_BALANCER),
+        ("elbv2:too-many-rules", "1000 listener rules", MAX_RULES_PER_LOAD_BALANCER),
+        ("elbv2:too-many-target-groups", "1000 target groups", MAX_TARGET_GROUPS_PER_LOAD_BALANCER),
     ] {
         let line = format!(
             "scale.yaml:11:5: stacks[0].services: the 1000 services of this stack need {what} on one load balancer; \
@@ -104,7 +104,7 @@ fn the_1000_services_in_one_stack_are_rejected_with_located_errors() {
     assert!(err.contains("scale.yaml:3:9: stacks[0]: stack `scale-001`: "), "{err}");
     assert!(err.contains("help: split the app into more stacks"), "{err}");
     assert!(err.contains("help: split the services over more stacks"), "{err}");
-    assert_eq!(err.matches("[template-limit]").count(), 3, "resources, outputs, body size:\n{err}");
+    assert_eq!(err.matches("[cfn:template-limit]").count(), 3, "resources, outputs, body size:\n{err}");
 }
 
 #[test]

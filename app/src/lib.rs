@@ -156,7 +156,7 @@ mod tests {
     fn an_invalid_app_writes_nothing() {
         let dir = tempfile::tempdir().expect("temp dir");
         let e = emit_to(app("1-bad"), dir.path(), Format::Yaml).unwrap_err();
-        assert!(e.to_string().contains("stack-name-invalid"), "{e}");
+        assert!(e.to_string().contains("stack:name-invalid"), "{e}");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

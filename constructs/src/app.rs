@@ -384,7 +384,7 @@ fn build_compute(
             "services"
         };
         let e = ValidationError::new(
-            "app-vpc-missing",
+            "app:vpc-missing",
             stack.root(),
             format!("`{field}` needs a VPC, and the stack has none"),
         )
@@ -448,7 +448,7 @@ fn lock_ingress(stack: &mut Stack, spec: &StackSpec, props: &mut LoadBalancerPro
                 let region = spec.region.as_deref().unwrap_or("(unknown: the stack sets no `region`)");
                 stack.report(
                     ValidationError::new(
-                        "cdn-prefix-list-unknown",
+                        "cdn:prefix-list-unknown",
                         stack.root(),
                         format!("this stack is a CDN origin in region {region}, where rcdk does not know CloudFront's origin-facing prefix list ID"),
                     )
@@ -491,8 +491,8 @@ fn check_load_balancer_quotas(stack: &mut Stack, alb: &ApplicationLoadBalancer, 
          (and CloudFormation's {MAX_RESOURCES} resources per stack usually allow fewer)"
     );
     let checks = [
-        ("alb-too-many-rules", "listener rules", usage.rules, MAX_RULES_PER_LOAD_BALANCER),
-        ("alb-too-many-target-groups", "target groups", usage.target_groups, MAX_TARGET_GROUPS_PER_LOAD_BALANCER),
+        ("elbv2:too-many-rules", "listener rules", usage.rules, MAX_RULES_PER_LOAD_BALANCER),
+        ("elbv2:too-many-target-groups", "target groups", usage.target_groups, MAX_TARGET_GROUPS_PER_LOAD_BALANCER),
     ];
     for (code, what, count, max) in checks {
         if count > max {
@@ -544,7 +544,7 @@ impl AppProps {
     pub fn synth_with_warnings(&self, format: Format) -> Result<(Vec<SynthesizedStack>, Vec<ValidationError>), Errors> {
         if self.stacks.is_empty() {
             return Err(Errors(vec![crate::ValidationError::new(
-                "app-empty",
+                "app:empty",
                 &Default::default(),
                 "the app has no stacks",
             )
@@ -572,7 +572,7 @@ impl AppProps {
         if stacks > MAX_APP_STACKS {
             errors.push(
                 ValidationError::new(
-                    "app-too-many-stacks",
+                    "app:too-many-stacks",
                     &Default::default(),
                     format!("the app makes {stacks} stacks (counting one per region); rcdk builds at most {MAX_APP_STACKS} from one app"),
                 )
@@ -583,7 +583,7 @@ impl AppProps {
         if services > MAX_APP_SERVICES {
             errors.push(
                 ValidationError::new(
-                    "app-too-many-services",
+                    "app:too-many-services",
                     &Default::default(),
                     format!("the app has {services} services (counting one copy per region); rcdk builds at most {MAX_APP_SERVICES} from one app"),
                 )
@@ -611,7 +611,7 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTr
     let vpc = spec.vpc.as_ref().map(|vpc| stack.in_field("vpc", |s| Vpc::new(s, "Vpc", vpc)));
     let needs_vpc = |stack: &mut Stack, field: &str| {
         let e = ValidationError::new(
-            "app-vpc-missing",
+            "app:vpc-missing",
             stack.root(),
             format!("`{field}` needs a VPC, and the stack has none"),
         )
@@ -658,7 +658,7 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
     let Some(props) = &spec.cdn else {
         if !spec.origin_stacks.is_empty() {
             stack.report(
-                ValidationError::new("cdn-origins-without-cdn", &root, "`origin_stacks` is set, and `cdn` is not")
+                ValidationError::new("app:cdn-origins-without-cdn", &root, "`origin_stacks` is set, and `cdn` is not")
                     .field("origin_stacks")
                     .help("add a `cdn:` block, or remove `origin_stacks`"),
             );
@@ -673,7 +673,7 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
         }
         stack.report(
             ValidationError::new(
-                "cdn-origins-invalid",
+                "app:cdn-origins-invalid",
                 &root,
                 format!(
                     "a CDN fails over between exactly two load balancers, and `origin_stacks` names {}",
@@ -691,7 +691,7 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
             known = false;
             stack.report(
                 ValidationError::new(
-                    "cdn-origin-stack-unknown",
+                    "app:cdn-origin-stack-unknown",
                     &root,
                     format!("the app has no stack named `{origin}`"),
                 )
@@ -705,7 +705,7 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
             known = false;
             stack.report(
                 ValidationError::new(
-                    "cdn-origin-self",
+                    "app:cdn-origin-self",
                     &root,
                     "a stack cannot be an origin of its own CDN: its outputs are known only after it is deployed",
                 )
@@ -721,9 +721,13 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
     if primary_stack == secondary_stack {
         known = false;
         stack.report(
-            ValidationError::new("cdn-origins-same", &root, "the primary and the secondary origin are the same stack")
-                .field(FieldPath::root().key("origin_stacks").index(1))
-                .help("fail over to a stack in another region"),
+            ValidationError::new(
+                "app:cdn-origins-same",
+                &root,
+                "the primary and the secondary origin are the same stack",
+            )
+            .field(FieldPath::root().key("origin_stacks").index(1))
+            .help("fail over to a stack in another region"),
         );
     }
     if !known {
@@ -751,7 +755,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
         if !spec.regions.contains(region) {
             stack.report(
                 ValidationError::new(
-                    "app-region-override-unknown",
+                    "app:region-override-unknown",
                     &root,
                     format!("`region_overrides` names `{region}`, which is not in `regions`"),
                 )
@@ -762,7 +766,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
         if overrides.certificate_arns.is_some() && spec.load_balancer.is_none() && spec.services.is_empty() {
             stack.report(
                 ValidationError::new(
-                    "app-region-override-no-load-balancer",
+                    "app:region-override-no-load-balancer",
                     &root,
                     format!("`region_overrides.{region}.certificate_arns` is set, and the stack has no load balancer"),
                 )
@@ -773,7 +777,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
         if overrides.availability_zones.is_some() && spec.vpc.is_none() {
             stack.report(
                 ValidationError::new(
-                    "app-region-override-no-vpc",
+                    "app:region-override-no-vpc",
                     &root,
                     format!("`region_overrides.{region}.availability_zones` is set, and the stack has no VPC"),
                 )
@@ -785,7 +789,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
             if !spec.services.contains_key(service) {
                 stack.report(
                     ValidationError::new(
-                        "app-region-override-service",
+                        "app:region-override-service",
                         &root,
                         format!("`region_overrides.{region}` sets the task count of `{service}`, which is not a service of this stack"),
                     )
@@ -800,7 +804,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
     }
     if spec.region.is_some() {
         stack.report(
-            ValidationError::new("app-region-conflict", &root, "`region` and `regions` are both set")
+            ValidationError::new("app:region-conflict", &root, "`region` and `regions` are both set")
                 .field("region")
                 .help("keep `regions` for one stack per region, or `region` for a single stack"),
         );
@@ -809,7 +813,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
     for (i, region) in spec.regions.iter().enumerate() {
         if !seen.insert(region.as_str()) {
             stack.report(
-                ValidationError::new("app-region-duplicate", &root, format!("region `{region}` is listed twice"))
+                ValidationError::new("app:region-duplicate", &root, format!("region `{region}` is listed twice"))
                     .field(FieldPath::root().key("regions").index(i))
                     .help("list each region once; the first is the primary"),
             );
@@ -818,7 +822,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
     if spec.cdn.is_some() && spec.regions.len() != 2 {
         stack.report(
             ValidationError::new(
-                "cdn-regions-invalid",
+                "app:cdn-regions-invalid",
                 &root,
                 format!(
                     "the CDN fails over from a primary to one secondary region, and `regions` lists {}",
@@ -832,7 +836,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
     if !spec.origin_stacks.is_empty() {
         stack.report(
             ValidationError::new(
-                "cdn-origins-with-regions",
+                "app:cdn-origins-with-regions",
                 &root,
                 "`origin_stacks` is set, and with `regions` the CDN's origins are the regional stacks",
             )

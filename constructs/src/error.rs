@@ -12,7 +12,7 @@ use crate::core::{ConstructPath, FieldPath};
 /// app-file reader turns into `file:line:column`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
-    /// Stable identifier, e.g. `vpc-cidr-invalid`.
+    /// Stable identifier, e.g. `vpc:cidr-invalid`.
     pub code: &'static str,
     /// The construct that reported it.
     pub construct: ConstructPath,

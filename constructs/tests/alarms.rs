@@ -112,11 +112,11 @@ fn alarm_and_topic_props_are_validated() {
     );
     let errs = synth(stack).expect_err("invalid");
     let expected: Vec<(String, String)> = [
-        ("alarm-datapoints-invalid", "datapoints_to_alarm"),
-        ("alarm-evaluation-periods-invalid", "evaluation_periods"),
-        ("alarm-period-invalid", ""),
-        ("alarm-evaluation-periods-invalid", "evaluation_periods"),
-        ("topic-email-invalid", "email"),
+        ("cloudwatch:alarm-datapoints-invalid", "datapoints_to_alarm"),
+        ("cloudwatch:alarm-evaluation-periods-invalid", "evaluation_periods"),
+        ("cloudwatch:alarm-period-invalid", ""),
+        ("cloudwatch:alarm-evaluation-periods-invalid", "evaluation_periods"),
+        ("sns:email-invalid", "email"),
     ]
     .iter()
     .map(|(c, f)| ((*c).to_owned(), (*f).to_owned()))

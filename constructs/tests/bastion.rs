@@ -105,7 +105,7 @@ fn ssh_from_the_whole_internet_needs_the_override() {
     for cidr in ["0.0.0.0/0", "::/0"] {
         let errs = build(&BastionProps { ssh_cidr: Some(cidr.into()), ..Default::default() }).expect_err(cidr);
         assert_eq!(errs.len(), 1, "{errs:?}");
-        assert_eq!((errs[0].0.as_str(), errs[0].1.as_str()), ("bastion-ssh-open-to-world", "bastion.ssh_cidr"));
+        assert_eq!((errs[0].0.as_str(), errs[0].1.as_str()), ("ec2:bastion-ssh-open-to-world", "bastion.ssh_cidr"));
         assert!(errs[0].2.contains("whole internet") && errs[0].2.contains("weather/Bastion"), "{}", errs[0].2);
 
         let template = ok(&BastionProps {
@@ -132,14 +132,14 @@ fn invalid_props_are_reported_with_fields() {
     assert_eq!(
         got,
         vec![
-            ("bastion-instance-type-invalid", "bastion.instance_type"),
-            ("bastion-ssh-cidr-invalid", "bastion.ssh_cidr")
+            ("ec2:bastion-instance-type-invalid", "bastion.instance_type"),
+            ("ec2:bastion-ssh-cidr-invalid", "bastion.ssh_cidr")
         ]
     );
     assert!(errs[1].2.contains("10.0.0.0/16"), "names the network: {}", errs[1].2);
     let errs =
         build(&BastionProps { ssh_cidr: Some("my-office".into()), ..Default::default() }).expect_err("not a CIDR");
-    assert_eq!(errs[0].0, "bastion-ssh-cidr-invalid");
+    assert_eq!(errs[0].0, "ec2:bastion-ssh-cidr-invalid");
 }
 
 #[test]

@@ -94,8 +94,11 @@ fn invalid_canaries_are_reported_at_their_fields() {
     let mut a = app(Some(CanaryProps { image: "example/api:1.0.0".into(), percent: Some(101), ..Default::default() }));
     let errors = a.synth(Format::Yaml).expect_err("invalid");
     let got: Vec<(&str, String)> = errors.0.iter().map(|e| (e.code, e.field.to_string())).collect();
-    assert!(got.contains(&("canary-percent-invalid", "stacks[0].services.api.canary.percent".into())), "{got:?}");
-    assert!(got.contains(&("canary-image-unchanged", "stacks[0].services.api.canary.image".into())), "{got:?}");
+    assert!(
+        got.contains(&("service:canary-percent-invalid", "stacks[0].services.api.canary.percent".into())),
+        "{got:?}"
+    );
+    assert!(got.contains(&("service:canary-image-unchanged", "stacks[0].services.api.canary.image".into())), "{got:?}");
     a.stacks[0].services.get_mut("api").expect("api").canary =
         Some(CanaryProps { image: "example/api".into(), allow_unpinned_image: Some(true), ..Default::default() });
     assert!(a.synth(Format::Yaml).is_ok(), "allow_unpinned_image accepts an untagged canary");

@@ -136,7 +136,7 @@ fn certificate_outside_us_east_1_is_refused() {
     .map(|_| ())
     .expect_err("wrong region");
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert_eq!((errs[0].0.as_str(), errs[0].1.as_str()), ("cloudfront-certificate-region", "cdn.certificate_arn"));
+    assert_eq!((errs[0].0.as_str(), errs[0].1.as_str()), ("cloudfront:certificate-region", "cdn.certificate_arn"));
     assert!(errs[0].2.contains("eu-west-1") && errs[0].2.contains("us-east-1"), "{}", errs[0].2);
 }
 
@@ -144,7 +144,7 @@ fn certificate_outside_us_east_1_is_refused() {
 fn aliases_without_certificate_are_refused() {
     assert_eq!(
         problems(&DistributionProps { aliases: vec!["www.example.com".into()], ..Default::default() }),
-        pairs(&[("cloudfront-aliases-need-certificate", "cdn.aliases")])
+        pairs(&[("cloudfront:aliases-need-certificate", "cdn.aliases")])
     );
 }
 
@@ -168,18 +168,18 @@ fn invalid_props_are_all_reported_with_fields() {
     assert_eq!(
         errs,
         pairs(&[
-            ("cloudfront-certificate-arn-invalid", "cdn.certificate_arn"),
-            ("cloudfront-alias-invalid", "cdn.aliases[0]"),
-            ("cloudfront-alias-duplicate", "cdn.aliases[2]"),
-            ("cloudfront-web-acl-invalid", "cdn.web_acl_arn"),
-            ("cloudfront-failover-codes-invalid", "cdn.failover_status_codes[1]"),
-            ("cloudfront-failover-codes-invalid", "cdn.failover_status_codes[2]"),
-            ("cloudfront-connection-timeout-invalid", "cdn.origin_connection_timeout_seconds"),
-            ("cloudfront-connection-attempts-invalid", "cdn.origin_connection_attempts"),
-            ("cloudfront-path-pattern-invalid", "cdn.write_path_patterns[0]"),
-            ("cloudfront-path-pattern-invalid", "cdn.write_path_patterns[2]"),
-            ("cloudfront-log-bucket-invalid", "cdn.logging.bucket"),
-            ("cloudfront-comment-too-long", "cdn.comment"),
+            ("cloudfront:certificate-arn-invalid", "cdn.certificate_arn"),
+            ("cloudfront:alias-invalid", "cdn.aliases[0]"),
+            ("cloudfront:alias-duplicate", "cdn.aliases[2]"),
+            ("cloudfront:web-acl-invalid", "cdn.web_acl_arn"),
+            ("cloudfront:failover-codes-invalid", "cdn.failover_status_codes[1]"),
+            ("cloudfront:failover-codes-invalid", "cdn.failover_status_codes[2]"),
+            ("cloudfront:connection-timeout-invalid", "cdn.origin_connection_timeout_seconds"),
+            ("cloudfront:connection-attempts-invalid", "cdn.origin_connection_attempts"),
+            ("cloudfront:path-pattern-invalid", "cdn.write_path_patterns[0]"),
+            ("cloudfront:path-pattern-invalid", "cdn.write_path_patterns[2]"),
+            ("cloudfront:log-bucket-invalid", "cdn.logging.bucket"),
+            ("cloudfront:comment-too-long", "cdn.comment"),
         ])
     );
 }

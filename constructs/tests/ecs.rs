@@ -314,13 +314,13 @@ fn invalid_cluster_props_are_located() {
     };
     let errs = errors(build(props, |_, _| {}));
     for (code, field) in [
-        ("ecs-imds-hop-limit", "cluster.imds_hop_limit"),
-        ("ecs-instance-type-invalid", "cluster.instance_type"),
-        ("ecs-capacity-range", "cluster.min_capacity"),
-        ("ecs-capacity-range", "cluster.desired_capacity"),
-        ("ecs-target-capacity", "cluster.target_capacity_percent"),
-        ("ecs-root-volume-size", "cluster.root_volume_gib"),
-        ("ecs-ami-parameter-invalid", "cluster.ami_parameter"),
+        ("ecs:imds-hop-limit", "cluster.imds_hop_limit"),
+        ("ecs:instance-type-invalid", "cluster.instance_type"),
+        ("ecs:capacity-range", "cluster.min_capacity"),
+        ("ecs:capacity-range", "cluster.desired_capacity"),
+        ("ecs:target-capacity", "cluster.target_capacity_percent"),
+        ("ecs:root-volume-size", "cluster.root_volume_gib"),
+        ("ecs:ami-parameter-invalid", "cluster.ami_parameter"),
     ] {
         assert!(errs.contains(&(code.to_owned(), field.to_owned())), "missing {code} at {field}: {errs:?}");
     }
@@ -364,23 +364,23 @@ fn invalid_task_and_service_props_are_all_reported() {
     });
     let errs = errors(b);
     for (code, field) in [
-        ("ecs-image-unpinned", "task.containers[0].image"),
-        ("ecs-image-unpinned", "task.containers[1].image"),
-        ("ecs-container-duplicate", "task.containers[1].name"),
-        ("ecs-container-memory", "task.containers[0].memory_reservation_mib"),
-        ("ecs-container-memory-above-task", "task.containers[0].memory_mib"),
-        ("ecs-container-memory-above-task", "task.memory_mib"),
-        ("ecs-container-port", "task.containers[0].ports[0]"),
-        ("ecs-container-port-duplicate", "task.containers[0].ports[2]"),
-        ("ecs-secret-arn", "task.containers[0].secrets.TOKEN"),
-        ("ecs-health-check-command", "task.containers[0].health_check.command"),
-        ("ecs-health-check-range", "task.containers[0].health_check.interval_seconds"),
-        ("ecs-env-name", "task.containers[1].environment.1BAD"),
-        ("ecs-task-cpu", "task.cpu"),
-        ("ecs-container-cpu-above-task", "task.cpu"),
-        ("log-retention-invalid", "task.log_retention_days"),
-        ("ecs-deployment-percent", "service.min_healthy_percent"),
-        ("ecs-grace-period-without-lb", "service.health_check_grace_period_seconds"),
+        ("ecs:image-unpinned", "task.containers[0].image"),
+        ("ecs:image-unpinned", "task.containers[1].image"),
+        ("ecs:container-duplicate", "task.containers[1].name"),
+        ("ecs:container-memory", "task.containers[0].memory_reservation_mib"),
+        ("ecs:container-memory-above-task", "task.containers[0].memory_mib"),
+        ("ecs:container-memory-above-task", "task.memory_mib"),
+        ("ecs:container-port", "task.containers[0].ports[0]"),
+        ("ecs:container-port-duplicate", "task.containers[0].ports[2]"),
+        ("ecs:secret-arn", "task.containers[0].secrets.TOKEN"),
+        ("ecs:health-check-command", "task.containers[0].health_check.command"),
+        ("ecs:health-check-range", "task.containers[0].health_check.interval_seconds"),
+        ("ecs:env-name", "task.containers[1].environment.1BAD"),
+        ("ecs:task-cpu", "task.cpu"),
+        ("ecs:container-cpu-above-task", "task.cpu"),
+        ("logs:retention-invalid", "task.log_retention_days"),
+        ("ecs:deployment-percent", "service.min_healthy_percent"),
+        ("ecs:grace-period-without-lb", "service.health_check_grace_period_seconds"),
     ] {
         assert!(errs.contains(&(code.to_owned(), field.to_owned())), "missing {code} at {field}: {errs:#?}");
     }
@@ -427,6 +427,6 @@ fn a_load_balancer_on_an_unexposed_port_is_an_error() {
         );
     });
     let errs = errors(b);
-    assert!(errs.contains(&("ecs-lb-container-unknown".into(), String::new())), "{errs:?}");
-    assert!(errs.contains(&("ecs-desired-count-scaled".into(), "desired_count".into())), "{errs:?}");
+    assert!(errs.contains(&("ecs:lb-container-unknown".into(), String::new())), "{errs:?}");
+    assert!(errs.contains(&("ecs:desired-count-scaled".into(), "desired_count".into())), "{errs:?}");
 }

@@ -213,7 +213,7 @@ fn duplicate_priority_is_reported() {
         ListenerRule::new(&mut stack, &path.child(name), lb.listener(), &rule(&[p], Some(100)), &Action::not_found());
     }
     let errs = errors(stack);
-    assert_eq!(errs, vec![("rule-priority-duplicate".into(), "priority".into())]);
+    assert_eq!(errs, vec![("elbv2:rule-priority-duplicate".into(), "priority".into())]);
 }
 
 #[test]
@@ -240,15 +240,15 @@ fn rule_limits_are_enforced() {
     ListenerRule::new(&mut stack, &path.child("R7"), &l, &rule(&["/*"], None), &na);
     let errs = errors(stack);
     let expected: Vec<(String, String)> = [
-        ("rule-condition-too-many-values", "path_patterns"),
-        ("rule-too-many-values", ""),
-        ("rule-too-many-wildcards", ""),
-        ("rule-condition-value-invalid", "path_patterns[0]"),
-        ("rule-priority-invalid", "priority"),
-        ("rule-path-pattern-invalid", "path_patterns[0]"),
-        ("rule-priority-invalid", "priority"),
-        ("rule-condition-missing", ""),
-        ("rule-catch-all-needs-priority", "path_patterns[0]"),
+        ("elbv2:rule-condition-too-many-values", "path_patterns"),
+        ("elbv2:rule-too-many-values", ""),
+        ("elbv2:rule-too-many-wildcards", ""),
+        ("elbv2:rule-condition-value-invalid", "path_patterns[0]"),
+        ("elbv2:rule-priority-invalid", "priority"),
+        ("elbv2:rule-path-pattern-invalid", "path_patterns[0]"),
+        ("elbv2:rule-priority-invalid", "priority"),
+        ("elbv2:rule-condition-missing", ""),
+        ("elbv2:rule-catch-all-needs-priority", "path_patterns[0]"),
     ]
     .iter()
     .map(|(c, f)| ((*c).to_owned(), (*f).to_owned()))
@@ -298,18 +298,18 @@ fn load_balancer_and_target_group_props_are_validated() {
     ListenerRule::new(&mut stack, &path.child("W"), &l, &rule(&["/w"], Some(5)), &weights);
     let errs = errors(stack);
     let expected: Vec<(String, String)> = [
-        ("https-certificate-missing", "https"),
-        ("ssl-policy-insecure", "ssl_policy"),
-        ("idle-timeout-invalid", "idle_timeout_seconds"),
-        ("ingress-cidr-invalid", "ingress_cidrs[0]"),
-        ("access-logs-bucket-invalid", "access_logs_bucket"),
-        ("target-group-name-invalid", "name"),
-        ("health-check-matcher-invalid", "health_check.matcher"),
-        ("health-check-timeout-invalid", "health_check.timeout_seconds"),
-        ("health-check-threshold-invalid", "health_check.healthy_threshold"),
-        ("target-group-name-invalid", "name"),
-        ("action-weight-invalid", ""),
-        ("action-weight-invalid", ""),
+        ("elbv2:https-certificate-missing", "https"),
+        ("elbv2:ssl-policy-insecure", "ssl_policy"),
+        ("elbv2:idle-timeout-invalid", "idle_timeout_seconds"),
+        ("elbv2:ingress-cidr-invalid", "ingress_cidrs[0]"),
+        ("elbv2:access-logs-bucket-invalid", "access_logs_bucket"),
+        ("elbv2:target-group-name-invalid", "name"),
+        ("elbv2:health-check-matcher-invalid", "health_check.matcher"),
+        ("elbv2:health-check-timeout-invalid", "health_check.timeout_seconds"),
+        ("elbv2:health-check-threshold-invalid", "health_check.healthy_threshold"),
+        ("elbv2:target-group-name-invalid", "name"),
+        ("elbv2:action-weight-invalid", ""),
+        ("elbv2:action-weight-invalid", ""),
     ]
     .iter()
     .map(|(c, f)| ((*c).to_owned(), (*f).to_owned()))

@@ -59,7 +59,7 @@ fn task_definition_takes_environment_and_secrets_sorted_by_name() {
     assert!(s.errors().is_empty(), "{:?}", s.errors());
 
     td.add_environment(&mut s, "nope", "X", "1");
-    assert_eq!(s.errors()[0].code, "ecs-container-unknown");
+    assert_eq!(s.errors()[0].code, "ecs:container-unknown");
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn stack_mappings_may_repeat_but_not_differ() {
     s.add_mapping(&path, "Sizes", json!({"small": {"Count": "1"}}));
     assert!(s.errors().is_empty());
     s.add_mapping(&path, "Sizes", json!({"small": {"Count": "2"}}));
-    assert_eq!(s.errors()[0].code, "mapping-conflict");
+    assert_eq!(s.errors()[0].code, "cfn:mapping-conflict");
     assert_eq!(s.template.mappings["Sizes"], json!({"small": {"Count": "1"}}));
 }
 

@@ -83,9 +83,9 @@ fn region_problems_are_reported_once_at_their_fields() {
     a.stacks[0].region = Some("us-east-1".into());
     let errors = a.synth(Format::Yaml).expect_err("invalid");
     let got: Vec<(&str, String)> = errors.0.iter().map(|e| (e.code, e.field.to_string())).collect();
-    assert!(got.contains(&("app-region-duplicate", "stacks[0].regions[1]".into())), "{got:?}");
-    assert!(got.contains(&("app-region-conflict", "stacks[0].region".into())), "{got:?}");
-    assert_eq!(got.iter().filter(|(c, _)| *c == "app-region-duplicate").count(), 1, "{got:?}");
+    assert!(got.contains(&("app:region-duplicate", "stacks[0].regions[1]".into())), "{got:?}");
+    assert!(got.contains(&("app:region-conflict", "stacks[0].region".into())), "{got:?}");
+    assert_eq!(got.iter().filter(|(c, _)| *c == "app:region-duplicate").count(), 1, "{got:?}");
 }
 
 #[test]

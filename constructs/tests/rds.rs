@@ -150,7 +150,7 @@ fn props_deserialize_from_yaml_and_reject_unknown_fields() {
 fn unknown_engine_is_located() {
     let errs = problems(&DatabaseProps { engine: Some("oracle".into()), ..Default::default() });
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert_eq!((errs[0].0.as_str(), errs[0].1.as_str()), ("database-engine-unknown", "database.engine"));
+    assert_eq!((errs[0].0.as_str(), errs[0].1.as_str()), ("rds:engine-unknown", "database.engine"));
     assert!(errs[0].2.contains("`oracle`") && errs[0].2.contains("orders/Database"), "{}", errs[0].2);
 }
 
@@ -173,15 +173,15 @@ fn invalid_props_are_all_reported_with_fields() {
     assert_eq!(
         got,
         vec![
-            ("database-engine-version-invalid", "database.engine_version"),
-            ("database-instance-class-invalid", "database.instance_class"),
-            ("database-storage-invalid", "database.allocated_storage_gib"),
-            ("database-max-storage-invalid", "database.max_allocated_storage_gib"),
-            ("database-name-invalid", "database.database_name"),
-            ("database-username-reserved", "database.master_username"),
-            ("database-port-invalid", "database.port"),
-            ("database-backup-retention-invalid", "database.backup_retention_days"),
-            ("database-log-export-invalid", "database.log_exports[1]"),
+            ("rds:engine-version-invalid", "database.engine_version"),
+            ("rds:instance-class-invalid", "database.instance_class"),
+            ("rds:storage-invalid", "database.allocated_storage_gib"),
+            ("rds:max-storage-invalid", "database.max_allocated_storage_gib"),
+            ("rds:name-invalid", "database.database_name"),
+            ("rds:username-reserved", "database.master_username"),
+            ("rds:port-invalid", "database.port"),
+            ("rds:backup-retention-invalid", "database.backup_retention_days"),
+            ("rds:log-export-invalid", "database.log_exports[1]"),
         ]
     );
     assert!(errs[1].2.contains("`z9` is not an RDS instance family"), "{}", errs[1].2);
@@ -195,7 +195,7 @@ fn instance_class_shapes() {
     }
     for bad in ["t4g.micro", "db.t4g", "db.t4g.huge", "db.t4g.micro.x", "db.t4g.x2large", "db..large", ""] {
         let errs = problems(&DatabaseProps { instance_class: Some(bad.into()), ..Default::default() });
-        assert_eq!(errs[0].0, "database-instance-class-invalid", "{bad}");
+        assert_eq!(errs[0].0, "rds:instance-class-invalid", "{bad}");
     }
 }
 
@@ -206,13 +206,13 @@ fn storage_bounds_are_inclusive() {
     }
     for bad in [19, 65_537] {
         let errs = problems(&DatabaseProps { allocated_storage_gib: Some(bad), ..Default::default() });
-        assert_eq!(errs[0].0, "database-storage-invalid");
+        assert_eq!(errs[0].0, "rds:storage-invalid");
     }
 }
 
 #[test]
 fn a_single_az_vpc_is_refused() {
     let errs = build(&DatabaseProps::default(), 1).1.expect_err("one AZ");
-    assert_eq!(errs[0].0, "database-vpc-single-az");
+    assert_eq!(errs[0].0, "rds:vpc-single-az");
     assert!(errs[0].2.contains("two availability zones"));
 }

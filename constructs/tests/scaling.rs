@@ -91,13 +91,13 @@ fn scaling_props_are_validated() {
     target.step_scaling(&mut stack, "Empty", &cpu, &StepScalingProps::default());
     let errs = synth(stack).expect_err("invalid");
     let expected: Vec<(String, String)> = [
-        ("scaling-min-above-max", "min_capacity"),
-        ("scaling-target-invalid", "target"),
-        ("step-scaling-invalid", "scale_out[1].change"),
-        ("step-scaling-invalid", "scale_out[1].at"),
-        ("step-scaling-invalid", "scale_in[0].change"),
-        ("step-scaling-invalid", "scale_in[0].at"),
-        ("step-scaling-invalid", ""),
+        ("autoscaling:min-above-max", "min_capacity"),
+        ("autoscaling:target-invalid", "target"),
+        ("autoscaling:step-scaling-invalid", "scale_out[1].change"),
+        ("autoscaling:step-scaling-invalid", "scale_out[1].at"),
+        ("autoscaling:step-scaling-invalid", "scale_in[0].change"),
+        ("autoscaling:step-scaling-invalid", "scale_in[0].at"),
+        ("autoscaling:step-scaling-invalid", ""),
     ]
     .iter()
     .map(|(c, f)| ((*c).to_owned(), (*f).to_owned()))

@@ -173,15 +173,15 @@ stacks:
 "#,
     );
     let expect = [
-        ("acm-domain-name-invalid", "stacks[0].load_balancer.domain.name"),
-        ("acm-domain-name-duplicate", "stacks[0].load_balancer.domain.alternative_names[1]"),
-        ("acm-hosted-zone-id-invalid", "stacks[0].load_balancer.domain.hosted_zone_id"),
-        ("https-certificate-unused", "stacks[0].load_balancer.https"),
-        ("ecr-repository-name-invalid", "stacks[0].repositories.Todo"),
-        ("ecr-keep-images-invalid", "stacks[0].repositories.Todo.keep_images"),
-        ("dynamodb-key-duplicate", "stacks[0].tables.t.sort_key.name"),
-        ("dynamodb-capacity-on-demand", "stacks[0].tables.t.read_capacity"),
-        ("s3-noncurrent-expiration-unversioned", "stacks[0].buckets.b.noncurrent_version_expiration_days"),
+        ("acm:domain-name-invalid", "stacks[0].load_balancer.domain.name"),
+        ("acm:domain-name-duplicate", "stacks[0].load_balancer.domain.alternative_names[1]"),
+        ("acm:hosted-zone-id-invalid", "stacks[0].load_balancer.domain.hosted_zone_id"),
+        ("elbv2:https-certificate-unused", "stacks[0].load_balancer.https"),
+        ("ecr:repository-name-invalid", "stacks[0].repositories.Todo"),
+        ("ecr:keep-images-invalid", "stacks[0].repositories.Todo.keep_images"),
+        ("dynamodb:key-duplicate", "stacks[0].tables.t.sort_key.name"),
+        ("dynamodb:capacity-on-demand", "stacks[0].tables.t.read_capacity"),
+        ("s3:noncurrent-expiration-unversioned", "stacks[0].buckets.b.noncurrent_version_expiration_days"),
     ];
     for (code, field) in expect {
         assert!(got.iter().any(|(c, f)| c == code && f == field), "missing {code} at {field}; got {got:#?}");
@@ -253,7 +253,7 @@ stacks:
 "#,
     );
     for (code, field) in
-        [("cloudfront-domain-region", "stacks[2].cdn.domain"), ("cloudfront-domain-conflict", "stacks[2].cdn.aliases")]
+        [("cloudfront:domain-region", "stacks[2].cdn.domain"), ("cloudfront:domain-conflict", "stacks[2].cdn.aliases")]
     {
         assert!(got.iter().any(|(c, f)| c == code && f == field), "missing {code} at {field}; got {got:#?}");
     }

@@ -113,7 +113,7 @@ fn invalid_props_are_all_reported_with_fields() {
         ..Default::default()
     });
     let codes: Vec<&str> = errs.iter().map(|(c, _)| c.as_str()).collect();
-    assert_eq!(codes, ["vpc-cidr-invalid", "vpc-az-count", "vpc-nat-count", "subnet-prefix-invalid"]);
+    assert_eq!(codes, ["vpc:cidr-invalid", "vpc:az-count", "vpc:nat-count", "vpc:subnet-prefix-invalid"]);
     assert_eq!(errs[0].1, "stacks[0].vpc.cidr");
     assert_eq!(errs[3].1, "stacks[0].vpc.private_subnet_prefix");
 }
@@ -127,8 +127,11 @@ fn overlapping_and_outside_subnets_are_rejected() {
         private_subnet_cidrs: Some(vec!["10.2.0.0/20".into(), "10.1.16.0/20".into()]),
         ..Default::default()
     });
-    assert!(errs.contains(&("subnet-overlap".into(), "stacks[0].vpc.public_subnet_cidrs[1]".into())), "{errs:?}");
-    assert!(errs.contains(&("subnet-outside-vpc".into(), "stacks[0].vpc.private_subnet_cidrs[0]".into())), "{errs:?}");
+    assert!(errs.contains(&("vpc:subnet-overlap".into(), "stacks[0].vpc.public_subnet_cidrs[1]".into())), "{errs:?}");
+    assert!(
+        errs.contains(&("vpc:subnet-outside-vpc".into(), "stacks[0].vpc.private_subnet_cidrs[0]".into())),
+        "{errs:?}"
+    );
 }
 
 #[test]
@@ -139,7 +142,7 @@ fn subnets_that_do_not_fit_are_rejected() {
         private_subnet_prefix: Some(24),
         ..Default::default()
     });
-    assert_eq!(errs, [("subnet-no-space".to_owned(), "stacks[0].vpc.private_subnet_prefix".to_owned())]);
+    assert_eq!(errs, [("vpc:subnet-no-space".to_owned(), "stacks[0].vpc.private_subnet_prefix".to_owned())]);
 }
 
 #[test]

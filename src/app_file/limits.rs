@@ -46,22 +46,22 @@ impl ReadError {
 /// [`MAX_APP_FILE_BYTES`], in UTF-8.
 pub fn read_app_file(path: &Path) -> Result<String, ReadError> {
     let meta = std::fs::metadata(path)
-        .map_err(|e| ReadError::new("app-file-unreadable", format!("cannot read the app file: {e}")))?;
+        .map_err(|e| ReadError::new("app-file:unreadable", format!("cannot read the app file: {e}")))?;
     check_regular(&meta)?;
     check_size(meta.len())?;
     let file = open_nonblocking(path)
-        .map_err(|e| ReadError::new("app-file-unreadable", format!("cannot read the app file: {e}")))?;
+        .map_err(|e| ReadError::new("app-file:unreadable", format!("cannot read the app file: {e}")))?;
     // The path may have been swapped between the two looks: check what was opened.
     let meta =
-        file.metadata().map_err(|e| ReadError::new("app-file-unreadable", format!("cannot read the app file: {e}")))?;
+        file.metadata().map_err(|e| ReadError::new("app-file:unreadable", format!("cannot read the app file: {e}")))?;
     check_regular(&meta)?;
     let mut bytes = Vec::new();
     file.take(MAX_APP_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::new("app-file-unreadable", format!("cannot read the app file: {e}")))?;
+        .map_err(|e| ReadError::new("app-file:unreadable", format!("cannot read the app file: {e}")))?;
     check_size(bytes.len() as u64)?;
     String::from_utf8(bytes).map_err(|e| ReadError {
-        code: "app-file-encoding",
+        code: "app-file:encoding",
         message: format!("the app file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
         help: Some("save the file as UTF-8".into()),
     })
@@ -73,7 +73,7 @@ fn check_regular(meta: &std::fs::Metadata) -> Result<(), ReadError> {
     }
     let what = if meta.is_dir() { "a directory" } else { "not a regular file (a FIFO, socket or device)" };
     Err(ReadError {
-        code: "app-file-not-regular",
+        code: "app-file:not-regular",
         message: format!("the app file is {what}"),
         help: Some("name a YAML file".into()),
     })
@@ -84,7 +84,7 @@ fn check_size(len: u64) -> Result<(), ReadError> {
         return Ok(());
     }
     Err(ReadError {
-        code: "app-file-too-large",
+        code: "app-file:too-large",
         message: format!("the app file is larger than {} MiB", MAX_APP_FILE_BYTES / (1024 * 1024)),
         help: Some("split the app into several app files; see `Limits` in the README".into()),
     })

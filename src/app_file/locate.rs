@@ -97,7 +97,7 @@ impl LocationIndex {
                     return Scan::Syntax(ScanProblem {
                         position: Some(Position::of(*e.marker())),
                         field,
-                        code: "yaml-syntax",
+                        code: "app-file:yaml-syntax",
                         message: e.info().to_owned(),
                         help: None,
                     });
@@ -157,7 +157,7 @@ fn too_deep(field: String, pos: Position) -> ScanProblem {
     ScanProblem {
         position: Some(pos),
         field,
-        code: "app-file-too-deep",
+        code: "app-file:too-deep",
         message: format!("maps and lists are nested more than {MAX_DEPTH} deep"),
         help: Some("an app file needs far less nesting; see `Limits` in the README".into()),
     }
@@ -232,7 +232,7 @@ impl Scanner<'_> {
             self.problems.push(ScanProblem {
                 position: None,
                 field: String::new(),
-                code: "app-file-too-many-problems",
+                code: "app-file:too-many-problems",
                 message: format!("stopped after {MAX_SCAN_PROBLEMS} problems"),
                 help: None,
             });
@@ -302,7 +302,7 @@ impl Scanner<'_> {
         self.push_problem(ScanProblem {
             position: Some(pos),
             field: field.to_string(),
-            code: "yaml-tag",
+            code: "app-file:tag",
             message: format!("YAML tag `{spelled}`: app files hold plain values, not tagged ones"),
             help: Some(
                 "remove the tag (quote the value if it starts with `!`); where a field accepts CloudFormation \
@@ -334,7 +334,7 @@ impl Scanner<'_> {
             self.push_problem(ScanProblem {
                 position: Some(pos),
                 field: field.to_string(),
-                code: "yaml-duplicate-key",
+                code: "app-file:duplicate-key",
                 message: format!(
                     "duplicate key `{value}`: written at {file}:{}:{} and again at {file}:{}:{}",
                     first.line, first.column, pos.line, pos.column
@@ -354,7 +354,7 @@ impl Scanner<'_> {
         self.problems.push(ScanProblem {
             position: Some(pos),
             field,
-            code: "yaml-complex-key",
+            code: "app-file:complex-key",
             message: "a key that is a list, a map or an alias: app file keys are plain strings".into(),
             help: None,
         });
@@ -409,7 +409,7 @@ impl Scanner<'_> {
                     self.push_problem(ScanProblem {
                         position: Some(pos),
                         field: field.to_string(),
-                        code: "yaml-null",
+                        code: "app-file:null",
                         message: format!("{shown} is null, and app files do not accept null"),
                         help: Some(
                             "leave the key out to get its default, or quote the value (`'~'`, `''`) if you mean \
@@ -449,7 +449,7 @@ impl Scanner<'_> {
                     self.problems.push(ScanProblem {
                         position: Some(pos),
                         field: field.to_string(),
-                        code: "yaml-alias-recursive",
+                        code: "app-file:alias-recursive",
                         message: "an alias inside the value it refers to".into(),
                         help: Some("write the value out instead".into()),
                     });
@@ -460,7 +460,7 @@ impl Scanner<'_> {
                     self.problems.push(ScanProblem {
                         position: Some(pos),
                         field: field.to_string(),
-                        code: "app-file-alias-budget",
+                        code: "app-file:alias-budget",
                         message: format!(
                             "aliases (`*name`) expand to more than {} MiB of values",
                             MAX_ALIAS_EXPANSION / (1024 * 1024)
@@ -529,19 +529,19 @@ mod tests {
     #[test]
     fn refuses_what_serde_would_read_silently() {
         assert_eq!(codes("a: 1\nb: {c: [x, 'y', \"~\"]}\n"), Vec::<&str>::new());
-        assert_eq!(codes("a: 1\na: 2\n"), ["yaml-duplicate-key"]);
-        assert_eq!(codes("a: [{b: 1, b: 1}]\n"), ["yaml-duplicate-key"]);
-        assert_eq!(codes("a: !Ref b\n"), ["yaml-tag"]);
-        assert_eq!(codes("a: ~\nb: null\nc:\nd: [~]\n"), ["yaml-null"; 4]);
-        assert_eq!(codes("? [a]\n: b\n"), ["yaml-complex-key"]);
-        assert_eq!(codes("a: &x [1, *x]\n"), ["yaml-alias-recursive"]);
-        assert_eq!(codes(&"[".repeat(40)), ["app-file-too-deep"]);
-        assert_eq!(codes(&"[".repeat(100_000)), ["app-file-too-deep"]);
-        assert_eq!(codes("a: [\n"), ["yaml-syntax"]);
+        assert_eq!(codes("a: 1\na: 2\n"), ["app-file:duplicate-key"]);
+        assert_eq!(codes("a: [{b: 1, b: 1}]\n"), ["app-file:duplicate-key"]);
+        assert_eq!(codes("a: !Ref b\n"), ["app-file:tag"]);
+        assert_eq!(codes("a: ~\nb: null\nc:\nd: [~]\n"), ["app-file:null"; 4]);
+        assert_eq!(codes("? [a]\n: b\n"), ["app-file:complex-key"]);
+        assert_eq!(codes("a: &x [1, *x]\n"), ["app-file:alias-recursive"]);
+        assert_eq!(codes(&"[".repeat(40)), ["app-file:too-deep"]);
+        assert_eq!(codes(&"[".repeat(100_000)), ["app-file:too-deep"]);
+        assert_eq!(codes("a: [\n"), ["app-file:yaml-syntax"]);
         let many = (0..60).map(|i| format!("k{i}: ~\n")).collect::<String>();
         let found = codes(&many);
         assert_eq!(found.len(), MAX_SCAN_PROBLEMS + 1);
-        assert_eq!(found.last(), Some(&"app-file-too-many-problems"));
+        assert_eq!(found.last(), Some(&"app-file:too-many-problems"));
     }
 
     #[test]
@@ -549,6 +549,6 @@ mod tests {
         let fits = format!("a: &a \"{}\"\nb: [*a, *a, *a]\n", "x".repeat(1_000_000));
         assert!(matches!(LocationIndex::scan(&fits, "f"), Scan::Ok(_)));
         let over = format!("a: &a \"{}\"\nb: [*a, *a, *a, *a, *a]\n", "x".repeat(1_000_000));
-        assert_eq!(codes(&over), ["app-file-alias-budget"]);
+        assert_eq!(codes(&over), ["app-file:alias-budget"]);
     }
 }

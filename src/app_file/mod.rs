@@ -35,7 +35,7 @@ pub struct Problem {
     pub field: String,
     /// The construct path, when the problem came from a construct.
     pub construct: Option<String>,
-    /// A stable code, e.g. `vpc-cidr-invalid` (`yaml-syntax`, `schema` for
+    /// A stable code, e.g. `vpc:cidr-invalid` (`app-file:yaml-syntax`, `app-file:schema` for
     /// problems found while reading the file).
     pub code: &'static str,
     /// What is wrong.
@@ -142,9 +142,9 @@ impl AppFile {
                     || message.contains("unknown variant")
                     || message.contains("invalid value")
                 {
-                    "schema"
+                    "app-file:schema"
                 } else {
-                    "yaml-syntax"
+                    "app-file:yaml-syntax"
                 };
                 Err(Problems(vec![Problem {
                     file: path.to_owned(),

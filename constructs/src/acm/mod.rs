@@ -74,14 +74,14 @@ fn validate_domain(stack: &mut Stack, path: &ConstructPath, domain: &DomainProps
         let field = if i == 0 { "name".to_owned() } else { format!("alternative_names[{}]", i - 1) };
         if !is_domain_name(name) {
             stack.report(
-                ValidationError::new("acm-domain-name-invalid", path, format!("`{name}` is not a domain name"))
+                ValidationError::new("acm:domain-name-invalid", path, format!("`{name}` is not a domain name"))
                     .field(field.as_str())
                     .help("use a fully qualified lower-case name such as api.example.com (at most 253 characters, labels of 1 to 63 letters, digits and hyphens)"),
             );
         }
         if !seen.insert(name.to_ascii_lowercase()) {
             stack.report(
-                ValidationError::new("acm-domain-name-duplicate", path, format!("`{name}` is listed twice"))
+                ValidationError::new("acm:domain-name-duplicate", path, format!("`{name}` is listed twice"))
                     .field(field.as_str()),
             );
         }
@@ -93,7 +93,7 @@ fn validate_domain(stack: &mut Stack, path: &ConstructPath, domain: &DomainProps
     if !plausible {
         stack.report(
             ValidationError::new(
-                "acm-hosted-zone-id-invalid",
+                "acm:hosted-zone-id-invalid",
                 path,
                 format!("`{id}` is not a Route 53 hosted zone ID"),
             )

@@ -3,47 +3,47 @@
 //! match the stack's region, `ec2-*` instances, `mon-*` monitoring.
 
 /// Error: the load balancer's security groups admit nothing on a listener's port.
-pub const LISTENER_UNREACHABLE: &str = "net-listener-unreachable";
+pub const LISTENER_UNREACHABLE: &str = "net:listener-unreachable";
 /// Error: no security group rule admits the load balancer to a target's port.
-pub const LB_TO_TARGET: &str = "net-lb-to-target-blocked";
+pub const LB_TO_TARGET: &str = "net:lb-to-target-blocked";
 /// Error: the load balancer's restricted egress does not reach a target's port.
-pub const LB_EGRESS: &str = "net-lb-egress-blocked";
+pub const LB_EGRESS: &str = "net:lb-egress-blocked";
 /// Error: a service's target group has no listener or rule forwarding to it.
-pub const TARGET_GROUP_ORPHAN: &str = "net-target-group-orphan";
+pub const TARGET_GROUP_ORPHAN: &str = "net:target-group-orphan";
 /// Error: a network ACL drops the stack's own traffic (either direction).
-pub const NACL_BLOCKED: &str = "net-nacl-blocked";
+pub const NACL_BLOCKED: &str = "net:nacl-blocked";
 /// Error: ECS instances have no way to ECS, ECR, CloudWatch Logs and S3.
-pub const NO_EGRESS: &str = "net-instances-no-egress";
+pub const NO_EGRESS: &str = "net:instances-no-egress";
 /// Error: instances route through an internet gateway without a public IP.
-pub const NO_PUBLIC_IP: &str = "net-instances-no-public-ip";
+pub const NO_PUBLIC_IP: &str = "net:instances-no-public-ip";
 /// Error: a service using the database is not admitted by its security group.
-pub const DB_UNREACHABLE: &str = "net-database-unreachable";
+pub const DB_UNREACHABLE: &str = "net:database-unreachable";
 /// Error: the database admits traffic from anywhere.
-pub const DB_OPEN: &str = "net-database-open";
+pub const DB_OPEN: &str = "net:database-open";
 /// Error: an HTTPS origin whose load balancer has no HTTPS listener on the port.
-pub const CDN_NO_HTTPS: &str = "cdn-origin-no-https-listener";
+pub const CDN_NO_HTTPS: &str = "cdn:origin-no-https-listener";
 /// Error: an HTTP origin whose load balancer has no HTTP listener on the port.
-pub const CDN_NO_HTTP: &str = "cdn-origin-no-http-listener";
+pub const CDN_NO_HTTP: &str = "cdn:origin-no-http-listener";
 /// Error: an HTTP origin whose HTTP listener redirects to HTTPS: a redirect loop.
-pub const CDN_REDIRECT_LOOP: &str = "cdn-origin-redirect-loop";
+pub const CDN_REDIRECT_LOOP: &str = "cdn:origin-redirect-loop";
 /// Error: an internal load balancer as a CloudFront origin.
-pub const CDN_INTERNAL: &str = "cdn-origin-internal";
+pub const CDN_INTERNAL: &str = "cdn:origin-internal";
 /// Error: the origin's security groups do not admit CloudFront.
-pub const CDN_BLOCKED: &str = "cdn-origin-blocked";
+pub const CDN_BLOCKED: &str = "cdn:origin-blocked";
 /// Error: a CloudFront certificate outside us-east-1.
-pub const CDN_CERT_REGION: &str = "cdn-certificate-region";
+pub const CDN_CERT_REGION: &str = "cdn:certificate-region";
 /// Warning: a CDN origin anyone can reach directly, bypassing CloudFront (and its WAF).
-pub const CDN_BYPASS: &str = "cdn-origin-bypass";
+pub const CDN_BYPASS: &str = "cdn:origin-bypass";
 /// Error: a load balancer certificate from another region.
-pub const CERT_REGION: &str = "region-certificate-mismatch";
+pub const CERT_REGION: &str = "region:certificate-mismatch";
 /// Error: an availability zone of another region, or beyond the region's zones.
-pub const AZ_REGION: &str = "region-az-mismatch";
+pub const AZ_REGION: &str = "region:az-mismatch";
 /// Error: the AMI's architecture does not match the instance type.
-pub const AMI_ARCH: &str = "ec2-ami-architecture-mismatch";
+pub const AMI_ARCH: &str = "ec2:ami-architecture-mismatch";
 /// Warning: an alarm with no action: it notifies nobody.
-pub const ALARM_SILENT: &str = "mon-alarm-no-action";
+pub const ALARM_SILENT: &str = "cloudwatch:alarm-no-action";
 /// Warning: private subnets of several AZs share one NAT gateway.
-pub const NAT_SHARED: &str = "net-nat-shared-across-azs";
+pub const NAT_SHARED: &str = "net:nat-shared-across-azs";
 
 /// Every code, for documentation and `--deny-warnings`.
 pub const ALL: &[&str] = &[

@@ -122,7 +122,7 @@ impl ScalableTarget {
         if min > max {
             stack.report(
                 ValidationError::new(
-                    "scaling-min-above-max",
+                    "autoscaling:min-above-max",
                     path,
                     format!("minimum capacity {min} is above maximum capacity {max}"),
                 )
@@ -132,7 +132,7 @@ impl ScalableTarget {
         }
         if max == 0 {
             stack.report(
-                ValidationError::new("scaling-max-zero", path, "maximum capacity 0 would never run a task")
+                ValidationError::new("autoscaling:max-zero", path, "maximum capacity 0 would never run a task")
                     .field("max_capacity")
                     .help("set the maximum to 1 or more"),
             );
@@ -161,8 +161,12 @@ impl ScalableTarget {
         let path = self.path.child(name);
         if !(target.is_finite() && target > 0.0) {
             stack.report(
-                ValidationError::new("scaling-target-invalid", &path, format!("target value {target} must be above 0"))
-                    .field("target"),
+                ValidationError::new(
+                    "autoscaling:target-invalid",
+                    &path,
+                    format!("target value {target} must be above 0"),
+                )
+                .field("target"),
             );
         }
         let config = json!({
@@ -318,7 +322,7 @@ fn check_percent(stack: &mut Stack, path: &ConstructPath, percent: f64) {
     if !(percent > 0.0 && percent <= 100.0) {
         stack.report(
             ValidationError::new(
-                "scaling-target-invalid",
+                "autoscaling:target-invalid",
                 path,
                 format!("target of {percent} % is not between 0 and 100"),
             )
@@ -330,7 +334,7 @@ fn check_percent(stack: &mut Stack, path: &ConstructPath, percent: f64) {
 
 fn validate_steps(stack: &mut Stack, path: &ConstructPath, props: &StepScalingProps) {
     let mut problem = |field: &str, msg: String, help: &str| {
-        stack.report(ValidationError::new("step-scaling-invalid", path, msg).field(field).help(help));
+        stack.report(ValidationError::new("autoscaling:step-scaling-invalid", path, msg).field(field).help(help));
     };
     if props.scale_out.is_empty() && props.scale_in.is_empty() {
         problem("", "step scaling needs `scale_out` or `scale_in` steps".into(), "add at least one step");

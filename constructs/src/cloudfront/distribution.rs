@@ -389,13 +389,13 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     if let Some(Value::String(arn)) = &props.certificate_arn {
         match arn_parts(arn, "acm", "certificate/") {
             None => report(
-                "cloudfront-certificate-arn-invalid",
+                "cloudfront:certificate-arn-invalid",
                 "certificate_arn".into(),
                 format!("`{arn}` is not an ACM certificate ARN"),
                 "use `arn:aws:acm:us-east-1:<account>:certificate/<id>`",
             ),
             Some(region) if region != CLOUDFRONT_CERTIFICATE_REGION => report(
-                "cloudfront-certificate-region",
+                "cloudfront:certificate-region",
                 "certificate_arn".into(),
                 format!("the certificate is in {region}, but CloudFront only uses ACM certificates from us-east-1"),
                 "request or import the certificate in us-east-1 (N. Virginia) and use that ARN",
@@ -406,7 +406,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     if props.domain.is_some() && (props.certificate_arn.is_some() || !props.aliases.is_empty()) {
         let field = if props.certificate_arn.is_some() { "certificate_arn" } else { "aliases" };
         report(
-            "cloudfront-domain-conflict",
+            "cloudfront:domain-conflict",
             field.into(),
             format!("`domain` creates the certificate and the aliases, so `{field}` cannot be set with it"),
             "remove `certificate_arn` and `aliases`, or remove `domain`",
@@ -415,7 +415,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     if let (Some(_), Some(region)) = (&props.domain, stack_region) {
         if region != CLOUDFRONT_CERTIFICATE_REGION {
             report(
-                "cloudfront-domain-region",
+                "cloudfront:domain-region",
                 "domain".into(),
                 format!("the distribution's certificate would be created in {region}, but CloudFront only uses ACM certificates from us-east-1"),
                 "put the distribution in a stack in us-east-1 (a multi-region app's CDN stack is), or use `certificate_arn` with a certificate made there",
@@ -424,7 +424,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     }
     if !props.aliases.is_empty() && props.certificate_arn.is_none() {
         report(
-            "cloudfront-aliases-need-certificate",
+            "cloudfront:aliases-need-certificate",
             "aliases".into(),
             "aliases need a certificate that covers them; the default *.cloudfront.net certificate does not".into(),
             "set `certificate_arn` to an ACM certificate in us-east-1 for these names",
@@ -434,14 +434,14 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     for (i, alias) in props.aliases.iter().enumerate() {
         if !is_domain_name(alias) {
             report(
-                "cloudfront-alias-invalid",
+                "cloudfront:alias-invalid",
                 format!("aliases[{i}]"),
                 format!("alias `{alias}` is not a domain name"),
                 "use a lowercase name such as `www.example.com` or `*.example.com`",
             );
         } else if !seen.insert(alias.as_str()) {
             report(
-                "cloudfront-alias-duplicate",
+                "cloudfront:alias-duplicate",
                 format!("aliases[{i}]"),
                 format!("alias `{alias}` is listed twice"),
                 "remove the duplicate",
@@ -452,7 +452,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
         let ok = arn_parts(arn, "wafv2", "global/webacl/").is_some_and(|r| r == "us-east-1");
         if !ok {
             report(
-                "cloudfront-web-acl-invalid",
+                "cloudfront:web-acl-invalid",
                 "web_acl_arn".into(),
                 format!("`{arn}` is not the ARN of a WAFv2 web ACL with CLOUDFRONT scope"),
                 "use `arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>`",
@@ -462,7 +462,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     if let Some(codes) = &props.failover_status_codes {
         if codes.is_empty() {
             report(
-                "cloudfront-failover-codes-invalid",
+                "cloudfront:failover-codes-invalid",
                 "failover_status_codes".into(),
                 "no failover status code is given".into(),
                 "leave `failover_status_codes` out for 500, 502, 503 and 504",
@@ -472,7 +472,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
         for (i, code) in codes.iter().enumerate() {
             if !ALLOWED_FAILOVER_STATUS_CODES.contains(code) || !seen.insert(*code) {
                 report(
-                    "cloudfront-failover-codes-invalid",
+                    "cloudfront:failover-codes-invalid",
                     format!("failover_status_codes[{i}]"),
                     format!("CloudFront cannot fail over on status {code} here (unknown or listed twice)"),
                     &format!("use each of {ALLOWED_FAILOVER_STATUS_CODES:?} at most once"),
@@ -483,7 +483,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     if let Some(t) = props.origin_connection_timeout_seconds {
         if !(1..=10).contains(&t) {
             report(
-                "cloudfront-connection-timeout-invalid",
+                "cloudfront:connection-timeout-invalid",
                 "origin_connection_timeout_seconds".into(),
                 format!("a connection timeout of {t} s is outside CloudFront's 1 to 10 s"),
                 "use 1 to 10 seconds",
@@ -493,7 +493,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     if let Some(a) = props.origin_connection_attempts {
         if !(1..=3).contains(&a) {
             report(
-                "cloudfront-connection-attempts-invalid",
+                "cloudfront:connection-attempts-invalid",
                 "origin_connection_attempts".into(),
                 format!("{a} connection attempts is outside CloudFront's 1 to 3"),
                 "use 1 to 3 attempts",
@@ -502,7 +502,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     }
     if props.write_path_patterns.len() > MAX_CACHE_BEHAVIORS {
         report(
-            "cloudfront-too-many-behaviors",
+            "cloudfront:too-many-behaviors",
             "write_path_patterns".into(),
             format!(
                 "{} write path patterns, CloudFront allows {MAX_CACHE_BEHAVIORS} cache behaviors per distribution",
@@ -520,7 +520,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
             && pattern != "/*";
         if !valid || !seen.insert(pattern.as_str()) {
             report(
-                "cloudfront-path-pattern-invalid",
+                "cloudfront:path-pattern-invalid",
                 format!("write_path_patterns[{i}]"),
                 format!("`{pattern}` is not a usable path pattern (empty, too long, a catch-all, or listed twice)"),
                 "use a specific pattern such as `/api/*`; a catch-all would turn failover off for every request",
@@ -535,7 +535,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
             && b.ends_with(|c: char| c.is_ascii_alphanumeric());
         if !valid {
             report(
-                "cloudfront-log-bucket-invalid",
+                "cloudfront:log-bucket-invalid",
                 "logging.bucket".into(),
                 format!("`{b}` is not an S3 bucket name"),
                 "give the bucket's name only (3 to 63 lowercase letters, digits, dots and hyphens), not its URL",
@@ -545,7 +545,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     if let Some(c) = &props.comment {
         if c.chars().count() > 128 {
             report(
-                "cloudfront-comment-too-long",
+                "cloudfront:comment-too-long",
                 "comment".into(),
                 format!("the comment has {} characters, CloudFront allows 128", c.chars().count()),
                 "shorten `comment`",

@@ -279,7 +279,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, metric: &Metric, props: &Al
     if !metric.period_is_valid() {
         stack.report(
             ValidationError::new(
-                "alarm-period-invalid",
+                "cloudwatch:alarm-period-invalid",
                 path,
                 format!("metric period of {} s is not one CloudWatch alarms accept", metric.period_seconds),
             )
@@ -289,7 +289,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, metric: &Metric, props: &Al
     if props.evaluation_periods == 0 {
         stack.report(
             ValidationError::new(
-                "alarm-evaluation-periods-invalid",
+                "cloudwatch:alarm-evaluation-periods-invalid",
                 path,
                 "an alarm needs at least one evaluation period",
             )
@@ -299,7 +299,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, metric: &Metric, props: &Al
     } else if u64::from(props.evaluation_periods) * u64::from(metric.period_seconds) > 86_400 {
         stack.report(
             ValidationError::new(
-                "alarm-evaluation-periods-invalid",
+                "cloudwatch:alarm-evaluation-periods-invalid",
                 path,
                 format!(
                     "{} evaluation periods of {} s exceed the one day an alarm may evaluate",
@@ -314,7 +314,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, metric: &Metric, props: &Al
         if d == 0 || d > props.evaluation_periods {
             stack.report(
                 ValidationError::new(
-                    "alarm-datapoints-invalid",
+                    "cloudwatch:alarm-datapoints-invalid",
                     path,
                     format!(
                         "datapoints_to_alarm {d} must be between 1 and evaluation_periods ({})",
@@ -328,8 +328,12 @@ fn validate(stack: &mut Stack, path: &ConstructPath, metric: &Metric, props: &Al
     }
     if !props.threshold.is_finite() {
         stack.report(
-            ValidationError::new("alarm-threshold-invalid", path, "the alarm threshold must be a finite number")
-                .field("threshold"),
+            ValidationError::new(
+                "cloudwatch:alarm-threshold-invalid",
+                path,
+                "the alarm threshold must be a finite number",
+            )
+            .field("threshold"),
         );
     }
 }

@@ -88,7 +88,7 @@ impl App {
             if seen.insert(f.props.name.clone(), finished.len()).is_some() {
                 errors.push(
                     ValidationError::new(
-                        "stack-name-duplicate",
+                        "stack:name-duplicate",
                         &root(&f),
                         format!("two stacks are named `{}`", f.props.name),
                     )
@@ -103,7 +103,7 @@ impl App {
                 if !seen.contains_key(dep) {
                     errors.push(
                         ValidationError::new(
-                            "stack-dependency-unknown",
+                            "stack:dependency-unknown",
                             &root(f),
                             format!("stack `{}` depends on unknown stack `{dep}`", f.props.name),
                         )
@@ -117,7 +117,7 @@ impl App {
                     if !source.template.outputs.contains_key(&input.output) {
                         errors.push(
                             ValidationError::new(
-                                "stack-input-unknown-output",
+                                "stack:input-unknown-output",
                                 &root(f),
                                 format!(
                                     "parameter `{}` reads output `{}` of stack `{}`, which has no such output",
@@ -139,7 +139,7 @@ impl App {
                 let names: Vec<&str> = cycle.iter().map(|&i| finished[i].props.name.as_str()).collect();
                 errors.push(
                     ValidationError::new(
-                        "stack-dependency-cycle",
+                        "stack:dependency-cycle",
                         &root(first),
                         format!("stacks depend on each other in a cycle: {} → {}", names.join(" → "), names[0]),
                     )
@@ -157,7 +157,9 @@ impl App {
             let body = match f.template.render(format) {
                 Ok(b) => b,
                 Err(e) => {
-                    errors.push(ValidationError::new("render-failed", &root(&f), e.to_string()).field(f.field.clone()));
+                    errors.push(
+                        ValidationError::new("cfn:render-failed", &root(&f), e.to_string()).field(f.field.clone()),
+                    );
                     out.push(None);
                     continue;
                 }
@@ -203,10 +205,12 @@ fn template_error(stack: &str, field: &FieldPath, problem: TemplateProblem) -> V
         | TemplateProblem::TooManyParameters { .. }
         | TemplateProblem::TooManyOutputs { .. }
         | TemplateProblem::TooManyMappings { .. }
-        | TemplateProblem::TooLarge { .. } => "template-limit",
-        TemplateProblem::NoResources => "template-empty",
-        TemplateProblem::BadLogicalId { .. } => "logical-id-invalid",
-        TemplateProblem::DanglingReference { .. } | TemplateProblem::UnknownCondition { .. } => "template-reference",
+        | TemplateProblem::TooLarge { .. } => "cfn:template-limit",
+        TemplateProblem::NoResources => "cfn:template-empty",
+        TemplateProblem::BadLogicalId { .. } => "cfn:logical-id-invalid",
+        TemplateProblem::DanglingReference { .. } | TemplateProblem::UnknownCondition { .. } => {
+            "cfn:template-reference"
+        }
     };
     let help = match problem {
         TemplateProblem::TooManyResources { .. }
@@ -304,7 +308,7 @@ mod tests {
         app.add_stack(producer);
         app.add_stack(consumer);
         let errors = app.synth(Format::Yaml).unwrap_err();
-        assert_eq!(errors.0[0].code, "stack-input-unknown-output");
+        assert_eq!(errors.0[0].code, "stack:input-unknown-output");
     }
 
     #[test]
@@ -317,7 +321,7 @@ mod tests {
         app.add_stack(a);
         app.add_stack(b);
         let errors = app.synth(Format::Yaml).unwrap_err();
-        assert_eq!(errors.0[0].code, "stack-dependency-cycle");
+        assert_eq!(errors.0[0].code, "stack:dependency-cycle");
         assert!(errors.0[0].message.contains("a → b → a"), "{}", errors.0[0].message);
     }
 }

@@ -129,7 +129,7 @@ impl Stack {
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !valid {
             let e = ValidationError::new(
-                "stack-name-invalid",
+                "stack:name-invalid",
                 &self.root,
                 format!("stack name `{name}` is not a valid CloudFormation stack name"),
             )
@@ -140,7 +140,7 @@ impl Stack {
         if let Some(account) = &self.props.account {
             if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
                 let e = ValidationError::new(
-                    "stack-account-invalid",
+                    "stack:account-invalid",
                     &self.root,
                     format!("account `{account}` is not a 12-digit AWS account ID"),
                 )
@@ -151,7 +151,7 @@ impl Stack {
         if let Some(description) = &self.props.description {
             if description.len() > MAX_DESCRIPTION_BYTES {
                 let e = ValidationError::new(
-                    "stack-description-too-long",
+                    "stack:description-too-long",
                     &self.root,
                     format!(
                         "the description has {} bytes; CloudFormation allows at most {MAX_DESCRIPTION_BYTES}",
@@ -182,7 +182,7 @@ impl Stack {
         if let Some(region) = &self.props.region {
             if !crate::region::is_plausible_region(region) {
                 let e = ValidationError::new(
-                    "stack-region-invalid",
+                    "stack:region-invalid",
                     &self.root,
                     format!("region `{region}` is not an AWS region name"),
                 )
@@ -236,7 +236,7 @@ impl Stack {
         match self.template.parameters.get(name) {
             Some(existing) if *existing != parameter => {
                 let e = ValidationError::new(
-                    "parameter-conflict",
+                    "cfn:parameter-conflict",
                     path,
                     format!("parameter `{name}` is defined twice with different settings"),
                 );
@@ -257,7 +257,7 @@ impl Stack {
         match self.template.conditions.get(name) {
             Some(existing) if *existing != condition => {
                 let e = ValidationError::new(
-                    "condition-conflict",
+                    "cfn:condition-conflict",
                     path,
                     format!("condition `{name}` is defined twice differently"),
                 );
@@ -278,7 +278,7 @@ impl Stack {
         match self.template.mappings.get(name) {
             Some(existing) if *existing != mapping => {
                 let e = ValidationError::new(
-                    "mapping-conflict",
+                    "cfn:mapping-conflict",
                     path,
                     format!("mapping `{name}` is defined twice differently"),
                 );
@@ -295,7 +295,7 @@ impl Stack {
         if let Some(owner) = self.owners.get(key) {
             let id = key.trim_start_matches("Outputs.");
             let e = ValidationError::new(
-                "logical-id-collision",
+                "cfn:logical-id-collision",
                 path,
                 format!("logical ID `{id}` of {path} is already used by {owner}"),
             )
@@ -397,7 +397,7 @@ impl Stack {
                 format!("the template declares: {}", declared.join(", "))
             };
             let e = ValidationError::new(
-                "stack-parameter-unknown",
+                "stack:parameter-unknown",
                 &self.root,
                 format!(
                     "`parameters` gives a value for `{name}`, which the template of stack `{}` does not declare",
@@ -425,7 +425,7 @@ impl Stack {
             }
             if let Some((count, id)) = most {
                 let e = ValidationError::new(
-                    "stack-too-many-tags",
+                    "stack:too-many-tags",
                     &self.root,
                     format!(
                         "with the stack's {} tags, resource `{id}` would have {count} tags; a resource may have at most {MAX_TAGS_PER_RESOURCE}",

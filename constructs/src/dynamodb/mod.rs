@@ -132,7 +132,7 @@ impl Table {
             if key.name.is_empty() || key.name.len() > 255 {
                 stack.report(
                     ValidationError::new(
-                        "dynamodb-key-name-invalid",
+                        "dynamodb:key-name-invalid",
                         path,
                         format!("key attribute name `{}` must be 1 to 255 characters", key.name),
                     )
@@ -142,7 +142,7 @@ impl Table {
             if attributes.insert(key.name.clone(), key.attribute_type.unwrap_or_default()).is_some() {
                 stack.report(
                     ValidationError::new(
-                        "dynamodb-key-duplicate",
+                        "dynamodb:key-duplicate",
                         path,
                         format!("`{}` is both the partition key and the sort key", key.name),
                     )
@@ -162,7 +162,7 @@ impl Table {
                     if value.is_some() {
                         stack.report(
                             ValidationError::new(
-                                "dynamodb-capacity-on-demand",
+                                "dynamodb:capacity-on-demand",
                                 path,
                                 format!("`{field}` applies to provisioned tables only"),
                             )
@@ -180,7 +180,7 @@ impl Table {
                     if value == 0 {
                         stack.report(
                             ValidationError::new(
-                                "dynamodb-capacity-invalid",
+                                "dynamodb:capacity-invalid",
                                 path,
                                 format!("`{field}` must be at least 1"),
                             )

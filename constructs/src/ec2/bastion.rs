@@ -76,7 +76,7 @@ impl BastionHost {
         if !is_plausible_instance_type(&instance_type) {
             stack.report(
                 ValidationError::new(
-                    "bastion-instance-type-invalid",
+                    "ec2:bastion-instance-type-invalid",
                     &path,
                     format!("`{instance_type}` is not an EC2 instance type"),
                 )
@@ -120,7 +120,7 @@ impl BastionHost {
                 .default_value(ami_default),
         );
         let Some(subnet) = vpc.public_subnet_ids.first().cloned() else {
-            stack.report(ValidationError::new("bastion-no-public-subnet", &path, "the VPC has no public subnet"));
+            stack.report(ValidationError::new("ec2:bastion-no-public-subnet", &path, "the VPC has no public subnet"));
             return BastionHost { path, logical_id: String::new(), instance_id: Value::Null, security_group, role };
         };
         let instance = Resource::new("AWS::EC2::Instance")
@@ -180,7 +180,7 @@ fn ssh_peer(stack: &mut Stack, path: &ConstructPath, cidr: &str, props: &Bastion
         Ok(n) => n,
         Err(_) => {
             stack.report(
-                ValidationError::new("bastion-ssh-cidr-invalid", path, format!("`{cidr}` is not a CIDR block"))
+                ValidationError::new("ec2:bastion-ssh-cidr-invalid", path, format!("`{cidr}` is not a CIDR block"))
                     .field("ssh_cidr")
                     .help("use an address with a prefix length, e.g. `203.0.113.10/32`"),
             );
@@ -190,7 +190,7 @@ fn ssh_peer(stack: &mut Stack, path: &ConstructPath, cidr: &str, props: &Bastion
     if net.trunc() != net {
         stack.report(
             ValidationError::new(
-                "bastion-ssh-cidr-invalid",
+                "ec2:bastion-ssh-cidr-invalid",
                 path,
                 format!("`{cidr}` has host bits set; the network is `{}`", net.trunc()),
             )
@@ -202,7 +202,7 @@ fn ssh_peer(stack: &mut Stack, path: &ConstructPath, cidr: &str, props: &Bastion
     if net.prefix_len() == 0 && !props.allow_ssh_from_anywhere.unwrap_or(false) {
         stack.report(
             ValidationError::new(
-                "bastion-ssh-open-to-world",
+                "ec2:bastion-ssh-open-to-world",
                 path,
                 format!("`ssh_cidr: {cidr}` opens SSH on the bastion host to the whole internet"),
             )

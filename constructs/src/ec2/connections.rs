@@ -116,7 +116,7 @@ impl Connections {
     }
 
     /// [`Connections::allow_to`] on `other`'s default port. A peer without one
-    /// is a programming error reported on the stack (`connections-no-port`).
+    /// is a programming error reported on the stack (`ec2:connections-no-port`).
     pub fn allow_to_default_port(&self, stack: &mut Stack, other: &impl Connectable, description: &str) -> String {
         let peer = other.connections();
         match peer.default_port {
@@ -124,7 +124,7 @@ impl Connections {
             None => {
                 stack.report(
                     crate::ValidationError::new(
-                        "connections-no-port",
+                        "ec2:connections-no-port",
                         &peer.security_group.path,
                         format!("{} receives no traffic: it declares no port", peer.name),
                     )
@@ -221,6 +221,6 @@ mod tests {
         assert_eq!(egress.properties["GroupId"], json!({"Fn::GetAtt": ["Closed", "GroupId"]}));
 
         open.allow_to_default_port(&mut s, &open.clone(), "nothing");
-        assert_eq!(s.errors()[0].code, "connections-no-port");
+        assert_eq!(s.errors()[0].code, "ec2:connections-no-port");
     }
 }

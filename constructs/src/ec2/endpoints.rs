@@ -80,7 +80,7 @@ pub(crate) fn add_endpoints(
         if !seen.insert(g.name()) {
             stack.report(
                 ValidationError::new(
-                    "vpc-endpoint-duplicate",
+                    "vpc:endpoint-duplicate",
                     vpc_path,
                     format!("gateway endpoint `{}` is listed twice", g.name()),
                 )
@@ -110,7 +110,7 @@ pub(crate) fn add_endpoints(
         if !is_service_name(service) {
             stack.report(
                 ValidationError::new(
-                    "vpc-endpoint-invalid",
+                    "vpc:endpoint-invalid",
                     vpc_path,
                     format!("`{service}` is not an AWS service endpoint name"),
                 )
@@ -120,7 +120,7 @@ pub(crate) fn add_endpoints(
         } else if ["s3", "dynamodb"].contains(&service.as_str()) && gateway.iter().any(|g| g.name() == service) {
             stack.report(
                 ValidationError::new(
-                    "vpc-endpoint-duplicate",
+                    "vpc:endpoint-duplicate",
                     vpc_path,
                     format!("`{service}` is both a gateway and an interface endpoint"),
                 )
@@ -130,7 +130,7 @@ pub(crate) fn add_endpoints(
         } else if !seen.insert(service.as_str()) {
             stack.report(
                 ValidationError::new(
-                    "vpc-endpoint-duplicate",
+                    "vpc:endpoint-duplicate",
                     vpc_path,
                     format!("interface endpoint `{service}` is listed twice"),
                 )

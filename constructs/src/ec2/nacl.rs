@@ -190,7 +190,7 @@ fn add_rules(
     if rules.len() > MAX_RULES_PER_DIRECTION {
         stack.report(
             ValidationError::new(
-                "nacl-too-many-rules",
+                "vpc:nacl-too-many-rules",
                 acl_path,
                 format!(
                     "{} {field} rules; a network ACL takes at most {MAX_RULES_PER_DIRECTION} per direction",
@@ -209,36 +209,40 @@ fn add_rules(
         if !(1..=32766).contains(&rule.rule_number) {
             problem(
                 "rule_number",
-                "nacl-rule-number",
+                "vpc:nacl-rule-number",
                 format!("rule number {} is outside 1..=32766", rule.rule_number),
             );
         }
         if !numbers.insert(rule.rule_number) {
             problem(
                 "rule_number",
-                "nacl-rule-duplicate",
+                "vpc:nacl-rule-duplicate",
                 format!("rule number {} is used twice in {field}", rule.rule_number),
             );
             continue;
         }
         let cidr = rule.cidr.as_deref().unwrap_or("0.0.0.0/0");
         if cidr.parse::<Ipv4Net>().map(|n| n.trunc() != n).unwrap_or(true) {
-            problem("cidr", "nacl-cidr-invalid", format!("`{cidr}` is not an IPv4 network CIDR"));
+            problem("cidr", "vpc:nacl-cidr-invalid", format!("`{cidr}` is not an IPv4 network CIDR"));
         }
         let ports = match (rule.protocol, rule.from_port, rule.to_port) {
             (AclProtocol::Tcp | AclProtocol::Udp, Some(from), to) => {
                 let to = to.unwrap_or(from);
                 if from > to || from == 0 {
-                    problem("from_port", "nacl-port-range", format!("port range {from}-{to} is empty or starts at 0"));
+                    problem(
+                        "from_port",
+                        "vpc:nacl-port-range",
+                        format!("port range {from}-{to} is empty or starts at 0"),
+                    );
                 }
                 Some((from, to))
             }
             (AclProtocol::Tcp | AclProtocol::Udp, None, _) => {
-                problem("from_port", "nacl-port-missing", "TCP and UDP rules need `from_port`".to_owned());
+                problem("from_port", "vpc:nacl-port-missing", "TCP and UDP rules need `from_port`".to_owned());
                 None
             }
             (_, Some(_), _) | (_, _, Some(_)) => {
-                problem("from_port", "nacl-port-unexpected", "ports apply only to TCP and UDP rules".to_owned());
+                problem("from_port", "vpc:nacl-port-unexpected", "ports apply only to TCP and UDP rules".to_owned());
                 None
             }
             _ => None,

@@ -297,7 +297,7 @@ impl Layout {
             Ok(c) if (16..=28).contains(&c.prefix_len()) => c,
             Ok(c) => {
                 err(
-                    "vpc-cidr-size",
+                    "vpc:cidr-size",
                     "cidr",
                     format!("VPC CIDR `{c}` has prefix /{}; AWS allows /16 to /28", c.prefix_len()),
                     None,
@@ -306,7 +306,7 @@ impl Layout {
             }
             Err(why) => {
                 err(
-                    "vpc-cidr-invalid",
+                    "vpc:cidr-invalid",
                     "cidr",
                     format!("VPC CIDR `{cidr_text}` is invalid: {why}"),
                     Some("write an IPv4 network such as 10.0.0.0/16"),
@@ -319,7 +319,7 @@ impl Layout {
             (Some(names), max) => {
                 if names.is_empty() || names.len() > MAX_AZ_COUNT as usize {
                     err(
-                        "vpc-az-count",
+                        "vpc:az-count",
                         "availability_zones",
                         format!("{} availability zones given; use 1 to {MAX_AZ_COUNT}", names.len()),
                         None,
@@ -328,7 +328,7 @@ impl Layout {
                 if let Some(m) = max {
                     if m as usize != names.len() {
                         err(
-                            "vpc-az-conflict",
+                            "vpc:az-conflict",
                             "max_azs",
                             format!("max_azs is {m} but {} availability_zones are given", names.len()),
                             Some("drop max_azs or make it match"),
@@ -338,7 +338,7 @@ impl Layout {
                 for (i, n) in names.iter().enumerate() {
                     if names[..i].contains(n) {
                         err(
-                            "vpc-az-duplicate",
+                            "vpc:az-duplicate",
                             &format!("availability_zones[{i}]"),
                             format!("availability zone `{n}` is listed twice"),
                             None,
@@ -349,7 +349,7 @@ impl Layout {
                         && crate::region::is_plausible_region(&n[..n.len() - 1]);
                     if !plausible {
                         err(
-                            "vpc-az-invalid",
+                            "vpc:az-invalid",
                             &format!("availability_zones[{i}]"),
                             format!("`{n}` is not an availability zone name"),
                             Some("use names such as eu-west-1a"),
@@ -361,7 +361,7 @@ impl Layout {
             (None, max) => {
                 let n = max.unwrap_or(DEFAULT_AZ_COUNT);
                 if !(1..=MAX_AZ_COUNT).contains(&n) {
-                    err("vpc-az-count", "max_azs", format!("max_azs is {n}; use 1 to {MAX_AZ_COUNT}"), None);
+                    err("vpc:az-count", "max_azs", format!("max_azs is {n}; use 1 to {MAX_AZ_COUNT}"), None);
                 }
                 (0..n.clamp(1, MAX_AZ_COUNT)).map(|i| Intrinsic::az(i as u32)).collect()
             }
@@ -370,7 +370,7 @@ impl Layout {
         let nat = props.nat_gateways.unwrap_or(DEFAULT_NAT_GATEWAYS) as usize;
         if nat > azs.len() {
             err(
-                "vpc-nat-count",
+                "vpc:nat-count",
                 "nat_gateways",
                 format!("{nat} NAT gateways for {} availability zones; at most one per AZ", azs.len()),
                 None,
@@ -429,7 +429,7 @@ fn subnets(
         let field = format!("{kind}_cidrs");
         if list.len() != azs.len() {
             err(
-                "vpc-subnet-count",
+                "vpc:subnet-count",
                 &field,
                 format!("{} {kind} CIDRs given for {} availability zones; give one per AZ", list.len(), azs.len()),
                 None,
@@ -441,15 +441,20 @@ fn subnets(
                 let f = format!("{field}[{i}]");
                 match parse_cidr(text) {
                     Err(why) => {
-                        err("subnet-cidr-invalid", &f, format!("subnet CIDR `{text}` is invalid: {why}"), None);
+                        err("vpc:subnet-cidr-invalid", &f, format!("subnet CIDR `{text}` is invalid: {why}"), None);
                         placeholder
                     }
                     Ok(net) => {
                         if !vpc.contains(&net) {
-                            err("subnet-outside-vpc", &f, format!("subnet {net} is not inside the VPC's {vpc}"), None);
+                            err(
+                                "vpc:subnet-outside-vpc",
+                                &f,
+                                format!("subnet {net} is not inside the VPC's {vpc}"),
+                                None,
+                            );
                         } else if !(16..=28).contains(&net.prefix_len()) {
                             err(
-                                "subnet-cidr-size",
+                                "vpc:subnet-cidr-size",
                                 &f,
                                 format!("subnet {net} has prefix /{}; AWS allows /16 to /28", net.prefix_len()),
                                 None,
@@ -457,7 +462,7 @@ fn subnets(
                         } else if let Some((other, owner)) =
                             taken.iter().find(|(t, _)| t.contains(&net.network()) || net.contains(&t.network()))
                         {
-                            err("subnet-overlap", &f, format!("subnet {net} overlaps {other} ({owner})"), None);
+                            err("vpc:subnet-overlap", &f, format!("subnet {net} overlaps {other} ({owner})"), None);
                         }
                         taken.push((net, f));
                         net
@@ -470,7 +475,7 @@ fn subnets(
     let len = prefix.unwrap_or(default_prefix);
     if !(16..=28).contains(&len) || len < vpc.prefix_len() {
         err(
-            "subnet-prefix-invalid",
+            "vpc:subnet-prefix-invalid",
             &field,
             format!(
                 "{kind} prefix /{len} does not fit: use /16 to /28, no larger than the VPC's /{}",
@@ -493,7 +498,7 @@ fn subnets(
             }
             None => {
                 err(
-                    "subnet-no-space",
+                    "vpc:subnet-no-space",
                     &field,
                     format!("no room in {vpc} for {} /{len} {kind}s after the others", azs.len()),
                     Some("use a larger VPC CIDR, fewer AZs or smaller subnets"),

@@ -69,7 +69,7 @@ impl Repository {
         if !is_valid_repository_name(name) {
             stack.report(
                 ValidationError::new(
-                    "ecr-repository-name-invalid",
+                    "ecr:repository-name-invalid",
                     path,
                     format!("`{name}` is not a valid ECR repository name"),
                 )
@@ -82,7 +82,7 @@ impl Repository {
         if !(1..=10_000).contains(&keep) {
             stack.report(
                 ValidationError::new(
-                    "ecr-keep-images-invalid",
+                    "ecr:keep-images-invalid",
                     path,
                     format!("`keep_images` is {keep}; a lifecycle rule keeps 1 to 10000 images"),
                 )
@@ -101,7 +101,7 @@ impl Repository {
             Some(key) => {
                 if !key.starts_with("arn:") || !key.contains(":kms:") {
                     stack.report(
-                        ValidationError::new("ecr-kms-key-invalid", path, format!("`{key}` is not a KMS key ARN"))
+                        ValidationError::new("ecr:kms-key-invalid", path, format!("`{key}` is not a KMS key ARN"))
                             .field("kms_key_arn"),
                     );
                 }

@@ -301,7 +301,7 @@ impl Validated {
         let instance_type = props.instance_type.clone().unwrap_or_else(|| DEFAULT_INSTANCE_TYPE.to_owned());
         if !is_plausible_instance_type(&instance_type) {
             err(
-                "ecs-instance-type-invalid",
+                "ecs:instance-type-invalid",
                 "instance_type",
                 format!("`{instance_type}` is not an EC2 instance type"),
                 "use a family and a size separated by a dot, e.g. t3.medium or m7i.large",
@@ -311,7 +311,7 @@ impl Validated {
         let max = props.max_capacity.unwrap_or_else(|| DEFAULT_MAX_CAPACITY.max(min));
         if max == 0 {
             err(
-                "ecs-capacity-range",
+                "ecs:capacity-range",
                 "max_capacity",
                 "max_capacity is 0: no task could ever run".into(),
                 "set max_capacity to 1 or more",
@@ -319,7 +319,7 @@ impl Validated {
         }
         if min > max {
             err(
-                "ecs-capacity-range",
+                "ecs:capacity-range",
                 "min_capacity",
                 format!("min_capacity {min} is above max_capacity {max}"),
                 "make min_capacity at most max_capacity",
@@ -328,7 +328,7 @@ impl Validated {
         if let Some(d) = props.desired_capacity {
             if d < min || d > max {
                 err(
-                    "ecs-capacity-range",
+                    "ecs:capacity-range",
                     "desired_capacity",
                     format!("desired_capacity {d} is outside min_capacity {min} .. max_capacity {max}"),
                     "leave desired_capacity out (the capacity provider manages it) or put it between min and max",
@@ -338,7 +338,7 @@ impl Validated {
         let target = props.target_capacity_percent.unwrap_or(DEFAULT_TARGET_CAPACITY_PERCENT);
         if !(1..=100).contains(&target) {
             err(
-                "ecs-target-capacity",
+                "ecs:target-capacity",
                 "target_capacity_percent",
                 format!("target_capacity_percent {target} is outside 1..=100"),
                 "use 100 for no idle instances, or less to keep spare capacity",
@@ -347,7 +347,7 @@ impl Validated {
         let root_volume_gib = props.root_volume_gib.unwrap_or(DEFAULT_ROOT_VOLUME_GIB);
         if !(DEFAULT_ROOT_VOLUME_GIB..=MAX_ROOT_VOLUME_GIB).contains(&root_volume_gib) {
             err(
-                "ecs-root-volume-size",
+                "ecs:root-volume-size",
                 "root_volume_gib",
                 format!("a root volume of {root_volume_gib} GiB is outside {DEFAULT_ROOT_VOLUME_GIB}..={MAX_ROOT_VOLUME_GIB}"),
                 "the ECS-optimized AMI needs at least 30 GiB; gp3 volumes go up to 16384 GiB",
@@ -359,7 +359,7 @@ impl Validated {
         });
         if !ami_parameter.starts_with('/') || ami_parameter.contains(char::is_whitespace) {
             err(
-                "ecs-ami-parameter-invalid",
+                "ecs:ami-parameter-invalid",
                 "ami_parameter",
                 format!("`{ami_parameter}` is not an SSM parameter name"),
                 "use a path such as /aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
@@ -368,7 +368,7 @@ impl Validated {
         let imds_hop_limit = props.imds_hop_limit.unwrap_or(IMDS_HOP_LIMIT);
         if !(1..=MAX_IMDS_HOP_LIMIT).contains(&imds_hop_limit) {
             err(
-                "ecs-imds-hop-limit",
+                "ecs:imds-hop-limit",
                 "imds_hop_limit",
                 format!("an IMDS hop limit of {imds_hop_limit} is outside 1..={MAX_IMDS_HOP_LIMIT}"),
                 "leave it out (1: containers cannot reach instance metadata) or use 2 for apps that need it",

@@ -113,7 +113,7 @@ impl Service {
         };
         if min > 100 {
             err(
-                "ecs-deployment-percent",
+                "ecs:deployment-percent",
                 "min_healthy_percent",
                 format!("min_healthy_percent {min} is above 100"),
                 "use 0 to 100",
@@ -121,7 +121,7 @@ impl Service {
         }
         if !(100..=200).contains(&max) || max <= min {
             err(
-                "ecs-deployment-percent",
+                "ecs:deployment-percent",
                 "max_percent",
                 format!("max_percent {max} must be 100 to 200 and above min_healthy_percent {min}"),
                 "the defaults 100 / 200 replace tasks without lowering capacity",
@@ -129,7 +129,7 @@ impl Service {
         }
         if props.health_check_grace_period_seconds.is_some() && load_balancers.is_empty() {
             err(
-                "ecs-grace-period-without-lb",
+                "ecs:grace-period-without-lb",
                 "health_check_grace_period_seconds",
                 "a health check grace period applies only to a load-balanced service".into(),
                 "remove health_check_grace_period_seconds or register the service with a target group",
@@ -137,7 +137,7 @@ impl Service {
         }
         if props.scaled.unwrap_or(false) && props.desired_count.is_some() {
             err(
-                "ecs-desired-count-scaled",
+                "ecs:desired-count-scaled",
                 "desired_count",
                 "desired_count is set on a service that scales: every deploy would reset the scaled count".into(),
                 "remove desired_count; the scaling minimum sets the floor",
@@ -150,7 +150,7 @@ impl Service {
                 .any(|c| c.name == target.container_name && c.ports.contains(&target.container_port));
             if !known {
                 err(
-                    "ecs-lb-container-unknown",
+                    "ecs:lb-container-unknown",
                     "",
                     format!(
                         "the load balancer targets container `{}` port {}, which the task definition does not expose",

@@ -309,7 +309,7 @@ impl TaskDefinition {
     /// Sets the environment variable `name` of container `container` to
     /// `value` (a string or an intrinsic such as a table's `Ref`). The list
     /// stays sorted by name; a variable already set is replaced. An unknown
-    /// container is reported (`ecs-container-unknown`).
+    /// container is reported (`ecs:container-unknown`).
     pub fn add_environment(&self, stack: &mut Stack, container: &str, name: &str, value: impl Into<Value>) {
         self.add_to_container(stack, container, "Environment", json!({"Name": name, "Value": value.into()}));
     }
@@ -336,7 +336,7 @@ impl TaskDefinition {
             .and_then(Value::as_object_mut);
         let Some(definition) = found else {
             let e = ValidationError::new(
-                "ecs-container-unknown",
+                "ecs:container-unknown",
                 &self.path,
                 format!("task definition {} has no container `{container}`", self.path),
             );
@@ -442,11 +442,11 @@ fn validate(
         problems.push(e);
     };
     if props.containers.is_empty() {
-        err("ecs-no-containers", "containers".into(), "the task has no container".into(), "add a container");
+        err("ecs:no-containers", "containers".into(), "the task has no container".into(), "add a container");
     }
     if props.containers.len() > MAX_CONTAINERS {
         err(
-            "ecs-too-many-containers",
+            "ecs:too-many-containers",
             "containers".into(),
             format!("{} containers; a task definition holds at most {MAX_CONTAINERS}", props.containers.len()),
             "split the containers into several services",
@@ -454,7 +454,7 @@ fn validate(
     }
     if !props.containers.is_empty() && !props.containers.iter().any(|c| c.essential.unwrap_or(true)) {
         err(
-            "ecs-no-essential-container",
+            "ecs:no-essential-container",
             "containers".into(),
             "no container is essential".into(),
             "mark at least one container `essential: true`",
@@ -463,7 +463,7 @@ fn validate(
     if let Some(cpu) = props.cpu {
         if !(128..=MAX_TASK_CPU_UNITS).contains(&cpu) {
             err(
-                "ecs-task-cpu",
+                "ecs:task-cpu",
                 "cpu".into(),
                 format!("task CPU {cpu} is outside 128..={MAX_TASK_CPU_UNITS} units"),
                 "1024 units are one vCPU",
@@ -472,13 +472,13 @@ fn validate(
     }
     if let Some(mem) = props.memory_mib {
         if mem < MIN_CONTAINER_MEMORY_MIB {
-            err("ecs-task-memory", "memory_mib".into(), format!("task memory {mem} MiB is too small"), "");
+            err("ecs:task-memory", "memory_mib".into(), format!("task memory {mem} MiB is too small"), "");
         }
     }
     if let Some(days) = props.log_retention_days {
         if !VALID_RETENTION_DAYS.contains(&days) {
             err(
-                "log-retention-invalid",
+                "logs:retention-invalid",
                 "log_retention_days".into(),
                 format!("log retention of {days} days is not one CloudWatch Logs accepts"),
                 "use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
@@ -498,7 +498,7 @@ fn validate(
             && c.name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
         if !name_ok {
             err(
-                "ecs-container-name",
+                "ecs:container-name",
                 f("name"),
                 format!("container name `{}` is invalid", c.name),
                 "use 1 to 255 letters, digits, hyphens and underscores",
@@ -506,7 +506,7 @@ fn validate(
         }
         if !names.insert(c.name.as_str()) {
             err(
-                "ecs-container-duplicate",
+                "ecs:container-duplicate",
                 f("name"),
                 format!("two containers are named `{}`", c.name),
                 "give each container of a task its own name",
@@ -517,17 +517,17 @@ fn validate(
             if fatal {
                 let (code, msg, help) = match problem {
                     ImageProblem::Invalid(why) => (
-                        "ecs-image-invalid",
+                        "ecs:image-invalid",
                         format!("image `{}` is not a valid image reference: {why}", c.image),
                         "use REGISTRY/REPOSITORY:TAG or REPOSITORY@sha256:DIGEST",
                     ),
                     ImageProblem::Untagged => (
-                        "ecs-image-unpinned",
+                        "ecs:image-unpinned",
                         format!("image `{}` has no tag, so it means `latest`", c.image),
                         "pin a version tag or digest (e.g. `:1.4.2`), or set `allow_unpinned_image: true`",
                     ),
                     ImageProblem::Latest => (
-                        "ecs-image-unpinned",
+                        "ecs:image-unpinned",
                         format!("image `{}` uses the moving `latest` tag", c.image),
                         "pin a version tag or digest (e.g. `:1.4.2`), or set `allow_unpinned_image: true`",
                     ),
@@ -539,7 +539,7 @@ fn validate(
             total_cpu += u64::from(cpu);
             if cpu > MAX_TASK_CPU_UNITS {
                 err(
-                    "ecs-container-cpu",
+                    "ecs:container-cpu",
                     f("cpu"),
                     format!("container CPU {cpu} is above {MAX_TASK_CPU_UNITS} units"),
                     "1024 units are one vCPU",
@@ -550,7 +550,7 @@ fn validate(
             if let Some(v) = value {
                 if v < MIN_CONTAINER_MEMORY_MIB {
                     err(
-                        "ecs-container-memory",
+                        "ecs:container-memory",
                         f(field),
                         format!("{field} {v} is below ECS's minimum of {MIN_CONTAINER_MEMORY_MIB} MiB"),
                         "",
@@ -561,7 +561,7 @@ fn validate(
         if let (Some(hard), Some(soft)) = (c.memory_mib, c.memory_reservation_mib) {
             if soft > hard {
                 err(
-                    "ecs-container-memory",
+                    "ecs:container-memory",
                     f("memory_reservation_mib"),
                     format!("memory_reservation_mib {soft} is above memory_mib {hard}"),
                     "the reservation must not exceed the hard limit",
@@ -573,7 +573,7 @@ fn validate(
         if let (Some(task), Some(hard)) = (props.memory_mib, c.memory_mib) {
             if hard > task {
                 err(
-                    "ecs-container-memory-above-task",
+                    "ecs:container-memory-above-task",
                     f("memory_mib"),
                     format!("container memory {hard} MiB is above the task's {task} MiB"),
                     "raise the task's memory_mib or lower the container's",
@@ -584,18 +584,18 @@ fn validate(
         for (j, p) in c.ports.iter().enumerate() {
             if *p == 0 {
                 err(
-                    "ecs-container-port",
+                    "ecs:container-port",
                     f(&format!("ports[{j}]")),
                     "container port 0 is invalid".into(),
                     "use a port from 1 to 65535",
                 );
             }
             if !own_ports.insert(*p) {
-                err("ecs-container-port-duplicate", f(&format!("ports[{j}]")), format!("port {p} is listed twice"), "");
+                err("ecs:container-port-duplicate", f(&format!("ports[{j}]")), format!("port {p} is listed twice"), "");
             } else if mode == NetworkMode::Awsvpc {
                 if let Some(other) = host_ports.insert(*p, i) {
                     err(
-                        "ecs-container-port-conflict",
+                        "ecs:container-port-conflict",
                         f(&format!("ports[{j}]")),
                         format!(
                             "port {p} is also used by containers[{other}]; in awsvpc mode the task has one network"
@@ -610,7 +610,7 @@ fn validate(
             env_names.insert(k.as_str());
             if !is_env_name(k) {
                 err(
-                    "ecs-env-name",
+                    "ecs:env-name",
                     f(&format!("environment.{k}")),
                     format!("environment variable name `{k}` is invalid"),
                     "use letters, digits and underscores, not starting with a digit",
@@ -621,7 +621,7 @@ fn validate(
             let at = f(&format!("secrets.{k}"));
             if !is_env_name(k) {
                 err(
-                    "ecs-env-name",
+                    "ecs:env-name",
                     at.clone(),
                     format!("secret variable name `{k}` is invalid"),
                     "use letters, digits and underscores, not starting with a digit",
@@ -629,7 +629,7 @@ fn validate(
             }
             if env_names.contains(k.as_str()) {
                 err(
-                    "ecs-env-duplicate",
+                    "ecs:env-duplicate",
                     at.clone(),
                     format!("`{k}` is both an environment variable and a secret"),
                     "keep one of the two",
@@ -637,7 +637,7 @@ fn validate(
             }
             if parse_secret_arn(arn).is_none() {
                 err(
-                    "ecs-secret-arn",
+                    "ecs:secret-arn",
                     at,
                     format!("`{arn}` is not the ARN of an SSM parameter or a Secrets Manager secret"),
                     "use arn:aws:ssm:REGION:ACCOUNT:parameter/NAME or arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME",
@@ -648,7 +648,7 @@ fn validate(
             let hf = |sub: &str| f(&format!("health_check.{sub}"));
             if !matches!(hc.command.first().map(String::as_str), Some("CMD" | "CMD-SHELL")) || hc.command.len() < 2 {
                 err(
-                    "ecs-health-check-command",
+                    "ecs:health-check-command",
                     hf("command"),
                     "a health check command starts with `CMD` or `CMD-SHELL`, followed by the command".into(),
                     "e.g. [CMD-SHELL, \"curl -f http://localhost:8080/health || exit 1\"]",
@@ -662,7 +662,7 @@ fn validate(
             ] {
                 if let Some(v) = value {
                     if !(lo..=hi).contains(&v) {
-                        err("ecs-health-check-range", hf(field), format!("{field} {v} is outside {lo}..={hi}"), "");
+                        err("ecs:health-check-range", hf(field), format!("{field} {v} is outside {lo}..={hi}"), "");
                     }
                 }
             }
@@ -671,7 +671,7 @@ fn validate(
     if let Some(task) = props.cpu {
         if total_cpu > u64::from(task) {
             err(
-                "ecs-container-cpu-above-task",
+                "ecs:container-cpu-above-task",
                 "cpu".into(),
                 format!("containers reserve {total_cpu} CPU units, more than the task's {task}"),
                 "raise the task's cpu or lower the containers'",
@@ -681,7 +681,7 @@ fn validate(
     if let Some(task) = props.memory_mib {
         if total_mem > u64::from(task) {
             err(
-                "ecs-container-memory-above-task",
+                "ecs:container-memory-above-task",
                 "memory_mib".into(),
                 format!("containers reserve {total_mem} MiB, more than the task's {task} MiB"),
                 "raise the task's memory_mib or lower the containers'",

@@ -117,7 +117,7 @@ impl Action {
             Action::FixedResponse { status_code, content_type, body } => {
                 if !(200..=599).contains(status_code) {
                     stack.report(ValidationError::new(
-                        "action-status-invalid",
+                        "elbv2:action-status-invalid",
                         path,
                         format!("fixed response status {status_code} is not between 200 and 599"),
                     ));
@@ -127,7 +127,7 @@ impl Action {
                 if !TYPES.contains(&content_type.as_str()) {
                     stack.report(
                         ValidationError::new(
-                            "action-content-type-invalid",
+                            "elbv2:action-content-type-invalid",
                             path,
                             format!(
                                 "fixed response content type `{content_type}` is not one the load balancer accepts"
@@ -138,7 +138,7 @@ impl Action {
                 }
                 if body.as_ref().is_some_and(|b| b.len() > 1024) {
                     stack.report(ValidationError::new(
-                        "action-body-too-long",
+                        "elbv2:action-body-too-long",
                         path,
                         "fixed response body is longer than 1024 bytes",
                     ));
@@ -148,7 +148,7 @@ impl Action {
                 if targets.is_empty() || targets.len() > MAX_TARGET_GROUPS_PER_ACTION {
                     stack.report(
                         ValidationError::new(
-                            "action-target-groups-invalid",
+                            "elbv2:action-target-groups-invalid",
                             path,
                             format!(
                                 "a weighted forward names {} target groups; it needs 1 to {MAX_TARGET_GROUPS_PER_ACTION}",
@@ -167,7 +167,7 @@ impl Action {
                     if !ok {
                         stack.report(
                             ValidationError::new(
-                                "action-weight-invalid",
+                                "elbv2:action-weight-invalid",
                                 path,
                                 format!(
                                     "weight {} of target group {} is not a whole number from 0 to {MAX_WEIGHT}",

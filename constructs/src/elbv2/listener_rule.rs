@@ -96,7 +96,7 @@ impl ListenerRule {
             if !(MIN_PRIORITY..=MAX_PRIORITY).contains(&p) {
                 stack.report(
                     ValidationError::new(
-                        "rule-priority-invalid",
+                        "elbv2:rule-priority-invalid",
                         path,
                         format!("priority {p} is not between 1 and 50000"),
                     )
@@ -118,7 +118,7 @@ impl ListenerRule {
             };
             stack.report(
                 ValidationError::new(
-                    "rule-priority-duplicate",
+                    "elbv2:rule-priority-duplicate",
                     path,
                     format!("priority {priority} is already used by rule {other} on the same listener{how}"),
                 )
@@ -170,7 +170,7 @@ fn claim_path_patterns(
             )
         };
         stack.report(
-            ValidationError::new("rule-path-pattern-duplicate", path, message)
+            ValidationError::new("elbv2:rule-path-pattern-duplicate", path, message)
                 .field(format!("path_patterns[{i}]").as_str())
                 .help(help),
         );
@@ -232,7 +232,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
     }
     if conditions.is_empty() {
         stack.report(
-            ValidationError::new("rule-condition-missing", path, "a listener rule needs at least one condition")
+            ValidationError::new("elbv2:rule-condition-missing", path, "a listener rule needs at least one condition")
                 .help("set `path_patterns` or `host_headers`; the listener's default action handles everything else"),
         );
         return;
@@ -245,7 +245,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
         total += count;
         if count == 0 {
             stack.report(
-                ValidationError::new("rule-condition-empty", path, format!("condition `{field}` has no value"))
+                ValidationError::new("elbv2:rule-condition-empty", path, format!("condition `{field}` has no value"))
                     .field(field.as_str())
                     .help("give at least one value, or leave the condition out"),
             );
@@ -253,7 +253,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
         if count > MAX_CONDITION_VALUES_PER_CONDITION {
             stack.report(
                 ValidationError::new(
-                    "rule-condition-too-many-values",
+                    "elbv2:rule-condition-too-many-values",
                     path,
                     format!("condition `{field}` has {count} values; a condition may have at most {MAX_CONDITION_VALUES_PER_CONDITION}"),
                 )
@@ -266,7 +266,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
             if v.is_empty() || v.len() > MAX_PATTERN_LENGTH {
                 stack.report(
                     ValidationError::new(
-                        "rule-condition-value-invalid",
+                        "elbv2:rule-condition-value-invalid",
                         path,
                         format!("value `{v}` of `{field}` must have 1 to {MAX_PATTERN_LENGTH} characters"),
                     )
@@ -278,7 +278,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
     if total > MAX_CONDITION_VALUES_PER_RULE {
         stack.report(
             ValidationError::new(
-                "rule-too-many-values",
+                "elbv2:rule-too-many-values",
                 path,
                 format!("the rule's conditions have {total} values in all; a rule may have at most {MAX_CONDITION_VALUES_PER_RULE}"),
             )
@@ -288,7 +288,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
     if wildcards > MAX_WILDCARDS_PER_RULE {
         stack.report(
             ValidationError::new(
-                "rule-too-many-wildcards",
+                "elbv2:rule-too-many-wildcards",
                 path,
                 format!("the rule's conditions use {wildcards} wildcards (`*`, `?`); a rule may use at most {MAX_WILDCARDS_PER_RULE}"),
             )
@@ -299,7 +299,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
         if !p.starts_with('/') && !p.starts_with('*') {
             stack.report(
                 ValidationError::new(
-                    "rule-path-pattern-invalid",
+                    "elbv2:rule-path-pattern-invalid",
                     path,
                     format!("path pattern `{p}` must start with `/`"),
                 )
@@ -309,7 +309,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
         } else if !p.chars().all(is_path_char) {
             stack.report(
                 ValidationError::new(
-                    "rule-path-pattern-invalid",
+                    "elbv2:rule-path-pattern-invalid",
                     path,
                     format!("path pattern `{p}` holds a character listener rules do not accept"),
                 )
@@ -320,7 +320,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
         if props.priority.is_none() && p.chars().all(|c| c == '*' || c == '/') {
             stack.report(
                 ValidationError::new(
-                    "rule-catch-all-needs-priority",
+                    "elbv2:rule-catch-all-needs-priority",
                     path,
                     format!("path pattern `{p}` matches every request, so its automatic priority would shadow other rules at random"),
                 )
@@ -333,7 +333,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
         if !h.chars().all(is_host_char) {
             stack.report(
                 ValidationError::new(
-                    "rule-host-header-invalid",
+                    "elbv2:rule-host-header-invalid",
                     path,
                     format!("host `{h}` is not a host name pattern"),
                 )
@@ -350,7 +350,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
         if bad {
             stack.report(
                 ValidationError::new(
-                    "rule-http-header-invalid",
+                    "elbv2:rule-http-header-invalid",
                     path,
                     format!("`{}` is not a header name rules can match", h.name),
                 )

@@ -369,7 +369,7 @@ impl ApplicationLoadBalancer {
         for id in full {
             stack.report(
                 ValidationError::new(
-                    "cdn-lock-rule-full",
+                    "cdn:lock-rule-full",
                     &self.path,
                     format!(
                         "listener rule {id} already has {} condition values; the CDN lock's header condition makes one more \
@@ -521,7 +521,7 @@ fn validate(
         if !valid {
             stack.report(
                 ValidationError::new(
-                    "alb-prefix-list-invalid",
+                    "elbv2:prefix-list-invalid",
                     path,
                     format!("`{list}` is not a managed prefix list ID"),
                 )
@@ -532,28 +532,28 @@ fn validate(
     }
     if https && certificates.is_empty() && props.domain.is_none() {
         stack.report(
-            ValidationError::new("https-certificate-missing", path, "an HTTPS listener needs a certificate")
+            ValidationError::new("elbv2:https-certificate-missing", path, "an HTTPS listener needs a certificate")
                 .field("https")
                 .help("set `domain` (rcdk creates the certificate) or `certificate_arns` to the ARN of an ACM certificate, or set `https: false`"),
         );
     }
     if props.https == Some(false) && props.domain.is_some() {
         stack.report(
-            ValidationError::new("https-certificate-unused", path, "`domain` is set but `https` is false")
+            ValidationError::new("elbv2:https-certificate-unused", path, "`domain` is set but `https` is false")
                 .field("https")
                 .help("remove `https: false`: a domain is served over HTTPS with the certificate rcdk creates"),
         );
     }
     if props.https == Some(false) && !certificates.is_empty() {
         stack.report(
-            ValidationError::new("https-certificate-unused", path, "certificates are given but `https` is false")
+            ValidationError::new("elbv2:https-certificate-unused", path, "certificates are given but `https` is false")
                 .field("certificate_arns")
                 .help("remove `certificate_arns`, or remove `https: false`"),
         );
     }
     if props.http == Some(false) && !https {
         stack.report(
-            ValidationError::new("load-balancer-no-listener", path, "the load balancer would have no listener")
+            ValidationError::new("elbv2:load-balancer-no-listener", path, "the load balancer would have no listener")
                 .field("http")
                 .help("keep the HTTP listener or turn HTTPS on with `certificate_arns`"),
         );
@@ -563,7 +563,7 @@ fn validate(
         if !ok {
             stack.report(
                 ValidationError::new(
-                    "certificate-arn-invalid",
+                    "elbv2:certificate-arn-invalid",
                     path,
                     format!("`{c}` is not an ACM or IAM certificate ARN"),
                 )
@@ -576,7 +576,7 @@ fn validate(
         if !https {
             stack.report(
                 ValidationError::new(
-                    "ssl-policy-without-https",
+                    "elbv2:ssl-policy-without-https",
                     path,
                     "`ssl_policy` is set but there is no HTTPS listener",
                 )
@@ -586,7 +586,7 @@ fn validate(
         } else if LEGACY_SSL_POLICIES.contains(&policy.as_str()) || !policy.starts_with("ELBSecurityPolicy-") {
             stack.report(
                 ValidationError::new(
-                    "ssl-policy-insecure",
+                    "elbv2:ssl-policy-insecure",
                     path,
                     format!("TLS policy `{policy}` is unknown or admits TLS versions below 1.2"),
                 )
@@ -599,7 +599,7 @@ fn validate(
         if !(1..=4000).contains(&t) {
             stack.report(
                 ValidationError::new(
-                    "idle-timeout-invalid",
+                    "elbv2:idle-timeout-invalid",
                     path,
                     format!("idle timeout of {t} s is not between 1 and 4000 s"),
                 )
@@ -610,9 +610,13 @@ fn validate(
     for (i, cidr) in props.ingress_cidrs.iter().flatten().enumerate() {
         if IpNet::from_str(cidr).is_err() {
             stack.report(
-                ValidationError::new("ingress-cidr-invalid", path, format!("`{cidr}` is not an IPv4 or IPv6 CIDR"))
-                    .field(format!("ingress_cidrs[{i}]").as_str())
-                    .help("use a CIDR such as 203.0.113.0/24 or 2001:db8::/32"),
+                ValidationError::new(
+                    "elbv2:ingress-cidr-invalid",
+                    path,
+                    format!("`{cidr}` is not an IPv4 or IPv6 CIDR"),
+                )
+                .field(format!("ingress_cidrs[{i}]").as_str())
+                .help("use a CIDR such as 203.0.113.0/24 or 2001:db8::/32"),
             );
         }
     }
@@ -620,15 +624,19 @@ fn validate(
         && props.ingress_prefix_lists.as_ref().is_none_or(Vec::is_empty)
     {
         stack.report(
-            ValidationError::new("ingress-cidrs-empty", path, "`ingress_cidrs` is empty, so no client could connect")
-                .field("ingress_cidrs")
-                .help("list at least one CIDR (or `ingress_prefix_lists`), or leave `ingress_cidrs` out for anywhere"),
+            ValidationError::new(
+                "elbv2:ingress-cidrs-empty",
+                path,
+                "`ingress_cidrs` is empty, so no client could connect",
+            )
+            .field("ingress_cidrs")
+            .help("list at least one CIDR (or `ingress_prefix_lists`), or leave `ingress_cidrs` out for anywhere"),
         );
     }
     if !internal && props.subnets == Some(SubnetSelection::Private) {
         stack.report(
             ValidationError::new(
-                "load-balancer-subnets-invalid",
+                "elbv2:load-balancer-subnets-invalid",
                 path,
                 "an internet-facing load balancer cannot be placed in private subnets",
             )
@@ -639,7 +647,7 @@ fn validate(
     if vpc.public_subnet_ids.len() < 2 {
         stack.report(
             ValidationError::new(
-                "load-balancer-needs-two-azs",
+                "elbv2:load-balancer-needs-two-azs",
                 path,
                 format!(
                     "an Application Load Balancer needs subnets in at least 2 AZs; the VPC has {}",
@@ -652,15 +660,19 @@ fn validate(
     if let Some(b) = &props.access_logs_bucket {
         if !is_bucket_name(b) {
             stack.report(
-                ValidationError::new("access-logs-bucket-invalid", path, format!("`{b}` is not an S3 bucket name"))
-                    .field("access_logs_bucket")
-                    .help("use the bucket's name (3 to 63 lowercase letters, digits, dots and hyphens), not its ARN"),
+                ValidationError::new(
+                    "elbv2:access-logs-bucket-invalid",
+                    path,
+                    format!("`{b}` is not an S3 bucket name"),
+                )
+                .field("access_logs_bucket")
+                .help("use the bucket's name (3 to 63 lowercase letters, digits, dots and hyphens), not its ARN"),
             );
         }
     } else if props.access_logs_prefix.is_some() {
         stack.report(
             ValidationError::new(
-                "access-logs-prefix-without-bucket",
+                "elbv2:access-logs-prefix-without-bucket",
                 path,
                 "`access_logs_prefix` is set without `access_logs_bucket`",
             )

@@ -263,7 +263,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
     if let Some(name) = &props.name {
         if let Some(msg) = name_problem(name) {
             report(
-                "target-group-name-invalid",
+                "elbv2:target-group-name-invalid",
                 "name",
                 msg,
                 "shorten or fix the name, or leave `name` out and let CloudFormation generate one",
@@ -271,12 +271,12 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
         }
     }
     if props.port == Some(0) {
-        report("target-group-port-invalid", "port", "target group port 0 is not a port".into(), "use 1 to 65535");
+        report("elbv2:target-group-port-invalid", "port", "target group port 0 is not a port".into(), "use 1 to 65535");
     }
     if let Some(d) = props.deregistration_delay_seconds {
         if d > 3600 {
             report(
-                "target-group-deregistration-delay-invalid",
+                "elbv2:target-group-deregistration-delay-invalid",
                 "deregistration_delay_seconds",
                 format!("deregistration delay of {d} s is above 3600 s"),
                 "use 0 to 3600 seconds",
@@ -287,7 +287,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
         if let Some(d) = s.duration_seconds {
             if !(1..=604_800).contains(&d) {
                 report(
-                    "target-group-stickiness-invalid",
+                    "elbv2:target-group-stickiness-invalid",
                     "stickiness.duration_seconds",
                     format!("stickiness duration of {d} s is not between 1 s and 7 days"),
                     "use 1 to 604800 seconds",
@@ -299,7 +299,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
     if let Some(p) = &hc.path {
         if !p.starts_with('/') || p.len() > 1024 {
             report(
-                "health-check-path-invalid",
+                "elbv2:health-check-path-invalid",
                 "health_check.path",
                 format!("health check path `{p}` must start with `/` and have at most 1024 characters"),
                 "use a path such as /health",
@@ -309,7 +309,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
     if let Some(m) = &hc.matcher {
         if !matcher_is_valid(m) {
             report(
-                "health-check-matcher-invalid",
+                "elbv2:health-check-matcher-invalid",
                 "health_check.matcher",
                 format!("health check matcher `{m}` is not a list or range of HTTP codes from 200 to 499"),
                 "use e.g. `200`, `200,204` or `200-399`",
@@ -320,7 +320,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
     let timeout = hc.timeout_seconds.unwrap_or(DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS);
     if !(5..=300).contains(&interval) {
         report(
-            "health-check-interval-invalid",
+            "elbv2:health-check-interval-invalid",
             "health_check.interval_seconds",
             format!("health check interval of {interval} s is not between 5 and 300 s"),
             "use 5 to 300 seconds",
@@ -328,14 +328,14 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
     }
     if !(2..=120).contains(&timeout) {
         report(
-            "health-check-timeout-invalid",
+            "elbv2:health-check-timeout-invalid",
             "health_check.timeout_seconds",
             format!("health check timeout of {timeout} s is not between 2 and 120 s"),
             "use 2 to 120 seconds",
         );
     } else if timeout >= interval {
         report(
-            "health-check-timeout-invalid",
+            "elbv2:health-check-timeout-invalid",
             "health_check.timeout_seconds",
             format!("health check timeout of {timeout} s is not shorter than the interval of {interval} s"),
             "lower `timeout_seconds` or raise `interval_seconds`",
@@ -348,7 +348,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
         if let Some(v) = value {
             if !(2..=10).contains(&v) {
                 report(
-                    "health-check-threshold-invalid",
+                    "elbv2:health-check-threshold-invalid",
                     field,
                     format!("health check threshold {v} is not between 2 and 10"),
                     "use 2 to 10 consecutive checks",

@@ -50,14 +50,14 @@ pub fn validate_statements(stack: &mut Stack, path: &ConstructPath, statements: 
         let at = FieldPath::root().key(field).index(i);
         if statement.actions.is_empty() {
             stack.report(
-                ValidationError::new("iam-actions-empty", path, "a policy statement needs at least one action")
+                ValidationError::new("iam:actions-empty", path, "a policy statement needs at least one action")
                     .field(at.key("actions"))
                     .help("list the actions, e.g. `actions: [s3:GetObject]`, or remove the statement"),
             );
         }
         if statement.resources.is_empty() {
             stack.report(
-                ValidationError::new("iam-resources-empty", path, "a policy statement needs at least one resource")
+                ValidationError::new("iam:resources-empty", path, "a policy statement needs at least one resource")
                     .field(at.key("resources"))
                     .help("list the resources' ARNs, or `*`"),
             );
@@ -66,7 +66,7 @@ pub fn validate_statements(stack: &mut Stack, path: &ConstructPath, statements: 
             if !is_action(action) {
                 stack.report(
                     ValidationError::new(
-                        "iam-action-invalid",
+                        "iam:action-invalid",
                         path,
                         format!("`{action}` is not an IAM action: write `service:Action` or `*`"),
                     )
@@ -90,7 +90,7 @@ pub fn validate_statements(stack: &mut Stack, path: &ConstructPath, statements: 
                 };
                 stack.report(
                     ValidationError::new(
-                        "iam-resource-invalid",
+                        "iam:resource-invalid",
                         path,
                         format!("{shown} is not an ARN, `*`, or an intrinsic function"),
                     )

@@ -43,7 +43,7 @@ impl LogGroup {
         if !VALID_RETENTION_DAYS.contains(&retention) {
             stack.report(
                 ValidationError::new(
-                    "log-retention-invalid",
+                    "logs:retention-invalid",
                     path,
                     format!("log retention of {retention} days is not one CloudWatch Logs accepts"),
                 )

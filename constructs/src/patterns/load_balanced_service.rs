@@ -243,7 +243,7 @@ impl LoadBalancedService {
         let path = stack.root().child(name);
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             stack.report(
-                ValidationError::new("service-name-invalid", &path, format!("service name `{name}` is invalid"))
+                ValidationError::new("service:name-invalid", &path, format!("service name `{name}` is invalid"))
                     .help("use letters, digits and hyphens"),
             );
         }
@@ -251,7 +251,7 @@ impl LoadBalancedService {
         let mut port = props.container_port.unwrap_or(DEFAULT_CONTAINER_PORT);
         if port == 0 {
             stack.report(
-                ValidationError::new("ecs-container-port", &path, "container port 0 is invalid")
+                ValidationError::new("ecs:container-port", &path, "container port 0 is invalid")
                     .field("container_port")
                     .help("use a port from 1 to 65535"),
             );
@@ -313,7 +313,7 @@ impl LoadBalancedService {
             if t != wanted {
                 stack.report(
                     ValidationError::new(
-                        "service-target-type-mismatch",
+                        "service:target-type-mismatch",
                         &path,
                         format!("target type {t:?} does not match network mode {}", mode.as_cfn()),
                     )
@@ -575,7 +575,7 @@ fn connect_database<'a>(
     if database.is_none() {
         stack.report(
             ValidationError::new(
-                "service-database-missing",
+                "service:database-missing",
                 path,
                 "`database: true` connects the service to the stack's database, and the stack has none",
             )
@@ -597,7 +597,7 @@ fn connect_database<'a>(
         if let Some(field) = field {
             stack.report(
                 ValidationError::new(
-                    "service-database-variable-conflict",
+                    "service:database-variable-conflict",
                     path,
                     format!("`{key}` is set by `database: true` and given in `{field}` too"),
                 )
@@ -628,15 +628,19 @@ fn add_connection(stack: &mut Stack, task_definition: &TaskDefinition, database:
 fn validate_canary(stack: &mut Stack, path: &ConstructPath, props: &LoadBalancedServiceProps, canary: &CanaryProps) {
     if let Some(p) = canary.percent.filter(|p| *p > 100) {
         stack.report(
-            ValidationError::new("canary-percent-invalid", path, format!("a canary share of {p}% is not a percentage"))
-                .field("canary.percent")
-                .help("use 0 to 100; 0 keeps the canary without traffic, `enabled: false` removes it"),
+            ValidationError::new(
+                "service:canary-percent-invalid",
+                path,
+                format!("a canary share of {p}% is not a percentage"),
+            )
+            .field("canary.percent")
+            .help("use 0 to 100; 0 keeps the canary without traffic, `enabled: false` removes it"),
         );
     }
     if canary.image == props.image {
         stack.report(
             ValidationError::new(
-                "canary-image-unchanged",
+                "service:canary-image-unchanged",
                 path,
                 format!(
                     "the canary runs the stable image `{}`, so it tests nothing and doubles the tasks",
@@ -650,7 +654,7 @@ fn validate_canary(stack: &mut Stack, path: &ConstructPath, props: &LoadBalanced
     if canary.desired_count == Some(0) {
         stack.report(
             ValidationError::new(
-                "canary-desired-count-zero",
+                "service:canary-desired-count-zero",
                 path,
                 "the canary runs no task, so its share of the requests would fail with 503",
             )

@@ -237,7 +237,7 @@ impl Database {
             Some(s) => DatabaseEngine::parse(s).unwrap_or_else(|| {
                 let known: Vec<&str> = DatabaseEngine::ALL.iter().map(|e| e.as_str()).collect();
                 stack.report(
-                    ValidationError::new("database-engine-unknown", &path, format!("unknown database engine `{s}`"))
+                    ValidationError::new("rds:engine-unknown", &path, format!("unknown database engine `{s}`"))
                         .field("engine")
                         .help(format!("use one of: {}", known.join(", "))),
                 );
@@ -257,7 +257,7 @@ impl Database {
         if RESERVED_USERNAMES.contains(&username.to_ascii_lowercase().as_str()) {
             stack.report(
                 ValidationError::new(
-                    "database-username-reserved",
+                    "rds:username-reserved",
                     &path,
                     format!("master user name `{username}` is reserved"),
                 )
@@ -268,7 +268,7 @@ impl Database {
         let port = props.port.unwrap_or_else(|| engine.default_port());
         if port < 1150 {
             stack.report(
-                ValidationError::new("database-port-invalid", &path, format!("port {port} is below 1150"))
+                ValidationError::new("rds:port-invalid", &path, format!("port {port} is below 1150"))
                     .field("port")
                     .help("RDS accepts ports 1150 to 65535; leave `port` out for the engine's default"),
             );
@@ -277,7 +277,7 @@ impl Database {
         if retention > MAX_BACKUP_RETENTION_DAYS {
             stack.report(
                 ValidationError::new(
-                    "database-backup-retention-invalid",
+                    "rds:backup-retention-invalid",
                     &path,
                     format!("backup retention of {retention} days is more than RDS keeps"),
                 )
@@ -293,7 +293,7 @@ impl Database {
             if !engine.log_types().contains(&log.as_str()) {
                 stack.report(
                     ValidationError::new(
-                        "database-log-export-invalid",
+                        "rds:log-export-invalid",
                         &path,
                         format!("{} cannot export a `{log}` log", engine.as_str()),
                     )
@@ -305,7 +305,7 @@ impl Database {
         if vpc.az_count() < 2 {
             stack.report(
                 ValidationError::new(
-                    "database-vpc-single-az",
+                    "rds:vpc-single-az",
                     &path,
                     "an RDS subnet group needs subnets in at least two availability zones, and the VPC spans one",
                 )
@@ -436,7 +436,7 @@ fn check_version(stack: &mut Stack, path: &ConstructPath, engine: DatabaseEngine
         let example = engine.default_version();
         stack.report(
             ValidationError::new(
-                "database-engine-version-invalid",
+                "rds:engine-version-invalid",
                 path,
                 format!("`{version}` is not a {} engine version", engine.as_str()),
             )
@@ -464,7 +464,7 @@ fn check_instance_class(stack: &mut Stack, path: &ConstructPath, class: &str) {
         };
         stack.report(
             ValidationError::new(
-                "database-instance-class-invalid",
+                "rds:instance-class-invalid",
                 path,
                 format!("`{class}` is not a valid instance class: {why}"),
             )
@@ -478,7 +478,7 @@ fn check_storage(stack: &mut Stack, path: &ConstructPath, storage: u32, max: Opt
     if !(MIN_ALLOCATED_STORAGE_GIB..=MAX_ALLOCATED_STORAGE_GIB).contains(&storage) {
         stack.report(
             ValidationError::new(
-                "database-storage-invalid",
+                "rds:storage-invalid",
                 path,
                 format!("{storage} GiB of gp3 storage is outside what RDS accepts"),
             )
@@ -490,7 +490,7 @@ fn check_storage(stack: &mut Stack, path: &ConstructPath, storage: u32, max: Opt
         if max <= storage || max > MAX_ALLOCATED_STORAGE_GIB {
             stack.report(
                 ValidationError::new(
-                    "database-max-storage-invalid",
+                    "rds:max-storage-invalid",
                     path,
                     format!("storage autoscaling limit of {max} GiB must be above the allocated {storage} GiB and at most {MAX_ALLOCATED_STORAGE_GIB}"),
                 )
@@ -509,7 +509,7 @@ fn check_identifier(stack: &mut Stack, path: &ConstructPath, field: &str, what: 
     if !valid {
         stack.report(
             ValidationError::new(
-                if field == "database_name" { "database-name-invalid" } else { "database-username-invalid" },
+                if field == "database_name" { "rds:name-invalid" } else { "rds:username-invalid" },
                 path,
                 format!("{what} `{value}` is not valid"),
             )

@@ -59,7 +59,7 @@ impl Bucket {
             Some(key) => {
                 if !key.starts_with("arn:") || !key.contains(":kms:") {
                     stack.report(
-                        ValidationError::new("s3-kms-key-invalid", path, format!("`{key}` is not a KMS key ARN"))
+                        ValidationError::new("s3:kms-key-invalid", path, format!("`{key}` is not a KMS key ARN"))
                             .field("kms_key_arn"),
                     );
                 }
@@ -93,7 +93,7 @@ impl Bucket {
             (false, Some(_)) => {
                 stack.report(
                     ValidationError::new(
-                        "s3-noncurrent-expiration-unversioned",
+                        "s3:noncurrent-expiration-unversioned",
                         path,
                         "`noncurrent_version_expiration_days` needs a versioned bucket",
                     )
@@ -108,7 +108,7 @@ impl Bucket {
             if !(1..=3650).contains(&days) {
                 stack.report(
                     ValidationError::new(
-                        "s3-noncurrent-expiration-invalid",
+                        "s3:noncurrent-expiration-invalid",
                         path,
                         format!("`noncurrent_version_expiration_days` is {days}; use 1 to 3650"),
                     )

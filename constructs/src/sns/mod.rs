@@ -98,7 +98,7 @@ impl Topic {
         if let Some(email) = &props.email {
             if !is_plausible_email(email) {
                 stack.report(
-                    ValidationError::new("topic-email-invalid", path, format!("`{email}` is not an email address"))
+                    ValidationError::new("sns:email-invalid", path, format!("`{email}` is not an email address"))
                         .field("email")
                         .help("use an address such as ops@example.com"),
                 );
