@@ -29,8 +29,8 @@ pub use escape::{DependsOn, RawResource};
 
 use crate::cfn::{Format, Output, MAX_RESOURCES};
 use crate::cloudfront::{
-    cloudfront_origin_facing_prefix_list, origin_secret_name, origin_secret_reference, Distribution, DistributionProps,
-    OriginProtocol, ORIGIN_VERIFY_HEADER,
+    cloudfront_origin_facing_prefix_list, origin_secret_name, origin_secret_reference, Distribution,
+    DistributionOrigins, DistributionProps, OriginProtocol, ORIGIN_VERIFY_HEADER,
 };
 use crate::core::{App, FieldPath, Stack, StackProps, SynthesizedStack};
 use crate::dynamodb::TableProps;
@@ -43,7 +43,7 @@ use crate::elbv2::{
     MAX_TARGET_GROUPS_PER_LOAD_BALANCER,
 };
 use crate::error::{Errors, ValidationError};
-use crate::patterns::{LoadBalancedService, LoadBalancedServiceProps};
+use crate::patterns::{LoadBalancedService, LoadBalancedServiceProps, ServiceContext};
 use crate::rds::{Database, DatabaseProps};
 use crate::s3::BucketProps;
 use crate::sns::{Topic, TopicProps};
@@ -396,7 +396,7 @@ fn build_compute(
     let root = stack.root().clone();
     let cluster = wants_cluster.then(|| {
         let props = spec.cluster.clone().unwrap_or_default();
-        let cluster = stack.in_field("cluster", |s| Cluster::new(s, "Cluster", vpc, &props));
+        let cluster = stack.in_field("cluster", |s| Cluster::new(s, &root.child("Cluster"), vpc, &props));
         stack.add_output(&root.child("ClusterName"), Output::new(cluster.name.clone(), "Name of the ECS cluster"));
         if let Some(bastion) = bastion {
             bastion.allow_ssh_into(stack, &cluster.instance_security_group, "FromBastion");
@@ -409,7 +409,7 @@ fn build_compute(
             lock_ingress(stack, spec, &mut props);
         }
         stack.in_field("load_balancer", |s| {
-            ApplicationLoadBalancer::new(s, &root.child("LoadBalancer"), vpc, &props, &Action::not_found())
+            ApplicationLoadBalancer::new(s, &root.child("LoadBalancer"), vpc, &Action::not_found(), &props)
         })
     });
     let notify: Vec<serde_json::Value> = spec
@@ -421,7 +421,12 @@ fn build_compute(
     let (Some(cluster), Some(alb)) = (cluster, alb) else { return };
     for (name, props) in &spec.services {
         let lbs = stack.in_field(FieldPath::root().key("services").key(name.as_str()), |s| {
-            let lbs = LoadBalancedService::new_with_database(s, name, props, &cluster, &alb, &notify, database);
+            let lbs = LoadBalancedService::new(
+                s,
+                &root.child(name),
+                &ServiceContext { alarm_topics: &notify, database, ..ServiceContext::new(&cluster, &alb) },
+                props,
+            );
             stores::grant(s, name, props, &lbs, stores);
             lbs
         });
@@ -608,7 +613,8 @@ pub const MAX_APP_SERVICES: usize = 1000;
 
 /// Builds the constructs of one (expanded) stack.
 fn build_stack(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTreeSet<String>, role: Option<&CdnRole>) {
-    let vpc = spec.vpc.as_ref().map(|vpc| stack.in_field("vpc", |s| Vpc::new(s, "Vpc", vpc)));
+    let root = stack.root().clone();
+    let vpc = spec.vpc.as_ref().map(|vpc| stack.in_field("vpc", |s| Vpc::new(s, &root.child("Vpc"), vpc)));
     let needs_vpc = |stack: &mut Stack, field: &str| {
         let e = ValidationError::new(
             "app:vpc-missing",
@@ -620,14 +626,14 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTr
         stack.report(e);
     };
     let database = spec.database.as_ref().and_then(|props| match &vpc {
-        Some(vpc) => Some(stack.in_field("database", |s| Database::new(s, "Database", vpc, props))),
+        Some(vpc) => Some(stack.in_field("database", |s| Database::new(s, &root.child("Database"), vpc, props))),
         None => {
             needs_vpc(stack, "database");
             None
         }
     });
     let bastion = spec.bastion.as_ref().and_then(|props| match &vpc {
-        Some(vpc) => Some(stack.in_field("bastion", |s| BastionHost::new(s, "Bastion", vpc, props))),
+        Some(vpc) => Some(stack.in_field("bastion", |s| BastionHost::new(s, &root.child("Bastion"), vpc, props))),
         None => {
             needs_vpc(stack, "bastion");
             None
@@ -743,8 +749,11 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
     let secret = role
         .filter(|_| props.origin_lock.unwrap_or(true))
         .map(|r| serde_json::Value::String(origin_secret_reference(&r.cdn)));
-    let header = secret.as_ref().map(|v| (ORIGIN_VERIFY_HEADER, v));
-    stack.in_field("cdn", |s| Distribution::new_with_origin_header(s, "Cdn", &primary, &secondary, &props, header));
+    let origins = DistributionOrigins {
+        custom_header: secret.map(|v| (ORIGIN_VERIFY_HEADER.to_owned(), v)),
+        ..DistributionOrigins::new(primary, secondary)
+    };
+    stack.in_field("cdn", |s| Distribution::new(s, &path, &origins, &props));
 }
 
 /// Checks `region` and `regions` of a spec (once per spec, not per copy).

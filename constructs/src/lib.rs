@@ -10,13 +10,27 @@
 //! use rcdk_constructs::ec2::{Vpc, VpcProps};
 //!
 //! let mut stack = Stack::new(StackProps { name: "network".into(), ..Default::default() }, FieldPath::root());
-//! let vpc = Vpc::new(&mut stack, "Vpc", &VpcProps::default());
+//! let root = stack.root().clone();
+//! let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps::default());
 //! assert_eq!(vpc.public_subnet_ids.len(), 3);
 //! let mut app = App::new();
 //! app.add_stack(stack);
 //! let stacks = app.synth(Format::Yaml).expect("valid app");
 //! assert!(stacks[0].body.contains("AWS::EC2::VPC"));
 //! ```
+//!
+//! Every construct's constructor has one shape,
+//! `Type::new(stack, path, <the handles it builds on>, props) -> Type`:
+//! - `stack`: the stack it adds its resources to;
+//! - `path`: where it sits, `stack.root().child("Api")`; the PascalCase of
+//!   the segments below the stack prefixes its logical IDs;
+//! - the handles of the constructs it builds on, in the order they are built
+//!   (a [`ec2::Vpc`], a [`ecs::Cluster`], a listener, an action, ...);
+//! - `props` last, every optional prop documented with its default.
+//!
+//! Problems in the props are reported to the stack, located at the props'
+//! fields, and a best-effort handle is still returned, so later constructs
+//! can report their own problems too; [`core::App::synth`] returns them all.
 //!
 //! The same props deserialize from an app file (see [`app::AppProps`]), so a
 //! YAML app and a Rust app build byte-identical templates.

@@ -7,7 +7,8 @@ mod support;
 use rcdk_constructs::cfn::{Format, Template};
 use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
 use rcdk_constructs::ec2::{
-    BastionHost, BastionProps, SecurityGroup, Vpc, VpcProps, AL2023_AMI_PARAMETER_ARM64, AL2023_AMI_PARAMETER_X86_64,
+    BastionHost, BastionProps, SecurityGroup, SecurityGroupProps, Vpc, VpcProps, AL2023_AMI_PARAMETER_ARM64,
+    AL2023_AMI_PARAMETER_X86_64,
 };
 use serde_json::json;
 
@@ -16,10 +17,12 @@ type Problems = Vec<(String, String, String)>;
 /// A VPC, an "Instances" security group and the bastion, allowed into it.
 fn build(props: &BastionProps) -> Result<Template, Problems> {
     let mut stack = Stack::new(StackProps { name: "weather".into(), ..Default::default() }, FieldPath::root());
-    let vpc = Vpc::new(&mut stack, "Vpc", &VpcProps { max_azs: Some(2), ..Default::default() });
+    let root = stack.root().clone();
+    let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps { max_azs: Some(2), ..Default::default() });
     let instances_path = stack.root().child("Instances");
-    let instances = SecurityGroup::new(&mut stack, &instances_path, &vpc.vpc_id, "ECS instances");
-    let bastion = stack.in_field("bastion", |s| BastionHost::new(s, "Bastion", &vpc, props));
+    let instances =
+        SecurityGroup::new(&mut stack, &instances_path, &vpc.vpc_id, &SecurityGroupProps::described("ECS instances"));
+    let bastion = stack.in_field("bastion", |s| BastionHost::new(s, &root.child("Bastion"), &vpc, props));
     bastion.allow_ssh_into(&mut stack, &instances, "SshFromBastion");
     let mut app = App::new();
     app.add_stack(stack);

@@ -6,7 +6,7 @@ mod support;
 
 use rcdk_constructs::cfn::{Format, Parameter, ParameterType, Template};
 use rcdk_constructs::cloudfront::{
-    Distribution, DistributionProps, OriginProtocol, PriceClass, CACHING_DISABLED_POLICY_ID,
+    Distribution, DistributionOrigins, DistributionProps, OriginProtocol, PriceClass, CACHING_DISABLED_POLICY_ID,
     ORIGIN_REQUEST_ALL_VIEWER_POLICY_ID,
 };
 use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
@@ -29,7 +29,9 @@ fn build_with(props: &DistributionProps, parameters: &[&str]) -> Result<(Distrib
     }
     let primary = stack.add_parameter(&root, "PrimaryLoadBalancerDns", Parameter::new(ParameterType::String));
     let secondary = stack.add_parameter(&root, "SecondaryLoadBalancerDns", Parameter::new(ParameterType::String));
-    let cdn = stack.in_field("cdn", |s| Distribution::new(s, "Cdn", &primary, &secondary, props));
+    let cdn = stack.in_field("cdn", |s| {
+        Distribution::new(s, &root.child("Cdn"), &DistributionOrigins::new(primary, secondary), props)
+    });
     let mut app = App::new();
     app.add_stack(stack);
     match app.synth(Format::Yaml) {

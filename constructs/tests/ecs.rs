@@ -37,8 +37,9 @@ struct Built {
 /// A stack with a 2-AZ VPC, a cluster and one service built by `f`.
 fn build(cluster: ClusterProps, f: impl FnOnce(&mut Stack, &Cluster)) -> Built {
     let mut stack = Stack::new(StackProps { name: "web".into(), ..Default::default() }, FieldPath::root());
-    let vpc = Vpc::new(&mut stack, "Vpc", &VpcProps { max_azs: Some(2), ..Default::default() });
-    let cluster = stack.in_field("cluster", |s| Cluster::new(s, "Cluster", &vpc, &cluster));
+    let root = stack.root().clone();
+    let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps { max_azs: Some(2), ..Default::default() });
+    let cluster = stack.in_field("cluster", |s| Cluster::new(s, &root.child("Cluster"), &vpc, &cluster));
     f(&mut stack, &cluster);
     Built { stack }
 }
@@ -72,7 +73,7 @@ fn lint(name: &str, body: &str) {
 fn service_with(stack: &mut Stack, cluster: &Cluster, task: TaskDefinitionProps, service: ServiceProps) -> Service {
     let path = stack.root().child("Web");
     let td = stack.in_field("task", |s| TaskDefinition::new(s, &path.child("TaskDefinition"), &task));
-    stack.in_field("service", |s| Service::new(s, &path.child("Service"), &service, cluster, &td, &[]))
+    stack.in_field("service", |s| Service::new(s, &path.child("Service"), cluster, &td, &[], &service))
 }
 
 #[test]
@@ -263,7 +264,6 @@ fn load_balanced_awsvpc_service() {
         let svc = Service::new(
             stack,
             &path.child("Service"),
-            &ServiceProps { scaled: Some(true), health_check_grace_period_seconds: Some(120), ..Default::default() },
             cluster,
             &td,
             &[LoadBalancerTarget {
@@ -274,6 +274,7 @@ fn load_balanced_awsvpc_service() {
                 ),
                 depends_on: vec!["ApiListenerRule".into()],
             }],
+            &ServiceProps { scaled: Some(true), health_check_grace_period_seconds: Some(120), ..Default::default() },
         );
         metric = Some(svc.metric_memory());
     });
@@ -415,7 +416,6 @@ fn a_load_balancer_on_an_unexposed_port_is_an_error() {
         Service::new(
             stack,
             &path.child("Service"),
-            &ServiceProps { scaled: Some(true), desired_count: Some(3), ..Default::default() },
             cluster,
             &td,
             &[LoadBalancerTarget {
@@ -424,6 +424,7 @@ fn a_load_balancer_on_an_unexposed_port_is_an_error() {
                 target_group_arn: json!("arn"),
                 depends_on: vec![],
             }],
+            &ServiceProps { scaled: Some(true), desired_count: Some(3), ..Default::default() },
         );
     });
     let errs = errors(b);

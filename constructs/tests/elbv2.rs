@@ -12,7 +12,12 @@ use serde_json::json;
 
 fn stack_with_vpc() -> (Stack, Vpc) {
     let mut stack = Stack::new(StackProps { name: "web".into(), ..Default::default() }, FieldPath::root());
-    let vpc = Vpc::new(&mut stack, "Vpc", &VpcProps { max_azs: Some(2), nat_gateways: Some(0), ..Default::default() });
+    let root = stack.root().clone();
+    let vpc = Vpc::new(
+        &mut stack,
+        &root.child("Vpc"),
+        &VpcProps { max_azs: Some(2), nat_gateways: Some(0), ..Default::default() },
+    );
     (stack, vpc)
 }
 
@@ -50,15 +55,15 @@ fn http_load_balancer_with_path_rule() {
     let root = stack.root().clone();
     let tg = TargetGroup::new(&mut stack, &root.child("Api"), &vpc.vpc_id, &TargetGroupProps::default());
     let path = root.child("Lb");
-    let lb = ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &LoadBalancerProps::default(), &Action::not_found());
+    let lb = ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &Action::not_found(), &LoadBalancerProps::default());
     assert!(lb.https_listener.is_none());
     assert_eq!(lb.listener().port, 80);
     let r = ListenerRule::new(
         &mut stack,
         &path.child("ApiRule"),
         lb.listener(),
-        &rule(&["/api/*"], None),
         &Action::Forward(tg.arn.clone()),
+        &rule(&["/api/*"], None),
     );
     assert_eq!(r.priority, auto_priority("web/Lb/ApiRule"));
     let body = synth(stack);
@@ -89,7 +94,7 @@ fn https_load_balancer_redirects_http() {
         ..Default::default()
     };
     let path = root.child("Lb");
-    let lb = ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &props, &Action::not_found());
+    let lb = ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &Action::not_found(), &props);
     assert!(lb.listener().https);
     assert_eq!(lb.listener_ids(), vec!["LbHttpsListener".to_owned(), "LbHttpListener".to_owned()]);
     let body = synth(stack);
@@ -109,7 +114,7 @@ fn internal_load_balancer_in_private_subnets() {
     let root = stack.root().clone();
     let path = root.child("Lb");
     let props = LoadBalancerProps { internal: Some(true), ..Default::default() };
-    ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &props, &Action::not_found());
+    ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &Action::not_found(), &props);
     let mut app = App::new();
     app.add_stack(stack);
     let t = app.synth(Format::Yaml).expect("valid").remove(0).template;
@@ -146,7 +151,7 @@ fn ip_target_group_with_stickiness_and_weighted_forward() {
     );
     let green = TargetGroup::new(&mut stack, &root.child("Green"), &vpc.vpc_id, &TargetGroupProps::default());
     let path = root.child("Lb");
-    let lb = ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &LoadBalancerProps::default(), &Action::not_found());
+    let lb = ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &Action::not_found(), &LoadBalancerProps::default());
     let green_weight = stack.add_parameter(
         &path,
         "GreenWeight",
@@ -156,6 +161,10 @@ fn ip_target_group_with_stickiness_and_weighted_forward() {
         &mut stack,
         &path.child("Canary"),
         lb.listener(),
+        &Action::WeightedForward(vec![
+            WeightedTarget { target_group_arn: blue.arn.clone(), weight: json!(90) },
+            WeightedTarget { target_group_arn: green.arn.clone(), weight: green_weight },
+        ]),
         &ListenerRuleProps {
             priority: Some(10),
             host_headers: Some(vec!["api.example.com".into()]),
@@ -163,10 +172,6 @@ fn ip_target_group_with_stickiness_and_weighted_forward() {
             query_strings: Some(vec![QueryStringCondition { key: Some("v".into()), value: "2".into() }]),
             ..Default::default()
         },
-        &Action::WeightedForward(vec![
-            WeightedTarget { target_group_arn: blue.arn.clone(), weight: json!(90) },
-            WeightedTarget { target_group_arn: green.arn.clone(), weight: green_weight },
-        ]),
     );
     let metric = blue.metric_target_5xx(&lb);
     assert_eq!(metric.namespace, "AWS/ApplicationELB");
@@ -186,12 +191,12 @@ fn automatic_priorities_do_not_shift_when_a_rule_is_added() {
         let root = stack.root().clone();
         let path = root.child("Lb");
         let lb =
-            ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &LoadBalancerProps::default(), &Action::not_found());
+            ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &Action::not_found(), &LoadBalancerProps::default());
         names
             .iter()
             .map(|n| {
                 let props = rule(&[&format!("/{n}/*")], None);
-                let r = ListenerRule::new(&mut stack, &path.child(*n), lb.listener(), &props, &Action::not_found());
+                let r = ListenerRule::new(&mut stack, &path.child(*n), lb.listener(), &Action::not_found(), &props);
                 (n.to_string(), r.priority)
             })
             .collect::<Vec<_>>()
@@ -208,9 +213,9 @@ fn duplicate_priority_is_reported() {
     let (mut stack, vpc) = stack_with_vpc();
     let root = stack.root().clone();
     let path = root.child("Lb");
-    let lb = ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &LoadBalancerProps::default(), &Action::not_found());
+    let lb = ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &Action::not_found(), &LoadBalancerProps::default());
     for (name, p) in [("A", "/a/*"), ("B", "/b/*")] {
-        ListenerRule::new(&mut stack, &path.child(name), lb.listener(), &rule(&[p], Some(100)), &Action::not_found());
+        ListenerRule::new(&mut stack, &path.child(name), lb.listener(), &Action::not_found(), &rule(&[p], Some(100)));
     }
     let errs = errors(stack);
     assert_eq!(errs, vec![("elbv2:rule-priority-duplicate".into(), "priority".into())]);
@@ -221,23 +226,23 @@ fn rule_limits_are_enforced() {
     let (mut stack, vpc) = stack_with_vpc();
     let root = stack.root().clone();
     let path = root.child("Lb");
-    let lb = ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &LoadBalancerProps::default(), &Action::not_found());
+    let lb = ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &Action::not_found(), &LoadBalancerProps::default());
     let l = lb.listener().clone();
     let na = Action::not_found();
     // 4 path patterns: more than 3 per condition.
-    ListenerRule::new(&mut stack, &path.child("R1"), &l, &rule(&["/a", "/b", "/c", "/d"], Some(1)), &na);
+    ListenerRule::new(&mut stack, &path.child("R1"), &l, &na, &rule(&["/a", "/b", "/c", "/d"], Some(1)));
     // 3 paths + 3 hosts: 6 values in the rule.
     let mut six = rule(&["/a", "/b", "/c"], Some(2));
     six.host_headers = Some(vec!["a.example.com".into(), "b.example.com".into(), "c.example.com".into()]);
-    ListenerRule::new(&mut stack, &path.child("R2"), &l, &six, &na);
+    ListenerRule::new(&mut stack, &path.child("R2"), &l, &na, &six);
     // 6 wildcards.
-    ListenerRule::new(&mut stack, &path.child("R3"), &l, &rule(&["/*/*/*", "/?/?/?"], Some(3)), &na);
+    ListenerRule::new(&mut stack, &path.child("R3"), &l, &na, &rule(&["/*/*/*", "/?/?/?"], Some(3)));
     // Too long, bad character, priority out of range.
-    ListenerRule::new(&mut stack, &path.child("R4"), &l, &rule(&[&format!("/{}", "a".repeat(128))], Some(0)), &na);
-    ListenerRule::new(&mut stack, &path.child("R5"), &l, &rule(&["/a b"], Some(50_001)), &na);
+    ListenerRule::new(&mut stack, &path.child("R4"), &l, &na, &rule(&[&format!("/{}", "a".repeat(128))], Some(0)));
+    ListenerRule::new(&mut stack, &path.child("R5"), &l, &na, &rule(&["/a b"], Some(50_001)));
     // No condition; catch-all without priority.
-    ListenerRule::new(&mut stack, &path.child("R6"), &l, &ListenerRuleProps::default(), &na);
-    ListenerRule::new(&mut stack, &path.child("R7"), &l, &rule(&["/*"], None), &na);
+    ListenerRule::new(&mut stack, &path.child("R6"), &l, &na, &ListenerRuleProps::default());
+    ListenerRule::new(&mut stack, &path.child("R7"), &l, &na, &rule(&["/*"], None));
     let errs = errors(stack);
     let expected: Vec<(String, String)> = [
         ("elbv2:rule-condition-too-many-values", "path_patterns"),
@@ -269,7 +274,7 @@ fn load_balancer_and_target_group_props_are_validated() {
         ..Default::default()
     };
     let path = root.child("Lb");
-    ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &lb_props, &Action::not_found());
+    ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &Action::not_found(), &lb_props);
     let tg_props = TargetGroupProps {
         name: Some("a-target-group-name-that-is-far-too-long".into()),
         health_check: Some(HealthCheckProps {
@@ -295,7 +300,7 @@ fn load_balancer_and_target_group_props_are_validated() {
         port: 80,
         https: false,
     };
-    ListenerRule::new(&mut stack, &path.child("W"), &l, &rule(&["/w"], Some(5)), &weights);
+    ListenerRule::new(&mut stack, &path.child("W"), &l, &weights, &rule(&["/w"], Some(5)));
     let errs = errors(stack);
     let expected: Vec<(String, String)> = [
         ("elbv2:https-certificate-missing", "https"),
@@ -343,7 +348,7 @@ fn usage_counts_rules_and_distinct_target_groups_and_priorities_are_per_listener
         certificate_arns: Some(vec!["arn:aws:acm:us-east-1:123456789012:certificate/abc".into()]),
         ..Default::default()
     };
-    let lb = ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &props, &Action::not_found());
+    let lb = ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &Action::not_found(), &props);
     let https = lb.https_listener.clone().expect("https");
     let http = lb.http_listener.clone().expect("http redirect");
     let weighted = Action::WeightedForward(vec![
@@ -354,12 +359,12 @@ fn usage_counts_rules_and_distinct_target_groups_and_priorities_are_per_listener
         &mut stack,
         &path.child("One"),
         &https,
-        &rule(&["/1/*"], Some(10)),
         &Action::Forward(a.arn.clone()),
+        &rule(&["/1/*"], Some(10)),
     );
-    ListenerRule::new(&mut stack, &path.child("Two"), &https, &rule(&["/2/*"], Some(20)), &weighted);
+    ListenerRule::new(&mut stack, &path.child("Two"), &https, &weighted, &rule(&["/2/*"], Some(20)));
     // The same priority on another listener is no conflict.
-    ListenerRule::new(&mut stack, &path.child("Three"), &http, &rule(&["/3/*"], Some(10)), &Action::not_found());
+    ListenerRule::new(&mut stack, &path.child("Three"), &http, &Action::not_found(), &rule(&["/3/*"], Some(10)));
     let usage = lb.usage(&stack.template);
     assert_eq!(usage, LoadBalancerUsage { rules: 3, target_groups: 2 });
     assert!(stack.errors().is_empty(), "{:?}", stack.errors());

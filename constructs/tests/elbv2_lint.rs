@@ -19,7 +19,7 @@ use serde_json::json;
 fn build(name: &str, https: bool) -> Stack {
     let mut stack = Stack::new(StackProps { name: name.into(), ..Default::default() }, FieldPath::root());
     let root = stack.root().clone();
-    let vpc = Vpc::new(&mut stack, "Vpc", &VpcProps { max_azs: Some(2), ..Default::default() });
+    let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps { max_azs: Some(2), ..Default::default() });
     let main = TargetGroup::new(&mut stack, &root.child("MainTargets"), &vpc.vpc_id, &TargetGroupProps::default());
     let files = TargetGroup::new(
         &mut stack,
@@ -46,22 +46,23 @@ fn build(name: &str, https: bool) -> Stack {
         LoadBalancerProps::default()
     };
     let lb_path = root.child("Lb");
-    let lb = ApplicationLoadBalancer::new(&mut stack, &lb_path, &vpc, &lb_props, &Action::Forward(main.arn.clone()));
+    let lb = ApplicationLoadBalancer::new(&mut stack, &lb_path, &vpc, &Action::Forward(main.arn.clone()), &lb_props);
     let weight = stack.add_parameter(&lb_path, "FilesWeight", Parameter::new(ParameterType::Number).default_value(100));
     ListenerRule::new(
         &mut stack,
         &lb_path.child("FilesRule"),
         lb.listener(),
-        &ListenerRuleProps { path_patterns: Some(vec!["/files/*".into()]), ..Default::default() },
         &Action::WeightedForward(vec![
             WeightedTarget { target_group_arn: files.arn.clone(), weight },
             WeightedTarget { target_group_arn: main.arn.clone(), weight: json!(0) },
         ]),
+        &ListenerRuleProps { path_patterns: Some(vec!["/files/*".into()]), ..Default::default() },
     );
     ListenerRule::new(
         &mut stack,
         &lb_path.child("AdminRule"),
         lb.listener(),
+        &Action::Forward(main.arn.clone()),
         &ListenerRuleProps {
             priority: Some(5),
             host_headers: Some(vec!["admin.example.com".into()]),
@@ -69,7 +70,6 @@ fn build(name: &str, https: bool) -> Stack {
             query_strings: Some(vec![QueryStringCondition { key: None, value: "debug".into() }]),
             ..Default::default()
         },
-        &Action::Forward(main.arn.clone()),
     );
 
     let topic = Topic::new(

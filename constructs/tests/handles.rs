@@ -4,7 +4,7 @@
 //! public method, never by editing another construct's JSON.
 
 use rcdk_constructs::core::{FieldPath, Stack, StackProps};
-use rcdk_constructs::ec2::{Connectable, Port, SecurityGroup, Vpc, VpcProps};
+use rcdk_constructs::ec2::{Connectable, Port, SecurityGroup, SecurityGroupProps, Vpc, VpcProps};
 use rcdk_constructs::ecs::{Cluster, ClusterProps, ContainerProps, TaskDefinition, TaskDefinitionProps};
 use rcdk_constructs::elbv2::{Action, ApplicationLoadBalancer};
 use rcdk_constructs::iam::PolicyStatement;
@@ -106,15 +106,15 @@ fn stack_mappings_may_repeat_but_not_differ() {
 #[test]
 fn load_balancer_connects_to_the_cluster_on_the_dynamic_ports() {
     let mut s = stack();
-    let vpc = Vpc::new(&mut s, "Vpc", &VpcProps::default());
-    let cluster = Cluster::new(&mut s, "Cluster", &vpc, &ClusterProps::default());
     let root = s.root().clone();
+    let vpc = Vpc::new(&mut s, &root.child("Vpc"), &VpcProps::default());
+    let cluster = Cluster::new(&mut s, &root.child("Cluster"), &vpc, &ClusterProps::default());
     let alb = ApplicationLoadBalancer::new(
         &mut s,
         &root.child("LoadBalancer"),
         &vpc,
-        &Default::default(),
         &Action::not_found(),
+        &Default::default(),
     );
     let id = alb.connections().allow_to(&mut s, &cluster, Port::tcp_range(32768, 65535), "ALB to tasks");
     let rule = &s.template.resources[&id];
@@ -124,7 +124,12 @@ fn load_balancer_connects_to_the_cluster_on_the_dynamic_ports() {
     assert_eq!((rule.properties["FromPort"].clone(), rule.properties["ToPort"].clone()), (json!(32768), json!(65535)));
 
     // A sender with restricted outbound traffic gets the matching egress rule.
-    let sender = SecurityGroup::new_restricted_outbound(&mut s, &root.child("Worker"), &vpc.vpc_id, "worker");
+    let sender = SecurityGroup::new(
+        &mut s,
+        &root.child("Worker"),
+        &vpc.vpc_id,
+        &SecurityGroupProps { allow_all_outbound: Some(false), ..SecurityGroupProps::described("worker") },
+    );
     let sender = rcdk_constructs::ec2::Connections::new("Worker", &sender, None);
     sender.allow_to_default_port(&mut s, &cluster, "worker to tasks");
     let egress = &s.template.resources["WorkerToEcsInstances"];

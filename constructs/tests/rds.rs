@@ -6,7 +6,7 @@ mod support;
 
 use rcdk_constructs::cfn::{Format, Template};
 use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
-use rcdk_constructs::ec2::{SecurityGroup, Vpc, VpcProps};
+use rcdk_constructs::ec2::{SecurityGroup, SecurityGroupProps, Vpc, VpcProps};
 use rcdk_constructs::rds::{Database, DatabaseProps};
 use serde_json::json;
 
@@ -17,10 +17,12 @@ type Problems = Vec<(String, String, String)>;
 
 fn build(props: &DatabaseProps, max_azs: u8) -> (Database, Result<Template, Problems>) {
     let mut stack = Stack::new(StackProps { name: "orders".into(), ..Default::default() }, FieldPath::root());
-    let vpc = Vpc::new(&mut stack, "Vpc", &VpcProps { max_azs: Some(max_azs), ..Default::default() });
+    let root = stack.root().clone();
+    let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps { max_azs: Some(max_azs), ..Default::default() });
     let instances_path = stack.root().child("Instances");
-    let instances = SecurityGroup::new(&mut stack, &instances_path, &vpc.vpc_id, "ECS instances");
-    let db = stack.in_field("database", |s| Database::new(s, "Database", &vpc, props));
+    let instances =
+        SecurityGroup::new(&mut stack, &instances_path, &vpc.vpc_id, &SecurityGroupProps::described("ECS instances"));
+    let db = stack.in_field("database", |s| Database::new(s, &root.child("Database"), &vpc, props));
     db.allow_from(&mut stack, "FromInstances", &instances.group_id);
     let mut app = App::new();
     app.add_stack(stack);

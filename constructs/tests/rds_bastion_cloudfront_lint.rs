@@ -8,10 +8,11 @@ use std::process::Command;
 
 use rcdk_constructs::cfn::{Format, Parameter, ParameterType};
 use rcdk_constructs::cloudfront::{
-    Distribution, DistributionLoggingProps, DistributionProps, OriginProtocol, OriginRequestPolicy, PriceClass,
+    Distribution, DistributionLoggingProps, DistributionOrigins, DistributionProps, OriginProtocol,
+    OriginRequestPolicy, PriceClass,
 };
 use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
-use rcdk_constructs::ec2::{BastionHost, BastionProps, SecurityGroup, Vpc, VpcProps};
+use rcdk_constructs::ec2::{BastionHost, BastionProps, SecurityGroup, SecurityGroupProps, Vpc, VpcProps};
 use rcdk_constructs::rds::{Database, DatabaseProps};
 use serde_json::json;
 
@@ -46,12 +47,14 @@ fn stack(name: &str) -> Stack {
 
 fn data_stack(db: DatabaseProps, bastion: BastionProps) -> Stack {
     let mut s = stack("orders");
-    let vpc = Vpc::new(&mut s, "Vpc", &VpcProps { max_azs: Some(2), ..Default::default() });
+    let root = s.root().clone();
+    let vpc = Vpc::new(&mut s, &root.child("Vpc"), &VpcProps { max_azs: Some(2), ..Default::default() });
     let instances_path = s.root().child("Instances");
-    let instances = SecurityGroup::new(&mut s, &instances_path, &vpc.vpc_id, "ECS instances");
-    let database = Database::new(&mut s, "Database", &vpc, &db);
+    let instances =
+        SecurityGroup::new(&mut s, &instances_path, &vpc.vpc_id, &SecurityGroupProps::described("ECS instances"));
+    let database = Database::new(&mut s, &root.child("Database"), &vpc, &db);
     database.allow_from(&mut s, "FromInstances", &instances.group_id);
-    let bastion = BastionHost::new(&mut s, "Bastion", &vpc, &bastion);
+    let bastion = BastionHost::new(&mut s, &root.child("Bastion"), &vpc, &bastion);
     bastion.allow_ssh_into(&mut s, &instances, "SshFromBastion");
     s
 }
@@ -93,7 +96,7 @@ fn global_stack(props: DistributionProps) -> Stack {
         s.add_parameter(&root, "PrimaryLoadBalancerDns", param("DNS name of the primary region's load balancer"));
     let secondary =
         s.add_parameter(&root, "SecondaryLoadBalancerDns", param("DNS name of the secondary region's load balancer"));
-    Distribution::new(&mut s, "Cdn", &primary, &secondary, &props);
+    Distribution::new(&mut s, &root.child("Cdn"), &DistributionOrigins::new(primary, secondary), &props);
     s
 }
 

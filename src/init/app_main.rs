@@ -16,7 +16,7 @@ use rcdk_app::core::{App, FieldPath, Stack, StackProps};
 use rcdk_app::ec2::{Vpc, VpcProps};
 use rcdk_app::ecs::{Cluster, ClusterProps};
 use rcdk_app::elbv2::{Action, ApplicationLoadBalancer, HealthCheckProps, TargetGroupProps};
-use rcdk_app::patterns::{LoadBalancedService, LoadBalancedServiceProps};
+use rcdk_app::patterns::{LoadBalancedService, LoadBalancedServiceProps, ServiceContext};
 use rcdk_app::sns::{Topic, TopicProps};
 
 fn main() {
@@ -38,12 +38,12 @@ pub fn app() -> App {
     let root = stack.root().clone();
 
     // Two public and two private subnets across two availability zones.
-    let vpc = Vpc::new(&mut stack, "Vpc", &VpcProps { max_azs: Some(2), ..Default::default() });
+    let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps { max_azs: Some(2), ..Default::default() });
 
     // Auto Scaling group of ECS container instances in the private subnets.
     let cluster = Cluster::new(
         &mut stack,
-        "Cluster",
+        &root.child("Cluster"),
         &vpc,
         &ClusterProps {
             instance_type: Some("t3.small".into()),
@@ -59,8 +59,8 @@ pub fn app() -> App {
         &mut stack,
         &root.child("LoadBalancer"),
         &vpc,
-        &Default::default(),
         &Action::not_found(),
+        &Default::default(),
     );
 
     // Alarms (CPU, memory, response time, unhealthy hosts) notify this
@@ -73,7 +73,8 @@ pub fn app() -> App {
 
     let web = LoadBalancedService::new(
         &mut stack,
-        "web",
+        &root.child("web"),
+        &ServiceContext { alarm_topics: &[topic.arn], ..ServiceContext::new(&cluster, &alb) },
         &LoadBalancedServiceProps {
             // Pin the image by tag (or digest) so every deploy is reproducible.
             image: "public.ecr.aws/nginx/nginx:1.27".into(),
@@ -86,9 +87,6 @@ pub fn app() -> App {
             }),
             ..Default::default()
         },
-        &cluster,
-        &alb,
-        &[topic.arn],
     );
     stack.add_output(
         &web.path.child("ServiceName"),

@@ -192,6 +192,28 @@ pub struct DistributionProps {
     pub domain: Option<DomainProps>,
 }
 
+/// What a [`Distribution`] serves: the two load balancers it fails over
+/// between, and the secret header of the origin lock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistributionOrigins {
+    /// The primary load balancer's DNS name.
+    pub primary: Value,
+    /// The secondary load balancer's DNS name, used on a configured 5xx or
+    /// when the primary cannot be reached.
+    pub secondary: Value,
+    /// A header `(name, value)` CloudFront adds to every request to the
+    /// origins: the secret the locked origins' listener rules require.
+    /// Default: none.
+    pub custom_header: Option<(String, Value)>,
+}
+
+impl DistributionOrigins {
+    /// Origins `primary` and `secondary` (DNS names), with no custom header.
+    pub fn new(primary: Value, secondary: Value) -> Self {
+        DistributionOrigins { primary, secondary, custom_header: None }
+    }
+}
+
 /// A CloudFront distribution whose default behavior targets an origin group:
 /// requests go to the primary load balancer and, on a configured 5xx or when
 /// the primary cannot be reached, to the secondary. Viewers are redirected
@@ -210,30 +232,17 @@ pub struct Distribution {
 }
 
 impl Distribution {
-    /// Adds a distribution named `id` in front of `primary_domain` and
-    /// `secondary_domain` (the load balancers' DNS names). Invalid props are
-    /// reported to the stack (fields relative to these props).
+    /// Adds a distribution at `path` in front of `origins`. Invalid props
+    /// are reported to the stack (fields relative to these props).
     pub fn new(
         stack: &mut Stack,
-        id: &str,
-        primary_domain: &Value,
-        secondary_domain: &Value,
+        path: &ConstructPath,
+        origins: &DistributionOrigins,
         props: &DistributionProps,
     ) -> Distribution {
-        Self::new_with_origin_header(stack, id, primary_domain, secondary_domain, props, None)
-    }
-
-    /// Like [`Distribution::new`], and CloudFront adds the header `(name,
-    /// value)` to every request to the origins (the origin lock's secret).
-    pub fn new_with_origin_header(
-        stack: &mut Stack,
-        id: &str,
-        primary_domain: &Value,
-        secondary_domain: &Value,
-        props: &DistributionProps,
-        origin_header: Option<(&str, &Value)>,
-    ) -> Distribution {
-        let path = stack.root().child(id);
+        let path = path.clone();
+        let (primary_domain, secondary_domain) = (&origins.primary, &origins.secondary);
+        let origin_header = origins.custom_header.as_ref().map(|(name, value)| (name.as_str(), value));
         validate(stack, &path, props);
 
         let protocol = match props.origin_protocol.unwrap_or_default() {

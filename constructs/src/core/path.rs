@@ -22,6 +22,12 @@ impl ConstructPath {
         ConstructPath { segments }
     }
 
+    /// The construct's own name: the last segment (the stack name for a
+    /// stack's root).
+    pub fn id(&self) -> &str {
+        self.segments.last().map_or("", String::as_str)
+    }
+
     /// The segments, stack name first.
     pub fn segments(&self) -> &[String] {
         &self.segments

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::instance_type::{is_graviton, is_plausible_instance_type};
-use super::security_group::{Peer, SecurityGroup};
+use super::security_group::{Peer, SecurityGroup, SecurityGroupProps};
 use super::vpc::Vpc;
 use crate::cfn::{Intrinsic, Output, Parameter, ParameterType, Resource};
 use crate::core::{ConstructPath, Stack};
@@ -68,10 +68,10 @@ pub struct BastionHost {
 }
 
 impl BastionHost {
-    /// Adds a bastion host named `id` in `vpc`'s first public subnet. Invalid
+    /// Adds a bastion host at `path` in `vpc`'s first public subnet. Invalid
     /// props are reported to the stack (fields relative to these props).
-    pub fn new(stack: &mut Stack, id: &str, vpc: &Vpc, props: &BastionProps) -> BastionHost {
-        let path = stack.root().child(id);
+    pub fn new(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &BastionProps) -> BastionHost {
+        let path = path.clone();
         let instance_type = props.instance_type.clone().unwrap_or_else(|| DEFAULT_BASTION_INSTANCE_TYPE.to_owned());
         if !is_plausible_instance_type(&instance_type) {
             stack.report(
@@ -90,7 +90,9 @@ impl BastionHost {
             stack,
             &path.child("SecurityGroup"),
             &vpc.vpc_id,
-            &format!("Bastion host {path}: no inbound traffic except SSH from ssh_cidr when set"),
+            &SecurityGroupProps::described(format!(
+                "Bastion host {path}: no inbound traffic except SSH from ssh_cidr when set"
+            )),
         );
         if let Some(peer) = &ssh_peer {
             security_group.allow_tcp(stack, "SshIngress", peer, 22, 22, "SSH to the bastion host");

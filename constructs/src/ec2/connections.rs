@@ -6,14 +6,14 @@
 //!
 //! ```
 //! use rcdk_constructs::core::{FieldPath, Stack, StackProps};
-//! use rcdk_constructs::ec2::{Connectable, Connections, Port, SecurityGroup};
+//! use rcdk_constructs::ec2::{Connectable, Connections, Port, SecurityGroup, SecurityGroupProps};
 //! use serde_json::json;
 //!
 //! let mut stack = Stack::new(StackProps { name: "demo".into(), ..Default::default() }, FieldPath::root());
 //! let root = stack.root().clone();
 //! let vpc = json!("vpc-123");
-//! let lb = SecurityGroup::new(&mut stack, &root.child("LbGroup"), &vpc, "load balancer");
-//! let app = SecurityGroup::new(&mut stack, &root.child("AppGroup"), &vpc, "app");
+//! let lb = SecurityGroup::new(&mut stack, &root.child("LbGroup"), &vpc, &SecurityGroupProps::described("load balancer"));
+//! let app = SecurityGroup::new(&mut stack, &root.child("AppGroup"), &vpc, &SecurityGroupProps::described("app"));
 //! let lb = Connections::new("LoadBalancer", &lb, None);
 //! let app = Connections::new("App", &app, Some(Port::tcp(8080)));
 //! lb.allow_to_default_port(&mut stack, &app, "Load balancer to the app");
@@ -186,6 +186,7 @@ impl Connectable for super::BastionHost {
 mod tests {
     use super::*;
     use crate::core::{FieldPath, StackProps};
+    use crate::ec2::SecurityGroupProps;
     use serde_json::json;
 
     fn stack() -> Stack {
@@ -197,9 +198,14 @@ mod tests {
         let mut s = stack();
         let root = s.root().clone();
         let vpc = json!("vpc-1");
-        let open = SecurityGroup::new(&mut s, &root.child("Open"), &vpc, "open");
-        let closed = SecurityGroup::new_restricted_outbound(&mut s, &root.child("Closed"), &vpc, "closed");
-        let target = SecurityGroup::new(&mut s, &root.child("Target"), &vpc, "target");
+        let open = SecurityGroup::new(&mut s, &root.child("Open"), &vpc, &SecurityGroupProps::described("open"));
+        let closed = SecurityGroup::new(
+            &mut s,
+            &root.child("Closed"),
+            &vpc,
+            &SecurityGroupProps { allow_all_outbound: Some(false), ..SecurityGroupProps::described("closed") },
+        );
+        let target = SecurityGroup::new(&mut s, &root.child("Target"), &vpc, &SecurityGroupProps::described("target"));
         let target = Connections::new("Target", &target, Some(Port::tcp(5432)));
 
         let open = Connections::new("Open", &open, None);

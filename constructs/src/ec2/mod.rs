@@ -18,7 +18,7 @@ pub use endpoints::{GatewayService, VpcEndpointsProps, ECS_INTERFACE_ENDPOINTS};
 pub use flow_logs::{FlowLogsProps, TrafficType};
 pub use instance_type::{is_graviton, is_plausible_instance_type};
 pub use nacl::{AclAction, AclProtocol, NetworkAclRule, NetworkAclsProps};
-pub use security_group::{Peer, SecurityGroup};
+pub use security_group::{Peer, SecurityGroup, SecurityGroupProps};
 pub use vpc::{
     Vpc, VpcProps, DEFAULT_AZ_COUNT, DEFAULT_NAT_GATEWAYS, DEFAULT_PRIVATE_SUBNET_PREFIX, DEFAULT_PUBLIC_SUBNET_PREFIX,
     DEFAULT_VPC_CIDR, MAX_AZ_COUNT,

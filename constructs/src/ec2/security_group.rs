@@ -42,35 +42,37 @@ fn disallow_all_egress() -> Value {
     json!([{"CidrIp": "255.255.255.255/32", "Description": "Disallow all traffic", "FromPort": 252, "IpProtocol": "icmp", "ToPort": 86}])
 }
 
-impl SecurityGroup {
-    /// Adds a security group at `path` in `vpc_id`. Outbound traffic is open
-    /// (the EC2 default, stated explicitly).
-    pub fn new(stack: &mut Stack, path: &ConstructPath, vpc_id: &Value, description: &str) -> SecurityGroup {
-        let egress = json!([{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0", "Description": "Allow all outbound traffic"}]);
-        Self::with_egress(stack, path, vpc_id, description, egress, true)
-    }
-
-    /// Like [`SecurityGroup::new`], but no outbound traffic is allowed until
-    /// a rule allows it ([`SecurityGroup::allow_tcp_egress`], or
+/// Props of a [`SecurityGroup`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SecurityGroupProps {
+    /// The group's description (`GroupDescription`; it cannot change without
+    /// replacing the group). Default: the construct path.
+    pub description: Option<String>,
+    /// Whether all outbound traffic is allowed. When it is not, no outbound
+    /// traffic is allowed until a rule allows it
+    /// ([`SecurityGroup::allow_tcp_egress`], or
     /// [`super::Connections::allow_to`], which adds it for you).
-    pub fn new_restricted_outbound(
-        stack: &mut Stack,
-        path: &ConstructPath,
-        vpc_id: &Value,
-        description: &str,
-    ) -> SecurityGroup {
-        Self::with_egress(stack, path, vpc_id, description, disallow_all_egress(), false)
-    }
+    /// Default: true (the EC2 default, stated explicitly).
+    pub allow_all_outbound: Option<bool>,
+}
 
-    /// The group resource with its inline `egress` rules.
-    fn with_egress(
-        stack: &mut Stack,
-        path: &ConstructPath,
-        vpc_id: &Value,
-        description: &str,
-        egress: Value,
-        allow_all_outbound: bool,
-    ) -> SecurityGroup {
+impl SecurityGroupProps {
+    /// Props with `description` and every other prop at its default.
+    pub fn described(description: impl Into<String>) -> Self {
+        SecurityGroupProps { description: Some(description.into()), ..Default::default() }
+    }
+}
+
+impl SecurityGroup {
+    /// Adds a security group at `path` in `vpc_id`.
+    pub fn new(stack: &mut Stack, path: &ConstructPath, vpc_id: &Value, props: &SecurityGroupProps) -> SecurityGroup {
+        let allow_all_outbound = props.allow_all_outbound.unwrap_or(true);
+        let egress = if allow_all_outbound {
+            json!([{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0", "Description": "Allow all outbound traffic"}])
+        } else {
+            disallow_all_egress()
+        };
+        let description = props.description.clone().unwrap_or_else(|| path.to_string());
         let resource = Resource::new("AWS::EC2::SecurityGroup")
             .prop("GroupDescription", description)
             .prop("VpcId", vpc_id.clone())

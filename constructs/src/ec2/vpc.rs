@@ -114,11 +114,11 @@ pub struct Vpc {
 }
 
 impl Vpc {
-    /// Adds a VPC named `id` to the stack. Invalid props are reported to the
+    /// Adds a VPC at `path` to the stack. Invalid props are reported to the
     /// stack (fields relative to these props) and a best-effort VPC is still
     /// built, so later constructs can report their own problems too.
-    pub fn new(stack: &mut Stack, id: &str, props: &VpcProps) -> Vpc {
-        let path = stack.root().child(id);
+    pub fn new(stack: &mut Stack, path: &ConstructPath, props: &VpcProps) -> Vpc {
+        let path = path.clone();
         let layout = Layout::plan(stack, &path, props);
         let name_tag = |p: &ConstructPath| json!([{"Key": "Name", "Value": p.to_string()}]);
 

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::cfn::{Intrinsic, Parameter, ParameterType, Resource};
 use crate::core::{ConstructPath, Stack};
-use crate::ec2::{is_graviton, is_plausible_instance_type, SecurityGroup, Vpc};
+use crate::ec2::{is_graviton, is_plausible_instance_type, SecurityGroup, SecurityGroupProps, Vpc};
 use crate::error::ValidationError;
 use crate::iam::{InstanceProfile, Role, RoleProps};
 
@@ -134,11 +134,11 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    /// Adds a cluster named `id` with its EC2 capacity in `vpc`'s private
+    /// Adds a cluster at `path` with its EC2 capacity in `vpc`'s private
     /// subnets. Invalid props are reported (fields relative to these props)
     /// and a best-effort cluster is still built.
-    pub fn new(stack: &mut Stack, id: &str, vpc: &Vpc, props: &ClusterProps) -> Cluster {
-        let path = stack.root().child(id);
+    pub fn new(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &ClusterProps) -> Cluster {
+        let path = path.clone();
         let v = Validated::check(stack, &path, props);
 
         let mut cluster = Resource::new("AWS::ECS::Cluster");
@@ -164,7 +164,7 @@ impl Cluster {
             stack,
             &path.child("InstanceSecurityGroup"),
             &vpc.vpc_id,
-            &format!("ECS container instances of {path}"),
+            &SecurityGroupProps::described(format!("ECS container instances of {path}")),
         );
 
         let ami = stack.add_parameter(

@@ -8,8 +8,9 @@
 //! use rcdk_constructs::ecs::{Cluster, ClusterProps, ContainerProps, Service, ServiceProps, TaskDefinition, TaskDefinitionProps};
 //!
 //! let mut stack = Stack::new(StackProps { name: "web".into(), ..Default::default() }, FieldPath::root());
-//! let vpc = Vpc::new(&mut stack, "Vpc", &VpcProps::default());
-//! let cluster = Cluster::new(&mut stack, "Cluster", &vpc, &ClusterProps::default());
+//! let root = stack.root().clone();
+//! let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps::default());
+//! let cluster = Cluster::new(&mut stack, &root.child("Cluster"), &vpc, &ClusterProps::default());
 //! let path = stack.root().child("Api");
 //! let task = TaskDefinition::new(
 //!     &mut stack,
@@ -19,7 +20,7 @@
 //!         ..Default::default()
 //!     },
 //! );
-//! let service = Service::new(&mut stack, &path.child("Service"), &ServiceProps::default(), &cluster, &task, &[]);
+//! let service = Service::new(&mut stack, &path.child("Service"), &cluster, &task, &[], &ServiceProps::default());
 //! assert_eq!(service.metric_cpu().namespace, "AWS/ECS");
 //! let mut app = App::new();
 //! app.add_stack(stack);

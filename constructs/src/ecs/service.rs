@@ -8,7 +8,7 @@ use super::task_definition::{NetworkMode, TaskDefinition};
 use crate::cfn::{Intrinsic, Resource};
 use crate::cloudwatch::Metric;
 use crate::core::{ConstructPath, Stack};
-use crate::ec2::{Connections, Port, SecurityGroup};
+use crate::ec2::{Connections, Port, SecurityGroup, SecurityGroupProps};
 use crate::error::ValidationError;
 
 /// Tasks at creation when no desired count is given and nothing scales the service.
@@ -101,10 +101,10 @@ impl Service {
     pub fn new(
         stack: &mut Stack,
         path: &ConstructPath,
-        props: &ServiceProps,
         cluster: &Cluster,
         task_definition: &TaskDefinition,
         load_balancers: &[LoadBalancerTarget],
+        props: &ServiceProps,
     ) -> Service {
         let min = props.min_healthy_percent.unwrap_or(DEFAULT_MIN_HEALTHY_PERCENT);
         let max = props.max_percent.unwrap_or(DEFAULT_MAX_PERCENT);
@@ -162,7 +162,12 @@ impl Service {
         }
 
         let security_group = (task_definition.network_mode == NetworkMode::Awsvpc).then(|| {
-            SecurityGroup::new(stack, &path.child("SecurityGroup"), &cluster.vpc_id, &format!("Tasks of {path}"))
+            SecurityGroup::new(
+                stack,
+                &path.child("SecurityGroup"),
+                &cluster.vpc_id,
+                &SecurityGroupProps::described(format!("Tasks of {path}")),
+            )
         });
 
         let desired = match (props.desired_count, props.scaled.unwrap_or(false)) {

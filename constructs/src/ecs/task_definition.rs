@@ -197,7 +197,7 @@ impl TaskDefinition {
     /// under the field `container_field(i)` instead of `containers[i]` (an
     /// empty string: at the props' own level). Patterns that spell one
     /// container's props flat use this to keep errors located.
-    pub fn new_located(
+    pub(crate) fn new_located(
         stack: &mut Stack,
         path: &ConstructPath,
         props: &TaskDefinitionProps,

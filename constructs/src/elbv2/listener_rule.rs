@@ -86,8 +86,8 @@ impl ListenerRule {
         stack: &mut Stack,
         path: &ConstructPath,
         listener: &Listener,
-        props: &ListenerRuleProps,
         action: &Action,
+        props: &ListenerRuleProps,
     ) -> ListenerRule {
         let priority = props.priority.unwrap_or_else(|| auto_priority(&path.to_string()));
         validate_conditions(stack, path, props);

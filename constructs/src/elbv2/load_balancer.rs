@@ -11,7 +11,7 @@ use super::listener::{Action, Listener};
 use crate::acm::{Certificate, DomainProps};
 use crate::cfn::{Intrinsic, Output, Resource, Template};
 use crate::core::{ConstructPath, Stack};
-use crate::ec2::{Peer, SecurityGroup, Vpc};
+use crate::ec2::{Peer, SecurityGroup, SecurityGroupProps, Vpc};
 use crate::error::ValidationError;
 use crate::route53::{add_alias_records, AliasTarget};
 
@@ -151,8 +151,8 @@ impl ApplicationLoadBalancer {
         stack: &mut Stack,
         path: &ConstructPath,
         vpc: &Vpc,
-        props: &LoadBalancerProps,
         default_action: &Action,
+        props: &LoadBalancerProps,
     ) -> ApplicationLoadBalancer {
         let internal = props.internal.unwrap_or(false);
         let domain_certificate = props
@@ -173,7 +173,7 @@ impl ApplicationLoadBalancer {
             stack,
             &path.child("SecurityGroup"),
             &vpc.vpc_id,
-            &format!("Load balancer {path}: HTTP(S) from the allowed CIDRs"),
+            &SecurityGroupProps::described(format!("Load balancer {path}: HTTP(S) from the allowed CIDRs")),
         );
         let cidrs: Vec<String> = props
             .ingress_cidrs

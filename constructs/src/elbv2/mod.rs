@@ -8,17 +8,18 @@
 //! use rcdk_constructs::elbv2::*;
 //!
 //! let mut stack = Stack::new(StackProps { name: "web".into(), ..Default::default() }, FieldPath::root());
-//! let vpc = Vpc::new(&mut stack, "Vpc", &VpcProps::default());
+//! let root = stack.root().clone();
+//! let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps::default());
 //! let tg_path = stack.root().child("Api");
 //! let api = TargetGroup::new(&mut stack, &tg_path, &vpc.vpc_id, &TargetGroupProps::default());
 //! let lb_path = stack.root().child("Lb");
-//! let lb = ApplicationLoadBalancer::new(&mut stack, &lb_path, &vpc, &LoadBalancerProps::default(), &Action::not_found());
+//! let lb = ApplicationLoadBalancer::new(&mut stack, &lb_path, &vpc, &Action::not_found(), &LoadBalancerProps::default());
 //! let rule = ListenerRule::new(
 //!     &mut stack,
 //!     &lb_path.child("ApiRule"),
 //!     lb.listener(),
-//!     &ListenerRuleProps { path_patterns: Some(vec!["/api/*".into()]), ..Default::default() },
 //!     &Action::Forward(api.arn.clone()),
+//!     &ListenerRuleProps { path_patterns: Some(vec!["/api/*".into()]), ..Default::default() },
 //! );
 //! assert!(rule.priority >= AUTO_PRIORITY_MIN);
 //! assert!(stack.errors().is_empty());

@@ -210,37 +210,47 @@ pub struct LoadBalancedService {
     pub canary: Option<Canary>,
 }
 
+/// What a [`LoadBalancedService`] is built on: the handles it takes and
+/// wires itself to.
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceContext<'a> {
+    /// The cluster the service runs on.
+    pub cluster: &'a Cluster,
+    /// The load balancer whose serving listener routes to the service.
+    pub load_balancer: &'a ApplicationLoadBalancer,
+    /// SNS topic ARNs every alarm of the service notifies. Default: none
+    /// (the alarms exist and notify nobody).
+    pub alarm_topics: &'a [Value],
+    /// The stack's database, for a service whose props set
+    /// `database: true`: the connection's environment and secrets are added
+    /// to the stable and canary containers, the execution roles may read the
+    /// secret, and the database admits the cluster's instances (bridge) or
+    /// the service's tasks (awsvpc). Default: none.
+    pub database: Option<&'a Database>,
+}
+
+impl<'a> ServiceContext<'a> {
+    /// A service on `cluster` behind `load_balancer`, with no alarm topics
+    /// and no database.
+    pub fn new(cluster: &'a Cluster, load_balancer: &'a ApplicationLoadBalancer) -> Self {
+        ServiceContext { cluster, load_balancer, alarm_topics: &[], database: None }
+    }
+}
+
 impl LoadBalancedService {
-    /// Adds service `name` (letters, digits and hyphens; its PascalCase
-    /// prefixes every logical ID) on `cluster` behind `alb`'s serving
-    /// listener. Alarms notify `notify` (SNS topic ARNs; may be empty).
-    /// Problems are reported at the props' fields.
+    /// Adds a service at `path` on `on.cluster` behind `on.load_balancer`'s
+    /// serving listener. The path's last segment is the service's name
+    /// (letters, digits and hyphens; its PascalCase prefixes every logical
+    /// ID). Problems are reported at the props' fields.
     pub fn new(
         stack: &mut Stack,
-        name: &str,
+        path: &ConstructPath,
+        on: &ServiceContext<'_>,
         props: &LoadBalancedServiceProps,
-        cluster: &Cluster,
-        alb: &ApplicationLoadBalancer,
-        notify: &[Value],
     ) -> LoadBalancedService {
-        Self::new_with_database(stack, name, props, cluster, alb, notify, None)
-    }
-
-    /// Like [`LoadBalancedService::new`], with the stack's database (if any)
-    /// for a service whose props set `database: true`: the connection's
-    /// environment and secrets are added to the stable and canary containers,
-    /// the execution roles may read the secret, and the database admits the
-    /// cluster's instances (bridge) or the service's tasks (awsvpc).
-    pub fn new_with_database(
-        stack: &mut Stack,
-        name: &str,
-        props: &LoadBalancedServiceProps,
-        cluster: &Cluster,
-        alb: &ApplicationLoadBalancer,
-        notify: &[Value],
-        database: Option<&Database>,
-    ) -> LoadBalancedService {
-        let path = stack.root().child(name);
+        let (cluster, alb, notify, database) = (on.cluster, on.load_balancer, on.alarm_topics, on.database);
+        let name = path.id().to_owned();
+        let path = path.clone();
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             stack.report(
                 ValidationError::new("service:name-invalid", &path, format!("service name `{name}` is invalid"))
@@ -357,7 +367,7 @@ impl LoadBalancedService {
             ..Default::default()
         });
         let listener_rule = stack.in_field("routing", |s| {
-            ListenerRule::new(s, &path.child("ListenerRule"), alb.listener(), &rule_props, &action)
+            ListenerRule::new(s, &path.child("ListenerRule"), alb.listener(), &action, &rule_props)
         });
 
         // Instances (bridge) or tasks (awsvpc) admit the load balancer only.
@@ -384,7 +394,6 @@ impl LoadBalancedService {
         let service = Service::new(
             stack,
             &path.child("Service"),
-            &service_props,
             cluster,
             &task_definition,
             &[LoadBalancerTarget {
@@ -393,6 +402,7 @@ impl LoadBalancedService {
                 target_group_arn: target_group.arn.clone(),
                 depends_on,
             }],
+            &service_props,
         );
         if let Some(tasks) = service.connections(port) {
             alb.connections().allow_to_default_port(stack, &tasks, "Load balancer to the container port");
@@ -410,7 +420,6 @@ impl LoadBalancedService {
                     Service::new(
                         s,
                         &path.child("CanaryService"),
-                        &canary_service_props,
                         cluster,
                         td,
                         &[LoadBalancerTarget {
@@ -419,6 +428,7 @@ impl LoadBalancedService {
                             target_group_arn: tg.arn.clone(),
                             depends_on,
                         }],
+                        &canary_service_props,
                     )
                 });
                 if let Some(tasks) = canary.connections(port) {

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::cfn::{DeletionPolicy, Intrinsic, Output, Resource};
 use crate::core::{ConstructPath, Stack};
-use crate::ec2::{Peer, SecurityGroup, Vpc};
+use crate::ec2::{Peer, SecurityGroup, SecurityGroupProps, Vpc};
 use crate::error::ValidationError;
 use crate::iam::PolicyStatement;
 
@@ -227,11 +227,11 @@ pub struct Database {
 }
 
 impl Database {
-    /// Adds a database named `id` in `vpc`'s private subnets. Invalid props
+    /// Adds a database at `path` in `vpc`'s private subnets. Invalid props
     /// are reported to the stack (fields relative to these props) and a
     /// best-effort database is still built.
-    pub fn new(stack: &mut Stack, id: &str, vpc: &Vpc, props: &DatabaseProps) -> Database {
-        let path = stack.root().child(id);
+    pub fn new(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &DatabaseProps) -> Database {
+        let path = path.clone();
         let engine = match props.engine.as_deref() {
             None => DatabaseEngine::Postgres,
             Some(s) => DatabaseEngine::parse(s).unwrap_or_else(|| {
@@ -323,7 +323,7 @@ impl Database {
             stack,
             &path.child("SecurityGroup"),
             &vpc.vpc_id,
-            &format!("{} database {path}", engine.as_str()),
+            &SecurityGroupProps::described(format!("{} database {path}", engine.as_str())),
         );
 
         let multi_az = props.multi_az.unwrap_or(false);

@@ -8,8 +8,9 @@
 //! use rcdk_constructs::rds::{Database, DatabaseProps};
 //!
 //! let mut stack = Stack::new(StackProps { name: "orders".into(), ..Default::default() }, FieldPath::root());
-//! let vpc = Vpc::new(&mut stack, "Vpc", &VpcProps::default());
-//! let db = Database::new(&mut stack, "Database", &vpc, &DatabaseProps::default());
+//! let root = stack.root().clone();
+//! let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps::default());
+//! let db = Database::new(&mut stack, &root.child("Database"), &vpc, &DatabaseProps::default());
 //! let connection = db.connection();
 //! assert_eq!(connection.environment[0].0, "DB_HOST");
 //! let mut app = App::new();

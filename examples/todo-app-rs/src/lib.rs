@@ -26,7 +26,9 @@ use rcdk_app::ec2::{NetworkAclsProps, Vpc, VpcProps};
 use rcdk_app::ecs::{Cluster, ClusterProps};
 use rcdk_app::elbv2::{Action, ApplicationLoadBalancer, HealthCheckProps, ListenerRuleProps, TargetGroupProps};
 use rcdk_app::iam::{Access, PolicyStatement, Role};
-use rcdk_app::patterns::{LoadBalancedService, LoadBalancedServiceProps, ServiceAlarmsProps, ServiceScalingProps};
+use rcdk_app::patterns::{
+    LoadBalancedService, LoadBalancedServiceProps, ServiceAlarmsProps, ServiceContext, ServiceScalingProps,
+};
 use rcdk_app::s3::{Bucket, BucketProps};
 use rcdk_app::sns::{Topic, TopicProps};
 
@@ -56,7 +58,7 @@ pub fn app_with_tags(stack_tags: BTreeMap<String, String>) -> App {
 
     let vpc = Vpc::new(
         &mut stack,
-        "Vpc",
+        &root.child("Vpc"),
         &VpcProps {
             cidr: Some("10.30.0.0/16".into()),
             network_acls: Some(NetworkAclsProps::default()),
@@ -65,7 +67,7 @@ pub fn app_with_tags(stack_tags: BTreeMap<String, String>) -> App {
     );
     let cluster = Cluster::new(
         &mut stack,
-        "Cluster",
+        &root.child("Cluster"),
         &vpc,
         &ClusterProps {
             instance_type: Some("t3.medium".into()),
@@ -79,8 +81,8 @@ pub fn app_with_tags(stack_tags: BTreeMap<String, String>) -> App {
         &mut stack,
         &root.child("LoadBalancer"),
         &vpc,
-        &Default::default(),
         &Action::not_found(),
+        &Default::default(),
     );
     let topic = Topic::new(
         &mut stack,
@@ -96,7 +98,8 @@ pub fn app_with_tags(stack_tags: BTreeMap<String, String>) -> App {
 
     let files = LoadBalancedService::new(
         &mut stack,
-        "files",
+        &root.child("files"),
+        &ServiceContext { alarm_topics: &notify, ..ServiceContext::new(&cluster, &alb) },
         &service(
             "todo-files",
             10,
@@ -109,13 +112,11 @@ pub fn app_with_tags(stack_tags: BTreeMap<String, String>) -> App {
             },
             None,
         ),
-        &cluster,
-        &alb,
-        &notify,
     );
     let main = LoadBalancedService::new(
         &mut stack,
-        "main",
+        &root.child("main"),
+        &ServiceContext { alarm_topics: &notify, ..ServiceContext::new(&cluster, &alb) },
         &service(
             "todo-main",
             20,
@@ -132,9 +133,6 @@ pub fn app_with_tags(stack_tags: BTreeMap<String, String>) -> App {
                 ..Default::default()
             }),
         ),
-        &cluster,
-        &alb,
-        &notify,
     );
 
     // Each service learns where its stores are and may read and write its
