@@ -109,8 +109,8 @@ impl From<TemplateFormat> for rcdk_constructs::cfn::Format {
 /// `rcdk synth`.
 #[derive(Debug, Args)]
 pub struct SynthArgs {
-    /// App files to synthesize. Default: `--app`, else `app` in `rcdk.toml`, else every
-    /// `.yaml` file in `examples/`.
+    /// App files to synthesize. Default: `--app`, else `app` in `rcdk.toml`, else `app.yaml` in
+    /// the current directory, else every `.yaml` file in `examples/`.
     pub app_files: Vec<PathBuf>,
     /// Run this command to get the app: a program that writes a cloud assembly into
     /// `$RCDK_OUTDIR` (e.g. `cargo run -q -p infra`). Default: `app` in the nearest `rcdk.toml`.

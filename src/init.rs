@@ -63,7 +63,7 @@ pub fn run(args: &InitArgs) -> Result<(), Failure> {
              rcdk diff, then rcdk deploy"
         )
     } else {
-        format!("next: cd {shown} && rcdk synth {APP_FILE}   (rewrites templates/)\n      rcdk diff {APP_FILE}, then rcdk deploy {APP_FILE}")
+        format!("next: cd {shown} && rcdk synth   (reads {APP_FILE}; rewrites templates/)\n      rcdk diff {APP_FILE}, then rcdk deploy {APP_FILE}")
     };
     eprintln!("{next}");
     Ok(())
@@ -180,7 +180,7 @@ fn readme(rcdk_app: Option<&Path>) -> String {
             "The app is `app.yaml`; your editor completes and checks it against\n\
              `schema/app.schema.json` (refresh it with `rcdk schema > schema/app.schema.json`).\n\n\
              ```sh\n\
-             rcdk synth app.yaml           # rewrite templates/ after editing app.yaml\n\
+             rcdk synth                    # rewrite templates/ from app.yaml after editing it\n\
              rcdk diff app.yaml            # what the change does, resource by resource\n\
              rcdk deploy app.yaml          # create a change set, confirm, execute\n\
              ```\n",

@@ -44,15 +44,24 @@ pub fn run(args: &SynthArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The app files to read: those given, or every `.yaml` file in `examples/`.
+/// The app files to read: those given, else the project's `app.yaml` (what
+/// `rcdk init` writes) in the current directory, else every `.yaml` file in
+/// `examples/`.
 pub fn app_files(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     if !given.is_empty() {
         return Ok(given.to_vec());
     }
+    let project_app = Path::new(crate::init::APP_FILE);
+    if project_app.is_file() {
+        return Ok(vec![project_app.to_path_buf()]);
+    }
     let dir = Path::new(DEFAULT_APP_DIR);
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        Failure::input(format!("no app file given and cannot read `{DEFAULT_APP_DIR}/`: {e}"))
-            .help("name the app file: rcdk synth path/to/app.yaml")
+        Failure::input(format!(
+            "no app file given, no `{}` here, and cannot read `{DEFAULT_APP_DIR}/`: {e}",
+            crate::init::APP_FILE
+        ))
+        .help("name the app file: rcdk synth path/to/app.yaml")
     })?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -59,7 +59,7 @@ fn app_file_project_synthesizes_checks_and_lints() {
     let out = rcdk(tmp.path(), &["init", "a/b/infra"]);
     let (_, err) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("rcdk synth app.yaml"), "the next commands are printed: {err}");
+    assert!(err.contains("rcdk synth   (reads app.yaml"), "the next commands are printed: {err}");
     assert_eq!(
         tree(&dir),
         [
@@ -80,9 +80,15 @@ fn app_file_project_synthesizes_checks_and_lints() {
     let schema = rcdk(tmp.path(), &["schema"]);
     assert_eq!(read(&dir.join("schema/app.schema.json")).as_bytes(), schema.stdout.as_slice());
 
-    // Synthesized already: `synth --check` has nothing to rewrite.
+    // Synthesized already: `synth --check` has nothing to rewrite, with the
+    // app file named or, in the project, without (it reads `app.yaml`).
     let out = rcdk(&dir, &["synth", "--check", "app.yaml"]);
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let out = rcdk(&dir, &["synth", "--check"]);
+    assert_eq!(out.status.code(), Some(0), "bare synth reads app.yaml: {:?}", text(&out));
+    let out = rcdk(&dir.join("templates"), &["synth", "--check"]);
+    assert_eq!(out.status.code(), Some(2), "no app.yaml, no examples/: {:?}", text(&out));
+    assert!(text(&out).1.contains("no `app.yaml` here"), "{:?}", text(&out));
 
     // The promised app: VPC, cluster, one load-balanced service, alarms.
     let template = read(&dir.join("templates/web-dev.yaml"));
