@@ -418,7 +418,12 @@ fn build_compute(
         .map(|props| stack.in_field("alarms", |s| Topic::new(s, &root.child("AlarmTopic"), props)).arn)
         .into_iter()
         .collect();
-    let (Some(cluster), Some(alb)) = (cluster, alb) else { return };
+    let (Some(cluster), Some(mut alb)) = (cluster, alb) else { return };
+    if let Some(role) = lock {
+        // Before the services: their listener rules require the header.
+        let secret = serde_json::Value::String(origin_secret_reference(&role.cdn));
+        alb.require_header(stack, ORIGIN_VERIFY_HEADER, &secret);
+    }
     for (name, props) in &spec.services {
         let lbs = stack.in_field(FieldPath::root().key("services").key(name.as_str()), |s| {
             let lbs = LoadBalancedService::new(
@@ -436,10 +441,7 @@ fn build_compute(
         );
     }
     check_load_balancer_quotas(stack, &alb, spec.services.len());
-    if let Some(role) = lock {
-        let secret = serde_json::Value::String(origin_secret_reference(&role.cdn));
-        stack.in_field("services", |s| alb.require_header(s, ORIGIN_VERIFY_HEADER, &secret, ""));
-    }
+    alb.add_required_header_not_found(stack);
 }
 
 /// The ingress of a locked CDN origin: CloudFront's origin-facing prefix

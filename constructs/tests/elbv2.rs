@@ -299,6 +299,7 @@ fn load_balancer_and_target_group_props_are_validated() {
         arn: json!({"Ref": "LbHttpListener"}),
         port: 80,
         https: false,
+        required_header: None,
     };
     ListenerRule::new(&mut stack, &path.child("W"), &l, &weights, &rule(&["/w"], Some(5)));
     let errs = errors(stack);

@@ -109,3 +109,52 @@ fn region_overrides_change_only_their_region() {
     };
     assert_eq!(strip(0, "shop-us-east-1"), strip(1, "shop-eu-west-1"));
 }
+
+#[test]
+fn locked_origins_require_the_header_on_every_rule_and_refuse_a_full_rule() {
+    // Every service rule carries the lock's header condition, the catch-all
+    // answers 403, and a header-bearing request no rule matches gets 404.
+    let routed = |paths: Vec<String>| {
+        let mut a = app();
+        a.stacks[0].services.get_mut("web").expect("web").routing = Some(rcdk_constructs::elbv2::ListenerRuleProps {
+            path_patterns: Some(paths),
+            priority: Some(10),
+            ..Default::default()
+        });
+        a
+    };
+    let stacks = routed(vec!["/api/*".into()]).synth(Format::Yaml).unwrap_or_else(|e| panic!("{e}"));
+    let t = &stacks[0].template;
+    let rules: Vec<_> =
+        t.resources.values().filter(|r| r.resource_type == "AWS::ElasticLoadBalancingV2::ListenerRule").collect();
+    assert!(rules.len() >= 2, "service rule and the verified 404");
+    for r in &rules {
+        let conditions = r.properties["Conditions"].as_array().expect("conditions");
+        assert_eq!(conditions.last().expect("one")["HttpHeaderConfig"]["HttpHeaderName"], "X-Origin-Verify");
+    }
+    let not_found = &t.resources["LoadBalancerVerifiedNotFound"];
+    assert_eq!(not_found.properties["Priority"], 50000);
+    assert_eq!(not_found.properties["Actions"][0]["FixedResponseConfig"]["StatusCode"], "404");
+    let listener = t
+        .resources
+        .values()
+        .find(|r| {
+            r.resource_type == "AWS::ElasticLoadBalancingV2::Listener" && r.properties.get("Port") == Some(&json!(80))
+        })
+        .expect("listener");
+    assert_eq!(listener.properties["DefaultActions"][0]["FixedResponseConfig"]["StatusCode"], "403");
+
+    // Two hosts and three path patterns fill a rule: the header makes six,
+    // one too many, reported at the service's routing.
+    let mut a = routed((1..=3).map(|i| format!("/p{i}/*")).collect());
+    if let Some(rule) = a.stacks[0].services.get_mut("web").and_then(|w| w.routing.as_mut()) {
+        rule.host_headers = Some(vec!["a.example.com".into(), "b.example.com".into()]);
+    }
+    let errors = a.synth(Format::Yaml).expect_err("full rule");
+    let got: Vec<(&str, String)> = errors.0.iter().map(|e| (e.code, e.field.to_string())).collect();
+    assert!(got.contains(&("cdn:lock-rule-full", "stacks[0].services.web.routing".into())), "{got:?}");
+
+    // Unlocked, the same conditions are fine.
+    a.stacks[0].cdn.as_mut().expect("cdn").origin_lock = Some(false);
+    a.synth(Format::Yaml).unwrap_or_else(|e| panic!("{e}"));
+}

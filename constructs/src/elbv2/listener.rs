@@ -26,6 +26,11 @@ pub struct Listener {
     pub port: u16,
     /// Whether it terminates TLS.
     pub https: bool,
+    /// A header `(name, value)` every rule on this listener requires, set by
+    /// [`super::ApplicationLoadBalancer::require_header`] (the CDN origin
+    /// lock): each [`super::ListenerRule`] created on it adds an
+    /// `http-header` condition. Default: none.
+    pub required_header: Option<(String, Value)>,
 }
 
 /// One target group of a weighted forward.

@@ -127,10 +127,31 @@ impl ListenerRule {
             );
         }
         claim_path_patterns(stack, path, listener, props, &owner);
+        let mut conditions = conditions_json(props);
+        if let (Some((name, value)), Value::Array(list)) = (&listener.required_header, &mut conditions) {
+            let values: usize = list.iter().map(super::load_balancer::condition_values).sum();
+            if values >= super::MAX_CONDITION_VALUES_PER_RULE {
+                stack.report(
+                    ValidationError::new(
+                        "cdn:lock-rule-full",
+                        path,
+                        format!(
+                            "the rule already has {values} condition values; the CDN lock's header condition makes one \
+                             more than a rule allows ({})",
+                            super::MAX_CONDITION_VALUES_PER_RULE
+                        ),
+                    )
+                    .help(
+                        "use at most 4 path patterns per service behind a locked CDN, or set `cdn.origin_lock: false`",
+                    ),
+                );
+            }
+            list.push(super::load_balancer::header_condition(name, value));
+        }
         let resource = Resource::new("AWS::ElasticLoadBalancingV2::ListenerRule")
             .prop("ListenerArn", listener.arn.clone())
             .prop("Priority", priority)
-            .prop("Conditions", conditions_json(props))
+            .prop("Conditions", conditions)
             .prop("Actions", action.to_cfn());
         let logical_id = stack.add_resource(path, resource);
         ListenerRule { arn: Intrinsic::ref_(&logical_id), logical_id, priority }

@@ -139,6 +139,9 @@ pub struct ApplicationLoadBalancer {
     /// The listener that serves requests, where listener rules go: the HTTPS
     /// listener when there is one, else the HTTP listener.
     pub listener: Listener,
+    /// What the serving listener does with a request no rule matches (the
+    /// `default_action` given to [`ApplicationLoadBalancer::new`]).
+    pub default_action: Action,
 }
 
 impl ApplicationLoadBalancer {
@@ -270,8 +273,14 @@ impl ApplicationLoadBalancer {
                         .prop("Certificates", Value::Array(extra)),
                 );
             }
-            https_listener =
-                Some(Listener { path: lpath, arn: Intrinsic::ref_(&id), logical_id: id, port: 443, https: true });
+            https_listener = Some(Listener {
+                path: lpath,
+                arn: Intrinsic::ref_(&id),
+                logical_id: id,
+                port: 443,
+                https: true,
+                required_header: None,
+            });
         }
         let mut http_listener = None;
         if http || https_listener.is_none() {
@@ -285,8 +294,14 @@ impl ApplicationLoadBalancer {
                     .prop("Port", 80)
                     .prop("DefaultActions", action.to_cfn()),
             );
-            http_listener =
-                Some(Listener { path: lpath, arn: Intrinsic::ref_(&id), logical_id: id, port: 80, https: false });
+            http_listener = Some(Listener {
+                path: lpath,
+                arn: Intrinsic::ref_(&id),
+                logical_id: id,
+                port: 80,
+                https: false,
+                required_header: None,
+            });
         }
 
         let dns_name = Intrinsic::get_att(&logical_id, "DNSName");
@@ -320,6 +335,7 @@ impl ApplicationLoadBalancer {
                 arn: Value::Null,
                 port: 80,
                 https: false,
+                required_header: None,
             },
         };
         ApplicationLoadBalancer {
@@ -334,75 +350,49 @@ impl ApplicationLoadBalancer {
             security_group: sg,
             http_listener,
             https_listener,
+            default_action: default_action.clone(),
         }
     }
 
     /// Requires the header `name: value` on every request the serving
-    /// listener routes: each of its listener rules gains an `http-header`
-    /// condition, a last rule (priority 50000, when free) answers 404 to
-    /// requests that carry the header and match no other rule, and the
-    /// listener's default action answers 403. Call it after the rules are
-    /// added. A rule whose conditions already hold the most values a rule
-    /// allows is reported at `field`.
-    pub fn require_header(&self, stack: &mut Stack, name: &str, value: &Value, field: &str) {
-        let listener = &self.listener;
-        if listener.logical_id.is_empty() {
+    /// listener routes: the listener's default action answers 403, and every
+    /// [`super::ListenerRule`] created on it afterwards gains an
+    /// `http-header` condition (so call it before the rules are added, and
+    /// [`ApplicationLoadBalancer::add_required_header_not_found`] after).
+    pub fn require_header(&mut self, stack: &mut Stack, name: &str, value: &Value) {
+        if self.listener.logical_id.is_empty() {
             return;
         }
-        let condition =
-            json!({"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": name, "Values": [value]}});
-        let mut full = Vec::new();
-        for (id, r) in stack.template.resources.iter_mut() {
-            if r.resource_type != "AWS::ElasticLoadBalancingV2::ListenerRule"
-                || r.properties.get("ListenerArn") != Some(&listener.arn)
-            {
-                continue;
-            }
-            if let Some(Value::Array(conditions)) = r.properties.get_mut("Conditions") {
-                let values: usize = conditions.iter().map(condition_values).sum();
-                if values >= super::MAX_CONDITION_VALUES_PER_RULE {
-                    full.push(id.clone());
-                }
-                conditions.push(condition.clone());
-            }
-        }
-        for id in full {
-            stack.report(
-                ValidationError::new(
-                    "cdn:lock-rule-full",
-                    &self.path,
-                    format!(
-                        "listener rule {id} already has {} condition values; the CDN lock's header condition makes one more \
-                         than a rule allows",
-                        super::MAX_CONDITION_VALUES_PER_RULE
-                    ),
-                )
-                .field(field)
-                .help("use at most 4 path patterns per service behind a locked CDN, or set `cdn.origin_lock: false`"),
-            );
-        }
+        self.listener.required_header = Some((name.to_owned(), value.clone()));
         let forbidden = Action::FixedResponse {
             status_code: 403,
             content_type: "text/plain".into(),
             body: Some("Forbidden".into()),
         };
-        let mut default = None;
-        if let Some(r) = stack.template.resources.get_mut(&listener.logical_id) {
-            default = r.properties.insert("DefaultActions".into(), forbidden.to_cfn());
+        if let Some(r) = stack.template.resources.get_mut(&self.listener.logical_id) {
+            r.properties.insert("DefaultActions".into(), forbidden.to_cfn());
         }
+    }
+
+    /// With a [required header](ApplicationLoadBalancer::require_header),
+    /// a last rule (priority 50000, when no rule took it) answers 404 to
+    /// requests that carry the header and match no other rule, as the
+    /// listener did before it answered 403 to everything else. Call it after
+    /// the rules are added.
+    pub fn add_required_header_not_found(&self, stack: &mut Stack) {
+        let listener = &self.listener;
+        let Some((name, value)) = &listener.required_header else { return };
         let owner = self.path.child("VerifiedNotFound").logical_id();
         let key = format!("{} {}", listener.arn, super::MAX_PRIORITY);
         if stack.claim_unique(super::listener_rule::PRIORITY_NAMESPACE, key, &owner).is_none() {
-            if let Some(actions) = default {
-                stack.add_resource(
-                    &self.path.child("VerifiedNotFound"),
-                    Resource::new("AWS::ElasticLoadBalancingV2::ListenerRule")
-                        .prop("ListenerArn", listener.arn.clone())
-                        .prop("Priority", super::MAX_PRIORITY)
-                        .prop("Conditions", json!([condition]))
-                        .prop("Actions", actions),
-                );
-            }
+            stack.add_resource(
+                &self.path.child("VerifiedNotFound"),
+                Resource::new("AWS::ElasticLoadBalancingV2::ListenerRule")
+                    .prop("ListenerArn", listener.arn.clone())
+                    .prop("Priority", super::MAX_PRIORITY)
+                    .prop("Conditions", json!([header_condition(name, value)]))
+                    .prop("Actions", self.default_action.to_cfn()),
+            );
         }
     }
 
@@ -445,8 +435,13 @@ impl ApplicationLoadBalancer {
     }
 }
 
+/// The `http-header` condition requiring `name: value`.
+pub(super) fn header_condition(name: &str, value: &Value) -> Value {
+    json!({"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": name, "Values": [value]}})
+}
+
 /// How many values a listener rule condition counts towards the rule's quota.
-fn condition_values(c: &Value) -> usize {
+pub(super) fn condition_values(c: &Value) -> usize {
     let list = |v: Option<&Value>| v.and_then(Value::as_array).map_or(0, Vec::len);
     [
         "PathPatternConfig",
