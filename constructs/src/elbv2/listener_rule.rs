@@ -142,7 +142,7 @@ impl ListenerRule {
                         ),
                     )
                     .help(
-                        "use at most 4 path patterns per service behind a locked CDN, or set `cdn.origin_lock: false`",
+                        "give the rule of a service behind a locked CDN at most 4 condition values (host headers, path patterns, ...), or set `cdn.origin_lock: false`",
                     ),
                 );
             }
