@@ -245,21 +245,19 @@ fn schema_error(construct: &super::ConstructPath, base: FieldPath, p: SchemaProb
     e
 }
 
-/// Sets (or with `null` removes) `path` in `map`, creating maps on the way.
+/// Sets (or with `null` removes) `path` in `map`, creating maps on the way
+/// (the properties are moved through a JSON object, keeping their order, so
+/// that one function walks every level).
 fn set_path(map: &mut indexmap::IndexMap<String, Value>, path: &[&str], value: Value) {
-    let Some((first, rest)) = path.split_first() else { return };
-    if rest.is_empty() {
-        if value.is_null() {
-            map.shift_remove(*first);
-        } else {
-            map.insert((*first).to_owned(), value);
-        }
-        return;
+    let mut object = Value::Object(std::mem::take(map).into_iter().collect());
+    set_value(&mut object, path, value);
+    if let Value::Object(properties) = object {
+        *map = properties.into_iter().collect();
     }
-    let entry = map.entry((*first).to_owned()).or_insert_with(|| Value::Object(Map::new()));
-    set_value(entry, rest, value);
 }
 
+/// Sets (or with `null` removes) `path` in `target`: list indexes address
+/// existing items; anything else on the way becomes a map.
 fn set_value(target: &mut Value, path: &[&str], value: Value) {
     let Some((first, rest)) = path.split_first() else { return };
     if let (Value::Array(items), Ok(i)) = (&mut *target, first.parse::<usize>()) {
