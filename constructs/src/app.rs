@@ -426,6 +426,7 @@ fn build_compute(
     }
     for (name, props) in &spec.services {
         let lbs = stack.in_field(FieldPath::root().key("services").key(name.as_str()), |s| {
+            let props = &stores::resolve_images(s, name, props, stores);
             let lbs = LoadBalancedService::new(
                 s,
                 &root.child(name),

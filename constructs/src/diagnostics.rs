@@ -328,6 +328,16 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "`grants.tables` names tables of the same stack's `tables:`. Check the spelling, or add the table: `tables: {todos: {partition_key: {name: id}}}`.",
     ),
     error(
+        "app:image-repository-unknown",
+        &[],
+        "an image names a repository the stack does not have",
+        "`image: {repository: <name>, tag: <tag>}` (and the canary's) names a repository of the same \
+         stack's `repositories:`, so the container runs that repository's URI and the execution role may \
+         pull from it. Check the spelling, or add the repository:\n\n\
+         ```yaml\nrepositories:\n  todo-main: {}\nservices:\n  main:\n    image: {repository: todo-main, tag: 1.0.3}\n```\n\n\
+         An image in another registry is a string: `image: ghcr.io/acme/api:1.4.2`.",
+    ),
+    error(
         "app:region-conflict",
         &["app-region-conflict"],
         "`region` and `regions` are both set on a stack",
@@ -1054,6 +1064,22 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          repository names, no spaces. E.g. `public.ecr.aws/nginx/nginx:1.27.0`.",
     ),
     error(
+        "ecs:image-repository-unresolved",
+        &[],
+        "a container names an ECR repository by name outside an app file",
+        "`ContainerImage::Repository` (`{repository, tag}`) is how an app file names one of its stack's \
+         `repositories:`; the app binds it to the repository it created. A Rust program has the \
+         repository's handle instead: `ContainerImage::from_repository(&repository, \"1.0.3\")`, which \
+         also lets the execution role pull from it.",
+    ),
+    error(
+        "ecs:image-tag-invalid",
+        &[],
+        "an image tag is not a valid tag",
+        "A tag is 1 to 128 ASCII letters, digits, `_`, `.` and `-`, and does not start with `.` or `-` \
+         (Docker's rule; ECS hands the image to Docker). E.g. `tag: 1.0.3` or `tag: 2024-06-01.7`.",
+    ),
+    error(
         "ecs:image-unpinned",
         &["ecs-image-unpinned"],
         "a container image has no tag or uses `latest`",
@@ -1061,7 +1087,9 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          different code, and a rollback would not roll back. rcdk requires a pinned version tag or \
          digest.\n\n\
          ```yaml\nimage: ghcr.io/acme/api:1.4.2\n```\n\n\
-         If you really want a moving tag, set `allow_unpinned_image: true` on the container.",
+         If you really want a moving tag, set `allow_unpinned_image: true` on the container. A tag of \
+         one of the stack's own repositories (`{repository, tag}`) may be `latest` when the repository's \
+         tags are immutable (the default): it is pushed once and never moves.",
     ),
     error(
         "ecs:imds-hop-limit",

@@ -245,7 +245,7 @@ fn load_balanced_awsvpc_service() {
             &TaskDefinitionProps {
                 containers: vec![ContainerProps {
                     name: "api".into(),
-                    image: format!("ghcr.io/example/api@sha256:{}", "0".repeat(64)),
+                    image: format!("ghcr.io/example/api@sha256:{}", "0".repeat(64)).into(),
                     ports: vec![3000],
                     ..Default::default()
                 }],

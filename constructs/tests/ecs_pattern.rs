@@ -12,10 +12,11 @@ use rcdk_constructs::app::{AppProps, StackSpec};
 use rcdk_constructs::applicationautoscaling::StepScalingProps;
 use rcdk_constructs::cfn::Format;
 use rcdk_constructs::cloudwatch::PresetAlarmProps;
+use rcdk_constructs::dynamodb::{KeyAttribute, TableProps};
 use rcdk_constructs::ec2::{NetworkAclsProps, VpcProps};
-use rcdk_constructs::ecs::ClusterProps;
+use rcdk_constructs::ecs::{ClusterProps, ContainerImage, RepositoryImage};
 use rcdk_constructs::elbv2::{HealthCheckProps, ListenerRuleProps, TargetGroupProps};
-use rcdk_constructs::iam::PolicyStatement;
+use rcdk_constructs::iam::{Access, ServiceGrants};
 use rcdk_constructs::patterns::{LoadBalancedServiceProps, ServiceAlarmsProps, ServiceScalingProps};
 use rcdk_constructs::sns::TopicProps;
 use serde_json::{json, Value};
@@ -31,23 +32,25 @@ fn health(path: &str) -> Option<TargetGroupProps> {
     })
 }
 
-fn allow(actions: &[&str], resource: &str) -> PolicyStatement {
-    PolicyStatement::allow(actions, vec![json!(resource)])
+fn keys(partition: &str, sort: &str) -> TableProps {
+    TableProps {
+        partition_key: KeyAttribute { name: partition.into(), attribute_type: None },
+        sort_key: Some(KeyAttribute { name: sort.into(), attribute_type: None }),
+        ..Default::default()
+    }
 }
 
 /// examples/todo-app.yaml, written as Rust props.
 fn todo_app() -> AppProps {
-    let ecr = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+    let image = |repository: &str| {
+        ContainerImage::Repository(RepositoryImage { repository: repository.into(), tag: "1.0.3".into() })
+    };
     let main = LoadBalancedServiceProps {
-        image: format!("{ecr}/todo-main:1.0.3"),
+        image: image("todo-main"),
         container_port: Some(5000),
         memory_reservation_mib: Some(256),
         memory_mib: Some(512),
-        environment: map(&[("TODO_TABLE", "todo-prod-todos")]),
-        task_role_statements: vec![allow(
-            &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
-            "arn:aws:dynamodb:us-east-1:123456789012:table/todo-prod-todos",
-        )],
+        grants: Some(ServiceGrants { tables: [("todos".to_owned(), Access::ReadWrite)].into(), ..Default::default() }),
         routing: Some(ListenerRuleProps {
             priority: Some(20),
             path_patterns: Some(vec!["/*/todos".into(), "/*/todos/*".into()]),
@@ -68,18 +71,14 @@ fn todo_app() -> AppProps {
         ..Default::default()
     };
     let files = LoadBalancedServiceProps {
-        image: format!("{ecr}/todo-files:1.0.3"),
+        image: image("todo-files"),
         container_port: Some(5000),
         memory_reservation_mib: Some(256),
         memory_mib: Some(512),
-        environment: map(&[("FILES_TABLE", "todo-prod-files"), ("FILES_BUCKET", "todo-prod-files")]),
-        task_role_statements: vec![
-            allow(
-                &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"],
-                "arn:aws:dynamodb:us-east-1:123456789012:table/todo-prod-files",
-            ),
-            allow(&["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "arn:aws:s3:::todo-prod-files/*"),
-        ],
+        grants: Some(ServiceGrants {
+            tables: [("files".to_owned(), Access::ReadWrite)].into(),
+            buckets: [("files".to_owned(), Access::ReadWrite)].into(),
+        }),
         routing: Some(ListenerRuleProps {
             priority: Some(10),
             path_patterns: Some(vec!["/*/todos/*/files".into(), "/*/todos/*/files/*".into()]),
@@ -113,6 +112,11 @@ fn todo_app() -> AppProps {
             }),
             alarms: Some(TopicProps { email: Some("oncall@example.com".into()), ..Default::default() }),
             services: [("main".to_owned(), main), ("files".to_owned(), files)].into(),
+            repositories: [("todo-main".to_owned(), Default::default()), ("todo-files".to_owned(), Default::default())]
+                .into(),
+            tables: [("todos".to_owned(), keys("userID", "todoID")), ("files".to_owned(), keys("todoID", "fileID"))]
+                .into(),
+            buckets: [("files".to_owned(), Default::default())].into(),
             ..Default::default()
         }],
     }

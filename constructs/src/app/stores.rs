@@ -5,10 +5,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::cfn::validate::suggest;
 use crate::cfn::Output;
-use crate::core::{pascal_case, FieldPath, Stack};
+use crate::core::{pascal_case, ConstructPath, FieldPath, Stack};
 use crate::dynamodb::Table;
 use crate::ecr::Repository;
+use crate::ecs::{tag_problem, ContainerImage, RepositoryImage};
 use crate::error::ValidationError;
 use crate::iam::{store_variable, PolicyStatement};
 use crate::patterns::{LoadBalancedService, LoadBalancedServiceProps};
@@ -57,6 +59,79 @@ pub(crate) fn build(stack: &mut Stack, spec: &StackSpec) -> Stores {
         stores.buckets.insert(name.clone(), bucket);
     }
     stores
+}
+
+/// The props of a service with its images (stable and canary) that name a
+/// repository, `{repository, tag}`, bound to the stack's repository handles,
+/// so the task definitions run the repositories' URIs and their execution
+/// roles may pull from exactly those repositories. A name the stack's
+/// `repositories:` does not have is reported at `image.repository` (with
+/// "did you mean"); the image then stays as written.
+pub(crate) fn resolve_images(
+    stack: &mut Stack,
+    name: &str,
+    props: &LoadBalancedServiceProps,
+    stores: &Stores,
+) -> LoadBalancedServiceProps {
+    let mut resolved = props.clone();
+    let service = stack.root().child(name);
+    resolve_image(stack, &service, &mut resolved.image, FieldPath::root().key("image"), stores, "unresolved/stable:0");
+    if let Some(canary) = resolved.canary.as_mut() {
+        let field = FieldPath::root().key("canary").key("image");
+        resolve_image(stack, &service, &mut canary.image, field, stores, "unresolved/canary:0");
+    }
+    resolved
+}
+
+fn resolve_image(
+    stack: &mut Stack,
+    service: &ConstructPath,
+    image: &mut ContainerImage,
+    field: FieldPath,
+    stores: &Stores,
+    stand_in: &str,
+) {
+    let ContainerImage::Repository(RepositoryImage { repository, tag }) = &*image else { return };
+    match stores.repositories.get(repository) {
+        Some(repo) => *image = ContainerImage::from_repository(repo, tag.clone()),
+        None => {
+            let known: Vec<&str> = stores.repositories.keys().map(String::as_str).collect();
+            let help = if known.is_empty() {
+                format!("add `repositories: {{{repository}: {{}}}}` to the stack, or give the image as a string")
+            } else {
+                format!("the stack's repositories: {}", known.join(", "))
+            };
+            stack.report(
+                ValidationError::new(
+                    "app:image-repository-unknown",
+                    service,
+                    format!(
+                        "the image names the repository `{repository}`, and the stack has no such entry under `repositories`{}",
+                        suggest(repository, known.iter().copied())
+                    ),
+                )
+                .field(field.key("repository"))
+                .help(help),
+            );
+            if let Some(why) = tag_problem(tag) {
+                stack.report(
+                    ValidationError::new(
+                        "ecs:image-tag-invalid",
+                        service,
+                        format!("`{tag}` is not a valid image tag: {why}"),
+                    )
+                    .field(field.key("tag"))
+                    .help(
+                        "use 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-` (e.g. `1.4.2`)",
+                    ),
+                );
+            }
+            // A valid stand-in (one for the stable image, another for the
+            // canary's): the problems are reported, and nothing more is to
+            // be said about this image.
+            *image = ContainerImage::Reference(stand_in.into());
+        }
+    }
 }
 
 /// Applies the `grants` of service `name`: for each table or bucket, its

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::cfn::{DeletionPolicy, Intrinsic, Resource};
 use crate::core::{ConstructPath, Stack};
 use crate::error::ValidationError;
-use crate::iam::PolicyStatement;
+use crate::iam::{PolicyStatement, Role};
 
 /// Images a repository keeps when [`RepositoryProps::keep_images`] is not
 /// given: the 30 most recently pushed.
@@ -47,7 +47,7 @@ pub struct RepositoryProps {
 }
 
 /// An ECR repository (`AWS::ECR::Repository`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repository {
     /// The repository's logical ID.
     pub logical_id: String,
@@ -60,6 +60,8 @@ pub struct Repository {
     /// The repository's URI (`Fn::GetAtt RepositoryUri`),
     /// `<account>.dkr.ecr.<region>.amazonaws.com/<name>`.
     pub uri: Value,
+    /// Whether a pushed tag can be moved to another image (`mutable_tags`).
+    pub mutable_tags: bool,
 }
 
 impl Repository {
@@ -126,20 +128,39 @@ impl Repository {
             name: Intrinsic::ref_(&logical_id),
             arn: Intrinsic::get_att(&logical_id, "Arn"),
             uri: Intrinsic::get_att(&logical_id, "RepositoryUri"),
+            mutable_tags: props.mutable_tags.unwrap_or(false),
             logical_id,
         }
     }
 
-    /// The image reference `<uri>:<tag>` for a container definition.
+    /// The image reference `<uri>:<tag>` for a container definition:
+    /// `Fn::Sub` of `${<Repository>.RepositoryUri}:<tag>`, so no account ID
+    /// or region is written by hand.
     pub fn image(&self, tag: &str) -> Value {
-        Intrinsic::join("", vec![self.uri.clone(), json!(format!(":{tag}"))])
+        Intrinsic::sub(format!("${{{}.RepositoryUri}}:{tag}", self.logical_id))
     }
 
     /// The statement that lets a role pull images from this repository, and
-    /// nothing else (add `ecr:GetAuthorizationToken` on `*` once per role).
-    pub fn grant_pull(&self) -> PolicyStatement {
+    /// nothing else (a role also needs [`auth_token_statement`] once).
+    pub fn pull_statement(&self) -> PolicyStatement {
         PolicyStatement::allow(&PULL_ACTIONS, vec![self.arn.clone()])
     }
+
+    /// Lets `role` (an ECS task definition's execution role) pull images
+    /// from this repository: [`PULL_ACTIONS`] on exactly this repository's
+    /// ARN, and `ecr:GetAuthorizationToken` on `*` — the one ECR action with
+    /// no resource-level permissions. Granting twice adds nothing.
+    pub fn grant_pull(&self, stack: &mut Stack, role: &Role) {
+        role.add_statement(stack, &auth_token_statement());
+        role.add_statement(stack, &self.pull_statement());
+    }
+}
+
+/// `ecr:GetAuthorizationToken` on `*`: the registry login every image pull
+/// from ECR starts with. The action supports no resource-level permissions,
+/// so `*` is the only resource IAM accepts for it.
+pub fn auth_token_statement() -> PolicyStatement {
+    PolicyStatement::allow(&["ecr:GetAuthorizationToken"], vec![json!("*")])
 }
 
 /// ECR's repository name rule: 2 to 256 characters, lower-case letters,

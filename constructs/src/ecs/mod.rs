@@ -29,6 +29,7 @@
 //! ```
 
 mod cluster;
+mod image;
 mod service;
 mod task_definition;
 
@@ -37,6 +38,7 @@ pub use cluster::{
     DEFAULT_TARGET_CAPACITY_PERCENT, ECS_AL2023_AMI_PARAMETER, ECS_AL2023_ARM64_AMI_PARAMETER, IMDS_HOP_LIMIT,
     MAX_IMDS_HOP_LIMIT, MAX_ROOT_VOLUME_GIB, ROOT_DEVICE_NAME,
 };
+pub use image::{tag_problem, ContainerImage, EcrImage, RepositoryImage, MAX_IMAGE_TAG_LEN};
 pub use service::{
     LoadBalancerTarget, Service, ServiceProps, DEFAULT_DESIRED_COUNT, DEFAULT_HEALTH_CHECK_GRACE_SECONDS,
     DEFAULT_MAX_PERCENT, DEFAULT_MIN_HEALTHY_PERCENT,

@@ -11,6 +11,8 @@ use crate::error::ValidationError;
 use crate::iam::{PolicyStatement, Role, RoleProps};
 use crate::logs::{LogGroup, LogGroupProps, VALID_RETENTION_DAYS};
 
+use super::image::ContainerImage;
+
 /// Container memory hard limit when neither `memory_mib` nor
 /// `memory_reservation_mib` is given.
 pub const DEFAULT_CONTAINER_MEMORY_MIB: u32 = 512;
@@ -73,11 +75,12 @@ pub struct ContainerProps {
     /// hyphens and underscores.
     pub name: String,
     /// The image, pinned by tag or digest, e.g.
-    /// `123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2` or
-    /// `nginx@sha256:...`. An image without a tag, or tagged `latest`, is an
-    /// error unless `allow_unpinned_image` is set: it would deploy whatever
-    /// was pushed last.
-    pub image: String,
+    /// `ghcr.io/acme/web:1.4.2` or `nginx@sha256:...`, or a tag of an ECR
+    /// repository of the stack ([`ContainerImage::from_repository`]; in app
+    /// files `{repository: <name>, tag: <tag>}`). An image without a tag, or
+    /// tagged `latest` where the tag can move, is an error unless
+    /// `allow_unpinned_image` is set: it would deploy whatever was pushed last.
+    pub image: ContainerImage,
     /// Accept an image without a pinned tag. Default: false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unpinned_image: Option<bool>,
@@ -212,7 +215,7 @@ impl TaskDefinition {
         let mut exec_statements =
             vec![PolicyStatement::allow(&["logs:CreateLogStream", "logs:PutLogEvents"], vec![log_group.arn.clone()])];
         let ecr_repos: BTreeSet<(String, String, String)> =
-            props.containers.iter().filter_map(|c| ecr_repository(&c.image)).collect();
+            props.containers.iter().filter_map(|c| c.image.as_reference().and_then(ecr_repository)).collect();
         if !ecr_repos.is_empty() {
             exec_statements.push(PolicyStatement::allow(&["ecr:GetAuthorizationToken"], vec![json!("*")]));
             exec_statements.push(PolicyStatement::allow(
@@ -259,6 +262,12 @@ impl TaskDefinition {
                 statements: exec_statements,
             },
         );
+        // Images of the stack's own repositories: pulls from exactly those.
+        for c in &props.containers {
+            if let ContainerImage::Ecr(image) = &c.image {
+                image.repository.grant_pull(stack, &execution_role);
+            }
+        }
         let task_role = Role::new(
             stack,
             &path.child("TaskRole"),
@@ -355,7 +364,7 @@ impl TaskDefinition {
 fn container_json(c: &ContainerProps, mode: NetworkMode, log_group: &LogGroup, stream_prefix: &str) -> Value {
     let mut m = Map::new();
     m.insert("Name".into(), json!(c.name));
-    m.insert("Image".into(), json!(c.image));
+    m.insert("Image".into(), c.image.to_value());
     m.insert("Essential".into(), json!(c.essential.unwrap_or(true)));
     if let Some(cpu) = c.cpu {
         m.insert("Cpu".into(), json!(cpu));
@@ -512,28 +521,58 @@ fn validate(
                 "give each container of a task its own name",
             );
         }
-        if let Some(problem) = image_problem(&c.image) {
-            let fatal = matches!(problem, ImageProblem::Invalid(_)) || !c.allow_unpinned_image.unwrap_or(false);
-            if fatal {
-                let (code, msg, help) = match problem {
+        let unpinned = |image: &str, why: &str| {
+            (
+                "ecs:image-unpinned",
+                format!("image `{image}` {why}"),
+                "pin a version tag or digest (e.g. `:1.4.2`), or set `allow_unpinned_image: true`",
+            )
+        };
+        let problem = match &c.image {
+            ContainerImage::Reference(image) => image_problem(image).and_then(|problem| {
+                let fatal = matches!(problem, ImageProblem::Invalid(_)) || !c.allow_unpinned_image.unwrap_or(false);
+                fatal.then(|| match problem {
                     ImageProblem::Invalid(why) => (
                         "ecs:image-invalid",
-                        format!("image `{}` is not a valid image reference: {why}", c.image),
+                        format!("image `{image}` is not a valid image reference: {why}"),
                         "use REGISTRY/REPOSITORY:TAG or REPOSITORY@sha256:DIGEST",
                     ),
-                    ImageProblem::Untagged => (
-                        "ecs:image-unpinned",
-                        format!("image `{}` has no tag, so it means `latest`", c.image),
-                        "pin a version tag or digest (e.g. `:1.4.2`), or set `allow_unpinned_image: true`",
-                    ),
-                    ImageProblem::Latest => (
-                        "ecs:image-unpinned",
-                        format!("image `{}` uses the moving `latest` tag", c.image),
-                        "pin a version tag or digest (e.g. `:1.4.2`), or set `allow_unpinned_image: true`",
-                    ),
-                };
-                err(code, f("image"), msg, help);
-            }
+                    ImageProblem::Untagged => unpinned(image, "has no tag, so it means `latest`"),
+                    ImageProblem::Latest => unpinned(image, "uses the moving `latest` tag"),
+                })
+            }),
+            ContainerImage::Repository(r) => Some((
+                "ecs:image-repository-unresolved",
+                format!(
+                    "image names the repository `{}` by name, which only an app file's `repositories:` resolves",
+                    r.repository
+                ),
+                "in Rust, use `ContainerImage::from_repository(&repository, tag)` with the repository's handle",
+            )),
+            ContainerImage::Ecr(e) => match super::image::tag_problem(&e.tag) {
+                Some(why) => Some((
+                    "ecs:image-tag-invalid",
+                    format!("`{}` is not a valid image tag: {why}", e.tag),
+                    "use 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-` (e.g. `1.4.2`)",
+                )),
+                None if e.tag == "latest" && e.repository.mutable_tags && !c.allow_unpinned_image.unwrap_or(false) => {
+                    Some(unpinned(&c.image.to_string(), "uses `latest` in a repository with mutable tags"))
+                }
+                None => None,
+            },
+        };
+        if let Some((code, msg, help)) = problem {
+            let field = match &c.image {
+                ContainerImage::Ecr(_) | ContainerImage::Repository(_) if code != "ecs:image-unpinned" => {
+                    if code == "ecs:image-tag-invalid" {
+                        f("image.tag")
+                    } else {
+                        f("image.repository")
+                    }
+                }
+                _ => f("image"),
+            };
+            err(code, field, msg, help);
         }
         if let Some(cpu) = c.cpu {
             total_cpu += u64::from(cpu);

@@ -202,15 +202,18 @@ impl Role {
     }
 
     /// Adds `statement` to the role's inline policy (named `Policy`,
-    /// created on first use) — the CDK's `addToPrincipalPolicy`. Grants on
+    /// created on first use) — the CDK's `addToPrincipalPolicy`. A statement
+    /// the policy already has is not added again. Grants on
     /// other constructs (e.g. a table's `grant_read_write(stack, &role)`) call it.
     pub fn add_statement(&self, stack: &mut Stack, statement: &PolicyStatement) {
         let Some(resource) = stack.template.resources.get_mut(&self.logical_id) else { return };
         let policies = resource.properties.entry("Policies".to_owned()).or_insert_with(|| json!([]));
         let Some(policies) = policies.as_array_mut() else { return };
         let existing = policies.iter_mut().find(|p| p["PolicyName"] == "Policy");
+        let json = statement.to_json();
         match existing.and_then(|p| p.pointer_mut("/PolicyDocument/Statement")).and_then(Value::as_array_mut) {
-            Some(statements) => statements.push(statement.to_json()),
+            Some(statements) if statements.contains(&json) => {}
+            Some(statements) => statements.push(json),
             None => policies.push(
                 json!({"PolicyName": "Policy", "PolicyDocument": policy_document(std::slice::from_ref(statement))}),
             ),

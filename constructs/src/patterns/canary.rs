@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value};
 use crate::cfn::{Intrinsic, Parameter, ParameterType};
 use crate::cloudwatch::Alarm;
 use crate::core::{ConstructPath, Stack};
-use crate::ecs::{Service, TaskDefinition};
+use crate::ecs::{ContainerImage, Service, TaskDefinition};
 use crate::elbv2::{TargetGroup, WeightedTarget};
 
 /// Share of the traffic the canary receives when `percent` is not given, in %.
@@ -36,7 +36,8 @@ pub struct CanaryProps {
     /// The canary's container image, pinned by tag or digest, different from
     /// the stable `image`. Everything else (port, memory, environment,
     /// secrets, health checks, roles' statements) is the stable version's.
-    pub image: String,
+    /// Like the stable image, a reference or `{repository: <name>, tag: <tag>}`.
+    pub image: ContainerImage,
     /// Accept an image without a pinned tag. Default: false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unpinned_image: Option<bool>,

@@ -13,8 +13,8 @@ use crate::cloudwatch::{Alarm, PresetAlarmProps};
 use crate::core::{ConstructPath, FieldPath, Stack};
 use crate::ec2::{Connectable, Connections};
 use crate::ecs::{
-    Cluster, ContainerHealthCheck, ContainerProps, LoadBalancerTarget, NetworkMode, Service, ServiceProps,
-    TaskDefinition, TaskDefinitionProps,
+    Cluster, ContainerHealthCheck, ContainerImage, ContainerProps, LoadBalancerTarget, NetworkMode, Service,
+    ServiceProps, TaskDefinition, TaskDefinitionProps,
 };
 use crate::elbv2::{
     Action, ApplicationLoadBalancer, ListenerRule, ListenerRuleProps, TargetGroup, TargetGroupProps, TargetType,
@@ -37,8 +37,10 @@ pub const CATCH_ALL_PRIORITY: u32 = MAX_PRIORITY;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancedServiceProps {
-    /// The container image, pinned by tag or digest (see [`ContainerProps::image`]).
-    pub image: String,
+    /// The container image: a reference pinned by tag or digest, or a tag of
+    /// one of the stack's ECR repositories, `{repository: <name>, tag: <tag>}`
+    /// (see [`ContainerProps::image`]).
+    pub image: ContainerImage,
     /// Accept an image without a pinned tag. Default: false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unpinned_image: Option<bool>,

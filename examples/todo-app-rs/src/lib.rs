@@ -2,11 +2,11 @@
 //! `main` (to-dos) and `files` (attachments), each in its own task definition
 //! and target group, routed by path on one load balancer, with alarms,
 //! target-tracking scaling and network ACLs — the app of
-//! `examples/todo-app.yaml`, composed from the construct library. Unlike the
-//! YAML app, which points at tables and a bucket made elsewhere, this one
-//! creates its data stores — the to-dos table, the files table and the files
-//! bucket — and grants each service's task role exactly the actions it uses
-//! on exactly its own stores.
+//! `examples/todo-app.yaml`, composed from the construct library, and
+//! synthesizing the same template. It creates its data stores — the to-dos
+//! table, the files table and the files bucket — and one ECR repository per
+//! service; each service's task role may read and write exactly its own
+//! stores, and its execution role may pull from exactly its own repository.
 //!
 //! Run it through rcdk, which sets `RCDK_OUTDIR` and reads the cloud assembly
 //! it writes:
@@ -23,7 +23,8 @@ use rcdk_app::cloudwatch::PresetAlarmProps;
 use rcdk_app::core::{App, FieldPath, Stack, StackProps};
 use rcdk_app::dynamodb::{KeyAttribute, Table, TableProps};
 use rcdk_app::ec2::{NetworkAclsProps, Vpc, VpcProps};
-use rcdk_app::ecs::{Cluster, ClusterProps};
+use rcdk_app::ecr::Repository;
+use rcdk_app::ecs::{Cluster, ClusterProps, ContainerImage};
 use rcdk_app::elbv2::{Action, ApplicationLoadBalancer, HealthCheckProps, ListenerRuleProps, TargetGroupProps};
 use rcdk_app::iam::{Access, PolicyStatement, Role};
 use rcdk_app::patterns::{
@@ -34,8 +35,8 @@ use rcdk_app::sns::{Topic, TopicProps};
 
 /// The stack's name: `templates/todo-prod.yaml`.
 pub const STACK: &str = "todo-prod";
-/// Where the images live.
-const REGISTRY: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+/// The version of both services' images.
+const VERSION: &str = "1.0.3";
 
 /// The whole app, with the stack tags of `examples/todo-app.yaml`.
 pub fn app() -> App {
@@ -91,17 +92,28 @@ pub fn app_with_tags(stack_tags: BTreeMap<String, String>) -> App {
     );
     let notify = [topic.arn];
 
+    // The images: one repository per service, immutable tags, scanned on push.
+    let main_repository = repository(&mut stack, "todo-main", "TodoMainRepository");
+    let files_repository = repository(&mut stack, "todo-files", "TodoFilesRepository");
+
     // The data stores: retained when the stack goes, encrypted, backed up.
     let todos = Table::new(&mut stack, &root.child("TodosTable"), &keys("userID", "todoID"));
     let files_table = Table::new(&mut stack, &root.child("FilesTable"), &keys("todoID", "fileID"));
     let files_bucket = Bucket::new(&mut stack, &root.child("FilesBucket"), &BucketProps::default());
+    for (path, name, description) in [
+        ("TodosTable", todos.name.clone(), "Name of the table `todos`"),
+        ("FilesTable", files_table.name.clone(), "Name of the table `files`"),
+        ("FilesBucket", files_bucket.name.clone(), "Name of the bucket `files`"),
+    ] {
+        stack.add_output(&root.child(path).child("Name"), Output::new(name, description));
+    }
 
     let files = LoadBalancedService::new(
         &mut stack,
         &root.child("files"),
         &ServiceContext { alarm_topics: &notify, ..ServiceContext::new(&cluster, &alb) },
         &service(
-            "todo-files",
+            ContainerImage::from_repository(&files_repository, VERSION),
             10,
             &["/*/todos/*/files", "/*/todos/*/files/*"],
             ServiceScalingProps {
@@ -118,7 +130,7 @@ pub fn app_with_tags(stack_tags: BTreeMap<String, String>) -> App {
         &root.child("main"),
         &ServiceContext { alarm_topics: &notify, ..ServiceContext::new(&cluster, &alb) },
         &service(
-            "todo-main",
+            ContainerImage::from_repository(&main_repository, VERSION),
             20,
             &["/*/todos", "/*/todos/*"],
             ServiceScalingProps {
@@ -138,7 +150,7 @@ pub fn app_with_tags(stack_tags: BTreeMap<String, String>) -> App {
     // Each service learns where its stores are and may read and write its
     // own stores, nothing else.
     let td = &main.task_definition;
-    td.add_environment(&mut stack, "main", "TODO_TABLE", todos.name.clone());
+    td.add_environment(&mut stack, "main", "TODOS_TABLE", todos.name.clone());
     grant(&mut stack, &td.task_role, todos.grant(Access::ReadWrite));
     let td = &files.task_definition;
     td.add_environment(&mut stack, "files", "FILES_TABLE", files_table.name.clone());
@@ -158,16 +170,28 @@ pub fn app_with_tags(stack_tags: BTreeMap<String, String>) -> App {
     app
 }
 
+/// An ECR repository named `name` at `path`, with the output
+/// `<path>Uri` that CI pushes images to.
+fn repository(stack: &mut Stack, name: &str, path: &str) -> Repository {
+    let path = stack.root().child(path);
+    let repository = Repository::new(stack, &path, name, &Default::default());
+    stack.add_output(
+        &path.child("Uri"),
+        Output::new(repository.uri.clone(), format!("URI of the ECR repository `{name}` (push images here)")),
+    );
+    repository
+}
+
 /// One Flask service listening on port 5000, health-checked on `/health`.
 fn service(
-    image: &str,
+    image: ContainerImage,
     priority: u32,
     path_patterns: &[&str],
     scaling: ServiceScalingProps,
     alarms: Option<ServiceAlarmsProps>,
 ) -> LoadBalancedServiceProps {
     LoadBalancedServiceProps {
-        image: format!("{REGISTRY}/{image}:1.0.3"),
+        image,
         container_port: Some(5000),
         memory_reservation_mib: Some(256),
         memory_mib: Some(512),
