@@ -62,8 +62,18 @@ fn synthesizes_least_privilege_data_stores_that_pass_cfn_lint() {
     let set = |ids: &[&str]| ids.iter().map(|s| (*s).to_owned()).collect::<BTreeSet<String>>();
     assert_eq!(reached("MainTaskDefinitionTaskRole"), set(&["TodosTable"]));
     assert_eq!(reached("FilesTaskDefinitionTaskRole"), set(&["FilesBucket", "FilesTable"]));
+    // Each execution role pulls from its own repository only.
+    for (role, repo) in [
+        ("MainTaskDefinitionExecutionRole", "TodoMainRepository"),
+        ("FilesTaskDefinitionExecutionRole", "TodoFilesRepository"),
+    ] {
+        let statements = resource(&t, role)["Properties"]["Policies"][0]["PolicyDocument"]["Statement"].to_string();
+        assert!(statements.contains(&format!("\"{repo}\"")), "{role}: {statements}");
+        let other = if repo == "TodoMainRepository" { "TodoFilesRepository" } else { "TodoMainRepository" };
+        assert!(!statements.contains(other), "{role}: {statements}");
+    }
     let env = |td: &str| resource(&t, td)["Properties"]["ContainerDefinitions"][0]["Environment"].clone();
-    assert_eq!(env("MainTaskDefinition"), json!([{"Name": "TODO_TABLE", "Value": {"Ref": "TodosTable"}}]));
+    assert_eq!(env("MainTaskDefinition"), json!([{"Name": "TODOS_TABLE", "Value": {"Ref": "TodosTable"}}]));
     assert_eq!(
         env("FilesTaskDefinition"),
         json!([{"Name": "FILES_BUCKET", "Value": {"Ref": "FilesBucket"}}, {"Name": "FILES_TABLE", "Value": {"Ref": "FilesTable"}}])
