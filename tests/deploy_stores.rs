@@ -76,8 +76,12 @@ fn stores(moto: &Moto) -> (Vec<Value>, Vec<String>, String) {
         &json!({"repositoryNames": ["shop-web"]}),
     );
     let tables = call(moto, "dynamodb", "DynamoDB_20120810.ListTables", &json!({}));
-    let tables: Vec<String> =
-        tables["TableNames"].as_array().expect("TableNames").iter().filter_map(|t| t.as_str().map(str::to_owned)).collect();
+    let tables: Vec<String> = tables["TableNames"]
+        .as_array()
+        .expect("TableNames")
+        .iter()
+        .filter_map(|t| t.as_str().map(str::to_owned))
+        .collect();
     let (status, buckets) = request(moto, "GET", "/", "s3", None);
     assert!(status.contains(" 200 "), "ListBuckets: {status}\n{buckets}");
     (repos["repositories"].as_array().cloned().unwrap_or_default(), tables, buckets)
