@@ -1140,8 +1140,9 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "a secret is not the ARN of an SSM parameter or a Secrets Manager secret",
         "Container secrets are injected by ECS from SSM Parameter Store or Secrets Manager, named by ARN: \
          `arn:aws:ssm:REGION:ACCOUNT:parameter/NAME` or \
-         `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME`. rcdk grants the execution role read access \
-         to exactly those ARNs.",
+         `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME`, or, for a parameter of the stack's own \
+         account and region, by its full name: `/app/api-key`. rcdk grants the execution role read access \
+         to exactly those.",
     ),
     error(
         "ecs:target-capacity",

@@ -34,7 +34,7 @@ pub enum ContainerImage {
     /// [`ContainerImage::from_repository`].
     #[serde(skip)]
     #[schemars(skip)]
-    Ecr(EcrImage),
+    Ecr(Box<EcrImage>),
 }
 
 /// `{repository, tag}`: a tag of a repository under the stack's `repositories:`.
@@ -64,7 +64,7 @@ impl ContainerImage {
     /// `<repository URI>:<tag>`, and the task definition's execution role is
     /// granted pulls from this repository ([`Repository::grant_pull`]).
     pub fn from_repository(repository: &Repository, tag: impl Into<String>) -> ContainerImage {
-        ContainerImage::Ecr(EcrImage { repository: repository.clone(), tag: tag.into() })
+        ContainerImage::Ecr(Box::new(EcrImage { repository: repository.clone(), tag: tag.into() }))
     }
 
     /// The `Image` of a container definition: the reference, or the

@@ -107,8 +107,9 @@ pub struct ContainerProps {
     /// Secret environment variables: name → ARN of an SSM parameter
     /// (`arn:aws:ssm:REGION:ACCOUNT:parameter/NAME`) or a Secrets Manager
     /// secret (`arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME`, optionally
-    /// `:JSON_KEY:VERSION_STAGE:VERSION_ID`). The execution role may read
-    /// exactly these. Parameters or secrets encrypted with a customer managed
+    /// `:JSON_KEY:VERSION_STAGE:VERSION_ID`), or the full name of an SSM
+    /// parameter in the stack's own account and region (`/app/api-key`).
+    /// The execution role may read exactly these. Parameters or secrets encrypted with a customer managed
     /// KMS key also need `kms:Decrypt`, which is not granted. Default: none.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub secrets: BTreeMap<String, String>,
@@ -229,12 +230,16 @@ impl TaskDefinition {
             ));
         }
         let mut ssm = BTreeSet::new();
+        let mut ssm_names = BTreeSet::new();
         let mut secretsmanager = BTreeSet::new();
         for c in &props.containers {
             for arn in c.secrets.values() {
                 match parse_secret_arn(arn) {
                     Some(SecretArn::Ssm(a)) => {
                         ssm.insert(a);
+                    }
+                    Some(SecretArn::SsmName(name)) => {
+                        ssm_names.insert(name);
                     }
                     Some(SecretArn::SecretsManager(a)) => {
                         secretsmanager.insert(a);
@@ -243,9 +248,15 @@ impl TaskDefinition {
                 }
             }
         }
-        if !ssm.is_empty() {
-            exec_statements
-                .push(PolicyStatement::allow(&["ssm:GetParameters"], ssm.into_iter().map(Value::String).collect()));
+        if !ssm.is_empty() || !ssm_names.is_empty() {
+            // A parameter given by name is in the stack's own account and region.
+            let by_name = ssm_names.into_iter().map(|name| {
+                Intrinsic::sub(format!(
+                    "arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{name}"
+                ))
+            });
+            let resources = ssm.into_iter().map(Value::String).chain(by_name).collect();
+            exec_statements.push(PolicyStatement::allow(&["ssm:GetParameters"], resources));
         }
         if !secretsmanager.is_empty() {
             exec_statements.push(PolicyStatement::allow(
@@ -678,8 +689,8 @@ fn validate(
                 err(
                     "ecs:secret-arn",
                     at,
-                    format!("`{arn}` is not the ARN of an SSM parameter or a Secrets Manager secret"),
-                    "use arn:aws:ssm:REGION:ACCOUNT:parameter/NAME or arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME",
+                    format!("`{arn}` is not the ARN of an SSM parameter or a Secrets Manager secret, nor an SSM parameter name"),
+                    "use /PARAMETER/NAME (a parameter of the stack's account and region), arn:aws:ssm:REGION:ACCOUNT:parameter/NAME or arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME",
                 );
             }
         }
@@ -802,6 +813,8 @@ fn ecr_repository(image: &str) -> Option<(String, String, String)> {
 
 enum SecretArn {
     Ssm(String),
+    /// A parameter of the stack's account and region by its full name, `/a/b`.
+    SsmName(String),
     SecretsManager(String),
 }
 
@@ -809,6 +822,16 @@ enum SecretArn {
 /// ARN may carry `:json-key:version-stage:version-id`; IAM wants the secret's
 /// own ARN (its first seven colon-separated fields).
 fn parse_secret_arn(arn: &str) -> Option<SecretArn> {
+    if let Some(levels) = arn.strip_prefix('/') {
+        // SSM's parameter name rule: up to 1011 characters of letters,
+        // digits and `_.-/`, hierarchy levels not empty.
+        let ok = arn.len() <= 1011
+            && levels.split('/').all(|level| !level.is_empty())
+            && arn.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-/".contains(&b))
+            && !arn.to_ascii_lowercase().starts_with("/aws")
+            && !arn.to_ascii_lowercase().starts_with("/ssm");
+        return ok.then(|| SecretArn::SsmName(arn.to_owned()));
+    }
     let fields: Vec<&str> = arn.split(':').collect();
     if fields.len() < 6 || fields[0] != "arn" || fields[1].is_empty() || fields[3].is_empty() || fields[4].is_empty() {
         return None;
@@ -863,6 +886,9 @@ mod tests {
             Some(SecretArn::Ssm(_))
         ));
         assert!(parse_secret_arn("arn:aws:s3:::bucket/key").is_none());
-        assert!(parse_secret_arn("/app/key").is_none());
+        assert!(matches!(parse_secret_arn("/app/key"), Some(SecretArn::SsmName(n)) if n == "/app/key"));
+        for bad in ["/", "/app//key", "/app/key/", "/app key", "/aws/service/x", "/ssm/x", "app/key"] {
+            assert!(parse_secret_arn(bad).is_none(), "{bad}");
+        }
     }
 }
