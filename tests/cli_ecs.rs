@@ -32,8 +32,9 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "ecs:container-port",
     ),
     (
+        // `/app/token` is a parameter name (of the stack's account and region); this is neither.
         "secret_not_an_arn",
-        "    services:\n      web:\n        image: nginx:1.27.0\n        secrets:\n          TOKEN: /app/token\n",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        secrets:\n          TOKEN: app/token\n",
         "stacks[0].services.web.secrets.TOKEN",
         "ecs:secret-arn",
     ),
