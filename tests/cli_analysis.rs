@@ -382,3 +382,147 @@ fn check_passes_every_committed_template() {
     let out = rcdk(Path::new(&root), &args);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
 }
+
+#[test]
+fn network_acls_that_drop_the_instances_egress_through_the_nat_gateway_are_refused() {
+    // The public subnets (where the NAT gateway is) without the answers from the internet.
+    let acls = |extra: &str| {
+        app(&format!(
+            "    vpc:\n      max_azs: 2\n      network_acls:\n        public_inbound:\n          - {{rule_number: 100, protocol: tcp, from_port: 80, to_port: 80, cidr: 0.0.0.0/0}}\n          - {{rule_number: 120, protocol: all, cidr: 10.0.0.0/16}}\n{extra}"
+        ))
+    };
+    refused(
+        &acls(""),
+        "app.yaml:5:7: stacks[0].vpc.network_acls",
+        "net:nacl-blocked",
+        &[
+            "return traffic through NAT gateway VpcPublicSubnet1NatGateway (subnet VpcPublicSubnet1)",
+            "network ACL VpcPublicNetworkAcl drops inbound TCP ports 1024-65535 from 0.0.0.0/0",
+        ],
+    );
+    // The private subnets without HTTPS out.
+    let private_out = app(
+        "    vpc:\n      max_azs: 2\n      network_acls:\n        private_outbound:\n          - {rule_number: 100, protocol: all, cidr: 10.0.0.0/16}\n",
+    );
+    refused(
+        &private_out,
+        "stacks[0].vpc.network_acls",
+        "net:nacl-blocked",
+        &["→ ECS/ECR/CloudWatch Logs/S3 (HTTPS) through NAT gateway", "outbound TCP port 443 to 0.0.0.0/0"],
+    );
+    passes(&acls(
+        "          - {rule_number: 130, protocol: tcp, from_port: 1024, to_port: 65535, cidr: 0.0.0.0/0}\n",
+    ));
+}
+
+#[test]
+fn interface_endpoints_that_do_not_admit_the_instances_are_refused() {
+    let endpoints = |cidr: &str| {
+        app(&format!(
+            "    region: us-east-1\n    vpc: {{max_azs: 2, nat_gateways: 0, endpoints: {{}}}}\n    overrides:\n      VpcEndpointSecurityGroup:\n        Properties.SecurityGroupIngress.0.CidrIp: {cidr}\n"
+        ))
+    };
+    // Only the first public subnet: the instances are in the private ones.
+    refused(
+        &endpoints("10.0.0.0/24"),
+        "app.yaml:4:40: stacks[0].vpc.endpoints",
+        "net:endpoint-blocked",
+        &[
+            "private DNS sends the instances of ClusterAutoScalingGroup (security groups ClusterInstanceSecurityGroup)",
+            "`ecr.dkr` (VpcEndpointEcrDkr)",
+            "their security groups (VpcEndpointSecurityGroup) do not admit them on TCP 443",
+        ],
+    );
+    passes(&endpoints("10.0.0.0/16"));
+}
+
+#[test]
+fn instances_whose_security_group_lets_nothing_out_are_refused() {
+    let egress = |rule: &str| {
+        app(&format!(
+            "    vpc: {{max_azs: 2}}\n    overrides:\n      ClusterInstanceSecurityGroup:\n        Properties.SecurityGroupEgress: [{rule}]\n"
+        ))
+    };
+    refused(
+        &egress("{IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 0.0.0.0/0}"),
+        "stacks[0].cluster",
+        "net:instances-no-egress",
+        &["the security groups of ClusterAutoScalingGroup (ClusterInstanceSecurityGroup) restrict egress", "TCP 443"],
+    );
+    passes(&egress("{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0}"));
+}
+
+/// Two awsvpc services and the stack's database; `api` reads the database's
+/// address through an SSM parameter (no `database: true`), `extra` is more
+/// raw resources.
+fn database_app(extra: &str) -> String {
+    format!(
+        "stacks:
+  - name: t
+    region: us-east-1
+    vpc: {{max_azs: 2}}
+    database: {{engine: postgres}}
+    resources:
+      DbHost:
+        Type: AWS::SSM::Parameter
+        Properties:
+          Type: String
+          Value: {{\"Fn::GetAtt\": [Database, Endpoint.Address]}}
+{extra}    overrides:
+      ApiTaskDefinition:
+        Properties.ContainerDefinitions.0.Secrets:
+          - {{Name: DB_HOST, ValueFrom: {{Ref: DbHost}}}}
+    services:
+      web:
+        image: nginx:1.27
+        network_mode: awsvpc
+        database: true
+      api:
+        image: nginx:1.27
+        network_mode: awsvpc
+        routing: {{path_patterns: [/api/*]}}
+"
+    )
+}
+
+fn db_rule(id: &str, source: &str) -> String {
+    format!(
+        "      {id}:
+        Type: AWS::EC2::SecurityGroupIngress
+        Properties:
+          GroupId: {{\"Fn::GetAtt\": [DatabaseSecurityGroup, GroupId]}}
+          IpProtocol: tcp
+          FromPort: 5432
+          ToPort: 5432
+          {source}
+"
+    )
+}
+
+#[test]
+fn the_database_is_reachable_from_the_services_that_use_it_and_nothing_else() {
+    // `api` gets the database's address without `database: true`: not admitted.
+    refused(
+        &database_app(""),
+        "app.yaml:5:5: stacks[0].database",
+        "net:database-unreachable",
+        &["service ApiService → database Database: the service reads the database's address or credentials", "(ApiServiceSecurityGroup) on port 5432"],
+    );
+    // Admitting the load balancer, or the whole VPC, admits more than the users.
+    let api = db_rule("DbFromApi", "SourceSecurityGroupId: {\"Fn::GetAtt\": [ApiServiceSecurityGroup, GroupId]}");
+    let lb = db_rule("DbFromLb", "SourceSecurityGroupId: {\"Fn::GetAtt\": [LoadBalancerSecurityGroup, GroupId]}");
+    refused(
+        &database_app(&format!("{api}{lb}")),
+        "app.yaml:20:7: stacks[0].resources.DbFromLb",
+        "net:database-admits-others",
+        &["admit security group LoadBalancerSecurityGroup (load balancer LoadBalancer), and only ApiService, WebService use it"],
+    );
+    let vpc = db_rule("DbFromVpc", "CidrIp: 10.0.0.0/16");
+    refused(
+        &database_app(&format!("{api}{vpc}")),
+        "stacks[0].resources.DbFromVpc",
+        "net:database-admits-others",
+        &["10.0.0.0/16 (which holds subnet(s) VpcPublicSubnet1, VpcPublicSubnet2, where no service using it runs)"],
+    );
+    passes(&database_app(&api));
+}

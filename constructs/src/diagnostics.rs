@@ -1521,6 +1521,19 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
     ),
     // ---- rds ----
     error(
+        "net:database-admits-others",
+        &[],
+        "the database admits more than the services that use it",
+        "An ingress rule of the database's security groups admits, on the database port, a security \
+         group that only something else holds (the load balancer, a service that does not use the \
+         database, instances running none that does), or a network holding subnets where no service \
+         using the database runs (such as the VPC's whole CIDR, public subnets included). A service \
+         uses the database when its task definition or its roles refer to the database, a secret \
+         attached to it, an RDS proxy in front of it, or a parameter or secret naming it. Remove the \
+         rule; link each service that needs the database with `database: true`, which admits it. \
+         Admin hosts (EC2 instances, such as the bastion) may be admitted.",
+    ),
+    error(
         "net:database-open",
         &["net-database-open"],
         "the database admits traffic from anywhere",
@@ -1536,6 +1549,16 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          group that no ingress rule of the database's security groups admits on the database port, so \
          its connections time out. Admit the service's security group on the port, or link it with \
          `database:` so rcdk adds the rule.",
+    ),
+    error(
+        "net:endpoint-blocked",
+        &[],
+        "an interface VPC endpoint does not admit the instances on HTTPS",
+        "An interface endpoint with private DNS answers for its service (ECS, ECR, CloudWatch Logs, \
+         and Secrets Manager or SSM when tasks read secrets) in the whole VPC, NAT gateway or not. \
+         When its security groups admit no HTTPS (TCP 443) from the ECS instances, the agent never \
+         registers, images never pull and logs are lost. Admit TCP 443 from the instances' security \
+         group or from the VPC's CIDR (as `vpc.endpoints` does).",
     ),
     error(
         "net:instances-no-egress",

@@ -189,3 +189,137 @@ fn the_cdn_and_its_origins_are_checked_across_templates() {
     let found = run(&no_http);
     assert!(found.iter().any(|f| f.code == codes::CDN_NO_HTTP && f.stack == 2), "{found:#?}");
 }
+
+/// Why removing `rule` from template `name` breaks no path the analysis
+/// follows (`None`: it breaks one, so the analysis must find it).
+fn not_needed(name: &str, t: &Value, rule: &str) -> Option<&'static str> {
+    let services = of_type(t, "AWS::ECS::Service").count();
+    let https = of_type(t, "AWS::ElasticLoadBalancingV2::Listener").any(|(_, l)| l["Properties"]["Protocol"] == "HTTPS");
+    let ipv4 = of_type(t, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+        .all(|(_, lb)| lb["Properties"]["IpAddressType"].as_str().is_none_or(|a| a == "ipv4"));
+    if services == 0 {
+        return Some("the stack runs no service: no traffic of its own");
+    }
+    match rule {
+        r if r.ends_with("FromAnyIpv6") && ipv4 => Some("an IPv4 load balancer: IPv6 rules admit no client"),
+        "ClusterInstanceSecurityGroupFromBastion" => Some("SSH from the bastion is for operators, on no request's path"),
+        "BastionSecurityGroup.SecurityGroupEgress[0]" | "DatabaseSecurityGroup.SecurityGroupEgress[0]" => {
+            Some("answers on a connection need no egress rule (security groups are stateful)")
+        }
+        "VpcPublicNetworkAclInbound110" if !https => {
+            Some("TCP 443 from anywhere: no HTTPS listener, and the NAT gateway's HTTPS from the private subnets is entry 120")
+        }
+        "VpcPublicNetworkAclInbound120" => {
+            Some("all from the VPC: entries 110 (HTTPS to the NAT gateway) and 130 (answers from the targets) cover it")
+        }
+        "VpcPrivateNetworkAclInbound100" => Some("all from the VPC: entry 110 (TCP 1024-65535) covers the dynamic host ports"),
+        _ => {
+            let _ = name;
+            None
+        }
+    }
+}
+
+/// Every rule the templates' traffic could use — each security group
+/// ingress rule (inline or separate), each restricted egress (replaced by
+/// one that lets nothing out), each network ACL entry — removed in turn:
+/// where a path needs it, the analysis names the broken hop; where none
+/// does (the reason is spelled out above), it says nothing.
+#[test]
+fn each_rule_removed_in_turn_is_found_where_a_path_needs_it() {
+    let deny_all = serde_json::json!([{"IpProtocol": "icmp", "FromPort": 252, "ToPort": 86, "CidrIp": "255.255.255.255/32"}]);
+    let (mut found_cases, mut quiet_cases) = (0, 0);
+    for (name, t) in templates() {
+        let mut cases: Vec<(String, Value, Option<&str>)> = Vec::new();
+        for (id, r) in resources(&t) {
+            match r["Type"].as_str() {
+                Some("AWS::EC2::SecurityGroupIngress") => {
+                    let group = r["Properties"]["GroupId"]["Fn::GetAtt"][0].as_str();
+                    cases.push((id.clone(), without(&t, &[id]), group));
+                }
+                Some("AWS::EC2::NetworkAclEntry") => {
+                    cases.push((id.clone(), without(&t, &[id]), r["Properties"]["NetworkAclId"]["Ref"].as_str()));
+                }
+                Some("AWS::EC2::SecurityGroup") => {
+                    for key in ["SecurityGroupIngress", "SecurityGroupEgress"] {
+                        let n = r["Properties"][key].as_array().map_or(0, Vec::len);
+                        for i in 0..n {
+                            let mut copy = t.clone();
+                            let list = &mut copy["Resources"][id]["Properties"][key];
+                            if key == "SecurityGroupEgress" && n == 1 {
+                                // An empty list would be CloudFormation's default: everything out.
+                                *list = deny_all.clone();
+                            } else {
+                                list.as_array_mut().expect("list").remove(i);
+                            }
+                            cases.push((format!("{id}.{key}[{i}]"), copy, Some(id.as_str())));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (rule, broken, holder) in cases {
+            let found = errors(&broken);
+            match not_needed(&name, &t, &rule) {
+                Some(why) => {
+                    quiet_cases += 1;
+                    assert_eq!(found, vec![], "{name} without {rule} ({why})");
+                }
+                None => {
+                    found_cases += 1;
+                    let holder = holder.expect("the rule's group or ACL");
+                    assert!(
+                        found.iter().any(|f| f.resource == holder || f.resource == rule || f.message.contains(holder)),
+                        "{name} without {rule}: nothing names {holder}: {found:#?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(found_cases >= 35 && quiet_cases >= 20, "{found_cases} found, {quiet_cases} quiet");
+}
+
+#[test]
+fn the_database_admits_its_users_and_nothing_else() {
+    let t = templates().into_iter().find(|(n, _)| n == "ordermanagement-prod").expect("ordermanagement-prod").1;
+    let with_rule = |peer: Value| {
+        let mut t = t.clone();
+        let mut props = serde_json::json!({
+            "GroupId": {"Fn::GetAtt": ["DatabaseSecurityGroup", "GroupId"]},
+            "IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432
+        });
+        for (k, v) in peer.as_object().expect("peer") {
+            props[k] = v.clone();
+        }
+        t["Resources"]["DatabaseFromElsewhere"] =
+            serde_json::json!({"Type": "AWS::EC2::SecurityGroupIngress", "Properties": props});
+        errors(&t)
+    };
+    let found = with_rule(serde_json::json!({"SourceSecurityGroupId": {"Fn::GetAtt": ["LoadBalancerSecurityGroup", "GroupId"]}}));
+    assert!(
+        found.iter().any(|f| f.code == codes::DB_OTHERS
+            && f.resource == "DatabaseFromElsewhere"
+            && f.message.contains("load balancer LoadBalancer")),
+        "{found:#?}"
+    );
+    let found = with_rule(serde_json::json!({"CidrIp": "10.0.0.0/16"}));
+    assert!(found.iter().any(|f| f.code == codes::DB_OTHERS && f.message.contains("VpcPublicSubnet1")), "{found:#?}");
+    let found = with_rule(serde_json::json!({"CidrIp": "0.0.0.0/0"}));
+    assert!(found.iter().any(|f| f.code == codes::DB_OPEN), "{found:#?}");
+    // The private subnets the instances run in: only users there.
+    assert_eq!(with_rule(serde_json::json!({"SourceSecurityGroupId": {"Fn::GetAtt": ["ClusterInstanceSecurityGroup", "GroupId"]}})), vec![]);
+    // A service that reads the credentials through a parameter naming the
+    // database uses it as much as one reading them directly.
+    let mut indirect = without(&t, &["DatabaseSecurityGroupFromEcsInstances"]);
+    let defs = &mut indirect["Resources"]["AppTaskDefinition"]["Properties"]["ContainerDefinitions"][0];
+    defs["Environment"] = serde_json::json!([]);
+    defs["Secrets"] = serde_json::json!([{"Name": "DB", "ValueFrom": {"Ref": "DbParam"}}]);
+    indirect["Resources"]["DbParam"] = serde_json::json!({"Type": "AWS::SSM::Parameter",
+        "Properties": {"Type": "String", "Value": {"Fn::Sub": "${Database.Endpoint.Address}"}}});
+    let found = errors(&indirect);
+    assert!(
+        found.iter().any(|f| f.code == codes::DB_UNREACHABLE && f.message.contains("service AppService")),
+        "{found:#?}"
+    );
+}

@@ -20,6 +20,10 @@ pub const NO_PUBLIC_IP: &str = "net:instances-no-public-ip";
 pub const DB_UNREACHABLE: &str = "net:database-unreachable";
 /// Error: the database admits traffic from anywhere.
 pub const DB_OPEN: &str = "net:database-open";
+/// Error: the database admits a security group or network beyond the services that use it.
+pub const DB_OTHERS: &str = "net:database-admits-others";
+/// Error: an interface VPC endpoint's security groups do not admit the ECS instances on HTTPS.
+pub const ENDPOINT_BLOCKED: &str = "net:endpoint-blocked";
 /// Error: an HTTPS origin whose load balancer has no HTTPS listener on the port.
 pub const CDN_NO_HTTPS: &str = "cdn:origin-no-https-listener";
 /// Error: an HTTP origin whose load balancer has no HTTP listener on the port.
@@ -56,6 +60,8 @@ pub const ALL: &[&str] = &[
     NO_PUBLIC_IP,
     DB_UNREACHABLE,
     DB_OPEN,
+    DB_OTHERS,
+    ENDPOINT_BLOCKED,
     CDN_NO_HTTPS,
     CDN_NO_HTTP,
     CDN_REDIRECT_LOOP,

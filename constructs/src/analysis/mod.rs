@@ -23,6 +23,8 @@
 
 mod cdn;
 pub mod codes;
+mod database;
+mod egress;
 pub(crate) mod locate;
 mod model;
 mod nacl;

@@ -50,6 +50,8 @@ pub(crate) struct Rule<'a> {
     pub proto: Proto,
     pub ports: Option<Ports>,
     pub peer: RulePeer<'a>,
+    /// The logical ID of an `AWS::EC2::SecurityGroupIngress`/`Egress`; `None` inline.
+    pub id: Option<&'a str>,
 }
 
 /// A security group's rules.
@@ -73,6 +75,8 @@ pub(crate) enum Tri {
 #[derive(Debug)]
 pub(crate) struct Lb<'a> {
     pub internal: bool,
+    /// `IpAddressType` is one of the dual-stack types: IPv6 clients connect too.
+    pub dualstack: bool,
     pub sgs: Option<Vec<&'a str>>,
     pub subnets: Option<Vec<&'a str>>,
 }
@@ -125,11 +129,11 @@ pub(crate) struct Net<'d, 'a> {
     cluster_asgs: HashMap<&'a str, Vec<&'a str>>,
     pub asgs: Vec<Asg<'a>>,
     pub nacls: Nacls<'a>,
-    subnet_cidrs: HashMap<&'a str, Option<Ipv4Net>>,
+    pub subnet_cidrs: HashMap<&'a str, Option<Ipv4Net>>,
     bindings: Vec<Binding<'a>>,
 }
 
-fn sg_ids<'a>(doc: &Doc<'a>, v: Option<&'a Value>) -> Option<Vec<&'a str>> {
+pub(crate) fn sg_ids<'a>(doc: &Doc<'a>, v: Option<&'a Value>) -> Option<Vec<&'a str>> {
     let list = doc.list(v)?;
     list.iter()
         .map(|item| match doc.resolve(item) {
@@ -139,7 +143,7 @@ fn sg_ids<'a>(doc: &Doc<'a>, v: Option<&'a Value>) -> Option<Vec<&'a str>> {
         .collect()
 }
 
-fn subnet_ids<'a>(doc: &Doc<'a>, v: Option<&'a Value>) -> Option<Vec<&'a str>> {
+pub(crate) fn subnet_ids<'a>(doc: &Doc<'a>, v: Option<&'a Value>) -> Option<Vec<&'a str>> {
     let list = doc.list(v)?;
     list.iter()
         .map(|item| match doc.resolve(item) {
@@ -178,7 +182,7 @@ fn rule<'a>(doc: &Doc<'a>, get: impl Fn(&str) -> Option<&'a Value>, ingress: boo
     } else {
         RulePeer::Unknown
     };
-    Rule { proto, ports, peer }
+    Rule { proto, ports, peer, id: None }
 }
 
 /// The target groups `actions` forward to; `None` when one is not resolvable.
@@ -238,7 +242,7 @@ impl<'d, 'a> Net<'d, 'a> {
                             sg.ingress.push(rule(doc, |k| item.get(k), true));
                         }
                     } else {
-                        sg.ingress.push(Rule { proto: Proto::Unknown, ports: None, peer: RulePeer::Unknown });
+                        sg.ingress.push(Rule { proto: Proto::Unknown, ports: None, peer: RulePeer::Unknown, id: None });
                     }
                     match doc.list(r.props.get("SecurityGroupEgress")) {
                         Some([]) => {}
@@ -250,7 +254,7 @@ impl<'d, 'a> Net<'d, 'a> {
                         }
                         None => {
                             sg.restricted_egress = true;
-                            sg.egress.push(Rule { proto: Proto::Unknown, ports: None, peer: RulePeer::Unknown });
+                            sg.egress.push(Rule { proto: Proto::Unknown, ports: None, peer: RulePeer::Unknown, id: None });
                         }
                     }
                     let entry = net.sgs.entry(r.id).or_default();
@@ -262,7 +266,7 @@ impl<'d, 'a> Net<'d, 'a> {
                     let ingress = r.ty.ends_with("Ingress");
                     let group = doc.target(r.props.get("GroupId"), "AWS::EC2::SecurityGroup");
                     if let Some(group) = group {
-                        let rule = rule(doc, |k| r.props.get(k), ingress);
+                        let rule = Rule { id: Some(r.id), ..rule(doc, |k| r.props.get(k), ingress) };
                         let sg = net.sgs.entry(group).or_default();
                         if ingress {
                             sg.ingress.push(rule);
@@ -289,7 +293,8 @@ impl<'d, 'a> Net<'d, 'a> {
                     let is_alb = prop(doc, r, "Type").as_str().is_none_or(|t| t == "application");
                     // A network load balancer without security groups passes traffic through.
                     let sgs = if !is_alb && r.props.get("SecurityGroups").is_none() { None } else { sgs };
-                    net.lbs.insert(r.id, Lb { internal, sgs, subnets });
+                    let dualstack = prop(doc, r, "IpAddressType").as_str().is_some_and(|t| t.starts_with("dualstack"));
+                    net.lbs.insert(r.id, Lb { internal, dualstack, sgs, subnets });
                 }
                 "AWS::ElasticLoadBalancingV2::Listener" => {
                     let lb = doc.target(r.props.get("LoadBalancerArn"), "AWS::ElasticLoadBalancingV2::LoadBalancer");
@@ -405,7 +410,7 @@ impl<'d, 'a> Net<'d, 'a> {
     }
 
     /// The Auto Scaling groups whose instances run the tasks of `cluster`.
-    fn asgs_of(&self, cluster: &V<'a>) -> Vec<&Asg<'a>> {
+    pub(crate) fn asgs_of(&self, cluster: &V<'a>) -> Vec<&Asg<'a>> {
         match cluster {
             V::Ref(c) => match self.cluster_asgs.get(c) {
                 Some(ids) => self.asgs.iter().filter(|a| ids.contains(&a.id)).collect(),
@@ -419,16 +424,8 @@ impl<'d, 'a> Net<'d, 'a> {
         let doc = self.doc;
         let V::Ref(td) = prop(doc, s, "TaskDefinition") else { return };
         let Some(td) = task_defs.get(td) else { return };
-        let mode = prop(doc, td, "NetworkMode");
-        let fargate = prop(doc, s, "LaunchType").as_str() == Some("FARGATE");
-        let mode = match mode.as_str() {
-            Some(m) => m.to_owned(),
-            None if td.props.get("NetworkMode").is_none() && !fargate => "bridge".to_owned(),
-            None if fargate => "awsvpc".to_owned(),
-            None => return,
-        };
+        let Some(mode) = network_mode(doc, s, td) else { return };
         let Some(containers) = doc.list(td.props.get("ContainerDefinitions")) else { return };
-        let awsvpc_cfg = field(s.props.get("NetworkConfiguration"), "AwsvpcConfiguration");
         for lb in doc.list(s.props.get("LoadBalancers")).unwrap_or_default() {
             let Some(tg) = doc.target(lb.get("TargetGroupArn"), "AWS::ElasticLoadBalancingV2::TargetGroup") else {
                 continue;
@@ -454,23 +451,7 @@ impl<'d, 'a> Net<'d, 'a> {
                 },
                 _ => continue,
             };
-            let (sgs, subnets) = if mode == "awsvpc" {
-                (
-                    sg_ids(doc, field(awsvpc_cfg, "SecurityGroups")).filter(|v| !v.is_empty()),
-                    subnet_ids(doc, field(awsvpc_cfg, "Subnets")).filter(|v| !v.is_empty()),
-                )
-            } else {
-                let asgs = self.asgs_of(&prop(doc, s, "Cluster"));
-                if asgs.is_empty() {
-                    (None, None)
-                } else {
-                    let sgs: Option<Vec<&str>> =
-                        asgs.iter().map(|a| a.sgs.clone()).collect::<Option<Vec<_>>>().map(|v| v.concat());
-                    let subnets: Option<Vec<&str>> =
-                        asgs.iter().map(|a| a.subnets.clone()).collect::<Option<Vec<_>>>().map(|v| v.concat());
-                    (sgs.filter(|v| !v.is_empty()), subnets)
-                }
-            };
+            let (sgs, subnets) = self.placement(s, &mode);
             self.bindings.push(Binding {
                 service: s.id,
                 tg,
@@ -484,7 +465,32 @@ impl<'d, 'a> Net<'d, 'a> {
         }
     }
 
-    fn cidrs(&self, subnets: Option<&Vec<&'a str>>) -> Option<Vec<Ipv4Net>> {
+    /// Where the tasks of service `s` (network mode `mode`) run: their
+    /// security groups and subnets (the task's own in awsvpc mode, else the
+    /// cluster's instances'), each `None` when it cannot be told.
+    pub(crate) fn placement(&self, s: &Res<'a>, mode: &str) -> (Option<Vec<&'a str>>, Option<Vec<&'a str>>) {
+        let doc = self.doc;
+        if mode == "awsvpc" {
+            let cfg = field(s.props.get("NetworkConfiguration"), "AwsvpcConfiguration");
+            (
+                sg_ids(doc, field(cfg, "SecurityGroups")).filter(|v| !v.is_empty()),
+                subnet_ids(doc, field(cfg, "Subnets")).filter(|v| !v.is_empty()),
+            )
+        } else {
+            let asgs = self.asgs_of(&prop(doc, s, "Cluster"));
+            if asgs.is_empty() {
+                (None, None)
+            } else {
+                let sgs: Option<Vec<&str>> =
+                    asgs.iter().map(|a| a.sgs.clone()).collect::<Option<Vec<_>>>().map(|v| v.concat());
+                let subnets: Option<Vec<&str>> =
+                    asgs.iter().map(|a| a.subnets.clone()).collect::<Option<Vec<_>>>().map(|v| v.concat());
+                (sgs.filter(|v| !v.is_empty()), subnets)
+            }
+        }
+    }
+
+    pub(crate) fn cidrs(&self, subnets: Option<&Vec<&'a str>>) -> Option<Vec<Ipv4Net>> {
         subnets?.iter().map(|s| self.subnet_cidrs.get(s).copied().flatten()).collect()
     }
 
@@ -528,7 +534,7 @@ impl<'d, 'a> Net<'d, 'a> {
         }
     }
 
-    fn ingress_of<'s>(&'s self, sgs: &'s [&'a str]) -> impl Iterator<Item = &'s Rule<'a>> + 's {
+    pub(crate) fn ingress_of<'s>(&'s self, sgs: &'s [&'a str]) -> impl Iterator<Item = &'s Rule<'a>> + 's {
         sgs.iter().filter_map(move |id| self.sgs.get(id)).flat_map(|sg| sg.ingress.iter())
     }
 
@@ -536,8 +542,8 @@ impl<'d, 'a> Net<'d, 'a> {
     pub(crate) fn check(&self, sink: &mut Sink<'_>) {
         self.check_listeners(sink);
         self.check_bindings(sink);
-        self.check_instance_egress(sink);
-        self.check_database(sink);
+        super::egress::check(self, sink);
+        super::database::check(self, sink);
     }
 
     fn check_listeners(&self, sink: &mut Sink<'_>) {
@@ -545,18 +551,30 @@ impl<'d, 'a> Net<'d, 'a> {
             let (Some(lb_id), Some(port)) = (l.lb, l.port) else { continue };
             let Some(lb) = self.lbs.get(lb_id) else { continue };
             if let Some(sgs) = lb.sgs.as_ref().filter(|s| !s.is_empty()) {
-                let ok = Self::covers(self.ingress_of(sgs), (port, port), |_| Tri::Yes);
-                if ok == Tri::No {
+                // Every load balancer has IPv4 clients; dual-stack ones IPv6 clients too.
+                let families: &[bool] = if lb.dualstack { &[false, true] } else { &[false] };
+                for &v6 in families {
+                    let admits = |p: &RulePeer<'a>| match p {
+                        RulePeer::Cidr6 if v6 => Tri::Yes,
+                        RulePeer::Cidr(_) if !v6 => Tri::Yes,
+                        RulePeer::Cidr6 | RulePeer::Cidr(_) => Tri::No,
+                        RulePeer::Sg(_) | RulePeer::PrefixList(_) => Tri::Yes,
+                        RulePeer::Unknown => Tri::Unknown,
+                    };
+                    if Self::covers(self.ingress_of(sgs), (port, port), admits) != Tri::No {
+                        continue;
+                    }
+                    let (family, cidrs) = if v6 { ("IPv6", "IPv6 CIDRs") } else { ("IPv4", "IPv4 CIDRs") };
                     sink.error(
                         codes::LISTENER_UNREACHABLE,
                         sgs[0],
                         format!(
-                            "client → listener {}: the security groups of load balancer {lb_id} ({}) admit nothing on port {port}, \
-                             so no request reaches the listener",
+                            "client → listener {}: the security groups of load balancer {lb_id} ({}) admit no {family} client on port \
+                             {port}, so no {family} request reaches the listener",
                             l.id,
                             sgs.join(", ")
                         ),
-                        format!("add an ingress rule on {} for TCP {port} from the clients' CIDRs (or CloudFront's prefix list)", sgs[0]),
+                        format!("add an ingress rule on {} for TCP {port} from the clients' {cidrs} (or CloudFront's prefix list)", sgs[0]),
                     );
                 }
             }
@@ -585,7 +603,7 @@ impl<'d, 'a> Net<'d, 'a> {
         }
     }
 
-    fn nacl_hop(
+    pub(crate) fn nacl_hop(
         &self,
         sink: &mut Sink<'_>,
         acl: &'a str,
@@ -743,276 +761,24 @@ impl<'d, 'a> Net<'d, 'a> {
             }
         }
     }
-
-    fn check_instance_egress(&self, sink: &mut Sink<'_>) {
-        let doc = self.doc;
-        if self.bindings.is_empty() && doc.of_type("AWS::ECS::Service").next().is_none() {
-            return;
-        }
-        let mut tables: HashMap<&str, &str> = HashMap::new();
-        for r in doc.of_type("AWS::EC2::SubnetRouteTableAssociation") {
-            if let (V::Ref(s), V::Ref(t)) = (prop(doc, r, "SubnetId"), prop(doc, r, "RouteTableId")) {
-                tables.insert(s, t);
-            }
-        }
-        // Route table → how its default route leaves: Some(true) through an internet gateway.
-        let mut default_route: HashMap<&str, Option<bool>> = HashMap::new();
-        let mut unknown_routes = false;
-        for r in doc.of_type("AWS::EC2::Route") {
-            let dest = prop(doc, r, "DestinationCidrBlock");
-            if r.props.get("DestinationCidrBlock").is_some() && dest.as_str().is_none() {
-                unknown_routes = true;
-                continue;
-            }
-            if dest.as_str() != Some("0.0.0.0/0") {
-                continue;
-            }
-            let V::Ref(table) = prop(doc, r, "RouteTableId") else {
-                unknown_routes = true;
-                continue;
-            };
-            let igw = match prop(doc, r, "GatewayId") {
-                V::Ref(g) => Some(doc.ty(g) == Some("AWS::EC2::InternetGateway")),
-                _ => Some(false),
-            };
-            let igw = if r.props.get("GatewayId").is_some() { igw } else { Some(false) };
-            default_route.insert(table, igw);
-        }
-        if unknown_routes {
-            return;
-        }
-        let endpoints = Endpoints::build(doc);
-        for asg in &self.asgs {
-            let mut no_public_ip: Vec<&str> = Vec::new();
-            let mut no_way_out: Vec<(&str, &str, Vec<String>)> = Vec::new();
-            for subnet in asg.subnets.iter().flatten() {
-                let Some(table) = tables.get(subnet) else { continue };
-                match default_route.get(table) {
-                    Some(Some(true)) => {
-                        let public = doc.res(subnet).map(|s| prop(doc, s, "MapPublicIpOnLaunch").as_bool());
-                        if asg.public_ip == Some(false) || (asg.public_ip.is_none() && public == Some(Some(false))) {
-                            no_public_ip.push(subnet);
-                        }
-                    }
-                    Some(_) => {}
-                    None => {
-                        if let Some(missing) = endpoints.missing(table).filter(|m| !m.is_empty()) {
-                            no_way_out.push((subnet, table, missing));
-                        }
-                    }
-                }
-            }
-            if !no_public_ip.is_empty() {
-                sink.error(
-                    codes::NO_PUBLIC_IP,
-                    asg.id,
-                    format!(
-                        "instances → ECS/ECR: Auto Scaling group {} launches into subnet(s) {} whose default route is an internet \
-                         gateway, but the instances get no public IP: the ECS agent cannot register and images cannot be pulled",
-                        asg.id,
-                        no_public_ip.join(", ")
-                    ),
-                    "put the instances in private subnets behind a NAT gateway, or give them public IPs".into(),
-                );
-            }
-            if let Some((first, _, missing)) = no_way_out.first() {
-                let subnets: Vec<String> =
-                    no_way_out.iter().map(|(s, t, _)| format!("{s} (route table {t})")).collect();
-                let f = sink.error(
-                    codes::NO_EGRESS,
-                    first,
-                    format!(
-                        "instances → ECS/ECR/CloudWatch Logs/S3: Auto Scaling group {} launches into {}, with no default route \
-                         (no NAT gateway) and no VPC endpoint for {}: the ECS agent never registers and images never pull",
-                        asg.id,
-                        subnets.join(", "),
-                        missing.join(", ")
-                    ),
-                    "give the VPC a NAT gateway (`vpc.nat_gateways: 1`), or the VPC endpoints ECS needs (`vpc.endpoints: {}`)".into(),
-                );
-                f.field = Some("nat_gateways");
-            }
-        }
-    }
-
-    fn check_database(&self, sink: &mut Sink<'_>) {
-        let doc = self.doc;
-        for db in doc.resources.iter().filter(|r| r.ty == "AWS::RDS::DBInstance" || r.ty == "AWS::RDS::DBCluster") {
-            if db.ty == "AWS::RDS::DBInstance" && db.props.get("DBClusterIdentifier").is_some() {
-                continue;
-            }
-            let Some(sgs) = sg_ids(doc, db.props.get("VPCSecurityGroups")).filter(|s| !s.is_empty()) else { continue };
-            let port = prop(doc, db, "Port").as_i64().or_else(|| {
-                let engine = prop(doc, db, "Engine");
-                let engine = engine.as_str()?;
-                Some(if engine.contains("postgres") {
-                    5432
-                } else if engine.contains("mysql") || engine.contains("mariadb") || engine.contains("aurora") {
-                    3306
-                } else if engine.contains("sqlserver") {
-                    1433
-                } else if engine.contains("oracle") {
-                    1521
-                } else {
-                    return None;
-                })
-            });
-            for r in self.ingress_of(&sgs) {
-                if let RulePeer::Cidr(net) = r.peer {
-                    if net.prefix_len() == 0 {
-                        sink.error(
-                            codes::DB_OPEN,
-                            sgs[0],
-                            format!("database {}: its security group {} admits 0.0.0.0/0", db.id, sgs[0]),
-                            "admit only the security groups of the services that use it".into(),
-                        );
-                    }
-                }
-            }
-            let Some(port) = port else { continue };
-            for b in &self.bindings {
-                let Some(task_sgs) = b.sgs.as_ref() else { continue };
-                let Some(svc) = doc.res(b.service) else { continue };
-                let V::Ref(td) = prop(doc, svc, "TaskDefinition") else { continue };
-                let Some(td) = doc.res(td) else { continue };
-                let uses = td.props.get("ContainerDefinitions").is_some_and(|c| mentions(c, db.id));
-                if !uses {
-                    continue;
-                }
-                let from = |p: &RulePeer<'a>| match p {
-                    RulePeer::Sg(id) => {
-                        if task_sgs.contains(id) {
-                            Tri::Yes
-                        } else {
-                            Tri::No
-                        }
-                    }
-                    RulePeer::Unknown => Tri::Unknown,
-                    _ => Tri::No,
-                };
-                if Self::covers(self.ingress_of(&sgs), (port, port), from) == Tri::No {
-                    sink.error(
-                        codes::DB_UNREACHABLE,
-                        sgs[0],
-                        format!(
-                            "service {} → database {}: the service reads the database's address, and the database's security group {} \
-                             does not admit the service's security groups ({}) on port {port}",
-                            b.service,
-                            db.id,
-                            sgs[0],
-                            task_sgs.join(", ")
-                        ),
-                        format!("add an AWS::EC2::SecurityGroupIngress on {} for TCP {port} from {}", sgs[0], task_sgs[0]),
-                    );
-                }
-            }
-        }
-    }
 }
 
-/// Whether `v` refers to resource `id` anywhere (`Ref`, `Fn::GetAtt`, `${id...}` in `Fn::Sub`).
-fn mentions(v: &Value, id: &str) -> bool {
-    match v {
-        Value::Object(m) => m.iter().any(|(k, x)| {
-            (k == "Ref" && x.as_str() == Some(id))
-                || (k == "Fn::GetAtt"
-                    && (x.get(0).and_then(Value::as_str) == Some(id)
-                        || x.as_str().is_some_and(|s| s.split('.').next() == Some(id))))
-                || (k == "Fn::Sub" && x.as_str().is_some_and(|s| s.contains(&format!("${{{id}."))))
-                || mentions(x, id)
-        }),
-        Value::Array(a) => a.iter().any(|x| mentions(x, id)),
-        _ => false,
+/// The network mode of service `s` running task definition `td`; `None`
+/// when it cannot be told.
+pub(crate) fn network_mode(doc: &Doc<'_>, s: &Res<'_>, td: &Res<'_>) -> Option<String> {
+    let fargate = prop(doc, s, "LaunchType").as_str() == Some("FARGATE");
+    match prop(doc, td, "NetworkMode").as_str() {
+        Some(m) => Some(m.to_owned()),
+        None if td.props.get("NetworkMode").is_none() && !fargate => Some("bridge".to_owned()),
+        None if fargate => Some("awsvpc".to_owned()),
+        None => None,
     }
-}
-
-/// The VPC endpoints ECS instances need when they have no NAT: interface
-/// endpoints with private DNS for these services, and the S3 gateway
-/// endpoint (ECR keeps image layers in S3) on the subnet's route table.
-pub const ECS_INTERFACE_ENDPOINTS: &[&str] = &["ecs", "ecs-agent", "ecs-telemetry", "ecr.api", "ecr.dkr", "logs"];
-
-struct Endpoints<'a> {
-    interface: HashSet<String>,
-    s3_tables: HashSet<&'a str>,
-    unknown: bool,
-}
-
-impl<'a> Endpoints<'a> {
-    fn build(doc: &Doc<'a>) -> Self {
-        let mut e = Endpoints { interface: HashSet::new(), s3_tables: HashSet::new(), unknown: false };
-        for r in doc.of_type("AWS::EC2::VPCEndpoint") {
-            let Some(service) = service_suffix(doc, r.props.get("ServiceName")) else {
-                e.unknown = true;
-                continue;
-            };
-            let kind = prop(doc, r, "VpcEndpointType");
-            let kind = match (&kind, r.props.get("VpcEndpointType")) {
-                (_, None) => "Gateway",
-                (V::Str(k), _) => k.as_ref(),
-                _ => {
-                    e.unknown = true;
-                    continue;
-                }
-            };
-            if kind == "Interface" {
-                if prop(doc, r, "PrivateDnsEnabled").as_bool() == Some(true) {
-                    e.interface.insert(service);
-                } else if r.props.get("PrivateDnsEnabled").is_some_and(|v| doc.resolve(v).as_bool().is_none()) {
-                    e.unknown = true;
-                }
-            } else if kind == "Gateway" && service == "s3" {
-                match doc.list(r.props.get("RouteTableIds")) {
-                    Some(list) => {
-                        for t in list {
-                            match doc.resolve(t) {
-                                V::Ref(id) => {
-                                    e.s3_tables.insert(id);
-                                }
-                                _ => e.unknown = true,
-                            }
-                        }
-                    }
-                    None => e.unknown = true,
-                }
-            }
-        }
-        e
-    }
-
-    /// What subnets with route table `table` and no default route lack;
-    /// `None` when it cannot be told.
-    fn missing(&self, table: &str) -> Option<Vec<String>> {
-        if self.unknown {
-            return None;
-        }
-        let mut out: Vec<String> = ECS_INTERFACE_ENDPOINTS
-            .iter()
-            .filter(|s| !self.interface.contains(**s))
-            .map(|s| format!("`{s}` (interface, private DNS)"))
-            .collect();
-        if !self.s3_tables.contains(table) {
-            out.push(format!("`s3` (gateway, on route table {table})"));
-        }
-        Some(out)
-    }
-}
-
-/// `com.amazonaws.<region>.ecr.api` → `ecr.api`, also through `Fn::Sub`.
-fn service_suffix(doc: &Doc<'_>, v: Option<&Value>) -> Option<String> {
-    let v = v?;
-    let s = match doc.resolve(v) {
-        V::Str(s) => s.into_owned(),
-        _ => v.get("Fn::Sub").and_then(Value::as_str)?.to_owned(),
-    };
-    let rest = s.strip_prefix("com.amazonaws.")?;
-    let (_, service) = rest.split_once('.')?;
-    Some(service.to_owned())
 }
 
 /// Whether a rule's peer is exactly the given side of a hop: one of its
 /// security groups, or a CIDR containing every one of its subnets. An
 /// unresolved peer, or a side whose subnets are unknown, is `Unknown`.
-fn peer_within(peer: &RulePeer<'_>, sgs: &[&str], cidrs: Option<&[Ipv4Net]>) -> Tri {
+pub(crate) fn peer_within(peer: &RulePeer<'_>, sgs: &[&str], cidrs: Option<&[Ipv4Net]>) -> Tri {
     match peer {
         RulePeer::Sg(id) => {
             if sgs.contains(id) {

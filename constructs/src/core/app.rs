@@ -153,7 +153,12 @@ impl App {
         let mut out: Vec<Option<SynthesizedStack>> = Vec::with_capacity(finished.len());
         let mut located = Vec::with_capacity(finished.len());
         for mut f in finished {
-            located.push((f.field.clone(), std::mem::take(&mut f.resource_origins)));
+            // Raw resources have no construct: the analysis locates them at their `resources.<ID>`.
+            let mut origins = std::mem::take(&mut f.resource_origins);
+            for (id, field) in &f.hatch_fields {
+                origins.entry(id.clone()).or_insert_with(|| (root(&f).child(id), field.clone()));
+            }
+            located.push((f.field.clone(), origins));
             let body = match f.template.render(format) {
                 Ok(b) => b,
                 Err(e) => {
