@@ -410,9 +410,7 @@ fn network_acls_that_drop_the_instances_egress_through_the_nat_gateway_are_refus
         "net:nacl-blocked",
         &["→ ECS/ECR/CloudWatch Logs/S3 (HTTPS) through NAT gateway", "outbound TCP port 443 to 0.0.0.0/0"],
     );
-    passes(&acls(
-        "          - {rule_number: 130, protocol: tcp, from_port: 1024, to_port: 65535, cidr: 0.0.0.0/0}\n",
-    ));
+    passes(&acls("          - {rule_number: 130, protocol: tcp, from_port: 1024, to_port: 65535, cidr: 0.0.0.0/0}\n"));
 }
 
 #[test]
@@ -506,7 +504,10 @@ fn the_database_is_reachable_from_the_services_that_use_it_and_nothing_else() {
         &database_app(""),
         "app.yaml:5:5: stacks[0].database",
         "net:database-unreachable",
-        &["service ApiService → database Database: the service reads the database's address or credentials", "(ApiServiceSecurityGroup) on port 5432"],
+        &[
+            "service ApiService → database Database: the service reads the database's address or credentials",
+            "(ApiServiceSecurityGroup) on port 5432",
+        ],
     );
     // Admitting the load balancer, or the whole VPC, admits more than the users.
     let api = db_rule("DbFromApi", "SourceSecurityGroupId: {\"Fn::GetAtt\": [ApiServiceSecurityGroup, GroupId]}");

@@ -194,7 +194,8 @@ fn the_cdn_and_its_origins_are_checked_across_templates() {
 /// follows (`None`: it breaks one, so the analysis must find it).
 fn not_needed(name: &str, t: &Value, rule: &str) -> Option<&'static str> {
     let services = of_type(t, "AWS::ECS::Service").count();
-    let https = of_type(t, "AWS::ElasticLoadBalancingV2::Listener").any(|(_, l)| l["Properties"]["Protocol"] == "HTTPS");
+    let https =
+        of_type(t, "AWS::ElasticLoadBalancingV2::Listener").any(|(_, l)| l["Properties"]["Protocol"] == "HTTPS");
     let ipv4 = of_type(t, "AWS::ElasticLoadBalancingV2::LoadBalancer")
         .all(|(_, lb)| lb["Properties"]["IpAddressType"].as_str().is_none_or(|a| a == "ipv4"));
     if services == 0 {
@@ -227,7 +228,8 @@ fn not_needed(name: &str, t: &Value, rule: &str) -> Option<&'static str> {
 /// does (the reason is spelled out above), it says nothing.
 #[test]
 fn each_rule_removed_in_turn_is_found_where_a_path_needs_it() {
-    let deny_all = serde_json::json!([{"IpProtocol": "icmp", "FromPort": 252, "ToPort": 86, "CidrIp": "255.255.255.255/32"}]);
+    let deny_all =
+        serde_json::json!([{"IpProtocol": "icmp", "FromPort": 252, "ToPort": 86, "CidrIp": "255.255.255.255/32"}]);
     let (mut found_cases, mut quiet_cases) = (0, 0);
     for (name, t) in templates() {
         let mut cases: Vec<(String, Value, Option<&str>)> = Vec::new();
@@ -296,7 +298,9 @@ fn the_database_admits_its_users_and_nothing_else() {
             serde_json::json!({"Type": "AWS::EC2::SecurityGroupIngress", "Properties": props});
         errors(&t)
     };
-    let found = with_rule(serde_json::json!({"SourceSecurityGroupId": {"Fn::GetAtt": ["LoadBalancerSecurityGroup", "GroupId"]}}));
+    let found = with_rule(
+        serde_json::json!({"SourceSecurityGroupId": {"Fn::GetAtt": ["LoadBalancerSecurityGroup", "GroupId"]}}),
+    );
     assert!(
         found.iter().any(|f| f.code == codes::DB_OTHERS
             && f.resource == "DatabaseFromElsewhere"
@@ -308,7 +312,12 @@ fn the_database_admits_its_users_and_nothing_else() {
     let found = with_rule(serde_json::json!({"CidrIp": "0.0.0.0/0"}));
     assert!(found.iter().any(|f| f.code == codes::DB_OPEN), "{found:#?}");
     // The private subnets the instances run in: only users there.
-    assert_eq!(with_rule(serde_json::json!({"SourceSecurityGroupId": {"Fn::GetAtt": ["ClusterInstanceSecurityGroup", "GroupId"]}})), vec![]);
+    assert_eq!(
+        with_rule(
+            serde_json::json!({"SourceSecurityGroupId": {"Fn::GetAtt": ["ClusterInstanceSecurityGroup", "GroupId"]}})
+        ),
+        vec![]
+    );
     // A service that reads the credentials through a parameter naming the
     // database uses it as much as one reading them directly.
     let mut indirect = without(&t, &["DatabaseSecurityGroupFromEcsInstances"]);

@@ -141,10 +141,28 @@ fn service() -> impl Strategy<Value = Value> {
                 Value::Object(m)
             },
         )),
-        maybe(one(&["bridge", "awsvpc"]).prop_map(|s| json!(s))),
+        (
+            maybe(one(&["bridge", "awsvpc"]).prop_map(|s| json!(s))),
+            maybe(any::<bool>().prop_map(|b| json!(b))),
+            maybe(
+                (one(&["items", "nope", ""]), one(&["read", "write", "read_write", "admin"]))
+                    .prop_map(|(t, a)| json!({"tables": {t: a}, "buckets": {"files": a}})),
+            ),
+        ),
     )
         .prop_map(
-            |(image, port, (cpu, mem, res), env, statements, (count, minh, maxp), routing, scaling, canary, mode)| {
+            |(
+                image,
+                port,
+                (cpu, mem, res),
+                env,
+                statements,
+                (count, minh, maxp),
+                routing,
+                scaling,
+                canary,
+                (mode, database, grants),
+            )| {
                 let mut m = Map::new();
                 m.insert("image".into(), image);
                 insert(&mut m, "container_port", port);
@@ -160,6 +178,8 @@ fn service() -> impl Strategy<Value = Value> {
                 insert(&mut m, "scaling", scaling);
                 insert(&mut m, "canary", canary);
                 insert(&mut m, "network_mode", mode);
+                insert(&mut m, "database", database);
+                insert(&mut m, "grants", grants);
                 Value::Object(m)
             },
         )
@@ -180,8 +200,23 @@ fn vpc() -> impl Strategy<Value = Value> {
             proptest::collection::vec(one(&["us-east-1a", "us-east-1b", "eu-west-1a", "x"]), 0..4)
                 .prop_map(|v| json!(v)),
         ),
+        maybe(
+            (
+                maybe(proptest::collection::vec(one(&["s3", "dynamodb", "sqs"]), 0..3).prop_map(|v| json!(v))),
+                maybe(
+                    proptest::collection::vec(one(&["ecs", "ecr.api", "logs", "s3", "ECR", "", "ssm"]), 0..4)
+                        .prop_map(|v| json!(v)),
+                ),
+            )
+                .prop_map(|(gateway, interface)| {
+                    let mut m = Map::new();
+                    insert(&mut m, "gateway", gateway);
+                    insert(&mut m, "interface", interface);
+                    Value::Object(m)
+                }),
+        ),
     )
-        .prop_map(|(cidr, azs, nat, public, private, acls, zones)| {
+        .prop_map(|(cidr, azs, nat, public, private, acls, zones, endpoints)| {
             let mut m = Map::new();
             insert(&mut m, "cidr", cidr);
             insert(&mut m, "max_azs", azs);
@@ -190,6 +225,7 @@ fn vpc() -> impl Strategy<Value = Value> {
             insert(&mut m, "private_subnet_prefix", private);
             insert(&mut m, "network_acls", acls);
             insert(&mut m, "availability_zones", zones);
+            insert(&mut m, "endpoints", endpoints);
             Value::Object(m)
         })
 }
@@ -234,9 +270,21 @@ fn stack() -> impl Strategy<Value = Value> {
             maybe(Just(json!({"email": "oncall@example.com"}))),
             maybe(one(&["123456789012", "1234"]).prop_map(|s| json!(s))),
         ),
+        wild_extras(),
     )
         .prop_map(
-            |(name, region, regions, description, tags, vpc, cluster, services, (cdn, parameters, alarms, account))| {
+            |(
+                name,
+                region,
+                regions,
+                description,
+                tags,
+                vpc,
+                cluster,
+                services,
+                (cdn, parameters, alarms, account),
+                extras,
+            )| {
                 let mut m = Map::new();
                 m.insert("name".into(), json!(name));
                 insert(&mut m, "region", region);
@@ -250,9 +298,82 @@ fn stack() -> impl Strategy<Value = Value> {
                 insert(&mut m, "parameters", parameters);
                 insert(&mut m, "alarms", alarms);
                 insert(&mut m, "account", account);
+                for (k, v) in extras {
+                    m.insert(k.into(), v);
+                }
                 Value::Object(m)
             },
         )
+}
+
+/// The rest of a wild stack: a CDN with options, a database, repositories,
+/// tables and buckets, raw resources and overrides (valid or not).
+fn wild_extras() -> impl Strategy<Value = Vec<(&'static str, Value)>> {
+    (
+        maybe(
+            (
+                maybe(one(&["https_only", "http_only", "match_viewer", "x"]).prop_map(|s| json!(s))),
+                maybe(any::<bool>().prop_map(|b| json!(b))),
+                maybe(
+                    one(&[
+                        "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+                        "arn:aws:acm:eu-west-1:1:certificate/x",
+                        "",
+                    ])
+                    .prop_map(|s| json!(s)),
+                ),
+                maybe(proptest::collection::vec(one(&["/api/*", "", "/*"]), 0..3).prop_map(|v| json!(v))),
+            )
+                .prop_map(|(protocol, lock, cert, writes)| {
+                    let mut m = Map::new();
+                    insert(&mut m, "origin_protocol", protocol);
+                    insert(&mut m, "origin_lock", lock);
+                    insert(&mut m, "certificate_arn", cert);
+                    insert(&mut m, "write_path_patterns", writes);
+                    Value::Object(m)
+                }),
+        ),
+        maybe(one(&[
+            json!({}),
+            json!({"engine": "mysql", "port": 1150}),
+            json!({"engine": "oracle"}),
+            json!({"port": 80}),
+        ])),
+        maybe(one(&[json!({"app": {}}), json!({"Bad Name": {"keep_images": 0}})])),
+        maybe(one(&[json!({"items": {"partition_key": {"name": "id"}}}), json!({"t": {}})])),
+        maybe(one(&[json!({"files": {}}), json!({"b": {"noncurrent_version_expiration_days": 0}})])),
+        maybe(one(&[
+            json!({"Q": {"Type": "AWS::SQS::Queue"}}),
+            json!({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"Nope": 1}}}),
+            json!({"Ingress": {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {
+                "GroupId": {"Fn::GetAtt": ["ClusterInstanceSecurityGroup", "GroupId"]},
+                "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "10.0.0.0/8"}}}),
+            json!({"X": {"Type": "Nope::Nope"}}),
+        ])),
+        maybe(one(&[
+            json!({"Vpc": {"Properties.EnableDnsHostnames": false}}),
+            json!({"Nope": {"Properties.X": 1}}),
+            json!({"LoadBalancerSecurityGroup": {"Properties.SecurityGroupEgress": []}}),
+            json!({"Vpc": {"Bad.Path": 1}}),
+        ])),
+    )
+        .prop_map(|(cdn, database, repositories, tables, buckets, resources, overrides)| {
+            let mut out = Vec::new();
+            for (k, v) in [
+                ("cdn", cdn),
+                ("database", database),
+                ("repositories", repositories),
+                ("tables", tables),
+                ("buckets", buckets),
+                ("resources", resources),
+                ("overrides", overrides),
+            ] {
+                if let Some(v) = v {
+                    out.push((k, v));
+                }
+            }
+            out
+        })
 }
 
 /// A random app, as the JSON form of `AppProps`: every field of the schema
@@ -390,8 +511,14 @@ fn plausible_service(index: usize) -> impl Strategy<Value = Value> {
         maybe(one(&["bridge", "awsvpc"]).prop_map(|s| json!(s))),
         maybe(Just(json!({"cpu": {"threshold": 90}}))),
         (any::<bool>(), maybe((0u32..=100).prop_map(|p| json!({"image": "nginx:1.28", "percent": p})))),
+        (
+            any::<bool>(),
+            maybe(one(&["read", "write", "read_write"]).prop_map(|s| json!(s))),
+            maybe(one(&["read", "write", "read_write"]).prop_map(|s| json!(s))),
+        ),
     )
-        .prop_map(move |(image, port, memory, env, statements, scaling, mode, alarms, (hosts, canary))| {
+        .prop_map(move |(image, port, memory, env, statements, scaling, mode, alarms, (hosts, canary), stores)| {
+            let (database, table, bucket) = stores;
             let mut m = Map::new();
             m.insert("image".into(), json!(image));
             insert(&mut m, "container_port", port);
@@ -411,8 +538,38 @@ fn plausible_service(index: usize) -> impl Strategy<Value = Value> {
             insert(&mut m, "network_mode", mode);
             insert(&mut m, "alarms", alarms);
             insert(&mut m, "canary", canary);
+            // Kept only when the stack has a database / the stores (see `plausible_stack`).
+            if database {
+                m.insert("database".into(), json!(true));
+            }
+            let mut grants = Map::new();
+            if let Some(t) = table {
+                grants.insert("tables".into(), json!({"items": t}));
+            }
+            if let Some(b) = bucket {
+                grants.insert("buckets".into(), json!({"files": b}));
+            }
+            if !grants.is_empty() {
+                m.insert("grants".into(), Value::Object(grants));
+            }
             Value::Object(m)
         })
+}
+
+/// Optional extras of a plausible stack: VPC endpoints, repositories,
+/// tables and buckets, a raw resource and overrides.
+fn plausible_extras() -> impl Strategy<Value = (Option<Value>, bool, bool, bool, bool)> {
+    (
+        maybe(prop_oneof![
+            3 => Just(json!({})),
+            1 => Just(json!({"gateway": ["s3", "dynamodb"]})),
+            1 => Just(json!({"interface": ["ecs", "ecs-agent", "ecs-telemetry", "ecr.api", "ecr.dkr", "logs", "ssm"]})),
+        ]),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
 }
 
 /// A stack that passes validation, random within the valid ranges.
@@ -432,6 +589,7 @@ fn plausible_stack(index: usize) -> impl Strategy<Value = Value> {
         proptest::collection::vec(any::<()>(), 0..4)
             .prop_flat_map(|v| (0..v.len()).map(plausible_service).collect::<Vec<_>>()),
         (maybe(Just(json!({"email": "oncall@example.com"}))), any::<bool>(), any::<bool>()),
+        (plausible_extras(), 0u8..8),
     )
         .prop_map(
             move |(
@@ -442,6 +600,7 @@ fn plausible_stack(index: usize) -> impl Strategy<Value = Value> {
                 cluster,
                 services,
                 (alarms, database, bastion),
+                ((endpoints, repositories, stores, raw, overrides), cdn),
             )| {
                 let mut m = Map::new();
                 m.insert("name".into(), json!(format!("gen{index}")));
@@ -455,6 +614,12 @@ fn plausible_stack(index: usize) -> impl Strategy<Value = Value> {
                 if flow {
                     vpc["flow_logs"] = json!({"retention_days": 90});
                 }
+                // Without a NAT gateway the cluster needs the endpoints (mostly given).
+                match endpoints {
+                    Some(e) => vpc["endpoints"] = e,
+                    None if nat == 0 => vpc["endpoints"] = json!({}),
+                    None => {}
+                }
                 m.insert("vpc".into(), vpc);
                 if database {
                     m.insert("database".into(), json!({}));
@@ -462,12 +627,51 @@ fn plausible_stack(index: usize) -> impl Strategy<Value = Value> {
                 if bastion {
                     m.insert("bastion".into(), json!({}));
                 }
+                if repositories {
+                    m.insert("repositories".into(), json!({format!("gen{index}-app"): {"keep_images": 10}}));
+                }
+                if stores {
+                    m.insert("tables".into(), json!({"items": {"partition_key": {"name": "id"}}}));
+                    m.insert("buckets".into(), json!({"files": {}}));
+                }
+                if raw {
+                    m.insert(
+                        "resources".into(),
+                        json!({"Jobs": {"Type": "AWS::SQS::Queue", "Properties": {
+                            "VisibilityTimeout": 60, "Tags": [{"Key": "vpc", "Value": {"Ref": "Vpc"}}]}}}),
+                    );
+                }
+                if overrides {
+                    m.insert(
+                        "overrides".into(),
+                        json!({"Vpc": {"Properties.EnableDnsHostnames": true, "Metadata.Owner": "platform"}}),
+                    );
+                }
+                let services: Vec<Value> = services
+                    .into_iter()
+                    .map(|mut s| {
+                        let o = s.as_object_mut().expect("a service map");
+                        if !database {
+                            o.remove("database");
+                        }
+                        if !stores {
+                            o.remove("grants");
+                        }
+                        s
+                    })
+                    .collect();
                 if !services.is_empty() {
                     insert(&mut m, "cluster", cluster);
                     let named: Map<String, Value> =
                         services.into_iter().enumerate().map(|(i, s)| (format!("svc{i}"), s)).collect();
                     m.insert("services".into(), Value::Object(named));
                     insert(&mut m, "alarms", alarms);
+                    // One stack in eight: two regions behind a CloudFront distribution.
+                    if cdn == 0 {
+                        m.remove("region");
+                        m.insert("regions".into(), json!(["us-east-1", "eu-west-1"]));
+                        m.insert("cdn".into(), json!({"price_class": "price_class_100"}));
+                    }
                 }
                 Value::Object(m)
             },

@@ -170,9 +170,7 @@ fn uses(doc: &Doc<'_>, s: &Service<'_, '_>, ids: &HashSet<&str>, policies: &Hash
         return true;
     }
     ["ExecutionRoleArn", "TaskRoleArn"].iter().any(|k| match prop(doc, td, k) {
-        V::Ref(role) | V::Att(role, _) => {
-            policies.get(role).is_some_and(|list| list.iter().any(|p| mentions(p, ids)))
-        }
+        V::Ref(role) | V::Att(role, _) => policies.get(role).is_some_and(|list| list.iter().any(|p| mentions(p, ids))),
         _ => false,
     })
 }
@@ -242,11 +240,7 @@ fn check_one(
     // Who the database admits, against who uses it.
     let user_sgs: HashSet<&str> = users.iter().flat_map(|s| s.sgs.iter().flatten().copied()).collect();
     let users_known = users.iter().all(|s| s.sgs.is_some());
-    let user_cidrs: Vec<Ipv4Net> = users
-        .iter()
-        .filter_map(|s| net.cidrs(s.subnets.as_ref()))
-        .flatten()
-        .collect();
+    let user_cidrs: Vec<Ipv4Net> = users.iter().filter_map(|s| net.cidrs(s.subnets.as_ref())).flatten().collect();
     let mut open = false;
     let mut others: Vec<String> = Vec::new();
     // Where the first rule admitting others is: its own resource, or the database's group.
@@ -277,7 +271,10 @@ fn check_one(
                 if users_known && !extra.is_empty() {
                     let mut extra = extra;
                     extra.sort_unstable();
-                    others.push(format!("{n} (which holds subnet(s) {}, where no service using it runs)", extra.join(", ")));
+                    others.push(format!(
+                        "{n} (which holds subnet(s) {}, where no service using it runs)",
+                        extra.join(", ")
+                    ));
                     at = at.or(r.id);
                 }
             }
@@ -378,7 +375,8 @@ fn check_one(
                     continue;
                 }
                 let hop = format!("service {} (subnet {fs}) → database {} (subnet {ds}, port {port})", s.res.id, db.id);
-                let back = format!("database {} (subnet {ds}) → service {} (subnet {fs}), return traffic", db.id, s.res.id);
+                let back =
+                    format!("database {} (subnet {ds}) → service {} (subnet {fs}), return traffic", db.id, s.res.id);
                 let ok = fa.is_none_or(|a| net.nacl_hop(sink, a, true, (port, port), peer_of(ds), &hop))
                     && da.is_none_or(|a| net.nacl_hop(sink, a, false, (port, port), peer_of(fs), &hop))
                     && da.is_none_or(|a| net.nacl_hop(sink, a, true, EPHEMERAL_PORTS, peer_of(fs), &back))

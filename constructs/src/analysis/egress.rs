@@ -249,7 +249,9 @@ fn nacls_to_internet<'a>(
         !evaluated.insert((acl, egress, ports, key)) || net.nacl_hop(sink, acl, egress, ports, peer, text)
     };
     let via = match nat {
-        Some((id, s)) => format!(" through NAT gateway {id}{}", s.map(|s| format!(" (subnet {s})")).unwrap_or_default()),
+        Some((id, s)) => {
+            format!(" through NAT gateway {id}{}", s.map(|s| format!(" (subnet {s})")).unwrap_or_default())
+        }
         None => " through the internet gateway".to_owned(),
     };
     let out = format!("instances of {} (subnet {subnet}) → ECS/ECR/CloudWatch Logs/S3 (HTTPS){via}", asg.id);
@@ -328,7 +330,8 @@ fn check_endpoint_groups(net: &Net<'_, '_>, endpoints: &Endpoints<'_>, sink: &mu
 /// on HTTPS: to anywhere (through a NAT or internet gateway; S3 gateway
 /// endpoints and interface endpoints are reached the same way).
 fn check_instance_groups(net: &Net<'_, '_>, endpoints: &Endpoints<'_>, sink: &mut Sink<'_>) {
-    let endpoint_sgs: HashSet<&str> = endpoints.interface.iter().flat_map(|e| e.sgs.iter().flatten().copied()).collect();
+    let endpoint_sgs: HashSet<&str> =
+        endpoints.interface.iter().flat_map(|e| e.sgs.iter().flatten().copied()).collect();
     for asg in &net.asgs {
         let Some(sgs) = asg.sgs.as_ref().filter(|s| !s.is_empty()) else { continue };
         if !sgs.iter().all(|id| net.sgs.get(id).is_some_and(|sg| sg.restricted_egress)) {

@@ -254,7 +254,12 @@ impl<'d, 'a> Net<'d, 'a> {
                         }
                         None => {
                             sg.restricted_egress = true;
-                            sg.egress.push(Rule { proto: Proto::Unknown, ports: None, peer: RulePeer::Unknown, id: None });
+                            sg.egress.push(Rule {
+                                proto: Proto::Unknown,
+                                ports: None,
+                                peer: RulePeer::Unknown,
+                                id: None,
+                            });
                         }
                     }
                     let entry = net.sgs.entry(r.id).or_default();
