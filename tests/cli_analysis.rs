@@ -168,12 +168,16 @@ fn cdn_lock_admits_only_cloudfront_and_requires_the_secret_header() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
     let all: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let a = &all["a"]["Resources"];
-    assert_eq!(a["LoadBalancerSecurityGroupHttpFromPrefixList1"]["Properties"]["SourcePrefixListId"], "pl-3b927c52");
+    // CloudFront's origin-facing list, through a parameter defaulting to the region's ID.
+    let list = serde_json::json!({"Ref": "CloudFrontOriginFacingPrefixList"});
+    assert_eq!(a["LoadBalancerSecurityGroupHttpFromPrefixList1"]["Properties"]["SourcePrefixListId"], list);
+    assert_eq!(all["a"]["Parameters"]["CloudFrontOriginFacingPrefixList"]["Default"], "pl-3b927c52");
     assert!(a.get("LoadBalancerSecurityGroupHttpFromAnyIpv4").is_none(), "no ingress from anywhere");
     assert_eq!(
         all["b"]["Resources"]["LoadBalancerSecurityGroupHttpFromPrefixList1"]["Properties"]["SourcePrefixListId"],
-        "pl-4fa04526"
+        list
     );
+    assert_eq!(all["b"]["Parameters"]["CloudFrontOriginFacingPrefixList"]["Default"], "pl-4fa04526");
     let secret = "{{resolve:secretsmanager:rcdk/edge/cdn-origin-verify:SecretString}}";
     assert_eq!(a["CdnOriginSecret"]["Properties"]["ReplicaRegions"], serde_json::json!([{"Region": "eu-west-1"}]));
     assert_eq!(
@@ -526,4 +530,30 @@ fn the_database_is_reachable_from_the_services_that_use_it_and_nothing_else() {
         &["10.0.0.0/16 (which holds subnet(s) VpcPublicSubnet1, VpcPublicSubnet2, where no service using it runs)"],
     );
     passes(&database_app(&api));
+}
+
+#[test]
+fn a_multi_region_origin_takes_its_prefix_list_per_region() {
+    let body = |overrides: &str| {
+        format!(
+            "stacks:\n  - name: w\n    regions: [us-east-1, ap-east-1]\n    vpc: {{max_azs: 2}}\n{overrides}    cdn: {{}}\n{SERVICE}"
+        )
+    };
+    // ap-east-1 is not in rcdk's table: the stack says so, at its load balancer.
+    refused(&body(""), "stacks[0].load_balancer", "cdn:prefix-list-unknown", &["region ap-east-1"]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixed = body("    region_overrides:\n      ap-east-1: {ingress_prefix_lists: [pl-14b2577d]}\n");
+    std::fs::write(dir.path().join("app.yaml"), &fixed).expect("write");
+    let out = rcdk(dir.path(), &["synth", "app.yaml", "--stdout", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let rule = |stack: &str| {
+        all[stack]["Resources"]["LoadBalancerSecurityGroupHttpFromPrefixList1"]["Properties"]["SourcePrefixListId"]
+            .clone()
+    };
+    // The given ID is used as given; the known one stays a parameter.
+    assert_eq!(rule("w-ap-east-1"), "pl-14b2577d");
+    assert!(all["w-ap-east-1"]["Parameters"].get("CloudFrontOriginFacingPrefixList").is_none());
+    assert_eq!(rule("w-us-east-1"), serde_json::json!({"Ref": "CloudFrontOriginFacingPrefixList"}));
+    passes(&fixed);
 }

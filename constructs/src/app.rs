@@ -27,7 +27,7 @@ mod stores;
 
 pub use escape::{DependsOn, RawResource};
 
-use crate::cfn::{Format, Output, MAX_RESOURCES};
+use crate::cfn::{Format, Output, Parameter, ParameterType, MAX_RESOURCES};
 use crate::cloudfront::{
     cloudfront_origin_facing_prefix_list, origin_secret_name, origin_secret_reference, Distribution,
     DistributionOrigins, DistributionProps, OriginProtocol, ORIGIN_VERIFY_HEADER,
@@ -283,6 +283,12 @@ pub struct RegionOverrides {
     /// `vpc.availability_zones`. Default: the stack's `vpc.availability_zones`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zones: Option<Vec<String>>,
+    /// The managed prefix lists the load balancer admits in this region,
+    /// replacing `load_balancer.ingress_prefix_lists` (a prefix list ID
+    /// belongs to one region, e.g. CloudFront's origin-facing list of a CDN
+    /// origin). Default: the stack's `load_balancer.ingress_prefix_lists`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ingress_prefix_lists: Option<Vec<String>>,
 }
 
 impl StackSpec {
@@ -320,6 +326,10 @@ impl StackSpec {
                     if let Some(arns) = &overrides.certificate_arns {
                         let lb = spec.load_balancer.get_or_insert_with(Default::default);
                         lb.certificate_arns = Some(arns.clone());
+                    }
+                    if let Some(lists) = &overrides.ingress_prefix_lists {
+                        let lb = spec.load_balancer.get_or_insert_with(Default::default);
+                        lb.ingress_prefix_lists = Some(lists.clone());
                     }
                     if let (Some(azs), Some(vpc)) = (&overrides.availability_zones, spec.vpc.as_mut()) {
                         vpc.availability_zones = Some(azs.clone());
@@ -405,12 +415,14 @@ fn build_compute(
     });
     let alb = wants_alb.then(|| {
         let mut props = spec.load_balancer.clone().unwrap_or_default();
-        if lock.is_some() {
-            lock_ingress(stack, spec, &mut props);
-        }
-        stack.in_field("load_balancer", |s| {
+        let known_list = if lock.is_some() { lock_ingress(stack, spec, &mut props) } else { None };
+        let alb = stack.in_field("load_balancer", |s| {
             ApplicationLoadBalancer::new(s, &root.child("LoadBalancer"), vpc, &Action::not_found(), &props)
-        })
+        });
+        if let Some(list) = known_list {
+            origin_facing_parameter(stack, &root, list);
+        }
+        alb
     });
     let notify: Vec<serde_json::Value> = spec
         .alarms
@@ -445,13 +457,63 @@ fn build_compute(
     alb.add_required_header_not_found(stack);
 }
 
+/// The template parameter holding CloudFront's origin-facing prefix list ID
+/// of a locked origin whose ID rcdk looked up in its table.
+pub const ORIGIN_FACING_PARAMETER: &str = "CloudFrontOriginFacingPrefixList";
+
+/// Turns the looked-up prefix list `list` in the load balancer's ingress
+/// rules into a parameter defaulting to it, so a deploy can correct it
+/// (`--parameter CloudFrontOriginFacingPrefixList=pl-...`) without a new
+/// synthesis: rcdk's table comes from published per-region IDs, not from an
+/// AWS lookup.
+fn origin_facing_parameter(stack: &mut Stack, root: &crate::core::ConstructPath, list: &str) {
+    let rules: Vec<String> = stack
+        .template
+        .resources
+        .iter()
+        .filter(|(_, r)| {
+            r.resource_type == "AWS::EC2::SecurityGroupIngress"
+                && r.properties.get("SourcePrefixListId").and_then(|v| v.as_str()) == Some(list)
+        })
+        .map(|(id, _)| id.clone())
+        .collect();
+    if rules.is_empty() {
+        return;
+    }
+    let mut definition = Parameter::new(ParameterType::String)
+        .description(
+            "ID of the managed prefix list com.amazonaws.global.cloudfront.origin-facing in this region \
+             (aws ec2 describe-managed-prefix-lists); the load balancer admits only CloudFront",
+        )
+        .default_value(list);
+    definition.allowed_pattern = Some("^pl-[0-9a-f]+$".into());
+    definition.constraint_description = Some("a managed prefix list ID: pl- and hexadecimal digits".into());
+    let parameter = stack.add_parameter(&root.child(ORIGIN_FACING_PARAMETER), ORIGIN_FACING_PARAMETER, definition);
+    for id in rules {
+        if let Some(r) = stack.template.resources.get_mut(&id) {
+            r.properties.insert("SourcePrefixListId".into(), parameter.clone());
+            if let Some(d) = r.properties.get_mut("Description") {
+                if let Some(text) = d.as_str() {
+                    *d =
+                        text.replace(&format!("prefix list {list}"), "the CloudFront origin-facing prefix list").into();
+                }
+            }
+        }
+    }
+}
+
 /// The ingress of a locked CDN origin: CloudFront's origin-facing prefix
 /// list of the stack's region (unless `ingress_prefix_lists` is given), and
-/// no CIDRs (unless `ingress_cidrs` is given).
-fn lock_ingress(stack: &mut Stack, spec: &StackSpec, props: &mut LoadBalancerProps) {
+/// no CIDRs (unless `ingress_cidrs` is given). Returns the prefix list ID
+/// when it came from rcdk's table.
+fn lock_ingress(stack: &mut Stack, spec: &StackSpec, props: &mut LoadBalancerProps) -> Option<&'static str> {
+    let mut known = None;
     if props.ingress_prefix_lists.is_none() {
         match spec.region.as_deref().and_then(cloudfront_origin_facing_prefix_list) {
-            Some(list) => props.ingress_prefix_lists = Some(vec![list.to_owned()]),
+            Some(list) => {
+                props.ingress_prefix_lists = Some(vec![list.to_owned()]);
+                known = Some(list);
+            }
             None => {
                 let region = spec.region.as_deref().unwrap_or("(unknown: the stack sets no `region`)");
                 stack.report(
@@ -469,6 +531,7 @@ fn lock_ingress(stack: &mut Stack, spec: &StackSpec, props: &mut LoadBalancerPro
     if props.ingress_cidrs.is_none() {
         props.ingress_cidrs = Some(Vec::new());
     }
+    known
 }
 
 /// The secret CloudFront sends to the locked origins: generated by Secrets
@@ -775,16 +838,21 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
                 .help("list the region under `regions`, or remove its override"),
             );
         }
-        if overrides.certificate_arns.is_some() && spec.load_balancer.is_none() && spec.services.is_empty() {
-            stack.report(
-                ValidationError::new(
-                    "app:region-override-no-load-balancer",
-                    &root,
-                    format!("`region_overrides.{region}.certificate_arns` is set, and the stack has no load balancer"),
-                )
-                .field(at.key("certificate_arns"))
-                .help("add `load_balancer:` (or services), or remove the override"),
-            );
+        for (key, set) in [
+            ("certificate_arns", overrides.certificate_arns.is_some()),
+            ("ingress_prefix_lists", overrides.ingress_prefix_lists.is_some()),
+        ] {
+            if set && spec.load_balancer.is_none() && spec.services.is_empty() {
+                stack.report(
+                    ValidationError::new(
+                        "app:region-override-no-load-balancer",
+                        &root,
+                        format!("`region_overrides.{region}.{key}` is set, and the stack has no load balancer"),
+                    )
+                    .field(at.key(key))
+                    .help("add `load_balancer:` (or services), or remove the override"),
+                );
+            }
         }
         if overrides.availability_zones.is_some() && spec.vpc.is_none() {
             stack.report(

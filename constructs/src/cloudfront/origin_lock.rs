@@ -25,8 +25,23 @@ pub fn origin_secret_reference(cdn: &str) -> String {
 
 /// The ID of the AWS-managed prefix list `com.amazonaws.global.cloudfront.origin-facing`
 /// in `region` (the list is global, its ID differs per region), for the
-/// regions rcdk knows; elsewhere give `load_balancer.ingress_prefix_lists`.
-/// Source: the IDs AWS publishes per region (see README "CDN origins").
+/// regions rcdk knows; elsewhere give `load_balancer.ingress_prefix_lists`
+/// (or `region_overrides.<region>.ingress_prefix_lists`).
+///
+/// AWS documents the list by name only (Amazon CloudFront Developer Guide,
+/// "Use the CloudFront managed prefix list"; Amazon VPC User Guide, "AWS-managed
+/// prefix lists") and answers the ID per region through
+/// `DescribeManagedPrefixLists`, which CloudFormation cannot call. The IDs
+/// below agree, entry for entry, with the per-region tables and deployed
+/// templates published since the list was announced ("Limit access to your
+/// origins using the AWS-managed prefix list for Amazon CloudFront", AWS
+/// Networking & Content Delivery blog, 2022); the one table found that
+/// disagrees gives `pl-78a54011` for sa-east-1, which is the S3 list of
+/// ap-northeast-2, and `pl-feb65297` for eu-north-1, which nothing else
+/// uses. Because none of this is an AWS reference page, a locked origin
+/// writes the ID as the default of the template parameter
+/// `CloudFrontOriginFacingPrefixList`, which a deploy can correct without a
+/// new synthesis.
 pub fn cloudfront_origin_facing_prefix_list(region: &str) -> Option<&'static str> {
     Some(match region {
         "ap-northeast-1" => "pl-58a04531",
