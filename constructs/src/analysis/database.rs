@@ -98,27 +98,22 @@ fn linked<'a>(doc: &Doc<'a>, db: &Res<'a>) -> HashSet<&'a str> {
             if ids.contains(r.id) {
                 continue;
             }
+            let names_db = |keys: &[&str]| keys.iter().any(|k| r.props.get(k).is_some_and(|v| mentions(v, &ids)));
             match r.ty {
-                "AWS::SecretsManager::SecretTargetAttachment" => {
-                    if r.props.get("TargetId").is_some_and(|t| mentions(t, &ids)) {
-                        if let V::Ref(secret) = prop(doc, r, "SecretId") {
-                            ids.insert(secret);
-                        }
+                "AWS::SecretsManager::SecretTargetAttachment" if names_db(&["TargetId"]) => {
+                    if let V::Ref(secret) = prop(doc, r, "SecretId") {
+                        ids.insert(secret);
                     }
                 }
-                "AWS::RDS::DBProxyTargetGroup" => {
-                    let names = ["DBInstanceIdentifiers", "DBClusterIdentifiers"];
-                    if names.iter().any(|k| r.props.get(k).is_some_and(|v| mentions(v, &ids))) {
-                        if let V::Ref(proxy) = prop(doc, r, "DBProxyName") {
-                            ids.insert(proxy);
-                        }
+                "AWS::RDS::DBProxyTargetGroup" if names_db(&["DBInstanceIdentifiers", "DBClusterIdentifiers"]) => {
+                    if let V::Ref(proxy) = prop(doc, r, "DBProxyName") {
+                        ids.insert(proxy);
                     }
                 }
-                "AWS::SSM::Parameter" | "AWS::SecretsManager::Secret" | "AWS::RDS::DBProxy" => {
-                    let keys = ["Value", "SecretString", "Auth"];
-                    if keys.iter().any(|k| r.props.get(k).is_some_and(|v| mentions(v, &ids))) {
-                        ids.insert(r.id);
-                    }
+                "AWS::SSM::Parameter" | "AWS::SecretsManager::Secret" | "AWS::RDS::DBProxy"
+                    if names_db(&["Value", "SecretString", "Auth"]) =>
+                {
+                    ids.insert(r.id);
                 }
                 _ => {}
             }
@@ -403,4 +398,69 @@ fn holder(net: &Net<'_, '_>, services: &[Service<'_, '_>], id: &str) -> Option<S
         return Some(format!("the instances of {}, running no service that uses the database", a.id));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::{analyze, codes, Doc, StackTemplate};
+
+    /// A database, a service in its own security group, and `extra` resources.
+    fn template(container: serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
+        let mut t = json!({"Resources": {
+            "Db": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "postgres",
+                "VPCSecurityGroups": [{"Fn::GetAtt": ["DbSg", "GroupId"]}]}},
+            "DbSg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "db"}},
+            "TaskSg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "tasks"}},
+            "Td": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"NetworkMode": "awsvpc",
+                "ContainerDefinitions": [container], "ExecutionRoleArn": {"Fn::GetAtt": ["Exec", "Arn"]}}},
+            "Exec": {"Type": "AWS::IAM::Role", "Properties": {}},
+            "Svc": {"Type": "AWS::ECS::Service", "Properties": {"TaskDefinition": {"Ref": "Td"},
+                "NetworkConfiguration": {"AwsvpcConfiguration": {"SecurityGroups": [{"Ref": "TaskSg"}]}}}}
+        }});
+        for (k, v) in extra.as_object().expect("map") {
+            t["Resources"][k] = v.clone();
+        }
+        t
+    }
+
+    fn codes_of(t: &serde_json::Value) -> Vec<&'static str> {
+        let doc = Doc::from_json(t, None).expect("template");
+        analyze(&[StackTemplate { name: "t", doc, inputs: vec![] }]).into_iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn a_service_uses_the_database_through_what_carries_its_credentials() {
+        let secret = json!({"Type": "AWS::SecretsManager::Secret", "Properties": {}});
+        let attach = json!({"Type": "AWS::SecretsManager::SecretTargetAttachment", "Properties": {
+            "SecretId": {"Ref": "Creds"}, "TargetId": {"Ref": "Db"}, "TargetType": "AWS::RDS::DBInstance"}});
+        let reads_secret = json!({"Name": "app", "Secrets": [{"Name": "DB", "ValueFrom": {"Ref": "Creds"}}]});
+        // Through an attached secret.
+        let t = template(reads_secret.clone(), json!({"Creds": secret, "Attach": attach}));
+        assert_eq!(codes_of(&t), vec![codes::DB_UNREACHABLE]);
+        // Through a proxy in front of the database.
+        let proxied = json!({"Name": "app", "Environment": [{"Name": "DB_HOST", "Value": {"Fn::GetAtt": ["Proxy", "Endpoint"]}}]});
+        let t = template(
+            proxied,
+            json!({"Proxy": {"Type": "AWS::RDS::DBProxy", "Properties": {}},
+                "Targets": {"Type": "AWS::RDS::DBProxyTargetGroup", "Properties": {
+                    "DBProxyName": {"Ref": "Proxy"}, "TargetGroupName": "default", "DBInstanceIdentifiers": [{"Ref": "Db"}]}}}),
+        );
+        assert_eq!(codes_of(&t), vec![codes::DB_UNREACHABLE]);
+        // Through the execution role's permission to read the master secret.
+        let policy = json!({"Type": "AWS::IAM::Policy", "Properties": {"PolicyName": "p", "Roles": [{"Ref": "Exec"}],
+            "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                "Resource": {"Fn::GetAtt": ["Db", "MasterUserSecret.SecretArn"]}}]}}});
+        let t = template(json!({"Name": "app"}), json!({"Policy": policy}));
+        assert_eq!(codes_of(&t), vec![codes::DB_UNREACHABLE]);
+        // A service that reads nothing of the database is not its user.
+        assert_eq!(codes_of(&template(json!({"Name": "app"}), json!({}))), Vec::<&str>::new());
+        // Admitted: no finding.
+        let admit = json!({"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {
+            "GroupId": {"Fn::GetAtt": ["DbSg", "GroupId"]}, "IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
+            "SourceSecurityGroupId": {"Fn::GetAtt": ["TaskSg", "GroupId"]}}});
+        let t = template(reads_secret, json!({"Creds": secret, "Attach": attach, "Admit": admit}));
+        assert_eq!(codes_of(&t), Vec::<&str>::new());
+    }
 }
