@@ -1596,9 +1596,10 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "the targets' security groups do not admit the load balancer",
         "No ingress rule of the targets' security groups admits the load balancer's security group \
          (or an address range containing the load balancer's subnets) on the target port: in bridge \
-         mode the dynamic host ports 32768-65535, in awsvpc mode the container port. The targets \
-         never pass their health checks and every request gets 502 or 503. Admit the load balancer's \
-         security group on the port.",
+         mode the dynamic host ports 32768-65535, in awsvpc mode the container port — or on the \
+         target group's fixed `HealthCheckPort` when it lies outside those. The targets never pass \
+         their health checks and every request gets 502 or 503. Admit the load balancer's security \
+         group on the port.",
     ),
     error(
         "net:listener-unreachable",

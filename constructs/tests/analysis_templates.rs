@@ -332,3 +332,20 @@ fn the_database_admits_its_users_and_nothing_else() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_health_check_port_the_targets_do_not_admit_is_found() {
+    let t = templates().into_iter().find(|(n, _)| n == "todo-prod").expect("todo-prod").1;
+    let (tg, _) = of_type(&t, "AWS::ElasticLoadBalancingV2::TargetGroup").next().expect("a target group");
+    let mut broken = t.clone();
+    broken["Resources"][tg]["Properties"]["HealthCheckPort"] = "8081".into();
+    let found = errors(&broken);
+    assert!(
+        found.iter().any(|f| f.code == codes::LB_TO_TARGET && f.message.contains("health checks go to port 8081")),
+        "{found:#?}"
+    );
+    // In the dynamic range the instances admit from the load balancer: fine.
+    let mut fine = t.clone();
+    fine["Resources"][tg]["Properties"]["HealthCheckPort"] = "40000".into();
+    assert_eq!(errors(&fine), vec![]);
+}

@@ -710,6 +710,29 @@ impl<'d, 'a> Net<'d, 'a> {
                         ),
                     );
                 }
+                // A fixed health check port outside the traffic port: the load balancer must reach it too.
+                let health = self.doc.res(b.tg).and_then(|tg| prop(self.doc, tg, "HealthCheckPort").as_i64());
+                if let Some(hp) = health.filter(|p| *p < b.ports.0 || *p > b.ports.1) {
+                    if Self::covers(self.ingress_of(target_sgs), (hp, hp), from_lb) == Tri::No {
+                        sink.error(
+                            codes::LB_TO_TARGET,
+                            target_sgs[0],
+                            format!(
+                                "target group {} → service {}: health checks go to port {hp}, and no rule of the target's security \
+                                 groups ({}) admits load balancer {lb_id} (security groups {}) there; every target stays unhealthy",
+                                b.tg,
+                                b.service,
+                                target_sgs.join(", "),
+                                lb_sgs.join(", ")
+                            ),
+                            format!(
+                                "add an AWS::EC2::SecurityGroupIngress on {} for TCP {hp} with SourceSecurityGroupId {}, or check \
+                                 health on the traffic port",
+                                target_sgs[0], lb_sgs[0]
+                            ),
+                        );
+                    }
+                }
                 let all_restricted = lb_sgs.iter().all(|id| self.sgs.get(id).is_some_and(|sg| sg.restricted_egress));
                 if all_restricted {
                     let to_target = |p: &RulePeer<'a>| peer_within(p, target_sgs, target_cidrs.as_deref());
