@@ -105,9 +105,11 @@ fn flow_log_traffic_types_in_upper_case_warn_and_synthesize_as_lower_case() {
 
 #[test]
 fn price_classes_in_their_cloudformation_spelling_warn_and_synthesize_as_lower_case() {
-    for (old, new) in
-        [("PriceClass_100", "price_class_100"), ("PriceClass_200", "price_class_200"), ("PriceClass_All", "price_class_all")]
-    {
+    for (old, new) in [
+        ("PriceClass_100", "price_class_100"),
+        ("PriceClass_200", "price_class_200"),
+        ("PriceClass_All", "price_class_all"),
+    ] {
         let body = cdn_app(old);
         let (status, stderr, written) = synth(&body, &[]);
         assert_eq!(status, 0, "{old}: {stderr}");

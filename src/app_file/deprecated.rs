@@ -125,7 +125,10 @@ mod tests {
     #[test]
     fn current_spelling_ignores_case_and_separators() {
         assert_eq!(current_spelling("HTTPS", &["http", "https"]), Some("https"));
-        assert_eq!(current_spelling("PriceClass_All", &["price_class_100", "price_class_all"]), Some("price_class_all"));
+        assert_eq!(
+            current_spelling("PriceClass_All", &["price_class_100", "price_class_all"]),
+            Some("price_class_all")
+        );
         assert_eq!(current_spelling("gopher", &["http", "https"]), None);
     }
 
