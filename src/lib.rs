@@ -3,14 +3,22 @@
 //! The `rcdk` command line over [`rcdk_constructs`]: reading app files,
 //! writing templates, diffs, deploys. `main` parses flags and calls [`run`];
 //! each command lives in its own module.
+//!
+//! Everything that calls AWS (`aws`, `deploy`, `destroy`, `diff
+//! --against-stack`) is the `aws` feature, on by default. Built without it,
+//! those commands keep their flags and `--help` but exit 2 with a message
+//! that says how to get them ([`without_aws`]).
 
 pub mod app_file;
 pub mod app_source;
+#[cfg(feature = "aws")]
 pub mod aws;
 pub mod check;
 pub mod cli;
 pub mod completions;
+#[cfg(feature = "aws")]
 pub mod deploy;
+#[cfg(feature = "aws")]
 pub mod destroy;
 pub mod diff;
 pub mod explain;
@@ -19,6 +27,8 @@ pub mod init;
 pub mod man;
 pub mod schema;
 pub mod synth;
+#[cfg(not(feature = "aws"))]
+pub mod without_aws;
 pub mod write;
 
 use cli::{Cli, Command};
@@ -29,8 +39,14 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Synth(args) => synth::run(&args),
         Command::Diff(args) => diff::run(&args),
+        #[cfg(feature = "aws")]
         Command::Deploy(args) => deploy::run(&args),
+        #[cfg(feature = "aws")]
         Command::Destroy(args) => destroy::run(&args),
+        #[cfg(not(feature = "aws"))]
+        Command::Deploy(_) => Err(without_aws::refuse("deploy")),
+        #[cfg(not(feature = "aws"))]
+        Command::Destroy(_) => Err(without_aws::refuse("destroy")),
         Command::Init(args) => init::run(&args),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(&args),

@@ -79,7 +79,7 @@ pub fn app_files(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
 pub fn report_warnings(warnings: &[Problem], deny: bool) -> Result<(), Failure> {
     if deny && !warnings.is_empty() {
         return Err(Failure::from(Problems(warnings.to_vec()))
-            .help("--deny-warnings turns the analysis' warnings into errors; fix them, or drop the flag"));
+            .help("--deny-warnings turns warnings into errors; fix them, or drop the flag"));
     }
     for w in warnings {
         eprintln!("warning: {w}");

@@ -2,6 +2,8 @@
 //! moto_server (see `tests/support/moto.rs`). moto's limits (DESIGN.md) are
 //! asserted where they show, not hidden.
 
+#![cfg(feature = "aws")]
+
 mod support;
 
 use std::path::Path;

@@ -5,6 +5,8 @@
 //! One test function: the SDK reads credentials from the process
 //! environment, which is set once here.
 
+#![cfg(feature = "aws")]
+
 mod support;
 
 use std::collections::BTreeMap;

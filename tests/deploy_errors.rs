@@ -2,6 +2,8 @@
 //! badly (issue 10, item 12): AWS's code and message, or a plain description
 //! of what came back, and a `help:` line — never a Rust `Debug` dump.
 
+#![cfg(feature = "aws")]
+
 mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -9,6 +9,8 @@
 //! skipped, so the HTTPS listener referring to it fails), so domains are
 //! covered by cfn-lint and synth tests only (README, "Deploying").
 
+#![cfg(feature = "aws")]
+
 mod support;
 
 use std::io::{Read, Write};

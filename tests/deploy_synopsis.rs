@@ -1,6 +1,8 @@
 //! The README's command-line synopsis of `deploy` and `destroy` lists
 //! exactly the flags `--help` lists, with the same value names.
 
+#![cfg(feature = "aws")]
+
 mod support;
 
 use std::collections::BTreeMap;

@@ -6,6 +6,8 @@
 //! account 222222222222 and environment keys in moto's default account
 //! (123456789012) are two accounts.
 
+#![cfg(feature = "aws")]
+
 mod support;
 
 use std::path::{Path, PathBuf};

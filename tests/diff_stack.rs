@@ -1,6 +1,8 @@
 //! `rcdk diff --against-stack` against moto_server: the example deployed with
 //! `rcdk deploy`, then diffed with the real binary (GetTemplate).
 
+#![cfg(feature = "aws")]
+
 mod support;
 
 use std::fs;

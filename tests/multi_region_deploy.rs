@@ -8,6 +8,8 @@
 //! also skips `AWS::CloudFront::Distribution` (it logs "not supported"), so
 //! the distribution itself is checked by cfn-lint and snapshots, not here.
 
+#![cfg(feature = "aws")]
+
 mod support;
 
 use std::fs;

@@ -144,3 +144,42 @@ fn readme_documents_every_app_file_field() {
     }
     assert!(missing.is_empty(), "README.md does not document these app-file fields: {missing:?}");
 }
+
+#[test]
+fn readme_documents_every_enum_value() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("schema/app.schema.json")).expect("schema"))
+            .expect("JSON");
+    let words = readme_code_words();
+    let mut missing = Vec::new();
+    for (name, def) in schema["$defs"].as_object().expect("$defs") {
+        let branches = def["oneOf"].as_array().into_iter().flatten();
+        for value in branches.filter_map(|b| b["const"].as_str()) {
+            if !words.contains(value) {
+                missing.push(format!("{name}: {value}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "README.md does not document these enum values: {missing:?}");
+}
+
+#[test]
+fn enum_values_are_lower_case_except_cloudformation_attributes() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("schema/app.schema.json")).expect("schema"))
+            .expect("JSON");
+    let mut upper = Vec::new();
+    for (name, def) in schema["$defs"].as_object().expect("$defs") {
+        // Resource attributes of raw resources are template text, spelt as CloudFormation spells them.
+        if name == "DeletionPolicy" {
+            continue;
+        }
+        let branches = def["oneOf"].as_array().into_iter().flatten();
+        for value in branches.filter_map(|b| b["const"].as_str()) {
+            if value != value.to_lowercase() {
+                upper.push(format!("{name}: {value}"));
+            }
+        }
+    }
+    assert!(upper.is_empty(), "enum values must be lower case (keep an old spelling as a serde alias): {upper:?}");
+}

@@ -164,6 +164,17 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "a key that is not a plain string",
         "App-file keys are plain strings; YAML also allows lists, maps or aliases as keys, which no app-file field takes.",
     ),
+    warning(
+        "app-file:deprecated-spelling",
+        &[],
+        "an enum value in a deprecated spelling",
+        "Enum values in app files are lower case (`protocol: https`, `traffic_type: reject`, \
+         `price_class: price_class_100`). Earlier spellings (`HTTPS`, `REJECT`, `PriceClass_100`) are still \
+         accepted as aliases and synthesize the same template, but each is reported with the spelling to \
+         write instead; a future release will stop accepting them. `--deny-warnings` turns this into an \
+         error, so CI can keep old spellings out. The JSON Schema (`rcdk schema`) lists only the current \
+         spellings, so an editor underlines the old ones too.",
+    ),
     error(
         "app-file:duplicate-key",
         &["yaml-duplicate-key"],

@@ -1,6 +1,7 @@
 //! App files: YAML read straight into [`AppProps`], with every problem
 //! located at `file:line:column` and its field path.
 
+mod deprecated;
 pub mod limits;
 mod locate;
 
@@ -12,6 +13,7 @@ use rcdk_constructs::cfn::Format;
 use rcdk_constructs::core::{FieldPath, SynthesizedStack};
 use rcdk_constructs::ValidationError;
 
+pub use deprecated::{Deprecated, CODE as DEPRECATED_SPELLING};
 pub use locate::{LocationIndex, Position, Scan, ScanProblem};
 
 /// A loaded app file.
@@ -22,6 +24,7 @@ pub struct AppFile {
     /// The app's props.
     pub props: AppProps,
     locations: LocationIndex,
+    deprecated: Vec<Deprecated>,
 }
 
 /// One problem in an app file, located.
@@ -124,7 +127,12 @@ impl AppFile {
         };
         let deserializer = serde_yaml::Deserializer::from_str(source);
         match serde_path_to_error::deserialize::<_, AppProps>(deserializer) {
-            Ok(props) => Ok(AppFile { path: path.to_owned(), props, locations }),
+            Ok(props) => {
+                // The same text as a plain YAML value, for the spellings
+                // serde accepted only as aliases (it parsed a moment ago).
+                let deprecated = serde_yaml::from_str(source).map(|doc| deprecated::find(&doc)).unwrap_or_default();
+                Ok(AppFile { path: path.to_owned(), props, locations, deprecated })
+            }
             Err(err) => {
                 let field = err.path().to_string();
                 let field = if field == "." { String::new() } else { field };
@@ -165,13 +173,39 @@ impl AppFile {
         self.props.synth(format).map_err(|errors| Problems(errors.0.iter().map(|e| self.locate(e)).collect()))
     }
 
-    /// Like [`AppFile::synth`], and also returns the whole-app analysis'
-    /// warnings, located in this file.
+    /// Like [`AppFile::synth`], and also returns the warnings, located in
+    /// this file: deprecated spellings first ([`AppFile::deprecations`]),
+    /// then the whole-app analysis' warnings.
     pub fn synth_with_warnings(&self, format: Format) -> Result<(Vec<SynthesizedStack>, Vec<Problem>), Problems> {
         match self.props.synth_with_warnings(format) {
-            Ok((stacks, warnings)) => Ok((stacks, warnings.iter().map(|w| self.locate(w)).collect())),
+            Ok((stacks, warnings)) => {
+                let mut all = self.deprecations();
+                all.extend(warnings.iter().map(|w| self.locate(w)));
+                Ok((stacks, all))
+            }
             Err(errors) => Err(Problems(errors.0.iter().map(|e| self.locate(e)).collect())),
         }
+    }
+
+    /// Values written in a deprecated spelling (an enum value serde accepts
+    /// only as an alias, e.g. `protocol: HTTPS`), as warnings
+    /// ([`DEPRECATED_SPELLING`]) that name the current spelling.
+    pub fn deprecations(&self) -> Vec<Problem> {
+        self.deprecated
+            .iter()
+            .map(|d| Problem {
+                file: self.path.clone(),
+                position: self.locations.locate(&d.field),
+                field: d.field.to_string(),
+                construct: None,
+                code: DEPRECATED_SPELLING,
+                message: format!("`{}` is a deprecated spelling of `{}`", d.written, d.current),
+                help: Some(format!(
+                    "write `{}`; `{}` still works for now but will be removed in a future release",
+                    d.current, d.written
+                )),
+            })
+            .collect()
     }
 
     /// Turns a construct's validation error into a located problem.

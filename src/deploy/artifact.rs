@@ -101,6 +101,9 @@ impl StackSource {
 /// writes), in dependency order. Every problem is exit 2.
 pub fn from_app_file(app_file: &Path) -> Result<Vec<StackArtifact>, Failure> {
     let app = AppFile::load(app_file)?;
+    for warning in app.deprecations() {
+        eprintln!("warning: {warning}");
+    }
     Ok(app.synth(Format::Yaml)?.into_iter().map(StackArtifact::from).collect())
 }
 

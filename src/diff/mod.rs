@@ -112,6 +112,10 @@ impl Report {
 
 /// Runs `rcdk diff`: `APP_FILE` against a baseline, or `OLD NEW` (two templates or directories).
 pub fn run(args: &DiffArgs) -> Result<(), Failure> {
+    #[cfg(not(feature = "aws"))]
+    if args.against_stack {
+        return Err(crate::without_aws::refuse("diff --against-stack"));
+    }
     let report = match args.paths.as_slice() {
         [] => app_report(None, args)?,
         [app_file] => app_report(Some(app_file), args)?,

@@ -6,6 +6,7 @@ use std::process::Command;
 
 use rcdk_constructs::core::SynthesizedStack;
 
+#[cfg(feature = "aws")]
 use crate::aws;
 use crate::cli::{AwsArgs, DiffArgs};
 use crate::failure::Failure;
@@ -221,6 +222,7 @@ fn from_git(rev: &str, app_file: &Path, stacks: &[SynthesizedStack]) -> Result<(
 
 /// GetTemplate of every stack (as submitted), with the configuration deploy
 /// uses: `--region`, else the stack's region, else the environment.
+#[cfg(feature = "aws")]
 fn from_stacks(stacks: &[SynthesizedStack], aws_args: &AwsArgs) -> Result<Vec<OldTemplate>, Failure> {
     let runtime = aws::runtime()?;
     runtime.block_on(async {
@@ -234,4 +236,10 @@ fn from_stacks(stacks: &[SynthesizedStack], aws_args: &AwsArgs) -> Result<Vec<Ol
         }
         Ok(out)
     })
+}
+
+/// Without the `aws` feature there are no deployed templates to read.
+#[cfg(not(feature = "aws"))]
+fn from_stacks(_stacks: &[SynthesizedStack], _aws_args: &AwsArgs) -> Result<Vec<OldTemplate>, Failure> {
+    Err(crate::without_aws::refuse("diff --against-stack"))
 }
