@@ -5,7 +5,8 @@
 
 mod support;
 
-use rcdk_constructs::app::AppProps;
+use support::{app_template as template, synth_app as synth};
+
 use rcdk_constructs::cfn::Format;
 use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
 use rcdk_constructs::ecr::Repository;
@@ -31,16 +32,6 @@ stacks:
         image: nginx:1.27
         routing: {path_patterns: [/static/*]}
 "#;
-
-fn synth(yaml: &str, format: Format) -> Result<Vec<rcdk_constructs::core::SynthesizedStack>, rcdk_constructs::Errors> {
-    let props: AppProps = serde_yaml::from_str(yaml).expect("app parses");
-    props.synth(format)
-}
-
-fn template(yaml: &str) -> Value {
-    let stacks = synth(yaml, Format::Json).unwrap_or_else(|e| panic!("synth failed: {e}"));
-    serde_json::from_str(&stacks[0].body).expect("JSON template")
-}
 
 /// (code, field, message and help) of each problem.
 fn errors(yaml: &str) -> Vec<(String, String, String)> {
@@ -200,7 +191,7 @@ stacks:
 
 #[test]
 fn a_repository_image_without_a_tag_does_not_parse() {
-    let e = serde_yaml::from_str::<AppProps>(
+    let e = serde_yaml::from_str::<rcdk_constructs::app::AppProps>(
         "stacks:\n  - name: s\n    services:\n      web:\n        image: {repository: shop-web}\n",
     )
     .expect_err("tag is required");

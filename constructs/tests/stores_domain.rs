@@ -5,7 +5,8 @@
 
 mod support;
 
-use rcdk_constructs::app::AppProps;
+use support::{app_template as template, synth_app as synth};
+
 use rcdk_constructs::cfn::Format;
 use serde_json::{json, Value};
 
@@ -28,16 +29,6 @@ stacks:
     services:
       web: {image: "nginx:1.27"}
 "#;
-
-fn synth(yaml: &str, format: Format) -> Result<Vec<rcdk_constructs::core::SynthesizedStack>, rcdk_constructs::Errors> {
-    let props: AppProps = serde_yaml::from_str(yaml).expect("app parses");
-    props.synth(format)
-}
-
-fn template(yaml: &str) -> Value {
-    let stacks = synth(yaml, Format::Json).unwrap_or_else(|e| panic!("synth failed: {e}"));
-    serde_json::from_str(&stacks[0].body).expect("JSON template")
-}
 
 fn errors(yaml: &str) -> Vec<(String, String)> {
     match synth(yaml, Format::Yaml) {

@@ -273,14 +273,7 @@ impl ApplicationLoadBalancer {
                         .prop("Certificates", Value::Array(extra)),
                 );
             }
-            https_listener = Some(Listener {
-                path: lpath,
-                arn: Intrinsic::ref_(&id),
-                logical_id: id,
-                port: 443,
-                https: true,
-                required_header: None,
-            });
+            https_listener = Some(listener_handle(lpath, id, 443));
         }
         let mut http_listener = None;
         if http || https_listener.is_none() {
@@ -294,14 +287,7 @@ impl ApplicationLoadBalancer {
                     .prop("Port", 80)
                     .prop("DefaultActions", action.to_cfn()),
             );
-            http_listener = Some(Listener {
-                path: lpath,
-                arn: Intrinsic::ref_(&id),
-                logical_id: id,
-                port: 80,
-                https: false,
-                required_header: None,
-            });
+            http_listener = Some(listener_handle(lpath, id, 80));
         }
 
         let dns_name = Intrinsic::get_att(&logical_id, "DNSName");
@@ -433,6 +419,11 @@ impl ApplicationLoadBalancer {
         }
         LoadBalancerUsage { rules, target_groups: target_groups.len() }
     }
+}
+
+/// The handle of the listener `logical_id` at `path` on `port` (443: HTTPS).
+fn listener_handle(path: ConstructPath, logical_id: String, port: u16) -> Listener {
+    Listener { path, arn: Intrinsic::ref_(&logical_id), logical_id, port, https: port == 443, required_header: None }
 }
 
 /// The `http-header` condition requiring `name: value`.

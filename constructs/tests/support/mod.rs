@@ -53,3 +53,19 @@ pub fn lint_body(dir: &Path, name: &str, body: &str) {
     std::fs::write(&file, body).expect("write template");
     assert_cfn_lint_clean(&[file]);
 }
+
+/// Synthesizes the app file text `yaml` (which must parse as an app file).
+pub fn synth_app(
+    yaml: &str,
+    format: rcdk_constructs::cfn::Format,
+) -> Result<Vec<rcdk_constructs::core::SynthesizedStack>, rcdk_constructs::Errors> {
+    let props: rcdk_constructs::app::AppProps = serde_yaml::from_str(yaml).expect("app parses");
+    props.synth(format)
+}
+
+/// The first stack's template of the app file text `yaml`, as JSON; panics
+/// when synthesis fails.
+pub fn app_template(yaml: &str) -> serde_json::Value {
+    let stacks = synth_app(yaml, rcdk_constructs::cfn::Format::Json).unwrap_or_else(|e| panic!("synth failed: {e}"));
+    serde_json::from_str(&stacks[0].body).expect("JSON template")
+}
