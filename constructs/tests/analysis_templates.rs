@@ -196,13 +196,10 @@ fn not_needed(name: &str, t: &Value, rule: &str) -> Option<&'static str> {
     let services = of_type(t, "AWS::ECS::Service").count();
     let https =
         of_type(t, "AWS::ElasticLoadBalancingV2::Listener").any(|(_, l)| l["Properties"]["Protocol"] == "HTTPS");
-    let ipv4 = of_type(t, "AWS::ElasticLoadBalancingV2::LoadBalancer")
-        .all(|(_, lb)| lb["Properties"]["IpAddressType"].as_str().is_none_or(|a| a == "ipv4"));
     if services == 0 {
         return Some("the stack runs no service: no traffic of its own");
     }
     match rule {
-        r if r.ends_with("FromAnyIpv6") && ipv4 => Some("an IPv4 load balancer: IPv6 rules admit no client"),
         "ClusterInstanceSecurityGroupFromBastion" => Some("SSH from the bastion is for operators, on no request's path"),
         "BastionSecurityGroup.SecurityGroupEgress[0]" | "DatabaseSecurityGroup.SecurityGroupEgress[0]" => {
             Some("answers on a connection need no egress rule (security groups are stateful)")
@@ -279,7 +276,7 @@ fn each_rule_removed_in_turn_is_found_where_a_path_needs_it() {
             }
         }
     }
-    assert!(found_cases >= 35 && quiet_cases >= 20, "{found_cases} found, {quiet_cases} quiet");
+    assert!(found_cases >= 35 && quiet_cases >= 15, "{found_cases} found, {quiet_cases} quiet");
 }
 
 #[test]

@@ -217,7 +217,10 @@ fn single_service_pattern() {
     assert_eq!((ingress["FromPort"].clone(), ingress["ToPort"].clone()), (json!(32768), json!(65535)));
     assert_eq!(ingress["SourceSecurityGroupId"], json!({"Fn::GetAtt": ["LoadBalancerSecurityGroup", "GroupId"]}));
     let sg_rules = r.values().filter(|v| v["Type"] == "AWS::EC2::SecurityGroupIngress").count();
-    assert_eq!(sg_rules, 3, "HTTP from anywhere (IPv4, IPv6) on the ALB, the ALB on the instances");
+    assert_eq!(
+        sg_rules, 2,
+        "HTTP from anywhere (IPv4: the load balancer is IPv4-only) on the ALB, the ALB on the instances"
+    );
     let svc = &r["WebService"];
     assert!(svc["Properties"].get("DesiredCount").is_none(), "scaling owns the count");
     assert_eq!(svc["Properties"]["LoadBalancers"][0]["ContainerName"], "web");

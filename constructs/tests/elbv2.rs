@@ -69,7 +69,7 @@ fn http_load_balancer_with_path_rule() {
     let body = synth(stack);
     assert!(body.contains("- VpcInternetGatewayAttachment"), "internet-facing LB waits for the gateway");
     assert!(body.contains("LbSecurityGroupHttpFromAnyIpv4:"));
-    assert!(body.contains("LbSecurityGroupHttpFromAnyIpv6:"));
+    assert!(!body.contains("FromAnyIpv6"), "an IPv4-only load balancer gets no IPv6 rule");
     assert!(!body.contains("FromPort: 443"), "no HTTPS listener, so 443 stays closed");
     assert!(body.contains("Key: routing.http.drop_invalid_header_fields.enabled\n        Value: 'true'"));
     assert!(body.contains("Key: deregistration_delay.timeout_seconds\n        Value: '30'"));

@@ -20,8 +20,10 @@ pub const DEFAULT_IDLE_TIMEOUT_SECONDS: u32 = 60;
 /// TLS policy of HTTPS listeners when none is given: TLS 1.3 and 1.2 with
 /// forward-secret ciphers only, AWS's recommended policy.
 pub const DEFAULT_SSL_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-/// Where clients may connect from when nothing else is given: anywhere, IPv4 and IPv6.
-pub const DEFAULT_INGRESS_CIDRS: [&str; 2] = ["0.0.0.0/0", "::/0"];
+/// Where clients may connect from when nothing else is given: anywhere. IPv4
+/// only, as the load balancer is (`IpAddressType: ipv4`): an IPv6 rule would
+/// admit no client.
+pub const DEFAULT_INGRESS_CIDRS: [&str; 1] = ["0.0.0.0/0"];
 /// Listener rules per Application Load Balancer, default rules not counted
 /// (an ALB quota; its default can be raised on request).
 pub const MAX_RULES_PER_LOAD_BALANCER: usize = 100;
@@ -62,8 +64,9 @@ pub struct LoadBalancerProps {
     /// the public subnets. Default: public when internet-facing, private when internal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnets: Option<SubnetSelection>,
-    /// CIDRs (IPv4 or IPv6) allowed to connect to the listener ports.
-    /// Default: [`DEFAULT_INGRESS_CIDRS`] (`0.0.0.0/0` and `::/0`).
+    /// CIDRs allowed to connect to the listener ports. The load balancer
+    /// is IPv4-only, so IPv6 CIDRs admit no client. Default:
+    /// [`DEFAULT_INGRESS_CIDRS`] (`0.0.0.0/0`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_cidrs: Option<Vec<String>>,
     /// Managed prefix list IDs (`pl-...`) allowed to connect to the listener
