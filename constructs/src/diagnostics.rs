@@ -1643,6 +1643,17 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          instances use.",
     ),
     error(
+        "net:service-container-mismatch",
+        &[],
+        "a service's load-balancer binding names a container or port its task definition lacks",
+        "An ECS service's `LoadBalancers` entry sends the target group's traffic to `ContainerName` on \
+         `ContainerPort`. The service's task definition must have a container of that name whose \
+         `PortMappings` include that `ContainerPort`; otherwise ECS refuses to create (or update) the \
+         service, half-way through the deploy. Make the binding and the container agree: add the port \
+         mapping, or bind a port the container maps (in an rcdk app, a service's `container_port` sets \
+         both).",
+    ),
+    error(
         "net:target-group-orphan",
         &["net-target-group-orphan"],
         "a service's target group gets no traffic from any listener",
@@ -1650,6 +1661,16 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          listener rule forwards to that group, so the service never receives a request (and ECS \
          refuses a service whose target group is attached to no load balancer). Add a rule that \
          forwards to it, or remove the binding.",
+    ),
+    error(
+        "net:target-type-mismatch",
+        &[],
+        "a target group's target type does not fit the tasks' network mode",
+        "ECS registers an `awsvpc` task by the IP address of its own network interface, so its target \
+         group needs `TargetType: ip`; a `bridge` or `host` task shares its instance's network and is \
+         registered by instance ID, so its target group needs `TargetType: instance` (the default). A \
+         target group of the other type makes ECS refuse the service mid-deploy. Set the target type \
+         that fits, or change the task definition's `NetworkMode`.",
     ),
     error(
         "rds:backup-retention-invalid",

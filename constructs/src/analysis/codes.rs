@@ -10,6 +10,10 @@ pub const LB_TO_TARGET: &str = "net:lb-to-target-blocked";
 pub const LB_EGRESS: &str = "net:lb-egress-blocked";
 /// Error: a service's target group has no listener or rule forwarding to it.
 pub const TARGET_GROUP_ORPHAN: &str = "net:target-group-orphan";
+/// Error: a service's load-balancer binding names a container or port its task definition lacks.
+pub const CONTAINER_MISMATCH: &str = "net:service-container-mismatch";
+/// Error: a target group's `TargetType` does not fit the task definition's network mode.
+pub const TARGET_TYPE_MISMATCH: &str = "net:target-type-mismatch";
 /// Error: a network ACL drops the stack's own traffic (either direction).
 pub const NACL_BLOCKED: &str = "net:nacl-blocked";
 /// Error: ECS instances have no way to ECS, ECR, CloudWatch Logs and S3.
@@ -55,6 +59,8 @@ pub const ALL: &[&str] = &[
     LB_TO_TARGET,
     LB_EGRESS,
     TARGET_GROUP_ORPHAN,
+    CONTAINER_MISMATCH,
+    TARGET_TYPE_MISMATCH,
     NACL_BLOCKED,
     NO_EGRESS,
     NO_PUBLIC_IP,

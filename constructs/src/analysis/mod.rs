@@ -3,7 +3,9 @@
 //! Per-field validation sees one value at a time; this module reads the
 //! finished templates — whoever wrote them, rcdk, the CDK or a person — and
 //! follows every path a request takes: client or CloudFront → listener →
-//! rule → target group → the target's security group → the container port,
+//! rule → target group → the target's security group → the container port
+//! (which the task definition must map, on targets of the type its network
+//! mode registers),
 //! through the network ACLs both ways; the instances' way out to ECS, ECR,
 //! CloudWatch Logs and S3; the database from the services that use it. It
 //! also checks what must match the stack's region (certificates, zones) and
@@ -29,6 +31,7 @@ pub(crate) mod locate;
 mod model;
 mod nacl;
 mod network;
+mod ports;
 mod region;
 mod warnings;
 
@@ -95,6 +98,7 @@ pub fn analyze(stacks: &[StackTemplate<'_>]) -> Vec<Finding> {
     for (i, s) in stacks.iter().enumerate() {
         let mut sink = Sink { stack: i, out: &mut out };
         nets[i].check(&mut sink);
+        ports::check(&s.doc, &mut sink);
         region::check(&s.doc, &mut sink);
         warnings::check(&s.doc, &nets[i], &mut sink);
         cdn::check(stacks, &nets, i, &mut sink);
