@@ -557,3 +557,100 @@ fn a_multi_region_origin_takes_its_prefix_list_per_region() {
     assert_eq!(rule("w-us-east-1"), serde_json::json!({"Ref": "CloudFrontOriginFacingPrefixList"}));
     passes(&fixed);
 }
+
+/// The web service with `overrides` (lines of YAML under `overrides:`).
+fn overridden(overrides: &str) -> String {
+    app(&format!("    vpc: {{max_azs: 2}}\n    overrides:\n{overrides}"))
+}
+
+#[test]
+fn a_service_bound_to_a_container_or_port_its_task_definition_lacks_is_refused() {
+    // The task definition maps another port than the binding's.
+    refused(
+        &overridden("      WebTaskDefinition:\n        Properties.ContainerDefinitions.0.PortMappings.0.ContainerPort: 8080\n"),
+        "app.yaml:8:7: stacks[0].services.web",
+        "net:service-container-mismatch",
+        &[
+            "target group → service WebService: the load-balancer binding to target group WebTargetGroup sends traffic to \
+             container port 80 of `web`, and that container of task definition WebTaskDefinition has no port mapping for 80 \
+             (it maps container port(s) 8080); ECS refuses to create the service",
+            "help: add a PortMappings entry with ContainerPort 80 to container `web` of WebTaskDefinition",
+        ],
+    );
+    // The binding names another port.
+    refused(
+        &overridden("      WebService:\n        Properties.LoadBalancers.0.ContainerPort: 8080\n"),
+        "app.yaml:8:7: stacks[0].services.web",
+        "net:service-container-mismatch",
+        &["sends traffic to container port 8080 of `web`", "no port mapping for 8080 (it maps container port(s) 80)"],
+    );
+    // The binding names a container the task definition does not have.
+    refused(
+        &overridden("      WebService:\n        Properties.LoadBalancers.0.ContainerName: api\n"),
+        "app.yaml:8:7: stacks[0].services.web",
+        "net:service-container-mismatch",
+        &["names container `api` (port 80), and task definition WebTaskDefinition has no container of that name (it has `web`)"],
+    );
+    // A port only known at deployment (imported from another stack) cannot be told: not an error.
+    passes(&overridden(
+        "      WebService:\n        Properties.LoadBalancers.0.ContainerPort: {\"Fn::ImportValue\": web-port}\n",
+    ));
+    passes(&overridden("      WebService:\n        Properties.DesiredCount: 2\n"));
+}
+
+#[test]
+fn a_target_group_whose_type_does_not_fit_the_network_mode_is_refused() {
+    // bridge mode (the default) registers instances.
+    refused(
+        &overridden("      WebTargetGroup:\n        Properties.TargetType: ip\n"),
+        "app.yaml:8:7: stacks[0].services.web.target_group",
+        "net:target-type-mismatch",
+        &[
+            "target group WebTargetGroup → service WebService: the target group's TargetType is `ip`, and task definition \
+             WebTaskDefinition uses the `bridge` network mode, which needs `instance` targets",
+            "help: set TargetType: instance on WebTargetGroup",
+        ],
+    );
+    // awsvpc tasks register their own network interface.
+    let awsvpc = format!(
+        "stacks:\n  - name: t\n    vpc: {{max_azs: 2}}\n{{}}    services:\n      web:\n        image: nginx:1.27\n        network_mode: awsvpc\n"
+    );
+    refused(
+        &awsvpc.replace("{}", "    overrides:\n      WebTargetGroup:\n        Properties.TargetType: instance\n"),
+        "stacks[0].services.web.target_group",
+        "net:target-type-mismatch",
+        &["uses the `awsvpc` network mode, which needs `ip` targets"],
+    );
+    passes(&awsvpc.replace("{}", ""));
+}
+
+#[test]
+fn check_finds_a_binding_to_a_port_the_container_does_not_map() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixed = cdk_style_template(true);
+    let port = fixed.replace("ContainerName: web, ContainerPort: 80,", "ContainerName: web, ContainerPort: 8080,");
+    assert_ne!(port, fixed);
+    std::fs::write(dir.path().join("port.yaml"), &port).expect("write");
+    let out = rcdk(dir.path(), &["check", "port.yaml"]);
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let line = port.lines().position(|l| l == "  Service:").expect("declared") + 1;
+    assert!(
+        err.contains(&format!(
+            "port.yaml:{line}: error: target group → service Service: the load-balancer binding to target group Tg sends \
+             traffic to container port 8080 of `web`, and that container of task definition TaskDef has no port mapping for \
+             8080 (it maps container port(s) 80); ECS refuses to create the service [net:service-container-mismatch]"
+        )),
+        "{err}"
+    );
+    // A target group of IP targets in front of bridge-mode tasks.
+    let ip = fixed.replace("Properties: {Port: 80, Protocol: HTTP,", "Properties: {TargetType: ip, Port: 80, Protocol: HTTP,");
+    assert_ne!(ip, fixed);
+    std::fs::write(dir.path().join("ip.yaml"), &ip).expect("write");
+    let out = rcdk(dir.path(), &["check", "ip.yaml"]);
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let line = ip.lines().position(|l| l == "  Tg:").expect("declared") + 1;
+    assert!(err.contains(&format!("ip.yaml:{line}: error: target group Tg → service Service: the target group's TargetType is `ip`")), "{err}");
+    assert!(err.contains("[net:target-type-mismatch]"), "{err}");
+}
