@@ -612,16 +612,18 @@ fn a_target_group_whose_type_does_not_fit_the_network_mode_is_refused() {
         ],
     );
     // awsvpc tasks register their own network interface.
-    let awsvpc = format!(
-        "stacks:\n  - name: t\n    vpc: {{max_azs: 2}}\n{{}}    services:\n      web:\n        image: nginx:1.27\n        network_mode: awsvpc\n"
-    );
+    let awsvpc = |overrides: &str| {
+        format!(
+            "stacks:\n  - name: t\n    vpc: {{max_azs: 2}}\n{overrides}    services:\n      web:\n        image: nginx:1.27\n        network_mode: awsvpc\n"
+        )
+    };
     refused(
-        &awsvpc.replace("{}", "    overrides:\n      WebTargetGroup:\n        Properties.TargetType: instance\n"),
+        &awsvpc("    overrides:\n      WebTargetGroup:\n        Properties.TargetType: instance\n"),
         "stacks[0].services.web.target_group",
         "net:target-type-mismatch",
         &["uses the `awsvpc` network mode, which needs `ip` targets"],
     );
-    passes(&awsvpc.replace("{}", ""));
+    passes(&awsvpc(""));
 }
 
 #[test]
@@ -644,13 +646,19 @@ fn check_finds_a_binding_to_a_port_the_container_does_not_map() {
         "{err}"
     );
     // A target group of IP targets in front of bridge-mode tasks.
-    let ip = fixed.replace("Properties: {Port: 80, Protocol: HTTP,", "Properties: {TargetType: ip, Port: 80, Protocol: HTTP,");
+    let ip = fixed
+        .replace("Properties: {Port: 80, Protocol: HTTP,", "Properties: {TargetType: ip, Port: 80, Protocol: HTTP,");
     assert_ne!(ip, fixed);
     std::fs::write(dir.path().join("ip.yaml"), &ip).expect("write");
     let out = rcdk(dir.path(), &["check", "ip.yaml"]);
     let (_, err) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     let line = ip.lines().position(|l| l == "  Tg:").expect("declared") + 1;
-    assert!(err.contains(&format!("ip.yaml:{line}: error: target group Tg → service Service: the target group's TargetType is `ip`")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "ip.yaml:{line}: error: target group Tg → service Service: the target group's TargetType is `ip`"
+        )),
+        "{err}"
+    );
     assert!(err.contains("[net:target-type-mismatch]"), "{err}");
 }

@@ -58,9 +58,10 @@ fn maps(doc: &Doc<'_>, container: &Value, port: i64) -> Mapped {
             }
         } else if let Some(range) = m.get("ContainerPortRange") {
             let r = doc.resolve(range);
-            let bounds = r.as_str().and_then(|s| s.split_once('-')).and_then(|(lo, hi)| {
-                lo.trim().parse::<i64>().ok().zip(hi.trim().parse::<i64>().ok())
-            });
+            let bounds = r
+                .as_str()
+                .and_then(|s| s.split_once('-'))
+                .and_then(|(lo, hi)| lo.trim().parse::<i64>().ok().zip(hi.trim().parse::<i64>().ok()));
             match bounds {
                 Some((lo, hi)) if lo <= port && port <= hi => return Mapped::Yes,
                 Some((lo, hi)) => seen.push(format!("{lo}-{hi}")),
@@ -189,7 +190,8 @@ mod tests {
 
     /// A bridge-mode service bound to container `web` port 80 of `TaskDef`.
     fn template(containers: Value, binding: Value, target_type: Option<Value>, mode: Option<&str>) -> Value {
-        let mut tg = json!({"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": {"Port": 80, "Protocol": "HTTP"}});
+        let mut tg =
+            json!({"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": {"Port": 80, "Protocol": "HTTP"}});
         if let Some(t) = target_type {
             tg["Properties"]["TargetType"] = t;
         }
@@ -270,7 +272,9 @@ mod tests {
     #[test]
     fn what_cannot_be_told_before_deployment_is_not_an_error() {
         // The binding's port or name from a parameter.
-        assert!(codes_of(&template(web(json!(8080)), bind(json!("web"), json!({"Ref": "Port"})), None, None)).is_empty());
+        assert!(
+            codes_of(&template(web(json!(8080)), bind(json!("web"), json!({"Ref": "Port"})), None, None)).is_empty()
+        );
         assert!(codes_of(&template(web(json!(8080)), bind(json!({"Ref": "Name"}), json!(80)), None, None)).is_empty());
         // The container's port, or a container's name, from a parameter.
         assert!(codes_of(&template(web(json!({"Ref": "Port"})), bind(json!("web"), json!(80)), None, None)).is_empty());
