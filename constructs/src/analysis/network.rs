@@ -427,7 +427,7 @@ impl<'d, 'a> Net<'d, 'a> {
 
     fn bind_service(&mut self, s: &Res<'a>, task_defs: &HashMap<&'a str, &Res<'a>>) {
         let doc = self.doc;
-        let V::Ref(td) = prop(doc, s, "TaskDefinition") else { return };
+        let Some(td) = doc.target(s.props.get("TaskDefinition"), "AWS::ECS::TaskDefinition") else { return };
         let Some(td) = task_defs.get(td) else { return };
         let Some(mode) = network_mode(doc, s, td) else { return };
         let Some(containers) = doc.list(td.props.get("ContainerDefinitions")) else { return };

@@ -13,15 +13,16 @@
 use serde_json::Value;
 
 use super::codes;
-use super::model::{prop, Doc, Res, V};
+use super::model::{Doc, Res, V};
 use super::network::network_mode;
 use super::Sink;
 
 /// Checks every load-balancer binding of every ECS service of `doc`.
 pub(crate) fn check(doc: &Doc<'_>, sink: &mut Sink<'_>) {
     for s in doc.of_type("AWS::ECS::Service") {
-        let V::Ref(td) = prop(doc, s, "TaskDefinition") else { continue };
-        let Some(td) = doc.res(td).filter(|r| r.ty == "AWS::ECS::TaskDefinition") else { continue };
+        // `Ref` or `Fn::GetAtt ... TaskDefinitionArn`, to a task definition of this template.
+        let Some(td) = doc.target(s.props.get("TaskDefinition"), "AWS::ECS::TaskDefinition") else { continue };
+        let Some(td) = doc.res(td) else { continue };
         let Some(bindings) = doc.list(s.props.get("LoadBalancers")) else { continue };
         let mode = network_mode(doc, s, td);
         for b in bindings {
@@ -162,7 +163,7 @@ fn check_target_type(doc: &Doc<'_>, s: &Res<'_>, td: &Res<'_>, tg: &str, mode: &
         "bridge" | "host" => "instance",
         _ => return,
     };
-    if target_type == need {
+    if target_type.eq_ignore_ascii_case(need) {
         return;
     }
     let why = if need == "ip" {
@@ -237,6 +238,12 @@ mod tests {
         // A port range covering the port.
         let ranged = json!([{"Name": "web", "PortMappings": [{"ContainerPortRange": "79-81"}]}]);
         assert!(codes_of(&template(ranged, bind(json!("web"), json!(80)), None, None)).is_empty());
+        // The port mapped by the named container among others.
+        let sidecar = json!([
+            {"Name": "proxy", "PortMappings": [{"ContainerPort": 443}]},
+            {"Name": "web", "PortMappings": [{"ContainerPort": 9000}, {"ContainerPort": 80}]}
+        ]);
+        assert!(codes_of(&template(sidecar, bind(json!("web"), json!(80)), None, None)).is_empty());
         // awsvpc with ip targets.
         let t = template(web(json!(80)), bind(json!("web"), json!(80)), Some(json!("ip")), Some("awsvpc"));
         assert!(codes_of(&t).is_empty());
@@ -257,6 +264,21 @@ mod tests {
         let none = json!([{"Name": "web", "Image": "nginx"}]);
         let found = codes_of(&template(none, bind(json!("web"), json!(80)), None, None));
         assert!(found[0].2.contains("(it maps no port)"), "{found:?}");
+    }
+
+    #[test]
+    fn the_port_must_be_mapped_by_the_named_container_not_another() {
+        let sidecar = json!([
+            {"Name": "proxy", "PortMappings": [{"ContainerPort": 80}]},
+            {"Name": "web", "PortMappings": [{"ContainerPort": 9000}]}
+        ]);
+        let mut t = template(sidecar, bind(json!("web"), json!(80)), None, None);
+        // The task definition by `Fn::GetAtt`, as the CDK sometimes writes it.
+        t["Resources"]["Service"]["Properties"]["TaskDefinition"] =
+            json!({"Fn::GetAtt": ["TaskDef", "TaskDefinitionArn"]});
+        let found = codes_of(&t);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.contains("no port mapping for 80 (it maps container port(s) 9000)"), "{found:?}");
     }
 
     #[test]
