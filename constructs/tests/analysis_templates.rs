@@ -346,3 +346,42 @@ fn a_health_check_port_the_targets_do_not_admit_is_found() {
     fine["Resources"][tg]["Properties"]["HealthCheckPort"] = "40000".into();
     assert_eq!(errors(&fine), vec![]);
 }
+
+#[test]
+fn a_binding_to_a_port_or_target_type_the_tasks_do_not_have_is_found() {
+    let mut checked = 0;
+    for (name, t) in templates() {
+        for (id, s) in of_type(&t, "AWS::ECS::Service") {
+            let Some(bindings) = s["Properties"]["LoadBalancers"].as_array() else { continue };
+            for (i, b) in bindings.iter().enumerate() {
+                let Some(port) = b["ContainerPort"].as_i64() else { continue };
+                // The binding's port moved off the container's mapping.
+                let mut broken = t.clone();
+                broken["Resources"][id]["Properties"]["LoadBalancers"][i]["ContainerPort"] = (port + 1).into();
+                let found = errors(&broken);
+                assert!(
+                    found.iter().any(|f| f.code == codes::CONTAINER_MISMATCH && f.resource == *id),
+                    "{name}/{id}: {found:?}"
+                );
+                // The binding's container renamed away.
+                let mut broken = t.clone();
+                broken["Resources"][id]["Properties"]["LoadBalancers"][i]["ContainerName"] = "nope".into();
+                assert!(errors(&broken).iter().any(|f| f.code == codes::CONTAINER_MISMATCH), "{name}/{id}");
+                // The target group of the other type.
+                let Some(tg) = b["TargetGroupArn"]["Ref"].as_str() else { continue };
+                let mut broken = t.clone();
+                let current =
+                    broken["Resources"][tg]["Properties"]["TargetType"].as_str().unwrap_or("instance").to_owned();
+                let other = if current == "ip" { "instance" } else { "ip" };
+                broken["Resources"][tg]["Properties"]["TargetType"] = other.into();
+                let found = errors(&broken);
+                assert!(
+                    found.iter().any(|f| f.code == codes::TARGET_TYPE_MISMATCH && f.resource == tg),
+                    "{name}/{tg}: {found:?}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 5, "only {checked} bindings in the committed templates");
+}
