@@ -244,9 +244,11 @@ fn needs_quotes(s: &str) -> bool {
     if s.contains(": ") || s.contains(" #") || s.contains('\t') {
         return true;
     }
-    const RESERVED: [&str; 26] = [
+    // YAML 1.1 also resolves a plain `=` (the "value" type) and `<<` (the
+    // merge key): PyYAML, and so cfn-lint, cannot even load them as values.
+    const RESERVED: [&str; 28] = [
         "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
-        "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
+        "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", "=", "<<",
     ];
     // Every reserved word and .inf/.nan spelling is at most 5 bytes: longer
     // strings skip the comparisons (this runs for every string of a template).
@@ -255,10 +257,11 @@ fn needs_quotes(s: &str) -> bool {
     {
         return true;
     }
-    // Numbers, YAML 1.1 sexagesimals and octals, timestamps, .inf/.nan: any
+    // Numbers (YAML 1.1 allows `_` in them), sexagesimals and octals,
+    // timestamps, .inf/.nan: any
     // string that starts like a number and holds only number-ish characters.
     let numberish = first.is_ascii_digit() || first == '+' || first == '.';
-    numberish && s.chars().all(|c| c.is_ascii_hexdigit() || "._:+-xXoObBeETtZz ".contains(c))
+    numberish && s.chars().all(|c| c.is_ascii_hexdigit() || "._:+-xXoObBeETtZz _".contains(c))
 }
 
 #[cfg(test)]
@@ -270,7 +273,7 @@ mod tests {
     fn quotes_what_yaml_1_1_would_misread() {
         let v = json!({
             "AWSTemplateFormatVersion": "2010-09-09",
-            "Values": ["on", "off", "yes", "no", "y", "true", "null", "~", "", "1:20", "0755", "1e3", ".inf", "-1", "200-399", "12.5"],
+            "Values": ["on", "off", "yes", "no", "y", "true", "null", "~", "", "1:20", "0755", "1e3", ".inf", "-1", "200-399", "12.5", "=", "<<", "1_000"],
             "Plain": ["Fn::GetAtt", "arn:aws:iam::aws:policy/Admin", "10.0.0.0/16", "${AWS::StackName}-x", "t3.micro", "http://x", "a, b"],
             "Quote": "it's: here",
             "Empty": {},
@@ -295,6 +298,9 @@ mod tests {
             "'-1'",
             "'200-399'",
             "'12.5'",
+            "'='",
+            "'<<'",
+            "'1_000'",
         ] {
             assert!(y.contains(&format!("- {q}\n")), "{q} not quoted in:\n{y}");
         }
