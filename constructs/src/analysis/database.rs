@@ -185,10 +185,9 @@ pub(crate) fn check(net: &Net<'_, '_>, sink: &mut Sink<'_>) {
     let services: Vec<Service<'_, '_>> = doc
         .of_type("AWS::ECS::Service")
         .map(|s| {
-            let task_def = match prop(doc, s, "TaskDefinition") {
-                V::Ref(td) => doc.res(td),
-                _ => None,
-            };
+            // `Ref` or `Fn::GetAtt ... TaskDefinitionArn`, as the other hops read it.
+            let task_def =
+                doc.target(s.props.get("TaskDefinition"), "AWS::ECS::TaskDefinition").and_then(|td| doc.res(td));
             let (sgs, subnets) = match task_def.and_then(|td| network_mode(doc, s, td)) {
                 Some(mode) => net.placement(s, &mode),
                 None => (None, None),
@@ -439,6 +438,10 @@ mod tests {
         // Through an attached secret.
         let t = template(reads_secret.clone(), json!({"Creds": secret, "Attach": attach}));
         assert_eq!(codes_of(&t), vec![codes::DB_UNREACHABLE]);
+        // The same service naming its task definition by `Fn::GetAtt`.
+        let mut by_arn = t.clone();
+        by_arn["Resources"]["Svc"]["Properties"]["TaskDefinition"] = json!({"Fn::GetAtt": ["Td", "TaskDefinitionArn"]});
+        assert_eq!(codes_of(&by_arn), vec![codes::DB_UNREACHABLE]);
         // Through a proxy in front of the database.
         let proxied = json!({"Name": "app", "Environment": [{"Name": "DB_HOST", "Value": {"Fn::GetAtt": ["Proxy", "Endpoint"]}}]});
         let t = template(
