@@ -254,19 +254,9 @@ impl Stack {
 
     /// Adds a named condition. Same rules as [`Stack::add_parameter`].
     pub fn add_condition(&mut self, path: &ConstructPath, name: &str, condition: Value) {
-        match self.template.conditions.get(name) {
-            Some(existing) if *existing != condition => {
-                let e = ValidationError::new(
-                    "cfn:condition-conflict",
-                    path,
-                    format!("condition `{name}` is defined twice differently"),
-                );
-                self.report(e);
-            }
-            Some(_) => {}
-            None => {
-                self.template.conditions.insert(name.to_owned(), condition);
-            }
+        if !insert_once(&mut self.template.conditions, name, condition) {
+            let message = format!("condition `{name}` is defined twice differently");
+            self.report(ValidationError::new("cfn:condition-conflict", path, message));
         }
     }
 
@@ -275,19 +265,9 @@ impl Stack {
     /// name twice with the same value is allowed (patterns share mappings),
     /// with a different value it is an error.
     pub fn add_mapping(&mut self, path: &ConstructPath, name: &str, mapping: Value) {
-        match self.template.mappings.get(name) {
-            Some(existing) if *existing != mapping => {
-                let e = ValidationError::new(
-                    "cfn:mapping-conflict",
-                    path,
-                    format!("mapping `{name}` is defined twice differently"),
-                );
-                self.report(e);
-            }
-            Some(_) => {}
-            None => {
-                self.template.mappings.insert(name.to_owned(), mapping);
-            }
+        if !insert_once(&mut self.template.mappings, name, mapping) {
+            let message = format!("mapping `{name}` is defined twice differently");
+            self.report(ValidationError::new("cfn:mapping-conflict", path, message));
         }
     }
 
@@ -487,4 +467,16 @@ fn apply_tags(resource: &mut Resource, tags: &BTreeMap<String, String>, format: 
     };
     resource.properties.insert("Tags".into(), value);
     count
+}
+
+/// Inserts `name: value` unless `name` is there already; false when it is
+/// there with a different value (a conflict for the caller to report).
+fn insert_once(map: &mut std::collections::BTreeMap<String, Value>, name: &str, value: Value) -> bool {
+    match map.get(name) {
+        Some(existing) => *existing == value,
+        None => {
+            map.insert(name.to_owned(), value);
+            true
+        }
+    }
 }
