@@ -54,17 +54,24 @@ fn tags() -> impl Strategy<Value = Value> {
     .prop_map(|m| json!(m))
 }
 
+/// An image: a reference string, or one of the stack's repositories (the
+/// wild stacks sometimes have a repository `app`) with a tag, valid or not.
 fn image() -> impl Strategy<Value = Value> {
     one(&[
-        "nginx:1.27",
-        "public.ecr.aws/example/web:v1",
-        "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0.3",
-        "nginx",
-        "nginx:latest",
-        "",
-        "a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        json!("nginx:1.27"),
+        json!("public.ecr.aws/example/web:v1"),
+        json!("123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0.3"),
+        json!("nginx"),
+        json!("nginx:latest"),
+        json!(""),
+        json!("a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+        json!({"repository": "app", "tag": "1.0.3"}),
+        json!({"repository": "app", "tag": "latest"}),
+        json!({"repository": "app", "tag": "bad tag!"}),
+        json!({"repository": "apps", "tag": "1.0.3"}),
+        json!({"repository": "app"}),
+        json!({"repository": "app", "tag": "1", "digest": "x"}),
     ])
-    .prop_map(|s| json!(s))
 }
 
 fn routing() -> impl Strategy<Value = Value> {
