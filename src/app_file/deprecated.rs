@@ -33,7 +33,12 @@ pub struct Deprecated {
 /// into `AppProps`), in document order.
 pub fn find(document: &Value) -> Vec<Deprecated> {
     static SCHEMA: OnceLock<Schema> = OnceLock::new();
-    let schema = SCHEMA.get_or_init(rcdk_constructs::schema::app_schema);
+    // The committed schema (a test keeps it equal to the generated one):
+    // parsing it costs a fraction of generating it in every process.
+    let schema = SCHEMA.get_or_init(|| {
+        serde_json::from_str(include_str!("../../schema/app.schema.json"))
+            .unwrap_or_else(|_| rcdk_constructs::schema::app_schema())
+    });
     let mut found = Vec::new();
     walk(schema, schema, document, &FieldPath::root(), &mut found);
     // A value reached through several `oneOf` branches is reported once.
