@@ -9,7 +9,7 @@ use rcdk_constructs::core::SynthesizedStack;
 
 use rcdk_constructs::assembly;
 
-use crate::app_file::{AppFile, Problem, Problems};
+use crate::app_file::{AppFile, Problem, Problems, Reported};
 use crate::app_source::AppSource;
 use crate::cli::SynthArgs;
 use crate::failure::Failure;
@@ -74,14 +74,17 @@ pub fn app_files(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     Ok(files)
 }
 
-/// Prints the whole-app analysis' warnings on stderr; with `deny`, they are
-/// errors (exit 2, nothing written).
-pub fn report_warnings(warnings: &[Problem], deny: bool) -> Result<(), Failure> {
-    if deny && !warnings.is_empty() {
-        return Err(Failure::from(Problems(warnings.to_vec()))
+/// Prints the whole-app analysis' notes and warnings on stderr; with
+/// `deny`, warnings are errors (exit 2, nothing written). Notes never fail.
+pub fn report_warnings(reported: &Reported, deny: bool) -> Result<(), Failure> {
+    if deny && !reported.warnings.is_empty() {
+        return Err(Failure::from(Problems(reported.warnings.clone()))
             .help("--deny-warnings turns warnings into errors; fix them, or drop the flag"));
     }
-    for w in warnings {
+    for n in &reported.notes {
+        eprintln!("note: {n}");
+    }
+    for w in &reported.warnings {
         eprintln!("warning: {w}");
     }
     Ok(())
@@ -93,12 +96,12 @@ pub fn synthesize(files: &[PathBuf], format: Format) -> Result<Vec<SynthesizedSt
     synthesize_with_warnings(files, format).map(|(stacks, _)| stacks)
 }
 
-/// Like [`synthesize`], and also returns the whole-app analysis' warnings.
+/// Like [`synthesize`], and also returns the whole-app analysis' warnings and notes.
 pub fn synthesize_with_warnings(
     files: &[PathBuf],
     format: Format,
-) -> Result<(Vec<SynthesizedStack>, Vec<Problem>), Problems> {
-    let mut warnings = Vec::new();
+) -> Result<(Vec<SynthesizedStack>, Reported), Problems> {
+    let mut reported = Reported::default();
     let mut problems = Vec::new();
     let mut stacks = Vec::new();
     let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
@@ -112,7 +115,8 @@ pub fn synthesize_with_warnings(
         };
         match app.synth_with_warnings(format) {
             Ok((synthesized, mut found)) => {
-                warnings.append(&mut found);
+                reported.warnings.append(&mut found.warnings);
+                reported.notes.append(&mut found.notes);
                 for (i, s) in synthesized.into_iter().enumerate() {
                     if let Some(other) = owners.insert(s.name().to_owned(), path.clone()) {
                         let field = format!("stacks[{i}].name");
@@ -135,7 +139,7 @@ pub fn synthesize_with_warnings(
         }
     }
     if problems.is_empty() {
-        Ok((stacks, warnings))
+        Ok((stacks, reported))
     } else {
         Err(Problems(problems))
     }

@@ -254,15 +254,40 @@ fn ami_architecture_follows_the_instance_type() {
 
 #[test]
 fn warnings_are_shown_and_deny_warnings_makes_them_errors() {
+    // The default VPC has a NAT gateway per zone: only the alarms warn.
     let body = app("    vpc: {max_azs: 2}\n");
     let (status, err, _) = synth(&body, &[]);
     assert_eq!(status, 0);
     assert!(err.contains("warning: app.yaml:2:9: stacks[0].alarms:"), "{err}");
-    assert!(err.contains("[cloudwatch:alarm-no-action]") && err.contains("[net:nat-shared-across-azs]"), "{err}");
+    assert!(err.contains("[cloudwatch:alarm-no-action]") && !err.contains("nat-shared-across-azs"), "{err}");
     let (status, err, written) = synth(&body, &["--deny-warnings"]);
     assert_eq!(status, 2, "{err}");
     assert!(written.is_empty());
     assert!(err.contains("--deny-warnings"), "{err}");
+}
+
+#[test]
+fn a_written_choice_is_a_note_not_a_warning() {
+    // One NAT gateway for two zones, written in the app: a deliberate saving,
+    // reported as a note with its reason, which --deny-warnings lets pass.
+    let body = app("    alarms: {email: ops@example.com}\n    vpc: {max_azs: 2, nat_gateways: 1}\n");
+    let (status, err, written) = synth(&body, &["--deny-warnings"]);
+    assert_eq!(status, 0, "{err}");
+    assert!(!written.is_empty());
+    assert!(!err.contains("warning:"), "{err}");
+    let note = err.lines().find(|l| l.starts_with("note: ")).unwrap_or_else(|| panic!("no note in:\n{err}"));
+    assert!(note.starts_with("note: app.yaml:4:37: stacks[0].vpc.nat_gateways:"), "{note}");
+    assert!(note.contains("(acknowledged: `nat_gateways: 1` for 2 zones is written in the app"), "{note}");
+    assert!(err.contains("[net:nat-shared-across-azs]"), "{err}");
+
+    // The same VPC in a template rcdk did not write is a warning: nobody chose.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("app.yaml"), &body).expect("write");
+    let out = rcdk(dir.path(), &["synth", "app.yaml", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let out = rcdk(dir.path(), &["check", "out/t.yaml"]);
+    let (_, err) = text(&out);
+    assert!(err.contains("warning") && err.contains("[net:nat-shared-across-azs]"), "{err}");
 }
 
 /// A CloudFormation template in the style of the CDK's output (short-form

@@ -32,7 +32,7 @@ use crate::cloudfront::{
     cloudfront_origin_facing_prefix_list, origin_secret_name, origin_secret_reference, Distribution,
     DistributionOrigins, DistributionProps, OriginProtocol, ORIGIN_VERIFY_HEADER,
 };
-use crate::core::{App, FieldPath, Stack, StackProps, SynthesizedStack};
+use crate::core::{App, FieldPath, Stack, StackProps, Synthesis, SynthesizedStack};
 use crate::dynamodb::TableProps;
 use crate::ec2::{BastionHost, BastionProps};
 use crate::ec2::{Vpc, VpcProps};
@@ -611,8 +611,16 @@ impl AppProps {
     }
 
     /// Like [`AppProps::synth`], and also returns the whole-app analysis'
-    /// warnings (see [`crate::analysis`]).
+    /// warnings (see [`crate::analysis`]); acknowledged ones are dropped
+    /// (see [`AppProps::synth_with_diagnostics`]).
     pub fn synth_with_warnings(&self, format: Format) -> Result<(Vec<SynthesizedStack>, Vec<ValidationError>), Errors> {
+        self.synth_with_diagnostics(format).map(|s| (s.stacks, s.warnings))
+    }
+
+    /// Like [`AppProps::synth`], and also returns the whole-app analysis'
+    /// warnings and the notes of warnings a construct acknowledged (see
+    /// [`crate::core::Stack::acknowledge`]).
+    pub fn synth_with_diagnostics(&self, format: Format) -> Result<Synthesis, Errors> {
         if self.stacks.is_empty() {
             return Err(Errors(vec![crate::ValidationError::new(
                 "app:empty",
@@ -624,8 +632,12 @@ impl AppProps {
         }
         self.check_size()?;
         self.build()
-            .synth_with_warnings(format)
-            .map(|(stacks, warnings)| (stacks, dedup_region_copies(warnings)))
+            .synth_with_diagnostics(format)
+            .map(|s| Synthesis {
+                stacks: s.stacks,
+                warnings: dedup_region_copies(s.warnings),
+                notes: dedup_region_copies(s.notes),
+            })
             .map_err(|e| Errors(dedup_region_copies(e.0)))
     }
 

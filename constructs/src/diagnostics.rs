@@ -1638,9 +1638,11 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "private subnets of several zones share one NAT gateway",
         "One NAT gateway carries the outbound traffic of private subnets in several availability \
          zones. If its zone fails, every zone loses its way out, and traffic from the other zones is \
-         billed as cross-zone data transfer. Use one NAT gateway per zone (`vpc.nat_gateways` equal \
-         to the number of zones), or VPC endpoints (`vpc.endpoints`) for the AWS services the \
-         instances use.",
+         billed as cross-zone data transfer. Use one NAT gateway per zone (rcdk's default, and the \
+         AWS CDK's), or VPC endpoints (`vpc.endpoints`) for the AWS services the instances use.\n\n\
+         When an app writes fewer NAT gateways than zones itself (`vpc.nat_gateways: 1`), the VPC \
+         acknowledges the choice and synth reports it as a note with the saving and the risk, not a \
+         warning; `--deny-warnings` passes. `rcdk check` on templates rcdk did not write warns.",
     ),
     error(
         "net:service-container-mismatch",
@@ -2038,8 +2040,8 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         &["vpc-nat-count"],
         "more NAT gateways than availability zones",
         "A NAT gateway lives in one AZ's public subnet; more than one per AZ adds cost and no \
-         availability. Use at most one per AZ (`nat_gateways: 1` is cheapest, one per AZ survives an AZ \
-         failure).",
+         availability. Use at most one per AZ (one per AZ, the default, survives an AZ failure; \
+         `nat_gateways: 1` is cheapest, at about $33 a month for each gateway saved).",
     ),
     error(
         "vpc:subnet-cidr-invalid",

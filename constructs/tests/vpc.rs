@@ -37,7 +37,7 @@ fn one_az_without_nat() {
 
 #[test]
 fn three_azs_one_nat() {
-    let body = synth(VpcProps::default());
+    let body = synth(VpcProps { nat_gateways: Some(1), ..Default::default() });
     assert_eq!(count(&body, "AWS::EC2::Subnet"), 6);
     assert_eq!(count(&body, "AWS::EC2::NatGateway"), 1);
     // Every private subnet routes to the single NAT gateway.
@@ -48,6 +48,8 @@ fn three_azs_one_nat() {
 #[test]
 fn three_azs_three_nats() {
     let body = synth(VpcProps { nat_gateways: Some(3), ..Default::default() });
+    // One NAT gateway per zone is also the default, as in the AWS CDK.
+    assert_eq!(synth(VpcProps::default()), body);
     assert_eq!(count(&body, "AWS::EC2::NatGateway"), 3);
     for i in 1..=3 {
         assert_eq!(

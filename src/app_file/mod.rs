@@ -69,6 +69,15 @@ impl fmt::Display for Problem {
     }
 }
 
+/// What a synthesis reports besides its errors, located in the app files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reported {
+    /// Legal but risky; `--deny-warnings` makes them errors.
+    pub warnings: Vec<Problem>,
+    /// Warnings the app acknowledged as deliberate choices, each with its reason.
+    pub notes: Vec<Problem>,
+}
+
 /// Every problem found in one or more app files.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct Problems(pub Vec<Problem>);
@@ -175,13 +184,15 @@ impl AppFile {
 
     /// Like [`AppFile::synth`], and also returns the warnings, located in
     /// this file: deprecated spellings first ([`AppFile::deprecations`]),
-    /// then the whole-app analysis' warnings.
-    pub fn synth_with_warnings(&self, format: Format) -> Result<(Vec<SynthesizedStack>, Vec<Problem>), Problems> {
-        match self.props.synth_with_warnings(format) {
-            Ok((stacks, warnings)) => {
-                let mut all = self.deprecations();
-                all.extend(warnings.iter().map(|w| self.locate(w)));
-                Ok((stacks, all))
+    /// then the whole-app analysis' warnings; and the notes (warnings the
+    /// app acknowledged as deliberate choices).
+    pub fn synth_with_warnings(&self, format: Format) -> Result<(Vec<SynthesizedStack>, Reported), Problems> {
+        match self.props.synth_with_diagnostics(format) {
+            Ok(s) => {
+                let mut warnings = self.deprecations();
+                warnings.extend(s.warnings.iter().map(|w| self.locate(w)));
+                let notes = s.notes.iter().map(|n| self.locate(n)).collect();
+                Ok((s.stacks, Reported { warnings, notes }))
             }
             Err(errors) => Err(Problems(errors.0.iter().map(|e| self.locate(e)).collect())),
         }

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::stack::FinishedStack;
+use super::stack::{Acknowledgement, FinishedStack};
 use super::{ConstructPath, FieldPath, Stack, StackInput, StackProps};
 use crate::cfn::{check_template, Format, Template, TemplateProblem};
 use crate::error::{Errors, ValidationError};
@@ -77,8 +77,17 @@ impl App {
     }
 
     /// Like [`App::synth`], and also returns the analysis' warnings
-    /// (legal but risky; each with a stable code).
+    /// (legal but risky; each with a stable code). Acknowledged warnings
+    /// (see [`Stack::acknowledge`]) are dropped with the notes.
     pub fn synth_with_warnings(self, format: Format) -> Result<(Vec<SynthesizedStack>, Vec<ValidationError>), Errors> {
+        self.synth_with_diagnostics(format).map(|s| (s.stacks, s.warnings))
+    }
+
+    /// Like [`App::synth`], and also returns the analysis' warnings and
+    /// notes: a warning that a construct acknowledged (see
+    /// [`Stack::acknowledge`]) becomes a note whose message ends with the
+    /// reason.
+    pub fn synth_with_diagnostics(self, format: Format) -> Result<Synthesis, Errors> {
         let mut errors = Vec::new();
         let mut finished: Vec<FinishedStack> = Vec::with_capacity(self.stacks.len());
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -152,7 +161,9 @@ impl App {
 
         let mut out: Vec<Option<SynthesizedStack>> = Vec::with_capacity(finished.len());
         let mut located = Vec::with_capacity(finished.len());
+        let mut acknowledged: Vec<Acknowledgement> = Vec::new();
         for mut f in finished {
+            acknowledged.append(&mut f.acknowledgements);
             // Raw resources have no construct: the analysis locates them at their `resources.<ID>`.
             let mut origins = std::mem::take(&mut f.resource_origins);
             for (id, field) in &f.hatch_fields {
@@ -191,13 +202,36 @@ impl App {
         if !errors.is_empty() {
             return Err(Errors(errors));
         }
-        let (mut found, warnings) = crate::analysis::locate::check_stacks(&out, &located);
+        let (mut found, found_warnings) = crate::analysis::locate::check_stacks(&out, &located);
         errors.append(&mut found);
         if !errors.is_empty() {
             return Err(Errors(errors));
         }
-        Ok((order.into_iter().filter_map(|i| out[i].take()).collect(), warnings))
+        let mut warnings = Vec::new();
+        let mut notes = Vec::new();
+        for mut w in found_warnings {
+            match acknowledged.iter().find(|a| a.code == w.code && w.construct.is_within(&a.construct)) {
+                Some(a) => {
+                    w.message = format!("{} (acknowledged: {})", w.message, a.reason);
+                    w.help = None;
+                    notes.push(w);
+                }
+                None => warnings.push(w),
+            }
+        }
+        Ok(Synthesis { stacks: order.into_iter().filter_map(|i| out[i].take()).collect(), warnings, notes })
     }
+}
+
+/// What [`App::synth_with_diagnostics`] returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Synthesis {
+    /// The stacks, in deployment order.
+    pub stacks: Vec<SynthesizedStack>,
+    /// Legal but risky setups nobody acknowledged: `--deny-warnings` fails on them.
+    pub warnings: Vec<ValidationError>,
+    /// Warnings a construct acknowledged as a deliberate choice, with its reason.
+    pub notes: Vec<ValidationError>,
 }
 
 fn root(f: &FinishedStack) -> ConstructPath {

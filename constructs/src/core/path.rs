@@ -33,6 +33,11 @@ impl ConstructPath {
         &self.segments
     }
 
+    /// Whether this path is `ancestor` or below it.
+    pub fn is_within(&self, ancestor: &ConstructPath) -> bool {
+        self.segments.starts_with(&ancestor.segments)
+    }
+
     /// The logical ID of a resource at this path: the PascalCase of every
     /// segment below the stack, e.g. `todo-prod/Vpc/public-subnet-1` →
     /// `VpcPublicSubnet1`.

@@ -68,6 +68,22 @@ pub struct Stack {
     /// Where each resource came from: its construct and the field scope it
     /// was added in, so whole-app findings point back into the app file.
     resource_origins: BTreeMap<String, (ConstructPath, FieldPath)>,
+    acknowledgements: Vec<Acknowledgement>,
+}
+
+/// A warning a construct (or its user) chose knowingly: whole-app findings
+/// with this code, about resources at or below this construct, are reported
+/// as notes that carry the reason, and `--deny-warnings` ignores them (the
+/// AWS CDK's `Annotations.acknowledgeWarning`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acknowledgement {
+    /// The construct the choice was made for; findings about it and the
+    /// constructs below it are acknowledged.
+    pub construct: ConstructPath,
+    /// The acknowledged code, e.g. `net:nat-shared-across-azs`.
+    pub code: &'static str,
+    /// Why the choice is acceptable, in a sentence.
+    pub reason: String,
 }
 
 /// A template parameter whose value is another stack's output, passed by
@@ -94,6 +110,7 @@ pub(crate) struct FinishedStack {
     pub errors: Vec<ValidationError>,
     pub hatch_fields: BTreeMap<String, FieldPath>,
     pub resource_origins: BTreeMap<String, (ConstructPath, FieldPath)>,
+    pub acknowledgements: Vec<Acknowledgement>,
 }
 
 impl Stack {
@@ -116,6 +133,7 @@ impl Stack {
             dependencies: BTreeSet::new(),
             inputs: Vec::new(),
             resource_origins: BTreeMap::new(),
+            acknowledgements: Vec::new(),
         };
         stack.validate_props();
         stack
@@ -310,6 +328,14 @@ impl Stack {
         self.errors.push(error);
     }
 
+    /// Acknowledges the whole-app warning `code` for `construct` and the
+    /// constructs below it: it is reported as a note with `reason` instead
+    /// of a warning, and `--deny-warnings` does not fail on it. For choices
+    /// the user made knowingly (e.g. fewer NAT gateways than zones).
+    pub fn acknowledge(&mut self, construct: &ConstructPath, code: &'static str, reason: impl Into<String>) {
+        self.acknowledgements.push(Acknowledgement { construct: construct.clone(), code, reason: reason.into() });
+    }
+
     /// Runs `f` with errors' fields taken relative to `field` (itself relative
     /// to the current scope), e.g. `stack.in_field("vpc", |s| Vpc::new(s, ...))`.
     pub fn in_field<R>(&mut self, field: impl Into<FieldPath>, f: impl FnOnce(&mut Stack) -> R) -> R {
@@ -429,6 +455,7 @@ impl Stack {
             errors: self.errors,
             hatch_fields: self.hatch_fields,
             resource_origins: self.resource_origins,
+            acknowledgements: self.acknowledgements,
         }
     }
 }

@@ -20,6 +20,6 @@ pub use instance_type::{is_graviton, is_plausible_instance_type};
 pub use nacl::{AclAction, AclProtocol, NetworkAclRule, NetworkAclsProps};
 pub use security_group::{Peer, SecurityGroup, SecurityGroupProps};
 pub use vpc::{
-    Vpc, VpcProps, DEFAULT_AZ_COUNT, DEFAULT_NAT_GATEWAYS, DEFAULT_PRIVATE_SUBNET_PREFIX, DEFAULT_PUBLIC_SUBNET_PREFIX,
-    DEFAULT_VPC_CIDR, MAX_AZ_COUNT,
+    Vpc, VpcProps, DEFAULT_AZ_COUNT, DEFAULT_PRIVATE_SUBNET_PREFIX, DEFAULT_PUBLIC_SUBNET_PREFIX, DEFAULT_VPC_CIDR,
+    MAX_AZ_COUNT, NAT_GATEWAY_MONTHLY_USD,
 };

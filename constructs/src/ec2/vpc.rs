@@ -19,8 +19,10 @@ pub const DEFAULT_VPC_CIDR: &str = "10.0.0.0/16";
 pub const DEFAULT_AZ_COUNT: u8 = 3;
 /// Most availability zones a VPC may span here.
 pub const MAX_AZ_COUNT: u8 = 6;
-/// NAT gateways when none are given: one, shared by every private subnet.
-pub const DEFAULT_NAT_GATEWAYS: u8 = 1;
+/// What one NAT gateway costs in us-east-1, before data processing
+/// ($0.045 an hour, 730 hours a month, and $0.045 per GB processed): the
+/// figure the docs quote for the default of one NAT gateway per zone.
+pub const NAT_GATEWAY_MONTHLY_USD: u32 = 33;
 /// Prefix length of each public subnet when none is given (256 addresses).
 pub const DEFAULT_PUBLIC_SUBNET_PREFIX: u8 = 24;
 /// Prefix length of each private subnet when none is given (4096 addresses).
@@ -46,11 +48,16 @@ pub struct VpcProps {
     /// Default: the first `max_azs` zones of the region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zones: Option<Vec<String>>,
-    /// NAT gateways, 0 to the number of AZs; each costs money by the hour and
-    /// an Elastic IP. Private subnets route to the NAT gateway in their AZ,
-    /// or to the first one when their AZ has none. With 0, private subnets have
-    /// no route to the internet (instances then cannot pull public images).
-    /// Default: [`DEFAULT_NAT_GATEWAYS`] (1).
+    /// NAT gateways, 0 to the number of AZs; each costs money by the hour
+    /// (about [`NAT_GATEWAY_MONTHLY_USD`] dollars a month in us-east-1, plus
+    /// $0.045 per GB processed) and an Elastic IP. Private subnets route to
+    /// the NAT gateway in their AZ, or to the first one when their AZ has none.
+    /// With 0, private subnets have no route to the internet (instances then
+    /// cannot pull public images; see `endpoints`). Fewer than one per AZ is a
+    /// deliberate saving: the VPC acknowledges the whole-app warning
+    /// `net:nat-shared-across-azs`, which is then reported as a note.
+    /// Default: one per AZ, as the AWS CDK does, so that losing a zone
+    /// loses no other zone's way out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nat_gateways: Option<u8>,
     /// Prefix length of each public subnet, 16 to 28. Default:
@@ -120,6 +127,19 @@ impl Vpc {
     pub fn new(stack: &mut Stack, path: &ConstructPath, props: &VpcProps) -> Vpc {
         let path = path.clone();
         let layout = Layout::plan(stack, &path, props);
+        if (1..layout.azs.len()).contains(&layout.nat_gateways) && props.nat_gateways.is_some() {
+            stack.acknowledge(
+                &path,
+                crate::analysis::codes::NAT_SHARED,
+                format!(
+                    "`nat_gateways: {}` for {} zones is written in the app: fewer NAT gateways than zones \
+                     saves about ${NAT_GATEWAY_MONTHLY_USD} a month each, and a zone outage then cuts the \
+                     other zones' way out",
+                    layout.nat_gateways,
+                    layout.azs.len()
+                ),
+            );
+        }
         let name_tag = |p: &ConstructPath| json!([{"Key": "Name", "Value": p.to_string()}]);
 
         let vpc_id = stack.add_resource(
@@ -367,7 +387,7 @@ impl Layout {
             }
         };
 
-        let nat = props.nat_gateways.unwrap_or(DEFAULT_NAT_GATEWAYS) as usize;
+        let nat = props.nat_gateways.map_or(azs.len(), usize::from);
         if nat > azs.len() {
             err(
                 "vpc:nat-count",
