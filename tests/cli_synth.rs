@@ -117,3 +117,28 @@ fn usage_errors_exit_2() {
     let out = rcdk(dir.path(), &["synth", "--check", "--stdout"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The bundled examples are what a new user runs first: each synthesizes
+/// with no warning at all (the tool never warns about its own defaults), on
+/// its own and all together, and `--deny-warnings` agrees.
+#[test]
+fn every_example_synthesizes_without_a_warning() {
+    let mut examples: Vec<String> = fs::read_dir(root().join("examples"))
+        .expect("examples/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .map(|p| p.display().to_string())
+        .collect();
+    examples.sort();
+    assert!(examples.len() >= 6, "{examples:?}");
+    let mut runs: Vec<Vec<&str>> = examples.iter().map(|e| vec![e.as_str()]).collect();
+    runs.push(examples.iter().map(String::as_str).collect());
+    for files in runs {
+        let mut args = vec!["synth", "--stdout", "--deny-warnings"];
+        args.extend(&files);
+        let out = rcdk(&root(), &args);
+        let (_, err) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{files:?}:\n{err}");
+        assert!(!err.contains("warning"), "{files:?} warns:\n{err}");
+    }
+}
