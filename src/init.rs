@@ -31,6 +31,8 @@ pub const APP_FILE: &str = "app.yaml";
 pub const SCHEMA_FILE: &str = "schema/app.schema.json";
 /// The `rcdk-app` crate of the rcdk checkout this binary was built from.
 const RCDK_APP_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/app");
+/// The `Cargo.lock` this binary was built with.
+const BUILT_WITH_LOCK: &str = include_str!("../Cargo.lock");
 
 /// Runs `rcdk init`.
 pub fn run(args: &InitArgs) -> Result<(), Failure> {
@@ -127,6 +129,7 @@ fn project_files(rcdk_app: Option<&Path>) -> Result<Vec<(String, String)>, Failu
         }
         Some(app_dir) => {
             files.push(("Cargo.toml".into(), cargo_toml(app_dir)));
+            files.push(("Cargo.lock".into(), cargo_lock(app_dir)?));
             files.push(("src/main.rs".into(), APP_MAIN_RS.into()));
             files.push((
                 "rcdk.toml".into(),
@@ -157,6 +160,22 @@ fn templates() -> Result<Vec<(String, String)>, Failure> {
     let stacks = crate::synth::synthesize(&[app], Format::Yaml)
         .map_err(|p| Failure::no(format!("the scaffold's app does not synthesize (a bug in rcdk):\n{p}")))?;
     assembly::files(&stacks).map_err(|e| Failure::no(e.to_string()))
+}
+
+/// The `Cargo.lock` of the rcdk checkout the crate depends on, so that the
+/// new crate builds exactly the dependency versions rcdk is tested with
+/// (cargo drops the entries it does not use on the first build). Without
+/// one there (a checkout that is not a workspace root), the lock this
+/// binary was built with.
+fn cargo_lock(rcdk_app: &Path) -> Result<String, Failure> {
+    let Some(lock) = rcdk_app.parent().map(|checkout| checkout.join("Cargo.lock")) else {
+        return Ok(BUILT_WITH_LOCK.to_owned());
+    };
+    match std::fs::read_to_string(&lock) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BUILT_WITH_LOCK.to_owned()),
+        Err(e) => Err(Failure::input(format!("cannot read {}: {e}", lock.display()))),
+    }
 }
 
 fn cargo_toml(rcdk_app: &Path) -> String {
@@ -198,7 +217,11 @@ fn readme(rcdk_app: Option<&Path>) -> String {
             out.push_str(&format!(
                 "`rcdk-app` is not on crates.io: `Cargo.toml` depends on it by path, at\n`{}`\n\
                  (the rcdk checkout `rcdk init` was built from; `rcdk init --rcdk-path` picks another).\n\
-                 For CI, replace it with a git dependency on the rcdk repository.\n",
+                 For CI, replace it with a git dependency on the rcdk repository.\n\n\
+                 `Cargo.lock` pins every dependency to the version that rcdk checkout is built and\n\
+                 tested with (a copy of its own `Cargo.lock`; cargo drops the entries this crate does\n\
+                 not use on the first build). Commit it. Once `cargo fetch` has run in the rcdk\n\
+                 checkout, `cargo build --offline` works here too.\n",
                 dir.display()
             ));
         }

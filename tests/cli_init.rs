@@ -1,20 +1,18 @@
 //! `rcdk init DIR [--rust]`: the new project synthesizes out of the box, its
-//! templates pass the pinned cfn-lint, the Rust crate resolves against the
-//! rcdk-app crate and builds the same templates, and a directory that is not
-//! empty is refused with nothing written.
+//! templates pass the pinned cfn-lint, the Rust crate builds offline with
+//! the dependency versions this workspace is tested with and its program
+//! writes the same templates, and a directory that is not empty is refused
+//! with nothing written.
 //!
-//! The `--rust` crate is not compiled here with `cargo build` (a fresh target
-//! directory compiles every dependency of rcdk-constructs: minutes on a small
-//! machine). Instead its program, `src/init/app_main.rs`, is compiled into
-//! this test against the same rcdk-app crate and must emit exactly the
-//! templates `rcdk init` writes, and `cargo metadata --offline` checks that
-//! the crate's manifest resolves its path dependency.
+//! The `--rust` crate is built for real, as a user would after `cargo fetch`
+//! in the rcdk checkout: the test runs that `cargo fetch --locked` itself
+//! (a no-op once `scripts/test` has fetched), then `cargo build --offline`
+//! in the new crate, so it depends on nothing a previous build happened to
+//! leave in the cargo cache. Its target directory is kept under this
+//! workspace's (`target/rcdk-init-crate`), so only the first run compiles
+//! the dependencies.
 
 mod support;
-
-#[allow(dead_code)]
-#[path = "../src/init/app_main.rs"]
-mod scaffold;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -180,6 +178,7 @@ fn rust_project_depends_on_rcdk_app_and_builds_the_same_templates() {
         [
             ".github/workflows/pr.yml",
             ".gitignore",
+            "Cargo.lock",
             "Cargo.toml",
             "README.md",
             "rcdk.toml",
@@ -198,33 +197,64 @@ fn rust_project_depends_on_rcdk_app_and_builds_the_same_templates() {
     assert!(workflow.contains("run: rcdk synth --check\n"), "{workflow}");
     assert!(read(&dir.join(".gitignore")).lines().any(|l| l == "/target"));
 
-    // The manifest resolves: rcdk-app is found at that path, the crate is
-    // its own workspace, and the binary is `infra`.
+    // The lock is this workspace's: the crate resolves to the versions rcdk is tested with.
+    let workspace_lock = read(&root().join("Cargo.lock"));
+    assert_eq!(read(&dir.join("Cargo.lock")), workspace_lock);
+
+    // What a user does: `cargo fetch` in the rcdk checkout (every crate its
+    // lock names, for every platform), then build the new crate offline.
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
+    let fetch =
+        Command::new(&cargo).current_dir(root()).args(["fetch", "--locked", "--quiet"]).output().expect("cargo runs");
+    assert!(fetch.status.success(), "cargo fetch in the rcdk checkout: {}", text(&fetch).1);
+    let target = root().join("target").join("rcdk-init-crate");
+    let build = Command::new(&cargo)
         .current_dir(&dir)
-        .args(["metadata", "--offline", "--format-version", "1"])
+        .env("CARGO_TARGET_DIR", &target)
+        .args(["build", "--offline", "--quiet"])
         .output()
         .expect("cargo runs");
-    assert!(out.status.success(), "cargo metadata: {}", text(&out).1);
-    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let packages = meta["packages"].as_array().expect("packages");
-    let rcdk_app = packages.iter().find(|p| p["name"] == "rcdk-app").expect("rcdk-app resolved");
-    assert_eq!(rcdk_app["manifest_path"], app_dir.join("Cargo.toml").display().to_string());
-    assert_eq!(meta["workspace_root"], std::fs::canonicalize(&dir).expect("dir").display().to_string());
+    assert!(build.status.success(), "cargo build --offline in the new crate: {}", text(&build).1);
 
-    // The program emits exactly the templates init wrote (so `rcdk synth
-    // --check` passes once it is built).
-    let emitted = tempfile::tempdir().expect("temp dir");
-    rcdk_app::emit_to(scaffold::app(), emitted.path(), rcdk_app::cfn::Format::Yaml).expect("the app emits");
-    let written: Vec<String> = tree(&dir.join("templates"));
-    assert_eq!(tree(emitted.path()), written);
-    for name in &written {
+    // Cargo pruned the lock to what the crate uses, and changed no version.
+    let pruned = locked_versions(&read(&dir.join("Cargo.lock")));
+    let tested = locked_versions(&workspace_lock);
+    assert!(pruned.contains_key("rcdk-app") && pruned.contains_key("serde_json"), "{pruned:?}");
+    assert!(!pruned.contains_key("aws-sdk-cloudformation"), "the crate does not use the AWS SDK: {pruned:?}");
+    for (name, versions) in &pruned {
+        if name == "infra" {
+            continue;
+        }
+        let known = tested.get(name).map(Vec::as_slice).unwrap_or_default();
         assert!(
-            read(&emitted.path().join(name)) == read(&dir.join("templates").join(name)),
-            "templates/{name}: the Rust program and app.yaml build different templates"
+            versions.iter().all(|v| known.contains(v)),
+            "{name} {versions:?}: the new crate resolved a version this workspace does not test ({known:?})"
         );
     }
+
+    // `rcdk synth --check` runs the program (`cargo run -q`, from rcdk.toml)
+    // and finds the templates init wrote up to date: the Rust program and
+    // app.yaml build the same templates.
+    let check = Command::new(env!("CARGO_BIN_EXE_rcdk"))
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_NET_OFFLINE", "true")
+        .env("NO_COLOR", "1")
+        .args(["synth", "--check"])
+        .output()
+        .expect("rcdk runs");
+    assert_eq!(check.status.code(), Some(0), "rcdk synth --check in the new crate: {:?}", text(&check));
+}
+
+/// Package name → its versions in a `Cargo.lock`.
+fn locked_versions(lock: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+    let doc: toml_edit::DocumentMut = lock.parse().expect("Cargo.lock is TOML");
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for p in doc["package"].as_array_of_tables().expect("[[package]]") {
+        let field = |k: &str| p.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        out.entry(field("name")).or_default().push(field("version"));
+    }
+    out
 }
 
 #[test]
