@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use rcdk_constructs::analysis::{analyze, Doc, Finding, Severity, StackTemplate};
-use rcdk_constructs::diff::parse_template;
+use rcdk_constructs::cfn::parse_template;
 
 use crate::cli::CheckArgs;
 use crate::failure::Failure;

@@ -384,7 +384,7 @@ fn check_finds_the_missing_alb_to_instance_rule_in_a_cdk_style_template() {
     let out = rcdk(dir.path(), &["check", "fixed.yaml"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
     // The same template as JSON (the CDK's own output format).
-    let value = rcdk_constructs::diff::parse_template(&cdk_style_template(false)).expect("parses");
+    let value = rcdk_constructs::cfn::parse_template(&cdk_style_template(false)).expect("parses");
     std::fs::write(dir.path().join("broken.json"), serde_json::to_string_pretty(&value).expect("json")).expect("write");
     let out = rcdk(dir.path(), &["check", "broken.json"]);
     assert_eq!(out.status.code(), Some(1));

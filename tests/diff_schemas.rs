@@ -6,10 +6,11 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use rcdk_constructs::diff::schema;
+use rcdk_constructs::cfn::schema;
 
 /// `"AWS::Service::Type"` string literals in the construct library's sources
-/// (the type of every resource it can create), outside the diff module.
+/// (the type of every resource it can create), outside the diff module and
+/// the schemas' own module (`cfn/schema.rs`, whose tests name unknown types).
 fn emitted_types(dir: &Path, out: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir).expect("read constructs/src") {
         let path = entry.expect("dir entry").path();
@@ -18,7 +19,7 @@ fn emitted_types(dir: &Path, out: &mut BTreeSet<String>) {
                 continue;
             }
             emitted_types(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("cfn/schema.rs") {
             let text = std::fs::read_to_string(&path).expect("read source");
             for chunk in text.split("\"AWS::").skip(1) {
                 let Some(end) = chunk.find('"') else { continue };

@@ -31,7 +31,7 @@ fn synthesizes_least_privilege_data_stores_that_pass_cfn_lint() {
     let (code, lint) = cfn_lint(std::slice::from_ref(&file));
     assert_eq!(code, 0, "cfn-lint found problems:\n{lint}");
 
-    let t = rcdk_constructs::diff::parse_template(&std::fs::read_to_string(&file).expect("read")).expect("parses");
+    let t = rcdk_constructs::cfn::parse_template(&std::fs::read_to_string(&file).expect("read")).expect("parses");
     for table in ["TodosTable", "FilesTable"] {
         let r = resource(&t, table);
         assert_eq!(r["Type"], "AWS::DynamoDB::Table");

@@ -217,7 +217,7 @@ impl Manifest {
         for entry in &self.stacks {
             let body = read(&entry.template)
                 .map_err(|message| AssemblyError::Missing { file: entry.template.clone(), message })?;
-            let value = crate::diff::parse_template(&body).map_err(|e| AssemblyError::Template {
+            let value = crate::cfn::parse_template(&body).map_err(|e| AssemblyError::Template {
                 file: entry.template.clone(),
                 source: ReadError { path: "(template)".into(), message: e.to_string() },
             })?;

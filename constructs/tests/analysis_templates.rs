@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use rcdk_constructs::analysis::{analyze, codes, Doc, Finding, Severity, StackTemplate};
-use rcdk_constructs::diff::parse_template;
+use rcdk_constructs::cfn::parse_template;
 use serde_json::Value;
 
 fn templates() -> Vec<(String, Value)> {

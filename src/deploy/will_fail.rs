@@ -22,7 +22,7 @@ pub async fn check(ctx: &Context, aws: &Aws, target: &Target, summary: &ChangeSe
     }
     let name = target.stack.name.as_str();
     let Some(deployed) = aws.deployed_template(name).await? else { return Ok(()) };
-    if rcdk_constructs::diff::parse_template(&deployed).is_err() {
+    if rcdk_constructs::cfn::parse_template(&deployed).is_err() {
         ctx.say(&format!(
             "warning: {name}: the deployed template cannot be read, so changes that will fail are not checked"
         ));

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use rcdk_constructs::diff::parse_template;
+use rcdk_constructs::cfn::parse_template;
 
 use super::{Report, StackDiff};
 use crate::failure::Failure;

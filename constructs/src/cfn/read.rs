@@ -32,7 +32,7 @@ fn string(value: &Value, path: &str) -> Result<String, ReadError> {
 
 impl Template {
     /// Reads a template from its parsed document (JSON, or YAML parsed with
-    /// [`crate::diff::parse_template`]). Every section CloudFormation knows is
+    /// [`crate::cfn::parse_template`]). Every section CloudFormation knows is
     /// kept; an unknown top-level key or a resource without `Type` is an error.
     pub fn from_value(value: &Value) -> Result<Template, ReadError> {
         let top = object(value, "(template)")?;
@@ -227,7 +227,7 @@ mod tests {
         t.outputs.insert("Arn".into(), Output::new(json!({"Ref": "Topic"}), "arn"));
         for format in [Format::Yaml, Format::Json] {
             let body = t.render(format).expect("renders");
-            let value = crate::diff::parse_template(&body).expect("parses");
+            let value = crate::cfn::parse_template(&body).expect("parses");
             let back = Template::from_value(&value).expect("reads");
             assert_eq!(back, t, "{format}");
             assert_eq!(back.render(format).expect("renders"), body);

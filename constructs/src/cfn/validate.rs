@@ -1,6 +1,6 @@
 //! Checks raw resources and property overrides (the escape hatches) against
 //! the CloudFormation resource provider schemas vendored in
-//! [`crate::diff::schema`]: unknown type, unknown property, wrong value type,
+//! [`crate::cfn::schema`]: unknown type, unknown property, wrong value type,
 //! missing required property, bad enum value. Only the schemas of the types
 //! actually checked are parsed.
 //!
@@ -22,8 +22,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::core::FieldPath;
-use crate::diff::schema::{known_types, resource_schema};
+use super::schema::{known_types, resource_schema};
+use super::FieldPath;
 
 /// Code of a resource type the registry does not know.
 pub const UNKNOWN_TYPE: &str = "cfn:unknown-type";

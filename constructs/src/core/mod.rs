@@ -8,8 +8,9 @@ mod path;
 mod stack;
 mod tags;
 
+pub use crate::cfn::{FieldPath, FieldSegment};
 pub use app::{App, Synthesis, SynthesizedStack};
 pub use escape::ResourceOverride;
-pub use path::{pascal_case, pascal_case_into, ConstructPath, FieldPath, FieldSegment};
+pub use path::{pascal_case, pascal_case_into, ConstructPath};
 pub use stack::{Acknowledgement, Stack, StackInput, StackProps};
 pub use tags::{tag_format, tag_problem, TagFormat, MAX_TAGS_PER_RESOURCE, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS};

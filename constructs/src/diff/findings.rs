@@ -19,7 +19,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::value::same;
-use super::{resource_type, schema, Change, Impact, ResourceChange, TemplateDiff};
+use super::{resource_type, Change, Impact, ResourceChange, TemplateDiff};
+use crate::cfn::schema;
 
 /// Which rule a [`WillFail`] breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -22,9 +22,10 @@ use serde_json::{Map, Value};
 
 use super::value::{render_path, same, Path, Seg};
 use super::{
-    modified, refresh, resource_type, rules, schema, Cause, CauseKind, Change, EntryChange, Impact, PropertyChange,
+    modified, refresh, resource_type, rules, Cause, CauseKind, Change, EntryChange, Impact, PropertyChange,
     ResourceChange,
 };
+use crate::cfn::schema;
 
 /// Something that happens to a resource, parameter or condition, which its readers may feel.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

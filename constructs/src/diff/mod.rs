@@ -34,9 +34,7 @@
 mod findings;
 mod knock_on;
 mod order;
-mod parse;
 pub mod rules;
-pub mod schema;
 mod value;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -44,9 +42,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::cfn::schema;
+/// Templates are read with [`crate::cfn::parse_template`], re-exported here.
+pub use crate::cfn::{parse_template, ParseError};
 pub use findings::{will_fail, WillFail, WillFailKind};
 pub use order::{Group, GroupRoot};
-pub use parse::{parse_template, ParseError};
 use value::{lookup, render_path, same, Path, Seg};
 
 /// How an entry differs between the two templates.

@@ -161,28 +161,6 @@ pub(crate) fn lookup<'a>(v: Option<&'a Value>, keys: &[&str]) -> Option<&'a Valu
     keys.iter().try_fold(v?, |cur, k| cur.get(*k))
 }
 
-/// Rewrites a template value into one canonical form: `Fn::GetAtt: "A.B"`
-/// becomes `["A", "B"]`, and a single-string `DependsOn` becomes a sorted list.
-pub(crate) fn normalize(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            if let Some(Value::String(s)) = m.get("Fn::GetAtt") {
-                if m.len() == 1 {
-                    if let Some((res, att)) = s.split_once('.') {
-                        let arr = Value::Array(vec![Value::String(res.into()), Value::String(att.into())]);
-                        m.insert("Fn::GetAtt".into(), arr);
-                    }
-                }
-            }
-            for (_, child) in m.iter_mut() {
-                normalize(child);
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(normalize),
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;

@@ -28,8 +28,30 @@ pub fn parse_template(text: &str) -> Result<Value, ParseError> {
     if !value.is_object() {
         return Err(ParseError::NotATemplate);
     }
-    super::value::normalize(&mut value);
+    normalize(&mut value);
     Ok(value)
+}
+
+/// Rewrites a template value into one canonical form: `Fn::GetAtt: "A.B"`
+/// becomes `["A", "B"]`, everywhere in the value.
+fn normalize(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(s)) = m.get("Fn::GetAtt") {
+                if m.len() == 1 {
+                    if let Some((res, att)) = s.split_once('.') {
+                        let arr = Value::Array(vec![Value::String(res.into()), Value::String(att.into())]);
+                        m.insert("Fn::GetAtt".into(), arr);
+                    }
+                }
+            }
+            for (_, child) in m.iter_mut() {
+                normalize(child);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(normalize),
+        _ => {}
+    }
 }
 
 fn from_yaml_text(text: &str) -> Result<Value, ParseError> {
