@@ -4,7 +4,9 @@ use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::connections::{Connectable, Connections};
 use super::instance_type::{is_graviton, is_plausible_instance_type};
+use super::port::Port;
 use super::security_group::{Peer, SecurityGroup, SecurityGroupProps};
 use super::vpc::Vpc;
 use crate::cfn::{Intrinsic, Output, Parameter, ParameterType, Resource};
@@ -217,6 +219,13 @@ fn ssh_peer(stack: &mut Stack, path: &ConstructPath, cidr: &str, props: &Bastion
         IpNet::V4(n) => Peer::Ipv4(n.to_string()),
         IpNet::V6(n) => Peer::Ipv6(n.to_string()),
     })
+}
+
+impl Connectable for BastionHost {
+    /// The bastion's security group, named `Bastion`, receiving SSH.
+    fn connections(&self) -> Connections {
+        Connections::new("Bastion", &self.security_group, Some(Port::tcp(22)))
+    }
 }
 
 #[cfg(test)]

@@ -22,31 +22,9 @@
 
 use serde_json::Value;
 
+use super::port::Port;
 use super::security_group::{Peer, SecurityGroup};
 use crate::core::Stack;
-use crate::ecs::{Cluster, DYNAMIC_PORT_FROM, DYNAMIC_PORT_TO};
-use crate::elbv2::ApplicationLoadBalancer;
-
-/// A TCP port range (`from..=to`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Port {
-    /// The first port.
-    pub from: u16,
-    /// The last port (inclusive).
-    pub to: u16,
-}
-
-impl Port {
-    /// One TCP port.
-    pub const fn tcp(port: u16) -> Port {
-        Port { from: port, to: port }
-    }
-
-    /// A TCP port range, `from..=to`.
-    pub const fn tcp_range(from: u16, to: u16) -> Port {
-        Port { from, to }
-    }
-}
 
 /// The connections of one construct: its security group, the name its rules
 /// are called by on other groups (`From<name>` / `To<name>`), and the ports
@@ -63,7 +41,8 @@ pub struct Connections {
 }
 
 /// Anything with [`Connections`]: load balancers, the cluster's instances,
-/// awsvpc services, databases, bastion hosts, and your own constructs.
+/// awsvpc services, databases, bastion hosts, and your own constructs. Each
+/// type implements it beside its own definition.
 pub trait Connectable {
     /// This construct's connections.
     fn connections(&self) -> Connections;
@@ -143,42 +122,6 @@ impl Connections {
     /// This group's ID, for properties that take one.
     pub fn group_id(&self) -> &Value {
         &self.security_group.group_id
-    }
-}
-
-impl Connectable for ApplicationLoadBalancer {
-    /// The load balancer's security group, named `LoadBalancer` in its
-    /// peers' rules; it receives no traffic from other groups by default
-    /// (its listeners are opened to CIDRs).
-    fn connections(&self) -> Connections {
-        Connections::new("LoadBalancer", &self.security_group, None)
-    }
-}
-
-impl Connectable for Cluster {
-    /// The container instances' security group, named `EcsInstances` in its
-    /// peers' rules, receiving traffic on the dynamic host ports of
-    /// bridge-mode tasks.
-    fn connections(&self) -> Connections {
-        Connections::new(
-            "EcsInstances",
-            &self.instance_security_group,
-            Some(Port::tcp_range(DYNAMIC_PORT_FROM, DYNAMIC_PORT_TO)),
-        )
-    }
-}
-
-impl Connectable for crate::rds::Database {
-    /// The database's security group, named `Database`, receiving its port.
-    fn connections(&self) -> Connections {
-        Connections::new("Database", &self.security_group, Some(Port::tcp(self.port)))
-    }
-}
-
-impl Connectable for super::BastionHost {
-    /// The bastion's security group, named `Bastion`, receiving SSH.
-    fn connections(&self) -> Connections {
-        Connections::new("Bastion", &self.security_group, Some(Port::tcp(22)))
     }
 }
 

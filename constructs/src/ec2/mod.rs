@@ -7,17 +7,19 @@ mod endpoints;
 mod flow_logs;
 mod instance_type;
 mod nacl;
+mod port;
 mod security_group;
 mod vpc;
 
 pub use bastion::{
     BastionHost, BastionProps, AL2023_AMI_PARAMETER_ARM64, AL2023_AMI_PARAMETER_X86_64, DEFAULT_BASTION_INSTANCE_TYPE,
 };
-pub use connections::{Connectable, Connections, Port};
+pub use connections::{Connectable, Connections};
 pub use endpoints::{GatewayService, VpcEndpointsProps, ECS_INTERFACE_ENDPOINTS};
 pub use flow_logs::{FlowLogsProps, TrafficType};
 pub use instance_type::{is_graviton, is_plausible_instance_type};
 pub use nacl::{AclAction, AclProtocol, NetworkAclRule, NetworkAclsProps};
+pub use port::Port;
 pub use security_group::{Peer, SecurityGroup, SecurityGroupProps};
 pub use vpc::{
     Vpc, VpcProps, DEFAULT_AZ_COUNT, DEFAULT_PRIVATE_SUBNET_PREFIX, DEFAULT_PUBLIC_SUBNET_PREFIX, DEFAULT_VPC_CIDR,

@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+use super::port::Port;
 use crate::cfn::{Intrinsic, Resource};
 use crate::core::{ConstructPath, Stack};
 
@@ -95,7 +96,7 @@ impl SecurityGroup {
         stack: &mut Stack,
         rule_name: &str,
         destination: &Value,
-        port: super::Port,
+        port: Port,
         description: &str,
     ) -> String {
         let rule = Resource::new("AWS::EC2::SecurityGroupEgress")

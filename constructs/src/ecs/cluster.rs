@@ -6,7 +6,9 @@ use serde_json::{json, Value};
 
 use crate::cfn::{Intrinsic, Parameter, ParameterType, Resource};
 use crate::core::{ConstructPath, Stack};
-use crate::ec2::{is_graviton, is_plausible_instance_type, SecurityGroup, SecurityGroupProps, Vpc};
+use crate::ec2::{
+    is_graviton, is_plausible_instance_type, Connectable, Connections, Port, SecurityGroup, SecurityGroupProps, Vpc,
+};
 use crate::error::ValidationError;
 use crate::iam::{InstanceProfile, Role, RoleProps};
 
@@ -93,6 +95,13 @@ pub struct ClusterProps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imds_hop_limit: Option<u8>,
 }
+
+/// First host port of the range ECS maps container ports to in bridge mode.
+/// The agent uses the kernel's `ip_local_port_range` (32768-60999 on Amazon
+/// Linux) or Docker's fallback 49153-65535; 32768-65535 covers both.
+pub const DYNAMIC_PORT_FROM: u16 = 32768;
+/// Last host port of the dynamic range (see [`DYNAMIC_PORT_FROM`]).
+pub const DYNAMIC_PORT_TO: u16 = 65535;
 
 /// An ECS cluster with an Auto Scaling group of container instances behind a
 /// capacity provider, which is the cluster's default capacity provider
@@ -375,5 +384,18 @@ impl Validated {
             );
         }
         Validated { instance_type, min, max, target, root_volume_gib, ami_parameter, imds_hop_limit }
+    }
+}
+
+impl Connectable for Cluster {
+    /// The container instances' security group, named `EcsInstances` in its
+    /// peers' rules, receiving traffic on the dynamic host ports of
+    /// bridge-mode tasks.
+    fn connections(&self) -> Connections {
+        Connections::new(
+            "EcsInstances",
+            &self.instance_security_group,
+            Some(Port::tcp_range(DYNAMIC_PORT_FROM, DYNAMIC_PORT_TO)),
+        )
     }
 }

@@ -35,8 +35,8 @@ mod task_definition;
 
 pub use cluster::{
     Cluster, ClusterProps, DEFAULT_INSTANCE_TYPE, DEFAULT_MAX_CAPACITY, DEFAULT_MIN_CAPACITY, DEFAULT_ROOT_VOLUME_GIB,
-    DEFAULT_TARGET_CAPACITY_PERCENT, ECS_AL2023_AMI_PARAMETER, ECS_AL2023_ARM64_AMI_PARAMETER, IMDS_HOP_LIMIT,
-    MAX_IMDS_HOP_LIMIT, MAX_ROOT_VOLUME_GIB, ROOT_DEVICE_NAME,
+    DEFAULT_TARGET_CAPACITY_PERCENT, DYNAMIC_PORT_FROM, DYNAMIC_PORT_TO, ECS_AL2023_AMI_PARAMETER,
+    ECS_AL2023_ARM64_AMI_PARAMETER, IMDS_HOP_LIMIT, MAX_IMDS_HOP_LIMIT, MAX_ROOT_VOLUME_GIB, ROOT_DEVICE_NAME,
 };
 pub use image::{tag_problem, ContainerImage, EcrImage, RepositoryImage, MAX_IMAGE_TAG_LEN};
 pub use service::{
@@ -47,10 +47,3 @@ pub use task_definition::{
     image_problem, ContainerHealthCheck, ContainerInfo, ContainerProps, ImageProblem, NetworkMode, TaskDefinition,
     TaskDefinitionProps, DEFAULT_CONTAINER_MEMORY_MIB, MAX_CONTAINERS, MAX_TASK_CPU_UNITS, MIN_CONTAINER_MEMORY_MIB,
 };
-
-/// First host port of the range ECS maps container ports to in bridge mode.
-/// The agent uses the kernel's `ip_local_port_range` (32768-60999 on Amazon
-/// Linux) or Docker's fallback 49153-65535; 32768-65535 covers both.
-pub const DYNAMIC_PORT_FROM: u16 = 32768;
-/// Last host port of the dynamic range (see [`DYNAMIC_PORT_FROM`]).
-pub const DYNAMIC_PORT_TO: u16 = 65535;

@@ -11,7 +11,7 @@ use super::listener::{Action, Listener};
 use crate::acm::{Certificate, DomainProps};
 use crate::cfn::{Intrinsic, Output, Resource, Template};
 use crate::core::{ConstructPath, Stack};
-use crate::ec2::{Peer, SecurityGroup, SecurityGroupProps, Vpc};
+use crate::ec2::{Connectable, Connections, Peer, SecurityGroup, SecurityGroupProps, Vpc};
 use crate::error::ValidationError;
 use crate::route53::{add_alias_records, AliasTarget};
 
@@ -421,6 +421,15 @@ impl ApplicationLoadBalancer {
             }
         }
         LoadBalancerUsage { rules, target_groups: target_groups.len() }
+    }
+}
+
+impl Connectable for ApplicationLoadBalancer {
+    /// The load balancer's security group, named `LoadBalancer` in its
+    /// peers' rules; it receives no traffic from other groups by default
+    /// (its listeners are opened to CIDRs).
+    fn connections(&self) -> Connections {
+        Connections::new("LoadBalancer", &self.security_group, None)
     }
 }
 

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::cfn::{DeletionPolicy, Intrinsic, Output, Resource};
 use crate::core::{ConstructPath, Stack};
-use crate::ec2::{Peer, SecurityGroup, SecurityGroupProps, Vpc};
+use crate::ec2::{Connectable, Connections, Peer, Port, SecurityGroup, SecurityGroupProps, Vpc};
 use crate::error::ValidationError;
 use crate::iam::PolicyStatement;
 
@@ -516,5 +516,12 @@ fn check_identifier(stack: &mut Stack, path: &ConstructPath, field: &str, what: 
             .field(field)
             .help(format!("use 1 to {max_len} letters, digits or underscores, starting with a letter")),
         );
+    }
+}
+
+impl Connectable for Database {
+    /// The database's security group, named `Database`, receiving its port.
+    fn connections(&self) -> Connections {
+        Connections::new("Database", &self.security_group, Some(Port::tcp(self.port)))
     }
 }
