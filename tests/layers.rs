@@ -91,12 +91,16 @@ fn modules_import_only_their_layer_and_below_and_files_have_no_cycles() {
 /// one is gone (so the list only shrinks).
 const KNOWN: &[&str] = &[
     "rcdk-constructs: `ec2::vpc` imports `analysis::codes` (a layer above: consumers of templates) via `analysis::codes::NAT_SHARED`",
+    "rcdk-constructs: files import each other in a cycle: app → app::stores → app",
+    "rcdk-constructs: files import each other in a cycle: diff → diff::knock_on → diff",
+    "rcdk-constructs: files import each other in a cycle: diff → diff::knock_on → diff::rules → diff",
+    "rcdk: files import each other in a cycle: deploy → deploy::execute → deploy",
+    "rcdk: files import each other in a cycle: deploy → deploy::execute → deploy::prepare → deploy",
+    "rcdk: files import each other in a cycle: deploy → deploy::schedule → deploy",
+    "rcdk: files import each other in a cycle: deploy → deploy::will_fail → deploy",
+    "rcdk: files import each other in a cycle: diff → diff::pair → diff",
     "rcdk-constructs: `core::app` imports `analysis::locate` (a layer above: consumers of templates) via `analysis::locate::check_stacks`",
-    "rcdk-constructs: files import each other in a cycle: analysis::network → analysis::database → analysis::nacl → analysis::network",
-    "rcdk-constructs: files import each other in a cycle: analysis::network → analysis::database → analysis::network",
-    "rcdk-constructs: files import each other in a cycle: analysis::network → analysis::egress → analysis::network",
     "rcdk-constructs: files import each other in a cycle: analysis::locate → core::app → analysis::locate",
-    "rcdk-constructs: files import each other in a cycle: elbv2::load_balancer → elbv2::listener_rule → elbv2::load_balancer",
     "rcdk-constructs: files import each other in a cycle: diff → diff::findings → diff",
     "rcdk-constructs: files import each other in a cycle: diff → diff::order → diff",
     "rcdk: `app_source` imports `synth` (a layer above: commands) via `synth::synthesize_with_warnings`",
@@ -514,7 +518,16 @@ impl<'ast> Visit<'ast> for Collect {
 
     fn visit_path(&mut self, p: &'ast syn::Path) {
         let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-        if let Some(abs) = self.absolute(&segs) {
+        // `crate::`, `self::`, `super::`, or a child module of this file (`checks::ALL`).
+        let child = segs.len() > 1 && self.depth.is_empty() && self.module.children.contains(&segs[0]);
+        let abs = if child {
+            let mut base = self.current();
+            base.extend(segs.iter().cloned());
+            Some(base)
+        } else {
+            self.absolute(&segs)
+        };
+        if let Some(abs) = abs {
             // The last segment may be an item, an enum variant or a method: resolve drops what is not a module.
             self.module.uses.push(abs);
         }

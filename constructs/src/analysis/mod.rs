@@ -23,161 +23,35 @@
 //! assert!(findings.is_empty());
 //! ```
 
-mod cdn;
+mod check;
+mod checks;
 pub mod codes;
-mod database;
-mod egress;
+mod hops;
+mod ip;
 pub(crate) mod locate;
 mod model;
 mod nacl;
 mod network;
-mod ports;
-mod region;
-mod warnings;
 
-use std::fmt;
+pub use check::{Finding, Severity};
+pub use ip::{DYNAMIC_PORTS, EPHEMERAL_PORTS};
+pub use model::{Doc, Param, Props, Res, StackTemplate, V};
 
-pub use model::{Doc, Param, Props, Res, V};
-
-/// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    /// The stack cannot work as written: synthesis stops.
-    Error,
-    /// Legal but risky; `--deny-warnings` turns it into an error.
-    Warning,
-}
-
-/// One problem found by the analysis.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// A stable, namespaced code (see [`codes`]).
-    pub code: &'static str,
-    /// Error or warning.
-    pub severity: Severity,
-    /// The index of the stack (in the slice given to [`analyze`]) holding the cause.
-    pub stack: usize,
-    /// The logical ID of the resource where the cause is; empty when the
-    /// cause is the stack as a whole.
-    pub resource: String,
-    /// The field, below the construct that made `resource`, to point at
-    /// (e.g. `nat_gateways` for a VPC), when one is the cause.
-    pub field: Option<&'static str>,
-    /// What is wrong: the hop and the resources.
-    pub message: String,
-    /// How to fix it.
-    pub help: String,
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{level}: {} [{}]\n  resource: {}\n  help: {}", self.message, self.code, self.resource, self.help)
-    }
-}
-
-/// One template to analyze, with what links it to the others.
-#[derive(Debug, Clone)]
-pub struct StackTemplate<'a> {
-    /// The stack's name.
-    pub name: &'a str,
-    /// The template, indexed.
-    pub doc: Doc<'a>,
-    /// Parameters fed by another stack's output: (parameter, stack, output).
-    pub inputs: Vec<(&'a str, &'a str, &'a str)>,
-}
+use check::{Scope, Sink};
+use network::Net;
 
 /// Runs every check over `stacks` and returns the findings, errors first,
 /// each group in a stable order.
 pub fn analyze(stacks: &[StackTemplate<'_>]) -> Vec<Finding> {
     let mut out = Vec::new();
-    let nets: Vec<network::Net<'_, '_>> = stacks.iter().map(|s| network::Net::build(&s.doc)).collect();
-    for (i, s) in stacks.iter().enumerate() {
-        let mut sink = Sink { stack: i, out: &mut out };
-        nets[i].check(&mut sink);
-        ports::check(&s.doc, &mut sink);
-        region::check(&s.doc, &mut sink);
-        warnings::check(&s.doc, &nets[i], &mut sink);
-        cdn::check(stacks, &nets, i, &mut sink);
+    let nets: Vec<Net<'_, '_>> = stacks.iter().map(|s| Net::build(&s.doc)).collect();
+    for index in 0..stacks.len() {
+        let scope = Scope { stacks, nets: &nets, index };
+        let mut sink = Sink { stack: index, out: &mut out };
+        for check in checks::ALL {
+            check(&scope, &mut sink);
+        }
     }
     out.sort_by_key(|f| (f.severity, f.stack));
     out
-}
-
-/// Collects the findings of one stack.
-pub(crate) struct Sink<'o> {
-    stack: usize,
-    out: &'o mut Vec<Finding>,
-}
-
-impl Sink<'_> {
-    pub(crate) fn error(&mut self, code: &'static str, resource: &str, message: String, help: String) -> &mut Finding {
-        self.push(Severity::Error, code, resource, message, help)
-    }
-
-    pub(crate) fn warning(
-        &mut self,
-        code: &'static str,
-        resource: &str,
-        message: String,
-        help: String,
-    ) -> &mut Finding {
-        self.push(Severity::Warning, code, resource, message, help)
-    }
-
-    /// A finding whose cause is in another stack.
-    pub(crate) fn error_in(
-        &mut self,
-        stack: usize,
-        code: &'static str,
-        resource: &str,
-        message: String,
-        help: String,
-    ) -> &mut Finding {
-        let f = self.push(Severity::Error, code, resource, message, help);
-        f.stack = stack;
-        f
-    }
-
-    fn push(
-        &mut self,
-        severity: Severity,
-        code: &'static str,
-        resource: &str,
-        message: String,
-        help: String,
-    ) -> &mut Finding {
-        self.out.push(Finding {
-            code,
-            severity,
-            stack: self.stack,
-            resource: resource.to_owned(),
-            field: None,
-            message,
-            help,
-        });
-        let last = self.out.len() - 1;
-        &mut self.out[last]
-    }
-}
-
-/// Ports, inclusive.
-pub(crate) type Ports = (i64, i64);
-
-/// The dynamic host ports ECS gives bridge-mode containers without a fixed host port.
-pub const DYNAMIC_PORTS: (i64, i64) = (32768, 65535);
-/// The ephemeral ports clients and load balancers answer from and to.
-pub const EPHEMERAL_PORTS: (i64, i64) = (1024, 65535);
-
-pub(crate) fn ports_text(p: Ports) -> String {
-    if p.0 == p.1 {
-        format!("port {}", p.0)
-    } else if p == (0, 65535) || p == (-1, -1) {
-        "all ports".into()
-    } else {
-        format!("ports {}-{}", p.0, p.1)
-    }
 }

@@ -280,6 +280,17 @@ pub fn field<'a>(v: Option<&'a Value>, key: &str) -> Option<&'a Value> {
     v?.get(key)
 }
 
+/// One template to analyze, with what links it to the others.
+#[derive(Debug, Clone)]
+pub struct StackTemplate<'a> {
+    /// The stack's name.
+    pub name: &'a str,
+    /// The template, indexed.
+    pub doc: Doc<'a>,
+    /// Parameters fed by another stack's output: (parameter, stack, output).
+    pub inputs: Vec<(&'a str, &'a str, &'a str)>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,9 +5,8 @@ use std::collections::HashMap;
 
 use ipnet::Ipv4Net;
 
+use super::ip::{Ports, Proto};
 use super::model::{prop, Doc, V};
-use super::network::Proto;
-use super::Ports;
 
 /// One `AWS::EC2::NetworkAclEntry`.
 #[derive(Debug, Clone)]

@@ -1,38 +1,15 @@
 //! The network graph of one template — security groups and their rules,
 //! load balancers, listeners, rules, target groups, ECS services and their
-//! instances, subnets, routes and endpoints — and the checks of every path.
+//! instances, subnets, routes and endpoints — that the checks follow.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 
 use ipnet::Ipv4Net;
 use serde_json::Value;
 
-use super::codes;
+use super::ip::{Ports, Proto, DYNAMIC_PORTS};
 use super::model::{field, prop, Doc, Res, V};
-use super::nacl::{Nacls, Peer as NaclPeer, Verdict};
-use super::{ports_text, Ports, Sink, DYNAMIC_PORTS, EPHEMERAL_PORTS};
-
-/// An IP protocol of a rule or ACL entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Proto {
-    All,
-    Tcp,
-    Other,
-    Unknown,
-}
-
-impl Proto {
-    pub(crate) fn parse(v: &V<'_>) -> Proto {
-        match v {
-            V::Str(s) if s == "-1" || s.eq_ignore_ascii_case("all") => Proto::All,
-            V::Str(s) if s.eq_ignore_ascii_case("tcp") || s == "6" => Proto::Tcp,
-            V::Num(n) if *n == -1.0 => Proto::All,
-            V::Num(n) if *n == 6.0 => Proto::Tcp,
-            V::Str(_) | V::Num(_) => Proto::Other,
-            _ => Proto::Unknown,
-        }
-    }
-}
+use super::nacl::Nacls;
 
 /// Who a security group rule admits (or lets out to).
 #[derive(Debug, Clone, PartialEq)]
@@ -95,15 +72,15 @@ pub(crate) struct Listener<'a> {
 /// Where an ECS service's target group sends traffic: the container, the
 /// port on the target, and the target's security groups and subnets.
 #[derive(Debug)]
-struct Binding<'a> {
-    service: &'a str,
-    tg: &'a str,
-    container: String,
-    container_port: i64,
-    ports: Ports,
-    awsvpc: bool,
-    sgs: Option<Vec<&'a str>>,
-    subnets: Option<Vec<&'a str>>,
+pub(crate) struct Binding<'a> {
+    pub service: &'a str,
+    pub tg: &'a str,
+    pub container: String,
+    pub container_port: i64,
+    pub ports: Ports,
+    pub awsvpc: bool,
+    pub sgs: Option<Vec<&'a str>>,
+    pub subnets: Option<Vec<&'a str>>,
 }
 
 /// An Auto Scaling group of ECS instances.
@@ -122,15 +99,15 @@ pub(crate) struct Net<'d, 'a> {
     pub lbs: HashMap<&'a str, Lb<'a>>,
     pub listeners: Vec<Listener<'a>>,
     /// Target group → the listeners forwarding to it (by default action or rule).
-    tg_listeners: HashMap<&'a str, Vec<usize>>,
+    pub tg_listeners: HashMap<&'a str, Vec<usize>>,
     /// Target groups some listener or rule might forward to, unresolved.
-    unknown_forwards: bool,
+    pub unknown_forwards: bool,
     /// Cluster → its Auto Scaling groups (through capacity providers).
     cluster_asgs: HashMap<&'a str, Vec<&'a str>>,
     pub asgs: Vec<Asg<'a>>,
     pub nacls: Nacls<'a>,
     pub subnet_cidrs: HashMap<&'a str, Option<Ipv4Net>>,
-    bindings: Vec<Binding<'a>>,
+    pub bindings: Vec<Binding<'a>>,
 }
 
 pub(crate) fn sg_ids<'a>(doc: &Doc<'a>, v: Option<&'a Value>) -> Option<Vec<&'a str>> {
@@ -541,253 +518,6 @@ impl<'d, 'a> Net<'d, 'a> {
 
     pub(crate) fn ingress_of<'s>(&'s self, sgs: &'s [&'a str]) -> impl Iterator<Item = &'s Rule<'a>> + 's {
         sgs.iter().filter_map(move |id| self.sgs.get(id)).flat_map(|sg| sg.ingress.iter())
-    }
-
-    /// Runs the network checks of this template.
-    pub(crate) fn check(&self, sink: &mut Sink<'_>) {
-        self.check_listeners(sink);
-        self.check_bindings(sink);
-        super::egress::check(self, sink);
-        super::database::check(self, sink);
-    }
-
-    fn check_listeners(&self, sink: &mut Sink<'_>) {
-        for l in &self.listeners {
-            let (Some(lb_id), Some(port)) = (l.lb, l.port) else { continue };
-            let Some(lb) = self.lbs.get(lb_id) else { continue };
-            if let Some(sgs) = lb.sgs.as_ref().filter(|s| !s.is_empty()) {
-                // Every load balancer has IPv4 clients; dual-stack ones IPv6 clients too.
-                let families: &[bool] = if lb.dualstack { &[false, true] } else { &[false] };
-                for &v6 in families {
-                    let admits = |p: &RulePeer<'a>| match p {
-                        RulePeer::Cidr6 if v6 => Tri::Yes,
-                        RulePeer::Cidr(_) if !v6 => Tri::Yes,
-                        RulePeer::Cidr6 | RulePeer::Cidr(_) => Tri::No,
-                        RulePeer::Sg(_) | RulePeer::PrefixList(_) => Tri::Yes,
-                        RulePeer::Unknown => Tri::Unknown,
-                    };
-                    if Self::covers(self.ingress_of(sgs), (port, port), admits) != Tri::No {
-                        continue;
-                    }
-                    let (family, cidrs) = if v6 { ("IPv6", "IPv6 CIDRs") } else { ("IPv4", "IPv4 CIDRs") };
-                    sink.error(
-                        codes::LISTENER_UNREACHABLE,
-                        sgs[0],
-                        format!(
-                            "client → listener {}: the security groups of load balancer {lb_id} ({}) admit no {family} client on port \
-                             {port}, so no {family} request reaches the listener",
-                            l.id,
-                            sgs.join(", ")
-                        ),
-                        format!("add an ingress rule on {} for TCP {port} from the clients' {cidrs} (or CloudFront's prefix list)", sgs[0]),
-                    );
-                }
-            }
-            if lb.internal {
-                continue;
-            }
-            for subnet in lb.subnets.iter().flatten() {
-                let Some(acl) = self.nacls.of(subnet) else { continue };
-                self.nacl_hop(
-                    sink,
-                    acl,
-                    false,
-                    (port, port),
-                    NaclPeer::Internet,
-                    &format!("client → listener {} (port {port}) into subnet {subnet}", l.id),
-                );
-                self.nacl_hop(
-                    sink,
-                    acl,
-                    true,
-                    EPHEMERAL_PORTS,
-                    NaclPeer::Internet,
-                    &format!("listener {} → client (return traffic) out of subnet {subnet}", l.id),
-                );
-            }
-        }
-    }
-
-    pub(crate) fn nacl_hop(
-        &self,
-        sink: &mut Sink<'_>,
-        acl: &'a str,
-        egress: bool,
-        ports: Ports,
-        peer: NaclPeer,
-        hop: &str,
-    ) -> bool {
-        let Verdict::Denied { entry, ports: denied } = self.nacls.eval(acl, egress, ports, peer) else { return true };
-        let dir = if egress { "outbound" } else { "inbound" };
-        let peer_text = match peer {
-            NaclPeer::Internet => "0.0.0.0/0".to_owned(),
-            NaclPeer::Net(n) => n.to_string(),
-            NaclPeer::Unknown => "?".into(),
-        };
-        let by = match entry {
-            Some((id, n)) => format!("entry {id} (rule {n}) denies it"),
-            None => "no entry allows it (the final implicit deny)".to_owned(),
-        };
-        let f = sink.error(
-            codes::NACL_BLOCKED,
-            entry.map(|(id, _)| id).unwrap_or(acl),
-            format!(
-                "{hop}: network ACL {acl} drops {dir} TCP {} {} {peer_text}: {by}",
-                ports_text(denied),
-                if egress { "to" } else { "from" }
-            ),
-            format!(
-                "add an `allow` entry to {acl} ({dir}, TCP {}, {peer_text}) numbered below any deny that matches",
-                ports_text(ports)
-            ),
-        );
-        f.field = Some("network_acls");
-        false
-    }
-
-    fn check_bindings(&self, sink: &mut Sink<'_>) {
-        let mut seen: HashSet<(&str, Vec<&str>, Ports)> = HashSet::new();
-        let mut seen_nacl: HashSet<(&str, &str, Ports)> = HashSet::new();
-        for b in &self.bindings {
-            let listeners = self.tg_listeners.get(b.tg).map(Vec::as_slice).unwrap_or_default();
-            if listeners.is_empty() {
-                let exported =
-                    self.doc.outputs.values().any(|v| matches!(self.doc.resolve(v), V::Ref(id) if id == b.tg));
-                if !self.unknown_forwards && !exported {
-                    sink.error(
-                        codes::TARGET_GROUP_ORPHAN,
-                        b.service,
-                        format!(
-                            "listener → target group {}: no listener or listener rule forwards to it, so ECS cannot register service {}'s tasks \
-                             (creating the service fails: the target group has no load balancer)",
-                            b.tg, b.service
-                        ),
-                        format!("add a listener rule (or a listener's default action) that forwards to {}", b.tg),
-                    );
-                }
-                continue;
-            }
-            let Some(target_sgs) = b.sgs.as_ref() else { continue };
-            let target_cidrs = self.cidrs(b.subnets.as_ref());
-            let lbs: BTreeSet<&str> = listeners.iter().filter_map(|&i| self.listeners[i].lb).collect();
-            for lb_id in lbs {
-                let Some(lb) = self.lbs.get(lb_id) else { continue };
-                let Some(lb_sgs) = lb.sgs.as_ref().filter(|s| !s.is_empty()) else { continue };
-                let mut key_sgs = target_sgs.clone();
-                key_sgs.sort();
-                if !seen.insert((lb_id, key_sgs, b.ports)) {
-                    continue;
-                }
-                let lb_cidrs = self.cidrs(lb.subnets.as_ref());
-                let from_lb = |p: &RulePeer<'a>| peer_within(p, lb_sgs, lb_cidrs.as_deref());
-                let what = if b.awsvpc {
-                    format!("container port {} of `{}` (awsvpc)", b.container_port, b.container)
-                } else if b.ports == DYNAMIC_PORTS {
-                    format!(
-                        "the dynamic host ports {}-{} of `{}` (bridge mode, container port {})",
-                        DYNAMIC_PORTS.0, DYNAMIC_PORTS.1, b.container, b.container_port
-                    )
-                } else {
-                    format!("host {} of `{}`", ports_text(b.ports), b.container)
-                };
-                if Self::covers(self.ingress_of(target_sgs), b.ports, from_lb) == Tri::No {
-                    sink.error(
-                        codes::LB_TO_TARGET,
-                        target_sgs[0],
-                        format!(
-                            "target group {} → service {}: no rule of the target's security groups ({}) admits load balancer {lb_id} \
-                             (security groups {}) on {what}; health checks fail and every request gets 502/503",
-                            b.tg,
-                            b.service,
-                            target_sgs.join(", "),
-                            lb_sgs.join(", ")
-                        ),
-                        format!(
-                            "add an AWS::EC2::SecurityGroupIngress on {} for TCP {} with SourceSecurityGroupId {}",
-                            target_sgs[0],
-                            ports_text(b.ports),
-                            lb_sgs[0]
-                        ),
-                    );
-                }
-                // A fixed health check port outside the traffic port: the load balancer must reach it too.
-                let health = self.doc.res(b.tg).and_then(|tg| prop(self.doc, tg, "HealthCheckPort").as_i64());
-                if let Some(hp) = health.filter(|p| *p < b.ports.0 || *p > b.ports.1) {
-                    if Self::covers(self.ingress_of(target_sgs), (hp, hp), from_lb) == Tri::No {
-                        sink.error(
-                            codes::LB_TO_TARGET,
-                            target_sgs[0],
-                            format!(
-                                "target group {} → service {}: health checks go to port {hp}, and no rule of the target's security \
-                                 groups ({}) admits load balancer {lb_id} (security groups {}) there; every target stays unhealthy",
-                                b.tg,
-                                b.service,
-                                target_sgs.join(", "),
-                                lb_sgs.join(", ")
-                            ),
-                            format!(
-                                "add an AWS::EC2::SecurityGroupIngress on {} for TCP {hp} with SourceSecurityGroupId {}, or check \
-                                 health on the traffic port",
-                                target_sgs[0], lb_sgs[0]
-                            ),
-                        );
-                    }
-                }
-                let all_restricted = lb_sgs.iter().all(|id| self.sgs.get(id).is_some_and(|sg| sg.restricted_egress));
-                if all_restricted {
-                    let to_target = |p: &RulePeer<'a>| peer_within(p, target_sgs, target_cidrs.as_deref());
-                    let egress = lb_sgs.iter().filter_map(|id| self.sgs.get(id)).flat_map(|sg| sg.egress.iter());
-                    if Self::covers(egress, b.ports, to_target) == Tri::No {
-                        sink.error(
-                            codes::LB_EGRESS,
-                            lb_sgs[0],
-                            format!(
-                                "load balancer {lb_id} → target group {}: the load balancer's security groups ({}) restrict egress and \
-                                 none lets it out to {what} of service {}",
-                                b.tg,
-                                lb_sgs.join(", "),
-                                b.service
-                            ),
-                            format!(
-                                "add an AWS::EC2::SecurityGroupEgress on {} for TCP {} with DestinationSecurityGroupId {}",
-                                lb_sgs[0],
-                                ports_text(b.ports),
-                                target_sgs[0]
-                            ),
-                        );
-                    }
-                }
-                // The network ACLs between the load balancer's and the targets' subnets, both ways.
-                let (Some(lb_subnets), Some(t_subnets)) = (lb.subnets.as_ref(), b.subnets.as_ref()) else { continue };
-                for ls in lb_subnets {
-                    for ts in t_subnets {
-                        let (la, ta) = (self.nacls.of(ls), self.nacls.of(ts));
-                        if la.is_none() && ta.is_none() {
-                            continue;
-                        }
-                        if !seen_nacl.insert((la.unwrap_or(ls), ta.unwrap_or(ts), b.ports)) {
-                            continue;
-                        }
-                        let peer_of = |s: &str| match self.subnet_cidrs.get(s).copied().flatten() {
-                            Some(n) => NaclPeer::Net(n),
-                            None => NaclPeer::Unknown,
-                        };
-                        let hop = format!("load balancer {lb_id} (subnet {ls}) → service {} (subnet {ts})", b.service);
-                        let back = format!(
-                            "service {} (subnet {ts}) → load balancer {lb_id} (subnet {ls}), return traffic",
-                            b.service
-                        );
-                        let ok = la.is_none_or(|a| self.nacl_hop(sink, a, true, b.ports, peer_of(ts), &hop))
-                            && ta.is_none_or(|a| self.nacl_hop(sink, a, false, b.ports, peer_of(ls), &hop))
-                            && ta.is_none_or(|a| self.nacl_hop(sink, a, true, EPHEMERAL_PORTS, peer_of(ls), &back))
-                            && la.is_none_or(|a| self.nacl_hop(sink, a, false, EPHEMERAL_PORTS, peer_of(ts), &back));
-                        if !ok {
-                            break;
-                        }
-                    }
-                }
-            }
-        }
     }
 }
 

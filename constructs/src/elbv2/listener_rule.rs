@@ -129,7 +129,7 @@ impl ListenerRule {
         claim_path_patterns(stack, path, listener, props, &owner);
         let mut conditions = conditions_json(props);
         if let (Some((name, value)), Value::Array(list)) = (&listener.required_header, &mut conditions) {
-            let values: usize = list.iter().map(super::load_balancer::condition_values).sum();
+            let values: usize = list.iter().map(condition_values).sum();
             if values >= super::MAX_CONDITION_VALUES_PER_RULE {
                 stack.report(
                     ValidationError::new(
@@ -146,7 +146,7 @@ impl ListenerRule {
                     ),
                 );
             }
-            list.push(super::load_balancer::header_condition(name, value));
+            list.push(header_condition(name, value));
         }
         let resource = Resource::new("AWS::ElasticLoadBalancingV2::ListenerRule")
             .prop("ListenerArn", listener.arn.clone())
@@ -380,4 +380,26 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
             );
         }
     }
+}
+
+/// The `http-header` condition requiring `name: value`.
+pub(super) fn header_condition(name: &str, value: &Value) -> Value {
+    json!({"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": name, "Values": [value]}})
+}
+
+/// How many values a listener rule condition counts towards the rule's quota.
+pub(super) fn condition_values(c: &Value) -> usize {
+    let list = |v: Option<&Value>| v.and_then(Value::as_array).map_or(0, Vec::len);
+    [
+        "PathPatternConfig",
+        "HostHeaderConfig",
+        "HttpHeaderConfig",
+        "HttpRequestMethodConfig",
+        "QueryStringConfig",
+        "SourceIpConfig",
+    ]
+    .iter()
+    .map(|k| list(c.get(*k).and_then(|x| x.get("Values"))))
+    .sum::<usize>()
+        + list(c.get("Values"))
 }

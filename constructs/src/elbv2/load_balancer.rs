@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::listener::{Action, Listener};
+use super::listener_rule::{header_condition, PRIORITY_NAMESPACE};
 use crate::acm::{Certificate, DomainProps};
 use crate::cfn::{Intrinsic, Output, Resource, Template};
 use crate::core::{ConstructPath, Stack};
@@ -373,7 +374,7 @@ impl ApplicationLoadBalancer {
         let Some((name, value)) = &listener.required_header else { return };
         let owner = self.path.child("VerifiedNotFound").logical_id();
         let key = format!("{} {}", listener.arn, super::MAX_PRIORITY);
-        if stack.claim_unique(super::listener_rule::PRIORITY_NAMESPACE, key, &owner).is_none() {
+        if stack.claim_unique(PRIORITY_NAMESPACE, key, &owner).is_none() {
             stack.add_resource(
                 &self.path.child("VerifiedNotFound"),
                 Resource::new("AWS::ElasticLoadBalancingV2::ListenerRule")
@@ -436,28 +437,6 @@ impl Connectable for ApplicationLoadBalancer {
 /// The handle of the listener `logical_id` at `path` on `port` (443: HTTPS).
 fn listener_handle(path: ConstructPath, logical_id: String, port: u16) -> Listener {
     Listener { path, arn: Intrinsic::ref_(&logical_id), logical_id, port, https: port == 443, required_header: None }
-}
-
-/// The `http-header` condition requiring `name: value`.
-pub(super) fn header_condition(name: &str, value: &Value) -> Value {
-    json!({"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": name, "Values": [value]}})
-}
-
-/// How many values a listener rule condition counts towards the rule's quota.
-pub(super) fn condition_values(c: &Value) -> usize {
-    let list = |v: Option<&Value>| v.and_then(Value::as_array).map_or(0, Vec::len);
-    [
-        "PathPatternConfig",
-        "HostHeaderConfig",
-        "HttpHeaderConfig",
-        "HttpRequestMethodConfig",
-        "QueryStringConfig",
-        "SourceIpConfig",
-    ]
-    .iter()
-    .map(|k| list(c.get(*k).and_then(|x| x.get("Values"))))
-    .sum::<usize>()
-        + list(c.get("Values"))
 }
 
 /// How much of its quotas a load balancer uses (see [`ApplicationLoadBalancer::usage`]).

@@ -12,13 +12,14 @@
 
 use serde_json::Value;
 
-use super::codes;
-use super::model::{Doc, Res, V};
-use super::network::network_mode;
-use super::Sink;
+use crate::analysis::check::{Scope, Sink};
+use crate::analysis::codes;
+use crate::analysis::model::{Doc, Res, V};
+use crate::analysis::network::network_mode;
 
 /// Checks every load-balancer binding of every ECS service of `doc`.
-pub(crate) fn check(doc: &Doc<'_>, sink: &mut Sink<'_>) {
+pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
+    let doc = scope.doc();
     for s in doc.of_type("AWS::ECS::Service") {
         // `Ref` or `Fn::GetAtt ... TaskDefinitionArn`, to a task definition of this template.
         let Some(td) = doc.target(s.props.get("TaskDefinition"), "AWS::ECS::TaskDefinition") else { continue };
@@ -185,8 +186,8 @@ fn check_target_type(doc: &Doc<'_>, s: &Res<'_>, td: &Res<'_>, tg: &str, mode: &
 
 #[cfg(test)]
 mod tests {
-    use super::super::{analyze, StackTemplate};
     use super::*;
+    use crate::analysis::{analyze, StackTemplate};
     use serde_json::json;
 
     /// A bridge-mode service bound to container `web` port 80 of `TaskDef`.

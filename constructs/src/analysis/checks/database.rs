@@ -14,11 +14,13 @@ use std::collections::{HashMap, HashSet};
 use ipnet::Ipv4Net;
 use serde_json::Value;
 
-use super::codes;
-use super::model::{prop, Doc, Res, V};
-use super::nacl::Peer as NaclPeer;
-use super::network::{network_mode, peer_within, sg_ids, subnet_ids, Net, Proto, RulePeer, Tri};
-use super::{Sink, EPHEMERAL_PORTS};
+use crate::analysis::check::{Scope, Sink};
+use crate::analysis::codes;
+use crate::analysis::hops::nacl_hop;
+use crate::analysis::ip::{Proto, EPHEMERAL_PORTS};
+use crate::analysis::model::{prop, Doc, Res, V};
+use crate::analysis::nacl::Peer as NaclPeer;
+use crate::analysis::network::{network_mode, peer_within, sg_ids, subnet_ids, Net, RulePeer, Tri};
 
 /// An ECS service and where its tasks run.
 struct Service<'r, 'a> {
@@ -170,8 +172,9 @@ fn uses(doc: &Doc<'_>, s: &Service<'_, '_>, ids: &HashSet<&str>, policies: &Hash
     })
 }
 
-/// Runs the database checks of `net`'s template.
-pub(crate) fn check(net: &Net<'_, '_>, sink: &mut Sink<'_>) {
+/// Runs the database checks of the stack's template.
+pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
+    let net = scope.net();
     let doc = net.doc;
     let dbs: Vec<&Res<'_>> = doc
         .resources
@@ -371,10 +374,10 @@ fn check_one(
                 let hop = format!("service {} (subnet {fs}) → database {} (subnet {ds}, port {port})", s.res.id, db.id);
                 let back =
                     format!("database {} (subnet {ds}) → service {} (subnet {fs}), return traffic", db.id, s.res.id);
-                let ok = fa.is_none_or(|a| net.nacl_hop(sink, a, true, (port, port), peer_of(ds), &hop))
-                    && da.is_none_or(|a| net.nacl_hop(sink, a, false, (port, port), peer_of(fs), &hop))
-                    && da.is_none_or(|a| net.nacl_hop(sink, a, true, EPHEMERAL_PORTS, peer_of(fs), &back))
-                    && fa.is_none_or(|a| net.nacl_hop(sink, a, false, EPHEMERAL_PORTS, peer_of(ds), &back));
+                let ok = fa.is_none_or(|a| nacl_hop(net, sink, a, true, (port, port), peer_of(ds), &hop))
+                    && da.is_none_or(|a| nacl_hop(net, sink, a, false, (port, port), peer_of(fs), &hop))
+                    && da.is_none_or(|a| nacl_hop(net, sink, a, true, EPHEMERAL_PORTS, peer_of(fs), &back))
+                    && fa.is_none_or(|a| nacl_hop(net, sink, a, false, EPHEMERAL_PORTS, peer_of(ds), &back));
                 if !ok {
                     break 'pairs;
                 }
@@ -403,7 +406,7 @@ fn holder(net: &Net<'_, '_>, services: &[Service<'_, '_>], id: &str) -> Option<S
 mod tests {
     use serde_json::json;
 
-    use super::super::{analyze, codes, Doc, StackTemplate};
+    use crate::analysis::{analyze, codes, Doc, StackTemplate};
 
     /// A database, a service in its own security group, and `extra` resources.
     fn template(container: serde_json::Value, extra: serde_json::Value) -> serde_json::Value {

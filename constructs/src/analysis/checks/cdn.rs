@@ -3,10 +3,10 @@
 
 use serde_json::Value;
 
-use super::codes;
-use super::model::{field, V};
-use super::network::{Net, RulePeer, Tri};
-use super::{Sink, StackTemplate};
+use crate::analysis::check::{Scope, Sink};
+use crate::analysis::codes;
+use crate::analysis::model::{field, StackTemplate, V};
+use crate::analysis::network::{Net, RulePeer, Tri};
 
 /// The load balancer an origin's domain name designates: (stack index, logical ID).
 fn origin_lb<'a>(stacks: &[StackTemplate<'a>], i: usize, domain: &'a Value) -> Option<(usize, &'a str)> {
@@ -28,7 +28,8 @@ fn origin_lb<'a>(stacks: &[StackTemplate<'a>], i: usize, domain: &'a Value) -> O
     }
 }
 
-pub(crate) fn check(stacks: &[StackTemplate<'_>], nets: &[Net<'_, '_>], i: usize, sink: &mut Sink<'_>) {
+pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
+    let (stacks, nets, i) = (scope.stacks, scope.nets, scope.index);
     let doc = &stacks[i].doc;
     for d in doc.of_type("AWS::CloudFront::Distribution") {
         let config = d.props.get("DistributionConfig");

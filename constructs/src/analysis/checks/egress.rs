@@ -7,11 +7,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::codes;
-use super::model::{prop, Doc, V};
-use super::nacl::Peer as NaclPeer;
-use super::network::{peer_within, Asg, Net, RulePeer, Tri};
-use super::{Ports, Sink, EPHEMERAL_PORTS};
+use crate::analysis::check::{Scope, Sink};
+use crate::analysis::codes;
+use crate::analysis::hops::nacl_hop;
+use crate::analysis::ip::{Ports, EPHEMERAL_PORTS};
+use crate::analysis::model::{prop, Doc, V};
+use crate::analysis::nacl::Peer as NaclPeer;
+use crate::analysis::network::{peer_within, sg_ids, Asg, Net, RulePeer, Tri};
 use crate::ec2::ECS_INTERFACE_ENDPOINTS;
 
 /// Network ACL hops already evaluated: (ACL, egress, ports, peer network; `None` the internet).
@@ -67,7 +69,7 @@ impl<'a> Endpoints<'a> {
                 if prop(doc, r, "PrivateDnsEnabled").as_bool() == Some(true) {
                     let sgs = match r.props.get("SecurityGroupIds") {
                         None => None,
-                        Some(v) => super::network::sg_ids(doc, Some(v)).filter(|s| !s.is_empty()),
+                        Some(v) => sg_ids(doc, Some(v)).filter(|s| !s.is_empty()),
                     };
                     e.interface.push(Interface { id: r.id, service, sgs });
                 } else if r.props.get("PrivateDnsEnabled").is_some_and(|v| doc.resolve(v).as_bool().is_none()) {
@@ -151,8 +153,9 @@ fn default_routes<'a>(doc: &Doc<'a>) -> Option<HashMap<&'a str, Way<'a>>> {
     Some(out)
 }
 
-/// Runs the egress checks of the ECS instances of `net`.
-pub(crate) fn check(net: &Net<'_, '_>, sink: &mut Sink<'_>) {
+/// Runs the egress checks of the stack's ECS instances.
+pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
+    let net = scope.net();
     let doc = net.doc;
     if doc.of_type("AWS::ECS::Service").next().is_none() {
         return;
@@ -246,7 +249,7 @@ fn nacls_to_internet<'a>(
             NaclPeer::Net(n) => Some(n),
             _ => None,
         };
-        !evaluated.insert((acl, egress, ports, key)) || net.nacl_hop(sink, acl, egress, ports, peer, text)
+        !evaluated.insert((acl, egress, ports, key)) || nacl_hop(net, sink, acl, egress, ports, peer, text)
     };
     let via = match nat {
         Some((id, s)) => {

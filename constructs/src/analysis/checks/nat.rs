@@ -1,35 +1,15 @@
-//! Legal but risky: alarms that notify nobody, one NAT gateway for several zones.
+//! Legal but risky: one NAT gateway carrying the outbound traffic of
+//! several availability zones.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::codes;
-use super::model::{prop, Doc, V};
-use super::network::Net;
-use super::Sink;
+use crate::analysis::check::{Scope, Sink};
+use crate::analysis::codes;
+use crate::analysis::model::{prop, V};
 
-pub(crate) fn check(doc: &Doc<'_>, _net: &Net<'_, '_>, sink: &mut Sink<'_>) {
-    let silent: Vec<&str> = doc
-        .of_type("AWS::CloudWatch::Alarm")
-        .filter(|r| {
-            ["AlarmActions", "OKActions", "InsufficientDataActions"]
-                .iter()
-                .all(|k| r.props.get(k).is_none_or(|v| v.as_array().is_some_and(Vec::is_empty)))
-        })
-        .map(|r| r.id)
-        .collect();
-    if !silent.is_empty() {
-        let f = sink.warning(
-            codes::ALARM_SILENT,
-            "",
-            format!(
-                "{} alarm(s) have no actions: when they fire, nobody is told ({})",
-                silent.len(),
-                silent.join(", ")
-            ),
-            "give the stack an alarm topic (`alarms: {email: ...}`), or set the alarms' AlarmActions".into(),
-        );
-        f.field = Some("alarms");
-    }
+/// Warns about NAT gateways shared by the private subnets of several zones.
+pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
+    let doc = scope.doc();
     // NAT gateway → the zones of the subnets whose default route goes through it.
     let mut subnets_of: HashMap<&str, Vec<&str>> = HashMap::new();
     for r in doc.of_type("AWS::EC2::SubnetRouteTableAssociation") {

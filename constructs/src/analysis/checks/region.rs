@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use super::codes;
-use super::model::{field, prop, Doc, V};
-use super::Sink;
+use crate::analysis::check::{Scope, Sink};
+use crate::analysis::codes;
+use crate::analysis::model::{field, prop, V};
 use crate::ec2::is_graviton;
 use crate::region::availability_zone_count;
 
@@ -33,7 +33,8 @@ fn ami_arch(path: &str) -> Option<&'static str> {
     }
 }
 
-pub(crate) fn check(doc: &Doc<'_>, sink: &mut Sink<'_>) {
+pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
+    let doc = scope.doc();
     let region = doc.region;
     // Zones of another region: (zone, subnets), reported once per stack.
     let mut foreign: Vec<(String, Vec<&str>)> = Vec::new();

@@ -1,0 +1,72 @@
+//! Client → listener: each listener's load balancer admits clients on the
+//! listener's port (IPv4, and IPv6 for a dual-stack one), and the network
+//! ACLs of an internet-facing load balancer's subnets let the requests in
+//! and the answers out.
+
+use crate::analysis::check::{Scope, Sink};
+use crate::analysis::codes;
+use crate::analysis::hops::nacl_hop;
+use crate::analysis::ip::EPHEMERAL_PORTS;
+use crate::analysis::nacl::Peer as NaclPeer;
+use crate::analysis::network::{Net, RulePeer, Tri};
+
+/// Reports listeners no client can reach.
+pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
+    let net = scope.net();
+    for l in &net.listeners {
+        let (Some(lb_id), Some(port)) = (l.lb, l.port) else { continue };
+        let Some(lb) = net.lbs.get(lb_id) else { continue };
+        if let Some(sgs) = lb.sgs.as_ref().filter(|s| !s.is_empty()) {
+            // Every load balancer has IPv4 clients; dual-stack ones IPv6 clients too.
+            let families: &[bool] = if lb.dualstack { &[false, true] } else { &[false] };
+            for &v6 in families {
+                let admits = |p: &RulePeer<'_>| match p {
+                    RulePeer::Cidr6 if v6 => Tri::Yes,
+                    RulePeer::Cidr(_) if !v6 => Tri::Yes,
+                    RulePeer::Cidr6 | RulePeer::Cidr(_) => Tri::No,
+                    RulePeer::Sg(_) | RulePeer::PrefixList(_) => Tri::Yes,
+                    RulePeer::Unknown => Tri::Unknown,
+                };
+                if Net::covers(net.ingress_of(sgs), (port, port), admits) != Tri::No {
+                    continue;
+                }
+                let (family, cidrs) = if v6 { ("IPv6", "IPv6 CIDRs") } else { ("IPv4", "IPv4 CIDRs") };
+                sink.error(
+                    codes::LISTENER_UNREACHABLE,
+                    sgs[0],
+                    format!(
+                        "client → listener {}: the security groups of load balancer {lb_id} ({}) admit no {family} client on port \
+                         {port}, so no {family} request reaches the listener",
+                        l.id,
+                        sgs.join(", ")
+                    ),
+                    format!("add an ingress rule on {} for TCP {port} from the clients' {cidrs} (or CloudFront's prefix list)", sgs[0]),
+                );
+            }
+        }
+        if lb.internal {
+            continue;
+        }
+        for subnet in lb.subnets.iter().flatten() {
+            let Some(acl) = net.nacls.of(subnet) else { continue };
+            nacl_hop(
+                net,
+                sink,
+                acl,
+                false,
+                (port, port),
+                NaclPeer::Internet,
+                &format!("client → listener {} (port {port}) into subnet {subnet}", l.id),
+            );
+            nacl_hop(
+                net,
+                sink,
+                acl,
+                true,
+                EPHEMERAL_PORTS,
+                NaclPeer::Internet,
+                &format!("listener {} → client (return traffic) out of subnet {subnet}", l.id),
+            );
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! One hop through a network ACL: allowed, or a `net:nacl-blocked` error
+//! naming the entry that drops it. Shared by the checks that follow traffic
+//! across subnets.
+
+use super::check::Sink;
+use super::codes;
+use super::ip::{ports_text, Ports};
+use super::nacl::{Peer as NaclPeer, Verdict};
+use super::network::Net;
+
+/// Evaluates `acl` for TCP `ports` to or from `peer` (outbound when
+/// `egress`); on a drop, reports it as the hop `hop` and returns false.
+pub(crate) fn nacl_hop<'a>(
+    net: &Net<'_, 'a>,
+    sink: &mut Sink<'_>,
+    acl: &'a str,
+    egress: bool,
+    ports: Ports,
+    peer: NaclPeer,
+    hop: &str,
+) -> bool {
+    let Verdict::Denied { entry, ports: denied } = net.nacls.eval(acl, egress, ports, peer) else { return true };
+    let dir = if egress { "outbound" } else { "inbound" };
+    let peer_text = match peer {
+        NaclPeer::Internet => "0.0.0.0/0".to_owned(),
+        NaclPeer::Net(n) => n.to_string(),
+        NaclPeer::Unknown => "?".into(),
+    };
+    let by = match entry {
+        Some((id, n)) => format!("entry {id} (rule {n}) denies it"),
+        None => "no entry allows it (the final implicit deny)".to_owned(),
+    };
+    let f = sink.error(
+        codes::NACL_BLOCKED,
+        entry.map(|(id, _)| id).unwrap_or(acl),
+        format!(
+            "{hop}: network ACL {acl} drops {dir} TCP {} {} {peer_text}: {by}",
+            ports_text(denied),
+            if egress { "to" } else { "from" }
+        ),
+        format!(
+            "add an `allow` entry to {acl} ({dir}, TCP {}, {peer_text}) numbered below any deny that matches",
+            ports_text(ports)
+        ),
+    );
+    f.field = Some("network_acls");
+    false
+}
