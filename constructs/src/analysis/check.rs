@@ -19,11 +19,11 @@ pub enum Severity {
 /// One problem found by the analysis.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// A stable, namespaced code (see [`codes`]).
+    /// A stable, namespaced code (see [`codes`](super::codes)).
     pub code: &'static str,
     /// Error or warning.
     pub severity: Severity,
-    /// The index of the stack (in the slice given to [`analyze`]) holding the cause.
+    /// The index of the stack (in the slice given to [`analyze`](super::analyze)) holding the cause.
     pub stack: usize,
     /// The logical ID of the resource where the cause is; empty when the
     /// cause is the stack as a whole.

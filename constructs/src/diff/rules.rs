@@ -11,8 +11,8 @@
 
 use serde_json::Value;
 
+use super::model::Impact;
 use super::value::same;
-use super::Impact;
 
 /// How a property in [`UPDATE_RULES`] behaves when it changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
