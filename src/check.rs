@@ -41,7 +41,7 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
         eprintln!("{}", render(file, &texts[f.stack], f));
         match f.severity {
             Severity::Error => errors += 1,
-            Severity::Warning => warnings += 1,
+            Severity::Warning | Severity::Note => warnings += 1,
         }
     }
     if errors > 0 || (args.deny_warnings && warnings > 0) {
@@ -73,10 +73,7 @@ fn read(path: &Path) -> Result<String, Failure> {
 
 /// `file:line: error: message [code]`, then the resource and the fix.
 fn render(file: &Path, text: &str, f: &Finding) -> String {
-    let level = match f.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
+    let level = f.severity;
     let line = resource_line(text, &f.resource).map(|l| format!(":{l}")).unwrap_or_default();
     format!(
         "{}{line}: {level}: {} [{}]\n  resource: {}\n  help: {}",

@@ -20,6 +20,7 @@ pub mod completions;
 pub mod deploy;
 #[cfg(feature = "aws")]
 pub mod destroy;
+pub mod diagnostics;
 pub mod diff;
 pub mod explain;
 pub mod failure;

@@ -125,7 +125,7 @@ pub fn synthesize_with_warnings(
                             position: app.position_of(&field.as_str().into()),
                             field,
                             construct: None,
-                            code: "stack:name-duplicate",
+                            code: rcdk_constructs::core::stack_name_duplicate().to_string(),
                             message: format!("stack `{}` is also defined in {}", s.name(), other.display()),
                             help: Some(
                                 "stack names must be unique across app files: each writes templates/<name>".into(),

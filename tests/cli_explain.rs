@@ -4,7 +4,7 @@
 
 mod support;
 
-use rcdk_constructs::diagnostics::DIAGNOSTICS;
+use rcdk::diagnostics::definitions;
 use support::{rcdk, root, text};
 
 #[test]
@@ -29,6 +29,12 @@ fn a_former_code_finds_the_renamed_entry() {
     // The app-file reader's codes too.
     let out = rcdk(&root(), &["explain", "yaml-syntax"]);
     assert!(text(&out).0.starts_with("app-file:yaml-syntax (error): "), "{}", text(&out).0);
+    // The tag codes, once unnamespaced and unknown to explain.
+    let out = rcdk(&root(), &["explain", "tag-key-reserved"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.starts_with("stack:tag-key-reserved (error): "), "{stdout}");
+    assert!(stdout.contains("help: choose a key without the `aws:` prefix"), "{stdout}");
 }
 
 #[test]
@@ -62,8 +68,8 @@ fn list_shows_every_code_with_its_title() {
     let out = rcdk(&root(), &["explain", "--list"]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert_eq!(stdout.lines().count(), DIAGNOSTICS.len());
-    for (line, d) in stdout.lines().zip(DIAGNOSTICS) {
+    assert_eq!(stdout.lines().count(), definitions().len());
+    for (line, d) in stdout.lines().zip(definitions()) {
         assert!(line.starts_with(d.code) && line.ends_with(d.title), "{line}");
     }
 }
@@ -78,7 +84,7 @@ fn committed_docs_are_what_explain_list_markdown_prints() {
         printed == committed,
         "docs/diagnostics.md is stale: run `cargo run -q -- explain --list --format markdown > docs/diagnostics.md` and commit it"
     );
-    for d in DIAGNOSTICS {
+    for d in definitions() {
         assert!(printed.contains(&format!("### `{}`", d.code)), "{} has no section", d.code);
     }
 }

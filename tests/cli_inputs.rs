@@ -257,11 +257,11 @@ fn values_cloudformation_refuses_are_refused_at_synth() {
             "iam:action-invalid",
         ),
         ("description_too_long", &*service_app(&long_description, ""), "stacks[0].description", "stack:description-too-long"),
-        ("tag_key_aws", &*service_app("    tags: {'aws:team': a}\n", ""), "stacks[0].tags.aws:team", "tag-key-reserved"),
-        ("tag_key_long", &*service_app(&format!("    tags: {{{}: a}}\n", "k".repeat(129)), ""), &long_key_field, "tag-key-invalid"),
-        ("tag_value_long", &*service_app(&format!("    tags: {{k: {}}}\n", "v".repeat(257)), ""), "stacks[0].tags.k", "tag-value-invalid"),
-        ("tag_value_chars", &*service_app("    tags: {k: 'a<b>'}\n", ""), "stacks[0].tags.k", "tag-value-invalid"),
-        ("tag_value_empty", &*service_app("    tags: {k: ''}\n", ""), "stacks[0].tags.k", "tag-value-invalid"),
+        ("tag_key_aws", &*service_app("    tags: {'aws:team': a}\n", ""), "stacks[0].tags.aws:team", "stack:tag-key-reserved"),
+        ("tag_key_long", &*service_app(&format!("    tags: {{{}: a}}\n", "k".repeat(129)), ""), &long_key_field, "stack:tag-key-invalid"),
+        ("tag_value_long", &*service_app(&format!("    tags: {{k: {}}}\n", "v".repeat(257)), ""), "stacks[0].tags.k", "stack:tag-value-invalid"),
+        ("tag_value_chars", &*service_app("    tags: {k: 'a<b>'}\n", ""), "stacks[0].tags.k", "stack:tag-value-invalid"),
+        ("tag_value_empty", &*service_app("    tags: {k: ''}\n", ""), "stacks[0].tags.k", "stack:tag-value-invalid"),
         // 50 stack tags and the `Name` tag of the VPC make 51.
         ("too_many_tags", &*service_app(&many_tags, ""), "stacks[0].tags", "stack:too-many-tags"),
         (

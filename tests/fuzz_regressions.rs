@@ -10,7 +10,7 @@ fn codes(app: serde_json::Value) -> Vec<&'static str> {
     let props: AppProps = serde_json::from_value(app).expect("the props deserialize");
     match props.synth(Format::Yaml) {
         Ok(_) => Vec::new(),
-        Err(errors) => errors.0.iter().map(|e| e.code).collect(),
+        Err(errors) => errors.0.iter().map(|e| e.code.as_str()).collect(),
     }
 }
 

@@ -43,7 +43,7 @@ const CONSTRUCTS: &[(&str, &[&str])] = &[
 const BINARY: &[(&str, &[&str])] = &[
     ("failure and output", &["failure", "write", "without_aws"]),
     ("flags, inputs and adapters", &["cli", "app_file", "aws"]),
-    ("where an app comes from", &["app_source"]),
+    ("where an app comes from; every diagnostic", &["app_source", "diagnostics"]),
     ("commands", &["synth", "diff", "deploy", "destroy", "check", "explain", "schema", "completions", "man", "init"]),
     ("dispatch", &["lib", "main"]),
 ];
@@ -90,7 +90,6 @@ fn modules_import_only_their_layer_and_below_and_files_have_no_cycles() {
 /// test fails when a problem appears that is not listed, and when a listed
 /// one is gone (so the list only shrinks).
 const KNOWN: &[&str] = &[
-    "rcdk-constructs: `ec2::vpc` imports `analysis::codes` (a layer above: consumers of templates) via `analysis::codes::NAT_SHARED`",
     "rcdk-constructs: files import each other in a cycle: app → app::stores → app",
     "rcdk: files import each other in a cycle: deploy → deploy::execute → deploy",
     "rcdk: files import each other in a cycle: deploy → deploy::execute → deploy::prepare → deploy",
@@ -100,7 +99,7 @@ const KNOWN: &[&str] = &[
     "rcdk-constructs: `core::app` imports `analysis::locate` (a layer above: consumers of templates) via `analysis::locate::check_stacks`",
     "rcdk-constructs: files import each other in a cycle: analysis::locate → core::app → analysis::locate",
     "rcdk: `app_source` imports `synth` (a layer above: commands) via `synth::synthesize_with_warnings`",
-    "rcdk: `cli` imports `app_source` (a layer above: where an app comes from) via `app_source::AppSource`",
+    "rcdk: `cli` imports `app_source` (a layer above: where an app comes from; every diagnostic) via `app_source::AppSource`",
     "rcdk: `completions` imports `schema`, another module of layer `commands`, via `schema::print`",
     "rcdk: `deploy::will_fail` imports `diff`, another module of layer `commands`, via `diff::check_will_fail`",
     "rcdk: `destroy` imports `deploy::account`, another module of layer `commands`, via `deploy::account`",
@@ -236,6 +235,8 @@ struct Module {
     globs: Vec<Vec<String>>,
     /// Absolute paths this file names (already made absolute).
     uses: Vec<Vec<String>>,
+    /// `#[macro_export]` macros defined here (they live at the crate root).
+    exported_macros: Vec<String>,
 }
 
 impl Crate {
@@ -256,6 +257,19 @@ impl Crate {
             let mut v = Collect { here: here.clone(), module: Module::default(), depth: Vec::new() };
             v.visit_file(&ast);
             files.insert(module, v.module);
+        }
+        // `crate::name!` names an exported macro at the root: resolve it to its file.
+        let exported: Vec<(String, String)> = files
+            .iter()
+            .flat_map(|(m, f)| f.exported_macros.iter().map(move |name| (name.clone(), m.clone())))
+            .collect();
+        for root in ["lib", "main"] {
+            if let Some(r) = files.get_mut(root) {
+                for (name, module) in &exported {
+                    r.reexports
+                        .insert(name.clone(), module.split("::").map(str::to_owned).chain([name.clone()]).collect());
+                }
+            }
         }
         Crate { files }
     }
@@ -492,6 +506,13 @@ impl<'ast> Visit<'ast> for Collect {
             syn::Item::Use(u) => {
                 let public = !matches!(u.vis, syn::Visibility::Inherited);
                 self.use_tree(&mut Vec::new(), &u.tree, public);
+            }
+            syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
+                if let Some(name) = &m.ident {
+                    if m.attrs.iter().any(|a| a.path().is_ident("macro_export")) {
+                        self.module.exported_macros.push(name.to_string());
+                    }
+                }
             }
             syn::Item::Mod(m) if m.content.is_some() => {
                 self.depth.push(m.ident.to_string());

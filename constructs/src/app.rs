@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 mod escape;
-mod stores;
+pub(crate) mod stores;
 
 pub use escape::{DependsOn, RawResource};
 
@@ -394,7 +394,7 @@ fn build_compute(
             "services"
         };
         let e = ValidationError::new(
-            "app:vpc-missing",
+            Code::VpcMissing,
             stack.root(),
             format!("`{field}` needs a VPC, and the stack has none"),
         )
@@ -518,7 +518,7 @@ fn lock_ingress(stack: &mut Stack, spec: &StackSpec, props: &mut LoadBalancerPro
                 let region = spec.region.as_deref().unwrap_or("(unknown: the stack sets no `region`)");
                 stack.report(
                     ValidationError::new(
-                        "cdn:prefix-list-unknown",
+                        Code::PrefixListUnknown,
                         stack.root(),
                         format!("this stack is a CDN origin in region {region}, where rcdk does not know CloudFront's origin-facing prefix list ID"),
                     )
@@ -562,8 +562,8 @@ fn check_load_balancer_quotas(stack: &mut Stack, alb: &ApplicationLoadBalancer, 
          (and CloudFormation's {MAX_RESOURCES} resources per stack usually allow fewer)"
     );
     let checks = [
-        ("elbv2:too-many-rules", "listener rules", usage.rules, MAX_RULES_PER_LOAD_BALANCER),
-        ("elbv2:too-many-target-groups", "target groups", usage.target_groups, MAX_TARGET_GROUPS_PER_LOAD_BALANCER),
+        (Code::TooManyRules, "listener rules", usage.rules, MAX_RULES_PER_LOAD_BALANCER),
+        (Code::TooManyTargetGroups, "target groups", usage.target_groups, MAX_TARGET_GROUPS_PER_LOAD_BALANCER),
     ];
     for (code, what, count, max) in checks {
         if count > max {
@@ -623,7 +623,7 @@ impl AppProps {
     pub fn synth_with_diagnostics(&self, format: Format) -> Result<Synthesis, Errors> {
         if self.stacks.is_empty() {
             return Err(Errors(vec![crate::ValidationError::new(
-                "app:empty",
+                Code::Empty,
                 &Default::default(),
                 "the app has no stacks",
             )
@@ -655,7 +655,7 @@ impl AppProps {
         if stacks > MAX_APP_STACKS {
             errors.push(
                 ValidationError::new(
-                    "app:too-many-stacks",
+                    Code::TooManyStacks,
                     &Default::default(),
                     format!("the app makes {stacks} stacks (counting one per region); rcdk builds at most {MAX_APP_STACKS} from one app"),
                 )
@@ -666,7 +666,7 @@ impl AppProps {
         if services > MAX_APP_SERVICES {
             errors.push(
                 ValidationError::new(
-                    "app:too-many-services",
+                    Code::TooManyServices,
                     &Default::default(),
                     format!("the app has {services} services (counting one copy per region); rcdk builds at most {MAX_APP_SERVICES} from one app"),
                 )
@@ -695,7 +695,7 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTr
     let vpc = spec.vpc.as_ref().map(|vpc| stack.in_field("vpc", |s| Vpc::new(s, &root.child("Vpc"), vpc)));
     let needs_vpc = |stack: &mut Stack, field: &str| {
         let e = ValidationError::new(
-            "app:vpc-missing",
+            Code::VpcMissing,
             stack.root(),
             format!("`{field}` needs a VPC, and the stack has none"),
         )
@@ -742,7 +742,7 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
     let Some(props) = &spec.cdn else {
         if !spec.origin_stacks.is_empty() {
             stack.report(
-                ValidationError::new("app:cdn-origins-without-cdn", &root, "`origin_stacks` is set, and `cdn` is not")
+                ValidationError::new(Code::CdnOriginsWithoutCdn, &root, "`origin_stacks` is set, and `cdn` is not")
                     .field("origin_stacks")
                     .help("add a `cdn:` block, or remove `origin_stacks`"),
             );
@@ -757,7 +757,7 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
         }
         stack.report(
             ValidationError::new(
-                "app:cdn-origins-invalid",
+                Code::CdnOriginsInvalid,
                 &root,
                 format!(
                     "a CDN fails over between exactly two load balancers, and `origin_stacks` names {}",
@@ -775,7 +775,7 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
             known = false;
             stack.report(
                 ValidationError::new(
-                    "app:cdn-origin-stack-unknown",
+                    Code::CdnOriginStackUnknown,
                     &root,
                     format!("the app has no stack named `{origin}`"),
                 )
@@ -789,7 +789,7 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
             known = false;
             stack.report(
                 ValidationError::new(
-                    "app:cdn-origin-self",
+                    Code::CdnOriginSelf,
                     &root,
                     "a stack cannot be an origin of its own CDN: its outputs are known only after it is deployed",
                 )
@@ -806,7 +806,7 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
         known = false;
         stack.report(
             ValidationError::new(
-                "app:cdn-origins-same",
+                Code::CdnOriginsSame,
                 &root,
                 "the primary and the secondary origin are the same stack",
             )
@@ -842,7 +842,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
         if !spec.regions.contains(region) {
             stack.report(
                 ValidationError::new(
-                    "app:region-override-unknown",
+                    Code::RegionOverrideUnknown,
                     &root,
                     format!("`region_overrides` names `{region}`, which is not in `regions`"),
                 )
@@ -857,7 +857,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
             if set && spec.load_balancer.is_none() && spec.services.is_empty() {
                 stack.report(
                     ValidationError::new(
-                        "app:region-override-no-load-balancer",
+                        Code::RegionOverrideNoLoadBalancer,
                         &root,
                         format!("`region_overrides.{region}.{key}` is set, and the stack has no load balancer"),
                     )
@@ -869,7 +869,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
         if overrides.availability_zones.is_some() && spec.vpc.is_none() {
             stack.report(
                 ValidationError::new(
-                    "app:region-override-no-vpc",
+                    Code::RegionOverrideNoVpc,
                     &root,
                     format!("`region_overrides.{region}.availability_zones` is set, and the stack has no VPC"),
                 )
@@ -881,7 +881,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
             if !spec.services.contains_key(service) {
                 stack.report(
                     ValidationError::new(
-                        "app:region-override-service",
+                        Code::RegionOverrideService,
                         &root,
                         format!("`region_overrides.{region}` sets the task count of `{service}`, which is not a service of this stack"),
                     )
@@ -896,7 +896,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
     }
     if spec.region.is_some() {
         stack.report(
-            ValidationError::new("app:region-conflict", &root, "`region` and `regions` are both set")
+            ValidationError::new(Code::RegionConflict, &root, "`region` and `regions` are both set")
                 .field("region")
                 .help("keep `regions` for one stack per region, or `region` for a single stack"),
         );
@@ -905,7 +905,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
     for (i, region) in spec.regions.iter().enumerate() {
         if !seen.insert(region.as_str()) {
             stack.report(
-                ValidationError::new("app:region-duplicate", &root, format!("region `{region}` is listed twice"))
+                ValidationError::new(Code::RegionDuplicate, &root, format!("region `{region}` is listed twice"))
                     .field(FieldPath::root().key("regions").index(i))
                     .help("list each region once; the first is the primary"),
             );
@@ -914,7 +914,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
     if spec.cdn.is_some() && spec.regions.len() != 2 {
         stack.report(
             ValidationError::new(
-                "app:cdn-regions-invalid",
+                Code::CdnRegionsInvalid,
                 &root,
                 format!(
                     "the CDN fails over from a primary to one secondary region, and `regions` lists {}",
@@ -928,7 +928,7 @@ fn validate_regions(stack: &mut Stack, spec: &StackSpec) {
     if !spec.origin_stacks.is_empty() {
         stack.report(
             ValidationError::new(
-                "app:cdn-origins-with-regions",
+                Code::CdnOriginsWithRegions,
                 &root,
                 "`origin_stacks` is set, and with `regions` the CDN's origins are the regional stacks",
             )
@@ -958,4 +958,148 @@ fn dedup_region_copies(errors: Vec<ValidationError>) -> Vec<ValidationError> {
             seen.insert(key)
         })
         .collect()
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        CdnOriginSelf => error("app:cdn-origin-self") {
+            formerly: ["cdn-origin-self"],
+            title: "a stack is listed as an origin of its own CDN",
+            explanation: "A CDN stack reads its origins' load balancer names from their outputs, which exist only once \
+         those stacks are deployed. A stack therefore cannot be an origin of the CDN it contains: it would \
+         depend on itself.\n\n\
+         Put the CDN in a stack of its own and name the regional stacks as its `origin_stacks`.",
+        },
+        CdnOriginStackUnknown => error("app:cdn-origin-stack-unknown") {
+            formerly: ["cdn-origin-stack-unknown"],
+            title: "`origin_stacks` names a stack the app does not have",
+            explanation: "Each entry of a CDN's `origin_stacks` must be the name of another stack of the same app that has \
+         services (and so a load balancer). The message lists the names that would work.\n\n\
+         Fix the spelling, or add the stack.",
+        },
+        CdnOriginsInvalid => error("app:cdn-origins-invalid") {
+            formerly: ["cdn-origins-invalid"],
+            title: "a CDN needs exactly two origin stacks",
+            explanation: "rcdk's CDN is a CloudFront distribution with an origin group that fails over from a primary load \
+         balancer to a secondary one. CloudFront origin groups hold exactly two origins, so \
+         `origin_stacks` must name exactly two stacks: the primary first.\n\n\
+         ```yaml\ncdn: {}\norigin_stacks: [shop-eu, shop-us]\n```",
+        },
+        CdnOriginsSame => error("app:cdn-origins-same") {
+            formerly: ["cdn-origins-same"],
+            title: "the primary and secondary origin are the same stack",
+            explanation: "Failing over to the origin that just failed protects nothing. The two `origin_stacks` must be \
+         different stacks, normally in different regions.",
+        },
+        CdnOriginsWithRegions => error("app:cdn-origins-with-regions") {
+            formerly: ["cdn-origins-with-regions"],
+            title: "`origin_stacks` is set on a stack that also lists `regions`",
+            explanation: "With `regions`, rcdk expands the stack into one stack per region and the CDN's origins are those \
+         regional stacks, so `origin_stacks` would say the same thing twice (or contradict it).\n\n\
+         Remove `origin_stacks`.",
+        },
+        CdnOriginsWithoutCdn => error("app:cdn-origins-without-cdn") {
+            formerly: ["cdn-origins-without-cdn"],
+            title: "`origin_stacks` is set, but `cdn` is not",
+            explanation: "`origin_stacks` only means something for a stack with a CDN. Add a `cdn:` block, or remove \
+         `origin_stacks`.",
+        },
+        CdnRegionsInvalid => error("app:cdn-regions-invalid") {
+            formerly: ["cdn-regions-invalid"],
+            title: "a CDN over `regions` needs exactly two regions",
+            explanation: "A CDN with `regions` fails over from the first (primary) region to the second, through a \
+         CloudFront origin group, which holds exactly two origins.\n\n\
+         ```yaml\nregions: [eu-west-1, us-east-1]\ncdn: {}\n```",
+        },
+        Empty => error("app:empty") {
+            formerly: ["app-empty"],
+            title: "the app has no stacks",
+            explanation: "An app file must define at least one stack under `stacks:`; there is nothing to synthesize \
+         otherwise.\n\n\
+         ```yaml\nstacks:\n  - name: shop\n    vpc: {}\n```",
+        },
+        RegionConflict => error("app:region-conflict") {
+            formerly: ["app-region-conflict"],
+            title: "`region` and `regions` are both set on a stack",
+            explanation: "`region` deploys one stack to one region; `regions` expands the stack into one copy per region. \
+         Keep one of the two.",
+        },
+        RegionDuplicate => error("app:region-duplicate") {
+            formerly: ["app-region-duplicate"],
+            title: "a region is listed twice in `regions`",
+            explanation: "Each region in `regions` becomes a stack named after it, so a region listed twice would define \
+         the same stack twice. List each region once; the first is the primary.",
+        },
+        RegionOverrideNoLoadBalancer => error("app:region-override-no-load-balancer") {
+            formerly: ["app-region-override-no-load-balancer"],
+            title: "`region_overrides` sets certificates for a stack with no load balancer",
+            explanation: "`region_overrides.<region>.certificate_arns` replaces the load balancer's certificates in \
+         that region's copy of the stack. The stack has neither `load_balancer:` nor services, so \
+         there is no listener to put them on: the override would be silently ignored. Add a load \
+         balancer, or remove the override.",
+        },
+        RegionOverrideNoVpc => error("app:region-override-no-vpc") {
+            formerly: ["app-region-override-no-vpc"],
+            title: "`region_overrides` sets availability zones for a stack with no VPC",
+            explanation: "`region_overrides.<region>.availability_zones` picks the zones of that region's VPC. The \
+         stack has no `vpc:`, so the override would be silently ignored. Add a VPC, or remove the \
+         override.",
+        },
+        RegionOverrideService => error("app:region-override-service") {
+            formerly: ["app-region-override-service"],
+            title: "`region_overrides` sets the task count of a service the stack does not have",
+            explanation: "`region_overrides.<region>.desired_counts` is keyed by service name. The name given is not under \
+         this stack's `services:`; fix the spelling.\n\n\
+         ```yaml\nregion_overrides:\n  us-east-1:\n    desired_counts: {api: 1}\n```",
+        },
+        RegionOverrideUnknown => error("app:region-override-unknown") {
+            formerly: ["app-region-override-unknown"],
+            title: "`region_overrides` names a region not in `regions`",
+            explanation: "An override for a region the stack is not deployed to would never apply, which usually means a \
+         typo. List the region under `regions`, or remove the override.",
+        },
+        TooManyServices => error("app:too-many-services") {
+            formerly: ["app-too-many-services"],
+            title: "the app has more services than rcdk builds from one app",
+            explanation: "Each service is about fourteen resources; past the limit (counting one copy per region) the app cannot fit CloudFormation's stack limits anyway and would take long to build. Split the app into several app files.",
+        },
+        TooManyStacks => error("app:too-many-stacks") {
+            formerly: ["app-too-many-stacks"],
+            title: "the app makes more stacks than rcdk builds from one app",
+            explanation: "Each entry of `stacks:` makes one stack, or one per region with `regions:`. Past the limit, split the app into several app files.",
+        },
+        VpcMissing => error("app:vpc-missing") {
+            formerly: ["app-vpc-missing"],
+            title: "a stack needs a VPC and has none",
+            explanation: "Services, a cluster, a bastion host or a database all live in a VPC, and the stack does not \
+         define one.\n\n\
+         ```yaml\nvpc: {}   # three AZs, one NAT gateway, default CIDR\n```\n\n\
+         or a `vpc:` block with your own settings.",
+        },
+        PrefixListUnknown => error("cdn:prefix-list-unknown") {
+            formerly: ["cdn-prefix-list-unknown"],
+            title: "rcdk does not know CloudFront's origin-facing prefix list in this region",
+            explanation: "To lock a CDN origin, rcdk admits CloudFront's origin-facing managed prefix list \
+         (`com.amazonaws.global.cloudfront.origin-facing`) on the load balancer. Its ID differs per \
+         region, and rcdk has no ID for this stack's region (or the region is not set). Set \
+         `region:`, or look the ID up with `aws ec2 describe-managed-prefix-lists --filters \
+         Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing` and give it as \
+         `load_balancer.ingress_prefix_lists`, or opt out with `cdn.origin_lock: false`.",
+        },
+        TooManyRules => error("elbv2:too-many-rules") {
+            formerly: ["alb-too-many-rules"],
+            title: "the stack's services need more listener rules than one load balancer allows",
+            explanation: "An Application Load Balancer allows at most 100 listener rules (not counting default rules), and \
+         each service needs at least one rule on each listener. Split the services over more stacks, \
+         each with its own load balancer.",
+        },
+        TooManyTargetGroups => error("elbv2:too-many-target-groups") {
+            formerly: ["alb-too-many-target-groups"],
+            title: "the stack's services need more target groups than one load balancer allows",
+            explanation: "An Application Load Balancer can use at most 100 target groups (a fixed quota), and each service \
+         (and each canary) needs one. Split the services over more stacks, each with its own load \
+         balancer.",
+        },
+    }
 }

@@ -3,37 +3,57 @@
 
 use std::fmt;
 
-use crate::core::{ConstructPath, FieldPath};
+use std::panic::Location;
 
-/// One problem found while building or validating an app.
+use crate::core::{ConstructPath, DiagnosticCode, FieldPath, Severity};
+
+/// One problem found while building or validating an app: an error, a
+/// warning, or a note (an acknowledged warning).
 ///
-/// `code` is stable (scripts and tests may match on it); `field` is the path
-/// of the offending value in the app's props (`stacks[0].vpc.cidr`), which the
-/// app-file reader turns into `file:line:column`.
+/// `code` is stable (scripts and tests may match on it) and typed: it names
+/// the code's one definition (see [`crate::core::diagnostic`]), which gives
+/// the severity. `field` is the path of the offending value in the app's
+/// props (`stacks[0].vpc.cidr`), which the app-file reader turns into
+/// `file:line:column`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
     /// Stable identifier, e.g. `vpc:cidr-invalid`.
-    pub code: &'static str,
+    pub code: DiagnosticCode,
+    /// How bad it is: the code's severity, or [`Severity::Note`] once acknowledged.
+    pub severity: Severity,
     /// The construct that reported it.
     pub construct: ConstructPath,
     /// The offending field in the app's props. Root when not tied to one field.
     pub field: FieldPath,
     /// What is wrong.
     pub message: String,
-    /// How to fix it, when known.
+    /// How to fix it, when known (by default the code's own `help`).
     pub help: Option<String>,
+    /// The line of a Rust program that registered the check that found it
+    /// (`Stack::add_validation`, `App::add_check`); `None` for rcdk's own.
+    pub location: Option<&'static Location<'static>>,
 }
 
 impl ValidationError {
-    /// A new error for `construct`, not yet tied to a field.
-    pub fn new(code: &'static str, construct: &ConstructPath, message: impl Into<String>) -> Self {
+    /// A new problem with `code` for `construct`, not yet tied to a field; its
+    /// severity and default help come from the code's definition.
+    pub fn new(code: impl Into<DiagnosticCode>, construct: &ConstructPath, message: impl Into<String>) -> Self {
+        let code = code.into();
         ValidationError {
             code,
+            severity: code.severity(),
             construct: construct.clone(),
             field: FieldPath::root(),
             message: message.into(),
-            help: None,
+            help: code.definition().help.map(str::to_owned),
+            location: None,
         }
+    }
+
+    /// Records where in a Rust program it comes from (builder style).
+    pub fn located(mut self, location: &'static Location<'static>) -> Self {
+        self.location = Some(location);
+        self
     }
 
     /// Ties the error to a field, relative to the props of the construct (builder style).

@@ -18,7 +18,7 @@ fn synth(stack: Stack) -> Result<Template, Vec<(String, String)>> {
     app.add_stack(stack);
     app.synth(Format::Yaml)
         .map(|mut s| s.remove(0).template)
-        .map_err(|e| e.0.iter().map(|e| (e.code.to_owned(), e.field.to_string())).collect())
+        .map_err(|e| e.0.iter().map(|e| (e.code.to_string(), e.field.to_string())).collect())
 }
 
 fn service_cpu() -> Metric {

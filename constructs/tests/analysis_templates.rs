@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use rcdk_constructs::analysis::{analyze, codes, Doc, Finding, Severity, StackTemplate};
+use rcdk_constructs::analysis::{analyze, Doc, Finding, Severity, StackTemplate};
 use rcdk_constructs::cfn::parse_template;
 use serde_json::Value;
 
@@ -74,7 +74,7 @@ fn removing_a_load_balancer_to_instance_rule_is_found() {
             let group = rule["Properties"]["GroupId"]["Fn::GetAtt"][0].as_str().expect("group");
             let found = errors(&without(&t, &[id]));
             assert!(
-                found.iter().any(|f| f.code == codes::LB_TO_TARGET && f.resource == group),
+                found.iter().any(|f| f.code == "net:lb-to-target-blocked" && f.resource == group),
                 "{name} without {id}: {found:#?}"
             );
         }
@@ -94,7 +94,7 @@ fn removing_the_listener_ports_ingress_is_found() {
             continue;
         }
         let found = errors(&without(&t, &open));
-        assert!(found.iter().any(|f| f.code == codes::LISTENER_UNREACHABLE), "{name}: {found:#?}");
+        assert!(found.iter().any(|f| f.code == "net:listener-unreachable"), "{name}: {found:#?}");
     }
 }
 
@@ -105,7 +105,7 @@ fn removing_a_listener_rule_orphans_its_target_group() {
         for (id, _) in of_type(&t, "AWS::ElasticLoadBalancingV2::ListenerRule") {
             cases += 1;
             let found = errors(&without(&t, &[id]));
-            assert!(found.iter().any(|f| f.code == codes::TARGET_GROUP_ORPHAN), "{name} without {id}: {found:#?}");
+            assert!(found.iter().any(|f| f.code == "net:target-group-orphan"), "{name} without {id}: {found:#?}");
         }
     }
     assert!(cases >= 5);
@@ -127,7 +127,7 @@ fn removing_a_network_acl_entry_the_traffic_needs_is_found() {
             assert!(resources(&t).contains_key(*entry), "{entry}");
         }
         let found = errors(&without(&t, entries));
-        assert!(found.iter().any(|f| f.code == codes::NACL_BLOCKED), "without {entries:?}: {found:#?}");
+        assert!(found.iter().any(|f| f.code == "net:nacl-blocked"), "without {entries:?}: {found:#?}");
     }
     // One of the two alone is not needed: the analysis says nothing.
     assert_eq!(errors(&without(&t, &["VpcPrivateNetworkAclInbound100"])), vec![]);
@@ -146,7 +146,7 @@ fn removing_the_nat_routes_cuts_the_instances_off() {
             .collect();
         cases += 1;
         let found = errors(&without(&t, &routes));
-        assert!(found.iter().any(|f| f.code == codes::NO_EGRESS), "{name}: {found:#?}");
+        assert!(found.iter().any(|f| f.code == "net:instances-no-egress"), "{name}: {found:#?}");
     }
     assert!(cases >= 4);
 }
@@ -183,11 +183,11 @@ fn the_cdn_and_its_origins_are_checked_across_templates() {
     let mut internal = primary.clone();
     internal["Resources"]["LoadBalancer"]["Properties"]["Scheme"] = "internal".into();
     let found = run(&internal);
-    assert!(found.iter().any(|f| f.code == codes::CDN_INTERNAL && f.stack == 0), "{found:#?}");
+    assert!(found.iter().any(|f| f.code == "cdn:origin-internal" && f.stack == 0), "{found:#?}");
     let mut no_http = primary.clone();
     no_http["Resources"]["LoadBalancerHttpListener"]["Properties"]["Port"] = 8080.into();
     let found = run(&no_http);
-    assert!(found.iter().any(|f| f.code == codes::CDN_NO_HTTP && f.stack == 2), "{found:#?}");
+    assert!(found.iter().any(|f| f.code == "cdn:origin-no-http-listener" && f.stack == 2), "{found:#?}");
 }
 
 /// Why removing `rule` from template `name` breaks no path the analysis
@@ -299,15 +299,18 @@ fn the_database_admits_its_users_and_nothing_else() {
         serde_json::json!({"SourceSecurityGroupId": {"Fn::GetAtt": ["LoadBalancerSecurityGroup", "GroupId"]}}),
     );
     assert!(
-        found.iter().any(|f| f.code == codes::DB_OTHERS
+        found.iter().any(|f| f.code == "net:database-admits-others"
             && f.resource == "DatabaseFromElsewhere"
             && f.message.contains("load balancer LoadBalancer")),
         "{found:#?}"
     );
     let found = with_rule(serde_json::json!({"CidrIp": "10.0.0.0/16"}));
-    assert!(found.iter().any(|f| f.code == codes::DB_OTHERS && f.message.contains("VpcPublicSubnet1")), "{found:#?}");
+    assert!(
+        found.iter().any(|f| f.code == "net:database-admits-others" && f.message.contains("VpcPublicSubnet1")),
+        "{found:#?}"
+    );
     let found = with_rule(serde_json::json!({"CidrIp": "0.0.0.0/0"}));
-    assert!(found.iter().any(|f| f.code == codes::DB_OPEN), "{found:#?}");
+    assert!(found.iter().any(|f| f.code == "net:database-open"), "{found:#?}");
     // The private subnets the instances run in: only users there.
     assert_eq!(
         with_rule(
@@ -325,7 +328,7 @@ fn the_database_admits_its_users_and_nothing_else() {
         "Properties": {"Type": "String", "Value": {"Fn::Sub": "${Database.Endpoint.Address}"}}});
     let found = errors(&indirect);
     assert!(
-        found.iter().any(|f| f.code == codes::DB_UNREACHABLE && f.message.contains("service AppService")),
+        found.iter().any(|f| f.code == "net:database-unreachable" && f.message.contains("service AppService")),
         "{found:#?}"
     );
 }
@@ -338,7 +341,9 @@ fn a_health_check_port_the_targets_do_not_admit_is_found() {
     broken["Resources"][tg]["Properties"]["HealthCheckPort"] = "8081".into();
     let found = errors(&broken);
     assert!(
-        found.iter().any(|f| f.code == codes::LB_TO_TARGET && f.message.contains("health checks go to port 8081")),
+        found
+            .iter()
+            .any(|f| f.code == "net:lb-to-target-blocked" && f.message.contains("health checks go to port 8081")),
         "{found:#?}"
     );
     // In the dynamic range the instances admit from the load balancer: fine.
@@ -360,13 +365,13 @@ fn a_binding_to_a_port_or_target_type_the_tasks_do_not_have_is_found() {
                 broken["Resources"][id]["Properties"]["LoadBalancers"][i]["ContainerPort"] = (port + 1).into();
                 let found = errors(&broken);
                 assert!(
-                    found.iter().any(|f| f.code == codes::CONTAINER_MISMATCH && f.resource == *id),
+                    found.iter().any(|f| f.code == "net:service-container-mismatch" && f.resource == *id),
                     "{name}/{id}: {found:?}"
                 );
                 // The binding's container renamed away.
                 let mut broken = t.clone();
                 broken["Resources"][id]["Properties"]["LoadBalancers"][i]["ContainerName"] = "nope".into();
-                assert!(errors(&broken).iter().any(|f| f.code == codes::CONTAINER_MISMATCH), "{name}/{id}");
+                assert!(errors(&broken).iter().any(|f| f.code == "net:service-container-mismatch"), "{name}/{id}");
                 // The target group of the other type.
                 let Some(tg) = b["TargetGroupArn"]["Ref"].as_str() else { continue };
                 let mut broken = t.clone();
@@ -376,7 +381,7 @@ fn a_binding_to_a_port_or_target_type_the_tasks_do_not_have_is_found() {
                 broken["Resources"][tg]["Properties"]["TargetType"] = other.into();
                 let found = errors(&broken);
                 assert!(
-                    found.iter().any(|f| f.code == codes::TARGET_TYPE_MISMATCH && f.resource == tg),
+                    found.iter().any(|f| f.code == "net:target-type-mismatch" && f.resource == tg),
                     "{name}/{tg}: {found:?}"
                 );
                 checked += 1;

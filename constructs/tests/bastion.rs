@@ -28,7 +28,7 @@ fn build(props: &BastionProps) -> Result<Template, Problems> {
     app.add_stack(stack);
     match app.synth(Format::Yaml) {
         Ok(mut stacks) => Ok(stacks.remove(0).template),
-        Err(e) => Err(e.0.iter().map(|e| (e.code.to_owned(), e.field.to_string(), e.to_string())).collect()),
+        Err(e) => Err(e.0.iter().map(|e| (e.code.to_string(), e.field.to_string(), e.to_string())).collect()),
     }
 }
 

@@ -93,7 +93,7 @@ fn adding_a_canary_changes_only_the_listener_rule() {
 fn invalid_canaries_are_reported_at_their_fields() {
     let mut a = app(Some(CanaryProps { image: "example/api:1.0.0".into(), percent: Some(101), ..Default::default() }));
     let errors = a.synth(Format::Yaml).expect_err("invalid");
-    let got: Vec<(&str, String)> = errors.0.iter().map(|e| (e.code, e.field.to_string())).collect();
+    let got: Vec<(&str, String)> = errors.0.iter().map(|e| (e.code.as_str(), e.field.to_string())).collect();
     assert!(
         got.contains(&("service:canary-percent-invalid", "stacks[0].services.api.canary.percent".into())),
         "{got:?}"

@@ -62,7 +62,7 @@ fn errors(b: Built) -> Vec<(String, String)> {
     app.add_stack(b.stack);
     match app.synth(Format::Yaml) {
         Ok(_) => panic!("expected errors"),
-        Err(e) => e.0.iter().map(|e| (e.code.to_owned(), e.field.to_string())).collect(),
+        Err(e) => e.0.iter().map(|e| (e.code.to_string(), e.field.to_string())).collect(),
     }
 }
 

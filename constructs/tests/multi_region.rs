@@ -82,7 +82,7 @@ fn region_problems_are_reported_once_at_their_fields() {
     a.stacks[0].regions = vec!["us-east-1".into(), "us-east-1".into()];
     a.stacks[0].region = Some("us-east-1".into());
     let errors = a.synth(Format::Yaml).expect_err("invalid");
-    let got: Vec<(&str, String)> = errors.0.iter().map(|e| (e.code, e.field.to_string())).collect();
+    let got: Vec<(&str, String)> = errors.0.iter().map(|e| (e.code.as_str(), e.field.to_string())).collect();
     assert!(got.contains(&("app:region-duplicate", "stacks[0].regions[1]".into())), "{got:?}");
     assert!(got.contains(&("app:region-conflict", "stacks[0].region".into())), "{got:?}");
     assert_eq!(got.iter().filter(|(c, _)| *c == "app:region-duplicate").count(), 1, "{got:?}");
@@ -151,7 +151,7 @@ fn locked_origins_require_the_header_on_every_rule_and_refuse_a_full_rule() {
         rule.host_headers = Some(vec!["a.example.com".into(), "b.example.com".into()]);
     }
     let errors = a.synth(Format::Yaml).expect_err("full rule");
-    let got: Vec<(&str, String)> = errors.0.iter().map(|e| (e.code, e.field.to_string())).collect();
+    let got: Vec<(&str, String)> = errors.0.iter().map(|e| (e.code.as_str(), e.field.to_string())).collect();
     assert!(got.contains(&("cdn:lock-rule-full", "stacks[0].services.web.routing".into())), "{got:?}");
 
     // Unlocked, the same conditions are fine.

@@ -28,7 +28,7 @@ fn build(props: &DatabaseProps, max_azs: u8) -> (Database, Result<Template, Prob
     app.add_stack(stack);
     let result = match app.synth(Format::Yaml) {
         Ok(mut stacks) => Ok(stacks.remove(0).template),
-        Err(e) => Err(e.0.iter().map(|e| (e.code.to_owned(), e.field.to_string(), e.to_string())).collect()),
+        Err(e) => Err(e.0.iter().map(|e| (e.code.to_string(), e.field.to_string(), e.to_string())).collect()),
     };
     (db, result)
 }

@@ -41,7 +41,7 @@ fn errors(yaml: &str) -> Vec<(String, String, String)> {
             .0
             .iter()
             .map(|e| {
-                (e.code.to_owned(), e.field.to_string(), format!("{e} help: {}", e.help.clone().unwrap_or_default()))
+                (e.code.to_string(), e.field.to_string(), format!("{e} help: {}", e.help.clone().unwrap_or_default()))
             })
             .collect(),
     }

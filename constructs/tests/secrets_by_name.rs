@@ -46,7 +46,7 @@ fn a_parameter_name_is_read_by_name_and_granted_by_its_arn_in_the_stacks_account
 fn a_malformed_name_is_refused_where_it_is_written() {
     for bad in ["/weather-api//key", "/weather api/key", "/aws/reserved", "weather-api/key"] {
         let e = synth(&app(&format!("\"{bad}\""))).expect_err(bad);
-        let codes: Vec<(&str, String)> = e.0.iter().map(|e| (e.code, e.field.to_string())).collect();
+        let codes: Vec<(&str, String)> = e.0.iter().map(|e| (e.code.as_str(), e.field.to_string())).collect();
         assert_eq!(codes, vec![("ecs:secret-arn", "stacks[0].services.weather.secrets.API_KEY".to_owned())], "{bad}");
     }
 }

@@ -33,7 +33,7 @@ stacks:
 fn errors(yaml: &str) -> Vec<(String, String)> {
     match synth(yaml, Format::Yaml) {
         Ok(_) => panic!("expected errors"),
-        Err(e) => e.0.iter().map(|e| (e.code.to_owned(), e.field.to_string())).collect(),
+        Err(e) => e.0.iter().map(|e| (e.code.to_string(), e.field.to_string())).collect(),
     }
 }
 

@@ -18,7 +18,7 @@ fn errors(vpc: VpcProps) -> Vec<(String, String)> {
     let app = AppProps { stacks: vec![StackSpec { name: "net".into(), vpc: Some(vpc), ..Default::default() }] };
     match app.synth(Format::Yaml) {
         Ok(_) => panic!("expected errors"),
-        Err(e) => e.0.iter().map(|e| (e.code.to_owned(), e.field.to_string())).collect(),
+        Err(e) => e.0.iter().map(|e| (e.code.to_string(), e.field.to_string())).collect(),
     }
 }
 

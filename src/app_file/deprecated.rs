@@ -15,9 +15,6 @@ use rcdk_constructs::core::FieldPath;
 use serde_json::Value as Schema;
 use serde_yaml::Value;
 
-/// The diagnostic code of a deprecated spelling.
-pub const CODE: &str = "app-file:deprecated-spelling";
-
 /// One value written in a deprecated spelling.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deprecated {

@@ -2,6 +2,9 @@
 //! rcdk hang or run out of memory: regular files only, a size cap, a nesting
 //! cap and an alias-expansion budget (README, "Limits").
 
+use rcdk_constructs::core::DiagnosticCode;
+
+use super::codes::Code;
 use std::io::Read;
 use std::path::Path;
 
@@ -28,7 +31,7 @@ pub const MAX_SCAN_PROBLEMS: usize = 50;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadError {
     /// A stable code.
-    pub code: &'static str,
+    pub code: DiagnosticCode,
     /// What is wrong.
     pub message: String,
     /// How to fix it.
@@ -36,8 +39,8 @@ pub struct ReadError {
 }
 
 impl ReadError {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
-        ReadError { code, message: message.into(), help: None }
+    fn new(code: Code, message: impl Into<String>) -> Self {
+        ReadError { code: code.into(), message: message.into(), help: None }
     }
 }
 
@@ -46,22 +49,22 @@ impl ReadError {
 /// [`MAX_APP_FILE_BYTES`], in UTF-8.
 pub fn read_app_file(path: &Path) -> Result<String, ReadError> {
     let meta = std::fs::metadata(path)
-        .map_err(|e| ReadError::new("app-file:unreadable", format!("cannot read the app file: {e}")))?;
+        .map_err(|e| ReadError::new(Code::Unreadable, format!("cannot read the app file: {e}")))?;
     check_regular(&meta)?;
     check_size(meta.len())?;
     let file = open_nonblocking(path)
-        .map_err(|e| ReadError::new("app-file:unreadable", format!("cannot read the app file: {e}")))?;
+        .map_err(|e| ReadError::new(Code::Unreadable, format!("cannot read the app file: {e}")))?;
     // The path may have been swapped between the two looks: check what was opened.
     let meta =
-        file.metadata().map_err(|e| ReadError::new("app-file:unreadable", format!("cannot read the app file: {e}")))?;
+        file.metadata().map_err(|e| ReadError::new(Code::Unreadable, format!("cannot read the app file: {e}")))?;
     check_regular(&meta)?;
     let mut bytes = Vec::new();
     file.take(MAX_APP_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::new("app-file:unreadable", format!("cannot read the app file: {e}")))?;
+        .map_err(|e| ReadError::new(Code::Unreadable, format!("cannot read the app file: {e}")))?;
     check_size(bytes.len() as u64)?;
     String::from_utf8(bytes).map_err(|e| ReadError {
-        code: "app-file:encoding",
+        code: Code::Encoding.into(),
         message: format!("the app file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
         help: Some("save the file as UTF-8".into()),
     })
@@ -73,7 +76,7 @@ fn check_regular(meta: &std::fs::Metadata) -> Result<(), ReadError> {
     }
     let what = if meta.is_dir() { "a directory" } else { "not a regular file (a FIFO, socket or device)" };
     Err(ReadError {
-        code: "app-file:not-regular",
+        code: Code::NotRegular.into(),
         message: format!("the app file is {what}"),
         help: Some("name a YAML file".into()),
     })
@@ -84,7 +87,7 @@ fn check_size(len: u64) -> Result<(), ReadError> {
         return Ok(());
     }
     Err(ReadError {
-        code: "app-file:too-large",
+        code: Code::TooLarge.into(),
         message: format!("the app file is larger than {} MiB", MAX_APP_FILE_BYTES / (1024 * 1024)),
         help: Some("split the app into several app files; see `Limits` in the README".into()),
     })

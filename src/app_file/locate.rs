@@ -4,6 +4,9 @@
 //! nesting depth, the alias-expansion budget, tags, nulls, duplicate and
 //! non-scalar keys.
 
+use rcdk_constructs::core::DiagnosticCode;
+
+use super::codes::Code;
 use std::collections::HashMap;
 
 use rcdk_constructs::core::{FieldPath, FieldSegment};
@@ -57,7 +60,7 @@ pub struct ScanProblem {
     /// The field path of the offending value (or key).
     pub field: String,
     /// A stable code.
-    pub code: &'static str,
+    pub code: DiagnosticCode,
     /// What is wrong.
     pub message: String,
     /// How to fix it.
@@ -97,7 +100,7 @@ impl LocationIndex {
                     return Scan::Syntax(ScanProblem {
                         position: Some(Position::of(*e.marker())),
                         field,
-                        code: "app-file:yaml-syntax",
+                        code: Code::YamlSyntax.into(),
                         message: e.info().to_owned(),
                         help: None,
                     });
@@ -157,7 +160,7 @@ fn too_deep(field: String, pos: Position) -> ScanProblem {
     ScanProblem {
         position: Some(pos),
         field,
-        code: "app-file:too-deep",
+        code: Code::TooDeep.into(),
         message: format!("maps and lists are nested more than {MAX_DEPTH} deep"),
         help: Some("an app file needs far less nesting; see `Limits` in the README".into()),
     }
@@ -232,7 +235,7 @@ impl Scanner<'_> {
             self.problems.push(ScanProblem {
                 position: None,
                 field: String::new(),
-                code: "app-file:too-many-problems",
+                code: Code::TooManyProblems.into(),
                 message: format!("stopped after {MAX_SCAN_PROBLEMS} problems"),
                 help: None,
             });
@@ -302,7 +305,7 @@ impl Scanner<'_> {
         self.push_problem(ScanProblem {
             position: Some(pos),
             field: field.to_string(),
-            code: "app-file:tag",
+            code: Code::Tag.into(),
             message: format!("YAML tag `{spelled}`: app files hold plain values, not tagged ones"),
             help: Some(
                 "remove the tag (quote the value if it starts with `!`); where a field accepts CloudFormation \
@@ -334,7 +337,7 @@ impl Scanner<'_> {
             self.push_problem(ScanProblem {
                 position: Some(pos),
                 field: field.to_string(),
-                code: "app-file:duplicate-key",
+                code: Code::DuplicateKey.into(),
                 message: format!(
                     "duplicate key `{value}`: written at {file}:{}:{} and again at {file}:{}:{}",
                     first.line, first.column, pos.line, pos.column
@@ -354,7 +357,7 @@ impl Scanner<'_> {
         self.problems.push(ScanProblem {
             position: Some(pos),
             field,
-            code: "app-file:complex-key",
+            code: Code::ComplexKey.into(),
             message: "a key that is a list, a map or an alias: app file keys are plain strings".into(),
             help: None,
         });
@@ -409,7 +412,7 @@ impl Scanner<'_> {
                     self.push_problem(ScanProblem {
                         position: Some(pos),
                         field: field.to_string(),
-                        code: "app-file:null",
+                        code: Code::Null.into(),
                         message: format!("{shown} is null, and app files do not accept null"),
                         help: Some(
                             "leave the key out to get its default, or quote the value (`'~'`, `''`) if you mean \
@@ -449,7 +452,7 @@ impl Scanner<'_> {
                     self.problems.push(ScanProblem {
                         position: Some(pos),
                         field: field.to_string(),
-                        code: "app-file:alias-recursive",
+                        code: Code::AliasRecursive.into(),
                         message: "an alias inside the value it refers to".into(),
                         help: Some("write the value out instead".into()),
                     });
@@ -460,7 +463,7 @@ impl Scanner<'_> {
                     self.problems.push(ScanProblem {
                         position: Some(pos),
                         field: field.to_string(),
-                        code: "app-file:alias-budget",
+                        code: Code::AliasBudget.into(),
                         message: format!(
                             "aliases (`*name`) expand to more than {} MiB of values",
                             MAX_ALIAS_EXPANSION / (1024 * 1024)
@@ -521,8 +524,8 @@ mod tests {
     fn codes(src: &str) -> Vec<&'static str> {
         match LocationIndex::scan(src, "f.yaml") {
             Scan::Ok(_) => Vec::new(),
-            Scan::Syntax(p) => vec![p.code],
-            Scan::Problems(ps) => ps.iter().map(|p| p.code).collect(),
+            Scan::Syntax(p) => vec![p.code.as_str()],
+            Scan::Problems(ps) => ps.iter().map(|p| p.code.as_str()).collect(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! App files: YAML read straight into [`AppProps`], with every problem
 //! located at `file:line:column` and its field path.
 
+pub(crate) mod codes;
 mod deprecated;
 pub mod limits;
 mod locate;
@@ -13,7 +14,9 @@ use rcdk_constructs::cfn::Format;
 use rcdk_constructs::core::{FieldPath, SynthesizedStack};
 use rcdk_constructs::ValidationError;
 
-pub use deprecated::{Deprecated, CODE as DEPRECATED_SPELLING};
+use codes::Code;
+
+pub use deprecated::Deprecated;
 pub use locate::{LocationIndex, Position, Scan, ScanProblem};
 
 /// A loaded app file.
@@ -39,8 +42,8 @@ pub struct Problem {
     /// The construct path, when the problem came from a construct.
     pub construct: Option<String>,
     /// A stable code, e.g. `vpc:cidr-invalid` (`app-file:yaml-syntax`, `app-file:schema` for
-    /// problems found while reading the file).
-    pub code: &'static str,
+    /// problems found while reading the file; a Rust app's own codes too).
+    pub code: String,
     /// What is wrong.
     pub message: String,
     /// How to fix it.
@@ -104,7 +107,7 @@ impl AppFile {
                 position: None,
                 field: String::new(),
                 construct: None,
-                code: e.code,
+                code: e.code.to_string(),
                 message: e.message,
                 help: e.help,
             }])
@@ -123,7 +126,7 @@ impl AppFile {
             position: p.position,
             field: p.field,
             construct: None,
-            code: p.code,
+            code: p.code.to_string(),
             message: p.message,
             help: p.help,
         };
@@ -159,16 +162,16 @@ impl AppFile {
                     || message.contains("unknown variant")
                     || message.contains("invalid value")
                 {
-                    "app-file:schema"
+                    Code::Schema
                 } else {
-                    "app-file:yaml-syntax"
+                    Code::YamlSyntax
                 };
                 Err(Problems(vec![Problem {
                     file: path.to_owned(),
                     position,
                     field,
                     construct: None,
-                    code,
+                    code: code.definition().code.to_owned(),
                     message,
                     help: None,
                 }]))
@@ -200,7 +203,7 @@ impl AppFile {
 
     /// Values written in a deprecated spelling (an enum value serde accepts
     /// only as an alias, e.g. `protocol: HTTPS`), as warnings
-    /// ([`DEPRECATED_SPELLING`]) that name the current spelling.
+    /// (`app-file:deprecated-spelling`) that name the current spelling.
     pub fn deprecations(&self) -> Vec<Problem> {
         self.deprecated
             .iter()
@@ -209,7 +212,7 @@ impl AppFile {
                 position: self.locations.locate(&d.field),
                 field: d.field.to_string(),
                 construct: None,
-                code: DEPRECATED_SPELLING,
+                code: Code::DeprecatedSpelling.definition().code.to_owned(),
                 message: format!("`{}` is a deprecated spelling of `{}`", d.written, d.current),
                 help: Some(format!(
                     "write `{}`; `{}` still works for now but will be removed in a future release",
@@ -226,7 +229,7 @@ impl AppFile {
             position: self.locations.locate(&e.field),
             field: e.field.to_string(),
             construct: Some(e.construct.to_string()).filter(|c| !c.is_empty()),
-            code: e.code,
+            code: e.code.to_string(),
             message: e.message.clone(),
             help: e.help.clone(),
         }

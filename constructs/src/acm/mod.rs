@@ -74,14 +74,14 @@ fn validate_domain(stack: &mut Stack, path: &ConstructPath, domain: &DomainProps
         let field = if i == 0 { "name".to_owned() } else { format!("alternative_names[{}]", i - 1) };
         if !is_domain_name(name) {
             stack.report(
-                ValidationError::new("acm:domain-name-invalid", path, format!("`{name}` is not a domain name"))
+                ValidationError::new(Code::DomainNameInvalid, path, format!("`{name}` is not a domain name"))
                     .field(field.as_str())
                     .help("use a fully qualified lower-case name such as api.example.com (at most 253 characters, labels of 1 to 63 letters, digits and hyphens)"),
             );
         }
         if !seen.insert(name.to_ascii_lowercase()) {
             stack.report(
-                ValidationError::new("acm:domain-name-duplicate", path, format!("`{name}` is listed twice"))
+                ValidationError::new(Code::DomainNameDuplicate, path, format!("`{name}` is listed twice"))
                     .field(field.as_str()),
             );
         }
@@ -93,7 +93,7 @@ fn validate_domain(stack: &mut Stack, path: &ConstructPath, domain: &DomainProps
     if !plausible {
         stack.report(
             ValidationError::new(
-                "acm:hosted-zone-id-invalid",
+                Code::HostedZoneIdInvalid,
                 path,
                 format!("`{id}` is not a Route 53 hosted zone ID"),
             )
@@ -116,6 +116,33 @@ pub fn is_domain_name(name: &str) -> bool {
                 && !label.ends_with('-')
                 && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         })
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        DomainNameDuplicate => error("acm:domain-name-duplicate") {
+            formerly: ["acm-domain-name-duplicate"],
+            title: "a domain name is listed twice",
+            explanation: "Each name of a certificate (and of the DNS records rcdk creates for it) is listed once; names \
+         are compared without regard to case. Remove the duplicate.",
+        },
+        DomainNameInvalid => error("acm:domain-name-invalid") {
+            formerly: ["acm-domain-name-invalid"],
+            title: "a domain name is not a fully qualified domain name",
+            explanation: "ACM certificates and Route 53 records take fully qualified names: at most 253 characters, \
+         labels of 1 to 63 letters, digits and hyphens separated by dots, e.g. `api.example.com` (a \
+         leading `*.` for a wildcard). No scheme, port or path.",
+        },
+        HostedZoneIdInvalid => error("acm:hosted-zone-id-invalid") {
+            formerly: ["acm-hosted-zone-id-invalid"],
+            title: "the hosted zone ID is not a Route 53 hosted zone ID",
+            explanation: "rcdk validates the certificate by DNS and creates the alias records in this Route 53 hosted \
+         zone, named by its ID: `Z` followed by upper-case letters and digits, as `aws route53 \
+         list-hosted-zones-by-name` prints it, without the `/hostedzone/` prefix.\n\n\
+         ```yaml\ndomain: {name: www.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}\n```",
+        },
+    }
 }
 
 #[cfg(test)]

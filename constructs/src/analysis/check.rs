@@ -6,22 +6,15 @@ use std::fmt;
 
 use super::model::{Doc, StackTemplate};
 use super::network::Net;
-
-/// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    /// The stack cannot work as written: synthesis stops.
-    Error,
-    /// Legal but risky; `--deny-warnings` turns it into an error.
-    Warning,
-}
+use crate::core::DiagnosticCode;
+pub use crate::core::Severity;
 
 /// One problem found by the analysis.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// A stable, namespaced code (see [`codes`](super::codes)).
-    pub code: &'static str,
-    /// Error or warning.
+    /// A stable, namespaced code, defined by the check that reports it.
+    pub code: DiagnosticCode,
+    /// Error or warning: the code's severity.
     pub severity: Severity,
     /// The index of the stack (in the slice given to [`analyze`](super::analyze)) holding the cause.
     pub stack: usize,
@@ -39,11 +32,11 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{level}: {} [{}]\n  resource: {}\n  help: {}", self.message, self.code, self.resource, self.help)
+        write!(
+            f,
+            "{}: {} [{}]\n  resource: {}\n  help: {}",
+            self.severity, self.message, self.code, self.resource, self.help
+        )
     }
 }
 
@@ -80,45 +73,19 @@ pub(crate) struct Sink<'o> {
 }
 
 impl Sink<'_> {
-    pub(crate) fn error(&mut self, code: &'static str, resource: &str, message: String, help: String) -> &mut Finding {
-        self.push(Severity::Error, code, resource, message, help)
-    }
-
-    pub(crate) fn warning(
+    /// Reports a finding about `resource` (a logical ID; empty for the
+    /// stack as a whole), with the severity its code is defined with.
+    pub(crate) fn report(
         &mut self,
-        code: &'static str,
+        code: impl Into<DiagnosticCode>,
         resource: &str,
         message: String,
         help: String,
     ) -> &mut Finding {
-        self.push(Severity::Warning, code, resource, message, help)
-    }
-
-    /// A finding whose cause is in another stack.
-    pub(crate) fn error_in(
-        &mut self,
-        stack: usize,
-        code: &'static str,
-        resource: &str,
-        message: String,
-        help: String,
-    ) -> &mut Finding {
-        let f = self.push(Severity::Error, code, resource, message, help);
-        f.stack = stack;
-        f
-    }
-
-    fn push(
-        &mut self,
-        severity: Severity,
-        code: &'static str,
-        resource: &str,
-        message: String,
-        help: String,
-    ) -> &mut Finding {
+        let code = code.into();
         self.out.push(Finding {
             code,
-            severity,
+            severity: code.severity(),
             stack: self.stack,
             resource: resource.to_owned(),
             field: None,
@@ -127,5 +94,19 @@ impl Sink<'_> {
         });
         let last = self.out.len() - 1;
         &mut self.out[last]
+    }
+
+    /// [`Sink::report`], for a cause in another stack.
+    pub(crate) fn report_in(
+        &mut self,
+        stack: usize,
+        code: impl Into<DiagnosticCode>,
+        resource: &str,
+        message: String,
+        help: String,
+    ) -> &mut Finding {
+        let f = self.report(code, resource, message, help);
+        f.stack = stack;
+        f
     }
 }

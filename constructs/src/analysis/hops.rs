@@ -3,7 +3,6 @@
 //! across subnets.
 
 use super::check::Sink;
-use super::codes;
 use super::ip::{ports_text, Ports};
 use super::nacl::{Peer as NaclPeer, Verdict};
 use super::network::Net;
@@ -30,8 +29,8 @@ pub(crate) fn nacl_hop<'a>(
         Some((id, n)) => format!("entry {id} (rule {n}) denies it"),
         None => "no entry allows it (the final implicit deny)".to_owned(),
     };
-    let f = sink.error(
-        codes::NACL_BLOCKED,
+    let f = sink.report(
+        Code::NaclBlocked,
         entry.map(|(id, _)| id).unwrap_or(acl),
         format!(
             "{hop}: network ACL {acl} drops {dir} TCP {} {} {peer_text}: {by}",
@@ -45,4 +44,20 @@ pub(crate) fn nacl_hop<'a>(
     );
     f.field = Some("network_acls");
     false
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        NaclBlocked => error("net:nacl-blocked") {
+            formerly: ["net-nacl-blocked"],
+            title: "a network ACL drops the stack's own traffic",
+            explanation: "Network ACLs are stateless: each direction needs its own allow rule, and return traffic goes \
+         to the client's ephemeral port (1024-65535). A custom ACL on the subnets drops one of the \
+         stack's paths: the listener port into the public subnets, the target ports into the private \
+         subnets (the dynamic range 32768-65535 in bridge mode, the container port in awsvpc mode), \
+         or the return traffic in either direction. The first matching rule by number decides. Add \
+         allow rules with lower numbers than the deny, or remove the custom ACL.",
+        },
+    }
 }

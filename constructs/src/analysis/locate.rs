@@ -35,7 +35,7 @@ pub(crate) fn check_stacks(
         let e = to_error(&f, templates[f.stack].name, &located[i]);
         match f.severity {
             Severity::Error => errors.push(e),
-            Severity::Warning => warnings.push(e),
+            Severity::Warning | Severity::Note => warnings.push(e),
         }
     }
     (errors, warnings)

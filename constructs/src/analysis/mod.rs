@@ -24,9 +24,8 @@
 //! ```
 
 mod check;
-mod checks;
-pub mod codes;
-mod hops;
+pub(crate) mod checks;
+pub(crate) mod hops;
 mod ip;
 pub(crate) mod locate;
 mod model;

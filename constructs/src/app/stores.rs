@@ -103,7 +103,7 @@ fn resolve_image(
             };
             stack.report(
                 ValidationError::new(
-                    "app:image-repository-unknown",
+                    Code::ImageRepositoryUnknown,
                     service,
                     format!(
                         "the image names the repository `{repository}`, and the stack has no such entry under `repositories`{}",
@@ -116,7 +116,7 @@ fn resolve_image(
             if let Some(why) = tag_problem(tag) {
                 stack.report(
                     ValidationError::new(
-                        "ecs:image-tag-invalid",
+                        crate::ecs::task_definition::Code::ImageTagInvalid,
                         service,
                         format!("`{tag}` is not a valid image tag: {why}"),
                     )
@@ -168,7 +168,7 @@ pub(crate) fn grant(
         if props.environment.contains_key(&variable) {
             stack.report(
                 ValidationError::new(
-                    "app:grant-environment-conflict",
+                    Code::GrantEnvironmentConflict,
                     &service.path,
                     format!("`environment` sets `{variable}`, which a grant sets to the store's name"),
                 )
@@ -195,7 +195,7 @@ fn unknown_store<T>(
 ) -> ValidationError {
     let names: Vec<&str> = known.keys().map(String::as_str).collect();
     ValidationError::new(
-        if kind == "tables" { "app:grant-unknown-table" } else { "app:grant-unknown-bucket" },
+        if kind == "tables" { Code::GrantUnknownTable } else { Code::GrantUnknownBucket },
         &service.path,
         format!("the grant names `{store}`, and the stack has no such entry under `{kind}`"),
     )
@@ -205,4 +205,30 @@ fn unknown_store<T>(
     } else {
         format!("the stack's {kind}: {}", names.join(", "))
     })
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        GrantEnvironmentConflict => error("app:grant-environment-conflict") {
+            title: "a grant's environment variable is also set in `environment`",
+            explanation: "A grant passes the store's generated name to the container as `<NAME>_TABLE` or `<NAME>_BUCKET`. The service's own `environment` sets the same variable, so one of them would be lost. Remove it from `environment`.",
+        },
+        GrantUnknownBucket => error("app:grant-unknown-bucket") {
+            title: "a grant names a bucket the stack does not have",
+            explanation: "`grants.buckets` names buckets of the same stack's `buckets:`. Check the spelling, or add the bucket: `buckets: {files: {}}`.",
+        },
+        GrantUnknownTable => error("app:grant-unknown-table") {
+            title: "a grant names a table the stack does not have",
+            explanation: "`grants.tables` names tables of the same stack's `tables:`. Check the spelling, or add the table: `tables: {todos: {partition_key: {name: id}}}`.",
+        },
+        ImageRepositoryUnknown => error("app:image-repository-unknown") {
+            title: "an image names a repository the stack does not have",
+            explanation: "`image: {repository: <name>, tag: <tag>}` (and the canary's) names a repository of the same \
+         stack's `repositories:`, so the container runs that repository's URI and the execution role may \
+         pull from it. Check the spelling, or add the repository:\n\n\
+         ```yaml\nrepositories:\n  todo-main: {}\nservices:\n  main:\n    image: {repository: todo-main, tag: 1.0.3}\n```\n\n\
+         An image in another registry is a string: `image: ghcr.io/acme/api:1.4.2`.",
+        },
+    }
 }

@@ -122,7 +122,7 @@ impl ScalableTarget {
         if min > max {
             stack.report(
                 ValidationError::new(
-                    "autoscaling:min-above-max",
+                    Code::MinAboveMax,
                     path,
                     format!("minimum capacity {min} is above maximum capacity {max}"),
                 )
@@ -132,7 +132,7 @@ impl ScalableTarget {
         }
         if max == 0 {
             stack.report(
-                ValidationError::new("autoscaling:max-zero", path, "maximum capacity 0 would never run a task")
+                ValidationError::new(Code::MaxZero, path, "maximum capacity 0 would never run a task")
                     .field("max_capacity")
                     .help("set the maximum to 1 or more"),
             );
@@ -161,12 +161,8 @@ impl ScalableTarget {
         let path = self.path.child(name);
         if !(target.is_finite() && target > 0.0) {
             stack.report(
-                ValidationError::new(
-                    "autoscaling:target-invalid",
-                    &path,
-                    format!("target value {target} must be above 0"),
-                )
-                .field("target"),
+                ValidationError::new(Code::TargetInvalid, &path, format!("target value {target} must be above 0"))
+                    .field("target"),
             );
         }
         let config = json!({
@@ -321,20 +317,16 @@ impl ScalableTarget {
 fn check_percent(stack: &mut Stack, path: &ConstructPath, percent: f64) {
     if !(percent > 0.0 && percent <= 100.0) {
         stack.report(
-            ValidationError::new(
-                "autoscaling:target-invalid",
-                path,
-                format!("target of {percent} % is not between 0 and 100"),
-            )
-            .field("target")
-            .help("use a utilization target such as 50 or 70"),
+            ValidationError::new(Code::TargetInvalid, path, format!("target of {percent} % is not between 0 and 100"))
+                .field("target")
+                .help("use a utilization target such as 50 or 70"),
         );
     }
 }
 
 fn validate_steps(stack: &mut Stack, path: &ConstructPath, props: &StepScalingProps) {
     let mut problem = |field: &str, msg: String, help: &str| {
-        stack.report(ValidationError::new("autoscaling:step-scaling-invalid", path, msg).field(field).help(help));
+        stack.report(ValidationError::new(Code::StepScalingInvalid, path, msg).field(field).help(help));
     };
     if props.scale_out.is_empty() && props.scale_in.is_empty() {
         problem("", "step scaling needs `scale_out` or `scale_in` steps".into(), "add at least one step");
@@ -382,5 +374,40 @@ fn validate_steps(stack: &mut Stack, path: &ConstructPath, props: &StepScalingPr
                 "start scale-in below the first scale-out step",
             );
         }
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        MaxZero => error("autoscaling:max-zero") {
+            formerly: ["scaling-max-zero"],
+            title: "the scaling maximum is 0",
+            explanation: "Application Auto Scaling keeps the service's task count between `min_capacity` and \
+         `max_capacity`; a maximum of 0 would never run a task. Set `max_capacity` to 1 or more.",
+        },
+        MinAboveMax => error("autoscaling:min-above-max") {
+            formerly: ["scaling-min-above-max"],
+            title: "the scaling minimum is above the maximum",
+            explanation: "Application Auto Scaling rejects a scalable target whose `MinCapacity` is greater than its \
+         `MaxCapacity`. Lower `min_capacity` or raise `max_capacity`.\n\n\
+         ```yaml\nscaling: {min_capacity: 2, max_capacity: 10, cpu_target_percent: 60}\n```",
+        },
+        StepScalingInvalid => error("autoscaling:step-scaling-invalid") {
+            formerly: ["step-scaling-invalid"],
+            title: "a step scaling policy is invalid",
+            explanation: "A step scaling policy needs at least one step in `scale_out` or `scale_in` and at most 20 steps \
+         per direction. Each step's `at` is a finite number, in ascending order for scale-out and \
+         descending for scale-in; scale-out steps add tasks (positive `change`), scale-in steps remove \
+         them (negative), and scale-in starts below the first scale-out step, or the two alarms would \
+         fight. The message says which rule is broken and where.\n\n\
+         ```yaml\nscaling:\n  min_capacity: 2\n  max_capacity: 10\n  cpu_steps:\n    scale_out: [{at: 70, change: 1}, {at: 90, change: 3}]\n    scale_in: [{at: 30, change: -1}]\n```",
+        },
+        TargetInvalid => error("autoscaling:target-invalid") {
+            formerly: ["scaling-target-invalid"],
+            title: "a target tracking value is not above 0",
+            explanation: "Target tracking scales to keep a metric (CPU %, memory %, requests per target) at the target \
+         value; Application Auto Scaling requires that value to be above 0. Use e.g. `cpu_target_percent: 60`.",
+        },
     }
 }

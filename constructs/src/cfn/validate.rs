@@ -16,7 +16,7 @@
 //!
 //! let props = json!({"VisibilityTimout": 30});
 //! let problems = validate_properties("AWS::SQS::Queue", props.as_object().unwrap());
-//! assert_eq!(problems[0].code, "cfn:unknown-property");
+//! assert_eq!(problems[0].kind, rcdk_constructs::cfn::validate::SchemaProblemKind::UnknownProperty);
 //! assert!(problems[0].message.contains("did you mean `VisibilityTimeout`"));
 //! ```
 
@@ -25,22 +25,27 @@ use serde_json::{Map, Value};
 use super::schema::{known_types, resource_schema};
 use super::FieldPath;
 
-/// Code of a resource type the registry does not know.
-pub const UNKNOWN_TYPE: &str = "cfn:unknown-type";
-/// Code of a property the type's schema does not have.
-pub const UNKNOWN_PROPERTY: &str = "cfn:unknown-property";
-/// Code of a value of the wrong JSON type.
-pub const WRONG_TYPE: &str = "cfn:wrong-type";
-/// Code of a required property that is missing.
-pub const MISSING_REQUIRED: &str = "cfn:missing-required";
-/// Code of a value outside the schema's `enum`.
-pub const BAD_ENUM: &str = "cfn:bad-enum";
+/// What is wrong with a resource's type or properties. The construct layer
+/// turns each kind into its diagnostic code (`cfn:unknown-type`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaProblemKind {
+    /// A resource type the registry does not know.
+    UnknownType,
+    /// A property the type's schema does not have.
+    UnknownProperty,
+    /// A value of the wrong JSON type.
+    WrongType,
+    /// A required property that is missing.
+    MissingRequired,
+    /// A value outside the schema's `enum`.
+    BadEnum,
+}
 
 /// One problem found in a resource's properties.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaProblem {
-    /// Stable code, one of this module's constants.
-    pub code: &'static str,
+    /// What kind of problem it is.
+    pub kind: SchemaProblemKind,
     /// Where, relative to the value checked (the resource's `Properties`, or
     /// an override's value): the offending key or value.
     pub path: FieldPath,
@@ -51,8 +56,8 @@ pub struct SchemaProblem {
 }
 
 impl SchemaProblem {
-    fn new(code: &'static str, path: FieldPath, message: String) -> Self {
-        SchemaProblem { code, path, message, help: None }
+    fn new(kind: SchemaProblemKind, path: FieldPath, message: String) -> Self {
+        SchemaProblem { kind, path, message, help: None }
     }
 }
 
@@ -69,7 +74,7 @@ pub fn check_type(resource_type: &str) -> Result<(), SchemaProblem> {
         return Ok(());
     }
     let mut problem = SchemaProblem::new(
-        UNKNOWN_TYPE,
+        SchemaProblemKind::UnknownType,
         FieldPath::root(),
         format!("`{resource_type}` is not a CloudFormation resource type{}", suggest(resource_type, known_types())),
     );
@@ -111,7 +116,7 @@ pub fn validate_at(resource_type: &str, path: &[&str], value: &Value) -> Vec<Sch
                 let within =
                     if at.is_empty() { format!("`{resource_type}`") } else { format!("`{at}` of `{resource_type}`") };
                 return vec![SchemaProblem::new(
-                    UNKNOWN_PROPERTY,
+                    SchemaProblemKind::UnknownProperty,
                     FieldPath::root(),
                     format!(
                         "{within} has no property `{segment}`{}",
@@ -218,7 +223,7 @@ fn check_value(root: &Value, node: &Value, value: &Value, at: &FieldPath, out: &
     if !types.is_empty() && !types.iter().any(|t| matches_type(t, value)) {
         let expected = types.iter().map(|t| schema_type_name(t)).collect::<Vec<_>>().join(" or ");
         out.push(SchemaProblem::new(
-            WRONG_TYPE,
+            SchemaProblemKind::WrongType,
             at.clone(),
             format!("expected {expected}, found {}", type_name(value)),
         ));
@@ -229,8 +234,11 @@ fn check_value(root: &Value, node: &Value, value: &Value, at: &FieldPath, out: &
             let list = allowed.iter().map(display).collect::<Vec<_>>();
             let shown = display(value);
             let hint = suggest(&shown, list.iter().map(String::as_str));
-            let mut p =
-                SchemaProblem::new(BAD_ENUM, at.clone(), format!("`{shown}` is not one of the allowed values{hint}"));
+            let mut p = SchemaProblem::new(
+                SchemaProblemKind::BadEnum,
+                at.clone(),
+                format!("`{shown}` is not one of the allowed values{hint}"),
+            );
             p.help = Some(format!("use one of: {}", list.join(", ")));
             out.push(p);
             return;
@@ -248,7 +256,7 @@ fn check_value(root: &Value, node: &Value, value: &Value, at: &FieldPath, out: &
                     fitting = None;
                     break;
                 }
-                if fitting.is_none() && !found.iter().any(|p| p.code == WRONG_TYPE && p.path == *at) {
+                if fitting.is_none() && !found.iter().any(|p| p.kind == SchemaProblemKind::WrongType && p.path == *at) {
                     fitting = Some(found);
                 }
             }
@@ -277,7 +285,7 @@ fn check_object(root: &Value, node: &Value, map: &Map<String, Value>, at: &Field
             None if closed(node) => {
                 let hint = properties.map(|p| suggest(key, p.keys().map(String::as_str))).unwrap_or_default();
                 let mut p = SchemaProblem::new(
-                    UNKNOWN_PROPERTY,
+                    SchemaProblemKind::UnknownProperty,
                     at.key(key.as_str()),
                     format!("unknown property `{key}`{hint}"),
                 );
@@ -301,7 +309,7 @@ fn check_object(root: &Value, node: &Value, map: &Map<String, Value>, at: &Field
     for required in node.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
         if !map.contains_key(required) {
             out.push(SchemaProblem::new(
-                MISSING_REQUIRED,
+                SchemaProblemKind::MissingRequired,
                 at.clone(),
                 format!("required property `{required}` is missing"),
             ));
@@ -345,7 +353,7 @@ mod tests {
     #[test]
     fn unknown_type_suggests_the_closest() {
         let e = check_type(&format!("{}::Queu", "AWS::SQS")).expect_err("unknown");
-        assert_eq!(e.code, UNKNOWN_TYPE);
+        assert_eq!(e.kind, SchemaProblemKind::UnknownType);
         assert!(e.message.contains("did you mean `AWS::SQS::Queue`?"), "{}", e.message);
         assert!(check_type("AWS::SQS::Queue").is_ok());
         assert!(check_type("Custom::Seeder").is_ok());
@@ -355,7 +363,7 @@ mod tests {
     fn unknown_property_at_its_path_with_a_suggestion() {
         let p = problems("AWS::SQS::Queue", json!({"VisibilityTimout": 30}));
         assert_eq!(p.len(), 1);
-        assert_eq!(p[0].code, UNKNOWN_PROPERTY);
+        assert_eq!(p[0].kind, SchemaProblemKind::UnknownProperty);
         assert_eq!(p[0].path.to_string(), "VisibilityTimout");
         assert!(p[0].message.contains("did you mean `VisibilityTimeout`?"));
     }
@@ -367,9 +375,15 @@ mod tests {
             "AWS::S3::Bucket",
             json!({"LifecycleConfiguration": {"Rules": [{"ExpirationInDays": 7, "Statuss": "Enabled"}]}}),
         );
-        let codes: Vec<(&str, String)> = p.iter().map(|p| (p.code, p.path.to_string())).collect();
-        assert!(codes.contains(&(UNKNOWN_PROPERTY, "LifecycleConfiguration.Rules[0].Statuss".into())), "{codes:?}");
-        assert!(codes.contains(&(MISSING_REQUIRED, "LifecycleConfiguration.Rules[0]".into())), "{codes:?}");
+        let codes: Vec<(SchemaProblemKind, String)> = p.iter().map(|p| (p.kind, p.path.to_string())).collect();
+        assert!(
+            codes.contains(&(SchemaProblemKind::UnknownProperty, "LifecycleConfiguration.Rules[0].Statuss".into())),
+            "{codes:?}"
+        );
+        assert!(
+            codes.contains(&(SchemaProblemKind::MissingRequired, "LifecycleConfiguration.Rules[0]".into())),
+            "{codes:?}"
+        );
     }
 
     #[test]
@@ -377,22 +391,26 @@ mod tests {
         let p =
             problems("AWS::SQS::Queue", json!({"VisibilityTimeout": "soon", "FifoQueue": "true", "DelaySeconds": "5"}));
         assert_eq!(p.len(), 1, "{p:?}");
-        assert_eq!((p[0].code, p[0].path.to_string()), (WRONG_TYPE, "VisibilityTimeout".into()));
+        assert_eq!((p[0].kind, p[0].path.to_string()), (SchemaProblemKind::WrongType, "VisibilityTimeout".into()));
         assert!(p[0].message.contains("expected an integer, found a string"), "{}", p[0].message);
         let p = problems("AWS::SQS::Queue", json!({"Tags": {"a": "b"}}));
-        assert_eq!((p[0].code, p[0].message.as_str()), (WRONG_TYPE, "expected a list, found a map"));
+        assert_eq!((p[0].kind, p[0].message.as_str()), (SchemaProblemKind::WrongType, "expected a list, found a map"));
     }
 
     #[test]
     fn missing_required_and_bad_enum() {
         let p = problems("AWS::Logs::MetricFilter", json!({"LogGroupName": "g", "FilterPattern": ""}));
-        assert!(p.iter().any(|p| p.code == MISSING_REQUIRED && p.message.contains("MetricTransformations")), "{p:?}");
+        assert!(
+            p.iter()
+                .any(|p| p.kind == SchemaProblemKind::MissingRequired && p.message.contains("MetricTransformations")),
+            "{p:?}"
+        );
         let p = problems("AWS::ECS::Service", json!({"LaunchType": "EC3"}));
-        assert_eq!((p[0].code, p[0].path.to_string()), (BAD_ENUM, "LaunchType".into()));
+        assert_eq!((p[0].kind, p[0].path.to_string()), (SchemaProblemKind::BadEnum, "LaunchType".into()));
         assert!(p[0].message.contains("did you mean `EC2`?"), "{}", p[0].message);
         // Through a `oneOf` of a `$ref` list and a JSON document, into the list's items.
         let p = problems("AWS::DynamoDB::Table", json!({"KeySchema": [{"AttributeName": "id", "KeyTyp": "HASH"}]}));
-        let bad = p.iter().find(|p| p.code == UNKNOWN_PROPERTY).expect("unknown property");
+        let bad = p.iter().find(|p| p.kind == SchemaProblemKind::UnknownProperty).expect("unknown property");
         assert_eq!(bad.path.to_string(), "KeySchema[0].KeyTyp");
         assert!(bad.message.contains("did you mean `KeyType`?"), "{}", bad.message);
         assert!(problems("AWS::DynamoDB::Table", json!({"KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}))
@@ -411,11 +429,11 @@ mod tests {
     #[test]
     fn overrides_check_the_path_and_the_value() {
         let p = validate_at("AWS::SQS::Queue", &["VisibilityTimout"], &json!(30));
-        assert_eq!(p[0].code, UNKNOWN_PROPERTY);
+        assert_eq!(p[0].kind, SchemaProblemKind::UnknownProperty);
         assert!(p[0].message.contains("did you mean `VisibilityTimeout`?"));
         assert!(validate_at("AWS::SQS::Queue", &["VisibilityTimeout"], &json!(30)).is_empty());
         let p = validate_at("AWS::SQS::Queue", &["VisibilityTimeout"], &json!([1]));
-        assert_eq!(p[0].code, WRONG_TYPE);
+        assert_eq!(p[0].kind, SchemaProblemKind::WrongType);
         // Below an open map (RedrivePolicy is a free-form JSON object) anything goes.
         assert!(validate_at("AWS::SQS::Queue", &["RedrivePolicy", "maxReceiveCount"], &json!(3)).is_empty());
     }

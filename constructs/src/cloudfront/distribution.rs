@@ -392,19 +392,19 @@ fn truncate(s: &str, max: usize) -> String {
 
 fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) {
     let stack_region = stack.props().region.clone();
-    let mut report = |code: &'static str, field: String, message: String, help: &str| {
+    let mut report = |code: Code, field: String, message: String, help: &str| {
         stack.report(ValidationError::new(code, path, message).field(field.as_str()).help(help));
     };
     if let Some(Value::String(arn)) = &props.certificate_arn {
         match arn_parts(arn, "acm", "certificate/") {
             None => report(
-                "cloudfront:certificate-arn-invalid",
+                Code::CertificateArnInvalid,
                 "certificate_arn".into(),
                 format!("`{arn}` is not an ACM certificate ARN"),
                 "use `arn:aws:acm:us-east-1:<account>:certificate/<id>`",
             ),
             Some(region) if region != CLOUDFRONT_CERTIFICATE_REGION => report(
-                "cloudfront:certificate-region",
+                Code::CertificateRegion,
                 "certificate_arn".into(),
                 format!("the certificate is in {region}, but CloudFront only uses ACM certificates from us-east-1"),
                 "request or import the certificate in us-east-1 (N. Virginia) and use that ARN",
@@ -415,7 +415,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     if props.domain.is_some() && (props.certificate_arn.is_some() || !props.aliases.is_empty()) {
         let field = if props.certificate_arn.is_some() { "certificate_arn" } else { "aliases" };
         report(
-            "cloudfront:domain-conflict",
+            Code::DomainConflict,
             field.into(),
             format!("`domain` creates the certificate and the aliases, so `{field}` cannot be set with it"),
             "remove `certificate_arn` and `aliases`, or remove `domain`",
@@ -424,7 +424,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     if let (Some(_), Some(region)) = (&props.domain, stack_region) {
         if region != CLOUDFRONT_CERTIFICATE_REGION {
             report(
-                "cloudfront:domain-region",
+                Code::DomainRegion,
                 "domain".into(),
                 format!("the distribution's certificate would be created in {region}, but CloudFront only uses ACM certificates from us-east-1"),
                 "put the distribution in a stack in us-east-1 (a multi-region app's CDN stack is), or use `certificate_arn` with a certificate made there",
@@ -433,7 +433,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     }
     if !props.aliases.is_empty() && props.certificate_arn.is_none() {
         report(
-            "cloudfront:aliases-need-certificate",
+            Code::AliasesNeedCertificate,
             "aliases".into(),
             "aliases need a certificate that covers them; the default *.cloudfront.net certificate does not".into(),
             "set `certificate_arn` to an ACM certificate in us-east-1 for these names",
@@ -443,14 +443,14 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     for (i, alias) in props.aliases.iter().enumerate() {
         if !is_domain_name(alias) {
             report(
-                "cloudfront:alias-invalid",
+                Code::AliasInvalid,
                 format!("aliases[{i}]"),
                 format!("alias `{alias}` is not a domain name"),
                 "use a lowercase name such as `www.example.com` or `*.example.com`",
             );
         } else if !seen.insert(alias.as_str()) {
             report(
-                "cloudfront:alias-duplicate",
+                Code::AliasDuplicate,
                 format!("aliases[{i}]"),
                 format!("alias `{alias}` is listed twice"),
                 "remove the duplicate",
@@ -461,7 +461,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
         let ok = arn_parts(arn, "wafv2", "global/webacl/").is_some_and(|r| r == "us-east-1");
         if !ok {
             report(
-                "cloudfront:web-acl-invalid",
+                Code::WebAclInvalid,
                 "web_acl_arn".into(),
                 format!("`{arn}` is not the ARN of a WAFv2 web ACL with CLOUDFRONT scope"),
                 "use `arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>`",
@@ -471,7 +471,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     if let Some(codes) = &props.failover_status_codes {
         if codes.is_empty() {
             report(
-                "cloudfront:failover-codes-invalid",
+                Code::FailoverCodesInvalid,
                 "failover_status_codes".into(),
                 "no failover status code is given".into(),
                 "leave `failover_status_codes` out for 500, 502, 503 and 504",
@@ -481,7 +481,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
         for (i, code) in codes.iter().enumerate() {
             if !ALLOWED_FAILOVER_STATUS_CODES.contains(code) || !seen.insert(*code) {
                 report(
-                    "cloudfront:failover-codes-invalid",
+                    Code::FailoverCodesInvalid,
                     format!("failover_status_codes[{i}]"),
                     format!("CloudFront cannot fail over on status {code} here (unknown or listed twice)"),
                     &format!("use each of {ALLOWED_FAILOVER_STATUS_CODES:?} at most once"),
@@ -492,7 +492,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     if let Some(t) = props.origin_connection_timeout_seconds {
         if !(1..=10).contains(&t) {
             report(
-                "cloudfront:connection-timeout-invalid",
+                Code::ConnectionTimeoutInvalid,
                 "origin_connection_timeout_seconds".into(),
                 format!("a connection timeout of {t} s is outside CloudFront's 1 to 10 s"),
                 "use 1 to 10 seconds",
@@ -502,7 +502,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     if let Some(a) = props.origin_connection_attempts {
         if !(1..=3).contains(&a) {
             report(
-                "cloudfront:connection-attempts-invalid",
+                Code::ConnectionAttemptsInvalid,
                 "origin_connection_attempts".into(),
                 format!("{a} connection attempts is outside CloudFront's 1 to 3"),
                 "use 1 to 3 attempts",
@@ -511,7 +511,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     }
     if props.write_path_patterns.len() > MAX_CACHE_BEHAVIORS {
         report(
-            "cloudfront:too-many-behaviors",
+            Code::TooManyBehaviors,
             "write_path_patterns".into(),
             format!(
                 "{} write path patterns, CloudFront allows {MAX_CACHE_BEHAVIORS} cache behaviors per distribution",
@@ -529,7 +529,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
             && pattern != "/*";
         if !valid || !seen.insert(pattern.as_str()) {
             report(
-                "cloudfront:path-pattern-invalid",
+                Code::PathPatternInvalid,
                 format!("write_path_patterns[{i}]"),
                 format!("`{pattern}` is not a usable path pattern (empty, too long, a catch-all, or listed twice)"),
                 "use a specific pattern such as `/api/*`; a catch-all would turn failover off for every request",
@@ -544,7 +544,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
             && b.ends_with(|c: char| c.is_ascii_alphanumeric());
         if !valid {
             report(
-                "cloudfront:log-bucket-invalid",
+                Code::LogBucketInvalid,
                 "logging.bucket".into(),
                 format!("`{b}` is not an S3 bucket name"),
                 "give the bucket's name only (3 to 63 lowercase letters, digits, dots and hyphens), not its URL",
@@ -554,7 +554,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &DistributionProps) 
     if let Some(c) = &props.comment {
         if c.chars().count() > 128 {
             report(
-                "cloudfront:comment-too-long",
+                Code::CommentTooLong,
                 "comment".into(),
                 format!("the comment has {} characters, CloudFront allows 128", c.chars().count()),
                 "shorten `comment`",
@@ -578,7 +578,109 @@ fn arn_parts<'a>(arn: &'a str, service: &str, resource_prefix: &str) -> Option<&
     ok.then_some(*region)
 }
 
-/// A lowercase DNS name, optionally with a leading `*.` wildcard label.
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        AliasDuplicate => error("cloudfront:alias-duplicate") {
+            formerly: ["cloudfront-alias-duplicate"],
+            title: "an alias is listed twice",
+            explanation: "Each alternate domain name (CNAME) of a distribution is listed once. Remove the duplicate.",
+        },
+        AliasInvalid => error("cloudfront:alias-invalid") {
+            formerly: ["cloudfront-alias-invalid"],
+            title: "an alias is not a domain name",
+            explanation: "CloudFront aliases are lowercase domain names, optionally with one leading wildcard label: \
+         `www.example.com`, `*.example.com`. URLs, ports and paths are not aliases.",
+        },
+        AliasesNeedCertificate => error("cloudfront:aliases-need-certificate") {
+            formerly: ["cloudfront-aliases-need-certificate"],
+            title: "aliases are set without a certificate",
+            explanation: "CloudFront serves an alternate domain name only with a certificate that covers it; the default \
+         `*.cloudfront.net` certificate does not. Set `certificate_arn` to an ACM certificate in us-east-1 \
+         for those names.\n\n\
+         ```yaml\ncdn:\n  aliases: [www.example.com]\n  certificate_arn: arn:aws:acm:us-east-1:123456789012:certificate/abcd\n```",
+        },
+        CertificateArnInvalid => error("cloudfront:certificate-arn-invalid") {
+            formerly: ["cloudfront-certificate-arn-invalid"],
+            title: "the CDN certificate is not an ACM certificate ARN",
+            explanation: "CloudFront takes an ACM certificate by its ARN: \
+         `arn:aws:acm:us-east-1:<account>:certificate/<id>`.",
+        },
+        CertificateRegion => error("cloudfront:certificate-region") {
+            formerly: ["cloudfront-certificate-region"],
+            title: "the CDN certificate is not in us-east-1",
+            explanation: "CloudFront only uses ACM certificates requested or imported in US East (N. Virginia), us-east-1, \
+         whatever region the rest of the app is in. Request or import the certificate there and use that \
+         ARN.",
+        },
+        CommentTooLong => error("cloudfront:comment-too-long") {
+            formerly: ["cloudfront-comment-too-long"],
+            title: "the distribution comment is longer than 128 characters",
+            explanation: "CloudFront limits a distribution's comment to 128 characters. Shorten `comment`.",
+        },
+        ConnectionAttemptsInvalid => error("cloudfront:connection-attempts-invalid") {
+            formerly: ["cloudfront-connection-attempts-invalid"],
+            title: "origin connection attempts are outside 1 to 3",
+            explanation: "CloudFront tries to connect to an origin 1 to 3 times before failing over (a fixed quota). Use \
+         1 to 3 in `origin_connection_attempts`, or leave it out for 3.",
+        },
+        ConnectionTimeoutInvalid => error("cloudfront:connection-timeout-invalid") {
+            formerly: ["cloudfront-connection-timeout-invalid"],
+            title: "the origin connection timeout is outside 1 to 10 seconds",
+            explanation: "CloudFront waits 1 to 10 seconds for a connection to an origin (a fixed quota). Use 1 to 10 in \
+         `origin_connection_timeout_seconds`, or leave it out for 10.",
+        },
+        DomainConflict => error("cloudfront:domain-conflict") {
+            formerly: ["cloudfront-domain-conflict"],
+            title: "`domain` is set together with `certificate_arn` or `aliases`",
+            explanation: "`domain` makes rcdk create the certificate (in us-east-1), set the names as aliases and add the \
+         DNS records; `certificate_arn` and `aliases` are the manual way of doing the same. Keep one: \
+         remove `certificate_arn` and `aliases`, or remove `domain`.",
+        },
+        DomainRegion => error("cloudfront:domain-region") {
+            formerly: ["cloudfront-domain-region"],
+            title: "`domain` on a distribution in a stack outside us-east-1",
+            explanation: "With `domain`, the distribution's certificate is created in the distribution's stack, and \
+         CloudFront only uses ACM certificates from us-east-1. Put the distribution in a stack in \
+         us-east-1 (a multi-region app's CDN stack is), or use `certificate_arn` with a certificate \
+         created there.",
+        },
+        FailoverCodesInvalid => error("cloudfront:failover-codes-invalid") {
+            formerly: ["cloudfront-failover-codes-invalid"],
+            title: "failover status codes are empty, unknown or repeated",
+            explanation: "An origin group fails over on a list of HTTP status codes; CloudFront accepts 400, 403, 404, \
+         416, 500, 502, 503 and 504, each once. Leave `failover_status_codes` out for 500, 502, 503 and \
+         504.",
+        },
+        LogBucketInvalid => error("cloudfront:log-bucket-invalid") {
+            formerly: ["cloudfront-log-bucket-invalid"],
+            title: "the access log bucket is not an S3 bucket name",
+            explanation: "Give the bucket's name only (3 to 63 lowercase letters, digits, dots and hyphens), not its ARN \
+         or URL; rcdk builds the `<bucket>.s3.amazonaws.com` domain CloudFront needs.",
+        },
+        PathPatternInvalid => error("cloudfront:path-pattern-invalid") {
+            formerly: ["cloudfront-path-pattern-invalid"],
+            title: "a write path pattern is empty, too long, a catch-all or listed twice",
+            explanation: "Write path patterns become cache behaviors that send writes to the primary origin only (origin \
+         groups fail over GET and HEAD only). A catch-all (`*`, `/*`) would route every request there and \
+         turn failover off. Use specific patterns such as `/api/*`, each once.",
+        },
+        TooManyBehaviors => error("cloudfront:too-many-behaviors") {
+            formerly: ["cloudfront-too-many-behaviors"],
+            title: "more write path patterns than cache behaviors rcdk allows",
+            explanation: "Each write path pattern is one cache behavior; rcdk keeps a distribution to 25 of them (the \
+         long-standing CloudFront default quota). Merge patterns with wildcards, e.g. `/api/*`.",
+        },
+        WebAclInvalid => error("cloudfront:web-acl-invalid") {
+            formerly: ["cloudfront-web-acl-invalid"],
+            title: "the web ACL is not a WAFv2 web ACL with CLOUDFRONT scope",
+            explanation: "A distribution takes a WAFv2 web ACL created with `CLOUDFRONT` scope (in us-east-1), by ARN: \
+         `arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>`. Regional web ACLs (for load \
+         balancers) cannot be attached to CloudFront.",
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

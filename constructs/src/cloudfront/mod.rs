@@ -18,7 +18,7 @@
 //! # let _ = cdn;
 //! ```
 
-mod distribution;
+pub(crate) mod distribution;
 mod origin_lock;
 
 pub use distribution::{

@@ -279,7 +279,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, metric: &Metric, props: &Al
     if !metric.period_is_valid() {
         stack.report(
             ValidationError::new(
-                "cloudwatch:alarm-period-invalid",
+                Code::AlarmPeriodInvalid,
                 path,
                 format!("metric period of {} s is not one CloudWatch alarms accept", metric.period_seconds),
             )
@@ -289,7 +289,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, metric: &Metric, props: &Al
     if props.evaluation_periods == 0 {
         stack.report(
             ValidationError::new(
-                "cloudwatch:alarm-evaluation-periods-invalid",
+                Code::AlarmEvaluationPeriodsInvalid,
                 path,
                 "an alarm needs at least one evaluation period",
             )
@@ -299,7 +299,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, metric: &Metric, props: &Al
     } else if u64::from(props.evaluation_periods) * u64::from(metric.period_seconds) > 86_400 {
         stack.report(
             ValidationError::new(
-                "cloudwatch:alarm-evaluation-periods-invalid",
+                Code::AlarmEvaluationPeriodsInvalid,
                 path,
                 format!(
                     "{} evaluation periods of {} s exceed the one day an alarm may evaluate",
@@ -314,7 +314,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, metric: &Metric, props: &Al
         if d == 0 || d > props.evaluation_periods {
             stack.report(
                 ValidationError::new(
-                    "cloudwatch:alarm-datapoints-invalid",
+                    Code::AlarmDatapointsInvalid,
                     path,
                     format!(
                         "datapoints_to_alarm {d} must be between 1 and evaluation_periods ({})",
@@ -328,12 +328,40 @@ fn validate(stack: &mut Stack, path: &ConstructPath, metric: &Metric, props: &Al
     }
     if !props.threshold.is_finite() {
         stack.report(
-            ValidationError::new(
-                "cloudwatch:alarm-threshold-invalid",
-                path,
-                "the alarm threshold must be a finite number",
-            )
-            .field("threshold"),
+            ValidationError::new(Code::AlarmThresholdInvalid, path, "the alarm threshold must be a finite number")
+                .field("threshold"),
         );
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        AlarmDatapointsInvalid => error("cloudwatch:alarm-datapoints-invalid") {
+            formerly: ["alarm-datapoints-invalid"],
+            title: "`datapoints_to_alarm` is outside 1 to `evaluation_periods`",
+            explanation: "An alarm fires when `datapoints_to_alarm` of the last `evaluation_periods` periods breach (\"M \
+         out of N\"); CloudWatch requires 1 <= M <= N.\n\n\
+         ```yaml\nevaluation_periods: 5\ndatapoints_to_alarm: 3\n```",
+        },
+        AlarmEvaluationPeriodsInvalid => error("cloudwatch:alarm-evaluation-periods-invalid") {
+            formerly: ["alarm-evaluation-periods-invalid"],
+            title: "the alarm's evaluation periods are 0 or span more than a day",
+            explanation: "An alarm evaluates at least one period, and CloudWatch limits `evaluation_periods` times the \
+         period to one day (86,400 s). Set `evaluation_periods` to 1 or more, and lower it (or the \
+         period) to fit a day.",
+        },
+        AlarmPeriodInvalid => error("cloudwatch:alarm-period-invalid") {
+            formerly: ["alarm-period-invalid"],
+            title: "the metric period is not one CloudWatch alarms accept",
+            explanation: "CloudWatch alarms take a period of 10 or 30 seconds (high-resolution metrics) or a multiple of \
+         60 seconds. Use e.g. 60 or 300.",
+        },
+        AlarmThresholdInvalid => error("cloudwatch:alarm-threshold-invalid") {
+            formerly: ["alarm-threshold-invalid"],
+            title: "the alarm threshold is not a finite number",
+            explanation: "An alarm compares the metric with a number; NaN and infinity are not numbers CloudWatch \
+         accepts. Set `threshold` to a finite value.",
+        },
     }
 }

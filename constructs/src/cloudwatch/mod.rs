@@ -2,7 +2,7 @@
 //! (service CPU and memory, load balancer target 5XX, unhealthy hosts and
 //! response time).
 
-mod alarm;
+pub(crate) mod alarm;
 mod metric;
 
 pub use alarm::{

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::stack::{Acknowledgement, FinishedStack};
-use super::{ConstructPath, FieldPath, Stack, StackInput, StackProps};
+use super::{ConstructPath, DiagnosticCode, FieldPath, Stack, StackInput, StackProps};
 use crate::cfn::{check_template, Format, Template, TemplateProblem};
 use crate::error::{Errors, ValidationError};
 
@@ -97,7 +97,7 @@ impl App {
             if seen.insert(f.props.name.clone(), finished.len()).is_some() {
                 errors.push(
                     ValidationError::new(
-                        "stack:name-duplicate",
+                        Code::NameDuplicate,
                         &root(&f),
                         format!("two stacks are named `{}`", f.props.name),
                     )
@@ -112,7 +112,7 @@ impl App {
                 if !seen.contains_key(dep) {
                     errors.push(
                         ValidationError::new(
-                            "stack:dependency-unknown",
+                            Code::DependencyUnknown,
                             &root(f),
                             format!("stack `{}` depends on unknown stack `{dep}`", f.props.name),
                         )
@@ -126,7 +126,7 @@ impl App {
                     if !source.template.outputs.contains_key(&input.output) {
                         errors.push(
                             ValidationError::new(
-                                "stack:input-unknown-output",
+                                Code::InputUnknownOutput,
                                 &root(f),
                                 format!(
                                     "parameter `{}` reads output `{}` of stack `{}`, which has no such output",
@@ -148,7 +148,7 @@ impl App {
                 let names: Vec<&str> = cycle.iter().map(|&i| finished[i].props.name.as_str()).collect();
                 errors.push(
                     ValidationError::new(
-                        "stack:dependency-cycle",
+                        Code::DependencyCycle,
                         &root(first),
                         format!("stacks depend on each other in a cycle: {} → {}", names.join(" → "), names[0]),
                     )
@@ -174,7 +174,7 @@ impl App {
                 Ok(b) => b,
                 Err(e) => {
                     errors.push(
-                        ValidationError::new("cfn:render-failed", &root(&f), e.to_string()).field(f.field.clone()),
+                        ValidationError::new(Code::RenderFailed, &root(&f), e.to_string()).field(f.field.clone()),
                     );
                     out.push(None);
                     continue;
@@ -234,6 +234,12 @@ pub struct Synthesis {
     pub notes: Vec<ValidationError>,
 }
 
+/// The code of two stacks with one name, `stack:name-duplicate`, for front
+/// doors that gather stacks from several apps (the binary's app files).
+pub fn stack_name_duplicate() -> DiagnosticCode {
+    Code::NameDuplicate.into()
+}
+
 fn root(f: &FinishedStack) -> ConstructPath {
     ConstructPath::root(&f.props.name)
 }
@@ -244,12 +250,10 @@ fn template_error(stack: &str, field: &FieldPath, problem: TemplateProblem) -> V
         | TemplateProblem::TooManyParameters { .. }
         | TemplateProblem::TooManyOutputs { .. }
         | TemplateProblem::TooManyMappings { .. }
-        | TemplateProblem::TooLarge { .. } => "cfn:template-limit",
-        TemplateProblem::NoResources => "cfn:template-empty",
-        TemplateProblem::BadLogicalId { .. } => "cfn:logical-id-invalid",
-        TemplateProblem::DanglingReference { .. } | TemplateProblem::UnknownCondition { .. } => {
-            "cfn:template-reference"
-        }
+        | TemplateProblem::TooLarge { .. } => Code::TemplateLimit,
+        TemplateProblem::NoResources => Code::TemplateEmpty,
+        TemplateProblem::BadLogicalId { .. } => Code::LogicalIdInvalid,
+        TemplateProblem::DanglingReference { .. } | TemplateProblem::UnknownCondition { .. } => Code::TemplateReference,
     };
     let help = match problem {
         TemplateProblem::TooManyResources { .. }
@@ -296,6 +300,73 @@ fn deployment_order(stacks: &[(&str, &BTreeSet<String>)]) -> Result<Vec<usize>, 
         }
     }
     Ok(order)
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        LogicalIdInvalid => error("cfn:logical-id-invalid") {
+            formerly: ["logical-id-invalid"],
+            title: "a logical ID is not valid in CloudFormation",
+            explanation: "CloudFormation logical IDs are alphanumeric (A-Z, a-z, 0-9) and at most 255 characters. A name \
+         in the app produced one that is not; rename the construct (service, stack or other name) with \
+         letters, digits and hyphens only, and keep it short.",
+        },
+        RenderFailed => error("cfn:render-failed") {
+            formerly: ["render-failed"],
+            title: "the template could not be rendered",
+            explanation: "The template was built but could not be written as YAML or JSON. This is a bug in rcdk, not in \
+         your app: please report it with the app file that triggers it.",
+        },
+        TemplateEmpty => error("cfn:template-empty") {
+            formerly: ["template-empty"],
+            title: "a stack has no resources",
+            explanation: "CloudFormation requires every template to declare at least one resource, and this stack would \
+         produce none. Give the stack something to create (e.g. `vpc: {}`), or remove it.",
+        },
+        TemplateLimit => error("cfn:template-limit") {
+            formerly: ["template-limit"],
+            title: "a template exceeds a CloudFormation quota",
+            explanation: "CloudFormation allows at most 500 resources, 200 parameters, 200 outputs and 200 mappings per \
+         template, and a template body of at most 1 MB (uploaded through S3; 51,200 bytes inline). rcdk \
+         checks these before anything is deployed, because CloudFormation would only reject the stack \
+         when creating the change set.\n\n\
+         Split the app into more stacks: move services into a second entry under `stacks:`.",
+        },
+        TemplateReference => error("cfn:template-reference") {
+            formerly: ["template-reference"],
+            title: "a template refers to a resource, parameter or condition it does not define",
+            explanation: "A `Ref`, `Fn::GetAtt`, `Fn::Sub` or `Condition` names something the template does not contain, \
+         so CloudFormation would reject it. This usually comes from a raw property override or escape \
+         hatch naming a logical ID that does not exist; check the spelling against the synthesized \
+         template.",
+        },
+        DependencyCycle => error("stack:dependency-cycle") {
+            formerly: ["stack-dependency-cycle"],
+            title: "stacks depend on each other in a cycle",
+            explanation: "A stack's outputs can only feed stacks deployed after it, so stack dependencies must form an \
+         order. The message shows the cycle; remove one of the references.",
+        },
+        DependencyUnknown => error("stack:dependency-unknown") {
+            formerly: ["stack-dependency-unknown"],
+            title: "a stack depends on a stack the app does not have",
+            explanation: "A stack names another stack (to read its outputs, or to deploy after it) that is not defined. \
+         Fix the name, or add the stack.",
+        },
+        InputUnknownOutput => error("stack:input-unknown-output") {
+            formerly: ["stack-input-unknown-output"],
+            title: "a stack reads an output the other stack does not have",
+            explanation: "A parameter of this stack is fed from an output of another stack, and that stack declares no \
+         output of that name. Fix the output name; `rcdk synth --stdout` shows each template's outputs.",
+        },
+        NameDuplicate => error("stack:name-duplicate") {
+            formerly: ["stack-name-duplicate"],
+            title: "two stacks have the same name",
+            explanation: "Stack names are unique across the app and across app files synthesized together: each stack is \
+         written to `templates/<name>.yaml` and deployed as the CloudFormation stack `<name>`. Rename one \
+         of them.",
+        },
+    }
 }
 
 #[cfg(test)]

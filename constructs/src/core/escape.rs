@@ -23,14 +23,9 @@
 use serde_json::{Map, Value};
 
 use super::{FieldPath, Stack};
-use crate::cfn::validate::{self, SchemaProblem};
+use crate::cfn::validate::{self, SchemaProblem, SchemaProblemKind};
 use crate::cfn::{DeletionPolicy, Resource};
 use crate::error::ValidationError;
-
-/// Code of an override naming a logical ID the stack does not have.
-pub const OVERRIDE_UNKNOWN_RESOURCE: &str = "cfn:override-unknown-resource";
-/// Code of an override path that is not a resource attribute CloudFormation knows.
-pub const OVERRIDE_PATH_INVALID: &str = "cfn:override-path-invalid";
 
 /// The resource attributes an override may set, besides `Properties.*`.
 const ATTRIBUTES: [&str; 6] = ["Type", "DependsOn", "Condition", "DeletionPolicy", "UpdateReplacePolicy", "Metadata"];
@@ -80,7 +75,7 @@ impl Stack {
         }
         let hint = validate::suggest(logical_id, self.template.resources.keys().map(String::as_str));
         Err(ValidationError::new(
-            OVERRIDE_UNKNOWN_RESOURCE,
+            Code::OverrideUnknownResource,
             self.root(),
             format!("the stack has no resource with logical ID `{logical_id}`{hint}"),
         )
@@ -131,7 +126,7 @@ impl ResourceOverride<'_> {
                 {
                     errors.push(
                         ValidationError::new(
-                            validate::MISSING_REQUIRED,
+                            Code::MissingRequired,
                             &construct,
                             format!("`{}` is required by `{}` and cannot be deleted", rest[0], resource.resource_type),
                         )
@@ -159,7 +154,7 @@ impl ResourceOverride<'_> {
                     Ok(p) => resource.update_replace_policy = p,
                     Err(_) => errors.push(
                         ValidationError::new(
-                            validate::BAD_ENUM,
+                            Code::BadEnum,
                             &construct,
                             format!("`{}` is not a {}", display(&value), segments[0]),
                         )
@@ -204,7 +199,7 @@ impl ResourceOverride<'_> {
                 let hint = validate::suggest(segments[0], ATTRIBUTES.iter().copied().chain(["Properties"]));
                 errors.push(
                     ValidationError::new(
-                        OVERRIDE_PATH_INVALID,
+                        Code::OverridePathInvalid,
                         &construct,
                         format!("`{path}` is not a resource attribute an override can set{hint}"),
                     )
@@ -235,12 +230,19 @@ fn display(v: &Value) -> String {
 }
 
 fn wrong(construct: &super::ConstructPath, field: &FieldPath, expected: &str, found: &Value) -> ValidationError {
-    ValidationError::new(validate::WRONG_TYPE, construct, format!("expected {expected}, found `{}`", display(found)))
+    ValidationError::new(Code::WrongType, construct, format!("expected {expected}, found `{}`", display(found)))
         .field(field.clone())
 }
 
 fn schema_error(construct: &super::ConstructPath, base: FieldPath, p: SchemaProblem) -> ValidationError {
-    let mut e = ValidationError::new(p.code, construct, p.message).field(base.join(&p.path));
+    let code = match p.kind {
+        SchemaProblemKind::UnknownType => Code::UnknownType,
+        SchemaProblemKind::UnknownProperty => Code::UnknownProperty,
+        SchemaProblemKind::WrongType => Code::WrongType,
+        SchemaProblemKind::MissingRequired => Code::MissingRequired,
+        SchemaProblemKind::BadEnum => Code::BadEnum,
+    };
+    let mut e = ValidationError::new(code, construct, p.message).field(base.join(&p.path));
     e.help = p.help;
     e
 }
@@ -290,6 +292,58 @@ fn set_value(target: &mut Value, path: &[&str], value: Value) {
     set_value(entry, rest, value);
 }
 
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        BadEnum => error("cfn:bad-enum") {
+            title: "a raw resource or override sets a value outside the allowed values",
+            explanation: "The CloudFormation resource provider schema of the type lists the values a property accepts \
+         (e.g. `LaunchType`: `EC2`, `FARGATE`, `EXTERNAL`), and the value given under `resources:` or \
+         `overrides:` is not one of them; `DeletionPolicy` and `UpdateReplacePolicy` accept `Delete`, \
+         `Retain`, `RetainExceptOnCreate` and `Snapshot`. CloudFormation would reject it at deploy time. \
+         Use one of the listed values (the message suggests the closest).",
+        },
+        MissingRequired => error("cfn:missing-required") {
+            title: "a raw resource lacks a property its type requires",
+            explanation: "The CloudFormation resource provider schema of the type marks the property required (at the \
+         top level, or inside a nested block), and the raw resource under `resources:` does not set it, \
+         or an override deletes it. CloudFormation would fail the resource's creation. Add the property.",
+        },
+        OverridePathInvalid => error("cfn:override-path-invalid") {
+            title: "an override path is not a resource attribute",
+            explanation: "An override sets `Properties.<Name>[.<Key>...]` or one of the resource attributes `DeletionPolicy`, \
+         `UpdateReplacePolicy`, `DependsOn`, `Condition`, `Metadata` (the AWS CDK's `addOverride`). Other \
+         top-level keys are not part of a CloudFormation resource. Fix the path's first segment.",
+        },
+        OverrideUnknownResource => error("cfn:override-unknown-resource") {
+            title: "an override names a logical ID the stack does not have",
+            explanation: "Overrides apply to the resources the constructs rendered and the raw `resources:` of the same \
+         stack, by logical ID. Check the ID against the synthesized template (`rcdk synth --stdout`); the \
+         message suggests the closest one.",
+        },
+        UnknownProperty => error("cfn:unknown-property") {
+            title: "a raw resource or override sets a property its type does not have",
+            explanation: "The property is not in the type's CloudFormation resource provider schema (vendored from the \
+         pinned cfn-lint), at the top level or inside the nested block named; CloudFormation would reject \
+         the template (the AWS CDK's escape hatches pass such typos through). Fix the spelling: the \
+         message suggests the closest property and lists the known ones.",
+        },
+        UnknownType => error("cfn:unknown-type") {
+            title: "a raw resource's Type is not a CloudFormation resource type",
+            explanation: "The type is not in the CloudFormation registry schemas vendored from the pinned cfn-lint. Fix the \
+         spelling (the message suggests the closest type); custom resources are named `Custom::<Name>` and \
+         are not checked.",
+        },
+        WrongType => error("cfn:wrong-type") {
+            title: "a raw resource or override sets a value of the wrong type",
+            explanation: "The type's CloudFormation resource provider schema expects a string, integer, number, boolean, \
+         list or map there. CloudFormation's own coercions are accepted (`\"5\"` for an integer, `5` for a \
+         string); intrinsic functions (`Ref`, `Fn::*`) are accepted anywhere. Give a value of the expected \
+         type.",
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -308,7 +362,7 @@ mod tests {
     fn overriding_an_unknown_logical_id_is_an_error_with_a_suggestion() {
         let mut stack = stack();
         let e = stack.resource_mut("Queu").expect_err("unknown");
-        assert_eq!(e.code, OVERRIDE_UNKNOWN_RESOURCE);
+        assert_eq!(e.code, "cfn:override-unknown-resource");
         assert!(e.message.contains("did you mean `Queue`?"), "{}", e.message);
     }
 
@@ -341,7 +395,7 @@ mod tests {
         let mut app = App::new();
         app.add_stack(stack);
         let errors = app.synth(Format::Yaml).expect_err("invalid").0;
-        let got: Vec<(&str, String)> = errors.iter().map(|e| (e.code, e.field.to_string())).collect();
+        let got: Vec<(&str, String)> = errors.iter().map(|e| (e.code.as_str(), e.field.to_string())).collect();
         assert_eq!(
             got,
             [
@@ -349,7 +403,7 @@ mod tests {
                 ("cfn:wrong-type", "Properties.DelaySeconds".to_owned()),
                 ("cfn:unknown-property", "Properties.VisibilityTimout".to_owned()),
                 ("cfn:wrong-type", "Properties.VisibilityTimeout".to_owned()),
-                (OVERRIDE_PATH_INVALID, "Deletionpolicy".to_owned()),
+                ("cfn:override-path-invalid", "Deletionpolicy".to_owned()),
             ]
         );
     }

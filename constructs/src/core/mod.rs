@@ -2,14 +2,16 @@
 //! to a stack under a [`ConstructPath`], which gives each resource its
 //! logical ID.
 
-mod app;
-mod escape;
+pub(crate) mod app;
+pub mod diagnostic;
+pub(crate) mod escape;
 mod path;
-mod stack;
-mod tags;
+pub(crate) mod stack;
+pub(crate) mod tags;
 
 pub use crate::cfn::{FieldPath, FieldSegment};
-pub use app::{App, Synthesis, SynthesizedStack};
+pub use app::{stack_name_duplicate, App, Synthesis, SynthesizedStack};
+pub use diagnostic::{Definition, DiagnosticCode, Registered, Severity, SourceLocation};
 pub use escape::ResourceOverride;
 pub use path::{pascal_case, pascal_case_into, ConstructPath};
 pub use stack::{Acknowledgement, Stack, StackInput, StackProps};

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::tags::{tag_format, tag_problem, TagFormat, MAX_TAGS_PER_RESOURCE};
-use super::{ConstructPath, FieldPath};
+use super::{ConstructPath, DiagnosticCode, FieldPath};
 use crate::cfn::{Intrinsic, Output, Parameter, ParameterType, Resource, Template};
 use crate::error::ValidationError;
 
@@ -81,7 +81,7 @@ pub struct Acknowledgement {
     /// constructs below it are acknowledged.
     pub construct: ConstructPath,
     /// The acknowledged code, e.g. `net:nat-shared-across-azs`.
-    pub code: &'static str,
+    pub code: DiagnosticCode,
     /// Why the choice is acceptable, in a sentence.
     pub reason: String,
 }
@@ -147,7 +147,7 @@ impl Stack {
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !valid {
             let e = ValidationError::new(
-                "stack:name-invalid",
+                Code::NameInvalid,
                 &self.root,
                 format!("stack name `{name}` is not a valid CloudFormation stack name"),
             )
@@ -158,7 +158,7 @@ impl Stack {
         if let Some(account) = &self.props.account {
             if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
                 let e = ValidationError::new(
-                    "stack:account-invalid",
+                    Code::AccountInvalid,
                     &self.root,
                     format!("account `{account}` is not a 12-digit AWS account ID"),
                 )
@@ -169,7 +169,7 @@ impl Stack {
         if let Some(description) = &self.props.description {
             if description.len() > MAX_DESCRIPTION_BYTES {
                 let e = ValidationError::new(
-                    "stack:description-too-long",
+                    Code::DescriptionTooLong,
                     &self.root,
                     format!(
                         "the description has {} bytes; CloudFormation allows at most {MAX_DESCRIPTION_BYTES}",
@@ -200,7 +200,7 @@ impl Stack {
         if let Some(region) = &self.props.region {
             if !crate::region::is_plausible_region(region) {
                 let e = ValidationError::new(
-                    "stack:region-invalid",
+                    Code::RegionInvalid,
                     &self.root,
                     format!("region `{region}` is not an AWS region name"),
                 )
@@ -254,7 +254,7 @@ impl Stack {
         match self.template.parameters.get(name) {
             Some(existing) if *existing != parameter => {
                 let e = ValidationError::new(
-                    "cfn:parameter-conflict",
+                    Code::ParameterConflict,
                     path,
                     format!("parameter `{name}` is defined twice with different settings"),
                 );
@@ -274,7 +274,7 @@ impl Stack {
     pub fn add_condition(&mut self, path: &ConstructPath, name: &str, condition: Value) {
         if !insert_once(&mut self.template.conditions, name, condition) {
             let message = format!("condition `{name}` is defined twice differently");
-            self.report(ValidationError::new("cfn:condition-conflict", path, message));
+            self.report(ValidationError::new(Code::ConditionConflict, path, message));
         }
     }
 
@@ -285,7 +285,7 @@ impl Stack {
     pub fn add_mapping(&mut self, path: &ConstructPath, name: &str, mapping: Value) {
         if !insert_once(&mut self.template.mappings, name, mapping) {
             let message = format!("mapping `{name}` is defined twice differently");
-            self.report(ValidationError::new("cfn:mapping-conflict", path, message));
+            self.report(ValidationError::new(Code::MappingConflict, path, message));
         }
     }
 
@@ -293,7 +293,7 @@ impl Stack {
         if let Some(owner) = self.owners.get(key) {
             let id = key.trim_start_matches("Outputs.");
             let e = ValidationError::new(
-                "cfn:logical-id-collision",
+                Code::LogicalIdCollision,
                 path,
                 format!("logical ID `{id}` of {path} is already used by {owner}"),
             )
@@ -332,7 +332,13 @@ impl Stack {
     /// constructs below it: it is reported as a note with `reason` instead
     /// of a warning, and `--deny-warnings` does not fail on it. For choices
     /// the user made knowingly (e.g. fewer NAT gateways than zones).
-    pub fn acknowledge(&mut self, construct: &ConstructPath, code: &'static str, reason: impl Into<String>) {
+    pub fn acknowledge(
+        &mut self,
+        construct: &ConstructPath,
+        code: impl Into<DiagnosticCode>,
+        reason: impl Into<String>,
+    ) {
+        let code = code.into();
         self.acknowledgements.push(Acknowledgement { construct: construct.clone(), code, reason: reason.into() });
     }
 
@@ -403,7 +409,7 @@ impl Stack {
                 format!("the template declares: {}", declared.join(", "))
             };
             let e = ValidationError::new(
-                "stack:parameter-unknown",
+                Code::ParameterUnknown,
                 &self.root,
                 format!(
                     "`parameters` gives a value for `{name}`, which the template of stack `{}` does not declare",
@@ -431,7 +437,7 @@ impl Stack {
             }
             if let Some((count, id)) = most {
                 let e = ValidationError::new(
-                    "stack:too-many-tags",
+                    Code::TooManyTags,
                     &self.root,
                     format!(
                         "with the stack's {} tags, resource `{id}` would have {count} tags; a resource may have at most {MAX_TAGS_PER_RESOURCE}",
@@ -505,5 +511,72 @@ fn insert_once(map: &mut std::collections::BTreeMap<String, Value>, name: &str, 
             map.insert(name.to_owned(), value);
             true
         }
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        ConditionConflict => error("cfn:condition-conflict") {
+            formerly: ["condition-conflict"],
+            title: "a template condition is defined twice, differently",
+            explanation: "Two constructs in one stack define a CloudFormation condition with the same name but different \
+         expressions; a template holds one definition per name. Rename one of the constructs, or make \
+         them agree.",
+        },
+        LogicalIdCollision => error("cfn:logical-id-collision") {
+            formerly: ["logical-id-collision"],
+            title: "two constructs map to the same logical ID",
+            explanation: "Logical IDs are the PascalCase of construct paths (`api-v2` and `api_v2` both become `ApiV2`), \
+         and a template holds each logical ID once. Rename one of the two constructs. Renaming a \
+         construct renames (and so replaces) its resources.",
+        },
+        MappingConflict => error("cfn:mapping-conflict") {
+            formerly: ["mapping-conflict"],
+            title: "two constructs add the same mapping with different contents",
+            explanation: "A template's `Mappings` are shared by every construct of the stack. Adding a mapping under a name \
+         that is already taken is allowed only when the contents are the same (e.g. two services sharing the \
+         canary weights table); different contents under one name would make one construct read the other's \
+         values. Give the mapping a name of its own.",
+        },
+        ParameterConflict => error("cfn:parameter-conflict") {
+            formerly: ["parameter-conflict"],
+            title: "a template parameter is defined twice with different settings",
+            explanation: "Two constructs in one stack declare a CloudFormation parameter with the same name but a \
+         different type, default or description. A template holds one declaration per name; rename one \
+         of them, or make them agree.",
+        },
+        AccountInvalid => error("stack:account-invalid") {
+            formerly: ["stack-account-invalid"],
+            title: "the stack's account is not a 12-digit AWS account ID",
+            explanation: "AWS account IDs are exactly 12 digits; quote them in YAML so leading zeros are kept: \
+         `account: '012345678901'`.",
+        },
+        DescriptionTooLong => error("stack:description-too-long") {
+            formerly: ["stack-description-too-long"],
+            title: "the template description is too long",
+            explanation: "CloudFormation accepts a template `Description` of at most 1024 bytes. Shorten it.",
+        },
+        NameInvalid => error("stack:name-invalid") {
+            formerly: ["stack-name-invalid"],
+            title: "the stack name is not a valid CloudFormation stack name",
+            explanation: "CloudFormation stack names have 1 to 128 letters, digits and hyphens and start with a letter: \
+         `shop-prod`.",
+        },
+        ParameterUnknown => error("stack:parameter-unknown") {
+            formerly: ["stack-parameter-unknown"],
+            title: "a parameter value for a parameter the template does not declare",
+            explanation: "`parameters:` gives values to the template's parameters at deploy time; a name the template does not declare would be refused by CloudFormation. Check the spelling against the template's `Parameters`.",
+        },
+        RegionInvalid => error("stack:region-invalid") {
+            formerly: ["stack-region-invalid"],
+            title: "the stack's region is not an AWS region name",
+            explanation: "Use a region code such as `us-east-1` or `eu-west-1`, not a name like `Ireland`.",
+        },
+        TooManyTags => error("stack:too-many-tags") {
+            formerly: ["stack-too-many-tags"],
+            title: "a resource would have more than 50 tags",
+            explanation: "CloudFormation applies the stack's tags to every taggable resource, on top of the resource's own (such as `Name`); AWS allows at most 50 tags per resource. Use fewer stack tags.",
+        },
     }
 }

@@ -1,4 +1,6 @@
-//! Which resource types take tags, and in which shape.
+//! Which resource types take tags, and in which shape; which tags are valid.
+
+use super::DiagnosticCode;
 
 /// How a resource type spells its `Tags` property.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,39 +62,39 @@ pub const MAX_TAG_VALUE_CHARS: usize = 256;
 /// characters (ECS capacity providers refuse empty values); both made of
 /// letters, digits, spaces and `_ . : / = + - @` only (the pattern of the
 /// load balancer and capacity provider schemas).
-pub fn tag_problem(key: &str, value: &str) -> Option<(&'static str, String, String)> {
+pub fn tag_problem(key: &str, value: &str) -> Option<(DiagnosticCode, String, String)> {
     let allowed = "letters, digits, spaces and _ . : / = + - @";
     if key.is_empty() || key.chars().count() > MAX_TAG_KEY_CHARS {
         return Some((
-            "tag-key-invalid",
+            Code::TagKeyInvalid.into(),
             format!("tag key `{key}` must have 1 to {MAX_TAG_KEY_CHARS} characters"),
             "shorten the key".into(),
         ));
     }
     if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
         return Some((
-            "tag-key-reserved",
+            Code::TagKeyReserved.into(),
             format!("tag key `{key}` starts with `aws:`, which AWS reserves for its own tags"),
             "choose a key without the `aws:` prefix".into(),
         ));
     }
     if let Some(c) = key.chars().find(|c| !is_tag_char(*c)) {
         return Some((
-            "tag-key-invalid",
+            Code::TagKeyInvalid.into(),
             format!("tag key `{key}` holds {c:?}, which CloudFormation refuses in tags"),
             format!("use {allowed}"),
         ));
     }
     if value.is_empty() || value.chars().count() > MAX_TAG_VALUE_CHARS {
         return Some((
-            "tag-value-invalid",
+            Code::TagValueInvalid.into(),
             format!("the value of tag `{key}` must have 1 to {MAX_TAG_VALUE_CHARS} characters"),
             "give a shorter, non-empty value (ECS capacity providers refuse empty tag values)".into(),
         ));
     }
     if let Some(c) = value.chars().find(|c| !is_tag_char(*c)) {
         return Some((
-            "tag-value-invalid",
+            Code::TagValueInvalid.into(),
             format!("the value of tag `{key}` holds {c:?}, which CloudFormation refuses in tags"),
             format!("use {allowed}"),
         ));
@@ -106,6 +108,34 @@ fn is_tag_char(c: char) -> bool {
     c.is_alphanumeric() || (c.is_whitespace() && !c.is_control()) || "_.:/=+-@".contains(c)
 }
 
+crate::codes! {
+    /// The diagnostic codes of stack tags.
+    pub(crate) enum Code {
+        TagKeyInvalid => error("stack:tag-key-invalid") {
+            formerly: ["tag-key-invalid"],
+            title: "a tag key is empty, too long, or holds a character tags refuse",
+            explanation: "Stack tags go on every taggable resource, so a key must suit the strictest tagging \
+                          schema among them (the load balancer's and the ECS capacity provider's): 1 to 128 \
+                          characters, made of letters, digits, spaces and `_ . : / = + - @`. CloudFormation \
+                          would otherwise refuse the stack at deploy. Rename the key.",
+        },
+        TagKeyReserved => error("stack:tag-key-reserved") {
+            formerly: ["tag-key-reserved"],
+            title: "a tag key starts with `aws:`",
+            explanation: "AWS reserves keys starting with `aws:` (in any case) for the tags it sets itself, \
+                          and the tagging APIs refuse them from anyone else. Choose a key without the prefix.",
+            help: "choose a key without the `aws:` prefix",
+        },
+        TagValueInvalid => error("stack:tag-value-invalid") {
+            formerly: ["tag-value-invalid"],
+            title: "a tag value is empty, too long, or holds a character tags refuse",
+            explanation: "Tag values are 1 to 256 characters of letters, digits, spaces and \
+                          `_ . : / = + - @`, the strictest tagging schema among the resources a stack's tags \
+                          reach. Empty values are refused too: ECS capacity providers do not accept them.",
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,16 +145,16 @@ mod tests {
         for (k, v) in [("team", "platform"), ("cost-center", "a/b:c=d+e@f g"), ("Ünïcode", "日本")] {
             assert_eq!(tag_problem(k, v), None, "{k}={v}");
         }
-        let code = |k: &str, v: &str| tag_problem(k, v).map(|p| p.0);
-        assert_eq!(code("aws:team", "x"), Some("tag-key-reserved"));
-        assert_eq!(code("AWS:team", "x"), Some("tag-key-reserved"));
-        assert_eq!(code(&"k".repeat(129), "x"), Some("tag-key-invalid"));
-        assert_eq!(code("", "x"), Some("tag-key-invalid"));
-        assert_eq!(code("a#b", "x"), Some("tag-key-invalid"));
-        assert_eq!(code("k", ""), Some("tag-value-invalid"));
-        assert_eq!(code("k", &"v".repeat(257)), Some("tag-value-invalid"));
-        assert_eq!(code("k", "a\tb"), Some("tag-value-invalid"));
-        assert_eq!(code("k", "<b>"), Some("tag-value-invalid"));
+        let code = |k: &str, v: &str| tag_problem(k, v).map(|p| p.0.as_str());
+        assert_eq!(code("aws:team", "x"), Some("stack:tag-key-reserved"));
+        assert_eq!(code("AWS:team", "x"), Some("stack:tag-key-reserved"));
+        assert_eq!(code(&"k".repeat(129), "x"), Some("stack:tag-key-invalid"));
+        assert_eq!(code("", "x"), Some("stack:tag-key-invalid"));
+        assert_eq!(code("a#b", "x"), Some("stack:tag-key-invalid"));
+        assert_eq!(code("k", ""), Some("stack:tag-value-invalid"));
+        assert_eq!(code("k", &"v".repeat(257)), Some("stack:tag-value-invalid"));
+        assert_eq!(code("k", "a\tb"), Some("stack:tag-value-invalid"));
+        assert_eq!(code("k", "<b>"), Some("stack:tag-value-invalid"));
         assert_eq!(code(&"k".repeat(128), &"v".repeat(256)), None);
     }
 }

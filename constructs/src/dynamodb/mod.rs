@@ -132,7 +132,7 @@ impl Table {
             if key.name.is_empty() || key.name.len() > 255 {
                 stack.report(
                     ValidationError::new(
-                        "dynamodb:key-name-invalid",
+                        Code::KeyNameInvalid,
                         path,
                         format!("key attribute name `{}` must be 1 to 255 characters", key.name),
                     )
@@ -142,7 +142,7 @@ impl Table {
             if attributes.insert(key.name.clone(), key.attribute_type.unwrap_or_default()).is_some() {
                 stack.report(
                     ValidationError::new(
-                        "dynamodb:key-duplicate",
+                        Code::KeyDuplicate,
                         path,
                         format!("`{}` is both the partition key and the sort key", key.name),
                     )
@@ -162,7 +162,7 @@ impl Table {
                     if value.is_some() {
                         stack.report(
                             ValidationError::new(
-                                "dynamodb:capacity-on-demand",
+                                Code::CapacityOnDemand,
                                 path,
                                 format!("`{field}` applies to provisioned tables only"),
                             )
@@ -179,12 +179,8 @@ impl Table {
                 for (field, value) in [("read_capacity", read), ("write_capacity", write)] {
                     if value == 0 {
                         stack.report(
-                            ValidationError::new(
-                                "dynamodb:capacity-invalid",
-                                path,
-                                format!("`{field}` must be at least 1"),
-                            )
-                            .field(field),
+                            ValidationError::new(Code::CapacityInvalid, path, format!("`{field}` must be at least 1"))
+                                .field(field),
                         );
                     }
                 }
@@ -222,5 +218,35 @@ impl Table {
         }
         let index = Intrinsic::join("", vec![self.arn.clone(), json!("/index/*")]);
         vec![PolicyStatement::allow(&actions, vec![self.arn.clone(), index])]
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        CapacityInvalid => error("dynamodb:capacity-invalid") {
+            formerly: ["dynamodb-capacity-invalid"],
+            title: "a provisioned read or write capacity is below 1",
+            explanation: "A provisioned DynamoDB table has at least 1 read and 1 write capacity unit. Set \
+         `read_capacity` and `write_capacity` to 1 or more, or use `billing_mode: on_demand`.",
+        },
+        CapacityOnDemand => error("dynamodb:capacity-on-demand") {
+            formerly: ["dynamodb-capacity-on-demand"],
+            title: "read or write capacity is set on an on-demand table",
+            explanation: "On-demand (pay-per-request, the default) tables have no provisioned throughput; DynamoDB rejects \
+         `ProvisionedThroughput` on them. Remove `read_capacity`/`write_capacity`, or set \
+         `billing_mode: provisioned`.",
+        },
+        KeyDuplicate => error("dynamodb:key-duplicate") {
+            formerly: ["dynamodb-key-duplicate"],
+            title: "the partition key and the sort key are the same attribute",
+            explanation: "A table's primary key is a partition key and, optionally, a different sort key. Name another \
+         attribute as the sort key, or leave it out.",
+        },
+        KeyNameInvalid => error("dynamodb:key-name-invalid") {
+            formerly: ["dynamodb-key-name-invalid"],
+            title: "a key attribute name is empty or longer than 255 characters",
+            explanation: "DynamoDB key attribute names have 1 to 255 characters.",
+        },
     }
 }

@@ -78,7 +78,7 @@ impl BastionHost {
         if !is_plausible_instance_type(&instance_type) {
             stack.report(
                 ValidationError::new(
-                    "ec2:bastion-instance-type-invalid",
+                    Code::BastionInstanceTypeInvalid,
                     &path,
                     format!("`{instance_type}` is not an EC2 instance type"),
                 )
@@ -124,7 +124,7 @@ impl BastionHost {
                 .default_value(ami_default),
         );
         let Some(subnet) = vpc.public_subnet_ids.first().cloned() else {
-            stack.report(ValidationError::new("ec2:bastion-no-public-subnet", &path, "the VPC has no public subnet"));
+            stack.report(ValidationError::new(Code::BastionNoPublicSubnet, &path, "the VPC has no public subnet"));
             return BastionHost { path, logical_id: String::new(), instance_id: Value::Null, security_group, role };
         };
         let instance = Resource::new("AWS::EC2::Instance")
@@ -184,7 +184,7 @@ fn ssh_peer(stack: &mut Stack, path: &ConstructPath, cidr: &str, props: &Bastion
         Ok(n) => n,
         Err(_) => {
             stack.report(
-                ValidationError::new("ec2:bastion-ssh-cidr-invalid", path, format!("`{cidr}` is not a CIDR block"))
+                ValidationError::new(Code::BastionSshCidrInvalid, path, format!("`{cidr}` is not a CIDR block"))
                     .field("ssh_cidr")
                     .help("use an address with a prefix length, e.g. `203.0.113.10/32`"),
             );
@@ -194,7 +194,7 @@ fn ssh_peer(stack: &mut Stack, path: &ConstructPath, cidr: &str, props: &Bastion
     if net.trunc() != net {
         stack.report(
             ValidationError::new(
-                "ec2:bastion-ssh-cidr-invalid",
+                Code::BastionSshCidrInvalid,
                 path,
                 format!("`{cidr}` has host bits set; the network is `{}`", net.trunc()),
             )
@@ -206,7 +206,7 @@ fn ssh_peer(stack: &mut Stack, path: &ConstructPath, cidr: &str, props: &Bastion
     if net.prefix_len() == 0 && !props.allow_ssh_from_anywhere.unwrap_or(false) {
         stack.report(
             ValidationError::new(
-                "ec2:bastion-ssh-open-to-world",
+                Code::BastionSshOpenToWorld,
                 path,
                 format!("`ssh_cidr: {cidr}` opens SSH on the bastion host to the whole internet"),
             )
@@ -225,6 +225,39 @@ impl Connectable for BastionHost {
     /// The bastion's security group, named `Bastion`, receiving SSH.
     fn connections(&self) -> Connections {
         Connections::new("Bastion", &self.security_group, Some(Port::tcp(22)))
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        BastionInstanceTypeInvalid => error("ec2:bastion-instance-type-invalid") {
+            formerly: ["bastion-instance-type-invalid"],
+            title: "the bastion's instance type is not an EC2 instance type",
+            explanation: "EC2 instance types are a family and a size separated by a dot: `t3.micro`, `t4g.nano`. The \
+         bastion only needs the smallest size.",
+        },
+        BastionNoPublicSubnet => error("ec2:bastion-no-public-subnet") {
+            formerly: ["bastion-no-public-subnet"],
+            title: "the bastion host needs a public subnet and the VPC has none",
+            explanation: "A bastion host sits in a public subnet so it can be reached (over SSH) or reach the SSM \
+         endpoints. Give the VPC public subnets, or drop the bastion and use SSM Session Manager to the \
+         cluster instances.",
+        },
+        BastionSshCidrInvalid => error("ec2:bastion-ssh-cidr-invalid") {
+            formerly: ["bastion-ssh-cidr-invalid"],
+            title: "`ssh_cidr` is not a CIDR block",
+            explanation: "`ssh_cidr` is the network allowed to reach the bastion on port 22, written as a network address \
+         and prefix: `203.0.113.10/32` for one address.",
+        },
+        BastionSshOpenToWorld => error("ec2:bastion-ssh-open-to-world") {
+            formerly: ["bastion-ssh-open-to-world"],
+            title: "SSH on the bastion is open to the whole internet",
+            explanation: "`ssh_cidr: 0.0.0.0/0` (or `::/0`) lets anyone try to log in; rcdk refuses it by default \
+         (no SSH from the internet).\n\n\
+         Narrow `ssh_cidr` to your network, drop it and connect with SSM Session Manager (no open port), \
+         or, if you really mean it, set `allow_ssh_from_anywhere: true`.",
+        },
     }
 }
 

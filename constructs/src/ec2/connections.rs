@@ -103,7 +103,7 @@ impl Connections {
             None => {
                 stack.report(
                     crate::ValidationError::new(
-                        "ec2:connections-no-port",
+                        Code::ConnectionsNoPort,
                         &peer.security_group.path,
                         format!("{} receives no traffic: it declares no port", peer.name),
                     )
@@ -122,6 +122,19 @@ impl Connections {
     /// This group's ID, for properties that take one.
     pub fn group_id(&self) -> &Value {
         &self.security_group.group_id
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        ConnectionsNoPort => error("ec2:connections-no-port") {
+            formerly: ["connections-no-port"],
+            title: "`allow_to_default_port` on a peer that declares no port",
+            explanation: "A construct that receives traffic declares the port it listens on (a load balancer its listener ports, \
+         a database its database port). `allow_to_default_port` used the peer's declared port, and this peer \
+         has none. Name the ports explicitly: `allow_to(stack, &peer, Port::tcp(8080), \"why\")`.",
+        },
     }
 }
 

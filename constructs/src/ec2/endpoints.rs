@@ -80,7 +80,7 @@ pub(crate) fn add_endpoints(
         if !seen.insert(g.name()) {
             stack.report(
                 ValidationError::new(
-                    "vpc:endpoint-duplicate",
+                    Code::EndpointDuplicate,
                     vpc_path,
                     format!("gateway endpoint `{}` is listed twice", g.name()),
                 )
@@ -110,7 +110,7 @@ pub(crate) fn add_endpoints(
         if !is_service_name(service) {
             stack.report(
                 ValidationError::new(
-                    "vpc:endpoint-invalid",
+                    Code::EndpointInvalid,
                     vpc_path,
                     format!("`{service}` is not an AWS service endpoint name"),
                 )
@@ -120,7 +120,7 @@ pub(crate) fn add_endpoints(
         } else if ["s3", "dynamodb"].contains(&service.as_str()) && gateway.iter().any(|g| g.name() == service) {
             stack.report(
                 ValidationError::new(
-                    "vpc:endpoint-duplicate",
+                    Code::EndpointDuplicate,
                     vpc_path,
                     format!("`{service}` is both a gateway and an interface endpoint"),
                 )
@@ -130,7 +130,7 @@ pub(crate) fn add_endpoints(
         } else if !seen.insert(service.as_str()) {
             stack.report(
                 ValidationError::new(
-                    "vpc:endpoint-duplicate",
+                    Code::EndpointDuplicate,
                     vpc_path,
                     format!("interface endpoint `{service}` is listed twice"),
                 )
@@ -176,6 +176,26 @@ pub(crate) fn add_endpoints(
         );
     }
     ids
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        EndpointDuplicate => error("vpc:endpoint-duplicate") {
+            formerly: ["vpc-endpoint-duplicate"],
+            title: "a VPC endpoint is listed twice",
+            explanation: "A VPC has at most one endpoint per service: listing a service twice, or `s3`/`dynamodb` both \
+         as a gateway and an interface endpoint, would make two endpoints whose private DNS names \
+         clash. List each service once (the gateway endpoints of S3 and DynamoDB cost nothing).",
+        },
+        EndpointInvalid => error("vpc:endpoint-invalid") {
+            formerly: ["vpc-endpoint-invalid"],
+            title: "an interface endpoint is not an AWS service endpoint name",
+            explanation: "`vpc.endpoints.interface` takes the part of the service name after \
+         `com.amazonaws.<region>.`, in lower case letters, digits, dots and hyphens: `ecr.api`, \
+         `ecr.dkr`, `logs`, `ssm`, `secretsmanager`.",
+        },
+    }
 }
 
 #[cfg(test)]

@@ -1,15 +1,15 @@
 //! EC2 networking: the VPC with its subnets, gateways, routes, network ACLs
 //! and flow logs.
 
-mod bastion;
-mod connections;
-mod endpoints;
+pub(crate) mod bastion;
+pub(crate) mod connections;
+pub(crate) mod endpoints;
 mod flow_logs;
 mod instance_type;
-mod nacl;
+pub(crate) mod nacl;
 mod port;
 mod security_group;
-mod vpc;
+pub(crate) mod vpc;
 
 pub use bastion::{
     BastionHost, BastionProps, AL2023_AMI_PARAMETER_ARM64, AL2023_AMI_PARAMETER_X86_64, DEFAULT_BASTION_INSTANCE_TYPE,

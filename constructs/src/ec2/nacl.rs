@@ -190,7 +190,7 @@ fn add_rules(
     if rules.len() > MAX_RULES_PER_DIRECTION {
         stack.report(
             ValidationError::new(
-                "vpc:nacl-too-many-rules",
+                Code::NaclTooManyRules,
                 acl_path,
                 format!(
                     "{} {field} rules; a network ACL takes at most {MAX_RULES_PER_DIRECTION} per direction",
@@ -203,27 +203,27 @@ fn add_rules(
     let mut numbers = BTreeSet::new();
     for (i, rule) in rules.iter().enumerate() {
         let at = format!("{field}[{i}]");
-        let mut problem = |sub: &str, code: &'static str, message: String| {
+        let mut problem = |sub: &str, code: Code, message: String| {
             stack.report(ValidationError::new(code, acl_path, message).field(format!("{at}.{sub}").as_str()));
         };
         if !(1..=32766).contains(&rule.rule_number) {
             problem(
                 "rule_number",
-                "vpc:nacl-rule-number",
+                Code::NaclRuleNumber,
                 format!("rule number {} is outside 1..=32766", rule.rule_number),
             );
         }
         if !numbers.insert(rule.rule_number) {
             problem(
                 "rule_number",
-                "vpc:nacl-rule-duplicate",
+                Code::NaclRuleDuplicate,
                 format!("rule number {} is used twice in {field}", rule.rule_number),
             );
             continue;
         }
         let cidr = rule.cidr.as_deref().unwrap_or("0.0.0.0/0");
         if cidr.parse::<Ipv4Net>().map(|n| n.trunc() != n).unwrap_or(true) {
-            problem("cidr", "vpc:nacl-cidr-invalid", format!("`{cidr}` is not an IPv4 network CIDR"));
+            problem("cidr", Code::NaclCidrInvalid, format!("`{cidr}` is not an IPv4 network CIDR"));
         }
         let ports = match (rule.protocol, rule.from_port, rule.to_port) {
             (AclProtocol::Tcp | AclProtocol::Udp, Some(from), to) => {
@@ -231,18 +231,18 @@ fn add_rules(
                 if from > to || from == 0 {
                     problem(
                         "from_port",
-                        "vpc:nacl-port-range",
+                        Code::NaclPortRange,
                         format!("port range {from}-{to} is empty or starts at 0"),
                     );
                 }
                 Some((from, to))
             }
             (AclProtocol::Tcp | AclProtocol::Udp, None, _) => {
-                problem("from_port", "vpc:nacl-port-missing", "TCP and UDP rules need `from_port`".to_owned());
+                problem("from_port", Code::NaclPortMissing, "TCP and UDP rules need `from_port`".to_owned());
                 None
             }
             (_, Some(_), _) | (_, _, Some(_)) => {
-                problem("from_port", "vpc:nacl-port-unexpected", "ports apply only to TCP and UDP rules".to_owned());
+                problem("from_port", Code::NaclPortUnexpected, "ports apply only to TCP and UDP rules".to_owned());
                 None
             }
             _ => None,
@@ -261,5 +261,50 @@ fn add_rules(
             entry = entry.prop("Icmp", json!({"Code": -1, "Type": -1}));
         }
         stack.add_resource(&acl_path.child(format!("{direction}{}", rule.rule_number)), entry);
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        NaclCidrInvalid => error("vpc:nacl-cidr-invalid") {
+            formerly: ["nacl-cidr-invalid"],
+            title: "a network ACL rule's CIDR is not an IPv4 network",
+            explanation: "Network ACL rules match an IPv4 network address and prefix, with no host bits set: \
+         `10.0.0.0/16`, `0.0.0.0/0`.",
+        },
+        NaclPortMissing => error("vpc:nacl-port-missing") {
+            formerly: ["nacl-port-missing"],
+            title: "a TCP or UDP network ACL rule has no port",
+            explanation: "TCP and UDP rules match a port range; set `from_port` (and `to_port` for a range).",
+        },
+        NaclPortRange => error("vpc:nacl-port-range") {
+            formerly: ["nacl-port-range"],
+            title: "a network ACL port range is empty or starts at 0",
+            explanation: "A port range goes from `from_port` to `to_port`, both 1 to 65535, with `from_port` first. \
+         Remember return traffic: allow the ephemeral ports 1024-65535 in the other direction.",
+        },
+        NaclPortUnexpected => error("vpc:nacl-port-unexpected") {
+            formerly: ["nacl-port-unexpected"],
+            title: "a port is set on a network ACL rule that is not TCP or UDP",
+            explanation: "Only TCP and UDP rules have ports. Remove `from_port`/`to_port`, or set the protocol.",
+        },
+        NaclRuleDuplicate => error("vpc:nacl-rule-duplicate") {
+            formerly: ["nacl-rule-duplicate"],
+            title: "two network ACL rules of one direction have the same number",
+            explanation: "Network ACL rules are evaluated in rule-number order, and each number is used once per \
+         direction. Number rules with gaps (100, 110, 120) so you can insert one later.",
+        },
+        NaclRuleNumber => error("vpc:nacl-rule-number") {
+            formerly: ["nacl-rule-number"],
+            title: "a network ACL rule number is outside 1 to 32766",
+            explanation: "Network ACL rule numbers are 1 to 32766; 32767 is the implicit deny-all rule.",
+        },
+        NaclTooManyRules => error("vpc:nacl-too-many-rules") {
+            formerly: ["nacl-too-many-rules"],
+            title: "a network ACL has more than 20 rules in one direction",
+            explanation: "Amazon VPC allows 20 rules per network ACL per direction by default (inbound and outbound are \
+         counted apart). Merge rules with wider CIDRs or port ranges.",
+        },
     }
 }

@@ -130,7 +130,7 @@ impl Vpc {
         if (1..layout.azs.len()).contains(&layout.nat_gateways) && props.nat_gateways.is_some() {
             stack.acknowledge(
                 &path,
-                crate::analysis::codes::NAT_SHARED,
+                Code::NatSharedAcrossAzs,
                 format!(
                     "`nat_gateways: {}` for {} zones is written in the app: fewer NAT gateways than zones \
                      saves about ${NAT_GATEWAY_MONTHLY_USD} a month each, and a zone outage then cuts the \
@@ -304,7 +304,7 @@ struct Layout {
 
 impl Layout {
     fn plan(stack: &mut Stack, path: &ConstructPath, props: &VpcProps) -> Layout {
-        let mut err = |code: &'static str, field: &str, message: String, help: Option<&str>| {
+        let mut err = |code: Code, field: &str, message: String, help: Option<&str>| {
             let mut e = ValidationError::new(code, path, message).field(field);
             if let Some(h) = help {
                 e = e.help(h);
@@ -317,7 +317,7 @@ impl Layout {
             Ok(c) if (16..=28).contains(&c.prefix_len()) => c,
             Ok(c) => {
                 err(
-                    "vpc:cidr-size",
+                    Code::CidrSize,
                     "cidr",
                     format!("VPC CIDR `{c}` has prefix /{}; AWS allows /16 to /28", c.prefix_len()),
                     None,
@@ -326,7 +326,7 @@ impl Layout {
             }
             Err(why) => {
                 err(
-                    "vpc:cidr-invalid",
+                    Code::CidrInvalid,
                     "cidr",
                     format!("VPC CIDR `{cidr_text}` is invalid: {why}"),
                     Some("write an IPv4 network such as 10.0.0.0/16"),
@@ -339,7 +339,7 @@ impl Layout {
             (Some(names), max) => {
                 if names.is_empty() || names.len() > MAX_AZ_COUNT as usize {
                     err(
-                        "vpc:az-count",
+                        Code::AzCount,
                         "availability_zones",
                         format!("{} availability zones given; use 1 to {MAX_AZ_COUNT}", names.len()),
                         None,
@@ -348,7 +348,7 @@ impl Layout {
                 if let Some(m) = max {
                     if m as usize != names.len() {
                         err(
-                            "vpc:az-conflict",
+                            Code::AzConflict,
                             "max_azs",
                             format!("max_azs is {m} but {} availability_zones are given", names.len()),
                             Some("drop max_azs or make it match"),
@@ -358,7 +358,7 @@ impl Layout {
                 for (i, n) in names.iter().enumerate() {
                     if names[..i].contains(n) {
                         err(
-                            "vpc:az-duplicate",
+                            Code::AzDuplicate,
                             &format!("availability_zones[{i}]"),
                             format!("availability zone `{n}` is listed twice"),
                             None,
@@ -369,7 +369,7 @@ impl Layout {
                         && crate::region::is_plausible_region(&n[..n.len() - 1]);
                     if !plausible {
                         err(
-                            "vpc:az-invalid",
+                            Code::AzInvalid,
                             &format!("availability_zones[{i}]"),
                             format!("`{n}` is not an availability zone name"),
                             Some("use names such as eu-west-1a"),
@@ -381,7 +381,7 @@ impl Layout {
             (None, max) => {
                 let n = max.unwrap_or(DEFAULT_AZ_COUNT);
                 if !(1..=MAX_AZ_COUNT).contains(&n) {
-                    err("vpc:az-count", "max_azs", format!("max_azs is {n}; use 1 to {MAX_AZ_COUNT}"), None);
+                    err(Code::AzCount, "max_azs", format!("max_azs is {n}; use 1 to {MAX_AZ_COUNT}"), None);
                 }
                 (0..n.clamp(1, MAX_AZ_COUNT)).map(|i| Intrinsic::az(i as u32)).collect()
             }
@@ -390,7 +390,7 @@ impl Layout {
         let nat = props.nat_gateways.map_or(azs.len(), usize::from);
         if nat > azs.len() {
             err(
-                "vpc:nat-count",
+                Code::NatCount,
                 "nat_gateways",
                 format!("{nat} NAT gateways for {} availability zones; at most one per AZ", azs.len()),
                 None,
@@ -435,7 +435,7 @@ fn parse_cidr(s: &str) -> Result<Ipv4Net, String> {
 /// lowest free aligned blocks of the given prefix length.
 #[allow(clippy::too_many_arguments)]
 fn subnets(
-    err: &mut impl FnMut(&'static str, &str, String, Option<&str>),
+    err: &mut impl FnMut(Code, &str, String, Option<&str>),
     vpc: &Ipv4Net,
     azs: &[Value],
     explicit: Option<&[String]>,
@@ -449,7 +449,7 @@ fn subnets(
         let field = format!("{kind}_cidrs");
         if list.len() != azs.len() {
             err(
-                "vpc:subnet-count",
+                Code::SubnetCount,
                 &field,
                 format!("{} {kind} CIDRs given for {} availability zones; give one per AZ", list.len(), azs.len()),
                 None,
@@ -461,20 +461,20 @@ fn subnets(
                 let f = format!("{field}[{i}]");
                 match parse_cidr(text) {
                     Err(why) => {
-                        err("vpc:subnet-cidr-invalid", &f, format!("subnet CIDR `{text}` is invalid: {why}"), None);
+                        err(Code::SubnetCidrInvalid, &f, format!("subnet CIDR `{text}` is invalid: {why}"), None);
                         placeholder
                     }
                     Ok(net) => {
                         if !vpc.contains(&net) {
                             err(
-                                "vpc:subnet-outside-vpc",
+                                Code::SubnetOutsideVpc,
                                 &f,
                                 format!("subnet {net} is not inside the VPC's {vpc}"),
                                 None,
                             );
                         } else if !(16..=28).contains(&net.prefix_len()) {
                             err(
-                                "vpc:subnet-cidr-size",
+                                Code::SubnetCidrSize,
                                 &f,
                                 format!("subnet {net} has prefix /{}; AWS allows /16 to /28", net.prefix_len()),
                                 None,
@@ -482,7 +482,7 @@ fn subnets(
                         } else if let Some((other, owner)) =
                             taken.iter().find(|(t, _)| t.contains(&net.network()) || net.contains(&t.network()))
                         {
-                            err("vpc:subnet-overlap", &f, format!("subnet {net} overlaps {other} ({owner})"), None);
+                            err(Code::SubnetOverlap, &f, format!("subnet {net} overlaps {other} ({owner})"), None);
                         }
                         taken.push((net, f));
                         net
@@ -495,7 +495,7 @@ fn subnets(
     let len = prefix.unwrap_or(default_prefix);
     if !(16..=28).contains(&len) || len < vpc.prefix_len() {
         err(
-            "vpc:subnet-prefix-invalid",
+            Code::SubnetPrefixInvalid,
             &field,
             format!(
                 "{kind} prefix /{len} does not fit: use /16 to /28, no larger than the VPC's /{}",
@@ -518,7 +518,7 @@ fn subnets(
             }
             None => {
                 err(
-                    "vpc:subnet-no-space",
+                    Code::SubnetNoSpace,
                     &field,
                     format!("no room in {vpc} for {} /{len} {kind}s after the others", azs.len()),
                     Some("use a larger VPC CIDR, fewer AZs or smaller subnets"),
@@ -528,4 +528,102 @@ fn subnets(
         }
     }
     out
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        NatSharedAcrossAzs => warning("net:nat-shared-across-azs") {
+            formerly: ["net-nat-shared-across-azs"],
+            title: "private subnets of several zones share one NAT gateway",
+            explanation: "One NAT gateway carries the outbound traffic of private subnets in several availability \
+         zones. If its zone fails, every zone loses its way out, and traffic from the other zones is \
+         billed as cross-zone data transfer. Use one NAT gateway per zone (rcdk's default, and the \
+         AWS CDK's), or VPC endpoints (`vpc.endpoints`) for the AWS services the instances use.\n\n\
+         When an app writes fewer NAT gateways than zones itself (`vpc.nat_gateways: 1`), the VPC \
+         acknowledges the choice and synth reports it as a note with the saving and the risk, not a \
+         warning; `--deny-warnings` passes. `rcdk check` on templates rcdk did not write warns.",
+        },
+        AzConflict => error("vpc:az-conflict") {
+            formerly: ["vpc-az-conflict"],
+            title: "`max_azs` does not match the number of `availability_zones`",
+            explanation: "With explicit `availability_zones`, the VPC spans exactly those. Drop `max_azs`, or make it \
+         match.",
+        },
+        AzCount => error("vpc:az-count") {
+            formerly: ["vpc-az-count"],
+            title: "the number of availability zones is outside 1 to 6",
+            explanation: "rcdk's VPC spans 1 to 6 Availability Zones (one public and one private subnet in each). Two or \
+         more are needed for a load balancer or a database.",
+        },
+        AzDuplicate => error("vpc:az-duplicate") {
+            formerly: ["vpc-az-duplicate"],
+            title: "an availability zone is listed twice",
+            explanation: "Each Availability Zone gets one public and one private subnet; list each zone once.",
+        },
+        AzInvalid => error("vpc:az-invalid") {
+            formerly: ["vpc-az-invalid"],
+            title: "an availability zone name is invalid",
+            explanation: "Availability Zone names are the region code followed by a letter: `eu-west-1a`.",
+        },
+        CidrInvalid => error("vpc:cidr-invalid") {
+            formerly: ["vpc-cidr-invalid"],
+            title: "the VPC CIDR is not an IPv4 network",
+            explanation: "The VPC CIDR is an IPv4 network address and prefix length, with no host bits set: \
+         `10.0.0.0/16`, not `10.0.0.1/16` (the message names the network address).",
+        },
+        CidrSize => error("vpc:cidr-size") {
+            formerly: ["vpc-cidr-size"],
+            title: "the VPC CIDR prefix is outside /16 to /28",
+            explanation: "Amazon VPC allows IPv4 CIDR blocks from /16 (65,536 addresses) to /28 (16 addresses).",
+        },
+        NatCount => error("vpc:nat-count") {
+            formerly: ["vpc-nat-count"],
+            title: "more NAT gateways than availability zones",
+            explanation: "A NAT gateway lives in one AZ's public subnet; more than one per AZ adds cost and no \
+         availability. Use at most one per AZ (one per AZ, the default, survives an AZ failure; \
+         `nat_gateways: 1` is cheapest, at about $33 a month for each gateway saved).",
+        },
+        SubnetCidrInvalid => error("vpc:subnet-cidr-invalid") {
+            formerly: ["subnet-cidr-invalid"],
+            title: "a subnet CIDR is not an IPv4 network",
+            explanation: "Subnet CIDRs are IPv4 network addresses with a prefix length and no host bits set, inside the \
+         VPC's CIDR: `10.0.0.0/24`.",
+        },
+        SubnetCidrSize => error("vpc:subnet-cidr-size") {
+            formerly: ["subnet-cidr-size"],
+            title: "a subnet CIDR prefix is outside /16 to /28",
+            explanation: "Amazon VPC allows subnet CIDR blocks from /16 to /28.",
+        },
+        SubnetCount => error("vpc:subnet-count") {
+            formerly: ["vpc-subnet-count"],
+            title: "the number of subnet CIDRs does not match the availability zones",
+            explanation: "Explicit `public_subnet_cidrs` and `private_subnet_cidrs` give one CIDR per Availability Zone, \
+         in zone order.\n\n\
+         ```yaml\nvpc:\n  max_azs: 2\n  public_subnet_cidrs: [10.0.0.0/24, 10.0.1.0/24]\n```",
+        },
+        SubnetNoSpace => error("vpc:subnet-no-space") {
+            formerly: ["subnet-no-space"],
+            title: "the VPC CIDR has no room for the subnets",
+            explanation: "rcdk places one public and one private subnet of the given prefix per AZ in the VPC's CIDR, and \
+         they do not fit. Use a larger VPC CIDR, fewer AZs or smaller subnets (a longer prefix).",
+        },
+        SubnetOutsideVpc => error("vpc:subnet-outside-vpc") {
+            formerly: ["subnet-outside-vpc"],
+            title: "a subnet is not inside the VPC's CIDR",
+            explanation: "A subnet's CIDR must be within the VPC's CIDR block.",
+        },
+        SubnetOverlap => error("vpc:subnet-overlap") {
+            formerly: ["subnet-overlap"],
+            title: "two subnets overlap",
+            explanation: "Subnets of a VPC cannot share addresses. Give each subnet its own block; the message names the \
+         other subnet.",
+        },
+        SubnetPrefixInvalid => error("vpc:subnet-prefix-invalid") {
+            formerly: ["subnet-prefix-invalid"],
+            title: "the subnet prefix length does not fit the VPC",
+            explanation: "`public_subnet_prefix` and `private_subnet_prefix` are /16 to /28 and no larger than the VPC \
+         itself (a /24 VPC cannot hold /20 subnets).",
+        },
+    }
 }

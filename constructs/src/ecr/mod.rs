@@ -71,7 +71,7 @@ impl Repository {
         if !is_valid_repository_name(name) {
             stack.report(
                 ValidationError::new(
-                    "ecr:repository-name-invalid",
+                    Code::RepositoryNameInvalid,
                     path,
                     format!("`{name}` is not a valid ECR repository name"),
                 )
@@ -84,7 +84,7 @@ impl Repository {
         if !(1..=10_000).contains(&keep) {
             stack.report(
                 ValidationError::new(
-                    "ecr:keep-images-invalid",
+                    Code::KeepImagesInvalid,
                     path,
                     format!("`keep_images` is {keep}; a lifecycle rule keeps 1 to 10000 images"),
                 )
@@ -103,7 +103,7 @@ impl Repository {
             Some(key) => {
                 if !key.starts_with("arn:") || !key.contains(":kms:") {
                     stack.report(
-                        ValidationError::new("ecr:kms-key-invalid", path, format!("`{key}` is not a KMS key ARN"))
+                        ValidationError::new(Code::KmsKeyInvalid, path, format!("`{key}` is not a KMS key ARN"))
                             .field("kms_key_arn"),
                     );
                 }
@@ -172,6 +172,30 @@ pub fn is_valid_repository_name(name: &str) -> bool {
                 && component.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
                 && component.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
         })
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        KeepImagesInvalid => error("ecr:keep-images-invalid") {
+            formerly: ["ecr-keep-images-invalid"],
+            title: "`keep_images` is outside 1 to 10000",
+            explanation: "The repository's lifecycle rule expires images beyond the newest `keep_images`; ECR lifecycle \
+         rules take a count of 1 to 10000 images.",
+        },
+        KmsKeyInvalid => error("ecr:kms-key-invalid") {
+            formerly: ["ecr-kms-key-invalid"],
+            title: "the repository's KMS key is not a KMS key ARN",
+            explanation: "Give the key by ARN, `arn:aws:kms:REGION:ACCOUNT:key/ID`, or leave `kms_key_arn` out for \
+         AES-256 encryption with an AWS owned key.",
+        },
+        RepositoryNameInvalid => error("ecr:repository-name-invalid") {
+            formerly: ["ecr-repository-name-invalid"],
+            title: "the ECR repository name is invalid",
+            explanation: "ECR repository names have 2 to 256 lower-case letters, digits and `-`, `_`, `.`, `/` \
+         (namespaces), and start with a letter or digit: `acme/api`.",
+        },
+    }
 }
 
 #[cfg(test)]

@@ -304,13 +304,13 @@ struct Validated {
 
 impl Validated {
     fn check(stack: &mut Stack, path: &ConstructPath, props: &ClusterProps) -> Validated {
-        let mut err = |code: &'static str, field: &str, message: String, help: &str| {
+        let mut err = |code: Code, field: &str, message: String, help: &str| {
             stack.report(ValidationError::new(code, path, message).field(field).help(help));
         };
         let instance_type = props.instance_type.clone().unwrap_or_else(|| DEFAULT_INSTANCE_TYPE.to_owned());
         if !is_plausible_instance_type(&instance_type) {
             err(
-                "ecs:instance-type-invalid",
+                Code::InstanceTypeInvalid,
                 "instance_type",
                 format!("`{instance_type}` is not an EC2 instance type"),
                 "use a family and a size separated by a dot, e.g. t3.medium or m7i.large",
@@ -320,7 +320,7 @@ impl Validated {
         let max = props.max_capacity.unwrap_or_else(|| DEFAULT_MAX_CAPACITY.max(min));
         if max == 0 {
             err(
-                "ecs:capacity-range",
+                Code::CapacityRange,
                 "max_capacity",
                 "max_capacity is 0: no task could ever run".into(),
                 "set max_capacity to 1 or more",
@@ -328,7 +328,7 @@ impl Validated {
         }
         if min > max {
             err(
-                "ecs:capacity-range",
+                Code::CapacityRange,
                 "min_capacity",
                 format!("min_capacity {min} is above max_capacity {max}"),
                 "make min_capacity at most max_capacity",
@@ -337,7 +337,7 @@ impl Validated {
         if let Some(d) = props.desired_capacity {
             if d < min || d > max {
                 err(
-                    "ecs:capacity-range",
+                    Code::CapacityRange,
                     "desired_capacity",
                     format!("desired_capacity {d} is outside min_capacity {min} .. max_capacity {max}"),
                     "leave desired_capacity out (the capacity provider manages it) or put it between min and max",
@@ -347,7 +347,7 @@ impl Validated {
         let target = props.target_capacity_percent.unwrap_or(DEFAULT_TARGET_CAPACITY_PERCENT);
         if !(1..=100).contains(&target) {
             err(
-                "ecs:target-capacity",
+                Code::TargetCapacity,
                 "target_capacity_percent",
                 format!("target_capacity_percent {target} is outside 1..=100"),
                 "use 100 for no idle instances, or less to keep spare capacity",
@@ -356,7 +356,7 @@ impl Validated {
         let root_volume_gib = props.root_volume_gib.unwrap_or(DEFAULT_ROOT_VOLUME_GIB);
         if !(DEFAULT_ROOT_VOLUME_GIB..=MAX_ROOT_VOLUME_GIB).contains(&root_volume_gib) {
             err(
-                "ecs:root-volume-size",
+                Code::RootVolumeSize,
                 "root_volume_gib",
                 format!("a root volume of {root_volume_gib} GiB is outside {DEFAULT_ROOT_VOLUME_GIB}..={MAX_ROOT_VOLUME_GIB}"),
                 "the ECS-optimized AMI needs at least 30 GiB; gp3 volumes go up to 16384 GiB",
@@ -368,7 +368,7 @@ impl Validated {
         });
         if !ami_parameter.starts_with('/') || ami_parameter.contains(char::is_whitespace) {
             err(
-                "ecs:ami-parameter-invalid",
+                Code::AmiParameterInvalid,
                 "ami_parameter",
                 format!("`{ami_parameter}` is not an SSM parameter name"),
                 "use a path such as /aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
@@ -377,7 +377,7 @@ impl Validated {
         let imds_hop_limit = props.imds_hop_limit.unwrap_or(IMDS_HOP_LIMIT);
         if !(1..=MAX_IMDS_HOP_LIMIT).contains(&imds_hop_limit) {
             err(
-                "ecs:imds-hop-limit",
+                Code::ImdsHopLimit,
                 "imds_hop_limit",
                 format!("an IMDS hop limit of {imds_hop_limit} is outside 1..={MAX_IMDS_HOP_LIMIT}"),
                 "leave it out (1: containers cannot reach instance metadata) or use 2 for apps that need it",
@@ -397,5 +397,52 @@ impl Connectable for Cluster {
             &self.instance_security_group,
             Some(Port::tcp_range(DYNAMIC_PORT_FROM, DYNAMIC_PORT_TO)),
         )
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        AmiParameterInvalid => error("ecs:ami-parameter-invalid") {
+            formerly: ["ecs-ami-parameter-invalid"],
+            title: "`ami_parameter` is not an SSM parameter name",
+            explanation: "The cluster's AMI is read at deploy time from a public SSM parameter, named by a path that \
+         starts with `/` and has no spaces, e.g. \
+         `/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id`.",
+        },
+        CapacityRange => error("ecs:capacity-range") {
+            formerly: ["ecs-capacity-range"],
+            title: "the cluster's instance capacity range is empty",
+            explanation: "The cluster's Auto Scaling group runs between `min_capacity` and `max_capacity` instances. A \
+         maximum of 0 could never run a task; EC2 Auto Scaling rejects a minimum above the maximum, and a \
+         `desired_capacity` outside the two. Leave `desired_capacity` out (the capacity provider manages \
+         it).\n\n\
+         ```yaml\ncluster: {min_capacity: 1, max_capacity: 4}\n```",
+        },
+        ImdsHopLimit => error("ecs:imds-hop-limit") {
+            formerly: ["ecs-imds-hop-limit"],
+            title: "the IMDS hop limit is outside 1 to 64",
+            explanation: "The instance metadata (IMDSv2) response hop limit is 1 to 64. rcdk's default, 1, keeps \
+         containers in bridge mode from reading the instance's credentials; use 2 only for apps that \
+         need instance metadata.",
+        },
+        InstanceTypeInvalid => error("ecs:instance-type-invalid") {
+            formerly: ["ecs-instance-type-invalid"],
+            title: "the cluster's instance type is not an EC2 instance type",
+            explanation: "EC2 instance types are a family and a size separated by a dot: `t3.medium`, `m7i.large`, \
+         `m7g.large` (Graviton).",
+        },
+        RootVolumeSize => error("ecs:root-volume-size") {
+            formerly: ["ecs-root-volume-size"],
+            title: "the instance root volume size is out of range",
+            explanation: "The ECS-optimized Amazon Linux 2023 AMI needs a root volume of at least 30 GiB, and gp3 volumes \
+         go up to 16,384 GiB. Use 30 to 16384 in `root_volume_gib`.",
+        },
+        TargetCapacity => error("ecs:target-capacity") {
+            formerly: ["ecs-target-capacity"],
+            title: "`target_capacity_percent` is outside 1 to 100",
+            explanation: "The capacity provider's target capacity is how full ECS keeps the cluster's instances: 100 \
+         means no idle instances, less keeps spare capacity for faster scale-out. ECS accepts 1 to 100.",
+        },
     }
 }

@@ -28,10 +28,10 @@
 //! assert!(out[0].body.contains("Type: AWS::ECS::CapacityProvider"));
 //! ```
 
-mod cluster;
+pub(crate) mod cluster;
 mod image;
-mod service;
-mod task_definition;
+pub(crate) mod service;
+pub(crate) mod task_definition;
 
 pub use cluster::{
     Cluster, ClusterProps, DEFAULT_INSTANCE_TYPE, DEFAULT_MAX_CAPACITY, DEFAULT_MIN_CAPACITY, DEFAULT_ROOT_VOLUME_GIB,

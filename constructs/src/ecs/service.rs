@@ -108,12 +108,12 @@ impl Service {
     ) -> Service {
         let min = props.min_healthy_percent.unwrap_or(DEFAULT_MIN_HEALTHY_PERCENT);
         let max = props.max_percent.unwrap_or(DEFAULT_MAX_PERCENT);
-        let mut err = |code: &'static str, field: &str, message: String, help: &str| {
+        let mut err = |code: Code, field: &str, message: String, help: &str| {
             stack.report(ValidationError::new(code, path, message).field(field).help(help));
         };
         if min > 100 {
             err(
-                "ecs:deployment-percent",
+                Code::DeploymentPercent,
                 "min_healthy_percent",
                 format!("min_healthy_percent {min} is above 100"),
                 "use 0 to 100",
@@ -121,7 +121,7 @@ impl Service {
         }
         if !(100..=200).contains(&max) || max <= min {
             err(
-                "ecs:deployment-percent",
+                Code::DeploymentPercent,
                 "max_percent",
                 format!("max_percent {max} must be 100 to 200 and above min_healthy_percent {min}"),
                 "the defaults 100 / 200 replace tasks without lowering capacity",
@@ -129,7 +129,7 @@ impl Service {
         }
         if props.health_check_grace_period_seconds.is_some() && load_balancers.is_empty() {
             err(
-                "ecs:grace-period-without-lb",
+                Code::GracePeriodWithoutLb,
                 "health_check_grace_period_seconds",
                 "a health check grace period applies only to a load-balanced service".into(),
                 "remove health_check_grace_period_seconds or register the service with a target group",
@@ -137,7 +137,7 @@ impl Service {
         }
         if props.scaled.unwrap_or(false) && props.desired_count.is_some() {
             err(
-                "ecs:desired-count-scaled",
+                Code::DesiredCountScaled,
                 "desired_count",
                 "desired_count is set on a service that scales: every deploy would reset the scaled count".into(),
                 "remove desired_count; the scaling minimum sets the floor",
@@ -150,7 +150,7 @@ impl Service {
                 .any(|c| c.name == target.container_name && c.ports.contains(&target.container_port));
             if !known {
                 err(
-                    "ecs:lb-container-unknown",
+                    Code::LbContainerUnknown,
                     "",
                     format!(
                         "the load balancer targets container `{}` port {}, which the task definition does not expose",
@@ -264,5 +264,40 @@ impl Service {
 
     fn dimensions(&self) -> Vec<(String, Value)> {
         vec![("ClusterName".into(), self.cluster_name.clone()), ("ServiceName".into(), self.name.clone())]
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        DeploymentPercent => error("ecs:deployment-percent") {
+            formerly: ["ecs-deployment-percent"],
+            title: "the deployment percentages are out of range",
+            explanation: "During a deployment ECS keeps at least `min_healthy_percent` (0 to 100) and at most \
+         `max_percent` (100 to 200, above the minimum) of the desired task count running. Outside those \
+         ranges a deployment could not make progress or would drop all capacity.\n\n\
+         ```yaml\nmin_healthy_percent: 100\nmax_percent: 200\n```",
+        },
+        DesiredCountScaled => error("ecs:desired-count-scaled") {
+            formerly: ["ecs-desired-count-scaled"],
+            title: "`desired_count` is set on a service that scales",
+            explanation: "When Application Auto Scaling manages a service's task count, a fixed `DesiredCount` in the \
+         template would reset the scaled count on every deploy. Remove `desired_count`; the scaling \
+         minimum sets the floor.",
+        },
+        GracePeriodWithoutLb => error("ecs:grace-period-without-lb") {
+            formerly: ["ecs-grace-period-without-lb"],
+            title: "a health check grace period is set on a service without a load balancer",
+            explanation: "`health_check_grace_period_seconds` tells ECS how long to ignore failing load balancer health \
+         checks of new tasks; ECS rejects it on a service that has no load balancer. Remove it, or \
+         register the service with a target group.",
+        },
+        LbContainerUnknown => error("ecs:lb-container-unknown") {
+            formerly: ["ecs-lb-container-unknown"],
+            title: "the load balancer targets a container port the task does not expose",
+            explanation: "A service registers `container_name:container_port` with its target group; ECS rejects the \
+         service when the task definition has no such container port. Add the port to the container's \
+         `ports`.",
+        },
     }
 }

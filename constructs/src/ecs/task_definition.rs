@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::cfn::{Intrinsic, Pseudo, Resource};
-use crate::core::{ConstructPath, Stack};
+use crate::core::{ConstructPath, DiagnosticCode, Stack};
 use crate::error::ValidationError;
 use crate::iam::{PolicyStatement, Role, RoleProps};
 use crate::logs::{LogGroup, LogGroupProps, VALID_RETENTION_DAYS};
@@ -356,7 +356,7 @@ impl TaskDefinition {
             .and_then(Value::as_object_mut);
         let Some(definition) = found else {
             let e = ValidationError::new(
-                "ecs:container-unknown",
+                Code::ContainerUnknown,
                 &self.path,
                 format!("task definition {} has no container `{container}`", self.path),
             );
@@ -454,7 +454,7 @@ fn validate(
     container_field: &dyn Fn(usize) -> String,
 ) {
     let mut problems: Vec<ValidationError> = Vec::new();
-    let mut err = |code: &'static str, field: String, message: String, help: &str| {
+    let mut err = |code: DiagnosticCode, field: String, message: String, help: &str| {
         let mut e = ValidationError::new(code, path, message).field(field.as_str());
         if !help.is_empty() {
             e = e.help(help);
@@ -462,11 +462,11 @@ fn validate(
         problems.push(e);
     };
     if props.containers.is_empty() {
-        err("ecs:no-containers", "containers".into(), "the task has no container".into(), "add a container");
+        err(Code::NoContainers.into(), "containers".into(), "the task has no container".into(), "add a container");
     }
     if props.containers.len() > MAX_CONTAINERS {
         err(
-            "ecs:too-many-containers",
+            Code::TooManyContainers.into(),
             "containers".into(),
             format!("{} containers; a task definition holds at most {MAX_CONTAINERS}", props.containers.len()),
             "split the containers into several services",
@@ -474,7 +474,7 @@ fn validate(
     }
     if !props.containers.is_empty() && !props.containers.iter().any(|c| c.essential.unwrap_or(true)) {
         err(
-            "ecs:no-essential-container",
+            Code::NoEssentialContainer.into(),
             "containers".into(),
             "no container is essential".into(),
             "mark at least one container `essential: true`",
@@ -483,7 +483,7 @@ fn validate(
     if let Some(cpu) = props.cpu {
         if !(128..=MAX_TASK_CPU_UNITS).contains(&cpu) {
             err(
-                "ecs:task-cpu",
+                Code::TaskCpu.into(),
                 "cpu".into(),
                 format!("task CPU {cpu} is outside 128..={MAX_TASK_CPU_UNITS} units"),
                 "1024 units are one vCPU",
@@ -492,13 +492,13 @@ fn validate(
     }
     if let Some(mem) = props.memory_mib {
         if mem < MIN_CONTAINER_MEMORY_MIB {
-            err("ecs:task-memory", "memory_mib".into(), format!("task memory {mem} MiB is too small"), "");
+            err(Code::TaskMemory.into(), "memory_mib".into(), format!("task memory {mem} MiB is too small"), "");
         }
     }
     if let Some(days) = props.log_retention_days {
         if !VALID_RETENTION_DAYS.contains(&days) {
             err(
-                "logs:retention-invalid",
+                crate::logs::Code::RetentionInvalid.into(),
                 "log_retention_days".into(),
                 format!("log retention of {days} days is not one CloudWatch Logs accepts"),
                 "use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
@@ -518,7 +518,7 @@ fn validate(
             && c.name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
         if !name_ok {
             err(
-                "ecs:container-name",
+                Code::ContainerName.into(),
                 f("name"),
                 format!("container name `{}` is invalid", c.name),
                 "use 1 to 255 letters, digits, hyphens and underscores",
@@ -526,7 +526,7 @@ fn validate(
         }
         if !names.insert(c.name.as_str()) {
             err(
-                "ecs:container-duplicate",
+                Code::ContainerDuplicate.into(),
                 f("name"),
                 format!("two containers are named `{}`", c.name),
                 "give each container of a task its own name",
@@ -534,7 +534,7 @@ fn validate(
         }
         let unpinned = |image: &str, why: &str| {
             (
-                "ecs:image-unpinned",
+                Code::ImageUnpinned,
                 format!("image `{image}` {why}"),
                 "pin a version tag or digest (e.g. `:1.4.2`), or set `allow_unpinned_image: true`",
             )
@@ -544,7 +544,7 @@ fn validate(
                 let fatal = matches!(problem, ImageProblem::Invalid(_)) || !c.allow_unpinned_image.unwrap_or(false);
                 fatal.then(|| match problem {
                     ImageProblem::Invalid(why) => (
-                        "ecs:image-invalid",
+                        Code::ImageInvalid,
                         format!("image `{image}` is not a valid image reference: {why}"),
                         "use REGISTRY/REPOSITORY:TAG or REPOSITORY@sha256:DIGEST",
                     ),
@@ -553,7 +553,7 @@ fn validate(
                 })
             }),
             ContainerImage::Repository(r) => Some((
-                "ecs:image-repository-unresolved",
+                Code::ImageRepositoryUnresolved,
                 format!(
                     "image names the repository `{}` by name, which only an app file's `repositories:` resolves",
                     r.repository
@@ -562,7 +562,7 @@ fn validate(
             )),
             ContainerImage::Ecr(e) => match super::image::tag_problem(&e.tag) {
                 Some(why) => Some((
-                    "ecs:image-tag-invalid",
+                    Code::ImageTagInvalid,
                     format!("`{}` is not a valid image tag: {why}", e.tag),
                     "use 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-` (e.g. `1.4.2`)",
                 )),
@@ -574,8 +574,8 @@ fn validate(
         };
         if let Some((code, msg, help)) = problem {
             let field = match &c.image {
-                ContainerImage::Ecr(_) | ContainerImage::Repository(_) if code != "ecs:image-unpinned" => {
-                    if code == "ecs:image-tag-invalid" {
+                ContainerImage::Ecr(_) | ContainerImage::Repository(_) if code != Code::ImageUnpinned => {
+                    if code == Code::ImageTagInvalid {
                         f("image.tag")
                     } else {
                         f("image.repository")
@@ -583,13 +583,13 @@ fn validate(
                 }
                 _ => f("image"),
             };
-            err(code, field, msg, help);
+            err(code.into(), field, msg, help);
         }
         if let Some(cpu) = c.cpu {
             total_cpu += u64::from(cpu);
             if cpu > MAX_TASK_CPU_UNITS {
                 err(
-                    "ecs:container-cpu",
+                    Code::ContainerCpu.into(),
                     f("cpu"),
                     format!("container CPU {cpu} is above {MAX_TASK_CPU_UNITS} units"),
                     "1024 units are one vCPU",
@@ -600,7 +600,7 @@ fn validate(
             if let Some(v) = value {
                 if v < MIN_CONTAINER_MEMORY_MIB {
                     err(
-                        "ecs:container-memory",
+                        Code::ContainerMemory.into(),
                         f(field),
                         format!("{field} {v} is below ECS's minimum of {MIN_CONTAINER_MEMORY_MIB} MiB"),
                         "",
@@ -611,7 +611,7 @@ fn validate(
         if let (Some(hard), Some(soft)) = (c.memory_mib, c.memory_reservation_mib) {
             if soft > hard {
                 err(
-                    "ecs:container-memory",
+                    Code::ContainerMemory.into(),
                     f("memory_reservation_mib"),
                     format!("memory_reservation_mib {soft} is above memory_mib {hard}"),
                     "the reservation must not exceed the hard limit",
@@ -623,7 +623,7 @@ fn validate(
         if let (Some(task), Some(hard)) = (props.memory_mib, c.memory_mib) {
             if hard > task {
                 err(
-                    "ecs:container-memory-above-task",
+                    Code::ContainerMemoryAboveTask.into(),
                     f("memory_mib"),
                     format!("container memory {hard} MiB is above the task's {task} MiB"),
                     "raise the task's memory_mib or lower the container's",
@@ -634,18 +634,23 @@ fn validate(
         for (j, p) in c.ports.iter().enumerate() {
             if *p == 0 {
                 err(
-                    "ecs:container-port",
+                    Code::ContainerPort.into(),
                     f(&format!("ports[{j}]")),
                     "container port 0 is invalid".into(),
                     "use a port from 1 to 65535",
                 );
             }
             if !own_ports.insert(*p) {
-                err("ecs:container-port-duplicate", f(&format!("ports[{j}]")), format!("port {p} is listed twice"), "");
+                err(
+                    Code::ContainerPortDuplicate.into(),
+                    f(&format!("ports[{j}]")),
+                    format!("port {p} is listed twice"),
+                    "",
+                );
             } else if mode == NetworkMode::Awsvpc {
                 if let Some(other) = host_ports.insert(*p, i) {
                     err(
-                        "ecs:container-port-conflict",
+                        Code::ContainerPortConflict.into(),
                         f(&format!("ports[{j}]")),
                         format!(
                             "port {p} is also used by containers[{other}]; in awsvpc mode the task has one network"
@@ -660,7 +665,7 @@ fn validate(
             env_names.insert(k.as_str());
             if !is_env_name(k) {
                 err(
-                    "ecs:env-name",
+                    Code::EnvName.into(),
                     f(&format!("environment.{k}")),
                     format!("environment variable name `{k}` is invalid"),
                     "use letters, digits and underscores, not starting with a digit",
@@ -671,7 +676,7 @@ fn validate(
             let at = f(&format!("secrets.{k}"));
             if !is_env_name(k) {
                 err(
-                    "ecs:env-name",
+                    Code::EnvName.into(),
                     at.clone(),
                     format!("secret variable name `{k}` is invalid"),
                     "use letters, digits and underscores, not starting with a digit",
@@ -679,7 +684,7 @@ fn validate(
             }
             if env_names.contains(k.as_str()) {
                 err(
-                    "ecs:env-duplicate",
+                    Code::EnvDuplicate.into(),
                     at.clone(),
                     format!("`{k}` is both an environment variable and a secret"),
                     "keep one of the two",
@@ -687,7 +692,7 @@ fn validate(
             }
             if parse_secret_arn(arn).is_none() {
                 err(
-                    "ecs:secret-arn",
+                    Code::SecretArn.into(),
                     at,
                     format!("`{arn}` is not the ARN of an SSM parameter or a Secrets Manager secret, nor an SSM parameter name"),
                     "use /PARAMETER/NAME (a parameter of the stack's account and region), arn:aws:ssm:REGION:ACCOUNT:parameter/NAME or arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME",
@@ -698,7 +703,7 @@ fn validate(
             let hf = |sub: &str| f(&format!("health_check.{sub}"));
             if !matches!(hc.command.first().map(String::as_str), Some("CMD" | "CMD-SHELL")) || hc.command.len() < 2 {
                 err(
-                    "ecs:health-check-command",
+                    Code::HealthCheckCommand.into(),
                     hf("command"),
                     "a health check command starts with `CMD` or `CMD-SHELL`, followed by the command".into(),
                     "e.g. [CMD-SHELL, \"curl -f http://localhost:8080/health || exit 1\"]",
@@ -712,7 +717,12 @@ fn validate(
             ] {
                 if let Some(v) = value {
                     if !(lo..=hi).contains(&v) {
-                        err("ecs:health-check-range", hf(field), format!("{field} {v} is outside {lo}..={hi}"), "");
+                        err(
+                            Code::HealthCheckRange.into(),
+                            hf(field),
+                            format!("{field} {v} is outside {lo}..={hi}"),
+                            "",
+                        );
                     }
                 }
             }
@@ -721,7 +731,7 @@ fn validate(
     if let Some(task) = props.cpu {
         if total_cpu > u64::from(task) {
             err(
-                "ecs:container-cpu-above-task",
+                Code::ContainerCpuAboveTask.into(),
                 "cpu".into(),
                 format!("containers reserve {total_cpu} CPU units, more than the task's {task}"),
                 "raise the task's cpu or lower the containers'",
@@ -731,7 +741,7 @@ fn validate(
     if let Some(task) = props.memory_mib {
         if total_mem > u64::from(task) {
             err(
-                "ecs:container-memory-above-task",
+                Code::ContainerMemoryAboveTask.into(),
                 "memory_mib".into(),
                 format!("containers reserve {total_mem} MiB, more than the task's {task} MiB"),
                 "raise the task's memory_mib or lower the containers'",
@@ -844,6 +854,163 @@ fn parse_secret_arn(arn: &str) -> Option<SecretArn> {
             Some(SecretArn::SecretsManager(fields[..7].join(":")))
         }
         _ => None,
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        ImageTagInvalid => error("ecs:image-tag-invalid") {
+            title: "an image tag is not a valid tag",
+            explanation: "A tag is 1 to 128 ASCII letters, digits, `_`, `.` and `-`, and does not start with `.` or `-` \
+         (Docker's rule; ECS hands the image to Docker). E.g. `tag: 1.0.3` or `tag: 2024-06-01.7`.",
+        },
+        ContainerCpu => error("ecs:container-cpu") {
+            formerly: ["ecs-container-cpu"],
+            title: "a container's CPU is above the ECS maximum",
+            explanation: "Container CPU is in units of 1/1024 vCPU; ECS allows at most 196,608 units (192 vCPU) on EC2. \
+         1024 units are one vCPU.",
+        },
+        ContainerCpuAboveTask => error("ecs:container-cpu-above-task") {
+            formerly: ["ecs-container-cpu-above-task"],
+            title: "the containers reserve more CPU than the task has",
+            explanation: "When the task sets `cpu`, the containers' `cpu` reservations together must fit in it; ECS \
+         rejects the task definition otherwise. Raise the task's `cpu` or lower the containers'.",
+        },
+        ContainerDuplicate => error("ecs:container-duplicate") {
+            formerly: ["ecs-container-duplicate"],
+            title: "two containers of a task have the same name",
+            explanation: "Container names identify containers within a task (for links, load balancer targets and log \
+         streams) and must be unique. Give each container its own name.",
+        },
+        ContainerMemory => error("ecs:container-memory") {
+            formerly: ["ecs-container-memory"],
+            title: "a container's memory is below the ECS minimum",
+            explanation: "ECS requires at least 6 MiB for `memory_mib` and `memory_reservation_mib` of a container. Real \
+         applications need far more; set a realistic value.",
+        },
+        ContainerMemoryAboveTask => error("ecs:container-memory-above-task") {
+            formerly: ["ecs-container-memory-above-task"],
+            title: "a container's memory is above the task's",
+            explanation: "A container's hard memory limit cannot exceed the task's `memory_mib`; ECS rejects the task \
+         definition otherwise. Raise the task's memory or lower the container's.",
+        },
+        ContainerName => error("ecs:container-name") {
+            formerly: ["ecs-container-name"],
+            title: "a container name is invalid",
+            explanation: "ECS container names have 1 to 255 letters, digits, hyphens and underscores.",
+        },
+        ContainerPort => error("ecs:container-port") {
+            formerly: ["ecs-container-port"],
+            title: "container port 0 is invalid",
+            explanation: "The service's `container_port` is the port the load balancer sends traffic to; use a port from 1 \
+         to 65535 (the default is 80).",
+        },
+        ContainerPortConflict => error("ecs:container-port-conflict") {
+            formerly: ["ecs-container-port-conflict"],
+            title: "two containers of an awsvpc task use the same port",
+            explanation: "In `awsvpc` network mode all containers of a task share one network interface, so two of them \
+         cannot listen on the same port. Use distinct ports.",
+        },
+        ContainerPortDuplicate => error("ecs:container-port-duplicate") {
+            formerly: ["ecs-container-port-duplicate"],
+            title: "a container lists the same port twice",
+            explanation: "Each port mapping of a container is listed once. Remove the duplicate from `ports`.",
+        },
+        ContainerUnknown => error("ecs:container-unknown") {
+            formerly: ["ecs-container-unknown"],
+            title: "a handle method names a container the task definition does not have",
+            explanation: "`add_environment` and `add_secret` on a task definition name the container they change. The name \
+         must be one of the task definition's containers; check the spelling, or add the container first.",
+        },
+        EnvDuplicate => error("ecs:env-duplicate") {
+            formerly: ["ecs-env-duplicate"],
+            title: "a name is both an environment variable and a secret",
+            explanation: "ECS sets `environment` and `secrets` in the same process environment; one name cannot be both. \
+         Keep one of the two.",
+        },
+        EnvName => error("ecs:env-name") {
+            formerly: ["ecs-env-name"],
+            title: "an environment variable name is invalid",
+            explanation: "Environment variable names are letters, digits and underscores, not starting with a digit: \
+         `DATABASE_URL`, `LOG_LEVEL`.",
+        },
+        HealthCheckCommand => error("ecs:health-check-command") {
+            formerly: ["ecs-health-check-command"],
+            title: "a container health check command does not start with CMD or CMD-SHELL",
+            explanation: "A container health check command is a list whose first item is `CMD` (run the rest directly) or \
+         `CMD-SHELL` (run the rest with the container's shell).\n\n\
+         ```yaml\nhealth_check:\n  command: [CMD-SHELL, \"curl -f http://localhost:8080/health || exit 1\"]\n```",
+        },
+        HealthCheckRange => error("ecs:health-check-range") {
+            formerly: ["ecs-health-check-range"],
+            title: "a container health check setting is out of range",
+            explanation: "ECS accepts a container health check `interval_seconds` of 5 to 300, `timeout_seconds` of 2 to \
+         60, `retries` of 1 to 10 and `start_period_seconds` of 0 to 300. The message names the setting \
+         and its range.",
+        },
+        ImageInvalid => error("ecs:image-invalid") {
+            formerly: ["ecs-image-invalid"],
+            title: "a container image is not a valid image reference",
+            explanation: "An image reference is `[REGISTRY/]REPOSITORY[:TAG]` or `REPOSITORY@sha256:DIGEST`, lowercase \
+         repository names, no spaces. E.g. `public.ecr.aws/nginx/nginx:1.27.0`.",
+        },
+        ImageRepositoryUnresolved => error("ecs:image-repository-unresolved") {
+            title: "a container names an ECR repository by name outside an app file",
+            explanation: "`ContainerImage::Repository` (`{repository, tag}`) is how an app file names one of its stack's \
+         `repositories:`; the app binds it to the repository it created. A Rust program has the \
+         repository's handle instead: `ContainerImage::from_repository(&repository, \"1.0.3\")`, which \
+         also lets the execution role pull from it.",
+        },
+        ImageUnpinned => error("ecs:image-unpinned") {
+            formerly: ["ecs-image-unpinned"],
+            title: "a container image has no tag or uses `latest`",
+            explanation: "An image without a tag means `latest`, which moves: two deploys of the same template could run \
+         different code, and a rollback would not roll back. rcdk requires a pinned version tag or \
+         digest.\n\n\
+         ```yaml\nimage: ghcr.io/acme/api:1.4.2\n```\n\n\
+         If you really want a moving tag, set `allow_unpinned_image: true` on the container. A tag of \
+         one of the stack's own repositories (`{repository, tag}`) may be `latest` when the repository's \
+         tags are immutable (the default): it is pushed once and never moves.",
+        },
+        NoContainers => error("ecs:no-containers") {
+            formerly: ["ecs-no-containers"],
+            title: "a task definition has no container",
+            explanation: "An ECS task definition needs at least one container. Add one under `containers:`.",
+        },
+        NoEssentialContainer => error("ecs:no-essential-container") {
+            formerly: ["ecs-no-essential-container"],
+            title: "no container of the task is essential",
+            explanation: "ECS requires at least one essential container per task: the task stops when an essential \
+         container stops. Mark the main container `essential: true` (the default).",
+        },
+        SecretArn => error("ecs:secret-arn") {
+            formerly: ["ecs-secret-arn"],
+            title: "a secret is not the ARN of an SSM parameter or a Secrets Manager secret",
+            explanation: "Container secrets are injected by ECS from SSM Parameter Store or Secrets Manager, named by ARN: \
+         `arn:aws:ssm:REGION:ACCOUNT:parameter/NAME` or \
+         `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME`, or, for a parameter of the stack's own \
+         account and region, by its full name: `/app/api-key`. rcdk grants the execution role read access \
+         to exactly those.",
+        },
+        TaskCpu => error("ecs:task-cpu") {
+            formerly: ["ecs-task-cpu"],
+            title: "the task's CPU is outside 128 to 196,608 units",
+            explanation: "Task CPU is in units of 1/1024 vCPU; ECS on EC2 accepts 128 to 196,608 units. 1024 units are \
+         one vCPU.",
+        },
+        TaskMemory => error("ecs:task-memory") {
+            formerly: ["ecs-task-memory"],
+            title: "the task's memory is too small",
+            explanation: "ECS requires at least 6 MiB of task memory; a real task needs far more. Set `memory_mib` to what \
+         the containers need together.",
+        },
+        TooManyContainers => error("ecs:too-many-containers") {
+            formerly: ["ecs-too-many-containers"],
+            title: "a task definition has more than 10 containers",
+            explanation: "ECS allows at most 10 containers per task definition. Split the containers into several \
+         services.",
+        },
     }
 }
 

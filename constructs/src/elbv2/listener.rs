@@ -122,7 +122,7 @@ impl Action {
             Action::FixedResponse { status_code, content_type, body } => {
                 if !(200..=599).contains(status_code) {
                     stack.report(ValidationError::new(
-                        "elbv2:action-status-invalid",
+                        Code::ActionStatusInvalid,
                         path,
                         format!("fixed response status {status_code} is not between 200 and 599"),
                     ));
@@ -132,7 +132,7 @@ impl Action {
                 if !TYPES.contains(&content_type.as_str()) {
                     stack.report(
                         ValidationError::new(
-                            "elbv2:action-content-type-invalid",
+                            Code::ActionContentTypeInvalid,
                             path,
                             format!(
                                 "fixed response content type `{content_type}` is not one the load balancer accepts"
@@ -143,7 +143,7 @@ impl Action {
                 }
                 if body.as_ref().is_some_and(|b| b.len() > 1024) {
                     stack.report(ValidationError::new(
-                        "elbv2:action-body-too-long",
+                        Code::ActionBodyTooLong,
                         path,
                         "fixed response body is longer than 1024 bytes",
                     ));
@@ -153,7 +153,7 @@ impl Action {
                 if targets.is_empty() || targets.len() > MAX_TARGET_GROUPS_PER_ACTION {
                     stack.report(
                         ValidationError::new(
-                            "elbv2:action-target-groups-invalid",
+                            Code::ActionTargetGroupsInvalid,
                             path,
                             format!(
                                 "a weighted forward names {} target groups; it needs 1 to {MAX_TARGET_GROUPS_PER_ACTION}",
@@ -172,7 +172,7 @@ impl Action {
                     if !ok {
                         stack.report(
                             ValidationError::new(
-                                "elbv2:action-weight-invalid",
+                                Code::ActionWeightInvalid,
                                 path,
                                 format!(
                                     "weight {} of target group {} is not a whole number from 0 to {MAX_WEIGHT}",
@@ -187,5 +187,40 @@ impl Action {
             }
             Action::Forward(_) | Action::RedirectToHttps => {}
         }
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        ActionBodyTooLong => error("elbv2:action-body-too-long") {
+            formerly: ["action-body-too-long"],
+            title: "a fixed response body is longer than 1024 bytes",
+            explanation: "Elastic Load Balancing limits the message body of a fixed-response action to 1024 characters. \
+         Shorten it, or serve the content from a service.",
+        },
+        ActionContentTypeInvalid => error("elbv2:action-content-type-invalid") {
+            formerly: ["action-content-type-invalid"],
+            title: "a fixed response content type is not one the load balancer accepts",
+            explanation: "Fixed-response actions accept only `text/plain`, `text/css`, `text/html`, \
+         `application/javascript` and `application/json`.",
+        },
+        ActionStatusInvalid => error("elbv2:action-status-invalid") {
+            formerly: ["action-status-invalid"],
+            title: "a fixed response status code is not between 200 and 599",
+            explanation: "A fixed-response action returns an HTTP status code from 2XX, 4XX or 5XX (200 to 599).",
+        },
+        ActionTargetGroupsInvalid => error("elbv2:action-target-groups-invalid") {
+            formerly: ["action-target-groups-invalid"],
+            title: "a weighted forward names no target group or more than 5",
+            explanation: "An Application Load Balancer forward action splits traffic across 1 to 5 target groups (a fixed \
+         quota: target groups per action). Split the traffic across at most 5 target groups.",
+        },
+        ActionWeightInvalid => error("elbv2:action-weight-invalid") {
+            formerly: ["action-weight-invalid"],
+            title: "a target group weight is not a whole number from 0 to 999",
+            explanation: "Weights of a weighted forward action are whole numbers from 0 to 999; traffic is split in \
+         proportion to them (0 sends none).",
+        },
     }
 }

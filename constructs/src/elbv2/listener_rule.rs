@@ -96,7 +96,7 @@ impl ListenerRule {
             if !(MIN_PRIORITY..=MAX_PRIORITY).contains(&p) {
                 stack.report(
                     ValidationError::new(
-                        "elbv2:rule-priority-invalid",
+                        Code::RulePriorityInvalid,
                         path,
                         format!("priority {p} is not between 1 and 50000"),
                     )
@@ -118,7 +118,7 @@ impl ListenerRule {
             };
             stack.report(
                 ValidationError::new(
-                    "elbv2:rule-priority-duplicate",
+                    Code::RulePriorityDuplicate,
                     path,
                     format!("priority {priority} is already used by rule {other} on the same listener{how}"),
                 )
@@ -133,7 +133,7 @@ impl ListenerRule {
             if values >= super::MAX_CONDITION_VALUES_PER_RULE {
                 stack.report(
                     ValidationError::new(
-                        "cdn:lock-rule-full",
+                        Code::LockRuleFull,
                         path,
                         format!(
                             "the rule already has {values} condition values; the CDN lock's header condition makes one \
@@ -191,7 +191,7 @@ fn claim_path_patterns(
             )
         };
         stack.report(
-            ValidationError::new("elbv2:rule-path-pattern-duplicate", path, message)
+            ValidationError::new(Code::RulePathPatternDuplicate, path, message)
                 .field(format!("path_patterns[{i}]").as_str())
                 .help(help),
         );
@@ -253,7 +253,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
     }
     if conditions.is_empty() {
         stack.report(
-            ValidationError::new("elbv2:rule-condition-missing", path, "a listener rule needs at least one condition")
+            ValidationError::new(Code::RuleConditionMissing, path, "a listener rule needs at least one condition")
                 .help("set `path_patterns` or `host_headers`; the listener's default action handles everything else"),
         );
         return;
@@ -266,7 +266,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
         total += count;
         if count == 0 {
             stack.report(
-                ValidationError::new("elbv2:rule-condition-empty", path, format!("condition `{field}` has no value"))
+                ValidationError::new(Code::RuleConditionEmpty, path, format!("condition `{field}` has no value"))
                     .field(field.as_str())
                     .help("give at least one value, or leave the condition out"),
             );
@@ -274,7 +274,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
         if count > MAX_CONDITION_VALUES_PER_CONDITION {
             stack.report(
                 ValidationError::new(
-                    "elbv2:rule-condition-too-many-values",
+                    Code::RuleConditionTooManyValues,
                     path,
                     format!("condition `{field}` has {count} values; a condition may have at most {MAX_CONDITION_VALUES_PER_CONDITION}"),
                 )
@@ -287,7 +287,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
             if v.is_empty() || v.len() > MAX_PATTERN_LENGTH {
                 stack.report(
                     ValidationError::new(
-                        "elbv2:rule-condition-value-invalid",
+                        Code::RuleConditionValueInvalid,
                         path,
                         format!("value `{v}` of `{field}` must have 1 to {MAX_PATTERN_LENGTH} characters"),
                     )
@@ -299,7 +299,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
     if total > MAX_CONDITION_VALUES_PER_RULE {
         stack.report(
             ValidationError::new(
-                "elbv2:rule-too-many-values",
+                Code::RuleTooManyValues,
                 path,
                 format!("the rule's conditions have {total} values in all; a rule may have at most {MAX_CONDITION_VALUES_PER_RULE}"),
             )
@@ -309,7 +309,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
     if wildcards > MAX_WILDCARDS_PER_RULE {
         stack.report(
             ValidationError::new(
-                "elbv2:rule-too-many-wildcards",
+                Code::RuleTooManyWildcards,
                 path,
                 format!("the rule's conditions use {wildcards} wildcards (`*`, `?`); a rule may use at most {MAX_WILDCARDS_PER_RULE}"),
             )
@@ -320,7 +320,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
         if !p.starts_with('/') && !p.starts_with('*') {
             stack.report(
                 ValidationError::new(
-                    "elbv2:rule-path-pattern-invalid",
+                    Code::RulePathPatternInvalid,
                     path,
                     format!("path pattern `{p}` must start with `/`"),
                 )
@@ -330,7 +330,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
         } else if !p.chars().all(is_path_char) {
             stack.report(
                 ValidationError::new(
-                    "elbv2:rule-path-pattern-invalid",
+                    Code::RulePathPatternInvalid,
                     path,
                     format!("path pattern `{p}` holds a character listener rules do not accept"),
                 )
@@ -341,7 +341,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
         if props.priority.is_none() && p.chars().all(|c| c == '*' || c == '/') {
             stack.report(
                 ValidationError::new(
-                    "elbv2:rule-catch-all-needs-priority",
+                    Code::RuleCatchAllNeedsPriority,
                     path,
                     format!("path pattern `{p}` matches every request, so its automatic priority would shadow other rules at random"),
                 )
@@ -354,7 +354,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
         if !h.chars().all(is_host_char) {
             stack.report(
                 ValidationError::new(
-                    "elbv2:rule-host-header-invalid",
+                    Code::RuleHostHeaderInvalid,
                     path,
                     format!("host `{h}` is not a host name pattern"),
                 )
@@ -371,7 +371,7 @@ fn validate_conditions(stack: &mut Stack, path: &ConstructPath, props: &Listener
         if bad {
             stack.report(
                 ValidationError::new(
-                    "elbv2:rule-http-header-invalid",
+                    Code::RuleHttpHeaderInvalid,
                     path,
                     format!("`{}` is not a header name rules can match", h.name),
                 )
@@ -402,4 +402,103 @@ pub(super) fn condition_values(c: &Value) -> usize {
     .map(|k| list(c.get(*k).and_then(|x| x.get("Values"))))
     .sum::<usize>()
         + list(c.get("Values"))
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        LockRuleFull => error("cdn:lock-rule-full") {
+            formerly: ["cdn-lock-rule-full"],
+            title: "a listener rule has no room for the CDN lock's header condition",
+            explanation: "A load balancer locked to its CDN adds an `http-header` condition (`X-Origin-Verify`) to \
+         every listener rule, so that only requests from CloudFront are forwarded. An Application \
+         Load Balancer rule holds at most 5 condition values in total; this rule's own conditions \
+         already use them all. Use at most 4 path patterns per service behind a locked CDN, or opt \
+         out with `cdn.origin_lock: false` (the origin is then reachable without CloudFront).",
+        },
+        RuleCatchAllNeedsPriority => error("elbv2:rule-catch-all-needs-priority") {
+            formerly: ["rule-catch-all-needs-priority"],
+            title: "a catch-all path pattern has an automatic priority",
+            explanation: "A path pattern such as `/*` matches every request. With an automatic priority (derived from the \
+         rule's name), it would shadow other rules depending on how names sort. Use the listener's \
+         default action for the catch-all, or give this rule an explicit `priority` higher than the \
+         specific rules'.",
+        },
+        RuleConditionEmpty => error("elbv2:rule-condition-empty") {
+            formerly: ["rule-condition-empty"],
+            title: "a listener rule condition has no value",
+            explanation: "A condition with an empty list would match nothing (CloudFormation rejects it). Give at least \
+         one value, or leave the condition out.",
+        },
+        RuleConditionMissing => error("elbv2:rule-condition-missing") {
+            formerly: ["rule-condition-missing"],
+            title: "a listener rule has no condition",
+            explanation: "Every listener rule needs at least one condition; the listener's default action handles \
+         requests that no rule matches. Set `path_patterns` or `host_headers`.\n\n\
+         ```yaml\npath_patterns: [/api/*]\n```",
+        },
+        RuleConditionTooManyValues => error("elbv2:rule-condition-too-many-values") {
+            formerly: ["rule-condition-too-many-values"],
+            title: "a listener rule condition has more than 3 values",
+            explanation: "rcdk keeps each condition of a rule to 3 values so that a rule stays within the Application \
+         Load Balancer quota of 5 condition values per rule. Split the values across several rules \
+         forwarding to the same target group.",
+        },
+        RuleConditionValueInvalid => error("elbv2:rule-condition-value-invalid") {
+            formerly: ["rule-condition-value-invalid"],
+            title: "a listener rule condition value is empty or longer than 128 characters",
+            explanation: "Elastic Load Balancing accepts condition values (path patterns, host names, header values) of \
+         1 to 128 characters.",
+        },
+        RuleHostHeaderInvalid => error("elbv2:rule-host-header-invalid") {
+            formerly: ["rule-host-header-invalid"],
+            title: "a host header condition is not a host name pattern",
+            explanation: "Host conditions match host names: letters, digits, hyphens and dots, with the wildcards `*` \
+         (any characters) and `?` (one character), e.g. `api.example.com` or `*.example.com`. No scheme, \
+         port or path.",
+        },
+        RuleHttpHeaderInvalid => error("elbv2:rule-http-header-invalid") {
+            formerly: ["rule-http-header-invalid"],
+            title: "an HTTP header condition names a header rules cannot match",
+            explanation: "HTTP header conditions match headers named with up to 40 letters, digits, hyphens and \
+         underscores. The `Host` header has its own condition: use `host_headers`.",
+        },
+        RulePathPatternDuplicate => error("elbv2:rule-path-pattern-duplicate") {
+            formerly: ["rule-path-pattern-duplicate"],
+            title: "two rules of one listener match the same path",
+            explanation: "Two listener rules with the same path pattern and the same host, header and query-string conditions: only the one with the lower priority ever matches, so the other service receives no traffic. Give one of them a different path, host or header.",
+        },
+        RulePathPatternInvalid => error("elbv2:rule-path-pattern-invalid") {
+            formerly: ["rule-path-pattern-invalid"],
+            title: "a path pattern does not start with `/` or has characters rules cannot match",
+            explanation: "Path patterns match the request path, not the query string: they start with `/` and use \
+         letters, digits, `_-.$/~\"'@:+&` and the wildcards `*` and `?`, e.g. `/api/*`.",
+        },
+        RulePriorityDuplicate => error("elbv2:rule-priority-duplicate") {
+            formerly: ["rule-priority-duplicate"],
+            title: "two rules on one listener have the same priority",
+            explanation: "Rules of a listener are evaluated in priority order, and each priority is used once per \
+         listener; CloudFormation fails the deployment otherwise. Automatic priorities are derived from \
+         rule names and can collide (the message says so): give one of the rules an explicit \
+         `priority`.",
+        },
+        RulePriorityInvalid => error("elbv2:rule-priority-invalid") {
+            formerly: ["rule-priority-invalid"],
+            title: "a listener rule priority is outside 1 to 50000",
+            explanation: "Listener rule priorities are 1 (evaluated first) to 50000.",
+        },
+        RuleTooManyValues => error("elbv2:rule-too-many-values") {
+            formerly: ["rule-too-many-values"],
+            title: "a listener rule has more than 5 condition values in all",
+            explanation: "An Application Load Balancer rule may have at most 5 condition values in all its conditions \
+         (quota: condition values per rule). Split the rule into several rules forwarding to the same \
+         target group.",
+        },
+        RuleTooManyWildcards => error("elbv2:rule-too-many-wildcards") {
+            formerly: ["rule-too-many-wildcards"],
+            title: "a listener rule uses more than 5 wildcards",
+            explanation: "An Application Load Balancer rule may use at most 5 wildcards (`*`, `?`) in all its conditions \
+         (quota: condition wildcards per rule). Split the rule, or use fewer wildcards.",
+        },
+    }
 }

@@ -498,7 +498,7 @@ fn validate(
         if !valid {
             stack.report(
                 ValidationError::new(
-                    "elbv2:prefix-list-invalid",
+                    Code::PrefixListInvalid,
                     path,
                     format!("`{list}` is not a managed prefix list ID"),
                 )
@@ -509,28 +509,28 @@ fn validate(
     }
     if https && certificates.is_empty() && props.domain.is_none() {
         stack.report(
-            ValidationError::new("elbv2:https-certificate-missing", path, "an HTTPS listener needs a certificate")
+            ValidationError::new(Code::HttpsCertificateMissing, path, "an HTTPS listener needs a certificate")
                 .field("https")
                 .help("set `domain` (rcdk creates the certificate) or `certificate_arns` to the ARN of an ACM certificate, or set `https: false`"),
         );
     }
     if props.https == Some(false) && props.domain.is_some() {
         stack.report(
-            ValidationError::new("elbv2:https-certificate-unused", path, "`domain` is set but `https` is false")
+            ValidationError::new(Code::HttpsCertificateUnused, path, "`domain` is set but `https` is false")
                 .field("https")
                 .help("remove `https: false`: a domain is served over HTTPS with the certificate rcdk creates"),
         );
     }
     if props.https == Some(false) && !certificates.is_empty() {
         stack.report(
-            ValidationError::new("elbv2:https-certificate-unused", path, "certificates are given but `https` is false")
+            ValidationError::new(Code::HttpsCertificateUnused, path, "certificates are given but `https` is false")
                 .field("certificate_arns")
                 .help("remove `certificate_arns`, or remove `https: false`"),
         );
     }
     if props.http == Some(false) && !https {
         stack.report(
-            ValidationError::new("elbv2:load-balancer-no-listener", path, "the load balancer would have no listener")
+            ValidationError::new(Code::LoadBalancerNoListener, path, "the load balancer would have no listener")
                 .field("http")
                 .help("keep the HTTP listener or turn HTTPS on with `certificate_arns`"),
         );
@@ -540,7 +540,7 @@ fn validate(
         if !ok {
             stack.report(
                 ValidationError::new(
-                    "elbv2:certificate-arn-invalid",
+                    Code::CertificateArnInvalid,
                     path,
                     format!("`{c}` is not an ACM or IAM certificate ARN"),
                 )
@@ -553,7 +553,7 @@ fn validate(
         if !https {
             stack.report(
                 ValidationError::new(
-                    "elbv2:ssl-policy-without-https",
+                    Code::SslPolicyWithoutHttps,
                     path,
                     "`ssl_policy` is set but there is no HTTPS listener",
                 )
@@ -563,7 +563,7 @@ fn validate(
         } else if LEGACY_SSL_POLICIES.contains(&policy.as_str()) || !policy.starts_with("ELBSecurityPolicy-") {
             stack.report(
                 ValidationError::new(
-                    "elbv2:ssl-policy-insecure",
+                    Code::SslPolicyInsecure,
                     path,
                     format!("TLS policy `{policy}` is unknown or admits TLS versions below 1.2"),
                 )
@@ -576,7 +576,7 @@ fn validate(
         if !(1..=4000).contains(&t) {
             stack.report(
                 ValidationError::new(
-                    "elbv2:idle-timeout-invalid",
+                    Code::IdleTimeoutInvalid,
                     path,
                     format!("idle timeout of {t} s is not between 1 and 4000 s"),
                 )
@@ -587,13 +587,9 @@ fn validate(
     for (i, cidr) in props.ingress_cidrs.iter().flatten().enumerate() {
         if IpNet::from_str(cidr).is_err() {
             stack.report(
-                ValidationError::new(
-                    "elbv2:ingress-cidr-invalid",
-                    path,
-                    format!("`{cidr}` is not an IPv4 or IPv6 CIDR"),
-                )
-                .field(format!("ingress_cidrs[{i}]").as_str())
-                .help("use a CIDR such as 203.0.113.0/24 or 2001:db8::/32"),
+                ValidationError::new(Code::IngressCidrInvalid, path, format!("`{cidr}` is not an IPv4 or IPv6 CIDR"))
+                    .field(format!("ingress_cidrs[{i}]").as_str())
+                    .help("use a CIDR such as 203.0.113.0/24 or 2001:db8::/32"),
             );
         }
     }
@@ -601,19 +597,15 @@ fn validate(
         && props.ingress_prefix_lists.as_ref().is_none_or(Vec::is_empty)
     {
         stack.report(
-            ValidationError::new(
-                "elbv2:ingress-cidrs-empty",
-                path,
-                "`ingress_cidrs` is empty, so no client could connect",
-            )
-            .field("ingress_cidrs")
-            .help("list at least one CIDR (or `ingress_prefix_lists`), or leave `ingress_cidrs` out for anywhere"),
+            ValidationError::new(Code::IngressCidrsEmpty, path, "`ingress_cidrs` is empty, so no client could connect")
+                .field("ingress_cidrs")
+                .help("list at least one CIDR (or `ingress_prefix_lists`), or leave `ingress_cidrs` out for anywhere"),
         );
     }
     if !internal && props.subnets == Some(SubnetSelection::Private) {
         stack.report(
             ValidationError::new(
-                "elbv2:load-balancer-subnets-invalid",
+                Code::LoadBalancerSubnetsInvalid,
                 path,
                 "an internet-facing load balancer cannot be placed in private subnets",
             )
@@ -624,7 +616,7 @@ fn validate(
     if vpc.public_subnet_ids.len() < 2 {
         stack.report(
             ValidationError::new(
-                "elbv2:load-balancer-needs-two-azs",
+                Code::LoadBalancerNeedsTwoAzs,
                 path,
                 format!(
                     "an Application Load Balancer needs subnets in at least 2 AZs; the VPC has {}",
@@ -637,24 +629,115 @@ fn validate(
     if let Some(b) = &props.access_logs_bucket {
         if !is_bucket_name(b) {
             stack.report(
-                ValidationError::new(
-                    "elbv2:access-logs-bucket-invalid",
-                    path,
-                    format!("`{b}` is not an S3 bucket name"),
-                )
-                .field("access_logs_bucket")
-                .help("use the bucket's name (3 to 63 lowercase letters, digits, dots and hyphens), not its ARN"),
+                ValidationError::new(Code::AccessLogsBucketInvalid, path, format!("`{b}` is not an S3 bucket name"))
+                    .field("access_logs_bucket")
+                    .help("use the bucket's name (3 to 63 lowercase letters, digits, dots and hyphens), not its ARN"),
             );
         }
     } else if props.access_logs_prefix.is_some() {
         stack.report(
             ValidationError::new(
-                "elbv2:access-logs-prefix-without-bucket",
+                Code::AccessLogsPrefixWithoutBucket,
                 path,
                 "`access_logs_prefix` is set without `access_logs_bucket`",
             )
             .field("access_logs_prefix")
             .help("set `access_logs_bucket` too, or remove the prefix"),
         );
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        AccessLogsBucketInvalid => error("elbv2:access-logs-bucket-invalid") {
+            formerly: ["access-logs-bucket-invalid"],
+            title: "the access log bucket is not an S3 bucket name",
+            explanation: "`access_logs_bucket` is the bucket's name (3 to 63 lowercase letters, digits, dots and hyphens), \
+         not its ARN or URL. The bucket must allow the regional Elastic Load Balancing account to write \
+         to it.",
+        },
+        AccessLogsPrefixWithoutBucket => error("elbv2:access-logs-prefix-without-bucket") {
+            formerly: ["access-logs-prefix-without-bucket"],
+            title: "`access_logs_prefix` is set without `access_logs_bucket`",
+            explanation: "The prefix only means something with a bucket to write to. Set `access_logs_bucket` too, or \
+         remove the prefix.",
+        },
+        CertificateArnInvalid => error("elbv2:certificate-arn-invalid") {
+            formerly: ["certificate-arn-invalid"],
+            title: "a listener certificate is not an ACM or IAM certificate ARN",
+            explanation: "An HTTPS listener takes certificates by ARN, from ACM (`arn:aws:acm:REGION:ACCOUNT:certificate/ID`, \
+         in the load balancer's region) or IAM (`arn:aws:iam::ACCOUNT:server-certificate/NAME`).",
+        },
+        HttpsCertificateMissing => error("elbv2:https-certificate-missing") {
+            formerly: ["https-certificate-missing"],
+            title: "an HTTPS listener has no certificate",
+            explanation: "An HTTPS listener needs at least one server certificate. Set `certificate_arns` to an ACM \
+         certificate in the load balancer's region (HTTP then redirects to HTTPS), or set \
+         `https: false`.\n\n\
+         ```yaml\nload_balancer:\n  certificate_arns: [arn:aws:acm:eu-west-1:123456789012:certificate/abcd]\n```",
+        },
+        HttpsCertificateUnused => error("elbv2:https-certificate-unused") {
+            formerly: ["https-certificate-unused"],
+            title: "certificates are given but `https` is false",
+            explanation: "Certificates are only used by an HTTPS listener, which `https: false` turns off. Remove \
+         `certificate_arns`, or remove `https: false`.",
+        },
+        IdleTimeoutInvalid => error("elbv2:idle-timeout-invalid") {
+            formerly: ["idle-timeout-invalid"],
+            title: "the load balancer idle timeout is outside 1 to 4000 seconds",
+            explanation: "An Application Load Balancer closes idle connections after 1 to 4000 seconds (default 60).",
+        },
+        IngressCidrInvalid => error("elbv2:ingress-cidr-invalid") {
+            formerly: ["ingress-cidr-invalid"],
+            title: "an ingress CIDR is not an IPv4 or IPv6 CIDR",
+            explanation: "`ingress_cidrs` lists the networks allowed to reach the load balancer, each as an address and a \
+         prefix length: `203.0.113.0/24`, `2001:db8::/32`.",
+        },
+        IngressCidrsEmpty => error("elbv2:ingress-cidrs-empty") {
+            formerly: ["ingress-cidrs-empty"],
+            title: "`ingress_cidrs` is empty, so no client could connect",
+            explanation: "An empty list would leave the load balancer's security group without an inbound rule. List at \
+         least one CIDR, or leave `ingress_cidrs` out to allow anywhere.",
+        },
+        LoadBalancerNeedsTwoAzs => error("elbv2:load-balancer-needs-two-azs") {
+            formerly: ["load-balancer-needs-two-azs"],
+            title: "an Application Load Balancer needs subnets in at least two AZs",
+            explanation: "Elastic Load Balancing requires an Application Load Balancer to have subnets in at least two \
+         Availability Zones. Give the VPC `max_azs: 2` or more.",
+        },
+        LoadBalancerNoListener => error("elbv2:load-balancer-no-listener") {
+            formerly: ["load-balancer-no-listener"],
+            title: "the load balancer would have no listener",
+            explanation: "With `http: false` and no HTTPS listener, the load balancer would accept no traffic. Keep the \
+         HTTP listener, or turn HTTPS on with `certificate_arns`.",
+        },
+        LoadBalancerSubnetsInvalid => error("elbv2:load-balancer-subnets-invalid") {
+            formerly: ["load-balancer-subnets-invalid"],
+            title: "an internet-facing load balancer is placed in private subnets",
+            explanation: "An internet-facing load balancer needs subnets with a route to an internet gateway (public \
+         subnets); in private subnets it could not be reached. Use `subnets: public`, or set \
+         `internal: true`.",
+        },
+        PrefixListInvalid => error("elbv2:prefix-list-invalid") {
+            formerly: ["alb-prefix-list-invalid"],
+            title: "an ingress prefix list is not a managed prefix list ID",
+            explanation: "`load_balancer.ingress_prefix_lists` takes the IDs of managed prefix lists, `pl-` followed \
+         by hexadecimal digits, e.g. `pl-3b927c52`, as `aws ec2 describe-managed-prefix-lists` prints \
+         them. The security group rule's `SourcePrefixListId` accepts nothing else.",
+        },
+        SslPolicyInsecure => error("elbv2:ssl-policy-insecure") {
+            formerly: ["ssl-policy-insecure"],
+            title: "the TLS policy is unknown or admits TLS versions below 1.2",
+            explanation: "rcdk requires a modern TLS policy on HTTPS listeners: TLS 1.0 and 1.1 are deprecated and fail \
+         most compliance checks. Use a TLS 1.2+ policy such as `ELBSecurityPolicy-TLS13-1-2-2021-06` (the \
+         default), or leave `ssl_policy` out.",
+        },
+        SslPolicyWithoutHttps => error("elbv2:ssl-policy-without-https") {
+            formerly: ["ssl-policy-without-https"],
+            title: "`ssl_policy` is set but there is no HTTPS listener",
+            explanation: "A TLS policy applies to HTTPS listeners only. Remove `ssl_policy`, or add `certificate_arns` to \
+         get an HTTPS listener.",
+        },
     }
 }

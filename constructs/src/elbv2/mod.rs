@@ -25,11 +25,11 @@
 //! assert!(stack.errors().is_empty());
 //! ```
 
-mod listener;
-mod listener_rule;
-mod load_balancer;
+pub(crate) mod listener;
+pub(crate) mod listener_rule;
+pub(crate) mod load_balancer;
 mod priority;
-mod target_group;
+pub(crate) mod target_group;
 
 pub use listener::{Action, Listener, WeightedTarget, MAX_TARGET_GROUPS_PER_ACTION, MAX_WEIGHT};
 pub use listener_rule::{

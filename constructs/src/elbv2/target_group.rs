@@ -257,13 +257,13 @@ fn matcher_is_valid(m: &str) -> bool {
 }
 
 fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
-    let mut report = |code: &'static str, field: &str, msg: String, help: &str| {
+    let mut report = |code: Code, field: &str, msg: String, help: &str| {
         stack.report(ValidationError::new(code, path, msg).field(field).help(help));
     };
     if let Some(name) = &props.name {
         if let Some(msg) = name_problem(name) {
             report(
-                "elbv2:target-group-name-invalid",
+                Code::TargetGroupNameInvalid,
                 "name",
                 msg,
                 "shorten or fix the name, or leave `name` out and let CloudFormation generate one",
@@ -271,12 +271,12 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
         }
     }
     if props.port == Some(0) {
-        report("elbv2:target-group-port-invalid", "port", "target group port 0 is not a port".into(), "use 1 to 65535");
+        report(Code::TargetGroupPortInvalid, "port", "target group port 0 is not a port".into(), "use 1 to 65535");
     }
     if let Some(d) = props.deregistration_delay_seconds {
         if d > 3600 {
             report(
-                "elbv2:target-group-deregistration-delay-invalid",
+                Code::TargetGroupDeregistrationDelayInvalid,
                 "deregistration_delay_seconds",
                 format!("deregistration delay of {d} s is above 3600 s"),
                 "use 0 to 3600 seconds",
@@ -287,7 +287,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
         if let Some(d) = s.duration_seconds {
             if !(1..=604_800).contains(&d) {
                 report(
-                    "elbv2:target-group-stickiness-invalid",
+                    Code::TargetGroupStickinessInvalid,
                     "stickiness.duration_seconds",
                     format!("stickiness duration of {d} s is not between 1 s and 7 days"),
                     "use 1 to 604800 seconds",
@@ -299,7 +299,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
     if let Some(p) = &hc.path {
         if !p.starts_with('/') || p.len() > 1024 {
             report(
-                "elbv2:health-check-path-invalid",
+                Code::HealthCheckPathInvalid,
                 "health_check.path",
                 format!("health check path `{p}` must start with `/` and have at most 1024 characters"),
                 "use a path such as /health",
@@ -309,7 +309,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
     if let Some(m) = &hc.matcher {
         if !matcher_is_valid(m) {
             report(
-                "elbv2:health-check-matcher-invalid",
+                Code::HealthCheckMatcherInvalid,
                 "health_check.matcher",
                 format!("health check matcher `{m}` is not a list or range of HTTP codes from 200 to 499"),
                 "use e.g. `200`, `200,204` or `200-399`",
@@ -320,7 +320,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
     let timeout = hc.timeout_seconds.unwrap_or(DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS);
     if !(5..=300).contains(&interval) {
         report(
-            "elbv2:health-check-interval-invalid",
+            Code::HealthCheckIntervalInvalid,
             "health_check.interval_seconds",
             format!("health check interval of {interval} s is not between 5 and 300 s"),
             "use 5 to 300 seconds",
@@ -328,14 +328,14 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
     }
     if !(2..=120).contains(&timeout) {
         report(
-            "elbv2:health-check-timeout-invalid",
+            Code::HealthCheckTimeoutInvalid,
             "health_check.timeout_seconds",
             format!("health check timeout of {timeout} s is not between 2 and 120 s"),
             "use 2 to 120 seconds",
         );
     } else if timeout >= interval {
         report(
-            "elbv2:health-check-timeout-invalid",
+            Code::HealthCheckTimeoutInvalid,
             "health_check.timeout_seconds",
             format!("health check timeout of {timeout} s is not shorter than the interval of {interval} s"),
             "lower `timeout_seconds` or raise `interval_seconds`",
@@ -348,13 +348,73 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &TargetGroupProps) {
         if let Some(v) = value {
             if !(2..=10).contains(&v) {
                 report(
-                    "elbv2:health-check-threshold-invalid",
+                    Code::HealthCheckThresholdInvalid,
                     field,
                     format!("health check threshold {v} is not between 2 and 10"),
                     "use 2 to 10 consecutive checks",
                 );
             }
         }
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        HealthCheckIntervalInvalid => error("elbv2:health-check-interval-invalid") {
+            formerly: ["health-check-interval-invalid"],
+            title: "the target group health check interval is outside 5 to 300 seconds",
+            explanation: "Elastic Load Balancing checks targets every 5 to 300 seconds. Use a value in that range in \
+         `health_check.interval_seconds` (default 30).",
+        },
+        HealthCheckMatcherInvalid => error("elbv2:health-check-matcher-invalid") {
+            formerly: ["health-check-matcher-invalid"],
+            title: "the health check matcher is not a list or range of HTTP codes from 200 to 499",
+            explanation: "The success codes of an HTTP health check are a code (`200`), a list (`200,204`) or a range \
+         (`200-399`), each from 200 to 499.",
+        },
+        HealthCheckPathInvalid => error("elbv2:health-check-path-invalid") {
+            formerly: ["health-check-path-invalid"],
+            title: "the health check path does not start with `/` or is too long",
+            explanation: "A target group health check path starts with `/` and has at most 1024 characters, e.g. \
+         `/health`.",
+        },
+        HealthCheckThresholdInvalid => error("elbv2:health-check-threshold-invalid") {
+            formerly: ["health-check-threshold-invalid"],
+            title: "a health check threshold is outside 2 to 10",
+            explanation: "The healthy and unhealthy threshold counts (consecutive checks before a target changes state) \
+         are 2 to 10.",
+        },
+        HealthCheckTimeoutInvalid => error("elbv2:health-check-timeout-invalid") {
+            formerly: ["health-check-timeout-invalid"],
+            title: "the health check timeout is outside 2 to 120 seconds or not below the interval",
+            explanation: "A health check times out after 2 to 120 seconds, and the timeout must be shorter than the \
+         interval; otherwise checks would overlap.\n\n\
+         ```yaml\nhealth_check: {interval_seconds: 30, timeout_seconds: 5}\n```",
+        },
+        TargetGroupDeregistrationDelayInvalid => error("elbv2:target-group-deregistration-delay-invalid") {
+            formerly: ["target-group-deregistration-delay-invalid"],
+            title: "the deregistration delay is above 3600 seconds",
+            explanation: "Elastic Load Balancing waits 0 to 3600 seconds for in-flight requests before deregistering a \
+         target. Use a value in that range (default 300; less speeds up deployments).",
+        },
+        TargetGroupNameInvalid => error("elbv2:target-group-name-invalid") {
+            formerly: ["target-group-name-invalid"],
+            title: "the target group name is invalid",
+            explanation: "Target group names have at most 32 letters, digits and hyphens, and do not start or end with a \
+         hyphen. A fixed name also makes replacements fail (two target groups cannot share it); leave \
+         `name` out and CloudFormation generates one.",
+        },
+        TargetGroupPortInvalid => error("elbv2:target-group-port-invalid") {
+            formerly: ["target-group-port-invalid"],
+            title: "the target group port is 0",
+            explanation: "A target group port is 1 to 65535. Leave `port` out to use the container port.",
+        },
+        TargetGroupStickinessInvalid => error("elbv2:target-group-stickiness-invalid") {
+            formerly: ["target-group-stickiness-invalid"],
+            title: "the stickiness duration is outside 1 second to 7 days",
+            explanation: "Load-balancer-generated cookie stickiness lasts 1 to 604,800 seconds (7 days).",
+        },
     }
 }
 

@@ -50,14 +50,14 @@ pub fn validate_statements(stack: &mut Stack, path: &ConstructPath, statements: 
         let at = FieldPath::root().key(field).index(i);
         if statement.actions.is_empty() {
             stack.report(
-                ValidationError::new("iam:actions-empty", path, "a policy statement needs at least one action")
+                ValidationError::new(Code::ActionsEmpty, path, "a policy statement needs at least one action")
                     .field(at.key("actions"))
                     .help("list the actions, e.g. `actions: [s3:GetObject]`, or remove the statement"),
             );
         }
         if statement.resources.is_empty() {
             stack.report(
-                ValidationError::new("iam:resources-empty", path, "a policy statement needs at least one resource")
+                ValidationError::new(Code::ResourcesEmpty, path, "a policy statement needs at least one resource")
                     .field(at.key("resources"))
                     .help("list the resources' ARNs, or `*`"),
             );
@@ -66,7 +66,7 @@ pub fn validate_statements(stack: &mut Stack, path: &ConstructPath, statements: 
             if !is_action(action) {
                 stack.report(
                     ValidationError::new(
-                        "iam:action-invalid",
+                        Code::ActionInvalid,
                         path,
                         format!("`{action}` is not an IAM action: write `service:Action` or `*`"),
                     )
@@ -90,7 +90,7 @@ pub fn validate_statements(stack: &mut Stack, path: &ConstructPath, statements: 
                 };
                 stack.report(
                     ValidationError::new(
-                        "iam:resource-invalid",
+                        Code::ResourceInvalid,
                         path,
                         format!("{shown} is not an ARN, `*`, or an intrinsic function"),
                     )
@@ -240,6 +240,32 @@ impl InstanceProfile {
         let resource = Resource::new("AWS::IAM::InstanceProfile").prop("Roles", json!([role.name]));
         let logical_id = stack.add_resource(path, resource);
         InstanceProfile { name: Intrinsic::ref_(&logical_id), arn: Intrinsic::get_att(&logical_id, "Arn"), logical_id }
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        ActionInvalid => error("iam:action-invalid") {
+            formerly: ["iam-action-invalid"],
+            title: "a policy action is not `service:Action`",
+            explanation: "IAM actions are written `service:Action` (for example `dynamodb:GetItem`, wildcards allowed: `s3:Get*`), or `*`. IAM refuses anything else when the stack is deployed.",
+        },
+        ActionsEmpty => error("iam:actions-empty") {
+            formerly: ["iam-actions-empty"],
+            title: "a policy statement has no action",
+            explanation: "A statement without actions grants nothing and IAM rejects the policy. List the actions the application needs, or remove the statement.",
+        },
+        ResourceInvalid => error("iam:resource-invalid") {
+            formerly: ["iam-resource-invalid"],
+            title: "a policy resource is not an ARN",
+            explanation: "Statement resources are ARNs (`arn:aws:dynamodb:us-east-1:123456789012:table/todos`), `*`, or an intrinsic function that yields an ARN (`{\"Fn::GetAtt\": [Table, Arn]}`). A bare name is not a resource.",
+        },
+        ResourcesEmpty => error("iam:resources-empty") {
+            formerly: ["iam-resources-empty"],
+            title: "a policy statement has no resource",
+            explanation: "A statement without resources grants nothing and IAM rejects the policy. Name the resources, or `*` where the action has none.",
+        },
     }
 }
 

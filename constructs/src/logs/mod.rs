@@ -43,7 +43,7 @@ impl LogGroup {
         if !VALID_RETENTION_DAYS.contains(&retention) {
             stack.report(
                 ValidationError::new(
-                    "logs:retention-invalid",
+                    Code::RetentionInvalid,
                     path,
                     format!("log retention of {retention} days is not one CloudWatch Logs accepts"),
                 )
@@ -54,5 +54,18 @@ impl LogGroup {
         let resource = Resource::new("AWS::Logs::LogGroup").prop("RetentionInDays", retention);
         let logical_id = stack.add_resource(path, resource);
         LogGroup { name: Intrinsic::ref_(&logical_id), arn: Intrinsic::get_att(&logical_id, "Arn"), logical_id }
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        RetentionInvalid => error("logs:retention-invalid") {
+            formerly: ["log-retention-invalid"],
+            title: "the log retention is not a number of days CloudWatch Logs accepts",
+            explanation: "CloudWatch Logs keeps log events for one of a fixed set of periods: 1, 3, 5, 7, 14, 30, 60, 90, \
+         120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days.\n\n\
+         ```yaml\nlog_retention_days: 30\n```",
+        },
     }
 }

@@ -255,7 +255,7 @@ impl LoadBalancedService {
         let path = path.clone();
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             stack.report(
-                ValidationError::new("service:name-invalid", &path, format!("service name `{name}` is invalid"))
+                ValidationError::new(Code::NameInvalid, &path, format!("service name `{name}` is invalid"))
                     .help("use letters, digits and hyphens"),
             );
         }
@@ -263,9 +263,13 @@ impl LoadBalancedService {
         let mut port = props.container_port.unwrap_or(DEFAULT_CONTAINER_PORT);
         if port == 0 {
             stack.report(
-                ValidationError::new("ecs:container-port", &path, "container port 0 is invalid")
-                    .field("container_port")
-                    .help("use a port from 1 to 65535"),
+                ValidationError::new(
+                    crate::ecs::task_definition::Code::ContainerPort,
+                    &path,
+                    "container port 0 is invalid",
+                )
+                .field("container_port")
+                .help("use a port from 1 to 65535"),
             );
             port = DEFAULT_CONTAINER_PORT;
         }
@@ -325,7 +329,7 @@ impl LoadBalancedService {
             if t != wanted {
                 stack.report(
                     ValidationError::new(
-                        "service:target-type-mismatch",
+                        Code::TargetTypeMismatch,
                         &path,
                         format!("target type {t:?} does not match network mode {}", mode.as_cfn()),
                     )
@@ -587,7 +591,7 @@ fn connect_database<'a>(
     if database.is_none() {
         stack.report(
             ValidationError::new(
-                "service:database-missing",
+                Code::DatabaseMissing,
                 path,
                 "`database: true` connects the service to the stack's database, and the stack has none",
             )
@@ -609,7 +613,7 @@ fn connect_database<'a>(
         if let Some(field) = field {
             stack.report(
                 ValidationError::new(
-                    "service:database-variable-conflict",
+                    Code::DatabaseVariableConflict,
                     path,
                     format!("`{key}` is set by `database: true` and given in `{field}` too"),
                 )
@@ -641,7 +645,7 @@ fn validate_canary(stack: &mut Stack, path: &ConstructPath, props: &LoadBalanced
     if let Some(p) = canary.percent.filter(|p| *p > 100) {
         stack.report(
             ValidationError::new(
-                "service:canary-percent-invalid",
+                Code::CanaryPercentInvalid,
                 path,
                 format!("a canary share of {p}% is not a percentage"),
             )
@@ -652,7 +656,7 @@ fn validate_canary(stack: &mut Stack, path: &ConstructPath, props: &LoadBalanced
     if canary.image == props.image {
         stack.report(
             ValidationError::new(
-                "service:canary-image-unchanged",
+                Code::CanaryImageUnchanged,
                 path,
                 format!(
                     "the canary runs the stable image `{}`, so it tests nothing and doubles the tasks",
@@ -666,12 +670,65 @@ fn validate_canary(stack: &mut Stack, path: &ConstructPath, props: &LoadBalanced
     if canary.desired_count == Some(0) {
         stack.report(
             ValidationError::new(
-                "service:canary-desired-count-zero",
+                Code::CanaryDesiredCountZero,
                 path,
                 "the canary runs no task, so its share of the requests would fail with 503",
             )
             .field("canary.desired_count")
             .help("run at least one task, or set `canary.enabled: false`"),
         );
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        CanaryDesiredCountZero => error("service:canary-desired-count-zero") {
+            formerly: ["canary-desired-count-zero"],
+            title: "the canary runs no task but gets a share of the traffic",
+            explanation: "The listener sends the canary's `percent` of requests to its target group; with no task \
+         registered there, those requests fail with 503. Run at least one task, or set \
+         `canary.enabled: false`.",
+        },
+        CanaryImageUnchanged => error("service:canary-image-unchanged") {
+            formerly: ["canary-image-unchanged"],
+            title: "the canary runs the stable image",
+            explanation: "A canary exists to try a new image on a share of the traffic. With the same image as the service \
+         it tests nothing and doubles the tasks. Set `canary.image` to the new version, or remove the \
+         canary.\n\n\
+         ```yaml\ncanary: {image: ghcr.io/acme/api:1.5.0, percent: 10}\n```",
+        },
+        CanaryPercentInvalid => error("service:canary-percent-invalid") {
+            formerly: ["canary-percent-invalid"],
+            title: "the canary's share of traffic is not a percentage",
+            explanation: "`canary.percent` is 0 to 100; 0 keeps the canary running without traffic, and \
+         `enabled: false` removes it.",
+        },
+        DatabaseMissing => error("service:database-missing") {
+            formerly: ["service-database-missing"],
+            title: "`database: true` on a service of a stack without a database",
+            explanation: "`database: true` connects the service to the stack's database (security group rule, connection \
+         variables, secret). The stack has no `database:` block; add one (e.g. \
+         `database: {engine: postgres}`), or drop `database: true`.",
+        },
+        DatabaseVariableConflict => error("service:database-variable-conflict") {
+            formerly: ["service-database-variable-conflict"],
+            title: "a variable set by `database: true` is also given by hand",
+            explanation: "`database: true` sets the connection variables (host, port, name, user, password secret) of the \
+         service. The same name is given in `environment` or `secrets` too; remove it there.",
+        },
+        NameInvalid => error("service:name-invalid") {
+            formerly: ["service-name-invalid"],
+            title: "the service name is invalid",
+            explanation: "Service names become construct names, logical IDs and AWS resource names, so they use letters, \
+         digits and hyphens only: `api`, `web-frontend`.",
+        },
+        TargetTypeMismatch => error("service:target-type-mismatch") {
+            formerly: ["service-target-type-mismatch"],
+            title: "the target group's target type does not match the network mode",
+            explanation: "Tasks in `bridge` mode register as instances (the instance and a dynamic host port); tasks in \
+         `awsvpc` mode register by IP address. A target group of the other type would never see a \
+         healthy target. Leave `target_group.target_type` out: it follows the network mode.",
+        },
     }
 }

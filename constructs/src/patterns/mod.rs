@@ -3,7 +3,7 @@
 //! every child exposed for adjustment.
 
 pub mod canary;
-mod load_balanced_service;
+pub(crate) mod load_balanced_service;
 
 pub use canary::{Canary, CanaryProps, DEFAULT_CANARY_DESIRED_COUNT, DEFAULT_CANARY_PERCENT};
 pub use load_balanced_service::{

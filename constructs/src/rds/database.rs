@@ -237,7 +237,7 @@ impl Database {
             Some(s) => DatabaseEngine::parse(s).unwrap_or_else(|| {
                 let known: Vec<&str> = DatabaseEngine::ALL.iter().map(|e| e.as_str()).collect();
                 stack.report(
-                    ValidationError::new("rds:engine-unknown", &path, format!("unknown database engine `{s}`"))
+                    ValidationError::new(Code::EngineUnknown, &path, format!("unknown database engine `{s}`"))
                         .field("engine")
                         .help(format!("use one of: {}", known.join(", "))),
                 );
@@ -257,7 +257,7 @@ impl Database {
         if RESERVED_USERNAMES.contains(&username.to_ascii_lowercase().as_str()) {
             stack.report(
                 ValidationError::new(
-                    "rds:username-reserved",
+                    Code::UsernameReserved,
                     &path,
                     format!("master user name `{username}` is reserved"),
                 )
@@ -268,7 +268,7 @@ impl Database {
         let port = props.port.unwrap_or_else(|| engine.default_port());
         if port < 1150 {
             stack.report(
-                ValidationError::new("rds:port-invalid", &path, format!("port {port} is below 1150"))
+                ValidationError::new(Code::PortInvalid, &path, format!("port {port} is below 1150"))
                     .field("port")
                     .help("RDS accepts ports 1150 to 65535; leave `port` out for the engine's default"),
             );
@@ -277,7 +277,7 @@ impl Database {
         if retention > MAX_BACKUP_RETENTION_DAYS {
             stack.report(
                 ValidationError::new(
-                    "rds:backup-retention-invalid",
+                    Code::BackupRetentionInvalid,
                     &path,
                     format!("backup retention of {retention} days is more than RDS keeps"),
                 )
@@ -293,7 +293,7 @@ impl Database {
             if !engine.log_types().contains(&log.as_str()) {
                 stack.report(
                     ValidationError::new(
-                        "rds:log-export-invalid",
+                        Code::LogExportInvalid,
                         &path,
                         format!("{} cannot export a `{log}` log", engine.as_str()),
                     )
@@ -305,7 +305,7 @@ impl Database {
         if vpc.az_count() < 2 {
             stack.report(
                 ValidationError::new(
-                    "rds:vpc-single-az",
+                    Code::VpcSingleAz,
                     &path,
                     "an RDS subnet group needs subnets in at least two availability zones, and the VPC spans one",
                 )
@@ -436,7 +436,7 @@ fn check_version(stack: &mut Stack, path: &ConstructPath, engine: DatabaseEngine
         let example = engine.default_version();
         stack.report(
             ValidationError::new(
-                "rds:engine-version-invalid",
+                Code::EngineVersionInvalid,
                 path,
                 format!("`{version}` is not a {} engine version", engine.as_str()),
             )
@@ -464,7 +464,7 @@ fn check_instance_class(stack: &mut Stack, path: &ConstructPath, class: &str) {
         };
         stack.report(
             ValidationError::new(
-                "rds:instance-class-invalid",
+                Code::InstanceClassInvalid,
                 path,
                 format!("`{class}` is not a valid instance class: {why}"),
             )
@@ -478,7 +478,7 @@ fn check_storage(stack: &mut Stack, path: &ConstructPath, storage: u32, max: Opt
     if !(MIN_ALLOCATED_STORAGE_GIB..=MAX_ALLOCATED_STORAGE_GIB).contains(&storage) {
         stack.report(
             ValidationError::new(
-                "rds:storage-invalid",
+                Code::StorageInvalid,
                 path,
                 format!("{storage} GiB of gp3 storage is outside what RDS accepts"),
             )
@@ -490,7 +490,7 @@ fn check_storage(stack: &mut Stack, path: &ConstructPath, storage: u32, max: Opt
         if max <= storage || max > MAX_ALLOCATED_STORAGE_GIB {
             stack.report(
                 ValidationError::new(
-                    "rds:max-storage-invalid",
+                    Code::MaxStorageInvalid,
                     path,
                     format!("storage autoscaling limit of {max} GiB must be above the allocated {storage} GiB and at most {MAX_ALLOCATED_STORAGE_GIB}"),
                 )
@@ -509,7 +509,7 @@ fn check_identifier(stack: &mut Stack, path: &ConstructPath, field: &str, what: 
     if !valid {
         stack.report(
             ValidationError::new(
-                if field == "database_name" { "rds:name-invalid" } else { "rds:username-invalid" },
+                if field == "database_name" { Code::NameInvalid } else { Code::UsernameInvalid },
                 path,
                 format!("{what} `{value}` is not valid"),
             )
@@ -523,5 +523,86 @@ impl Connectable for Database {
     /// The database's security group, named `Database`, receiving its port.
     fn connections(&self) -> Connections {
         Connections::new("Database", &self.security_group, Some(Port::tcp(self.port)))
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        BackupRetentionInvalid => error("rds:backup-retention-invalid") {
+            formerly: ["database-backup-retention-invalid"],
+            title: "the backup retention is more than 35 days",
+            explanation: "RDS keeps automated backups for 0 to 35 days (0 turns them off). Use a value in that range.",
+        },
+        EngineUnknown => error("rds:engine-unknown") {
+            formerly: ["database-engine-unknown"],
+            title: "the database engine is unknown",
+            explanation: "rcdk's database supports the engines the message lists (e.g. `postgres`, `mysql`).\n\n\
+         ```yaml\ndatabase: {engine: postgres}\n```",
+        },
+        EngineVersionInvalid => error("rds:engine-version-invalid") {
+            formerly: ["database-engine-version-invalid"],
+            title: "the engine version is not a version of the engine",
+            explanation: "Give a full version RDS offers for the engine, e.g. `17.6` for PostgreSQL \
+         (`aws rds describe-db-engine-versions` lists them), or leave `engine_version` out for rcdk's \
+         default.",
+        },
+        InstanceClassInvalid => error("rds:instance-class-invalid") {
+            formerly: ["database-instance-class-invalid"],
+            title: "the database instance class is invalid",
+            explanation: "RDS instance classes are `db.` followed by an instance family and size: `db.t4g.micro`, \
+         `db.m7g.large`, `db.r7g.xlarge`.",
+        },
+        LogExportInvalid => error("rds:log-export-invalid") {
+            formerly: ["database-log-export-invalid"],
+            title: "the engine cannot export that log type",
+            explanation: "Each engine exports its own log types to CloudWatch Logs (PostgreSQL: `postgresql`, `upgrade`, \
+         `iam-db-auth-error`; MySQL: `error`, `general`, `slowquery`, `iam-db-auth-error`). Use one the \
+         message lists.",
+        },
+        MaxStorageInvalid => error("rds:max-storage-invalid") {
+            formerly: ["database-max-storage-invalid"],
+            title: "the storage autoscaling limit is not above the allocated storage or too large",
+            explanation: "Storage autoscaling grows the volume up to `max_allocated_storage_gib`, which must be above \
+         `allocated_storage_gib` and at most 65,536 GiB. Raise it, or leave it out to turn storage \
+         autoscaling off.",
+        },
+        NameInvalid => error("rds:name-invalid") {
+            formerly: ["database-name-invalid"],
+            title: "the database name is invalid",
+            explanation: "RDS database names start with a letter and have only letters, digits and underscores, up to the \
+         engine's length limit (the message says it).",
+        },
+        PortInvalid => error("rds:port-invalid") {
+            formerly: ["database-port-invalid"],
+            title: "the database port is below 1150",
+            explanation: "RDS accepts ports 1150 to 65535 for these engines. Leave `port` out for the engine's default \
+         (5432 for PostgreSQL, 3306 for MySQL).",
+        },
+        StorageInvalid => error("rds:storage-invalid") {
+            formerly: ["database-storage-invalid"],
+            title: "the allocated storage is outside what RDS accepts",
+            explanation: "RDS gp3 storage is 20 to 65,536 GiB. Use a value in that range in `allocated_storage_gib`.",
+        },
+        UsernameInvalid => error("rds:username-invalid") {
+            formerly: ["database-username-invalid"],
+            title: "the master user name is invalid",
+            explanation: "RDS master user names start with a letter and have only letters, digits and underscores, up to \
+         the engine's length limit (the message says it).",
+        },
+        UsernameReserved => error("rds:username-reserved") {
+            formerly: ["database-username-reserved"],
+            title: "the master user name is reserved by the engine",
+            explanation: "RDS reserves some user names for itself (`rdsadmin`, `rdsrepladmin`, `rds_superuser`, \
+         `rds_replication`, `rdstopmgr`) and the engines reject SQL keywords such as `user`, `select` or \
+         `table`; none of them can be the master user. Choose another name, or leave `master_username` out for rcdk's \
+         default.",
+        },
+        VpcSingleAz => error("rds:vpc-single-az") {
+            formerly: ["database-vpc-single-az"],
+            title: "the database's VPC spans one availability zone",
+            explanation: "An RDS DB subnet group needs subnets in at least two Availability Zones, even for a single-AZ \
+         instance. Set the VPC's `max_azs` to 2 or more.",
+        },
     }
 }

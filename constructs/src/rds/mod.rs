@@ -19,7 +19,7 @@
 //! assert!(stacks[0].body.contains("ManageMasterUserPassword: true"));
 //! ```
 
-mod database;
+pub(crate) mod database;
 
 pub use database::{
     Database, DatabaseConnection, DatabaseEngine, DatabaseProps, DEFAULT_ALLOCATED_STORAGE_GIB,

@@ -59,7 +59,7 @@ impl Bucket {
             Some(key) => {
                 if !key.starts_with("arn:") || !key.contains(":kms:") {
                     stack.report(
-                        ValidationError::new("s3:kms-key-invalid", path, format!("`{key}` is not a KMS key ARN"))
+                        ValidationError::new(Code::KmsKeyInvalid, path, format!("`{key}` is not a KMS key ARN"))
                             .field("kms_key_arn"),
                     );
                 }
@@ -93,7 +93,7 @@ impl Bucket {
             (false, Some(_)) => {
                 stack.report(
                     ValidationError::new(
-                        "s3:noncurrent-expiration-unversioned",
+                        Code::NoncurrentExpirationUnversioned,
                         path,
                         "`noncurrent_version_expiration_days` needs a versioned bucket",
                     )
@@ -108,7 +108,7 @@ impl Bucket {
             if !(1..=3650).contains(&days) {
                 stack.report(
                     ValidationError::new(
-                        "s3:noncurrent-expiration-invalid",
+                        Code::NoncurrentExpirationInvalid,
                         path,
                         format!("`noncurrent_version_expiration_days` is {days}; use 1 to 3650"),
                     )
@@ -165,5 +165,29 @@ impl Bucket {
             statements.push(PolicyStatement::allow(&["s3:ListBucket"], vec![self.arn.clone()]));
         }
         statements
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        KmsKeyInvalid => error("s3:kms-key-invalid") {
+            formerly: ["s3-kms-key-invalid"],
+            title: "the bucket's KMS key is not a KMS key ARN",
+            explanation: "Give the key by ARN, `arn:aws:kms:REGION:ACCOUNT:key/ID`, or leave `kms_key_arn` out for \
+         SSE-S3 (AES-256) encryption.",
+        },
+        NoncurrentExpirationInvalid => error("s3:noncurrent-expiration-invalid") {
+            formerly: ["s3-noncurrent-expiration-invalid"],
+            title: "`noncurrent_version_expiration_days` is outside 1 to 3650",
+            explanation: "The lifecycle rule deletes object versions this many days after they stop being current; rcdk \
+         accepts 1 to 3650 days (ten years).",
+        },
+        NoncurrentExpirationUnversioned => error("s3:noncurrent-expiration-unversioned") {
+            formerly: ["s3-noncurrent-expiration-unversioned"],
+            title: "noncurrent version expiration on a bucket without versioning",
+            explanation: "Only a versioned bucket keeps noncurrent versions, so the rule would never apply. Remove \
+         `noncurrent_version_expiration_days`, or leave `versioned` on.",
+        },
     }
 }

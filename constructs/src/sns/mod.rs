@@ -98,7 +98,7 @@ impl Topic {
         if let Some(email) = &props.email {
             if !is_plausible_email(email) {
                 stack.report(
-                    ValidationError::new("sns:email-invalid", path, format!("`{email}` is not an email address"))
+                    ValidationError::new(Code::EmailInvalid, path, format!("`{email}` is not an email address"))
                         .field("email")
                         .help("use an address such as ops@example.com"),
                 );
@@ -124,6 +124,18 @@ fn is_plausible_email(s: &str) -> bool {
         && !domain.contains('@')
         && s.len() <= 254
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        EmailInvalid => error("sns:email-invalid") {
+            formerly: ["topic-email-invalid"],
+            title: "the alarm topic's email address is invalid",
+            explanation: "The SNS topic's email subscription needs an address such as `ops@example.com`. SNS sends a \
+         confirmation message to it; alarms reach it only once confirmed.",
+        },
+    }
 }
 
 #[cfg(test)]

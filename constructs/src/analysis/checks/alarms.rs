@@ -1,7 +1,6 @@
 //! Legal but risky: alarms that notify nobody.
 
 use crate::analysis::check::{Scope, Sink};
-use crate::analysis::codes;
 
 /// Warns about the stack's alarms without actions.
 pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
@@ -16,8 +15,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
         .map(|r| r.id)
         .collect();
     if !silent.is_empty() {
-        let f = sink.warning(
-            codes::ALARM_SILENT,
+        let f = sink.report(
+            Code::AlarmNoAction,
             "",
             format!(
                 "{} alarm(s) have no actions: when they fire, nobody is told ({})",
@@ -27,5 +26,18 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
             "give the stack an alarm topic (`alarms: {email: ...}`), or set the alarms' AlarmActions".into(),
         );
         f.field = Some("alarms");
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        AlarmNoAction => warning("cloudwatch:alarm-no-action") {
+            formerly: ["mon-alarm-no-action"],
+            title: "alarms notify nobody",
+            explanation: "The stack's CloudWatch alarms have no alarm actions: when one fires, its state changes in \
+         the console and nobody is told. Give the stack an alarm topic (`alarms: {email: ...}`), or \
+         set the alarms' `AlarmActions` in the template.",
+        },
     }
 }

@@ -4,7 +4,6 @@
 use serde_json::Value;
 
 use crate::analysis::check::{Scope, Sink};
-use crate::analysis::codes;
 use crate::analysis::model::{field, StackTemplate, V};
 use crate::analysis::network::{Net, RulePeer, Tri};
 
@@ -45,9 +44,9 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
             let hop =
                 format!("CloudFront {} (origin `{origin}`) → load balancer {lb_id} of stack {}", d.id, stacks[j].name);
             if lb.internal {
-                sink.error_in(
+                sink.report_in(
                     j,
-                    codes::CDN_INTERNAL,
+                    Code::OriginInternal,
                     lb_id,
                     format!("{hop}: the load balancer is internal; CloudFront reaches origins over the internet"),
                     "make the origin load balancer internet-facing (`load_balancer.internal: false`)".into(),
@@ -80,8 +79,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                     Some(l) if l.protocol.as_deref() == Some("HTTPS") => {}
                     _ if unknown_listeners => {}
                     _ => {
-                        let f = sink.error(
-                            codes::CDN_NO_HTTPS,
+                        let f = sink.report(
+                            Code::OriginNoHttpsListener,
                             d.id,
                             format!("{hop}: CloudFront connects with HTTPS on port {https_port}, and the load balancer has no HTTPS listener there"),
                             "give the load balancer a certificate (`load_balancer.certificate_arns`), or set `cdn.origin_protocol: http-only`".into(),
@@ -94,8 +93,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                 ports.push(http_port);
                 match listener(http_port) {
                     Some(l) if l.redirects_to_https => {
-                        let f = sink.error(
-                            codes::CDN_REDIRECT_LOOP,
+                        let f = sink.report(
+                            Code::OriginRedirectLoop,
                             d.id,
                             format!(
                                 "{hop}: CloudFront connects with HTTP on port {http_port}, and listener {} redirects HTTP to HTTPS: \
@@ -109,8 +108,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                     Some(l) if l.protocol.as_deref() == Some("HTTP") => {}
                     _ if unknown_listeners => {}
                     _ => {
-                        let f = sink.error(
-                            codes::CDN_NO_HTTP,
+                        let f = sink.report(
+                            Code::OriginNoHttpListener,
                             d.id,
                             format!("{hop}: CloudFront connects with HTTP on port {http_port}, and the load balancer has no HTTP listener there"),
                             "set `cdn.origin_protocol: https-only`, or keep HTTP on the load balancer (`load_balancer.http: true`)".into(),
@@ -128,9 +127,9 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                     _ => Tri::No,
                 };
                 if Net::covers(rules(), (port, port), from_cloudfront) == Tri::No {
-                    let f = sink.error_in(
+                    let f = sink.report_in(
                         j,
-                        codes::CDN_BLOCKED,
+                        Code::OriginBlocked,
                         sgs[0],
                         format!(
                             "{hop}: the load balancer's security groups ({}) do not admit CloudFront on port {port}",
@@ -147,8 +146,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                     _ => Tri::No,
                 };
                 if Net::covers(rules(), (port, port), open) == Tri::Yes {
-                    let f = sink.warning(
-                        codes::CDN_BYPASS,
+                    let f = sink.report(
+                        Code::OriginBypass,
                         sgs[0],
                         format!(
                             "{hop}: the load balancer admits the whole internet on port {port}, so anyone can bypass CloudFront (and any \
@@ -161,5 +160,64 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                 }
             }
         }
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        OriginBlocked => error("cdn:origin-blocked") {
+            formerly: ["cdn-origin-blocked"],
+            title: "the origin's security groups do not admit CloudFront",
+            explanation: "CloudFront connects to a load balancer origin from the addresses of its origin-facing \
+         managed prefix list (`com.amazonaws.global.cloudfront.origin-facing`). No ingress rule of \
+         the load balancer's security groups admits that list, or an address range that contains \
+         CloudFront's, on the origin port, so every request through the CDN times out. Leave \
+         `ingress_cidrs` unset on a CDN-fronted load balancer (rcdk then admits the prefix list), or \
+         add the prefix list to `load_balancer.ingress_prefix_lists`.",
+        },
+        OriginBypass => warning("cdn:origin-bypass") {
+            formerly: ["cdn-origin-bypass"],
+            title: "a CDN origin is open to the internet, bypassing CloudFront",
+            explanation: "The load balancer behind the CDN admits `0.0.0.0/0` (or `::/0`) and forwards requests \
+         without checking that they came through CloudFront. Anyone who finds its DNS name skips the \
+         CDN, its cache and any WAF on it. rcdk locks CDN origins by default (CloudFront's \
+         origin-facing prefix list plus a secret `X-Origin-Verify` header the listener rules \
+         require); this warning means the lock was turned off with `cdn.origin_lock: false`, or a \
+         template was written without one. Remove the opt-out, or restrict the origin yourself.",
+        },
+        OriginInternal => error("cdn:origin-internal") {
+            formerly: ["cdn-origin-internal"],
+            title: "an internal load balancer is a CloudFront origin",
+            explanation: "An internal load balancer has only private addresses; CloudFront reaches custom origins over \
+         the internet, so every request fails. Make the load balancer internet-facing (and lock it to \
+         the CDN), or put the CDN in front of another origin.",
+        },
+        OriginNoHttpListener => error("cdn:origin-no-http-listener") {
+            formerly: ["cdn-origin-no-http-listener"],
+            title: "an HTTP origin's load balancer has no HTTP listener on the origin port",
+            explanation: "The distribution connects to the origin over HTTP (`origin_protocol: http_only`, or \
+         `match_viewer` for HTTP viewers) on a port where the load balancer has no HTTP listener, so \
+         CloudFront's connections are refused and viewers get 502. Add the HTTP listener, or send \
+         HTTPS to the origin (`origin_protocol: https_only`) when the load balancer has a \
+         certificate.",
+        },
+        OriginNoHttpsListener => error("cdn:origin-no-https-listener") {
+            formerly: ["cdn-origin-no-https-listener"],
+            title: "an HTTPS origin's load balancer has no HTTPS listener on the origin port",
+            explanation: "The distribution connects to the origin over HTTPS on a port where the load balancer has no \
+         HTTPS listener, so the TLS handshake fails and viewers get 502. Give the load balancer a \
+         certificate and an HTTPS listener (`load_balancer.https`), or use `origin_protocol: \
+         http_only`.",
+        },
+        OriginRedirectLoop => error("cdn:origin-redirect-loop") {
+            formerly: ["cdn-origin-redirect-loop"],
+            title: "HTTP to an origin whose port 80 redirects to HTTPS: a redirect loop",
+            explanation: "The distribution fetches from the origin over HTTP, and the load balancer's HTTP listener \
+         answers with a redirect to HTTPS. CloudFront passes the redirect to the viewer, who comes \
+         back through CloudFront, which fetches over HTTP again: every request loops until the \
+         browser gives up. Send HTTPS to the origin (`origin_protocol: https_only`), or stop \
+         redirecting port 80.",
+        },
     }
 }

@@ -13,7 +13,6 @@
 use serde_json::Value;
 
 use crate::analysis::check::{Scope, Sink};
-use crate::analysis::codes;
 use crate::analysis::model::{Doc, Res, V};
 use crate::analysis::network::network_mode;
 
@@ -109,8 +108,8 @@ fn check_container(doc: &Doc<'_>, s: &Res<'_>, td: &Res<'_>, b: &Value, tg: Opti
         }
     }
     let Some(container) = container else {
-        sink.error(
-            codes::CONTAINER_MISMATCH,
+        sink.report(
+            Code::ServiceContainerMismatch,
             s.id,
             format!(
                 "target group → service {}: {via} names container `{name}` (port {port}), and task definition {} has no \
@@ -132,8 +131,8 @@ fn check_container(doc: &Doc<'_>, s: &Res<'_>, td: &Res<'_>, b: &Value, tg: Opti
     } else {
         format!("it maps container port(s) {}", ports.join(", "))
     };
-    sink.error(
-        codes::CONTAINER_MISMATCH,
+    sink.report(
+        Code::ServiceContainerMismatch,
         s.id,
         format!(
             "target group → service {}: {via} sends traffic to container port {port} of `{name}`, and that container of task \
@@ -172,8 +171,8 @@ fn check_target_type(doc: &Doc<'_>, s: &Res<'_>, td: &Res<'_>, tg: &str, mode: &
     } else {
         "its tasks share their instance's network, which ECS registers by instance ID"
     };
-    sink.error(
-        codes::TARGET_TYPE_MISMATCH,
+    sink.report(
+        Code::TargetTypeMismatch,
         tg,
         format!(
             "target group {tg} → service {}: the target group's TargetType is `{target_type}`, and task definition {} uses the \
@@ -182,6 +181,29 @@ fn check_target_type(doc: &Doc<'_>, s: &Res<'_>, td: &Res<'_>, tg: &str, mode: &
         ),
         format!("set TargetType: {need} on {tg}, or change the task definition's NetworkMode to fit `{target_type}` targets"),
     );
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        ServiceContainerMismatch => error("net:service-container-mismatch") {
+            title: "a service's load-balancer binding names a container or port its task definition lacks",
+            explanation: "An ECS service's `LoadBalancers` entry sends the target group's traffic to `ContainerName` on \
+         `ContainerPort`. The service's task definition must have a container of that name whose \
+         `PortMappings` include that `ContainerPort`; otherwise ECS refuses to create (or update) the \
+         service, half-way through the deploy. Make the binding and the container agree: add the port \
+         mapping, or bind a port the container maps (in an rcdk app, a service's `container_port` sets \
+         both).",
+        },
+        TargetTypeMismatch => error("net:target-type-mismatch") {
+            title: "a target group's target type does not fit the tasks' network mode",
+            explanation: "ECS registers an `awsvpc` task by the IP address of its own network interface, so its target \
+         group needs `TargetType: ip`; a `bridge` or `host` task shares its instance's network and is \
+         registered by instance ID, so its target group needs `TargetType: instance` (the default). A \
+         target group of the other type makes ECS refuse the service mid-deploy. Set the target type \
+         that fits, or change the task definition's `NetworkMode`.",
+        },
+    }
 }
 
 #[cfg(test)]
@@ -218,8 +240,8 @@ mod tests {
         let doc = Doc::from_json(t, Some("us-east-1")).expect("a template");
         analyze(&[StackTemplate { name: "s", doc, inputs: vec![] }])
             .into_iter()
-            .filter(|f| f.code == codes::CONTAINER_MISMATCH || f.code == codes::TARGET_TYPE_MISMATCH)
-            .map(|f| (f.resource, f.code, f.message))
+            .filter(|f| f.code == "net:service-container-mismatch" || f.code == "net:target-type-mismatch")
+            .map(|f| (f.resource, f.code.as_str(), f.message))
             .collect()
     }
 
@@ -255,7 +277,7 @@ mod tests {
         let found = codes_of(&template(web(json!(8080)), bind(json!("web"), json!(80)), None, None));
         assert_eq!(found.len(), 1, "{found:?}");
         let (resource, code, message) = &found[0];
-        assert_eq!((resource.as_str(), *code), ("Service", codes::CONTAINER_MISMATCH));
+        assert_eq!((resource.as_str(), *code), ("Service", "net:service-container-mismatch"));
         assert_eq!(
             message,
             "target group → service Service: the load-balancer binding to target group Tg sends traffic to container port 80 \
@@ -318,7 +340,7 @@ mod tests {
         // awsvpc with the default (instance) targets.
         let found = codes_of(&template(web(json!(80)), bind(json!("web"), json!(80)), None, Some("awsvpc")));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!((found[0].0.as_str(), found[0].1), ("Tg", codes::TARGET_TYPE_MISMATCH));
+        assert_eq!((found[0].0.as_str(), found[0].1), ("Tg", "net:target-type-mismatch"));
         assert!(found[0].2.starts_with(
             "target group Tg → service Service: the target group's TargetType is `instance`, and task definition TaskDef uses \
              the `awsvpc` network mode, which needs `ip` targets"

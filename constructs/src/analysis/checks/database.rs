@@ -15,7 +15,6 @@ use ipnet::Ipv4Net;
 use serde_json::Value;
 
 use crate::analysis::check::{Scope, Sink};
-use crate::analysis::codes;
 use crate::analysis::hops::nacl_hop;
 use crate::analysis::ip::{Proto, EPHEMERAL_PORTS};
 use crate::analysis::model::{prop, Doc, Res, V};
@@ -279,8 +278,8 @@ fn check_one(
         }
     }
     if open {
-        sink.error(
-            codes::DB_OPEN,
+        sink.report(
+            Code::DatabaseOpen,
             sgs[0],
             format!("database {}: its security group {} admits 0.0.0.0/0", db.id, sgs[0]),
             "admit only the security groups of the services that use it".into(),
@@ -293,8 +292,8 @@ fn check_one(
             let names: Vec<&str> = users.iter().map(|s| s.res.id).collect();
             format!("only {} use it", names.join(", "))
         };
-        sink.error(
-            codes::DB_OTHERS,
+        sink.report(
+            Code::DatabaseAdmitsOthers,
             at.unwrap_or(sgs[0]),
             format!(
                 "database {}: its security groups ({}) admit {}, and {users_text}: the database must be reachable from the \
@@ -319,8 +318,8 @@ fn check_one(
         let task_cidrs = net.cidrs(s.subnets.as_ref());
         let from = |p: &RulePeer<'_>| peer_within(p, task_sgs, task_cidrs.as_deref());
         if Net::covers(net.ingress_of(&sgs), (port, port), from) == Tri::No {
-            sink.error(
-                codes::DB_UNREACHABLE,
+            sink.report(
+                Code::DatabaseUnreachable,
                 sgs[0],
                 format!(
                     "service {} → database {}: the service reads the database's address or credentials, and the database's \
@@ -338,8 +337,8 @@ fn check_one(
         if all_restricted {
             let egress = task_sgs.iter().filter_map(|id| net.sgs.get(id)).flat_map(|sg| sg.egress.iter());
             if Net::covers(egress, (port, port), |p| peer_within(p, &sgs, db_cidrs.as_deref())) == Tri::No {
-                sink.error(
-                    codes::DB_UNREACHABLE,
+                sink.report(
+                    Code::DatabaseUnreachable,
                     task_sgs[0],
                     format!(
                         "service {} → database {}: the service's security groups ({}) restrict egress and none lets it out \
@@ -402,11 +401,43 @@ fn holder(net: &Net<'_, '_>, services: &[Service<'_, '_>], id: &str) -> Option<S
     None
 }
 
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        DatabaseAdmitsOthers => error("net:database-admits-others") {
+            title: "the database admits more than the services that use it",
+            explanation: "An ingress rule of the database's security groups admits, on the database port, a security \
+         group that only something else holds (the load balancer, a service that does not use the \
+         database, instances running none that does), or a network holding subnets where no service \
+         using the database runs (such as the VPC's whole CIDR, public subnets included). A service \
+         uses the database when its task definition or its roles refer to the database, a secret \
+         attached to it, an RDS proxy in front of it, or a parameter or secret naming it. Remove the \
+         rule; link each service that needs the database with `database: true`, which admits it. \
+         Admin hosts (EC2 instances, such as the bastion) may be admitted.",
+        },
+        DatabaseOpen => error("net:database-open") {
+            formerly: ["net-database-open"],
+            title: "the database admits traffic from anywhere",
+            explanation: "A security group of the database admits `0.0.0.0/0` (or `::/0`) on the database port. The \
+         database should admit only the services that use it: remove the open rule; rcdk already \
+         admits each service linked with `database:`.",
+        },
+        DatabaseUnreachable => error("net:database-unreachable") {
+            formerly: ["net-database-unreachable"],
+            title: "a service that uses the database is not admitted by it",
+            explanation: "A service linked to the database (it gets its endpoint and credentials) runs in a security \
+         group that no ingress rule of the database's security groups admits on the database port, so \
+         its connections time out. Admit the service's security group on the port, or link it with \
+         `database:` so rcdk adds the rule.",
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
-    use crate::analysis::{analyze, codes, Doc, StackTemplate};
+    use crate::analysis::{analyze, Doc, StackTemplate};
 
     /// A database, a service in its own security group, and `extra` resources.
     fn template(container: serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
@@ -429,7 +460,7 @@ mod tests {
 
     fn codes_of(t: &serde_json::Value) -> Vec<&'static str> {
         let doc = Doc::from_json(t, None).expect("template");
-        analyze(&[StackTemplate { name: "t", doc, inputs: vec![] }]).into_iter().map(|f| f.code).collect()
+        analyze(&[StackTemplate { name: "t", doc, inputs: vec![] }]).into_iter().map(|f| f.code.as_str()).collect()
     }
 
     #[test]
@@ -440,11 +471,11 @@ mod tests {
         let reads_secret = json!({"Name": "app", "Secrets": [{"Name": "DB", "ValueFrom": {"Ref": "Creds"}}]});
         // Through an attached secret.
         let t = template(reads_secret.clone(), json!({"Creds": secret, "Attach": attach}));
-        assert_eq!(codes_of(&t), vec![codes::DB_UNREACHABLE]);
+        assert_eq!(codes_of(&t), vec!["net:database-unreachable"]);
         // The same service naming its task definition by `Fn::GetAtt`.
         let mut by_arn = t.clone();
         by_arn["Resources"]["Svc"]["Properties"]["TaskDefinition"] = json!({"Fn::GetAtt": ["Td", "TaskDefinitionArn"]});
-        assert_eq!(codes_of(&by_arn), vec![codes::DB_UNREACHABLE]);
+        assert_eq!(codes_of(&by_arn), vec!["net:database-unreachable"]);
         // Through a proxy in front of the database.
         let proxied = json!({"Name": "app", "Environment": [{"Name": "DB_HOST", "Value": {"Fn::GetAtt": ["Proxy", "Endpoint"]}}]});
         let t = template(
@@ -453,13 +484,13 @@ mod tests {
                 "Targets": {"Type": "AWS::RDS::DBProxyTargetGroup", "Properties": {
                     "DBProxyName": {"Ref": "Proxy"}, "TargetGroupName": "default", "DBInstanceIdentifiers": [{"Ref": "Db"}]}}}),
         );
-        assert_eq!(codes_of(&t), vec![codes::DB_UNREACHABLE]);
+        assert_eq!(codes_of(&t), vec!["net:database-unreachable"]);
         // Through the execution role's permission to read the master secret.
         let policy = json!({"Type": "AWS::IAM::Policy", "Properties": {"PolicyName": "p", "Roles": [{"Ref": "Exec"}],
             "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
                 "Resource": {"Fn::GetAtt": ["Db", "MasterUserSecret.SecretArn"]}}]}}});
         let t = template(json!({"Name": "app"}), json!({"Policy": policy}));
-        assert_eq!(codes_of(&t), vec![codes::DB_UNREACHABLE]);
+        assert_eq!(codes_of(&t), vec!["net:database-unreachable"]);
         // A service that reads nothing of the database is not its user.
         assert_eq!(codes_of(&template(json!({"Name": "app"}), json!({}))), Vec::<&str>::new());
         // Admitted: no finding.

@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::Value;
 
 use crate::analysis::check::{Scope, Sink};
-use crate::analysis::codes;
 use crate::analysis::hops::nacl_hop;
 use crate::analysis::ip::{Ports, EPHEMERAL_PORTS};
 use crate::analysis::model::{prop, Doc, V};
@@ -200,8 +199,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
             }
         }
         if !no_public_ip.is_empty() {
-            sink.error(
-                codes::NO_PUBLIC_IP,
+            sink.report(
+                Code::InstancesNoPublicIp,
                 asg.id,
                 format!(
                     "instances → ECS/ECR: Auto Scaling group {} launches into subnet(s) {} whose default route is an internet \
@@ -214,8 +213,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
         }
         if let Some((first, _, missing)) = no_way_out.first() {
             let subnets: Vec<String> = no_way_out.iter().map(|(s, t, _)| format!("{s} (route table {t})")).collect();
-            let f = sink.error(
-                codes::NO_EGRESS,
+            let f = sink.report(
+                Code::InstancesNoEgress,
                 first,
                 format!(
                     "instances → ECS/ECR/CloudWatch Logs/S3: Auto Scaling group {} launches into {}, with no default route \
@@ -307,8 +306,8 @@ fn check_endpoint_groups(net: &Net<'_, '_>, endpoints: &Endpoints<'_>, sink: &mu
         }
         for (sgs, eps) in blocked {
             let services: Vec<String> = eps.iter().map(|(id, s)| format!("`{s}` ({id})")).collect();
-            let f = sink.error(
-                codes::ENDPOINT_BLOCKED,
+            let f = sink.report(
+                Code::EndpointBlocked,
                 sgs[0],
                 format!(
                     "instances → VPC endpoints: private DNS sends the instances of {} (security groups {}) to the interface \
@@ -349,8 +348,8 @@ fn check_instance_groups(net: &Net<'_, '_>, endpoints: &Endpoints<'_>, sink: &mu
         };
         let egress = sgs.iter().filter_map(|id| net.sgs.get(id)).flat_map(|sg| sg.egress.iter());
         if Net::covers(egress, HTTPS, out) == Tri::No {
-            sink.error(
-                codes::NO_EGRESS,
+            sink.report(
+                Code::InstancesNoEgress,
                 sgs[0],
                 format!(
                     "instances → ECS/ECR/CloudWatch Logs/S3: the security groups of {} ({}) restrict egress and none lets the \
@@ -361,5 +360,38 @@ fn check_instance_groups(net: &Net<'_, '_>, endpoints: &Endpoints<'_>, sink: &mu
                 format!("add an egress rule on {} for TCP 443 to 0.0.0.0/0 (or to the VPC endpoints' security group)", sgs[0]),
             );
         }
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        EndpointBlocked => error("net:endpoint-blocked") {
+            title: "an interface VPC endpoint does not admit the instances on HTTPS",
+            explanation: "An interface endpoint with private DNS answers for its service (ECS, ECR, CloudWatch Logs, \
+         and Secrets Manager or SSM when tasks read secrets) in the whole VPC, NAT gateway or not. \
+         When its security groups admit no HTTPS (TCP 443) from the ECS instances, the agent never \
+         registers, images never pull and logs are lost. Admit TCP 443 from the instances' security \
+         group or from the VPC's CIDR (as `vpc.endpoints` does).",
+        },
+        InstancesNoEgress => error("net:instances-no-egress") {
+            formerly: ["net-instances-no-egress"],
+            title: "ECS instances have no way out to ECS, ECR, CloudWatch Logs and S3",
+            explanation: "The cluster's instances are in subnets whose route table has no default route (no NAT \
+         gateway, no internet gateway) and the VPC lacks the endpoints the ECS agent needs (`ecs`, \
+         `ecs-agent`, `ecs-telemetry`, `ecr.api`, `ecr.dkr`, `logs` interface endpoints with private \
+         DNS, and the `s3` gateway endpoint for image layers). The agents never register, images \
+         never pull, and the deploy waits until it times out. Give the VPC a NAT gateway \
+         (`vpc.nat_gateways: 1`), or the endpoints (`vpc.endpoints: {}`).",
+        },
+        InstancesNoPublicIp => error("net:instances-no-public-ip") {
+            formerly: ["net-instances-no-public-ip"],
+            title: "instances route to an internet gateway without a public IP",
+            explanation: "The instances are in subnets whose default route is an internet gateway, but they get no \
+         public IPv4 address, so they cannot reach anything outside the VPC (an internet gateway only \
+         translates for instances with a public address). Put them in private subnets with a NAT \
+         gateway, or give them public addresses (`MapPublicIpOnLaunch`, or `AssociatePublicIpAddress` \
+         in the launch template).",
+        },
     }
 }

@@ -4,7 +4,6 @@
 //! and the answers out.
 
 use crate::analysis::check::{Scope, Sink};
-use crate::analysis::codes;
 use crate::analysis::hops::nacl_hop;
 use crate::analysis::ip::EPHEMERAL_PORTS;
 use crate::analysis::nacl::Peer as NaclPeer;
@@ -31,8 +30,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                     continue;
                 }
                 let (family, cidrs) = if v6 { ("IPv6", "IPv6 CIDRs") } else { ("IPv4", "IPv4 CIDRs") };
-                sink.error(
-                    codes::LISTENER_UNREACHABLE,
+                sink.report(
+                    Code::ListenerUnreachable,
                     sgs[0],
                     format!(
                         "client → listener {}: the security groups of load balancer {lb_id} ({}) admit no {family} client on port \
@@ -68,5 +67,19 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                 &format!("listener {} → client (return traffic) out of subnet {subnet}", l.id),
             );
         }
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        ListenerUnreachable => error("net:listener-unreachable") {
+            formerly: ["net-listener-unreachable"],
+            title: "the load balancer's security groups admit nothing on a listener's port",
+            explanation: "A listener listens on a port that no ingress rule of the load balancer's security groups \
+         admits, so every client connection times out. Admit the clients \
+         (`load_balancer.ingress_cidrs`, or CloudFront's prefix list for a CDN origin) on the port, \
+         or remove the listener.",
+        },
     }
 }

@@ -3,15 +3,15 @@
 
 use super::check::Check;
 
-mod alarms;
-mod cdn;
-mod containers;
-mod database;
-mod egress;
-mod listeners;
+pub(crate) mod alarms;
+pub(crate) mod cdn;
+pub(crate) mod containers;
+pub(crate) mod database;
+pub(crate) mod egress;
+pub(crate) mod listeners;
 mod nat;
-mod region;
-mod targets;
+pub(crate) mod region;
+pub(crate) mod targets;
 
 /// Every check, in the order they report.
 pub(crate) const ALL: &[Check] = &[

@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::analysis::check::{Scope, Sink};
-use crate::analysis::codes;
 use crate::analysis::model::{prop, V};
 
 /// Warns about NAT gateways shared by the private subnets of several zones.
@@ -37,8 +36,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
     }
     for (nat, azs) in zones {
         if azs.len() > 1 {
-            let f = sink.warning(
-                codes::NAT_SHARED,
+            let f = sink.report(
+                crate::ec2::vpc::Code::NatSharedAcrossAzs,
                 nat,
                 format!(
                     "NAT gateway {nat} carries the outbound traffic of private subnets in {} availability zones: if its zone fails, \

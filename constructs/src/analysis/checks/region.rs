@@ -4,7 +4,6 @@
 use serde_json::Value;
 
 use crate::analysis::check::{Scope, Sink};
-use crate::analysis::codes;
 use crate::analysis::model::{field, prop, V};
 use crate::ec2::is_graviton;
 use crate::region::availability_zone_count;
@@ -47,8 +46,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                     let Some(arn) = arn.as_str() else { continue };
                     let Some(cert_region) = certificate_region(arn) else { continue };
                     if cert_region != region {
-                        let f = sink.error(
-                            codes::CERT_REGION,
+                        let f = sink.report(
+                            Code::CertificateMismatch,
                             r.id,
                             format!(
                                 "listener {}: certificate {arn} is in {cert_region}, and this stack deploys to {region}; a load \
@@ -69,8 +68,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                 let Some(arn) = arn.map(|v| doc.resolve(v)) else { continue };
                 let Some(arn) = arn.as_str() else { continue };
                 if let Some(cert_region) = certificate_region(arn).filter(|r| *r != "us-east-1") {
-                    let f = sink.error(
-                        codes::CDN_CERT_REGION,
+                    let f = sink.report(
+                        Code::CertificateRegion,
                         r.id,
                         format!("distribution {}: certificate {arn} is in {cert_region}; CloudFront only uses certificates in us-east-1", r.id),
                         "request or import the certificate in us-east-1".into(),
@@ -94,8 +93,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                     }
                     V::Az(i) => {
                         if let Some(n) = availability_zone_count(region).filter(|n| i >= *n) {
-                            let f = sink.error(
-                                codes::AZ_REGION,
+                            let f = sink.report(
+                                Code::AzMismatch,
                                 r.id,
                                 format!(
                                     "subnet {}: it is in availability zone number {} of {region}, which has {n}; \
@@ -133,8 +132,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                 let Some(arch) = ami_arch(path) else { continue };
                 let wants = if is_graviton(ty) { "arm64" } else { "x86_64" };
                 if arch != wants {
-                    let f = sink.error(
-                        codes::AMI_ARCH,
+                    let f = sink.report(
+                        Code::AmiArchitectureMismatch,
                         r.id,
                         format!(
                             "{}: instance type {ty} is {wants}, and the AMI parameter's default `{path}` names an {arch} image; \
@@ -151,8 +150,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
     }
     if let (Some(region), Some((_, subnets))) = (region, foreign.first()) {
         let zones: Vec<&str> = foreign.iter().map(|(z, _)| z.as_str()).collect();
-        let f = sink.error(
-            codes::AZ_REGION,
+        let f = sink.report(
+            Code::AzMismatch,
             subnets[0],
             format!(
                 "availability zone(s) {} of subnet(s) {} are not zones of {region}, where this stack deploys",
@@ -165,6 +164,45 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
             ),
         );
         f.field = Some("availability_zones");
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        CertificateRegion => error("cdn:certificate-region") {
+            formerly: ["cdn-certificate-region"],
+            title: "a CloudFront certificate is not in us-east-1",
+            explanation: "CloudFront only uses ACM certificates requested or imported in US East (N. Virginia), \
+         `us-east-1`, whatever region the rest of the app is in; a certificate ARN of another region \
+         fails the distribution's deployment. Request the certificate in us-east-1 and use its ARN.",
+        },
+        AmiArchitectureMismatch => error("ec2:ami-architecture-mismatch") {
+            formerly: ["ec2-ami-architecture-mismatch"],
+            title: "the AMI's architecture does not match the instance type",
+            explanation: "Graviton instance types (`t4g`, `m7g`, `c6g`, ...) run only `arm64` images, and the others \
+         only `x86_64` images. An instance launched from an AMI of the other architecture fails to \
+         start, so the Auto Scaling group never reaches its capacity and the deployment hangs until \
+         it times out. Leave the AMI to rcdk (it picks the ECS-optimized AMI parameter of the \
+         instance type's architecture), or give an AMI of the right architecture.",
+        },
+        AzMismatch => error("region:az-mismatch") {
+            formerly: ["region-az-mismatch"],
+            title: "availability zones of another region, or more zones than the region has",
+            explanation: "A subnet names an availability zone that is not in the stack's region, or `max_azs` asks for \
+         more zones than the region has; the subnets fail to create. In a multi-region stack, give \
+         each region its zones with `region_overrides.<region>.availability_zones`, or leave the \
+         zones to rcdk.",
+        },
+        CertificateMismatch => error("region:certificate-mismatch") {
+            formerly: ["region-certificate-mismatch"],
+            title: "a load balancer certificate is from another region",
+            explanation: "ACM certificates are regional: a load balancer's listener can only use a certificate of its \
+         own region, so the listener fails to create. With `regions:`, one ARN copied into every \
+         region's stack is wrong in all but one of them: give each region its certificate with \
+         `region_overrides.<region>.certificate_arns`, or use `domain:` so rcdk requests one per \
+         region.",
+        },
     }
 }
 

@@ -8,7 +8,6 @@
 use std::collections::{BTreeSet, HashSet};
 
 use crate::analysis::check::{Scope, Sink};
-use crate::analysis::codes;
 use crate::analysis::hops::nacl_hop;
 use crate::analysis::ip::{ports_text, Ports, DYNAMIC_PORTS, EPHEMERAL_PORTS};
 use crate::analysis::model::{prop, V};
@@ -25,8 +24,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
         if listeners.is_empty() {
             let exported = net.doc.outputs.values().any(|v| matches!(net.doc.resolve(v), V::Ref(id) if id == b.tg));
             if !net.unknown_forwards && !exported {
-                sink.error(
-                    codes::TARGET_GROUP_ORPHAN,
+                sink.report(
+                    Code::TargetGroupOrphan,
                     b.service,
                     format!(
                         "listener → target group {}: no listener or listener rule forwards to it, so ECS cannot register service {}'s tasks \
@@ -62,8 +61,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                 format!("host {} of `{}`", ports_text(b.ports), b.container)
             };
             if Net::covers(net.ingress_of(target_sgs), b.ports, from_lb) == Tri::No {
-                sink.error(
-                    codes::LB_TO_TARGET,
+                sink.report(
+                    Code::LbToTargetBlocked,
                     target_sgs[0],
                     format!(
                         "target group {} → service {}: no rule of the target's security groups ({}) admits load balancer {lb_id} \
@@ -85,8 +84,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
             let health = net.doc.res(b.tg).and_then(|tg| prop(net.doc, tg, "HealthCheckPort").as_i64());
             if let Some(hp) = health.filter(|p| *p < b.ports.0 || *p > b.ports.1) {
                 if Net::covers(net.ingress_of(target_sgs), (hp, hp), from_lb) == Tri::No {
-                    sink.error(
-                        codes::LB_TO_TARGET,
+                    sink.report(
+                        Code::LbToTargetBlocked,
                         target_sgs[0],
                         format!(
                             "target group {} → service {}: health checks go to port {hp}, and no rule of the target's security \
@@ -109,8 +108,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                 let to_target = |p: &RulePeer<'_>| peer_within(p, target_sgs, target_cidrs.as_deref());
                 let egress = lb_sgs.iter().filter_map(|id| net.sgs.get(id)).flat_map(|sg| sg.egress.iter());
                 if Net::covers(egress, b.ports, to_target) == Tri::No {
-                    sink.error(
-                        codes::LB_EGRESS,
+                    sink.report(
+                        Code::LbEgressBlocked,
                         lb_sgs[0],
                         format!(
                             "load balancer {lb_id} → target group {}: the load balancer's security groups ({}) restrict egress and \
@@ -158,5 +157,37 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                 }
             }
         }
+    }
+}
+
+crate::codes! {
+    /// The diagnostic codes this module reports.
+    pub(crate) enum Code {
+        LbEgressBlocked => error("net:lb-egress-blocked") {
+            formerly: ["net-lb-egress-blocked"],
+            title: "the load balancer's egress rules do not reach the target port",
+            explanation: "The load balancer's security group restricts egress, and no egress rule reaches the targets' \
+         security group (or address) on the target port: in bridge mode the dynamic host ports \
+         32768-65535, in awsvpc mode the container port. Health checks fail and every request gets \
+         502. Add the egress rule, or leave egress open.",
+        },
+        LbToTargetBlocked => error("net:lb-to-target-blocked") {
+            formerly: ["net-lb-to-target-blocked"],
+            title: "the targets' security groups do not admit the load balancer",
+            explanation: "No ingress rule of the targets' security groups admits the load balancer's security group \
+         (or an address range containing the load balancer's subnets) on the target port: in bridge \
+         mode the dynamic host ports 32768-65535, in awsvpc mode the container port — or on the \
+         target group's fixed `HealthCheckPort` when it lies outside those. The targets never pass \
+         their health checks and every request gets 502 or 503. Admit the load balancer's security \
+         group on the port.",
+        },
+        TargetGroupOrphan => error("net:target-group-orphan") {
+            formerly: ["net-target-group-orphan"],
+            title: "a service's target group gets no traffic from any listener",
+            explanation: "The service registers its tasks in a target group, but no listener's default action and no \
+         listener rule forwards to that group, so the service never receives a request (and ECS \
+         refuses a service whose target group is attached to no load balancer). Add a rule that \
+         forwards to it, or remove the binding.",
+        },
     }
 }
