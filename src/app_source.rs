@@ -6,10 +6,11 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use rcdk_constructs::assembly::{Manifest, MANIFEST_FILE};
+use rcdk_constructs::assembly::{AssemblyDiagnostic, Manifest, MANIFEST_FILE};
 use rcdk_constructs::cfn::Format;
-use rcdk_constructs::core::SynthesizedStack;
+use rcdk_constructs::core::{Severity, SynthesizedStack};
 
+use crate::app_file::{Position, Problem, Problems, Reported};
 use crate::failure::Failure;
 
 /// The project file naming the app command.
@@ -111,28 +112,29 @@ impl AppSource {
         }
     }
 
-    /// Like [`AppSource::stacks`], and prints the whole-app analysis' warnings
-    /// of app files on stderr; with `deny_warnings` they are errors (exit 2).
-    /// An app command runs the analysis itself; an assembly was checked when
-    /// it was written.
+    /// Like [`AppSource::stacks`], and prints the warnings and notes on
+    /// stderr; with `deny_warnings` warnings are errors (exit 2). App files'
+    /// come from their synthesis; an app command's (its checks run in the
+    /// program) travel in the assembly it writes, and so do an assembly's
+    /// that a program wrote (`rcdk synth` writes none into `templates/`).
     pub fn stacks_reporting(&self, format: Format, deny_warnings: bool) -> Result<Vec<SynthesizedStack>, Failure> {
-        match self {
-            AppSource::Files(files) => {
-                let (stacks, warnings) = crate::synth::synthesize_with_warnings(files, format)?;
-                crate::synth::report_warnings(&warnings, deny_warnings)?;
-                Ok(stacks)
-            }
-            _ => self.stacks(format),
-        }
+        let (stacks, reported) = match self {
+            AppSource::Files(files) => crate::synth::synthesize_with_warnings(files, format)?,
+            AppSource::Command { command, dir, .. } => run_app(command, dir, format)?,
+            AppSource::Assembly(dir) => read_assembly(dir)?,
+        };
+        crate::synth::report_warnings(&reported, deny_warnings)?;
+        Ok(stacks)
     }
 
     /// The stacks, in deployment order, with their bodies in `format` (an
-    /// assembly keeps the format it was written in). Any problem is exit 2.
+    /// assembly keeps the format it was written in). Any error is exit 2;
+    /// warnings are not shown.
     pub fn stacks(&self, format: Format) -> Result<Vec<SynthesizedStack>, Failure> {
         match self {
             AppSource::Files(files) => Ok(crate::synth::synthesize(files, format)?),
-            AppSource::Command { command, dir, .. } => run_app(command, dir, format),
-            AppSource::Assembly(dir) => read_assembly(dir),
+            AppSource::Command { command, dir, .. } => run_app(command, dir, format).map(|(stacks, _)| stacks),
+            AppSource::Assembly(dir) => read_assembly(dir).map(|(stacks, _)| stacks),
         }
     }
 }
@@ -171,9 +173,11 @@ fn project_app(path: &Path) -> Result<AppSource, Failure> {
 }
 
 /// Runs the app command with `RCDK_OUTDIR` set to a fresh temporary
-/// directory and reads the assembly it wrote. Its stderr is shown as it
-/// runs; its stdout goes to rcdk's stderr, so rcdk's own output stays clean.
-fn run_app(command: &str, dir: &Path, format: Format) -> Result<Vec<SynthesizedStack>, Failure> {
+/// directory and reads the assembly it wrote, with the warnings and notes it
+/// carries. Its stderr is shown as it runs; its stdout goes to rcdk's
+/// stderr, so rcdk's own output stays clean. An app whose checks found
+/// errors writes them into its manifest: they are reported located, exit 2.
+fn run_app(command: &str, dir: &Path, format: Format) -> Result<(Vec<SynthesizedStack>, Reported), Failure> {
     let out = tempfile::Builder::new()
         .prefix("rcdk-assembly-")
         .tempdir()
@@ -190,6 +194,22 @@ fn run_app(command: &str, dir: &Path, format: Format) -> Result<Vec<SynthesizedS
         .stderr(Stdio::inherit())
         .status()
         .map_err(|e| Failure::input(format!("cannot run the app command `{command}` with sh: {e}")))?;
+    let manifest_path = out.path().join(MANIFEST_FILE);
+    if manifest_path.is_file() {
+        if let Ok(manifest) =
+            std::fs::read_to_string(&manifest_path).map_err(drop).and_then(|t| Manifest::parse(&t).map_err(drop))
+        {
+            let errors: Vec<Problem> = manifest
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(|d| located(d, command))
+                .collect();
+            if !errors.is_empty() {
+                return Err(Failure::from(Problems(errors)));
+            }
+        }
+    }
     if !status.success() {
         let how = match status.code() {
             Some(code) => format!("exited with status {code}"),
@@ -198,7 +218,7 @@ fn run_app(command: &str, dir: &Path, format: Format) -> Result<Vec<SynthesizedS
         return Err(Failure::input(format!("the app command `{command}` {how}; its output is above"))
             .help("fix the program (it must build, run and call rcdk_app::emit), then run rcdk again"));
     }
-    if !out.path().join(MANIFEST_FILE).is_file() {
+    if !manifest_path.is_file() {
         return Err(Failure::input(format!(
             "the app command `{command}` succeeded but wrote no cloud assembly (no {MANIFEST_FILE} in ${OUTDIR_ENV})"
         ))
@@ -228,8 +248,9 @@ fn child_stdout() -> Result<Stdio, Failure> {
 }
 
 /// Reads and checks a cloud assembly: `manifest.json` and every template it
-/// names. Problems are exit 2, located in the file.
-pub fn read_assembly(dir: &Path) -> Result<Vec<SynthesizedStack>, Failure> {
+/// names, and the warnings and notes the manifest carries. Problems are exit
+/// 2, located in the file; so are the errors the manifest carries.
+pub fn read_assembly(dir: &Path) -> Result<(Vec<SynthesizedStack>, Reported), Failure> {
     let manifest_path = dir.join(MANIFEST_FILE);
     let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
         Failure::input(format!("cannot read {}: {e}", manifest_path.display())).help(
@@ -238,7 +259,47 @@ pub fn read_assembly(dir: &Path) -> Result<Vec<SynthesizedStack>, Failure> {
     })?;
     let located = |e: rcdk_constructs::assembly::AssemblyError| Failure::input(format!("{}/{e}", dir.display()));
     let manifest = Manifest::parse(&text).map_err(located)?;
-    manifest.stacks(|file| std::fs::read_to_string(dir.join(file)).map_err(|e| e.to_string())).map_err(located)
+    let source = dir.display().to_string();
+    let mut reported = Reported::default();
+    let mut errors = Vec::new();
+    for d in &manifest.diagnostics {
+        let p = diagnostic_problem(d, &source);
+        match d.severity {
+            Severity::Error => errors.push(p),
+            Severity::Warning => reported.warnings.push(p),
+            Severity::Note => reported.notes.push(p),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Failure::from(Problems(errors)));
+    }
+    let stacks =
+        manifest.stacks(|file| std::fs::read_to_string(dir.join(file)).map_err(|e| e.to_string())).map_err(located)?;
+    Ok((stacks, reported))
+}
+
+/// A diagnostic an app program wrote into its assembly, as a problem: at
+/// the line of the program that registered the check when it has one, else
+/// at its construct and field in the app `source`.
+fn diagnostic_problem(d: &AssemblyDiagnostic, source: &str) -> Problem {
+    let (file, position) = match &d.location {
+        Some(l) => (PathBuf::from(&l.file), Some(Position { line: l.line as usize, column: l.column as usize })),
+        None => (PathBuf::from(source), None),
+    };
+    Problem {
+        file,
+        position,
+        field: d.field.clone(),
+        construct: Some(d.construct.clone()).filter(|c| !c.is_empty()),
+        code: d.code.clone(),
+        message: d.message.clone(),
+        help: d.help.clone(),
+    }
+}
+
+/// [`diagnostic_problem`] for the app command `command`.
+fn located(d: &AssemblyDiagnostic, command: &str) -> Problem {
+    diagnostic_problem(d, &format!("app `{command}`"))
 }
 
 fn shell_quote(s: &str) -> String {

@@ -133,6 +133,56 @@ fn a_failing_app_command_is_bad_input_with_its_output_shown() {
     assert!(e.contains("thread main panicked at src/main.rs:3:5"), "the program's stderr is shown: {e}");
 }
 
+/// The example Rust app with checks of its own (`app/examples/own_check.rs`).
+fn own_check(args: &str) -> String {
+    format!("cargo run -q -p rcdk-app --example own_check -- {args}")
+}
+
+/// The line of `needle` in the example, 1-based.
+fn example_line(needle: &str) -> usize {
+    let text = fs::read_to_string(root().join("app/examples/own_check.rs")).expect("the example");
+    text.lines().position(|l| l.contains(needle)).expect("the line is in the example") + 1
+}
+
+#[test]
+fn a_rust_apps_own_check_fails_synth_located_at_the_line_that_registered_it() {
+    let out = rcdk(&root(), &["synth", "--app", &own_check("--unnamed-topic"), "--stdout"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stdout.is_empty(), "nothing is printed: {stdout}");
+    let line = example_line("stack.add_validation(|view|");
+    let expected = format!(
+        "error: app/examples/own_check.rs:{line}:11: topic Alerts has no display name\n  construct: alerts/Alerts [alerts:topic-unnamed]\n  help: set `DisplayName`"
+    );
+    assert!(stderr.contains(&expected), "missing\n{expected}\nin\n{stderr}");
+}
+
+#[test]
+fn a_rust_apps_warnings_are_reported_and_denied_like_an_app_files() {
+    let line = example_line("app.add_check(\"encrypted topics\"");
+    let warning =
+        format!("warning: app/examples/own_check.rs:{line}:9: topic Alerts is not encrypted\n  construct: alerts/Alerts [alerts:topic-plain]");
+    let out = rcdk(&root(), &["synth", "--app", &own_check("--plain-topic"), "--stdout"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains(&warning), "missing\n{warning}\nin\n{stderr}");
+    assert!(stdout.contains("Type: AWS::SNS::Topic"), "{stdout}");
+    // --deny-warnings makes it an error, exactly as for an app file.
+    let out = rcdk(&root(), &["synth", "--app", &own_check("--plain-topic"), "--stdout", "--deny-warnings"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains(&warning.replacen("warning:", "error:", 1)), "{stderr}");
+    assert!(stderr.contains("help: --deny-warnings turns warnings into errors"), "{stderr}");
+    // diff reads the app the same way.
+    let out = rcdk(&root(), &["diff", "--app", &own_check("--plain-topic"), "--against-dir", "templates"]);
+    assert!(text(&out).1.contains(&warning), "{:?}", text(&out));
+    // Without the problem: no warning, exit 0.
+    let out = rcdk(&root(), &["synth", "--app", &own_check(""), "--stdout", "--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(!text(&out).1.contains("warning:"), "{:?}", text(&out));
+}
+
 #[test]
 fn rcdk_toml_names_the_app() {
     let dir = project();

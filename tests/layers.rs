@@ -96,8 +96,6 @@ const KNOWN: &[&str] = &[
     "rcdk: files import each other in a cycle: deploy → deploy::schedule → deploy",
     "rcdk: files import each other in a cycle: deploy → deploy::will_fail → deploy",
     "rcdk: files import each other in a cycle: diff → diff::pair → diff",
-    "rcdk-constructs: `core::app` imports `analysis::locate` (a layer above: consumers of templates) via `analysis::locate::check_stacks`",
-    "rcdk-constructs: files import each other in a cycle: analysis::locate → core::app → analysis::locate",
     "rcdk: `app_source` imports `synth` (a layer above: commands) via `synth::synthesize_with_warnings`",
     "rcdk: `cli` imports `app_source` (a layer above: where an app comes from; every diagnostic) via `app_source::AppSource`",
     "rcdk: `completions` imports `schema`, another module of layer `commands`, via `schema::print`",

@@ -21,10 +21,14 @@
 //!
 //! Run it through rcdk: `rcdk synth --app "cargo run -q -p infra"` (or put
 //! `app = "cargo run -q -p infra"` in `rcdk.toml`). rcdk sets
-//! [`OUTDIR_ENV`] to a fresh directory; [`emit`] synthesizes the app and
-//! writes the cloud assembly there (the templates and `manifest.json`, see
-//! [`assembly`]). Validation problems are returned, nothing is written, and
-//! rcdk reports the program's failure with its output.
+//! [`OUTDIR_ENV`] to a fresh directory; [`emit`] registers the whole-app
+//! analysis, synthesizes the app and writes the cloud assembly there (the
+//! templates and `manifest.json`, see [`assembly`]). The manifest carries
+//! the app's warnings and notes, which rcdk prints as it prints an app
+//! file's (`--deny-warnings` fails on them the same way). An invalid app
+//! writes no template, only a manifest carrying its errors, which rcdk
+//! reports located (at the construct and field, and for a check the program
+//! registered, at the line that registered it), and [`emit`] returns them.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -90,9 +94,20 @@ pub fn emit(app: App) -> Result<Emitted, EmitError> {
 }
 
 /// Like [`emit`], for an explicit directory and format (no environment read).
-pub fn emit_to(app: App, dir: &Path, format: Format) -> Result<Emitted, EmitError> {
-    let stacks = app.synth(format)?;
-    let files = rcdk_constructs::assembly::files(&stacks)?;
+/// The whole-app analysis is registered first (see
+/// [`rcdk_constructs::analysis::register`]).
+pub fn emit_to(mut app: App, dir: &Path, format: Format) -> Result<Emitted, EmitError> {
+    rcdk_constructs::analysis::register(&mut app);
+    let (files, invalid) = match app.synth_with_diagnostics(format) {
+        Ok(synthesis) => {
+            let reported: Vec<ValidationError> = synthesis.warnings.into_iter().chain(synthesis.notes).collect();
+            (rcdk_constructs::assembly::files_reporting(&synthesis.stacks, &reported)?, None)
+        }
+        Err(errors) => {
+            let manifest = rcdk_constructs::assembly::Manifest::invalid(&errors.0).to_json()?;
+            (vec![(rcdk_constructs::assembly::MANIFEST_FILE.to_owned(), manifest)], Some(errors))
+        }
+    };
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| EmitError::Io { path, source }
@@ -113,15 +128,27 @@ pub fn emit_to(app: App, dir: &Path, format: Format) -> Result<Emitted, EmitErro
         tmp.persist(&path).map_err(|e| EmitError::Io { path: path.clone(), source: e.error })?;
         written.push(path);
     }
-    Ok(Emitted { dir: dir.to_path_buf(), files: written })
+    match invalid {
+        Some(errors) => Err(EmitError::Invalid(errors)),
+        None => Ok(Emitted { dir: dir.to_path_buf(), files: written }),
+    }
 }
 
-/// [`emit`], for `main`: on failure prints `error: ...` to stderr and exits
-/// with status 1 (rcdk then reports the app command as failed, exit 2).
+/// [`emit`], for `main`: on failure exits with status 1. An invalid app's
+/// errors went into the assembly, and rcdk reports them located (exit 2);
+/// any other failure is printed as `error: ...` to stderr, and rcdk reports
+/// the app command as failed (exit 2).
 pub fn emit_or_exit(app: App) {
-    if let Err(e) = emit(app) {
-        eprintln!("error: {e}");
-        std::process::exit(1);
+    match emit(app) {
+        Ok(_) => {}
+        Err(EmitError::Invalid(errors)) => {
+            eprintln!("error: the app has {} problem(s); rcdk reports them", errors.0.len());
+            std::process::exit(1);
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
     }
 }
 
@@ -153,10 +180,44 @@ mod tests {
     }
 
     #[test]
-    fn an_invalid_app_writes_nothing() {
+    fn an_invalid_app_writes_only_a_manifest_carrying_its_errors() {
         let dir = tempfile::tempdir().expect("temp dir");
         let e = emit_to(app("1-bad"), dir.path(), Format::Yaml).unwrap_err();
         assert!(e.to_string().contains("stack:name-invalid"), "{e}");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, [MANIFEST_FILE], "no template");
+        let manifest = Manifest::parse(&std::fs::read_to_string(dir.path().join(MANIFEST_FILE)).unwrap()).unwrap();
+        assert!(manifest.stacks.is_empty());
+        assert_eq!(manifest.diagnostics[0].code, "stack:name-invalid");
+        assert_eq!(manifest.diagnostics[0].severity, rcdk_constructs::core::Severity::Error);
+    }
+
+    #[test]
+    fn warnings_travel_in_the_manifest_located_at_the_check() {
+        rcdk_constructs::codes! {
+            enum Code {
+                TopicUnnamed => warning("test:topic-unnamed") {
+                    title: "a topic has no display name",
+                    explanation: "Topics should have one.",
+                },
+            }
+        }
+        impl rcdk_constructs::core::Registered for Code {}
+        let mut app = app("demo");
+        let line = line!() + 1;
+        app.add_check("display names", |stacks| {
+            let root = rcdk_constructs::core::ConstructPath::root(stacks[0].name());
+            vec![ValidationError::new(Code::TopicUnnamed, &root.child("Topic"), "topic Topic has no display name")]
+        });
+        let dir = tempfile::tempdir().expect("temp dir");
+        emit_to(app, dir.path(), Format::Yaml).expect("warnings do not fail");
+        let manifest = Manifest::parse(&std::fs::read_to_string(dir.path().join(MANIFEST_FILE)).unwrap()).unwrap();
+        let d = &manifest.diagnostics[0];
+        assert_eq!(
+            (d.severity, d.code.as_str(), d.construct.as_str()),
+            (rcdk_constructs::core::Severity::Warning, "test:topic-unnamed", "demo/Topic")
+        );
+        let at = d.location.as_ref().expect("located");
+        assert_eq!((at.file.ends_with("lib.rs"), at.line), (true, line));
     }
 }

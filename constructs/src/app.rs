@@ -27,7 +27,7 @@ pub(crate) mod stores;
 
 pub use escape::{DependsOn, RawResource};
 
-use crate::cfn::{Format, Output, Parameter, ParameterType, MAX_RESOURCES};
+use crate::cfn::{Format, Output, Parameter, ParameterType};
 use crate::cloudfront::{
     cloudfront_origin_facing_prefix_list, origin_secret_name, origin_secret_reference, Distribution,
     DistributionOrigins, DistributionProps, OriginProtocol, ORIGIN_VERIFY_HEADER,
@@ -38,10 +38,7 @@ use crate::ec2::{BastionHost, BastionProps};
 use crate::ec2::{Vpc, VpcProps};
 use crate::ecr::RepositoryProps;
 use crate::ecs::{Cluster, ClusterProps};
-use crate::elbv2::{
-    Action, ApplicationLoadBalancer, LoadBalancerProps, MAX_RULES_PER_LOAD_BALANCER,
-    MAX_TARGET_GROUPS_PER_LOAD_BALANCER,
-};
+use crate::elbv2::{Action, ApplicationLoadBalancer, LoadBalancerProps};
 use crate::error::{Errors, ValidationError};
 use crate::patterns::{LoadBalancedService, LoadBalancedServiceProps, ServiceContext};
 use crate::rds::{Database, DatabaseProps};
@@ -453,7 +450,6 @@ fn build_compute(
             Output::new(lbs.service.name.clone(), format!("Name of the ECS service `{name}`")),
         );
     }
-    check_load_balancer_quotas(stack, &alb, spec.services.len());
     alb.add_required_header_not_found(stack);
 }
 
@@ -552,42 +548,13 @@ fn add_origin_secret(stack: &mut Stack, cdn: &str, replicas: &[String]) {
     stack.add_resource(&path, secret);
 }
 
-/// Reports a load balancer with more listener rules or target groups than
-/// an Application Load Balancer allows, located at the stack's `services`.
-fn check_load_balancer_quotas(stack: &mut Stack, alb: &ApplicationLoadBalancer, services: usize) {
-    let usage = alb.usage(&stack.template);
-    let help = format!(
-        "split the services over more stacks, each with its own load balancer; each service needs at least one rule and one \
-         target group, so at most {MAX_RULES_PER_LOAD_BALANCER} services fit behind one load balancer \
-         (and CloudFormation's {MAX_RESOURCES} resources per stack usually allow fewer)"
-    );
-    let checks = [
-        (Code::TooManyRules, "listener rules", usage.rules, MAX_RULES_PER_LOAD_BALANCER),
-        (Code::TooManyTargetGroups, "target groups", usage.target_groups, MAX_TARGET_GROUPS_PER_LOAD_BALANCER),
-    ];
-    for (code, what, count, max) in checks {
-        if count > max {
-            stack.report(
-                ValidationError::new(
-                    code,
-                    &alb.path,
-                    format!(
-                        "the {services} services of this stack need {count} {what} on one load balancer; \
-                         an Application Load Balancer allows at most {max}"
-                    ),
-                )
-                .field("services")
-                .help(help.clone()),
-            );
-        }
-    }
-}
-
 impl AppProps {
-    /// Builds the construct tree. Problems are recorded in the stacks and
-    /// returned by [`App::synth`].
+    /// Builds the construct tree, with the whole-app analysis registered
+    /// (see [`crate::analysis::register`]). Problems are recorded in the
+    /// stacks and returned by [`App::synth`].
     pub fn build(&self) -> App {
         let mut app = App::new();
+        crate::analysis::register(&mut app);
         // Expand every spec once: the copies carry whole service maps.
         let expanded: Vec<Vec<(StackSpec, Expansion)>> = self.stacks.iter().map(StackSpec::expansions).collect();
         let names: BTreeSet<String> = expanded.iter().flatten().map(|(s, _)| s.name.clone()).collect();
@@ -1086,20 +1053,6 @@ crate::codes! {
          `region:`, or look the ID up with `aws ec2 describe-managed-prefix-lists --filters \
          Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing` and give it as \
          `load_balancer.ingress_prefix_lists`, or opt out with `cdn.origin_lock: false`.",
-        },
-        TooManyRules => error("elbv2:too-many-rules") {
-            formerly: ["alb-too-many-rules"],
-            title: "the stack's services need more listener rules than one load balancer allows",
-            explanation: "An Application Load Balancer allows at most 100 listener rules (not counting default rules), and \
-         each service needs at least one rule on each listener. Split the services over more stacks, \
-         each with its own load balancer.",
-        },
-        TooManyTargetGroups => error("elbv2:too-many-target-groups") {
-            formerly: ["alb-too-many-target-groups"],
-            title: "the stack's services need more target groups than one load balancer allows",
-            explanation: "An Application Load Balancer can use at most 100 target groups (a fixed quota), and each service \
-         (and each canary) needs one. Split the services over more stacks, each with its own load \
-         balancer.",
         },
     }
 }

@@ -39,7 +39,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::cfn::{Format, ReadError, Template};
-use crate::core::{StackInput, StackProps, SynthesizedStack};
+use crate::core::{Severity, SourceLocation, StackInput, StackProps, SynthesizedStack};
+use crate::error::ValidationError;
 
 /// The manifest's file name inside an assembly directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -56,6 +57,50 @@ pub struct Manifest {
     pub version: u32,
     /// Every stack, each after the stacks it depends on.
     pub stacks: Vec<StackEntry>,
+    /// What the app's program found besides its templates: its warnings and
+    /// notes, or, when it is invalid (then `stacks` is empty), its errors,
+    /// for rcdk to report as it reports an app file's. Left out when empty,
+    /// as in the assemblies `rcdk synth` writes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<AssemblyDiagnostic>,
+}
+
+/// One diagnostic carried by a [`Manifest`]: a [`ValidationError`] as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssemblyDiagnostic {
+    /// `error`, `warning` or `note`.
+    pub severity: Severity,
+    /// The code, `namespace:name` (rcdk's, or the app's own).
+    pub code: String,
+    /// The construct path. Default: none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub construct: String,
+    /// The field path in the app's props. Default: none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The line of the program that registered the check that found it. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<SourceLocation>,
+}
+
+impl From<&ValidationError> for AssemblyDiagnostic {
+    fn from(e: &ValidationError) -> Self {
+        AssemblyDiagnostic {
+            severity: e.severity,
+            code: e.code.to_string(),
+            construct: e.construct.to_string(),
+            field: e.field.to_string(),
+            message: e.message.clone(),
+            help: e.help.clone(),
+            location: e.location.map(SourceLocation::from),
+        }
+    }
 }
 
 /// One stack of a [`Manifest`].
@@ -150,7 +195,23 @@ impl StackEntry {
 impl Manifest {
     /// The manifest of synthesized stacks (kept in their order).
     pub fn of(stacks: &[SynthesizedStack]) -> Manifest {
-        Manifest { version: MANIFEST_VERSION, stacks: stacks.iter().map(StackEntry::of).collect() }
+        Manifest {
+            version: MANIFEST_VERSION,
+            stacks: stacks.iter().map(StackEntry::of).collect(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The manifest of an app whose synthesis failed: no stacks, its errors
+    /// (and warnings) as diagnostics.
+    pub fn invalid<'a>(diagnostics: impl IntoIterator<Item = &'a ValidationError>) -> Manifest {
+        Manifest::of(&[]).with_diagnostics(diagnostics)
+    }
+
+    /// Adds `diagnostics` to what the manifest carries (builder style).
+    pub fn with_diagnostics<'a>(mut self, diagnostics: impl IntoIterator<Item = &'a ValidationError>) -> Manifest {
+        self.diagnostics.extend(diagnostics.into_iter().map(AssemblyDiagnostic::from));
+        self
     }
 
     /// The manifest as written: pretty JSON with a final newline, byte-stable.
@@ -258,8 +319,17 @@ fn is_plain_file_name(name: &str) -> bool {
 /// into place in this order makes the manifest appear only when every
 /// template it names is there.
 pub fn files(stacks: &[SynthesizedStack]) -> Result<Vec<(String, String)>, AssemblyError> {
+    files_reporting(stacks, &[])
+}
+
+/// Like [`files`], with a manifest that also carries `diagnostics` (an app
+/// program's warnings and notes, see [`Manifest::diagnostics`]).
+pub fn files_reporting(
+    stacks: &[SynthesizedStack],
+    diagnostics: &[ValidationError],
+) -> Result<Vec<(String, String)>, AssemblyError> {
     let mut out: Vec<(String, String)> = stacks.iter().map(|s| (s.file_name(), s.body.clone())).collect();
-    out.push((MANIFEST_FILE.to_owned(), Manifest::of(stacks).to_json()?));
+    out.push((MANIFEST_FILE.to_owned(), Manifest::of(stacks).with_diagnostics(diagnostics).to_json()?));
     Ok(out)
 }
 

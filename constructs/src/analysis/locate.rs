@@ -1,48 +1,40 @@
-//! The analysis of an app's synthesized stacks, its findings turned into
-//! validation errors located at the construct and app-file field that made
-//! the resource at fault.
+//! The analysis as one of the app's checks: it reads the synthesized
+//! stacks, and its findings become validation errors and warnings located at
+//! the construct and app-file field that made the resource at fault.
 
-use std::collections::BTreeMap;
-
-use super::{analyze, Doc, Finding, Severity, StackTemplate};
-use crate::core::{ConstructPath, FieldPath, SynthesizedStack};
+use super::check::Finding;
+use super::checks::analyze;
+use super::model::{Doc, StackTemplate};
+use crate::core::{App, ConstructPath, StackView};
 use crate::error::ValidationError;
 
-/// Where each resource of a stack came from: construct path and field scope.
-pub(crate) type Origins = BTreeMap<String, (ConstructPath, FieldPath)>;
+/// The name the whole-app analysis is registered under (see [`register`]).
+pub const CHECK_NAME: &str = "whole-app analysis";
 
-/// Analyzes the stacks (a `None` failed to render and is skipped) and
-/// returns (errors, warnings). `located[i]` is stack `i`'s field in the app
-/// props and its resources' origins.
-pub(crate) fn check_stacks(
-    stacks: &[Option<SynthesizedStack>],
-    located: &[(FieldPath, Origins)],
-) -> (Vec<ValidationError>, Vec<ValidationError>) {
-    let present: Vec<usize> = (0..stacks.len()).filter(|&i| stacks[i].is_some()).collect();
-    let templates: Vec<StackTemplate<'_>> = present
+/// Registers the whole-app analysis with `app` (see [`crate::analysis`]):
+/// the front doors (app files, `rcdk_app::emit`) do, and a Rust app that
+/// synthesizes by itself may. Registering it again replaces it, so it runs
+/// once.
+pub fn register(app: &mut App) {
+    app.add_check_at(CHECK_NAME, None, check);
+}
+
+/// Analyzes `stacks` and returns the findings, errors and warnings, located.
+fn check(stacks: &[StackView<'_>]) -> Vec<ValidationError> {
+    let templates: Vec<StackTemplate<'_>> = stacks
         .iter()
-        .filter_map(|&i| stacks[i].as_ref())
         .map(|s| StackTemplate {
             name: s.name(),
-            doc: Doc::from_template(&s.template, s.props.region.as_deref()),
+            doc: Doc::from_template(s.template, s.props.region.as_deref()),
             inputs: s.inputs.iter().map(|x| (x.parameter.as_str(), x.stack.as_str(), x.output.as_str())).collect(),
         })
         .collect();
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    for f in analyze(&templates) {
-        let i = present[f.stack];
-        let e = to_error(&f, templates[f.stack].name, &located[i]);
-        match f.severity {
-            Severity::Error => errors.push(e),
-            Severity::Warning | Severity::Note => warnings.push(e),
-        }
-    }
-    (errors, warnings)
+    analyze(&templates).iter().map(|f| to_error(f, &stacks[f.stack])).collect()
 }
 
-fn to_error(f: &Finding, stack: &str, (stack_field, origins): &(FieldPath, Origins)) -> ValidationError {
-    let (construct, field) = match origins.get(&f.resource) {
+fn to_error(f: &Finding, stack: &StackView<'_>) -> ValidationError {
+    let name = stack.name();
+    let (construct, field) = match stack.origins.get(&f.resource) {
         Some((path, field)) => {
             let field = match f.field {
                 Some(sub) if !field.is_root() && !field.to_string().ends_with(sub) => field.key(sub),
@@ -52,14 +44,12 @@ fn to_error(f: &Finding, stack: &str, (stack_field, origins): &(FieldPath, Origi
         }
         None if f.resource.is_empty() => {
             let field = match f.field {
-                Some(sub) => stack_field.key(sub),
-                None => stack_field.clone(),
+                Some(sub) => stack.field.key(sub),
+                None => stack.field.clone(),
             };
-            (ConstructPath::root(stack), field)
+            (ConstructPath::root(name), field)
         }
-        None => (ConstructPath::root(stack).child(&f.resource), stack_field.clone()),
+        None => (ConstructPath::root(name).child(&f.resource), stack.field.clone()),
     };
-    ValidationError::new(f.code, &construct, format!("stack `{stack}`: {}", f.message))
-        .field(field)
-        .help(f.help.clone())
+    ValidationError::new(f.code, &construct, format!("stack `{name}`: {}", f.message)).field(field).help(f.help.clone())
 }

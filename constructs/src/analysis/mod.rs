@@ -14,6 +14,12 @@
 //! What cannot be known before deployment (a parameter, an imported value)
 //! is "cannot tell", never an error. Pure and linear in the templates' size.
 //!
+//! The analysis runs on any templates ([`analyze`], what `rcdk check`
+//! calls), and as one of an app's checks ([`register`]: the app-file front
+//! door and `rcdk_app::emit` register it), its findings then located at the
+//! construct and field that made the resource at fault. Each check is a
+//! file under `checks/`, with the codes it reports defined beside it.
+//!
 //! ```
 //! use rcdk_constructs::analysis::{analyze, Doc, StackTemplate};
 //!
@@ -27,30 +33,13 @@ mod check;
 pub(crate) mod checks;
 pub(crate) mod hops;
 mod ip;
-pub(crate) mod locate;
+mod locate;
 mod model;
 mod nacl;
 mod network;
 
 pub use check::{Finding, Severity};
+pub use checks::analyze;
 pub use ip::{DYNAMIC_PORTS, EPHEMERAL_PORTS};
+pub use locate::{register, CHECK_NAME};
 pub use model::{Doc, Param, Props, Res, StackTemplate, V};
-
-use check::{Scope, Sink};
-use network::Net;
-
-/// Runs every check over `stacks` and returns the findings, errors first,
-/// each group in a stable order.
-pub fn analyze(stacks: &[StackTemplate<'_>]) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let nets: Vec<Net<'_, '_>> = stacks.iter().map(|s| Net::build(&s.doc)).collect();
-    for index in 0..stacks.len() {
-        let scope = Scope { stacks, nets: &nets, index };
-        let mut sink = Sink { stack: index, out: &mut out };
-        for check in checks::ALL {
-            check(&scope, &mut sink);
-        }
-    }
-    out.sort_by_key(|f| (f.severity, f.stack));
-    out
-}

@@ -1,16 +1,21 @@
 //! The app: every stack, synthesized together.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::panic::Location;
+use std::sync::Arc;
 
 use super::stack::{Acknowledgement, FinishedStack};
-use super::{ConstructPath, DiagnosticCode, FieldPath, Stack, StackInput, StackProps};
+use super::validation::{locate, AppCheck, StackView};
+use super::{ConstructPath, DiagnosticCode, FieldPath, Severity, Stack, StackInput, StackProps};
 use crate::cfn::{check_template, Format, Template, TemplateProblem};
 use crate::error::{Errors, ValidationError};
 
-/// An app: the stacks a platform team keeps in one app file.
+/// An app: the stacks a platform team keeps in one app file, and the
+/// checks that run over all of them once they are synthesized.
 #[derive(Debug, Default)]
 pub struct App {
     stacks: Vec<Stack>,
+    checks: Vec<AppCheck>,
 }
 
 /// A stack after synthesis: its template, rendered.
@@ -63,37 +68,80 @@ impl App {
         self.stacks.iter_mut().find(|s| s.name() == name)
     }
 
-    /// Finishes every stack, checks the whole app (stack names, cross-stack
-    /// inputs, dependency cycles, CloudFormation limits, dangling references)
-    /// and renders each template in `format`. Stacks come back in deployment
-    /// order: a stack after those it depends on, otherwise in the order they
-    /// were added.
+    /// Registers a check of the whole app, run by [`App::synth`] after
+    /// every stack is synthesized and found valid: it reads every stack
+    /// (see [`StackView`]) and returns its findings, errors and warnings,
+    /// located at their constructs and fields. Checks run in the order they
+    /// were added; adding one under a name already registered replaces it.
+    /// Findings without a location of their own get the line that called
+    /// `add_check`, so a Rust app's check points into its source. The
+    /// whole-app analysis is one such check (`rcdk_constructs::analysis::register`).
+    #[track_caller]
+    pub fn add_check(
+        &mut self,
+        name: &str,
+        check: impl Fn(&[StackView<'_>]) -> Vec<ValidationError> + Send + Sync + 'static,
+    ) {
+        self.add_check_at(name, Some(Location::caller()), check);
+    }
+
+    /// [`App::add_check`] with the location its findings get (`None`: none,
+    /// for checks a library registers).
+    pub fn add_check_at(
+        &mut self,
+        name: &str,
+        location: Option<&'static Location<'static>>,
+        check: impl Fn(&[StackView<'_>]) -> Vec<ValidationError> + Send + Sync + 'static,
+    ) {
+        let check = AppCheck { name: name.to_owned(), location, run: Arc::new(check) };
+        match self.checks.iter_mut().find(|c| c.name == name) {
+            Some(existing) => *existing = check,
+            None => self.checks.push(check),
+        }
+    }
+
+    /// The names of the registered checks, in the order they run.
+    pub fn checks(&self) -> impl Iterator<Item = &str> {
+        self.checks.iter().map(|c| c.name.as_str())
+    }
+
+    /// Finishes every stack (running its validations, see
+    /// [`Stack::add_validation`]), checks the whole app (stack names,
+    /// cross-stack inputs, dependency cycles, CloudFormation limits, dangling
+    /// references), renders each template in `format`, then runs the
+    /// registered checks (see [`App::add_check`]). Stacks come back in
+    /// deployment order: a stack after those it depends on, otherwise in the
+    /// order they were added.
     ///
-    /// Every problem of every stack is returned at once, including the
-    /// whole-app analysis' errors (see [`crate::analysis`]); its warnings
+    /// Every error of every stack and check is returned at once; warnings
     /// are dropped (see [`App::synth_with_warnings`]).
     pub fn synth(self, format: Format) -> Result<Vec<SynthesizedStack>, Errors> {
         self.synth_with_warnings(format).map(|(stacks, _)| stacks)
     }
 
-    /// Like [`App::synth`], and also returns the analysis' warnings
-    /// (legal but risky; each with a stable code). Acknowledged warnings
-    /// (see [`Stack::acknowledge`]) are dropped with the notes.
+    /// Like [`App::synth`], and also returns the warnings (legal but risky;
+    /// each with a stable code). Acknowledged warnings (see
+    /// [`Stack::acknowledge`]) are dropped with the notes.
     pub fn synth_with_warnings(self, format: Format) -> Result<(Vec<SynthesizedStack>, Vec<ValidationError>), Errors> {
         self.synth_with_diagnostics(format).map(|s| (s.stacks, s.warnings))
     }
 
-    /// Like [`App::synth`], and also returns the analysis' warnings and
-    /// notes: a warning that a construct acknowledged (see
-    /// [`Stack::acknowledge`]) becomes a note whose message ends with the
-    /// reason.
+    /// Like [`App::synth`], and also returns the warnings and notes: a
+    /// warning that a construct acknowledged (see [`Stack::acknowledge`])
+    /// becomes a note whose message ends with the reason.
     pub fn synth_with_diagnostics(self, format: Format) -> Result<Synthesis, Errors> {
         let mut errors = Vec::new();
+        let mut found_warnings = Vec::new();
         let mut finished: Vec<FinishedStack> = Vec::with_capacity(self.stacks.len());
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for stack in self.stacks {
             let mut f = stack.finish();
-            errors.append(&mut f.errors);
+            for e in std::mem::take(&mut f.errors) {
+                match e.severity {
+                    Severity::Error => errors.push(e),
+                    Severity::Warning | Severity::Note => found_warnings.push(e),
+                }
+            }
             if seen.insert(f.props.name.clone(), finished.len()).is_some() {
                 errors.push(
                     ValidationError::new(
@@ -160,11 +208,11 @@ impl App {
         };
 
         let mut out: Vec<Option<SynthesizedStack>> = Vec::with_capacity(finished.len());
-        let mut located = Vec::with_capacity(finished.len());
+        let mut located: Vec<(FieldPath, super::Origins)> = Vec::with_capacity(finished.len());
         let mut acknowledged: Vec<Acknowledgement> = Vec::new();
         for mut f in finished {
             acknowledged.append(&mut f.acknowledgements);
-            // Raw resources have no construct: the analysis locates them at their `resources.<ID>`.
+            // Raw resources have no construct: checks locate them at their `resources.<ID>`.
             let mut origins = std::mem::take(&mut f.resource_origins);
             for (id, field) in &f.hatch_fields {
                 origins.entry(id.clone()).or_insert_with(|| (root(&f).child(id), field.clone()));
@@ -197,13 +245,28 @@ impl App {
                 inputs: f.inputs,
             }));
         }
-        // The whole-app analysis reads finished templates: after per-field
-        // errors, the templates are best-effort and its findings noise.
+        // The app's checks read finished templates: after per-field errors,
+        // the templates are best-effort and their findings noise.
         if !errors.is_empty() {
             return Err(Errors(errors));
         }
-        let (mut found, found_warnings) = crate::analysis::locate::check_stacks(&out, &located);
-        errors.append(&mut found);
+        let views: Vec<StackView<'_>> = out
+            .iter()
+            .zip(&located)
+            .filter_map(|(s, (field, origins))| {
+                let s = s.as_ref()?;
+                Some(StackView { props: &s.props, template: &s.template, inputs: &s.inputs, field, origins })
+            })
+            .collect();
+        for check in &self.checks {
+            for e in locate((check.run)(&views), check.location) {
+                match e.severity {
+                    Severity::Error => errors.push(e),
+                    Severity::Warning | Severity::Note => found_warnings.push(e),
+                }
+            }
+        }
+        drop(views);
         if !errors.is_empty() {
             return Err(Errors(errors));
         }
@@ -373,6 +436,7 @@ crate::codes! {
 mod tests {
     use super::*;
     use crate::cfn::{Output, Resource};
+    use crate::core::StackView;
 
     #[test]
     fn orders_by_dependency_and_finds_cycles() {
@@ -433,5 +497,48 @@ mod tests {
         let errors = app.synth(Format::Yaml).unwrap_err();
         assert_eq!(errors.0[0].code, "stack:dependency-cycle");
         assert!(errors.0[0].message.contains("a → b → a"), "{}", errors.0[0].message);
+    }
+
+    crate::codes! {
+        enum TestCode {
+            Found => warning("test:found") {
+                title: "a check found something",
+                explanation: "For the tests of registered checks.",
+            },
+            Broken => error("test:broken") {
+                title: "a check found an error",
+                explanation: "For the tests of registered checks.",
+            },
+        }
+    }
+    impl super::super::Registered for TestCode {}
+
+    #[test]
+    fn registered_checks_run_once_by_name_in_order_and_are_located() {
+        let mut app = App::new();
+        let mut s = stack("s");
+        s.add_resource(&ConstructPath::root("s").child("T"), Resource::new("AWS::SNS::Topic"));
+        app.add_stack(s);
+        let found = |stacks: &[StackView<'_>]| {
+            vec![ValidationError::new(TestCode::Found, &ConstructPath::root(stacks[0].name()), "first")]
+        };
+        app.add_check("first", found);
+        app.add_check("first", found);
+        app.add_check_at("second", None, |_| {
+            vec![ValidationError::new(TestCode::Found, &ConstructPath::root("s"), "second")]
+        });
+        assert_eq!(app.checks().collect::<Vec<_>>(), ["first", "second"]);
+        let s = app.synth_with_diagnostics(Format::Yaml).expect("warnings only");
+        let got: Vec<(&str, bool)> = s.warnings.iter().map(|w| (w.message.as_str(), w.location.is_some())).collect();
+        assert_eq!(got, [("first", true), ("second", false)], "once each, located only when registered from code");
+        assert!(s.warnings[0].location.is_some_and(|l| l.file().ends_with("app.rs")));
+
+        let mut app = App::new();
+        let mut s = stack("s");
+        s.add_resource(&ConstructPath::root("s").child("T"), Resource::new("AWS::SNS::Topic"));
+        s.add_validation(|view| vec![ValidationError::new(TestCode::Broken, &view.origin("T").0, "broken")]);
+        app.add_stack(s);
+        let errors = app.synth(Format::Yaml).unwrap_err();
+        assert_eq!((errors.0[0].code.as_str(), errors.0[0].construct.to_string()), ("test:broken", "s/T".into()));
     }
 }

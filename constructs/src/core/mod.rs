@@ -6,13 +6,17 @@ pub(crate) mod app;
 pub mod diagnostic;
 pub(crate) mod escape;
 mod path;
+mod props;
 pub(crate) mod stack;
 pub(crate) mod tags;
+pub mod validation;
 
 pub use crate::cfn::{FieldPath, FieldSegment};
 pub use app::{stack_name_duplicate, App, Synthesis, SynthesizedStack};
 pub use diagnostic::{Definition, DiagnosticCode, Registered, Severity, SourceLocation};
 pub use escape::ResourceOverride;
 pub use path::{pascal_case, pascal_case_into, ConstructPath};
-pub use stack::{Acknowledgement, Stack, StackInput, StackProps};
+pub use props::{StackInput, StackProps, MAX_DESCRIPTION_BYTES};
+pub use stack::{Acknowledgement, Stack};
 pub use tags::{tag_format, tag_problem, TagFormat, MAX_TAGS_PER_RESOURCE, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS};
+pub use validation::{Origins, StackView};

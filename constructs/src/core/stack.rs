@@ -1,47 +1,18 @@
 //! A stack: one CloudFormation template under construction.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::panic::Location;
+use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::props::MAX_DESCRIPTION_BYTES;
 use super::tags::{tag_format, tag_problem, TagFormat, MAX_TAGS_PER_RESOURCE};
+use super::validation::{locate, StackValidation, StackView};
 use super::{ConstructPath, DiagnosticCode, FieldPath};
+use super::{StackInput, StackProps};
 use crate::cfn::{Intrinsic, Output, Parameter, ParameterType, Resource, Template};
 use crate::error::ValidationError;
-
-/// Longest template `Description`, in bytes (CloudFormation's limit).
-pub const MAX_DESCRIPTION_BYTES: usize = 1024;
-
-/// What a stack is, apart from its constructs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StackProps {
-    /// The stack's name: the CloudFormation stack name and the template file
-    /// name (`templates/<name>.yaml`). 1 to 128 characters, a letter first,
-    /// then letters, digits and hyphens.
-    pub name: String,
-    /// The region to deploy to. Default: the region of the environment or
-    /// profile at deploy time (`--region` overrides both).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// The 12-digit account to deploy to; deploy refuses other accounts.
-    /// Default: whichever account the credentials belong to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
-    /// The template's `Description`. Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Tags applied to every taggable resource of the stack (a resource's own
-    /// tags win on conflict). Default: none.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub tags: BTreeMap<String, String>,
-    /// Values for the template's parameters at deploy time, by parameter
-    /// name (not part of the template; `rcdk deploy` passes them, and
-    /// `--parameter` overrides them). Default: none, the template defaults apply.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub parameters: BTreeMap<String, String>,
-}
 
 /// One CloudFormation stack under construction.
 ///
@@ -69,6 +40,7 @@ pub struct Stack {
     /// was added in, so whole-app findings point back into the app file.
     resource_origins: BTreeMap<String, (ConstructPath, FieldPath)>,
     acknowledgements: Vec<Acknowledgement>,
+    validations: Vec<StackValidation>,
 }
 
 /// A warning a construct (or its user) chose knowingly: whole-app findings
@@ -84,20 +56,6 @@ pub struct Acknowledgement {
     pub code: DiagnosticCode,
     /// Why the choice is acceptable, in a sentence.
     pub reason: String,
-}
-
-/// A template parameter whose value is another stack's output, passed by
-/// `rcdk deploy` once that stack is deployed. This is how values cross stacks
-/// and regions (CloudFormation exports only work within one region).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StackInput {
-    /// The parameter of this stack that receives the value.
-    pub parameter: String,
-    /// The stack whose output provides it.
-    pub stack: String,
-    /// The output's logical ID in that stack.
-    pub output: String,
 }
 
 /// A stack after its constructs are done: what [`super::App::synth`] checks and renders.
@@ -134,6 +92,7 @@ impl Stack {
             inputs: Vec::new(),
             resource_origins: BTreeMap::new(),
             acknowledgements: Vec::new(),
+            validations: Vec::new(),
         };
         stack.validate_props();
         stack
@@ -342,6 +301,31 @@ impl Stack {
         self.acknowledgements.push(Acknowledgement { construct: construct.clone(), code, reason: reason.into() });
     }
 
+    /// Registers a check of this stack, run by [`super::App::synth`] once
+    /// every construct is done and the stack's tags are applied (the AWS
+    /// CDK's `node.addValidation`): it reads the finished stack and returns
+    /// its findings (errors, warnings), located at their constructs and
+    /// fields (see [`StackView::origin`]). Findings without a location of
+    /// their own get the line that called `add_validation`, so a Rust app's
+    /// check points into its source. See [`super::validation`].
+    #[track_caller]
+    pub fn add_validation(
+        &mut self,
+        validation: impl Fn(&StackView<'_>) -> Vec<ValidationError> + Send + Sync + 'static,
+    ) {
+        self.add_validation_at(Some(Location::caller()), validation);
+    }
+
+    /// [`Stack::add_validation`] with the location its findings get (`None`:
+    /// none, for checks a construct library registers).
+    pub fn add_validation_at(
+        &mut self,
+        location: Option<&'static Location<'static>>,
+        validation: impl Fn(&StackView<'_>) -> Vec<ValidationError> + Send + Sync + 'static,
+    ) {
+        self.validations.push(StackValidation { location, run: Arc::new(validation) });
+    }
+
     /// Runs `f` with errors' fields taken relative to `field` (itself relative
     /// to the current scope), e.g. `stack.in_field("vpc", |s| Vpc::new(s, ...))`.
     pub fn in_field<R>(&mut self, field: impl Into<FieldPath>, f: impl FnOnce(&mut Stack) -> R) -> R {
@@ -452,6 +436,16 @@ impl Stack {
             }
         }
         self.check_parameters();
+        let view = StackView {
+            props: &self.props,
+            template: &self.template,
+            inputs: &self.inputs,
+            field: &self.field_base,
+            origins: &self.resource_origins,
+        };
+        let found: Vec<ValidationError> =
+            self.validations.iter().flat_map(|v| locate((v.run)(&view), v.location)).collect();
+        self.errors.extend(found);
         FinishedStack {
             props: self.props,
             field: self.field_base,

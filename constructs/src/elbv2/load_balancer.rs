@@ -10,8 +10,8 @@ use serde_json::{json, Value};
 use super::listener::{Action, Listener};
 use super::listener_rule::{header_condition, PRIORITY_NAMESPACE};
 use crate::acm::{Certificate, DomainProps};
-use crate::cfn::{Intrinsic, Output, Resource, Template};
-use crate::core::{ConstructPath, Stack};
+use crate::cfn::{Intrinsic, Output, Resource, Template, MAX_RESOURCES};
+use crate::core::{ConstructPath, FieldPath, Stack, StackView};
 use crate::ec2::{Connectable, Connections, Peer, SecurityGroup, SecurityGroupProps, Vpc};
 use crate::error::ValidationError;
 use crate::route53::{add_alias_records, AliasTarget};
@@ -328,6 +328,13 @@ impl ApplicationLoadBalancer {
                 required_header: None,
             },
         };
+        let quotas = QuotaCheck {
+            path: path.clone(),
+            field: stack.field_base().clone(),
+            listener_arns: https_listener.iter().chain(&http_listener).map(|l| l.arn.clone()).collect(),
+            listener_ids: https_listener.iter().chain(&http_listener).map(|l| l.logical_id.clone()).collect(),
+        };
+        stack.add_validation_at(None, move |view| quotas.check(view));
         ApplicationLoadBalancer {
             listener,
             path: path.clone(),
@@ -399,29 +406,11 @@ impl ApplicationLoadBalancer {
     /// What this load balancer uses of its quotas in `template`: the listener
     /// rules on its listeners, and the distinct target groups those rules and
     /// the listeners' default actions forward to. One pass over the template.
+    /// (The load balancer checks its quotas itself, on the finished stack.)
     pub fn usage(&self, template: &Template) -> LoadBalancerUsage {
-        let listeners: Vec<&Value> = self.https_listener.iter().chain(&self.http_listener).map(|l| &l.arn).collect();
-        let listener_ids = self.listener_ids();
-        let mut rules = 0;
-        let mut target_groups = BTreeSet::new();
-        for (id, resource) in &template.resources {
-            let actions = match resource.resource_type.as_str() {
-                "AWS::ElasticLoadBalancingV2::ListenerRule"
-                    if resource.properties.get("ListenerArn").is_some_and(|arn| listeners.contains(&arn)) =>
-                {
-                    rules += 1;
-                    resource.properties.get("Actions")
-                }
-                "AWS::ElasticLoadBalancingV2::Listener" if listener_ids.contains(id) => {
-                    resource.properties.get("DefaultActions")
-                }
-                _ => None,
-            };
-            if let Some(actions) = actions {
-                collect_target_groups(actions, &mut target_groups);
-            }
-        }
-        LoadBalancerUsage { rules, target_groups: target_groups.len() }
+        let listeners: Vec<Value> =
+            self.https_listener.iter().chain(&self.http_listener).map(|l| l.arn.clone()).collect();
+        usage(template, &listeners, &self.listener_ids()).0
     }
 }
 
@@ -437,6 +426,116 @@ impl Connectable for ApplicationLoadBalancer {
 /// The handle of the listener `logical_id` at `path` on `port` (443: HTTPS).
 fn listener_handle(path: ConstructPath, logical_id: String, port: u16) -> Listener {
     Listener { path, arn: Intrinsic::ref_(&logical_id), logical_id, port, https: port == 443, required_header: None }
+}
+
+/// The rules on `listener_arns` and the distinct target groups they and the
+/// listeners `listener_ids` forward to (as their rendered `TargetGroupArn`s).
+fn usage(
+    template: &Template,
+    listener_arns: &[Value],
+    listener_ids: &[String],
+) -> (LoadBalancerUsage, BTreeSet<String>) {
+    let mut rules = 0;
+    let mut target_groups = BTreeSet::new();
+    for (id, resource) in &template.resources {
+        let actions = match resource.resource_type.as_str() {
+            "AWS::ElasticLoadBalancingV2::ListenerRule"
+                if resource.properties.get("ListenerArn").is_some_and(|arn| listener_arns.contains(arn)) =>
+            {
+                rules += 1;
+                resource.properties.get("Actions")
+            }
+            "AWS::ElasticLoadBalancingV2::Listener" if listener_ids.contains(id) => {
+                resource.properties.get("DefaultActions")
+            }
+            _ => None,
+        };
+        if let Some(actions) = actions {
+            collect_target_groups(actions, &mut target_groups);
+        }
+    }
+    (LoadBalancerUsage { rules, target_groups: target_groups.len() }, target_groups)
+}
+
+/// The load balancer's quota check, registered on its stack by
+/// [`ApplicationLoadBalancer::new`] and run on the finished stack, so
+/// whatever added rules and target groups (services, a Rust app by hand,
+/// escape hatches) is counted.
+struct QuotaCheck {
+    path: ConstructPath,
+    /// The field scope the load balancer was built in.
+    field: FieldPath,
+    listener_arns: Vec<Value>,
+    listener_ids: Vec<String>,
+}
+
+impl QuotaCheck {
+    /// Too many listener rules or target groups, located at the services
+    /// behind the load balancer: the field their props sit under (an app
+    /// file's `services:`), else the load balancer's own.
+    fn check(&self, view: &StackView<'_>) -> Vec<ValidationError> {
+        let (usage, target_groups) = usage(view.template, &self.listener_arns, &self.listener_ids);
+        let over = [
+            (Code::TooManyRules, "listener rules", usage.rules, MAX_RULES_PER_LOAD_BALANCER),
+            (Code::TooManyTargetGroups, "target groups", usage.target_groups, MAX_TARGET_GROUPS_PER_LOAD_BALANCER),
+        ];
+        if over.iter().all(|(_, _, count, max)| count <= max) {
+            return Vec::new();
+        }
+        // The ECS services registered in those target groups.
+        let services: Vec<&String> = view
+            .template
+            .resources
+            .iter()
+            .filter(|(_, r)| r.resource_type == "AWS::ECS::Service")
+            .filter(|(_, r)| {
+                let mut bound = BTreeSet::new();
+                if let Some(lbs) = r.properties.get("LoadBalancers") {
+                    collect_target_groups(lbs, &mut bound);
+                }
+                !bound.is_disjoint(&target_groups)
+            })
+            .map(|(id, _)| id)
+            .collect();
+        let field = services
+            .iter()
+            .filter_map(|id| view.origins.get(*id).map(|(_, field)| field.parent()))
+            .reduce(|a, b| common_prefix(&a, &b))
+            .unwrap_or_else(|| self.field.clone());
+        let help = format!(
+            "split the services over more stacks, each with its own load balancer; each service needs at least one rule and one \
+             target group, so at most {MAX_RULES_PER_LOAD_BALANCER} services fit behind one load balancer \
+             (and CloudFormation's {MAX_RESOURCES} resources per stack usually allow fewer)"
+        );
+        over.into_iter()
+            .filter(|(_, _, count, max)| count > max)
+            .map(|(code, what, count, max)| {
+                let message = if services.is_empty() {
+                    format!(
+                        "load balancer {} has {count} {what}; an Application Load Balancer allows at most {max}",
+                        self.path
+                    )
+                } else {
+                    format!(
+                        "the {} services of this stack need {count} {what} on one load balancer; \
+                         an Application Load Balancer allows at most {max}",
+                        services.len()
+                    )
+                };
+                ValidationError::new(code, &self.path, message).field(field.clone()).help(help.clone())
+            })
+            .collect()
+    }
+}
+
+/// The longest path both `a` and `b` start with.
+fn common_prefix(a: &FieldPath, b: &FieldPath) -> FieldPath {
+    let n = a.segments().iter().zip(b.segments()).take_while(|(x, y)| x == y).count();
+    let mut out = a.clone();
+    for _ in n..a.segments().len() {
+        out = out.parent();
+    }
+    out
 }
 
 /// How much of its quotas a load balancer uses (see [`ApplicationLoadBalancer::usage`]).
@@ -650,6 +749,20 @@ fn validate(
 crate::codes! {
     /// The diagnostic codes this module reports.
     pub(crate) enum Code {
+        TooManyTargetGroups => error("elbv2:too-many-target-groups") {
+            formerly: ["alb-too-many-target-groups"],
+            title: "the stack's services need more target groups than one load balancer allows",
+            explanation: "An Application Load Balancer can use at most 100 target groups (a fixed quota), and each service \
+         (and each canary) needs one. Split the services over more stacks, each with its own load \
+         balancer.",
+        },
+        TooManyRules => error("elbv2:too-many-rules") {
+            formerly: ["alb-too-many-rules"],
+            title: "the stack's services need more listener rules than one load balancer allows",
+            explanation: "An Application Load Balancer allows at most 100 listener rules (not counting default rules), and \
+         each service needs at least one rule on each listener. Split the services over more stacks, \
+         each with its own load balancer.",
+        },
         AccessLogsBucketInvalid => error("elbv2:access-logs-bucket-invalid") {
             formerly: ["access-logs-bucket-invalid"],
             title: "the access log bucket is not an S3 bucket name",

@@ -1,7 +1,10 @@
-//! The whole-app checks, one file each, with its tests. Adding a check is
-//! adding its file and two lines here: the module and its place in [`ALL`].
+//! The whole-app checks, one file each, with its tests, and [`analyze`],
+//! which runs them. Adding a check is adding its file and two lines here:
+//! the module and its place in [`ALL`].
 
-use super::check::Check;
+use super::check::{Check, Finding, Scope, Sink};
+use super::model::StackTemplate;
+use super::network::Net;
 
 pub(crate) mod alarms;
 pub(crate) mod cdn;
@@ -25,3 +28,19 @@ pub(crate) const ALL: &[Check] = &[
     nat::check,
     cdn::check,
 ];
+
+/// Runs every check over `stacks` and returns the findings, errors first,
+/// each group in a stable order.
+pub fn analyze(stacks: &[StackTemplate<'_>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let nets: Vec<Net<'_, '_>> = stacks.iter().map(|s| Net::build(&s.doc)).collect();
+    for index in 0..stacks.len() {
+        let scope = Scope { stacks, nets: &nets, index };
+        let mut sink = Sink { stack: index, out: &mut out };
+        for check in ALL {
+            check(&scope, &mut sink);
+        }
+    }
+    out.sort_by_key(|f| (f.severity, f.stack));
+    out
+}
