@@ -4,7 +4,7 @@
 //! (`rcdk synth` as users run it) come from `scripts/bench`.
 //!
 //! - `example`: each `examples/*.yaml` file, found when the bench starts.
-//! - `all_examples`: every example through `rcdk::synth::synthesize`, reading
+//! - `all_examples`: every example through `rcdk::app_file::synthesize`, reading
 //!   the files, as `rcdk synth` does before writing.
 //! - `generated`: apps of 10, 100 and 1000 services spread over as many
 //!   stacks as CloudFormation's per-stack limits and the load balancer quotas
@@ -77,7 +77,8 @@ fn example(bencher: Bencher, file: &str) {
 #[divan::bench]
 fn all_examples(bencher: Bencher) {
     let files: Vec<PathBuf> = example_files().iter().map(|f| examples_dir().join(f)).collect();
-    bencher.bench(|| rcdk::synth::synthesize(black_box(&files), Format::Yaml).expect("the examples synthesize").len());
+    bencher
+        .bench(|| rcdk::app_file::synthesize(black_box(&files), Format::Yaml).expect("the examples synthesize").len());
 }
 
 const SERVICES: [usize; 3] = [10, 100, 1000];

@@ -11,10 +11,16 @@ use rcdk_constructs::cfn::Format;
 use rcdk_constructs::core::{Severity, SynthesizedStack};
 
 use crate::app_file::{Position, Problem, Problems, Reported};
+use crate::cli::AppArgs;
 use crate::failure::Failure;
 
 /// The project file naming the app command.
 pub const PROJECT_FILE: &str = "rcdk.toml";
+/// The app file of a project `rcdk init` wrote: `rcdk synth` reads it when
+/// no app is named.
+pub const APP_FILE: &str = "app.yaml";
+/// Where `rcdk synth` looks for app files when none are given.
+pub const DEFAULT_APP_DIR: &str = "examples";
 /// The environment variable naming the directory an app command writes its
 /// assembly into (set by rcdk; read by `rcdk_app::emit`).
 pub const OUTDIR_ENV: &str = "RCDK_OUTDIR";
@@ -73,6 +79,13 @@ impl AppSource {
         }
     }
 
+    /// The source named by an optional app file and the `--app` /
+    /// `--assembly` flags (see [`AppSource::required`]).
+    pub fn from_app_args(app_file: Option<&PathBuf>, flags: &AppArgs) -> Result<AppSource, Failure> {
+        let files: Vec<PathBuf> = app_file.cloned().into_iter().collect();
+        AppSource::required(&files, flags.app.as_deref(), flags.assembly.as_deref())
+    }
+
     /// Like [`AppSource::from_flags`], but a missing app is a usage error.
     pub fn required(files: &[PathBuf], app: Option<&str>, assembly: Option<&Path>) -> Result<AppSource, Failure> {
         Self::from_flags(files, app, assembly)?.ok_or_else(|| {
@@ -119,11 +132,11 @@ impl AppSource {
     /// that a program wrote (`rcdk synth` writes none into `templates/`).
     pub fn stacks_reporting(&self, format: Format, deny_warnings: bool) -> Result<Vec<SynthesizedStack>, Failure> {
         let (stacks, reported) = match self {
-            AppSource::Files(files) => crate::synth::synthesize_with_warnings(files, format)?,
+            AppSource::Files(files) => crate::app_file::synthesize_with_warnings(files, format)?,
             AppSource::Command { command, dir, .. } => run_app(command, dir, format)?,
             AppSource::Assembly(dir) => read_assembly(dir)?,
         };
-        crate::synth::report_warnings(&reported, deny_warnings)?;
+        report(&reported, deny_warnings)?;
         Ok(stacks)
     }
 
@@ -132,11 +145,54 @@ impl AppSource {
     /// warnings are not shown.
     pub fn stacks(&self, format: Format) -> Result<Vec<SynthesizedStack>, Failure> {
         match self {
-            AppSource::Files(files) => Ok(crate::synth::synthesize(files, format)?),
+            AppSource::Files(files) => Ok(crate::app_file::synthesize(files, format)?),
             AppSource::Command { command, dir, .. } => run_app(command, dir, format).map(|(stacks, _)| stacks),
             AppSource::Assembly(dir) => read_assembly(dir).map(|(stacks, _)| stacks),
         }
     }
+}
+
+/// The app files to read: those given, else the project's `app.yaml` (what
+/// `rcdk init` writes) in the current directory, else every `.yaml` file in
+/// `examples/`.
+pub fn app_files(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    let project_app = Path::new(APP_FILE);
+    if project_app.is_file() {
+        return Ok(vec![project_app.to_path_buf()]);
+    }
+    let dir = Path::new(DEFAULT_APP_DIR);
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Failure::input(format!("no app file given, no `{}` here, and cannot read `{DEFAULT_APP_DIR}/`: {e}", APP_FILE))
+            .help("name the app file: rcdk synth path/to/app.yaml")
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Failure::input(format!("no app file given and no .yaml files in `{DEFAULT_APP_DIR}/`")));
+    }
+    Ok(files)
+}
+
+/// Prints the whole-app analysis' notes and warnings on stderr; with
+/// `deny`, warnings are errors (exit 2, nothing written). Notes never fail.
+pub fn report(reported: &Reported, deny: bool) -> Result<(), Failure> {
+    if deny && !reported.warnings.is_empty() {
+        return Err(Failure::from(Problems(reported.warnings.clone()))
+            .help("--deny-warnings turns warnings into errors; fix them, or drop the flag"));
+    }
+    for n in &reported.notes {
+        eprintln!("note: {n}");
+    }
+    for w in &reported.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
 }
 
 /// The nearest `rcdk.toml` in `start` or a directory above it.

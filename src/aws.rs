@@ -23,7 +23,6 @@
 use std::error::Error as StdError;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::provider_config::ProviderConfig;
@@ -41,27 +40,18 @@ use crate::cli::AwsArgs;
 use crate::failure::Failure;
 
 mod error;
+mod limits;
 mod types;
 
 use error::is_stack_missing;
 pub use error::{cause_chain, code_and_message, error_kind, error_message, sdk_failure, ErrorKind};
+pub use limits::{ATTEMPT_TIMEOUT, CONNECT_TIMEOUT, CREDENTIALS_TIMEOUT, MAX_ATTEMPTS, OPERATION_TIMEOUT};
 use types::row;
 pub use types::{
     is_no_changes_reason, ChangeSetId, ChangeSetRequest, ChangeSetSummary, ResourceChangeRow, StackEvent, StackInfo,
     TemplateSource,
 };
 
-/// How long to wait for a TCP/TLS connection before calling the endpoint unreachable.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long one HTTP attempt may take.
-pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long one API call may take, retries included.
-pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(90);
-/// Attempts per API call (the SDK's standard retry mode, with backoff, for
-/// throttling and transient errors).
-pub const MAX_ATTEMPTS: u32 = 5;
-/// How long resolving credentials may take (SSO, IMDS, credential processes).
-pub const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(30);
 /// Days after which the default template bucket's lifecycle rule expires an
 /// uploaded template (CloudFormation reads it when the change set is
 /// created; content-addressed keys make a re-upload cheap).

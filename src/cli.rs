@@ -201,15 +201,6 @@ pub struct AppArgs {
     pub assembly: Option<PathBuf>,
 }
 
-impl AppArgs {
-    /// The source named by an optional app file and these flags (see
-    /// [`crate::app_source::AppSource::required`]).
-    pub fn resolve(&self, app_file: Option<&PathBuf>) -> Result<crate::app_source::AppSource, crate::failure::Failure> {
-        let files: Vec<PathBuf> = app_file.cloned().into_iter().collect();
-        crate::app_source::AppSource::required(&files, self.app.as_deref(), self.assembly.as_deref())
-    }
-}
-
 /// Flags that say how to reach AWS, shared by every command that calls it.
 #[derive(Debug, Args, Clone, Default)]
 pub struct AwsArgs {

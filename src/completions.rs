@@ -10,5 +10,5 @@ use crate::failure::Failure;
 pub fn run(args: &CompletionsArgs) -> Result<(), Failure> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "rcdk", &mut script);
-    crate::schema::print(&String::from_utf8_lossy(&script))
+    crate::write::print(&String::from_utf8_lossy(&script))
 }

@@ -9,9 +9,9 @@ use indicatif::MultiProgress;
 
 use crate::aws::{self, Sessions};
 use crate::cli::DestroyArgs;
-use crate::deploy::follow::{self, Follow};
-use crate::deploy::{account, ask, can_ask, stack_source_from, stack_state, StackArtifact, StackState};
 use crate::failure::Failure;
+use crate::stacks::follow::{self, Follow};
+use crate::stacks::{account, ask, can_ask, stack_source_from, stack_state, StackArtifact, StackState};
 
 /// Runs `rcdk destroy`.
 pub fn run(args: &DestroyArgs) -> Result<(), Failure> {

@@ -11,7 +11,7 @@ use crate::diagnostics::{definitions, lookup};
 
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::failure::Failure;
-use crate::schema::print;
+use crate::write::print;
 
 /// How many "did you mean" suggestions an unknown code gets at most.
 const MAX_SUGGESTIONS: usize = 3;

@@ -3,8 +3,6 @@
 
 use std::fmt;
 
-use crate::app_file::Problems;
-
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: the command's own "no" (stale templates under `--check`,
@@ -46,17 +44,6 @@ impl Failure {
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
-    }
-}
-
-impl From<Problems> for Failure {
-    fn from(p: Problems) -> Self {
-        let n = p.0.len();
-        let mut message = p.to_string();
-        if n > 1 {
-            message.push_str(&format!("\n{n} problems found; nothing was written"));
-        }
-        Failure::input(message)
     }
 }
 

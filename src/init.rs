@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use rcdk_constructs::assembly;
 use rcdk_constructs::cfn::Format;
 
+use crate::app_source::APP_FILE;
 use crate::cli::InitArgs;
 use crate::failure::Failure;
 
@@ -25,8 +26,6 @@ pub const APP_YAML: &str = include_str!("init/app.yaml");
 pub const APP_MAIN_RS: &str = include_str!("init/app_main.rs");
 /// `.github/workflows/pr.yml`, with ` {{APP_ARGS}}` to fill in.
 const PR_WORKFLOW: &str = include_str!("init/pr.yml");
-/// The app file's name in a new project.
-pub const APP_FILE: &str = "app.yaml";
 /// Where the app file's schema is written, relative to the project.
 pub const SCHEMA_FILE: &str = "schema/app.schema.json";
 /// The `rcdk-app` crate of the rcdk checkout this binary was built from.
@@ -157,7 +156,7 @@ fn templates() -> Result<Vec<(String, String)>, Failure> {
     let tmp = tempfile::tempdir().map_err(|e| Failure::no(format!("cannot create a temporary directory: {e}")))?;
     let app = tmp.path().join(APP_FILE);
     std::fs::write(&app, APP_YAML).map_err(|e| Failure::no(format!("cannot write {}: {e}", app.display())))?;
-    let stacks = crate::synth::synthesize(&[app], Format::Yaml)
+    let stacks = crate::app_file::synthesize(&[app], Format::Yaml)
         .map_err(|p| Failure::no(format!("the scaffold's app does not synthesize (a bug in rcdk):\n{p}")))?;
     assembly::files(&stacks).map_err(|e| Failure::no(e.to_string()))
 }

@@ -7,7 +7,7 @@
 //! Everything that calls AWS (`aws`, `deploy`, `destroy`, `diff
 //! --against-stack`) is the `aws` feature, on by default. Built without it,
 //! those commands keep their flags and `--help` but exit 2 with a message
-//! that says how to get them ([`without_aws`]).
+//! that says how to get them (`without_aws`).
 
 pub mod app_file;
 pub mod app_source;
@@ -27,6 +27,8 @@ pub mod failure;
 pub mod init;
 pub mod man;
 pub mod schema;
+#[cfg(feature = "aws")]
+pub mod stacks;
 pub mod synth;
 #[cfg(not(feature = "aws"))]
 pub mod without_aws;

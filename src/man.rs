@@ -8,7 +8,7 @@ use crate::failure::Failure;
 
 /// Prints the man page: `rcdk(1)`, then each command's page in turn.
 pub fn run() -> Result<(), Failure> {
-    crate::schema::print(&page()?)
+    crate::write::print(&page()?)
 }
 
 /// Renders the man page of `rcdk` followed by one page per command.

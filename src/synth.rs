@@ -1,22 +1,17 @@
 //! `rcdk synth`: app files in, templates out.
 
-use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rcdk_constructs::cfn::Format;
 use rcdk_constructs::core::SynthesizedStack;
 
 use rcdk_constructs::assembly;
 
-use crate::app_file::{AppFile, Problem, Problems, Reported};
-use crate::app_source::AppSource;
+use crate::app_source::{app_files, AppSource};
 use crate::cli::SynthArgs;
 use crate::failure::Failure;
 use crate::write::write_all_atomic;
-
-/// Where `rcdk synth` looks for app files when none are given.
-pub const DEFAULT_APP_DIR: &str = "examples";
 
 /// Runs `rcdk synth`.
 pub fn run(args: &SynthArgs) -> Result<(), Failure> {
@@ -42,107 +37,6 @@ pub fn run(args: &SynthArgs) -> Result<(), Failure> {
         eprintln!("wrote {}", path.display());
     }
     Ok(())
-}
-
-/// The app files to read: those given, else the project's `app.yaml` (what
-/// `rcdk init` writes) in the current directory, else every `.yaml` file in
-/// `examples/`.
-pub fn app_files(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
-    if !given.is_empty() {
-        return Ok(given.to_vec());
-    }
-    let project_app = Path::new(crate::init::APP_FILE);
-    if project_app.is_file() {
-        return Ok(vec![project_app.to_path_buf()]);
-    }
-    let dir = Path::new(DEFAULT_APP_DIR);
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        Failure::input(format!(
-            "no app file given, no `{}` here, and cannot read `{DEFAULT_APP_DIR}/`: {e}",
-            crate::init::APP_FILE
-        ))
-        .help("name the app file: rcdk synth path/to/app.yaml")
-    })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(Failure::input(format!("no app file given and no .yaml files in `{DEFAULT_APP_DIR}/`")));
-    }
-    Ok(files)
-}
-
-/// Prints the whole-app analysis' notes and warnings on stderr; with
-/// `deny`, warnings are errors (exit 2, nothing written). Notes never fail.
-pub fn report_warnings(reported: &Reported, deny: bool) -> Result<(), Failure> {
-    if deny && !reported.warnings.is_empty() {
-        return Err(Failure::from(Problems(reported.warnings.clone()))
-            .help("--deny-warnings turns warnings into errors; fix them, or drop the flag"));
-    }
-    for n in &reported.notes {
-        eprintln!("note: {n}");
-    }
-    for w in &reported.warnings {
-        eprintln!("warning: {w}");
-    }
-    Ok(())
-}
-
-/// Loads and synthesizes app files in memory. Every problem of every file is
-/// returned at once; two files may not define the same stack name.
-pub fn synthesize(files: &[PathBuf], format: Format) -> Result<Vec<SynthesizedStack>, Problems> {
-    synthesize_with_warnings(files, format).map(|(stacks, _)| stacks)
-}
-
-/// Like [`synthesize`], and also returns the whole-app analysis' warnings and notes.
-pub fn synthesize_with_warnings(
-    files: &[PathBuf],
-    format: Format,
-) -> Result<(Vec<SynthesizedStack>, Reported), Problems> {
-    let mut reported = Reported::default();
-    let mut problems = Vec::new();
-    let mut stacks = Vec::new();
-    let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for path in files {
-        let app = match AppFile::load(path) {
-            Ok(app) => app,
-            Err(p) => {
-                problems.extend(p.0);
-                continue;
-            }
-        };
-        match app.synth_with_warnings(format) {
-            Ok((synthesized, mut found)) => {
-                reported.warnings.append(&mut found.warnings);
-                reported.notes.append(&mut found.notes);
-                for (i, s) in synthesized.into_iter().enumerate() {
-                    if let Some(other) = owners.insert(s.name().to_owned(), path.clone()) {
-                        let field = format!("stacks[{i}].name");
-                        problems.push(Problem {
-                            file: path.clone(),
-                            position: app.position_of(&field.as_str().into()),
-                            field,
-                            construct: None,
-                            code: rcdk_constructs::core::stack_name_duplicate().to_string(),
-                            message: format!("stack `{}` is also defined in {}", s.name(), other.display()),
-                            help: Some(
-                                "stack names must be unique across app files: each writes templates/<name>".into(),
-                            ),
-                        });
-                    }
-                    stacks.push(s);
-                }
-            }
-            Err(p) => problems.extend(p.0),
-        }
-    }
-    if problems.is_empty() {
-        Ok((stacks, reported))
-    } else {
-        Err(Problems(problems))
-    }
 }
 
 fn print_stdout(stacks: &[SynthesizedStack], format: Format) -> Result<(), Failure> {

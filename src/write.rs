@@ -1,5 +1,6 @@
-//! Atomic file writes: every file goes to a temporary file beside its target
-//! first, and is renamed into place only when all of them are written.
+//! The binary's output: atomic file writes (every file goes to a temporary
+//! file beside its target first, and is renamed into place only when all of
+//! them are written), and stdout.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -70,4 +71,12 @@ fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> Result<(), Failure> {
 fn io_failure(what: &str, path: &Path, e: &std::io::Error) -> Failure {
     Failure::input(format!("cannot {what} {}: {e}", path.display()))
         .help("choose an output directory you can write to (`--out DIR`); nothing was written")
+}
+
+/// Writes `text` to stdout, reporting a closed or failing stdout as exit 1.
+pub fn print(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::no(format!("cannot write to stdout: {e}")))
 }

@@ -15,7 +15,8 @@ use std::time::Duration;
 use rcdk::aws;
 use rcdk::cli::{AwsArgs, ChangeSetFormat};
 use rcdk::deploy::cleanup::{self, Debris, Leftover};
-use rcdk::deploy::{deploy, plan, DeployOptions, Outcome, StackArtifact, Target};
+use rcdk::deploy::{deploy, plan, DeployOptions, Outcome, Target};
+use rcdk::stacks::StackArtifact;
 use rcdk_constructs::cfn::{Format, Intrinsic, Output, Parameter, ParameterType, Resource, Template};
 use support::moto::{Moto, FAKE_AWS_ENV};
 

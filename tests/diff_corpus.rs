@@ -84,7 +84,7 @@ fn set_path(t: &mut Value, path: &str, v: Option<Value>) {
 }
 
 fn synth(app: &std::path::Path, stack: Option<&str>) -> Value {
-    let stacks = rcdk::synth::synthesize(&[app.to_path_buf()], Format::Yaml)
+    let stacks = rcdk::app_file::synthesize(&[app.to_path_buf()], Format::Yaml)
         .unwrap_or_else(|p| panic!("{} does not synthesize: {p:?}", app.display()));
     let s = match stack {
         Some(name) => stacks.iter().find(|s| s.name() == name).unwrap_or_else(|| panic!("no stack {name}")),

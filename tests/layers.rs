@@ -44,6 +44,7 @@ const BINARY: &[(&str, &[&str])] = &[
     ("failure and output", &["failure", "write", "without_aws"]),
     ("flags, inputs and adapters", &["cli", "app_file", "aws"]),
     ("where an app comes from; every diagnostic", &["app_source", "diagnostics"]),
+    ("deployed stacks, shared by deploy, destroy and diff --against-stack", &["stacks"]),
     ("commands", &["synth", "diff", "deploy", "destroy", "check", "explain", "schema", "completions", "man", "init"]),
     ("dispatch", &["lib", "main"]),
 ];
@@ -89,35 +90,7 @@ fn modules_import_only_their_layer_and_below_and_files_have_no_cycles() {
 /// Problems known when this test was written, being fixed one by one. The
 /// test fails when a problem appears that is not listed, and when a listed
 /// one is gone (so the list only shrinks).
-const KNOWN: &[&str] = &[
-    "rcdk-constructs: files import each other in a cycle: app → app::stores → app",
-    "rcdk: files import each other in a cycle: deploy → deploy::execute → deploy",
-    "rcdk: files import each other in a cycle: deploy → deploy::execute → deploy::prepare → deploy",
-    "rcdk: files import each other in a cycle: deploy → deploy::schedule → deploy",
-    "rcdk: files import each other in a cycle: deploy → deploy::will_fail → deploy",
-    "rcdk: files import each other in a cycle: diff → diff::pair → diff",
-    "rcdk: `app_source` imports `synth` (a layer above: commands) via `synth::synthesize_with_warnings`",
-    "rcdk: `cli` imports `app_source` (a layer above: where an app comes from; every diagnostic) via `app_source::AppSource`",
-    "rcdk: `completions` imports `schema`, another module of layer `commands`, via `schema::print`",
-    "rcdk: `deploy::will_fail` imports `diff`, another module of layer `commands`, via `diff::check_will_fail`",
-    "rcdk: `destroy` imports `deploy::account`, another module of layer `commands`, via `deploy::account`",
-    "rcdk: `destroy` imports `deploy::artifact`, another module of layer `commands`, via `deploy::StackArtifact`",
-    "rcdk: `destroy` imports `deploy::confirm`, another module of layer `commands`, via `deploy::ask`",
-    "rcdk: `destroy` imports `deploy::follow`, another module of layer `commands`, via `deploy::follow`",
-    "rcdk: `destroy` imports `deploy::state`, another module of layer `commands`, via `deploy::stack_state`",
-    "rcdk: `destroy` imports `deploy`, another module of layer `commands`, via `deploy::stack_source_from`",
-    "rcdk: `diff::source` imports `deploy::account`, another module of layer `commands`, via `deploy::account::check`",
-    "rcdk: `explain` imports `schema`, another module of layer `commands`, via `schema::print`",
-    "rcdk: `failure` imports `app_file` (a layer above: flags, inputs and adapters) via `app_file::Problems`",
-    "rcdk: `init` imports `synth`, another module of layer `commands`, via `synth::synthesize`",
-    "rcdk: `man` imports `schema`, another module of layer `commands`, via `schema::print`",
-    "rcdk: `synth` imports `init`, another module of layer `commands`, via `init::APP_FILE`",
-    "rcdk: files import each other in a cycle: app_source → synth → app_source",
-    "rcdk: files import each other in a cycle: app_source → synth → cli → app_source",
-    "rcdk: files import each other in a cycle: synth → init → synth",
-    "rcdk: files import each other in a cycle: aws → aws::error → aws",
-    "rcdk: files import each other in a cycle: diff → diff::render → diff",
-];
+const KNOWN: &[&str] = &["rcdk-constructs: files import each other in a cycle: app → app::stores → app"];
 
 /// The layer of a top-level module, and the layer's name.
 fn layer_of<'a>(layers: &[(&'a str, &[&str])], module: &str) -> Option<(usize, &'a str)> {

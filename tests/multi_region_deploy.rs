@@ -16,9 +16,10 @@ use std::fs;
 
 use std::path::Path;
 
+use rcdk::deploy::plan;
 use rcdk::deploy::plan::Target;
-use rcdk::deploy::{plan, stack_source};
 use rcdk::failure::Failure;
+use rcdk::stacks::stack_source;
 use support::moto::Moto;
 use support::{root, text};
 

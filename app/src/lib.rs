@@ -1,7 +1,7 @@
 //! # rcdk-app
 //!
 //! The one dependency of a Rust program that is an rcdk app. Build an
-//! [`App`](core::App) with the construct library (re-exported here, so
+//! [`core::App`] with the construct library (re-exported here, so
 //! `rcdk_app::ecs`, `rcdk_app::core`, ... are the modules of
 //! `rcdk-constructs`), then hand it to [`emit`]:
 //!

@@ -7,7 +7,7 @@ use aws_sdk_cloudformation::error::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use super::MAX_ATTEMPTS;
+use super::limits::MAX_ATTEMPTS;
 use crate::failure::Failure;
 
 /// What kind of error an SDK call returned.

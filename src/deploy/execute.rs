@@ -1,11 +1,13 @@
 //! The last steps for one stack: confirm → execute → follow → summary.
 //! Declining removes the change set (and the stack it created): exit 1.
 
-use super::follow::{self, Follow};
+use super::context::{Context, Outcome};
+use super::plan::Target;
 use super::prepare::with_cleanup;
-use super::{ask, can_ask, Context, Outcome, Target};
 use crate::aws::{Aws, ChangeSetSummary};
 use crate::failure::Failure;
+use crate::stacks::follow::{self, Follow};
+use crate::stacks::{ask, can_ask};
 
 /// Asks before executing (unless `--yes`). Declining deletes the change set,
 /// and the `REVIEW_IN_PROGRESS` stack when this run's change set created it:

@@ -2,9 +2,10 @@
 //!
 //! [`run`] reads as its steps:
 //!
-//! 1. **stacks** — [`stack_source`] → [`StackSource::stacks`]: the one seam
-//!    that says where the stacks come from (today the app file, synthesized in
-//!    memory); everything after it reads [`StackArtifact`]s only;
+//! 1. **stacks** — [`stack_source_from`] → [`crate::stacks::StackSource::stacks`]:
+//!    the one seam that says where the stacks come from (an app file, `--app`,
+//!    `--assembly`, `rcdk.toml`); everything after it reads
+//!    [`crate::stacks::StackArtifact`]s only;
 //! 2. **plan** — [`plan::targets`]: select, read the templates, resolve the
 //!    parameters (exit 2 before any call);
 //! 3. **account check** — [`account::check_all`]: the caller's account per
@@ -20,17 +21,14 @@
 //!
 //! Library users (and tests) call [`deploy`] with [`Target`]s from [`plan::targets`].
 
-pub mod account;
-pub mod artifact;
 pub mod change_set;
 pub mod cleanup;
-pub mod confirm;
+pub mod context;
 pub mod execute;
-pub mod follow;
 pub mod plan;
 pub mod prepare;
 pub mod schedule;
-pub mod state;
+pub mod stack;
 pub mod will_fail;
 
 use std::collections::BTreeSet;
@@ -41,93 +39,15 @@ use std::time::Duration;
 use indicatif::MultiProgress;
 use tokio::sync::Notify;
 
-pub use artifact::{StackArtifact, StackSource};
-pub use confirm::{ask, can_ask};
+pub use context::{execute_command, shell_quote, Context, DeployOptions, Outcome, StackReport};
 pub use plan::Target;
-pub use state::{stack_state, StackState};
+pub use stack::deploy_stack;
 
 use crate::aws::{self, Sessions};
-use crate::cli::{AwsArgs, ChangeSetFormat, DeployArgs};
+use crate::cli::DeployArgs;
 use crate::failure::Failure;
-use change_set::ChangeSetSummary;
+use crate::stacks::{account, can_ask, follow, stack_source_from};
 use cleanup::Debris;
-
-/// How to deploy.
-#[derive(Debug, Clone)]
-pub struct DeployOptions {
-    /// Where AWS is.
-    pub aws: AwsArgs,
-    /// Execute without asking.
-    pub yes: bool,
-    /// Create and show the change set only.
-    pub no_execute: bool,
-    /// Execute even when the change will fail (see [`will_fail`]).
-    pub force: bool,
-    /// Execute this existing change set instead of creating one.
-    pub execute_change_set: Option<String>,
-    /// The S3 bucket for large templates. Default: see [`plan::default_bucket`].
-    pub template_bucket: Option<String>,
-    /// How change sets are printed.
-    pub format: ChangeSetFormat,
-    /// How long to wait for each stack.
-    pub timeout: Duration,
-    /// How many independent stacks deploy at once.
-    pub concurrency: usize,
-    /// The command-line arguments that name the stacks' source, as typed
-    /// (`["examples/web.yaml"]`), to print commands that can be pasted.
-    pub source: Vec<String>,
-}
-
-/// How one stack's deploy ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// The template and parameters match the deployed stack.
-    NoChanges,
-    /// `--no-execute`: the change set waits for review.
-    Prepared {
-        /// The change set's name.
-        change_set: String,
-        /// The change set's ARN.
-        arn: String,
-    },
-    /// The change set was executed and the stack settled successfully.
-    Deployed {
-        /// The final stack status.
-        status: String,
-        /// The stack's outputs.
-        outputs: Vec<(String, String)>,
-    },
-}
-
-/// One stack's result.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StackReport {
-    /// The stack name.
-    pub stack: String,
-    /// What happened.
-    pub outcome: Outcome,
-}
-
-/// The one seam that says where `rcdk deploy` (and `destroy`) get their
-/// stacks: today the app file named on the command line (synthesized in
-/// memory, the bytes `rcdk synth` writes). A cloud assembly (`--assembly
-/// DIR`, `--app CMD`) is another [`StackSource`]; everything after this
-/// reads [`StackArtifact`]s only.
-pub fn stack_source(app_file: &std::path::Path) -> StackSource {
-    StackSource::AppFile(app_file.to_path_buf())
-}
-
-/// The source named on the command line: the app file, else `--app`,
-/// `--assembly` or `rcdk.toml` (see [`crate::app_source::AppSource`]).
-pub fn stack_source_from(
-    app_file: Option<&std::path::PathBuf>,
-    flags: &crate::cli::AppArgs,
-) -> Result<StackSource, Failure> {
-    match app_file {
-        Some(path) => Ok(stack_source(path)),
-        None => Ok(StackSource::App(flags.resolve(None)?)),
-    }
-}
 
 /// Runs `rcdk deploy`: stacks → plan → account check → per stack: change
 /// set → show → confirm → execute → follow → summary.
@@ -165,57 +85,6 @@ fn check_flags(args: &DeployArgs, stacks: usize) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Shared state of one deploy run.
-pub struct Context {
-    /// The options.
-    pub options: DeployOptions,
-    /// One AWS session per region.
-    pub sessions: Sessions,
-    /// Progress bars on a terminal.
-    pub progress: Option<MultiProgress>,
-    /// Stacks whose change set is executing: what Ctrl-C leaves running.
-    pub executing: Mutex<BTreeSet<String>>,
-    /// Change sets (and stacks) created and not executed: what Ctrl-C removes.
-    pub debris: Debris,
-    /// Notified by the hidden interruption test hook ([`prepare::TEST_INTERRUPT_ENV`]).
-    pub interrupt: Notify,
-}
-
-impl Context {
-    /// A progress line (stderr).
-    pub fn say(&self, line: &str) {
-        match &self.progress {
-            Some(m) => {
-                let _ = m.println(line);
-            }
-            None => eprintln!("{line}"),
-        }
-    }
-
-    /// A result line: stdout in text mode; stderr under `--format markdown`,
-    /// whose stdout carries only the Markdown.
-    pub fn report(&self, line: &str) {
-        match self.options.format {
-            ChangeSetFormat::Text => println!("{line}"),
-            ChangeSetFormat::Markdown => self.say(line),
-        }
-    }
-
-    /// "no changes" for `stack`: a result line in text mode, a Markdown line
-    /// under `--format markdown` (a pull-request comment says so too).
-    pub fn no_changes(&self, stack: &str, detail: &str) {
-        match self.options.format {
-            ChangeSetFormat::Text => println!("{stack}: no changes{detail}"),
-            ChangeSetFormat::Markdown => self.document(&format!("### Stack `{stack}`: no changes\n")),
-        }
-    }
-
-    /// The machine-readable document (a rendered change set): stdout.
-    pub fn document(&self, text: &str) {
-        println!("{text}");
-    }
-}
-
 /// Deploys `targets`: the account check for all of them, then each stack
 /// after the stacks it depends on. Ctrl-C stops (exit 130) and removes what
 /// this run created and did not execute.
@@ -245,76 +114,6 @@ pub async fn deploy(targets: Vec<Target>, options: &DeployOptions) -> Result<Vec
     }
 }
 
-/// Per stack: change set → show → confirm → execute → follow → summary.
-pub async fn deploy_stack(ctx: &Context, target: &Target) -> Result<Outcome, Failure> {
-    let aws = ctx.sessions.get(target.stack.region.as_deref()).await?;
-    let summary = match &ctx.options.execute_change_set {
-        Some(name) => prepare::existing(&aws, target, name).await?,
-        None => match prepare::change_set(ctx, &aws, target).await? {
-            Some(summary) => summary,
-            None => return Ok(Outcome::NoChanges),
-        },
-    };
-    show(ctx, &summary);
-    will_fail::check(ctx, &aws, target, &summary).await?;
-    if ctx.options.no_execute {
-        return Ok(keep_for_review(ctx, &aws, target, &summary));
-    }
-    execute::confirm(ctx, target, &summary).await?;
-    execute::execute_and_follow(ctx, &aws, target, &summary).await
-}
-
-fn show(ctx: &Context, summary: &ChangeSetSummary) {
-    ctx.document(&change_set::render(summary, ctx.options.format));
-}
-
-/// `--no-execute`: the change set stays; print the complete command that
-/// executes it (pasteable in CI: `--yes`, the region, the profile and
-/// endpoint when given).
-fn keep_for_review(ctx: &Context, aws: &aws::Aws, target: &Target, summary: &ChangeSetSummary) -> Outcome {
-    let name = &target.stack.name;
-    ctx.debris.take(name);
-    let command = execute_command(&ctx.options, name, &summary.id.name, &aws.region());
-    match ctx.options.format {
-        ChangeSetFormat::Text => {
-            println!("{name}: change set {} kept for review; execute it with:\n  {command}", summary.id.name);
-        }
-        ChangeSetFormat::Markdown => {
-            ctx.document(&format!("Execute it with:\n\n```sh\n{command}\n```\n"));
-            ctx.say(&format!("{name}: change set {} kept for review", summary.id.name));
-        }
-    }
-    Outcome::Prepared { change_set: summary.id.name.clone(), arn: summary.id.arn.clone() }
-}
-
-/// `rcdk deploy SOURCE --stack NAME --execute-change-set CS --yes --region R [--profile P] [--endpoint-url U]`.
-pub fn execute_command(options: &DeployOptions, stack: &str, change_set: &str, region: &str) -> String {
-    let mut words: Vec<String> = vec!["rcdk".into(), "deploy".into()];
-    words.extend(options.source.iter().cloned());
-    words.extend(["--stack".into(), stack.into(), "--execute-change-set".into(), change_set.into(), "--yes".into()]);
-    words.extend(["--region".into(), region.into()]);
-    if let Some(p) = &options.aws.profile {
-        words.extend(["--profile".into(), p.clone()]);
-    }
-    if let Some(u) = &options.aws.endpoint_url {
-        words.extend(["--endpoint-url".into(), u.clone()]);
-    }
-    words.iter().map(|w| shell_quote(w)).collect::<Vec<_>>().join(" ")
-}
-
-/// A word as a POSIX shell reads it back: as is when it is plain, else in single quotes.
-pub fn shell_quote(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word.chars().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '=' | '@' | '%' | '+' | ',')
-        });
-    if plain {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
 /// Ctrl-C: remove this run's debris, then say what runs on and what is left.
 async fn interrupted(ctx: &Context) -> Failure {
     let executing: Vec<String> = ctx.executing.lock().map(|s| s.iter().cloned().collect()).unwrap_or_default();
@@ -341,35 +140,4 @@ async fn interrupted(ctx: &Context) -> Failure {
         failure = failure.help("run the commands above to remove what rcdk created");
     }
     failure
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn execute_commands_are_complete_and_quoted() {
-        let options = DeployOptions {
-            aws: AwsArgs {
-                region: None,
-                profile: Some("prod admin".into()),
-                endpoint_url: Some("http://127.0.0.1:5000".into()),
-            },
-            yes: false,
-            no_execute: true,
-            force: false,
-            execute_change_set: None,
-            template_bucket: None,
-            format: ChangeSetFormat::Text,
-            timeout: Duration::from_secs(60),
-            concurrency: 1,
-            source: vec!["my app.yaml".into()],
-        };
-        assert_eq!(
-            execute_command(&options, "web", "rcdk-1-abc", "eu-west-1"),
-            "rcdk deploy 'my app.yaml' --stack web --execute-change-set rcdk-1-abc --yes --region eu-west-1 \
-             --profile 'prod admin' --endpoint-url http://127.0.0.1:5000"
-        );
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-    }
 }

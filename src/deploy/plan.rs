@@ -8,8 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rcdk_constructs::cfn::MAX_TEMPLATE_BODY_INLINE_BYTES;
 use sha2::{Digest, Sha256};
 
-use super::artifact::{ParameterFacts, StackArtifact, TemplateFacts};
 use crate::failure::Failure;
+use crate::stacks::artifact::{ParameterFacts, StackArtifact, TemplateFacts};
 
 /// CloudFormation's `CAPABILITY_IAM`: the template creates IAM resources.
 pub const CAPABILITY_IAM: &str = "CAPABILITY_IAM";

@@ -14,11 +14,13 @@ use std::sync::Arc;
 
 use super::change_set::{self, ChangeSetRequest, ChangeSetSummary, TemplateSource};
 use super::cleanup::{self, Leftover};
-use super::follow::{self, Follow};
-use super::state::{stack_state, StackState};
-use super::{ask, can_ask, plan, Context, Target};
+use super::context::Context;
+use super::plan::{self, Target};
 use crate::aws::Aws;
 use crate::failure::Failure;
+use crate::stacks::follow::{self, Follow};
+use crate::stacks::state::{stack_state, StackState};
+use crate::stacks::{ask, can_ask};
 
 /// The hidden environment variable of the interruption test hook.
 pub const TEST_INTERRUPT_ENV: &str = "RCDK_TEST_INTERRUPT";

@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use tokio::task::JoinSet;
 
-use super::{deploy_stack, Context, Outcome, StackReport, Target};
+use super::context::{Context, Outcome, StackReport};
+use super::plan::Target;
+use super::stack::deploy_stack;
 use crate::failure::Failure;
 
 /// Deploys `targets` in dependency order; one report per stack, in the order

@@ -8,9 +8,9 @@
 //! printed as warnings.
 
 use super::change_set::ChangeSetSummary;
+use super::context::Context;
 use super::plan::Target;
 use super::prepare::with_cleanup;
-use super::Context;
 use crate::aws::Aws;
 use crate::failure::Failure;
 
@@ -29,7 +29,7 @@ pub async fn check(ctx: &Context, aws: &Aws, target: &Target, summary: &ChangeSe
         return Ok(());
     }
     let lenient = ctx.options.force || ctx.options.no_execute;
-    match crate::diff::check_will_fail(name, Some(&deployed), &target.stack.body, lenient) {
+    match check_will_fail(name, Some(&deployed), &target.stack.body, lenient) {
         Ok(findings) => {
             for f in findings {
                 ctx.say(&format!("warning: {name}: {}: {} (will fail)\n  help: {}", f.logical_id, f.message, f.help));
@@ -38,5 +38,59 @@ pub async fn check(ctx: &Context, aws: &Aws, target: &Target, summary: &ChangeSe
         }
         Err(failure) if ctx.options.execute_change_set.is_some() => Err(failure),
         Err(failure) => Err(with_cleanup(ctx, name, failure).await),
+    }
+}
+
+/// For `rcdk deploy`'s change-set step: the changes between the deployed
+/// template (`old`, `None` for a new stack) and the one about to be deployed
+/// (`new`) that CloudFormation will fail to carry out (see
+/// [`rcdk_constructs::diff::will_fail`]). Without `force`, any finding is a
+/// refusal (exit 1, every finding listed, with its fix); with `force`, the
+/// findings are returned for deploy to print as warnings before executing.
+pub fn check_will_fail(
+    stack: &str,
+    old: Option<&str>,
+    new: &str,
+    force: bool,
+) -> Result<Vec<rcdk_constructs::diff::WillFail>, Failure> {
+    let Some(old) = old else { return Ok(Vec::new()) };
+    let read = |label: &str, text: &str| {
+        rcdk_constructs::cfn::parse_template(text)
+            .map_err(|e| Failure::no(format!("cannot read the {label} template of stack {stack}: {e}")))
+    };
+    let findings = rcdk_constructs::diff::will_fail(&read("deployed", old)?, &read("new", new)?);
+    if findings.is_empty() || force {
+        return Ok(findings);
+    }
+    let list: Vec<String> =
+        findings.iter().map(|f| format!("  {}: {}\n    help: {}", f.logical_id, f.message, f.help)).collect();
+    Err(Failure::no(format!(
+        "stack {stack}: {} change(s) will fail, so the change set is not executed:\n{}",
+        findings.len(),
+        list.join("\n")
+    ))
+    .help("change the template as each help line says, or pass --force to execute the change set anyway"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OLD: &str = "Resources:\n  Tg:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties: {Name: api, Port: 80, Protocol: HTTP}\n";
+    const NEW: &str = "Resources:\n  Tg:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties: {Name: api, Port: 8080, Protocol: HTTP}\n";
+
+    #[test]
+    fn a_change_that_will_fail_is_refused_unless_forced() {
+        let err = check_will_fail("web", Some(OLD), NEW, false).expect_err("refused");
+        assert_eq!(err.exit, 1);
+        assert!(
+            err.message.contains("Tg: Tg must be replaced but keeps its custom name (Name: api)"),
+            "{}",
+            err.message
+        );
+        let forced = check_will_fail("web", Some(OLD), NEW, true).expect("forced");
+        assert_eq!(forced.len(), 1);
+        assert!(check_will_fail("web", None, NEW, false).expect("new stack").is_empty());
+        assert!(check_will_fail("web", Some(OLD), OLD, false).expect("no change").is_empty());
     }
 }

@@ -1,114 +1,24 @@
 //! `rcdk diff`: synthesize the app, read the templates it is compared
 //! against (a directory, a git revision, or the deployed stacks) — or read
 //! two templates or directories (`rcdk diff OLD NEW`) — and render the
-//! resource-level [`TemplateDiff`] of each stack.
+//! resource-level [`rcdk_constructs::diff::TemplateDiff`] of each stack.
 
 mod pair;
 mod render;
+mod report;
 mod source;
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-use serde_json::Value;
+use rcdk_constructs::cfn::{parse_template, Format};
 
-use rcdk_constructs::cfn::Format;
-use rcdk_constructs::diff::{parse_template, Summary, TemplateDiff};
-
+use crate::app_source::AppSource;
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::failure::Failure;
 
 pub use render::{render_json, render_markdown, render_text, summary_line};
+pub use report::{Report, StackDiff, StackStatus, JSON_VERSION};
 pub use source::Against;
-
-/// The version of the JSON shape; bumped only on incompatible changes.
-pub const JSON_VERSION: u32 = 1;
-
-/// Whether a stack is new, changed or the same.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StackStatus {
-    /// No template on the other side: every resource is new.
-    Added,
-    /// The templates differ.
-    Modified,
-    /// The templates are equivalent.
-    Unchanged,
-    /// Only the old side has a template (`rcdk diff OLD_DIR NEW_DIR`): every resource is removed.
-    Removed,
-}
-
-/// The diff of one stack.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StackDiff {
-    /// The stack name.
-    pub stack: String,
-    /// Where its old template came from, e.g. `templates/todo-prod.yaml`.
-    pub old_template: Option<String>,
-    /// Whether it is new, changed or the same.
-    pub status: StackStatus,
-    /// Counts over `diff`.
-    pub summary: Summary,
-    /// What changed.
-    #[serde(flatten)]
-    pub diff: TemplateDiff,
-}
-
-impl StackDiff {
-    /// Compares a stack's old template (`None` when there is none) with its new one.
-    pub fn new(stack: &str, old: Option<(String, &Value)>, new: &Value) -> StackDiff {
-        let empty = Value::Object(Default::default());
-        let diff = TemplateDiff::new(old.as_ref().map(|(_, v)| *v).unwrap_or(&empty), new);
-        let status = match (&old, diff.is_empty()) {
-            (None, _) => StackStatus::Added,
-            (Some(_), true) => StackStatus::Unchanged,
-            (Some(_), false) => StackStatus::Modified,
-        };
-        StackDiff { stack: stack.to_owned(), old_template: old.map(|(s, _)| s), status, summary: diff.summary(), diff }
-    }
-
-    /// A stack only the old side has: every resource is removed.
-    pub fn removed(stack: &str, old_label: String, old: &Value) -> StackDiff {
-        let empty = Value::Object(Default::default());
-        let diff = TemplateDiff::new(old, &empty);
-        StackDiff {
-            stack: stack.to_owned(),
-            old_template: Some(old_label),
-            status: StackStatus::Removed,
-            summary: diff.summary(),
-            diff,
-        }
-    }
-}
-
-/// Everything `rcdk diff` found: the JSON output's top level.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Report {
-    /// [`JSON_VERSION`].
-    pub version: u32,
-    /// What the app was compared against, e.g. `templates/`, `git origin/main`, `deployed stacks`.
-    pub against: String,
-    /// True when any stack differs.
-    pub has_changes: bool,
-    /// Counts over every stack.
-    pub summary: Summary,
-    /// One entry per stack of the app, in deployment order.
-    pub stacks: Vec<StackDiff>,
-}
-
-impl Report {
-    /// Builds the report from per-stack diffs.
-    pub fn new(against: String, stacks: Vec<StackDiff>) -> Report {
-        let mut summary = Summary::default();
-        for s in &stacks {
-            summary.add(&s.summary);
-        }
-        let has_changes = stacks.iter().any(|s| s.status != StackStatus::Unchanged);
-        Report { version: JSON_VERSION, against, has_changes, summary, stacks }
-    }
-}
 
 /// Runs `rcdk diff`: `APP_FILE` against a baseline, or `OLD NEW` (two templates or directories).
 pub fn run(args: &DiffArgs) -> Result<(), Failure> {
@@ -141,7 +51,8 @@ pub fn run(args: &DiffArgs) -> Result<(), Failure> {
 /// The app (an app file, `--app`, `--assembly` or `rcdk.toml`) against its
 /// baseline; templates are looked up from the app file, else the current directory.
 fn app_report(app_file: Option<&PathBuf>, args: &DiffArgs) -> Result<Report, Failure> {
-    let synthesized = args.source.resolve(app_file)?.stacks_reporting(Format::Yaml, args.deny_warnings)?;
+    let synthesized =
+        AppSource::from_app_args(app_file, &args.source)?.stacks_reporting(Format::Yaml, args.deny_warnings)?;
     let against = Against::from_args(args, app_file.map_or(Path::new("."), PathBuf::as_path));
     let olds = against.fetch(&synthesized, &args.aws)?;
     let mut stacks = Vec::with_capacity(synthesized.len());
@@ -188,57 +99,4 @@ fn emit(report: &Report, args: &DiffArgs) -> Result<(), Failure> {
 /// `NO_COLOR` is not set (the `supports-color` crate's rules).
 fn color_stdout() -> bool {
     supports_color::on(supports_color::Stream::Stdout).is_some()
-}
-
-/// For `rcdk deploy`'s change-set step: the changes between the deployed
-/// template (`old`, `None` for a new stack) and the one about to be deployed
-/// (`new`) that CloudFormation will fail to carry out (see
-/// [`rcdk_constructs::diff::will_fail`]). Without `force`, any finding is a
-/// refusal (exit 1, every finding listed, with its fix); with `force`, the
-/// findings are returned for deploy to print as warnings before executing.
-pub fn check_will_fail(
-    stack: &str,
-    old: Option<&str>,
-    new: &str,
-    force: bool,
-) -> Result<Vec<rcdk_constructs::diff::WillFail>, Failure> {
-    let Some(old) = old else { return Ok(Vec::new()) };
-    let read = |label: &str, text: &str| {
-        parse_template(text).map_err(|e| Failure::no(format!("cannot read the {label} template of stack {stack}: {e}")))
-    };
-    let findings = rcdk_constructs::diff::will_fail(&read("deployed", old)?, &read("new", new)?);
-    if findings.is_empty() || force {
-        return Ok(findings);
-    }
-    let list: Vec<String> =
-        findings.iter().map(|f| format!("  {}: {}\n    help: {}", f.logical_id, f.message, f.help)).collect();
-    Err(Failure::no(format!(
-        "stack {stack}: {} change(s) will fail, so the change set is not executed:\n{}",
-        findings.len(),
-        list.join("\n")
-    ))
-    .help("change the template as each help line says, or pass --force to execute the change set anyway"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const OLD: &str = "Resources:\n  Tg:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties: {Name: api, Port: 80, Protocol: HTTP}\n";
-    const NEW: &str = "Resources:\n  Tg:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties: {Name: api, Port: 8080, Protocol: HTTP}\n";
-
-    #[test]
-    fn a_change_that_will_fail_is_refused_unless_forced() {
-        let err = check_will_fail("web", Some(OLD), NEW, false).expect_err("refused");
-        assert_eq!(err.exit, 1);
-        assert!(
-            err.message.contains("Tg: Tg must be replaced but keeps its custom name (Name: api)"),
-            "{}",
-            err.message
-        );
-        let forced = check_will_fail("web", Some(OLD), NEW, true).expect("forced");
-        assert_eq!(forced.len(), 1);
-        assert!(check_will_fail("web", None, NEW, false).expect("new stack").is_empty());
-        assert!(check_will_fail("web", Some(OLD), OLD, false).expect("no change").is_empty());
-    }
 }

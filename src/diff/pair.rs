@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use rcdk_constructs::cfn::parse_template;
 
-use super::{Report, StackDiff};
+use super::report::{Report, StackDiff};
 use crate::failure::Failure;
 
 /// Extensions a template file may have.

@@ -10,7 +10,7 @@ use rcdk_constructs::diff::{
     Cause, CauseKind, Change, EntryChange, GroupRoot, Impact, PropertyChange, ResourceChange, Summary,
 };
 
-use super::{Report, StackDiff, StackStatus};
+use super::report::{Report, StackDiff, StackStatus};
 
 /// Values longer than this are cut in text and Markdown (JSON has them whole).
 const MAX_VALUE_CHARS: usize = 160;

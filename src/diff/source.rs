@@ -230,7 +230,7 @@ fn from_stacks(stacks: &[SynthesizedStack], aws_args: &AwsArgs) -> Result<Vec<Ol
         let mut out = Vec::with_capacity(stacks.len());
         for s in stacks {
             let aws = sessions.get(s.props.region.as_deref()).await?;
-            crate::deploy::account::check(&aws, aws_args, s.name(), s.props.account.as_deref()).await?;
+            crate::stacks::account::check(&aws, aws_args, s.name(), s.props.account.as_deref()).await?;
             let body = aws.deployed_template(s.name()).await?;
             out.push(body.map(|b| (format!("stack {} ({})", s.name(), aws.endpoint()), b)));
         }

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::app_file::AppFile;
 use crate::app_source::AppSource;
+use crate::cli::AppArgs;
 use crate::failure::Failure;
 
 /// One stack to deploy, as its source describes it.
@@ -200,6 +201,24 @@ impl TemplateFacts {
     /// Whether the template creates IAM resources.
     pub fn has_iam(&self) -> bool {
         self.resources.iter().any(|(t, _)| IAM_TYPES.iter().any(|(i, _)| i == t))
+    }
+}
+
+/// The one seam that says where `rcdk deploy` (and `destroy`) get their
+/// stacks: today the app file named on the command line (synthesized in
+/// memory, the bytes `rcdk synth` writes). A cloud assembly (`--assembly
+/// DIR`, `--app CMD`) is another [`StackSource`]; everything after this
+/// reads [`StackArtifact`]s only.
+pub fn stack_source(app_file: &std::path::Path) -> StackSource {
+    StackSource::AppFile(app_file.to_path_buf())
+}
+
+/// The source named on the command line: the app file, else `--app`,
+/// `--assembly` or `rcdk.toml` (see [`crate::app_source::AppSource`]).
+pub fn stack_source_from(app_file: Option<&std::path::PathBuf>, flags: &AppArgs) -> Result<StackSource, Failure> {
+    match app_file {
+        Some(path) => Ok(stack_source(path)),
+        None => Ok(StackSource::App(AppSource::from_app_args(None, flags)?)),
     }
 }
 

@@ -1,0 +1,87 @@
+//! What reading and synthesizing app files reports: problems located at
+//! `file:line:column`, their field path and construct.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use super::Position;
+use crate::failure::Failure;
+
+/// One problem in an app file, located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The app file.
+    pub file: PathBuf,
+    /// Where in it, when known.
+    pub position: Option<Position>,
+    /// The field path, e.g. `stacks[0].vpc.cidr`. Empty for the whole file.
+    pub field: String,
+    /// The construct path, when the problem came from a construct.
+    pub construct: Option<String>,
+    /// A stable code, e.g. `vpc:cidr-invalid` (`app-file:yaml-syntax`, `app-file:schema` for
+    /// problems found while reading the file; a Rust app's own codes too).
+    pub code: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(p) = self.position {
+            write!(f, ":{}:{}", p.line, p.column)?;
+        }
+        if !self.field.is_empty() {
+            write!(f, ": {}", self.field)?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(c) = &self.construct {
+            write!(f, "\n  construct: {c} [{}]", self.code)?;
+        } else {
+            write!(f, " [{}]", self.code)?;
+        }
+        if let Some(h) = &self.help {
+            write!(f, "\n  help: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What a synthesis reports besides its errors, located in the app files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reported {
+    /// Legal but risky; `--deny-warnings` makes them errors.
+    pub warnings: Vec<Problem>,
+    /// Warnings the app acknowledged as deliberate choices, each with its reason.
+    pub notes: Vec<Problem>,
+}
+
+/// Every problem found in one or more app files.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct Problems(pub Vec<Problem>);
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// App-file problems are bad input (exit 2), listed one per problem.
+impl From<Problems> for Failure {
+    fn from(p: Problems) -> Self {
+        let n = p.0.len();
+        let mut message = p.to_string();
+        if n > 1 {
+            message.push_str(&format!("\n{n} problems found; nothing was written"));
+        }
+        Failure::input(message)
+    }
+}
