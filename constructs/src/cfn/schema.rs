@@ -19,8 +19,8 @@
 //! type's JSON is parsed, on first use (then cached), so nothing is parsed at
 //! start-up and `rcdk synth` pays nothing for the ~1,900 types.
 //!
-//! Each schema is the registry schema with documentation, handlers,
-//! permissions and tagging metadata stripped. What is kept:
+//! Each schema is the registry schema with documentation, handlers and
+//! permissions stripped. What is kept:
 //!
 //! - at every level, the JSON-schema keywords validation needs: `type`,
 //!   `properties`, `patternProperties`, `additionalProperties`,
@@ -34,8 +34,12 @@
 //! - at the top level, `createOnlyProperties`,
 //!   `conditionalCreateOnlyProperties`, `readOnlyProperties` (the `Fn::GetAtt`
 //!   attributes), `writeOnlyProperties`, `primaryIdentifier` (JSON pointers
-//!   such as `/properties/CidrBlock`), and `updatable`: whether the type has
-//!   an update handler (if not, every property change replaces it).
+//!   such as `/properties/CidrBlock`), `updatable`: whether the type has
+//!   an update handler (if not, every property change replaces it), and
+//!   `tagging`: the registry's tagging metadata (`taggable`, `tagOnCreate`,
+//!   `tagUpdatable`, `tagProperty`) with the `shape` of the tag property
+//!   that `scripts/vendor-schemas` works out (`list`, `list-propagate-at-launch`
+//!   or `map`; see [`tagging`]).
 //!
 //! [`resource_schema`] gives that JSON; [`type_schema`] the replacement rules
 //! `rcdk diff` uses; [`raw_schema`] the line's JSON text unparsed.
@@ -72,6 +76,26 @@ pub struct TypeSchema {
     pub primary_identifier: Vec<String>,
     /// Whether the type can be updated at all; if not, every change replaces it.
     pub updatable: bool,
+}
+
+/// How a resource type takes tags (see [`tagging`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tagging {
+    /// The property holding the tags, e.g. `Tags` (`FileSystemTags` for an EFS file system).
+    pub property: &'static str,
+    /// Its shape.
+    pub shape: TagShape,
+}
+
+/// The shape of a tag property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagShape {
+    /// A list of `{Key, Value}`.
+    List,
+    /// A list of `{Key, Value, PropagateAtLaunch}` (Auto Scaling groups).
+    ListPropagateAtLaunch,
+    /// A map of key to value.
+    Map,
 }
 
 /// The header lines (`# key: value`) and the body (the type lines).
@@ -169,6 +193,41 @@ pub fn type_schema(resource_type: &str) -> Option<&'static TypeSchema> {
             updatable: s.get("updatable").and_then(Value::as_bool).unwrap_or(true),
         })
     })
+}
+
+/// How `resource_type` takes tags, from its schema's tagging metadata: the
+/// tag property and its shape, when the registry marks the type taggable,
+/// taggable on create (CloudFormation creates it with its tags), and the
+/// property is a list of `{Key, Value}` (with `PropagateAtLaunch` for an
+/// Auto Scaling group) or a map. `None` for every other type (no tagging
+/// metadata, not taggable, or a tag property of another shape), and for
+/// types without a schema (`Custom::*`).
+///
+/// Only the `tagging` object of the type's line is read (its keys are
+/// sorted, so it is found without parsing the schema), once per type.
+pub fn tagging(resource_type: &str) -> Option<Tagging> {
+    static CELL: OnceLock<Mutex<HashMap<String, Option<&'static Tagging>>>> = OnceLock::new();
+    cache(&CELL, resource_type, || {
+        let text = raw_schema(resource_type)?;
+        let at = text.find("\"tagging\":")? + "\"tagging\":".len();
+        let meta: Value = serde_json::Deserializer::from_str(&text[at..]).into_iter::<Value>().next()?.ok()?;
+        let flag = |key: &str| meta.get(key).and_then(Value::as_bool);
+        if flag("taggable") == Some(false) || flag("tagOnCreate") == Some(false) {
+            return None;
+        }
+        let shape = match meta.get("shape").and_then(Value::as_str)? {
+            "list" => TagShape::List,
+            "list-propagate-at-launch" => TagShape::ListPropagateAtLaunch,
+            "map" => TagShape::Map,
+            _ => return None,
+        };
+        let pointer = meta.get("tagProperty").and_then(Value::as_str).unwrap_or("/properties/Tags");
+        let name = pointer.strip_prefix("/properties/").filter(|n| !n.is_empty() && !n.contains('/'))?;
+        // Leaked once per type, as the cache leaks its values.
+        let property: &'static str = Box::leak(name.to_owned().into_boxed_str());
+        Some(Tagging { property, shape })
+    })
+    .copied()
 }
 
 /// A JSON pointer's segments below `/properties`, e.g.
@@ -313,6 +372,28 @@ mod tests {
         assert_eq!(name_property("AWS::RDS::DBInstance"), Some("DBInstanceIdentifier"));
         assert_eq!(name_property("AWS::ECS::ClusterCapacityProviderAssociations"), None);
         assert_eq!(name_property("AWS::EC2::Subnet"), None);
+    }
+
+    #[test]
+    fn tagging_comes_from_the_schemas_metadata() {
+        let list = |property| Some(Tagging { property, shape: TagShape::List });
+        assert_eq!(tagging("AWS::EC2::VPC"), list("Tags"));
+        assert_eq!(tagging("AWS::DynamoDB::Table"), list("Tags"));
+        assert_eq!(tagging("AWS::CloudWatch::Alarm"), list("Tags"));
+        assert_eq!(tagging("AWS::EFS::FileSystem"), list("FileSystemTags"));
+        assert_eq!(
+            tagging("AWS::AutoScaling::AutoScalingGroup"),
+            Some(Tagging { property: "Tags", shape: TagShape::ListPropagateAtLaunch })
+        );
+        assert_eq!(tagging("AWS::SSM::Parameter"), Some(Tagging { property: "Tags", shape: TagShape::Map }));
+        assert_eq!(
+            tagging("AWS::EC2::LaunchTemplate"),
+            None,
+            "not taggable: its TagSpecifications tag what it launches"
+        );
+        assert_eq!(tagging("AWS::EC2::SecurityGroupIngress"), None);
+        assert_eq!(tagging("AWS::IAM::InstanceProfile"), None);
+        assert_eq!(tagging("Custom::Thing"), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::props::MAX_DESCRIPTION_BYTES;
-use super::tags::{tag_format, tag_problem, TagFormat, MAX_TAGS_PER_RESOURCE};
+use super::tags::{tag_problem, TagFormat, MAX_TAGS_PER_RESOURCE};
 use super::validation::{locate, StackValidation, StackView};
 use super::{ConstructPath, DiagnosticCode, FieldPath};
 use super::{StackInput, StackProps};
@@ -412,8 +412,8 @@ impl Stack {
         if !self.props.tags.is_empty() {
             let mut most: Option<(usize, String)> = None;
             for (id, resource) in self.template.resources.iter_mut() {
-                if let Some(format) = tag_format(&resource.resource_type) {
-                    let count = apply_tags(resource, &self.props.tags, format);
+                if let Some(tagging) = crate::cfn::schema::tagging(&resource.resource_type) {
+                    let count = apply_tags(resource, &self.props.tags, tagging.property, tagging.shape);
                     if count > MAX_TAGS_PER_RESOURCE && most.as_ref().is_none_or(|(n, _)| count > *n) {
                         most = Some((count, id.clone()));
                     }
@@ -460,10 +460,11 @@ impl Stack {
     }
 }
 
-/// Merges stack tags into a resource's `Tags`; the resource's own tags win.
-/// Returns how many tags the resource has then.
-fn apply_tags(resource: &mut Resource, tags: &BTreeMap<String, String>, format: TagFormat) -> usize {
-    let existing = resource.properties.get("Tags").cloned();
+/// Merges stack tags into a resource's tag `property` (`Tags`, in the
+/// schema's `format`); the resource's own tags win. Returns how many tags the
+/// resource has then.
+fn apply_tags(resource: &mut Resource, tags: &BTreeMap<String, String>, property: &str, format: TagFormat) -> usize {
+    let existing = resource.properties.get(property).cloned();
     let mut merged: BTreeMap<String, Value> = tags.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
     match &existing {
         Some(Value::Array(list)) => {
@@ -492,7 +493,7 @@ fn apply_tags(resource: &mut Resource, tags: &BTreeMap<String, String>, format: 
         Value::Object(map) => map.len(),
         _ => 0,
     };
-    resource.properties.insert("Tags".into(), value);
+    resource.properties.insert(property.into(), value);
     count
 }
 
