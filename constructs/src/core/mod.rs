@@ -14,7 +14,7 @@ pub mod validation;
 pub use crate::cfn::{FieldPath, FieldSegment};
 pub use app::{stack_name_duplicate, App, Synthesis, SynthesizedStack};
 pub use diagnostic::{Definition, DiagnosticCode, Registered, Severity, SourceLocation};
-pub use escape::ResourceOverride;
+pub use escape::{DependsOn, RawResource, ResourceOverride};
 pub use path::{pascal_case, pascal_case_into, ConstructPath};
 pub use props::{StackInput, StackProps, MAX_DESCRIPTION_BYTES};
 pub use stack::{Acknowledgement, Stack};

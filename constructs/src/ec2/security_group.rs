@@ -15,8 +15,9 @@ pub enum Peer {
     Ipv6(String),
     /// Another security group (its ID).
     SecurityGroup(Value),
-    /// A managed prefix list ID (`pl-...`), e.g. CloudFront's origin-facing list.
-    PrefixList(String),
+    /// A managed prefix list: its ID (`"pl-..."`, e.g. CloudFront's
+    /// origin-facing list), or a template value naming one (a parameter's `Ref`).
+    PrefixList(Value),
 }
 
 /// A security group (`AWS::EC2::SecurityGroup`) with no inline rules: every
@@ -130,7 +131,7 @@ impl SecurityGroup {
             Peer::Ipv4(c) => rule.prop("CidrIp", c.as_str()),
             Peer::Ipv6(c) => rule.prop("CidrIpv6", c.as_str()),
             Peer::SecurityGroup(g) => rule.prop("SourceSecurityGroupId", g.clone()),
-            Peer::PrefixList(p) => rule.prop("SourcePrefixListId", p.as_str()),
+            Peer::PrefixList(p) => rule.prop("SourcePrefixListId", p.clone()),
         };
         stack.add_resource(&self.path.child(rule_name), rule)
     }

@@ -108,6 +108,12 @@ pub struct LoadBalancerProps {
     /// `access_logs_bucket`. Default: none (the bucket's root).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_logs_prefix: Option<String>,
+    /// Managed prefix lists allowed to connect, named by a template value
+    /// (such as a parameter's `Ref`) rather than by ID, after
+    /// `ingress_prefix_lists` (their rules are numbered on from those). Rust
+    /// only: an app file names prefix lists by ID. Default: none.
+    #[serde(skip)]
+    pub ingress_prefix_list_values: Vec<PrefixListValue>,
     /// A domain name for the load balancer: an ACM certificate validated by
     /// DNS in the hosted zone (the default certificate of the HTTPS listener,
     /// ahead of any `certificate_arns`, which turns HTTPS on) and alias `A`
@@ -115,6 +121,16 @@ pub struct LoadBalancerProps {
     /// uses the name. Default: none (the load balancer's own DNS name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<DomainProps>,
+}
+
+/// A managed prefix list named by a template value (see
+/// [`LoadBalancerProps::ingress_prefix_list_values`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrefixListValue {
+    /// The prefix list: a `Ref` to a parameter holding its ID, or any value that resolves to one.
+    pub id: Value,
+    /// What the ingress rules' descriptions call it, e.g. `the CloudFront origin-facing prefix list`.
+    pub description: String,
 }
 
 /// An Application Load Balancer with its security group and listeners.
@@ -186,7 +202,14 @@ impl ApplicationLoadBalancer {
             .ingress_cidrs
             .clone()
             .unwrap_or_else(|| DEFAULT_INGRESS_CIDRS.iter().map(|c| (*c).to_owned()).collect());
-        let prefix_lists = props.ingress_prefix_lists.clone().unwrap_or_default();
+        // By ID, then by template value, numbered on.
+        let prefix_lists: Vec<(Value, String)> = props
+            .ingress_prefix_lists
+            .iter()
+            .flatten()
+            .map(|id| (json!(id), format!("prefix list {id}")))
+            .chain(props.ingress_prefix_list_values.iter().map(|v| (v.id.clone(), v.description.clone())))
+            .collect();
         let mut ports = Vec::new();
         if http {
             ports.push(("Http", 80u16));
@@ -209,14 +232,14 @@ impl ApplicationLoadBalancer {
                     &format!("{} from {cidr}", proto.to_ascii_uppercase()),
                 );
             }
-            for (i, list) in prefix_lists.iter().enumerate() {
+            for (i, (list, label)) in prefix_lists.iter().enumerate() {
                 sg.allow_tcp(
                     stack,
                     &format!("{proto}FromPrefixList{}", i + 1),
                     &Peer::PrefixList(list.clone()),
                     *port,
                     *port,
-                    &format!("{} from prefix list {list}", proto.to_ascii_uppercase()),
+                    &format!("{} from {label}", proto.to_ascii_uppercase()),
                 );
             }
         }
@@ -694,6 +717,7 @@ fn validate(
     }
     if props.ingress_cidrs.as_ref().is_some_and(Vec::is_empty)
         && props.ingress_prefix_lists.as_ref().is_none_or(Vec::is_empty)
+        && props.ingress_prefix_list_values.is_empty()
     {
         stack.report(
             ValidationError::new(Code::IngressCidrsEmpty, path, "`ingress_cidrs` is empty, so no client could connect")

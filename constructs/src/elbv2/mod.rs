@@ -37,8 +37,9 @@ pub use listener_rule::{
     MAX_CONDITION_VALUES_PER_RULE, MAX_PATTERN_LENGTH, MAX_WILDCARDS_PER_RULE,
 };
 pub use load_balancer::{
-    ApplicationLoadBalancer, LoadBalancerProps, LoadBalancerUsage, SubnetSelection, DEFAULT_IDLE_TIMEOUT_SECONDS,
-    DEFAULT_INGRESS_CIDRS, DEFAULT_SSL_POLICY, MAX_RULES_PER_LOAD_BALANCER, MAX_TARGET_GROUPS_PER_LOAD_BALANCER,
+    ApplicationLoadBalancer, LoadBalancerProps, LoadBalancerUsage, PrefixListValue, SubnetSelection,
+    DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_INGRESS_CIDRS, DEFAULT_SSL_POLICY, MAX_RULES_PER_LOAD_BALANCER,
+    MAX_TARGET_GROUPS_PER_LOAD_BALANCER,
 };
 pub use priority::{auto_priority, AUTO_PRIORITY_MAX, AUTO_PRIORITY_MIN, MAX_PRIORITY, MIN_PRIORITY};
 pub use target_group::{

@@ -16,11 +16,12 @@ use crate::iam::{store_variable, PolicyStatement};
 use crate::patterns::{LoadBalancedService, LoadBalancedServiceProps};
 use crate::s3::Bucket;
 
-use super::StackSpec;
+use super::spec::StackSpec;
 
-/// What [`build`] made, by the names the app file gives them.
-#[derive(Debug, Default)]
-pub(crate) struct Stores {
+/// The repositories, tables and buckets of a platform stack, by the names
+/// the spec gives them.
+#[derive(Debug, Clone, Default)]
+pub struct Stores {
     /// ECR repositories by repository name.
     pub repositories: BTreeMap<String, Repository>,
     /// DynamoDB tables by their key in `tables:`.
