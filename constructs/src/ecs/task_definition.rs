@@ -447,44 +447,92 @@ fn at(prefix: &str, sub: &str) -> String {
     }
 }
 
+/// Validates the task definition's props, in steps: the task, each
+/// container (name, image, CPU and memory, ports, variables, health check),
+/// then the containers' totals against the task's. Every problem is
+/// reported, located at the field `container_field` gives a container.
 fn validate(
     stack: &mut Stack,
     path: &ConstructPath,
     props: &TaskDefinitionProps,
     container_field: &dyn Fn(usize) -> String,
 ) {
-    let mut problems: Vec<ValidationError> = Vec::new();
-    let mut err = |code: DiagnosticCode, field: String, message: String, help: &str| {
-        let mut e = ValidationError::new(code, path, message).field(field.as_str());
+    let mut problems = Problems { path, found: Vec::new() };
+    validate_task(&mut problems, props);
+    let mode = props.network_mode.unwrap_or_default();
+    let mut names = BTreeSet::new();
+    let mut host_ports: BTreeMap<u16, usize> = BTreeMap::new();
+    let (mut total_cpu, mut total_mem) = (0u64, 0u64);
+    for (i, c) in props.containers.iter().enumerate() {
+        let prefix = container_field(i);
+        let f = |sub: &str| at(&prefix, sub);
+        validate_container_name(&mut problems, c, &f, &mut names);
+        validate_image(&mut problems, c, &f);
+        let (cpu, mem) = validate_container_resources(&mut problems, props, c, &f);
+        total_cpu += cpu;
+        total_mem += mem;
+        validate_ports(&mut problems, mode, i, c, &f, &mut host_ports);
+        validate_variables(&mut problems, c, &f);
+        if let Some(hc) = &c.health_check {
+            validate_health_check(&mut problems, hc, &f);
+        }
+    }
+    validate_totals(&mut problems, props, total_cpu, total_mem);
+    for p in problems.found {
+        stack.report(p);
+    }
+}
+
+/// The problems of one task definition, located at its construct.
+struct Problems<'a> {
+    path: &'a ConstructPath,
+    found: Vec<ValidationError>,
+}
+
+impl Problems<'_> {
+    /// A problem with `code` at `field`, with `help` when it is not empty.
+    fn err(
+        &mut self,
+        code: impl Into<DiagnosticCode>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+        help: &str,
+    ) {
+        let field = field.into();
+        let mut e = ValidationError::new(code, self.path, message).field(field.as_str());
         if !help.is_empty() {
             e = e.help(help);
         }
-        problems.push(e);
-    };
+        self.found.push(e);
+    }
+}
+
+/// The task's own props: its containers, CPU, memory and log retention.
+fn validate_task(p: &mut Problems<'_>, props: &TaskDefinitionProps) {
     if props.containers.is_empty() {
-        err(Code::NoContainers.into(), "containers".into(), "the task has no container".into(), "add a container");
+        p.err(Code::NoContainers, "containers", "the task has no container", "add a container");
     }
     if props.containers.len() > MAX_CONTAINERS {
-        err(
-            Code::TooManyContainers.into(),
-            "containers".into(),
+        p.err(
+            Code::TooManyContainers,
+            "containers",
             format!("{} containers; a task definition holds at most {MAX_CONTAINERS}", props.containers.len()),
             "split the containers into several services",
         );
     }
     if !props.containers.is_empty() && !props.containers.iter().any(|c| c.essential.unwrap_or(true)) {
-        err(
-            Code::NoEssentialContainer.into(),
-            "containers".into(),
-            "no container is essential".into(),
+        p.err(
+            Code::NoEssentialContainer,
+            "containers",
+            "no container is essential",
             "mark at least one container `essential: true`",
         );
     }
     if let Some(cpu) = props.cpu {
         if !(128..=MAX_TASK_CPU_UNITS).contains(&cpu) {
-            err(
-                Code::TaskCpu.into(),
-                "cpu".into(),
+            p.err(
+                Code::TaskCpu,
+                "cpu",
                 format!("task CPU {cpu} is outside 128..={MAX_TASK_CPU_UNITS} units"),
                 "1024 units are one vCPU",
             );
@@ -492,247 +540,275 @@ fn validate(
     }
     if let Some(mem) = props.memory_mib {
         if mem < MIN_CONTAINER_MEMORY_MIB {
-            err(Code::TaskMemory.into(), "memory_mib".into(), format!("task memory {mem} MiB is too small"), "");
+            p.err(Code::TaskMemory, "memory_mib", format!("task memory {mem} MiB is too small"), "");
         }
     }
     if let Some(days) = props.log_retention_days {
         if !VALID_RETENTION_DAYS.contains(&days) {
-            err(
-                crate::logs::Code::RetentionInvalid.into(),
-                "log_retention_days".into(),
+            p.err(
+                crate::logs::Code::RetentionInvalid,
+                "log_retention_days",
                 format!("log retention of {days} days is not one CloudWatch Logs accepts"),
                 "use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
             );
         }
     }
-    let mode = props.network_mode.unwrap_or_default();
-    let mut names = BTreeSet::new();
-    let mut host_ports: BTreeMap<u16, usize> = BTreeMap::new();
-    let mut total_cpu = 0u64;
-    let mut total_mem = 0u64;
-    for (i, c) in props.containers.iter().enumerate() {
-        let prefix = container_field(i);
-        let f = |sub: &str| at(&prefix, sub);
-        let name_ok = !c.name.is_empty()
-            && c.name.len() <= 255
-            && c.name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
-        if !name_ok {
-            err(
-                Code::ContainerName.into(),
-                f("name"),
-                format!("container name `{}` is invalid", c.name),
-                "use 1 to 255 letters, digits, hyphens and underscores",
-            );
-        }
-        if !names.insert(c.name.as_str()) {
-            err(
-                Code::ContainerDuplicate.into(),
-                f("name"),
-                format!("two containers are named `{}`", c.name),
-                "give each container of a task its own name",
-            );
-        }
-        let unpinned = |image: &str, why: &str| {
-            (
-                Code::ImageUnpinned,
-                format!("image `{image}` {why}"),
-                "pin a version tag or digest (e.g. `:1.4.2`), or set `allow_unpinned_image: true`",
-            )
-        };
-        let problem = match &c.image {
-            ContainerImage::Reference(image) => image_problem(image).and_then(|problem| {
-                let fatal = matches!(problem, ImageProblem::Invalid(_)) || !c.allow_unpinned_image.unwrap_or(false);
-                fatal.then(|| match problem {
-                    ImageProblem::Invalid(why) => (
-                        Code::ImageInvalid,
-                        format!("image `{image}` is not a valid image reference: {why}"),
-                        "use REGISTRY/REPOSITORY:TAG or REPOSITORY@sha256:DIGEST",
-                    ),
-                    ImageProblem::Untagged => unpinned(image, "has no tag, so it means `latest`"),
-                    ImageProblem::Latest => unpinned(image, "uses the moving `latest` tag"),
-                })
-            }),
-            ContainerImage::Repository(r) => Some((
-                Code::ImageRepositoryUnresolved,
-                format!(
-                    "image names the repository `{}` by name, which only an app file's `repositories:` resolves",
-                    r.repository
+}
+
+/// The container's name: valid, and its own within the task.
+fn validate_container_name<'c>(
+    p: &mut Problems<'_>,
+    c: &'c ContainerProps,
+    f: &dyn Fn(&str) -> String,
+    names: &mut BTreeSet<&'c str>,
+) {
+    let name_ok = !c.name.is_empty()
+        && c.name.len() <= 255
+        && c.name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
+    if !name_ok {
+        p.err(
+            Code::ContainerName,
+            f("name"),
+            format!("container name `{}` is invalid", c.name),
+            "use 1 to 255 letters, digits, hyphens and underscores",
+        );
+    }
+    if !names.insert(c.name.as_str()) {
+        p.err(
+            Code::ContainerDuplicate,
+            f("name"),
+            format!("two containers are named `{}`", c.name),
+            "give each container of a task its own name",
+        );
+    }
+}
+
+/// The container's image: a valid reference pinned by tag or digest (unless
+/// `allow_unpinned_image`), a repository's handle rather than its name, a
+/// valid tag; reported at `image`, or at its `tag` / `repository`.
+fn validate_image(p: &mut Problems<'_>, c: &ContainerProps, f: &dyn Fn(&str) -> String) {
+    let unpinned = |image: &str, why: &str| {
+        (
+            Code::ImageUnpinned,
+            format!("image `{image}` {why}"),
+            "pin a version tag or digest (e.g. `:1.4.2`), or set `allow_unpinned_image: true`",
+        )
+    };
+    let problem = match &c.image {
+        ContainerImage::Reference(image) => image_problem(image).and_then(|problem| {
+            let fatal = matches!(problem, ImageProblem::Invalid(_)) || !c.allow_unpinned_image.unwrap_or(false);
+            fatal.then(|| match problem {
+                ImageProblem::Invalid(why) => (
+                    Code::ImageInvalid,
+                    format!("image `{image}` is not a valid image reference: {why}"),
+                    "use REGISTRY/REPOSITORY:TAG or REPOSITORY@sha256:DIGEST",
                 ),
-                "in Rust, use `ContainerImage::from_repository(&repository, tag)` with the repository's handle",
+                ImageProblem::Untagged => unpinned(image, "has no tag, so it means `latest`"),
+                ImageProblem::Latest => unpinned(image, "uses the moving `latest` tag"),
+            })
+        }),
+        ContainerImage::Repository(r) => Some((
+            Code::ImageRepositoryUnresolved,
+            format!(
+                "image names the repository `{}` by name, which only an app file's `repositories:` resolves",
+                r.repository
+            ),
+            "in Rust, use `ContainerImage::from_repository(&repository, tag)` with the repository's handle",
+        )),
+        ContainerImage::Ecr(e) => match super::image::tag_problem(&e.tag) {
+            Some(why) => Some((
+                Code::ImageTagInvalid,
+                format!("`{}` is not a valid image tag: {why}", e.tag),
+                "use 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-` (e.g. `1.4.2`)",
             )),
-            ContainerImage::Ecr(e) => match super::image::tag_problem(&e.tag) {
-                Some(why) => Some((
-                    Code::ImageTagInvalid,
-                    format!("`{}` is not a valid image tag: {why}", e.tag),
-                    "use 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-` (e.g. `1.4.2`)",
-                )),
-                None if e.tag == "latest" && e.repository.mutable_tags && !c.allow_unpinned_image.unwrap_or(false) => {
-                    Some(unpinned(&c.image.to_string(), "uses `latest` in a repository with mutable tags"))
-                }
-                None => None,
-            },
-        };
-        if let Some((code, msg, help)) = problem {
-            let field = match &c.image {
-                ContainerImage::Ecr(_) | ContainerImage::Repository(_) if code != Code::ImageUnpinned => {
-                    if code == Code::ImageTagInvalid {
-                        f("image.tag")
-                    } else {
-                        f("image.repository")
-                    }
-                }
-                _ => f("image"),
-            };
-            err(code.into(), field, msg, help);
-        }
-        if let Some(cpu) = c.cpu {
-            total_cpu += u64::from(cpu);
-            if cpu > MAX_TASK_CPU_UNITS {
-                err(
-                    Code::ContainerCpu.into(),
-                    f("cpu"),
-                    format!("container CPU {cpu} is above {MAX_TASK_CPU_UNITS} units"),
-                    "1024 units are one vCPU",
-                );
+            None if e.tag == "latest" && e.repository.mutable_tags && !c.allow_unpinned_image.unwrap_or(false) => {
+                Some(unpinned(&c.image.to_string(), "uses `latest` in a repository with mutable tags"))
+            }
+            None => None,
+        },
+    };
+    let Some((code, message, help)) = problem else { return };
+    let field = match &c.image {
+        ContainerImage::Ecr(_) | ContainerImage::Repository(_) if code != Code::ImageUnpinned => {
+            if code == Code::ImageTagInvalid {
+                f("image.tag")
+            } else {
+                f("image.repository")
             }
         }
-        for (field, value) in [("memory_mib", c.memory_mib), ("memory_reservation_mib", c.memory_reservation_mib)] {
-            if let Some(v) = value {
-                if v < MIN_CONTAINER_MEMORY_MIB {
-                    err(
-                        Code::ContainerMemory.into(),
-                        f(field),
-                        format!("{field} {v} is below ECS's minimum of {MIN_CONTAINER_MEMORY_MIB} MiB"),
-                        "",
-                    );
-                }
-            }
+        _ => f("image"),
+    };
+    p.err(code, field, message, help);
+}
+
+/// The container's CPU and memory, alone and against the task's; returns
+/// what it reserves of the task's (CPU units, MiB).
+fn validate_container_resources(
+    p: &mut Problems<'_>,
+    props: &TaskDefinitionProps,
+    c: &ContainerProps,
+    f: &dyn Fn(&str) -> String,
+) -> (u64, u64) {
+    let mut cpu_reserved = 0;
+    if let Some(cpu) = c.cpu {
+        cpu_reserved = u64::from(cpu);
+        if cpu > MAX_TASK_CPU_UNITS {
+            p.err(
+                Code::ContainerCpu,
+                f("cpu"),
+                format!("container CPU {cpu} is above {MAX_TASK_CPU_UNITS} units"),
+                "1024 units are one vCPU",
+            );
         }
-        if let (Some(hard), Some(soft)) = (c.memory_mib, c.memory_reservation_mib) {
-            if soft > hard {
-                err(
-                    Code::ContainerMemory.into(),
-                    f("memory_reservation_mib"),
-                    format!("memory_reservation_mib {soft} is above memory_mib {hard}"),
-                    "the reservation must not exceed the hard limit",
-                );
-            }
-        }
-        let mem = c.memory_reservation_mib.or(c.memory_mib).unwrap_or(DEFAULT_CONTAINER_MEMORY_MIB);
-        total_mem += u64::from(mem);
-        if let (Some(task), Some(hard)) = (props.memory_mib, c.memory_mib) {
-            if hard > task {
-                err(
-                    Code::ContainerMemoryAboveTask.into(),
-                    f("memory_mib"),
-                    format!("container memory {hard} MiB is above the task's {task} MiB"),
-                    "raise the task's memory_mib or lower the container's",
-                );
-            }
-        }
-        let mut own_ports = BTreeSet::new();
-        for (j, p) in c.ports.iter().enumerate() {
-            if *p == 0 {
-                err(
-                    Code::ContainerPort.into(),
-                    f(&format!("ports[{j}]")),
-                    "container port 0 is invalid".into(),
-                    "use a port from 1 to 65535",
-                );
-            }
-            if !own_ports.insert(*p) {
-                err(
-                    Code::ContainerPortDuplicate.into(),
-                    f(&format!("ports[{j}]")),
-                    format!("port {p} is listed twice"),
+    }
+    for (field, value) in [("memory_mib", c.memory_mib), ("memory_reservation_mib", c.memory_reservation_mib)] {
+        if let Some(v) = value {
+            if v < MIN_CONTAINER_MEMORY_MIB {
+                p.err(
+                    Code::ContainerMemory,
+                    f(field),
+                    format!("{field} {v} is below ECS's minimum of {MIN_CONTAINER_MEMORY_MIB} MiB"),
                     "",
                 );
-            } else if mode == NetworkMode::Awsvpc {
-                if let Some(other) = host_ports.insert(*p, i) {
-                    err(
-                        Code::ContainerPortConflict.into(),
-                        f(&format!("ports[{j}]")),
-                        format!(
-                            "port {p} is also used by containers[{other}]; in awsvpc mode the task has one network"
-                        ),
-                        "use distinct ports",
-                    );
-                }
-            }
-        }
-        let mut env_names = BTreeSet::new();
-        for (k, _) in c.environment.iter() {
-            env_names.insert(k.as_str());
-            if !is_env_name(k) {
-                err(
-                    Code::EnvName.into(),
-                    f(&format!("environment.{k}")),
-                    format!("environment variable name `{k}` is invalid"),
-                    "use letters, digits and underscores, not starting with a digit",
-                );
-            }
-        }
-        for (k, arn) in c.secrets.iter() {
-            let at = f(&format!("secrets.{k}"));
-            if !is_env_name(k) {
-                err(
-                    Code::EnvName.into(),
-                    at.clone(),
-                    format!("secret variable name `{k}` is invalid"),
-                    "use letters, digits and underscores, not starting with a digit",
-                );
-            }
-            if env_names.contains(k.as_str()) {
-                err(
-                    Code::EnvDuplicate.into(),
-                    at.clone(),
-                    format!("`{k}` is both an environment variable and a secret"),
-                    "keep one of the two",
-                );
-            }
-            if parse_secret_arn(arn).is_none() {
-                err(
-                    Code::SecretArn.into(),
-                    at,
-                    format!("`{arn}` is not the ARN of an SSM parameter or a Secrets Manager secret, nor an SSM parameter name"),
-                    "use /PARAMETER/NAME (a parameter of the stack's account and region), arn:aws:ssm:REGION:ACCOUNT:parameter/NAME or arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME",
-                );
-            }
-        }
-        if let Some(hc) = &c.health_check {
-            let hf = |sub: &str| f(&format!("health_check.{sub}"));
-            if !matches!(hc.command.first().map(String::as_str), Some("CMD" | "CMD-SHELL")) || hc.command.len() < 2 {
-                err(
-                    Code::HealthCheckCommand.into(),
-                    hf("command"),
-                    "a health check command starts with `CMD` or `CMD-SHELL`, followed by the command".into(),
-                    "e.g. [CMD-SHELL, \"curl -f http://localhost:8080/health || exit 1\"]",
-                );
-            }
-            for (field, value, lo, hi) in [
-                ("interval_seconds", hc.interval_seconds, 5, 300),
-                ("timeout_seconds", hc.timeout_seconds, 2, 60),
-                ("retries", hc.retries, 1, 10),
-                ("start_period_seconds", hc.start_period_seconds, 0, 300),
-            ] {
-                if let Some(v) = value {
-                    if !(lo..=hi).contains(&v) {
-                        err(
-                            Code::HealthCheckRange.into(),
-                            hf(field),
-                            format!("{field} {v} is outside {lo}..={hi}"),
-                            "",
-                        );
-                    }
-                }
             }
         }
     }
+    if let (Some(hard), Some(soft)) = (c.memory_mib, c.memory_reservation_mib) {
+        if soft > hard {
+            p.err(
+                Code::ContainerMemory,
+                f("memory_reservation_mib"),
+                format!("memory_reservation_mib {soft} is above memory_mib {hard}"),
+                "the reservation must not exceed the hard limit",
+            );
+        }
+    }
+    let mem = c.memory_reservation_mib.or(c.memory_mib).unwrap_or(DEFAULT_CONTAINER_MEMORY_MIB);
+    if let (Some(task), Some(hard)) = (props.memory_mib, c.memory_mib) {
+        if hard > task {
+            p.err(
+                Code::ContainerMemoryAboveTask,
+                f("memory_mib"),
+                format!("container memory {hard} MiB is above the task's {task} MiB"),
+                "raise the task's memory_mib or lower the container's",
+            );
+        }
+    }
+    (cpu_reserved, u64::from(mem))
+}
+
+/// The container's ports: not 0, each once, and in awsvpc mode (one
+/// network for the task) not another container's.
+fn validate_ports(
+    p: &mut Problems<'_>,
+    mode: NetworkMode,
+    i: usize,
+    c: &ContainerProps,
+    f: &dyn Fn(&str) -> String,
+    host_ports: &mut BTreeMap<u16, usize>,
+) {
+    let mut own_ports = BTreeSet::new();
+    for (j, port) in c.ports.iter().enumerate() {
+        if *port == 0 {
+            p.err(
+                Code::ContainerPort,
+                f(&format!("ports[{j}]")),
+                "container port 0 is invalid",
+                "use a port from 1 to 65535",
+            );
+        }
+        if !own_ports.insert(*port) {
+            p.err(Code::ContainerPortDuplicate, f(&format!("ports[{j}]")), format!("port {port} is listed twice"), "");
+        } else if mode == NetworkMode::Awsvpc {
+            if let Some(other) = host_ports.insert(*port, i) {
+                p.err(
+                    Code::ContainerPortConflict,
+                    f(&format!("ports[{j}]")),
+                    format!("port {port} is also used by containers[{other}]; in awsvpc mode the task has one network"),
+                    "use distinct ports",
+                );
+            }
+        }
+    }
+}
+
+/// The container's environment variables and secrets: valid names, none
+/// both, secrets that are SSM parameters or Secrets Manager secrets.
+fn validate_variables(p: &mut Problems<'_>, c: &ContainerProps, f: &dyn Fn(&str) -> String) {
+    let mut env_names = BTreeSet::new();
+    for (k, _) in c.environment.iter() {
+        env_names.insert(k.as_str());
+        if !is_env_name(k) {
+            p.err(
+                Code::EnvName,
+                f(&format!("environment.{k}")),
+                format!("environment variable name `{k}` is invalid"),
+                "use letters, digits and underscores, not starting with a digit",
+            );
+        }
+    }
+    for (k, arn) in c.secrets.iter() {
+        let at = f(&format!("secrets.{k}"));
+        if !is_env_name(k) {
+            p.err(
+                Code::EnvName,
+                at.clone(),
+                format!("secret variable name `{k}` is invalid"),
+                "use letters, digits and underscores, not starting with a digit",
+            );
+        }
+        if env_names.contains(k.as_str()) {
+            p.err(
+                Code::EnvDuplicate,
+                at.clone(),
+                format!("`{k}` is both an environment variable and a secret"),
+                "keep one of the two",
+            );
+        }
+        if parse_secret_arn(arn).is_none() {
+            p.err(
+                Code::SecretArn,
+                at,
+                format!("`{arn}` is not the ARN of an SSM parameter or a Secrets Manager secret, nor an SSM parameter name"),
+                "use /PARAMETER/NAME (a parameter of the stack's account and region), arn:aws:ssm:REGION:ACCOUNT:parameter/NAME or arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME",
+            );
+        }
+    }
+}
+
+/// The container's health check: a `CMD` or `CMD-SHELL` command, and its
+/// timings within what ECS accepts.
+fn validate_health_check(p: &mut Problems<'_>, hc: &ContainerHealthCheck, f: &dyn Fn(&str) -> String) {
+    let hf = |sub: &str| f(&format!("health_check.{sub}"));
+    if !matches!(hc.command.first().map(String::as_str), Some("CMD" | "CMD-SHELL")) || hc.command.len() < 2 {
+        p.err(
+            Code::HealthCheckCommand,
+            hf("command"),
+            "a health check command starts with `CMD` or `CMD-SHELL`, followed by the command",
+            "e.g. [CMD-SHELL, \"curl -f http://localhost:8080/health || exit 1\"]",
+        );
+    }
+    for (field, value, lo, hi) in [
+        ("interval_seconds", hc.interval_seconds, 5, 300),
+        ("timeout_seconds", hc.timeout_seconds, 2, 60),
+        ("retries", hc.retries, 1, 10),
+        ("start_period_seconds", hc.start_period_seconds, 0, 300),
+    ] {
+        if let Some(v) = value {
+            if !(lo..=hi).contains(&v) {
+                p.err(Code::HealthCheckRange, hf(field), format!("{field} {v} is outside {lo}..={hi}"), "");
+            }
+        }
+    }
+}
+
+/// What the containers reserve together against the task's CPU and memory.
+fn validate_totals(p: &mut Problems<'_>, props: &TaskDefinitionProps, total_cpu: u64, total_mem: u64) {
     if let Some(task) = props.cpu {
         if total_cpu > u64::from(task) {
-            err(
-                Code::ContainerCpuAboveTask.into(),
-                "cpu".into(),
+            p.err(
+                Code::ContainerCpuAboveTask,
+                "cpu",
                 format!("containers reserve {total_cpu} CPU units, more than the task's {task}"),
                 "raise the task's cpu or lower the containers'",
             );
@@ -740,16 +816,13 @@ fn validate(
     }
     if let Some(task) = props.memory_mib {
         if total_mem > u64::from(task) {
-            err(
-                Code::ContainerMemoryAboveTask.into(),
-                "memory_mib".into(),
+            p.err(
+                Code::ContainerMemoryAboveTask,
+                "memory_mib",
                 format!("containers reserve {total_mem} MiB, more than the task's {task} MiB"),
                 "raise the task's memory_mib or lower the containers'",
             );
         }
-    }
-    for p in problems {
-        stack.report(p);
     }
 }
 

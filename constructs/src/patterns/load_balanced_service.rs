@@ -244,36 +244,152 @@ impl LoadBalancedService {
     /// serving listener. The path's last segment is the service's name
     /// (letters, digits and hyphens; its PascalCase prefixes every logical
     /// ID). Problems are reported at the props' fields.
+    ///
+    /// The steps: the task definitions (the canary's too), the target
+    /// groups, the listener rule forwarding to them, the ECS services with
+    /// their connections (load balancer to tasks, tasks to the database),
+    /// scaling, and alarms.
     pub fn new(
         stack: &mut Stack,
         path: &ConstructPath,
         on: &ServiceContext<'_>,
         props: &LoadBalancedServiceProps,
     ) -> LoadBalancedService {
-        let (cluster, alb, notify, database) = (on.cluster, on.load_balancer, on.alarm_topics, on.database);
+        let (cluster, alb, notify) = (on.cluster, on.load_balancer, on.alarm_topics);
         let name = path.id().to_owned();
         let path = path.clone();
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            stack.report(
-                ValidationError::new(Code::NameInvalid, &path, format!("service name `{name}` is invalid"))
-                    .help("use letters, digits and hyphens"),
-            );
-        }
+        check_name(stack, &path, &name);
         let mode = props.network_mode.unwrap_or_default();
-        let mut port = props.container_port.unwrap_or(DEFAULT_CONTAINER_PORT);
-        if port == 0 {
-            stack.report(
-                ValidationError::new(
-                    crate::ecs::task_definition::Code::ContainerPort,
-                    &path,
-                    "container port 0 is invalid",
-                )
-                .field("container_port")
-                .help("use a port from 1 to 65535"),
+        let port = container_port(stack, &path, props);
+        let canary_props = props.canary.as_ref().filter(|c| c.is_enabled());
+        let tasks = TaskDefinitions::new(stack, &path, &name, props, port, on.database, canary_props);
+        let (target_group, canary_target_group) =
+            target_groups(stack, &path, props, mode, port, cluster, tasks.canary.is_some());
+        let (action, percent_parameter) =
+            forward(stack, &path, &target_group, canary_target_group.as_ref(), canary_props);
+        let rule_props = props.routing.clone().unwrap_or_else(|| ListenerRuleProps {
+            priority: Some(CATCH_ALL_PRIORITY),
+            path_patterns: Some(vec!["/*".into()]),
+            ..Default::default()
+        });
+        let listener_rule = stack.in_field("routing", |s| {
+            ListenerRule::new(s, &path.child("ListenerRule"), alb.listener(), &action, &rule_props)
+        });
+        // Instances (bridge) or tasks (awsvpc) admit the load balancer only.
+        if mode == NetworkMode::Bridge {
+            alb.connections().allow_to_default_port(
+                stack,
+                cluster,
+                "Load balancer to the dynamic host ports of ECS tasks",
             );
-            port = DEFAULT_CONTAINER_PORT;
         }
+        let bind = Binding { name: &name, port, cluster, alb, listener_rule: &listener_rule };
+        let service_props = ServiceProps {
+            desired_count: props.desired_count,
+            min_healthy_percent: props.min_healthy_percent,
+            max_percent: props.max_percent,
+            health_check_grace_period_seconds: props.health_check_grace_period_seconds,
+            circuit_breaker_rollback: None,
+            enable_execute_command: None,
+            scaled: Some(props.scaling.is_some()),
+        };
+        let service = bind.service(stack, &path.child("Service"), &tasks.stable, &target_group, &service_props);
+        bind.admit_load_balancer(stack, &service);
+        let canary_service = match (&tasks.canary, &canary_target_group, canary_props) {
+            (Some(td), Some(tg), Some(c)) => {
+                let canary_service_props = ServiceProps {
+                    desired_count: Some(c.desired_count.unwrap_or(DEFAULT_CANARY_DESIRED_COUNT)),
+                    scaled: Some(false),
+                    ..service_props.clone()
+                };
+                let canary = stack.in_field("canary", |s| {
+                    bind.service(s, &path.child("CanaryService"), td, tg, &canary_service_props)
+                });
+                bind.admit_load_balancer(stack, &canary);
+                Some(canary)
+            }
+            _ => None,
+        };
+        if let Some(db) = tasks.database {
+            admit_to_database(stack, db, cluster, [Some(&service), canary_service.as_ref()], port);
+        }
+        let scaling = Scaling::new(stack, &path, props, &service, alb, &target_group);
+        let a = props.alarms.clone().unwrap_or_default();
+        let alarms = stack.in_field("alarms", |s| service_alarms(s, &path, &a, &service, &target_group, alb, notify));
+        let canary = match (tasks.canary, canary_target_group, canary_service, percent_parameter) {
+            (Some(task_definition), Some(target_group), Some(service), Some(percent_parameter)) => {
+                let alarm_5xx = stack.in_field("alarms.target_5xx", |s| {
+                    Alarm::target_5xx(
+                        s,
+                        &path.child("CanaryTarget5xxAlarm"),
+                        &target_group.metric_target_5xx(alb),
+                        a.target_5xx.as_ref().unwrap_or(&PresetAlarmProps::default()),
+                        notify,
+                    )
+                });
+                Some(Canary { task_definition, target_group, service, percent_parameter, alarm_5xx })
+            }
+            _ => None,
+        };
+        LoadBalancedService {
+            canary,
+            path,
+            task_definition: tasks.stable,
+            target_group,
+            listener_rule,
+            service,
+            scalable_target: scaling.target,
+            scaling_policies: scaling.policies,
+            step_scaling: scaling.steps,
+            alarms,
+        }
+    }
+}
 
+/// Reports a service name that is not letters, digits and hyphens.
+fn check_name(stack: &mut Stack, path: &ConstructPath, name: &str) {
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        stack.report(
+            ValidationError::new(Code::NameInvalid, path, format!("service name `{name}` is invalid"))
+                .help("use letters, digits and hyphens"),
+        );
+    }
+}
+
+/// The container port, [`DEFAULT_CONTAINER_PORT`] when none (or 0, reported) is given.
+fn container_port(stack: &mut Stack, path: &ConstructPath, props: &LoadBalancedServiceProps) -> u16 {
+    let port = props.container_port.unwrap_or(DEFAULT_CONTAINER_PORT);
+    if port != 0 {
+        return port;
+    }
+    stack.report(
+        ValidationError::new(crate::ecs::task_definition::Code::ContainerPort, path, "container port 0 is invalid")
+            .field("container_port")
+            .help("use a port from 1 to 65535"),
+    );
+    DEFAULT_CONTAINER_PORT
+}
+
+/// The service's task definitions: one container, spelled flat in the
+/// props (so are its errors), connected to the database when asked; and the
+/// canary's, the same but for its image.
+struct TaskDefinitions<'a> {
+    stable: TaskDefinition,
+    canary: Option<TaskDefinition>,
+    /// The database the tasks connect to.
+    database: Option<&'a Database>,
+}
+
+impl<'a> TaskDefinitions<'a> {
+    fn new(
+        stack: &mut Stack,
+        path: &ConstructPath,
+        name: &str,
+        props: &LoadBalancedServiceProps,
+        port: u16,
+        database: Option<&'a Database>,
+        canary: Option<&CanaryProps>,
+    ) -> Self {
         let container = ContainerProps {
             name: name.to_owned(),
             image: props.image.clone(),
@@ -297,17 +413,14 @@ impl LoadBalancedService {
             log_retention_days: props.log_retention_days,
             task_role_statements: props.task_role_statements.clone(),
         };
-        // The container's props are spelled flat in these props; so are its errors.
-        crate::iam::validate_statements(stack, &path, &props.task_role_statements, "task_role_statements");
-        let task_definition =
-            TaskDefinition::new_located(stack, &path.child("TaskDefinition"), &task_props, &|_| String::new());
-        let database = connect_database(stack, &path, props, database);
+        crate::iam::validate_statements(stack, path, &props.task_role_statements, "task_role_statements");
+        let stable = TaskDefinition::new_located(stack, &path.child("TaskDefinition"), &task_props, &|_| String::new());
+        let database = connect_database(stack, path, props, database);
         if let Some(db) = database {
-            add_connection(stack, &task_definition, db);
+            add_connection(stack, &stable, db);
         }
-        let canary_props = props.canary.as_ref().filter(|c| c.is_enabled());
-        let canary_task_definition = canary_props.map(|c| {
-            validate_canary(stack, &path, props, c);
+        let canary = canary.map(|c| {
+            validate_canary(stack, path, props, c);
             let mut canary_task = task_props.clone();
             canary_task.containers[0].image = c.image.clone();
             canary_task.containers[0].allow_unpinned_image = c.allow_unpinned_image;
@@ -319,262 +432,234 @@ impl LoadBalancedService {
             }
             td
         });
+        TaskDefinitions { stable, canary, database }
+    }
+}
 
-        let wanted = match mode {
-            NetworkMode::Bridge => TargetType::Instance,
-            NetworkMode::Awsvpc => TargetType::Ip,
-        };
-        let mut tg_props = props.target_group.clone().unwrap_or_default();
-        if let Some(t) = tg_props.target_type {
-            if t != wanted {
-                stack.report(
-                    ValidationError::new(
-                        Code::TargetTypeMismatch,
-                        &path,
-                        format!("target type {t:?} does not match network mode {}", mode.as_cfn()),
-                    )
-                    .field("target_group.target_type")
-                    .help("leave target_type out: it follows the network mode (instance for bridge, ip for awsvpc)"),
-                );
-            }
-        }
-        tg_props.target_type = Some(wanted);
-        if tg_props.port.is_none() {
-            tg_props.port = Some(port);
-        }
-        let target_group = stack
-            .in_field("target_group", |s| TargetGroup::new(s, &path.child("TargetGroup"), &cluster.vpc_id, &tg_props));
-        let canary_target_group = canary_task_definition.as_ref().map(|_| {
-            // A fixed name would collide with the stable group's; CloudFormation names this one.
-            let canary_tg = TargetGroupProps { name: None, ..tg_props.clone() };
-            stack.in_field("target_group", |s| {
-                TargetGroup::new(s, &path.child("CanaryTargetGroup"), &cluster.vpc_id, &canary_tg)
-            })
-        });
-        let mut percent_parameter = None;
-        let action = match (&canary_target_group, canary_props) {
-            (Some(canary_tg), Some(c)) => {
-                let (parameter, targets) = weighted_targets(
-                    stack,
-                    &path,
-                    c.percent.unwrap_or(DEFAULT_CANARY_PERCENT),
-                    &target_group.arn,
-                    &canary_tg.arn,
-                );
-                percent_parameter = Some(parameter);
-                Action::WeightedForward(targets)
-            }
-            _ => Action::Forward(target_group.arn.clone()),
-        };
-
-        let rule_props = props.routing.clone().unwrap_or_else(|| ListenerRuleProps {
-            priority: Some(CATCH_ALL_PRIORITY),
-            path_patterns: Some(vec!["/*".into()]),
-            ..Default::default()
-        });
-        let listener_rule = stack.in_field("routing", |s| {
-            ListenerRule::new(s, &path.child("ListenerRule"), alb.listener(), &action, &rule_props)
-        });
-
-        // Instances (bridge) or tasks (awsvpc) admit the load balancer only.
-        if mode == NetworkMode::Bridge {
-            alb.connections().allow_to_default_port(
-                stack,
-                cluster,
-                "Load balancer to the dynamic host ports of ECS tasks",
+/// The target group (its type follows the network mode; a contradicting
+/// `target_type` is reported) and, with a canary, the canary's.
+fn target_groups(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    props: &LoadBalancedServiceProps,
+    mode: NetworkMode,
+    port: u16,
+    cluster: &Cluster,
+    canary: bool,
+) -> (TargetGroup, Option<TargetGroup>) {
+    let wanted = match mode {
+        NetworkMode::Bridge => TargetType::Instance,
+        NetworkMode::Awsvpc => TargetType::Ip,
+    };
+    let mut tg_props = props.target_group.clone().unwrap_or_default();
+    if let Some(t) = tg_props.target_type {
+        if t != wanted {
+            stack.report(
+                ValidationError::new(
+                    Code::TargetTypeMismatch,
+                    path,
+                    format!("target type {t:?} does not match network mode {}", mode.as_cfn()),
+                )
+                .field("target_group.target_type")
+                .help("leave target_type out: it follows the network mode (instance for bridge, ip for awsvpc)"),
             );
         }
+    }
+    tg_props.target_type = Some(wanted);
+    if tg_props.port.is_none() {
+        tg_props.port = Some(port);
+    }
+    let target_group =
+        stack.in_field("target_group", |s| TargetGroup::new(s, &path.child("TargetGroup"), &cluster.vpc_id, &tg_props));
+    let canary_target_group = canary.then(|| {
+        // A fixed name would collide with the stable group's; CloudFormation names this one.
+        let canary_tg = TargetGroupProps { name: None, ..tg_props.clone() };
+        stack.in_field("target_group", |s| {
+            TargetGroup::new(s, &path.child("CanaryTargetGroup"), &cluster.vpc_id, &canary_tg)
+        })
+    });
+    (target_group, canary_target_group)
+}
 
-        let scaled = props.scaling.is_some();
-        let service_props = ServiceProps {
-            desired_count: props.desired_count,
-            min_healthy_percent: props.min_healthy_percent,
-            max_percent: props.max_percent,
-            health_check_grace_period_seconds: props.health_check_grace_period_seconds,
-            circuit_breaker_rollback: None,
-            enable_execute_command: None,
-            scaled: Some(scaled),
-        };
-        let mut depends_on = vec![listener_rule.logical_id.clone()];
-        depends_on.extend(alb.listener_ids());
-        let service = Service::new(
+/// What the listener rule does: forward to the target group, or with a
+/// canary split the traffic by weight (the canary's share a parameter).
+fn forward(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    target_group: &TargetGroup,
+    canary_target_group: Option<&TargetGroup>,
+    canary: Option<&CanaryProps>,
+) -> (Action, Option<String>) {
+    match (canary_target_group, canary) {
+        (Some(canary_tg), Some(c)) => {
+            let percent = c.percent.unwrap_or(DEFAULT_CANARY_PERCENT);
+            let (parameter, targets) = weighted_targets(stack, path, percent, &target_group.arn, &canary_tg.arn);
+            (Action::WeightedForward(targets), Some(parameter))
+        }
+        _ => (Action::Forward(target_group.arn.clone()), None),
+    }
+}
+
+/// What an ECS service of the pattern is bound to.
+struct Binding<'a> {
+    name: &'a str,
+    port: u16,
+    cluster: &'a Cluster,
+    alb: &'a ApplicationLoadBalancer,
+    listener_rule: &'a ListenerRule,
+}
+
+impl Binding<'_> {
+    /// An ECS service at `path` running `task_definition` in `target_group`,
+    /// after the listener rule and listeners.
+    fn service(
+        &self,
+        stack: &mut Stack,
+        path: &ConstructPath,
+        task_definition: &TaskDefinition,
+        target_group: &TargetGroup,
+        props: &ServiceProps,
+    ) -> Service {
+        let mut depends_on = vec![self.listener_rule.logical_id.clone()];
+        depends_on.extend(self.alb.listener_ids());
+        Service::new(
             stack,
-            &path.child("Service"),
-            cluster,
-            &task_definition,
+            path,
+            self.cluster,
+            task_definition,
             &[LoadBalancerTarget {
-                container_name: name.to_owned(),
-                container_port: port,
+                container_name: self.name.to_owned(),
+                container_port: self.port,
                 target_group_arn: target_group.arn.clone(),
                 depends_on,
             }],
-            &service_props,
-        );
-        if let Some(tasks) = service.connections(port) {
-            alb.connections().allow_to_default_port(stack, &tasks, "Load balancer to the container port");
-        }
-        let canary_service = match (&canary_task_definition, &canary_target_group, canary_props) {
-            (Some(td), Some(tg), Some(c)) => {
-                let canary_service_props = ServiceProps {
-                    desired_count: Some(c.desired_count.unwrap_or(DEFAULT_CANARY_DESIRED_COUNT)),
-                    scaled: Some(false),
-                    ..service_props.clone()
-                };
-                let mut depends_on = vec![listener_rule.logical_id.clone()];
-                depends_on.extend(alb.listener_ids());
-                let canary = stack.in_field("canary", |s| {
-                    Service::new(
-                        s,
-                        &path.child("CanaryService"),
-                        cluster,
-                        td,
-                        &[LoadBalancerTarget {
-                            container_name: name.to_owned(),
-                            container_port: port,
-                            target_group_arn: tg.arn.clone(),
-                            depends_on,
-                        }],
-                        &canary_service_props,
-                    )
-                });
-                if let Some(tasks) = canary.connections(port) {
-                    alb.connections().allow_to_default_port(stack, &tasks, "Load balancer to the container port");
-                }
-                Some(canary)
-            }
-            _ => None,
-        };
-        if let Some(db) = database {
-            // The database admits whoever runs the tasks: their own groups
-            // (awsvpc), else the cluster's instances (bridge).
-            let clients = format!("{} clients", db.engine.as_str());
-            let tasks: Vec<Connections> = [Some(&service), canary_service.as_ref()]
-                .into_iter()
-                .flatten()
-                .filter_map(|s| s.connections(port))
-                .collect();
-            if tasks.is_empty() {
-                cluster.connections().allow_to_default_port(stack, db, &clients);
-            }
-            for t in &tasks {
-                t.allow_to_default_port(stack, db, &clients);
-            }
-        }
+            props,
+        )
+    }
 
-        let mut scalable_target = None;
-        let mut scaling_policies = Vec::new();
-        let mut step_scaling = None;
-        if let Some(scaling) = &props.scaling {
-            stack.in_field("scaling", |s| {
-                let target = ScalableTarget::for_ecs_service(
-                    s,
-                    &path.child("Scaling"),
-                    &service.cluster_name,
-                    &service.name,
-                    scaling.min_capacity,
-                    scaling.max_capacity,
-                );
-                let opts = scaling.target_tracking.clone().unwrap_or_default();
-                if let Some(t) = scaling.cpu_target_percent {
-                    scaling_policies.push(s.in_field("cpu_target_percent", |s| target.scale_on_cpu(s, t, &opts)));
-                }
-                if let Some(t) = scaling.memory_target_percent {
-                    scaling_policies.push(s.in_field("memory_target_percent", |s| target.scale_on_memory(s, t, &opts)));
-                }
-                if let Some(r) = scaling.requests_per_target {
-                    scaling_policies.push(s.in_field("requests_per_target", |s| {
-                        target.scale_on_request_count(s, r, alb, &target_group, &opts)
-                    }));
-                }
-                if let Some(steps) = &scaling.cpu_steps {
-                    step_scaling =
-                        Some(s.in_field("cpu_steps", |s| target.step_scaling(s, "Cpu", &service.metric_cpu(), steps)));
-                }
-                scalable_target = Some(target);
-            });
-        }
-
-        let a = props.alarms.clone().unwrap_or_default();
-        let d = PresetAlarmProps::default();
-        let alarms = stack.in_field("alarms", |s| {
-            vec![
-                s.in_field("cpu", |s| {
-                    Alarm::cpu_high(
-                        s,
-                        &path.child("CpuAlarm"),
-                        &service.metric_cpu(),
-                        a.cpu.as_ref().unwrap_or(&d),
-                        notify,
-                    )
-                }),
-                s.in_field("memory", |s| {
-                    Alarm::memory_high(
-                        s,
-                        &path.child("MemoryAlarm"),
-                        &service.metric_memory(),
-                        a.memory.as_ref().unwrap_or(&d),
-                        notify,
-                    )
-                }),
-                s.in_field("target_5xx", |s| {
-                    Alarm::target_5xx(
-                        s,
-                        &path.child("Target5xxAlarm"),
-                        &target_group.metric_target_5xx(alb),
-                        a.target_5xx.as_ref().unwrap_or(&d),
-                        notify,
-                    )
-                }),
-                s.in_field("unhealthy_hosts", |s| {
-                    Alarm::unhealthy_hosts(
-                        s,
-                        &path.child("UnhealthyHostsAlarm"),
-                        &target_group.metric_unhealthy_hosts(alb),
-                        a.unhealthy_hosts.as_ref().unwrap_or(&d),
-                        notify,
-                    )
-                }),
-                s.in_field("response_time", |s| {
-                    Alarm::response_time(
-                        s,
-                        &path.child("ResponseTimeAlarm"),
-                        &target_group.metric_target_response_time(alb),
-                        a.response_time.as_ref().unwrap_or(&d),
-                        notify,
-                    )
-                }),
-            ]
-        });
-
-        let canary = match (canary_task_definition, canary_target_group, canary_service, percent_parameter) {
-            (Some(task_definition), Some(target_group), Some(service), Some(percent_parameter)) => {
-                let alarm_5xx = stack.in_field("alarms.target_5xx", |s| {
-                    Alarm::target_5xx(
-                        s,
-                        &path.child("CanaryTarget5xxAlarm"),
-                        &target_group.metric_target_5xx(alb),
-                        a.target_5xx.as_ref().unwrap_or(&d),
-                        notify,
-                    )
-                });
-                Some(Canary { task_definition, target_group, service, percent_parameter, alarm_5xx })
-            }
-            _ => None,
-        };
-
-        LoadBalancedService {
-            canary,
-            path,
-            task_definition,
-            target_group,
-            listener_rule,
-            service,
-            scalable_target,
-            scaling_policies,
-            step_scaling,
-            alarms,
+    /// In awsvpc mode, the service's tasks admit the load balancer on the container port.
+    fn admit_load_balancer(&self, stack: &mut Stack, service: &Service) {
+        if let Some(tasks) = service.connections(self.port) {
+            self.alb.connections().allow_to_default_port(stack, &tasks, "Load balancer to the container port");
         }
     }
+}
+
+/// The database admits whoever runs the tasks: their own groups (awsvpc),
+/// else the cluster's instances (bridge).
+fn admit_to_database(stack: &mut Stack, db: &Database, cluster: &Cluster, services: [Option<&Service>; 2], port: u16) {
+    let clients = format!("{} clients", db.engine.as_str());
+    let tasks: Vec<Connections> = services.into_iter().flatten().filter_map(|s| s.connections(port)).collect();
+    if tasks.is_empty() {
+        cluster.connections().allow_to_default_port(stack, db, &clients);
+    }
+    for t in &tasks {
+        t.allow_to_default_port(stack, db, &clients);
+    }
+}
+
+/// The service's task count scaling, with `scaling`.
+struct Scaling {
+    target: Option<ScalableTarget>,
+    policies: Vec<ScalingPolicy>,
+    steps: Option<StepScaling>,
+}
+
+impl Scaling {
+    fn new(
+        stack: &mut Stack,
+        path: &ConstructPath,
+        props: &LoadBalancedServiceProps,
+        service: &Service,
+        alb: &ApplicationLoadBalancer,
+        target_group: &TargetGroup,
+    ) -> Scaling {
+        let mut out = Scaling { target: None, policies: Vec::new(), steps: None };
+        let Some(scaling) = &props.scaling else { return out };
+        stack.in_field("scaling", |s| {
+            let target = ScalableTarget::for_ecs_service(
+                s,
+                &path.child("Scaling"),
+                &service.cluster_name,
+                &service.name,
+                scaling.min_capacity,
+                scaling.max_capacity,
+            );
+            let opts = scaling.target_tracking.clone().unwrap_or_default();
+            if let Some(t) = scaling.cpu_target_percent {
+                out.policies.push(s.in_field("cpu_target_percent", |s| target.scale_on_cpu(s, t, &opts)));
+            }
+            if let Some(t) = scaling.memory_target_percent {
+                out.policies.push(s.in_field("memory_target_percent", |s| target.scale_on_memory(s, t, &opts)));
+            }
+            if let Some(r) = scaling.requests_per_target {
+                out.policies.push(s.in_field("requests_per_target", |s| {
+                    target.scale_on_request_count(s, r, alb, target_group, &opts)
+                }));
+            }
+            if let Some(steps) = &scaling.cpu_steps {
+                out.steps =
+                    Some(s.in_field("cpu_steps", |s| target.step_scaling(s, "Cpu", &service.metric_cpu(), steps)));
+            }
+            out.target = Some(target);
+        });
+        out
+    }
+}
+
+/// The service's alarms (CPU, memory, target 5xx, unhealthy hosts,
+/// response time), each with its props or the preset defaults.
+fn service_alarms(
+    s: &mut Stack,
+    path: &ConstructPath,
+    a: &ServiceAlarmsProps,
+    service: &Service,
+    target_group: &TargetGroup,
+    alb: &ApplicationLoadBalancer,
+    notify: &[Value],
+) -> Vec<Alarm> {
+    let d = PresetAlarmProps::default();
+    vec![
+        s.in_field("cpu", |s| {
+            Alarm::cpu_high(s, &path.child("CpuAlarm"), &service.metric_cpu(), a.cpu.as_ref().unwrap_or(&d), notify)
+        }),
+        s.in_field("memory", |s| {
+            Alarm::memory_high(
+                s,
+                &path.child("MemoryAlarm"),
+                &service.metric_memory(),
+                a.memory.as_ref().unwrap_or(&d),
+                notify,
+            )
+        }),
+        s.in_field("target_5xx", |s| {
+            Alarm::target_5xx(
+                s,
+                &path.child("Target5xxAlarm"),
+                &target_group.metric_target_5xx(alb),
+                a.target_5xx.as_ref().unwrap_or(&d),
+                notify,
+            )
+        }),
+        s.in_field("unhealthy_hosts", |s| {
+            Alarm::unhealthy_hosts(
+                s,
+                &path.child("UnhealthyHostsAlarm"),
+                &target_group.metric_unhealthy_hosts(alb),
+                a.unhealthy_hosts.as_ref().unwrap_or(&d),
+                notify,
+            )
+        }),
+        s.in_field("response_time", |s| {
+            Alarm::response_time(
+                s,
+                &path.child("ResponseTimeAlarm"),
+                &target_group.metric_target_response_time(alb),
+                a.response_time.as_ref().unwrap_or(&d),
+                notify,
+            )
+        }),
+    ]
 }
 
 /// The database the service connects to, reporting a service that asks for
