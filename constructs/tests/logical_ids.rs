@@ -6,6 +6,11 @@ use std::collections::BTreeMap;
 
 use rcdk_constructs::app::AppProps;
 use rcdk_constructs::cfn::{Format, Resource};
+use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
+use rcdk_constructs::ec2::{Vpc, VpcProps};
+use rcdk_constructs::ecs::{Cluster, ClusterProps, ContainerImage};
+use rcdk_constructs::elbv2::{Action, ApplicationLoadBalancer, ListenerRuleProps, LoadBalancerProps};
+use rcdk_constructs::patterns::{LoadBalancedService, LoadBalancedServiceProps, ServiceContext};
 
 const APP: &str = include_str!("../../examples/todo-app.yaml");
 
@@ -21,27 +26,50 @@ fn todo() -> AppProps {
     serde_yaml::from_str(APP).expect("the todo app parses")
 }
 
-#[test]
-fn reordering_services_and_stacks_changes_nothing() {
-    let base = resources(&todo());
-    // Services in the other order in the file.
-    // (Only under `services:`: `tables:` and `buckets:` have a `files` too.)
-    let (head, services) = APP.split_once("    services:\n").expect("the app has services");
-    let services = services
-        .replacen("      main:", "      zzz-main:", 1)
-        .replacen("      files:", "      main:", 1)
-        .replacen("      zzz-main:", "      files:", 1);
-    let swapped = format!("{head}    services:\n{services}");
-    let mut reordered: AppProps = serde_yaml::from_str(&swapped).expect("parses");
-    // Swapping the names swaps the services' contents; swap them back so only the order in the file differs.
-    let stack = &mut reordered.stacks[0];
-    let main = stack.services.remove("files").expect("main");
-    let files = stack.services.remove("main").expect("files");
-    stack.services.insert("main".into(), main);
-    stack.services.insert("files".into(), files);
-    assert_eq!(resources(&reordered), base);
+/// A stack with two load-balanced services, built through the Rust API in
+/// `order`: one routed by path (its priority derived from its name), one
+/// catch-all, both in bridge mode behind one load balancer, sharing the
+/// load balancer's rule into the cluster's instances.
+fn two_services(order: [&str; 2]) -> String {
+    let mut stack = Stack::new(StackProps { name: "shop".into(), ..Default::default() }, FieldPath::root());
+    let root = stack.root().clone();
+    let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps::default());
+    let cluster = Cluster::new(&mut stack, &root.child("Cluster"), &vpc, &ClusterProps::default());
+    let alb = ApplicationLoadBalancer::new(
+        &mut stack,
+        &root.child("LoadBalancer"),
+        &vpc,
+        &Action::not_found(),
+        &LoadBalancerProps::default(),
+    );
+    for name in order {
+        let routing = (name == "api")
+            .then(|| ListenerRuleProps { path_patterns: Some(vec!["/api/*".into()]), ..Default::default() });
+        let props = LoadBalancedServiceProps {
+            image: ContainerImage::Reference(format!("example/{name}:1.0.0")),
+            routing,
+            ..Default::default()
+        };
+        LoadBalancedService::new(&mut stack, &root.child(name), &ServiceContext::new(&cluster, &alb), &props);
+    }
+    let mut app = App::new();
+    app.add_stack(stack);
+    let stacks = app.synth(Format::Yaml).unwrap_or_else(|e| panic!("synth failed: {e}"));
+    stacks[0].body.clone()
+}
 
-    // A second stack before and after the first.
+#[test]
+fn the_order_constructs_are_added_in_changes_nothing() {
+    // An app file's services are a map (sorted by name), so its order cannot
+    // matter; constructs added in Rust can come in any order.
+    let api_first = two_services(["api", "web"]);
+    assert!(api_first.contains("ApiListenerRule:") && api_first.contains("WebListenerRule:"), "{api_first}");
+    assert_eq!(two_services(["web", "api"]), api_first, "the template depends on the order the services were added");
+}
+
+#[test]
+fn a_stack_added_before_or_after_another_changes_nothing() {
+    let base = resources(&todo());
     let mut two = todo();
     let mut other = two.stacks[0].clone();
     other.name = "todo-stage".into();
