@@ -179,6 +179,18 @@ pub fn list_markdown() -> String {
     out
 }
 
+/// The README's tables of codes: one row per code in `codes`, with its
+/// severity and title from its definition; `None` names a code no
+/// definition has.
+pub fn markdown_table<'a>(codes: impl IntoIterator<Item = &'a str>) -> Result<String, &'a str> {
+    let mut out = String::from("| code | kind | what |\n|---|---|---|\n");
+    for code in codes {
+        let d = lookup(code).filter(|d| d.code == code).ok_or(code)?;
+        out.push_str(&format!("| `{}` | {} | {} |\n", d.code, d.severity, escape_cell(d.title)));
+    }
+    Ok(out)
+}
+
 /// The anchor GitHub gives the heading ``### `code` ``.
 fn anchor(code: &str) -> String {
     code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()

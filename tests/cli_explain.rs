@@ -88,3 +88,43 @@ fn committed_docs_are_what_explain_list_markdown_prints() {
         assert!(printed.contains(&format!("### `{}`", d.code)), "{} has no section", d.code);
     }
 }
+
+/// Every table of codes in the README, below a `<!-- codes: CODE... -->`
+/// line, regenerated from the definitions; and how many there are.
+fn readme_with_generated_tables(text: &str) -> (String, usize) {
+    let mut out = String::new();
+    let mut tables = 0;
+    let mut lines = text.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        let Some(codes) = line.trim().strip_prefix("<!-- codes:").and_then(|l| l.strip_suffix("-->")) else {
+            continue;
+        };
+        while lines.peek().is_some_and(|l| l.starts_with('|')) {
+            lines.next();
+        }
+        let table = rcdk::explain::markdown_table(codes.split_whitespace())
+            .unwrap_or_else(|code| panic!("README.md names `{code}`, which no definition has"));
+        out.push_str(&table);
+        tables += 1;
+    }
+    (out, tables)
+}
+
+#[test]
+fn readme_tables_of_codes_are_generated_from_the_definitions() {
+    let path = root().join("README.md");
+    let text = std::fs::read_to_string(&path).expect("README.md");
+    let (generated, tables) = readme_with_generated_tables(&text);
+    assert!(tables >= 2, "README.md has {tables} generated tables of codes");
+    if generated != text {
+        if std::env::var_os("RCDK_UPDATE_README").is_some() {
+            std::fs::write(&path, &generated).expect("write README.md");
+        } else {
+            panic!(
+                "README.md's tables of codes are not what their definitions say: run \
+                 `RCDK_UPDATE_README=1 cargo test --test cli_explain` and commit README.md"
+            );
+        }
+    }
+}

@@ -51,7 +51,7 @@ crate::codes! {
     pub(crate) enum Code {
         NaclBlocked => error("net:nacl-blocked") {
             formerly: ["net-nacl-blocked"],
-            title: "a network ACL drops the stack's own traffic",
+            title: "a network ACL drops listener, target, database or return traffic, or the instances' HTTPS through the NAT gateway's subnet",
             explanation: "Network ACLs are stateless: each direction needs its own allow rule, and return traffic goes \
          to the client's ephemeral port (1024-65535). A custom ACL on the subnets drops one of the \
          stack's paths: the listener port into the public subnets, the target ports into the private \

@@ -34,7 +34,7 @@ crate::codes! {
     pub(crate) enum Code {
         AlarmNoAction => warning("cloudwatch:alarm-no-action") {
             formerly: ["mon-alarm-no-action"],
-            title: "alarms notify nobody",
+            title: "alarms notify nobody (the stack has no `alarms:` topic)",
             explanation: "The stack's CloudWatch alarms have no alarm actions: when one fires, its state changes in \
          the console and nobody is told. Give the stack an alarm topic (`alarms: {email: ...}`), or \
          set the alarms' `AlarmActions` in the template.",

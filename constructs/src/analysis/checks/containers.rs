@@ -187,7 +187,7 @@ crate::codes! {
     /// The diagnostic codes this module reports.
     pub(crate) enum Code {
         ServiceContainerMismatch => error("net:service-container-mismatch") {
-            title: "a service's load-balancer binding names a container or port its task definition lacks",
+            title: "a service's `LoadBalancers` entry names a container its task definition lacks, or a `ContainerPort` that container's `PortMappings` do not map",
             explanation: "An ECS service's `LoadBalancers` entry sends the target group's traffic to `ContainerName` on \
          `ContainerPort`. The service's task definition must have a container of that name whose \
          `PortMappings` include that `ContainerPort`; otherwise ECS refuses to create (or update) the \
@@ -196,7 +196,7 @@ crate::codes! {
          both).",
         },
         TargetTypeMismatch => error("net:target-type-mismatch") {
-            title: "a target group's target type does not fit the tasks' network mode",
+            title: "a target group's `TargetType` does not fit the tasks' network mode: awsvpc needs `ip`, bridge and host need `instance`",
             explanation: "ECS registers an `awsvpc` task by the IP address of its own network interface, so its target \
          group needs `TargetType: ip`; a `bridge` or `host` task shares its instance's network and is \
          registered by instance ID, so its target group needs `TargetType: instance` (the default). A \

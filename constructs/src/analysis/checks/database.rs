@@ -405,7 +405,7 @@ crate::codes! {
     /// The diagnostic codes this module reports.
     pub(crate) enum Code {
         DatabaseAdmitsOthers => error("net:database-admits-others") {
-            title: "the database admits more than the services that use it",
+            title: "the database admits a security group only something else holds, or a network holding subnets where none of its users runs",
             explanation: "An ingress rule of the database's security groups admits, on the database port, a security \
          group that only something else holds (the load balancer, a service that does not use the \
          database, instances running none that does), or a network holding subnets where no service \
@@ -417,14 +417,14 @@ crate::codes! {
         },
         DatabaseOpen => error("net:database-open") {
             formerly: ["net-database-open"],
-            title: "the database admits traffic from anywhere",
+            title: "the database admits `0.0.0.0/0`",
             explanation: "A security group of the database admits `0.0.0.0/0` (or `::/0`) on the database port. The \
          database should admit only the services that use it: remove the open rule; rcdk already \
          admits each service linked with `database:`.",
         },
         DatabaseUnreachable => error("net:database-unreachable") {
             formerly: ["net-database-unreachable"],
-            title: "a service that uses the database is not admitted by it",
+            title: "a service that uses the database is not admitted by it (or its restricted egress does not reach it)",
             explanation: "A service linked to the database (it gets its endpoint and credentials) runs in a security \
          group that no ingress rule of the database's security groups admits on the database port, so \
          its connections time out. Admit the service's security group on the port, or link it with \

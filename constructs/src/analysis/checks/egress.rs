@@ -367,7 +367,7 @@ crate::codes! {
     /// The diagnostic codes this module reports.
     pub(crate) enum Code {
         EndpointBlocked => error("net:endpoint-blocked") {
-            title: "an interface VPC endpoint does not admit the instances on HTTPS",
+            title: "an interface endpoint (private DNS) whose security groups do not admit the instances on TCP 443",
             explanation: "An interface endpoint with private DNS answers for its service (ECS, ECR, CloudWatch Logs, \
          and Secrets Manager or SSM when tasks read secrets) in the whole VPC, NAT gateway or not. \
          When its security groups admit no HTTPS (TCP 443) from the ECS instances, the agent never \
@@ -376,7 +376,7 @@ crate::codes! {
         },
         InstancesNoEgress => error("net:instances-no-egress") {
             formerly: ["net-instances-no-egress"],
-            title: "ECS instances have no way out to ECS, ECR, CloudWatch Logs and S3",
+            title: "private instances with neither a NAT route nor the VPC endpoints ECS needs, or whose security groups let nothing out on TCP 443",
             explanation: "The cluster's instances are in subnets whose route table has no default route (no NAT \
          gateway, no internet gateway) and the VPC lacks the endpoints the ECS agent needs (`ecs`, \
          `ecs-agent`, `ecs-telemetry`, `ecr.api`, `ecr.dkr`, `logs` interface endpoints with private \

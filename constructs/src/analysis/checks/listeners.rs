@@ -75,7 +75,7 @@ crate::codes! {
     pub(crate) enum Code {
         ListenerUnreachable => error("net:listener-unreachable") {
             formerly: ["net-listener-unreachable"],
-            title: "the load balancer's security groups admit nothing on a listener's port",
+            title: "the load balancer's security groups admit no IPv4 client (and for a dual-stack one, no IPv6 client) on a listener's port",
             explanation: "A listener listens on a port that no ingress rule of the load balancer's security groups \
          admits, so every client connection times out. Admit the clients \
          (`load_balancer.ingress_cidrs`, or CloudFront's prefix list for a CDN origin) on the port, \

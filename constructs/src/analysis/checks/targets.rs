@@ -173,7 +173,7 @@ crate::codes! {
         },
         LbToTargetBlocked => error("net:lb-to-target-blocked") {
             formerly: ["net-lb-to-target-blocked"],
-            title: "the targets' security groups do not admit the load balancer",
+            title: "no rule of the targets' security groups admits the load balancer on the target port (or on a fixed health check port outside it)",
             explanation: "No ingress rule of the targets' security groups admits the load balancer's security group \
          (or an address range containing the load balancer's subnets) on the target port: in bridge \
          mode the dynamic host ports 32768-65535, in awsvpc mode the container port — or on the \
@@ -183,7 +183,7 @@ crate::codes! {
         },
         TargetGroupOrphan => error("net:target-group-orphan") {
             formerly: ["net-target-group-orphan"],
-            title: "a service's target group gets no traffic from any listener",
+            title: "a service's target group that no listener or rule forwards to",
             explanation: "The service registers its tasks in a target group, but no listener's default action and no \
          listener rule forwards to that group, so the service never receives a request (and ECS \
          refuses a service whose target group is attached to no load balancer). Add a rule that \
