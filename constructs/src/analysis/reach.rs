@@ -163,10 +163,13 @@ fn service_name(doc: &Doc<'_>, id: &str) -> String {
     doc.res(id).and_then(|r| prop(doc, r, "ServiceName").as_str().map(str::to_owned)).unwrap_or_else(|| id.to_owned())
 }
 
-fn who(sg: &str, holders: &BTreeMap<&str, Vec<String>>) -> String {
+/// Who is behind security group `sg`, one entry each ("database Db (security
+/// group DbSg)"), so that a member leaving the group is a path that
+/// disappears, never a new one.
+fn who(sg: &str, holders: &BTreeMap<&str, Vec<String>>) -> Vec<String> {
     match holders.get(sg) {
-        Some(list) if !list.is_empty() => format!("{} (security group {sg})", list.join(", ")),
-        _ => format!("members of security group {sg}"),
+        Some(list) if !list.is_empty() => list.iter().map(|h| format!("{h} (security group {sg})")).collect(),
+        _ => vec![format!("members of security group {sg}")],
     }
 }
 
@@ -189,22 +192,27 @@ fn ports(r: &Rule<'_>) -> String {
 fn network(stack: &str, net: &Net<'_, '_>, holders: &BTreeMap<&str, Vec<String>>, out: &mut Vec<Access>) {
     for (sg, group) in &net.sgs {
         for r in &group.ingress {
-            let subject = match &r.peer {
-                RulePeer::Cidr(c) if c.prefix_len() == 0 => "the internet (0.0.0.0/0)".to_owned(),
-                RulePeer::Cidr(c) => format!("addresses in {c}"),
-                RulePeer::Cidr6 => "IPv6 addresses (a CIDRv6 rule)".to_owned(),
+            let subjects = match &r.peer {
+                RulePeer::Cidr(c) if c.prefix_len() == 0 => vec!["the internet (0.0.0.0/0)".to_owned()],
+                RulePeer::Cidr(c) => vec![format!("addresses in {c}")],
+                RulePeer::Cidr6 => vec!["IPv6 addresses (a CIDRv6 rule)".to_owned()],
                 RulePeer::Sg(peer) => who(peer, holders),
-                RulePeer::PrefixList(V::Str(p)) => format!("prefix list {p}"),
-                RulePeer::PrefixList(_) => "a prefix list rcdk cannot tell (set at deploy time)".to_owned(),
-                RulePeer::Unknown => "a peer rcdk cannot tell (set at deploy time)".to_owned(),
+                RulePeer::PrefixList(V::Str(p)) => vec![format!("prefix list {p}")],
+                RulePeer::PrefixList(V::Param(p)) => vec![format!("the prefix list of parameter {p}")],
+                RulePeer::PrefixList(_) => vec!["a prefix list rcdk cannot tell (set at deploy time)".to_owned()],
+                RulePeer::Unknown => vec!["a peer rcdk cannot tell (set at deploy time)".to_owned()],
             };
-            out.push(Access {
-                stack: stack.to_owned(),
-                kind: AccessKind::Network,
-                subject,
-                verb: "can",
-                predicate: format!("reach {} on {}", who(sg, holders), ports(r)),
-            });
+            for subject in &subjects {
+                for target in who(sg, holders) {
+                    out.push(Access {
+                        stack: stack.to_owned(),
+                        kind: AccessKind::Network,
+                        subject: subject.clone(),
+                        verb: "can",
+                        predicate: format!("reach {target} on {}", ports(r)),
+                    });
+                }
+            }
         }
     }
 }
@@ -398,6 +406,27 @@ mod tests {
         );
         assert_eq!(d[0].classification, "broadening");
         assert_eq!(d[1].classification, "narrowing");
+    }
+
+    #[test]
+    fn a_member_leaving_a_group_is_no_new_path() {
+        let t = |with_instance: bool| {
+            let mut r = json!({
+                "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "d", "SecurityGroupIngress": [
+                    {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "CidrIp": "10.0.0.0/16"}]}},
+                "Db": {"Type": "AWS::RDS::DBInstance", "Properties": {"VPCSecurityGroups": [{"Fn::GetAtt": ["Sg", "GroupId"]}]}}});
+            if with_instance {
+                r["Vm"] = json!({"Type": "AWS::EC2::Instance", "Properties": {"SecurityGroupIds": [{"Ref": "Sg"}]}});
+            }
+            json!({"Resources": r})
+        };
+        let d = delta(&facts(&t(true)), &facts(&t(false)));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].change, Appears::Disappears);
+        assert_eq!(
+            d[0].text,
+            "addresses in 10.0.0.0/16 can no longer reach instance Vm (security group Sg) on tcp/5432"
+        );
     }
 
     #[test]

@@ -515,16 +515,15 @@ fn diff_resources(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<Res
         let mut dangerous = false;
         let fate = Fate::of(effective_deletion_policy(o));
         match (fate, schema::stateful_reason(&ty)) {
-            (Fate::Retained, Some(reason)) => notes.push(format!(
-                "{ty} is {reason}; DeletionPolicy Retain keeps it in the account, no longer managed by this stack (retained, orphaned)"
-            )),
-            (Fate::Retained, None) => notes.push(
+            (Fate::Retained, _) => notes.push(
                 "DeletionPolicy Retain keeps it in the account, no longer managed by this stack (retained, orphaned)"
                     .to_owned(),
             ),
             (Fate::Snapshot, Some(reason)) => {
                 dangerous = true;
-                notes.push(format!("removing {ty} deletes {reason}; DeletionPolicy Snapshot takes a final snapshot first"))
+                notes.push(format!(
+                    "removing {ty} deletes {reason}; DeletionPolicy Snapshot takes a final snapshot first"
+                ))
             }
             (Fate::Deleted, Some(reason)) => {
                 dangerous = true;

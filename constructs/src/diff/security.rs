@@ -411,6 +411,13 @@ const POLICY_RESOURCES: [&str; 24] = [
 ];
 
 impl Items {
+    /// Managed policy ARNs attached to the identity (or permission set) `id`.
+    fn attach(&mut self, id: &str, arns: Option<&Value>) {
+        for arn in arns.map(strings).unwrap_or_default() {
+            self.policies.push((format!("${{{id}}}"), arn));
+        }
+    }
+
     fn read(&mut self, id: &str, r: &Value) {
         let ty = r.get("Type").and_then(Value::as_str).unwrap_or("");
         let props = render(r.get("Properties").unwrap_or(&Value::Null));
@@ -426,12 +433,7 @@ impl Items {
                         }
                     }
                 }
-                if let Some(arns) = prop("ManagedPolicyArns") {
-                    let who = format!("${{{id}}}");
-                    for arn in strings(arns) {
-                        self.policies.push((who.clone(), arn));
-                    }
-                }
+                self.attach(id, prop("ManagedPolicyArns"));
             }
             "AWS::IAM::Policy"
             | "AWS::IAM::ManagedPolicy"
@@ -453,12 +455,7 @@ impl Items {
             }
             "AWS::Lambda::Permission" => self.statements.push(lambda_permission(id, &props)),
             "AWS::SSO::PermissionSet" => {
-                if let Some(arns) = prop("ManagedPolicies") {
-                    let who = format!("${{{id}}}");
-                    for arn in strings(arns) {
-                        self.policies.push((who.clone(), arn));
-                    }
-                }
+                self.attach(id, prop("ManagedPolicies"));
             }
             "AWS::EC2::SecurityGroup" => {
                 let group = format!("${{{id}.GroupId}}");
