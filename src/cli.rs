@@ -303,7 +303,7 @@ pub struct DeployArgs {
     /// Deny, a managed policy attached, a security group rule that lets more through),
     /// `any-change`, or `never`. The security view is shown first; on a terminal rcdk asks;
     /// without one the change set is removed and deploy exits 1.
-    #[arg(long, value_enum, default_value_t = RequireApproval::Broadening, value_name = "WHEN")]
+    #[arg(long, value_enum, default_value_t = RequireApproval::Broadening, value_name = "WHEN", env = "RCDK_REQUIRE_APPROVAL")]
     pub require_approval: RequireApproval,
     /// A template parameter, `KEY=VALUE` (repeatable); overrides the app file's `parameters`.
     /// It applies to every selected stack whose template declares `KEY`.

@@ -5,6 +5,7 @@
 
 mod pair;
 mod render;
+pub mod resolved;
 mod security_render;
 mod source;
 
@@ -107,6 +108,10 @@ pub struct Report {
     /// Paths and effective permissions that appear or disappear: the
     /// whole-app analysis' model of who can reach what, run on both sides.
     pub reachability: Vec<AccessChange>,
+    /// With `--against-stack`: each SSM-typed parameter, the deployed
+    /// stack's resolved value against what a deploy would resolve now.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resolved_parameters: Vec<resolved::ResolvedParameter>,
 }
 
 impl Report {
@@ -121,7 +126,16 @@ impl Report {
         for s in &stacks {
             security.merge(if stacks.len() > 1 { &s.stack } else { "" }, &s.diff.security);
         }
-        Report { version: JSON_VERSION, against, has_changes, summary, stacks, security, reachability: Vec::new() }
+        Report {
+            version: JSON_VERSION,
+            against,
+            has_changes,
+            summary,
+            stacks,
+            security,
+            reachability: Vec::new(),
+            resolved_parameters: Vec::new(),
+        }
     }
 
     /// True when a path or permission appears (see [`Report::reachability`]).
@@ -130,14 +144,26 @@ impl Report {
     }
 
     /// Adds the reachability delta of the templates compared: per stack,
-    /// its name, old template (`None` when new) and new template (`None` when removed).
-    pub fn with_reachability(mut self, pairs: &[(&str, Option<&Value>, Option<&Value>)]) -> Report {
+    /// its name, old template (`None` when new) and new template (`None`
+    /// when removed). `links` are the app's cross-stack parameters (stack,
+    /// parameter, producing stack, output); the old side uses a link only
+    /// where its template declares that parameter too.
+    pub fn with_reachability(
+        mut self,
+        pairs: &[(&str, Option<&Value>, Option<&Value>)],
+        links: &[(&str, &str, &str, &str)],
+    ) -> Report {
         let side = |old: bool| {
             let stacks: Vec<StackTemplate<'_>> = pairs
                 .iter()
                 .filter_map(|&(name, o, n)| {
                     let doc = Doc::from_json(if old { o? } else { n? }, None).ok()?;
-                    Some(StackTemplate { name, doc, inputs: Vec::new() })
+                    let inputs = links
+                        .iter()
+                        .filter(|l| l.0 == name && doc.params.contains_key(l.1))
+                        .map(|l| (l.1, l.2, l.3))
+                        .collect();
+                    Some(StackTemplate { name, doc, inputs })
                 })
                 .collect();
             reach::access(&stacks)
@@ -202,7 +228,20 @@ fn app_report(app_file: Option<&PathBuf>, args: &DiffArgs) -> Result<Report, Fai
     }
     let pairs: Vec<(&str, Option<&Value>, Option<&Value>)> =
         sides.iter().map(|(n, o, v)| (n.as_str(), o.as_ref(), Some(v))).collect();
-    Ok(Report::new(against.describe(), stacks).with_reachability(&pairs))
+    let links: Vec<(&str, &str, &str, &str)> = synthesized
+        .iter()
+        .flat_map(|s| {
+            s.inputs.iter().map(move |i| (s.name(), i.parameter.as_str(), i.stack.as_str(), i.output.as_str()))
+        })
+        .collect();
+    let report = Report::new(against.describe(), stacks).with_reachability(&pairs, &links);
+    #[cfg(feature = "aws")]
+    if args.against_stack {
+        let news: Vec<(&str, Option<&str>, &Value)> =
+            synthesized.iter().zip(&sides).map(|(s, side)| (s.name(), s.props.region.as_deref(), &side.2)).collect();
+        return Ok(Report { resolved_parameters: resolved::fetch(&news, &args.aws)?, ..report });
+    }
+    Ok(report)
 }
 
 fn emit(report: &Report, args: &DiffArgs) -> Result<(), Failure> {

@@ -30,7 +30,7 @@ pub fn report(old: &Path, new: &Path) -> Result<Report, Failure> {
             let (o, n) = (read_template(old)?, read_template(new)?);
             let name = stem(new).unwrap_or_else(|| new.display().to_string());
             let report = Report::new(against, vec![StackDiff::new(&name, Some((old.display().to_string(), &o)), &n)]);
-            Ok(report.with_reachability(&[(name.as_str(), Some(&o), Some(&n))]))
+            Ok(report.with_reachability(&[(name.as_str(), Some(&o), Some(&n))], &[]))
         }
         (true, true) => {
             let (olds, news) = (templates_in(old)?, templates_in(new)?);
@@ -59,7 +59,7 @@ pub fn report(old: &Path, new: &Path) -> Result<Report, Failure> {
             }
             let pairs: Vec<(&str, Option<&Value>, Option<&Value>)> =
                 sides.iter().map(|(n, o, v)| (*n, o.as_ref(), v.as_ref())).collect();
-            Ok(Report::new(format!("{}/", against.trim_end_matches('/')), stacks).with_reachability(&pairs))
+            Ok(Report::new(format!("{}/", against.trim_end_matches('/')), stacks).with_reachability(&pairs, &[]))
         }
         _ => Err(Failure::input(format!(
             "{} and {} must both be template files or both be directories",

@@ -283,6 +283,7 @@ pub fn render_text(report: &Report, color: bool) -> String {
     }
     out.push_str(&super::security_render::text(&report.security));
     out.push_str(&super::security_render::reach_text(&report.reachability));
+    out.push_str(&super::security_render::resolved_text(&report.resolved_parameters));
     if report.has_changes {
         let _ = writeln!(out, "Total: {}", summary_line(&report.summary));
     } else {
@@ -497,6 +498,11 @@ pub fn render_markdown(report: &Report) -> String {
         security.push('\n');
     }
     security.push_str(&reach);
+    let resolved = super::security_render::resolved_markdown(&report.resolved_parameters);
+    if !security.is_empty() && !resolved.is_empty() {
+        security.push('\n');
+    }
+    security.push_str(&resolved);
     if !security.is_empty() {
         out.push('\n');
         out.push_str(&security);
