@@ -62,4 +62,16 @@ fn broadening_needs_an_answer_that_yes_does_not_give() {
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
     assert!(stderr.contains("--require-approval any-change asks before every change set"), "{stderr}");
+
+    // --no-execute shows the security view for the review and needs no approval.
+    let granted = described.replace(
+        "          Description: the app's role\n",
+        "          Description: the app's role\n          ManagedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n",
+    );
+    std::fs::write(&app, granted).expect("write");
+    let out = moto.rcdk(dir.path(), &["deploy", "app.yaml", "--no-execute", "--require-approval", "broadening"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("Security: 1 managed polic(ies) added; permissions broadened"), "{stderr}");
+    assert!(stdout.contains("kept for review"), "{stdout}");
 }

@@ -4,7 +4,8 @@
 //! or network access (the security view of `rcdk diff`: a new Allow
 //! statement, a removed Deny, a managed policy attached, a security group
 //! rule that lets more through); `any-change` needs one for every change
-//! set. The security view is shown first. On a terminal the question is
+//! set. The security view is shown first (also under `--no-execute`, for
+//! the review, where nothing needs approving). On a terminal the question is
 //! asked — by the usual confirmation, or, under `--yes`, by one more
 //! question that `--yes` does not answer. Where nobody can answer, the
 //! change set is refused (exit 1, removed as on any refusal) with a message
@@ -42,7 +43,7 @@ pub fn needs_approval(mode: RequireApproval, deployed: Option<&Value>, new: &Val
 /// The gate, run after the change set is shown and before it is confirmed.
 pub async fn gate(ctx: &Context, aws: &Aws, target: &Target, summary: &ChangeSetSummary) -> Result<(), Failure> {
     let mode = ctx.options.require_approval;
-    if mode == RequireApproval::Never {
+    if mode == RequireApproval::Never && !ctx.options.no_execute {
         return Ok(());
     }
     let name = target.stack.name.as_str();
@@ -56,7 +57,8 @@ pub async fn gate(ctx: &Context, aws: &Aws, target: &Target, summary: &ChangeSet
     if !view.is_empty() {
         ctx.say(crate::diff::security_text(&view).trim_end());
     }
-    let Some(reason) = reason else { return Ok(()) };
+    // `--no-execute`: the view is shown for the review; nothing executes, nothing to approve.
+    let Some(reason) = reason.filter(|_| !ctx.options.no_execute) else { return Ok(()) };
     // Without --yes the usual confirmation asks (or refuses) next.
     if !ctx.options.yes {
         return Ok(());

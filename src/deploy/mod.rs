@@ -261,10 +261,10 @@ pub async fn deploy_stack(ctx: &Context, target: &Target) -> Result<Outcome, Fai
     };
     show(ctx, &summary);
     will_fail::check(ctx, &aws, target, &summary).await?;
+    approval::gate(ctx, &aws, target, &summary).await?;
     if ctx.options.no_execute {
         return Ok(keep_for_review(ctx, &aws, target, &summary));
     }
-    approval::gate(ctx, &aws, target, &summary).await?;
     execute::confirm(ctx, target, &summary).await?;
     execute::execute_and_follow(ctx, &aws, target, &summary).await
 }
