@@ -41,6 +41,7 @@ use crate::cli::AwsArgs;
 use crate::failure::Failure;
 
 mod error;
+pub mod ssm;
 mod types;
 
 use error::is_stack_missing;
@@ -301,6 +302,22 @@ impl Aws {
     pub async fn describe_stack(&self, name: &str) -> Result<Option<StackInfo>, Failure> {
         match self.cfn.describe_stacks().stack_name(name).send().await {
             Ok(out) => Ok(out.stacks.and_then(|s| s.into_iter().next()).map(StackInfo::from)),
+            Err(e) if is_stack_missing(&e) => Ok(None),
+            Err(e) => Err(self.fail(&format!("reading stack `{name}`"), &e)),
+        }
+    }
+
+    /// The parameters of the deployed stack `name` with what CloudFormation
+    /// resolved each to (`ResolvedValue`, set for SSM-typed parameters), or
+    /// `None` when there is no such stack.
+    pub async fn resolved_parameters(&self, name: &str) -> Result<Option<Vec<(String, Option<String>)>>, Failure> {
+        match self.cfn.describe_stacks().stack_name(name).send().await {
+            Ok(out) => Ok(out.stacks.and_then(|s| s.into_iter().next()).map(|s| {
+                s.parameters()
+                    .iter()
+                    .map(|p| (p.parameter_key().unwrap_or("?").to_owned(), p.resolved_value().map(str::to_owned)))
+                    .collect()
+            })),
             Err(e) if is_stack_missing(&e) => Ok(None),
             Err(e) => Err(self.fail(&format!("reading stack `{name}`"), &e)),
         }

@@ -145,6 +145,44 @@ pub enum DiffFormat {
     Json,
 }
 
+/// A condition under which `rcdk diff --fail-on` exits 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Gate {
+    /// Permissions or network access widen: the security view has a broadening change, or a
+    /// reachability path appears.
+    Broadening,
+    /// A resource is (or may be) replaced, renames included.
+    Replacement,
+    /// A resource holding data is deleted or replaced (the diff's "dangerous" changes; a
+    /// retained removal is not one).
+    DataLoss,
+    /// A change CloudFormation will refuse or fail to carry out.
+    WillFail,
+}
+
+/// When `rcdk deploy` needs an approval beyond `--yes` (the AWS CDK's `--require-approval`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RequireApproval {
+    /// Never: `--yes` (or the usual confirmation) is enough.
+    Never,
+    /// When the change set broadens permissions or network access (the security view).
+    #[default]
+    Broadening,
+    /// For every change set.
+    AnyChange,
+}
+
+impl RequireApproval {
+    /// The flag value as typed: `never`, `broadening`, `any-change`.
+    pub fn flag(self) -> &'static str {
+        match self {
+            RequireApproval::Never => "never",
+            RequireApproval::Broadening => "broadening",
+            RequireApproval::AnyChange => "any-change",
+        }
+    }
+}
+
 /// `rcdk diff`.
 ///
 /// With one path, an app file: it is synthesized in memory and compared with
@@ -180,6 +218,12 @@ pub struct DiffArgs {
     /// Exit 1 when there are differences.
     #[arg(long)]
     pub exit_code: bool,
+    /// Exit 1 when one of these holds (comma-separated, any subset): `broadening` (the security
+    /// view has a broadening change, or a reachability path appears), `replacement` (a resource
+    /// is or may be replaced), `data-loss` (a resource holding data is deleted or replaced),
+    /// `will-fail` (CloudFormation will refuse a change). The report is printed first.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "GATE,...")]
+    pub fail_on: Vec<Gate>,
     /// Treat the whole-app analysis' warnings as errors (exit 2).
     #[arg(long)]
     pub deny_warnings: bool,
@@ -254,6 +298,13 @@ pub struct DeployArgs {
     /// and deploy exits 1.
     #[arg(long)]
     pub force: bool,
+    /// When a change set needs an approval that `--yes` does not give: `broadening` (the
+    /// default: it broadens permissions or network access — a new Allow statement, a removed
+    /// Deny, a managed policy attached, a security group rule that lets more through),
+    /// `any-change`, or `never`. The security view is shown first; on a terminal rcdk asks;
+    /// without one the change set is removed and deploy exits 1.
+    #[arg(long, value_enum, default_value_t = RequireApproval::Broadening, value_name = "WHEN", env = "RCDK_REQUIRE_APPROVAL")]
+    pub require_approval: RequireApproval,
     /// A template parameter, `KEY=VALUE` (repeatable); overrides the app file's `parameters`.
     /// It applies to every selected stack whose template declares `KEY`.
     #[arg(long = "parameter", value_name = "KEY=VALUE")]

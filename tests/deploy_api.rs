@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use rcdk::aws;
-use rcdk::cli::{AwsArgs, ChangeSetFormat};
+use rcdk::cli::{AwsArgs, ChangeSetFormat, RequireApproval};
 use rcdk::deploy::cleanup::{self, Debris, Leftover};
 use rcdk::deploy::{deploy, plan, DeployOptions, Outcome, StackArtifact, Target};
 use rcdk_constructs::cfn::{Format, Intrinsic, Output, Parameter, ParameterType, Resource, Template};
@@ -64,6 +64,7 @@ fn library_deploys_parameters_failures_and_large_templates() {
         yes: true,
         no_execute: false,
         force: false,
+        require_approval: RequireApproval::Never,
         execute_change_set: None,
         template_bucket: None,
         format: ChangeSetFormat::Text,

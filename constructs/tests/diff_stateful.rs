@@ -73,7 +73,12 @@ fn replacing_a_repository_a_table_or_a_bucket_is_dangerous() {
             .find(|n| n.starts_with("replacing ") || n.starts_with("may replace "))
             .unwrap_or_else(|| panic!("{id}: {c:#?}"));
         assert!(note.contains(what), "{note}");
-        assert!(note.contains("UpdateReplacePolicy Retain keeps the old one, but the new one starts empty"), "{note}");
+        assert!(
+            note.contains(
+                "UpdateReplacePolicy Retain keeps the old one (retained, orphaned), but the new one starts empty"
+            ),
+            "{note}"
+        );
     }
 }
 

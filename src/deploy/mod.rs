@@ -21,6 +21,7 @@
 //! Library users (and tests) call [`deploy`] with [`Target`]s from [`plan::targets`].
 
 pub mod account;
+pub mod approval;
 pub mod artifact;
 pub mod change_set;
 pub mod cleanup;
@@ -47,7 +48,7 @@ pub use plan::Target;
 pub use state::{stack_state, StackState};
 
 use crate::aws::{self, Sessions};
-use crate::cli::{AwsArgs, ChangeSetFormat, DeployArgs};
+use crate::cli::{AwsArgs, ChangeSetFormat, DeployArgs, RequireApproval};
 use crate::failure::Failure;
 use change_set::ChangeSetSummary;
 use cleanup::Debris;
@@ -63,6 +64,8 @@ pub struct DeployOptions {
     pub no_execute: bool,
     /// Execute even when the change will fail (see [`will_fail`]).
     pub force: bool,
+    /// When an approval beyond `--yes` is needed (see [`approval`]).
+    pub require_approval: RequireApproval,
     /// Execute this existing change set instead of creating one.
     pub execute_change_set: Option<String>,
     /// The S3 bucket for large templates. Default: see [`plan::default_bucket`].
@@ -141,6 +144,7 @@ pub fn run(args: &DeployArgs) -> Result<(), Failure> {
         yes: args.yes,
         no_execute: args.no_execute,
         force: args.force,
+        require_approval: args.require_approval,
         execute_change_set: args.execute_change_set.clone(),
         template_bucket: args.template_bucket.clone(),
         format: args.format,
@@ -257,6 +261,7 @@ pub async fn deploy_stack(ctx: &Context, target: &Target) -> Result<Outcome, Fai
     };
     show(ctx, &summary);
     will_fail::check(ctx, &aws, target, &summary).await?;
+    approval::gate(ctx, &aws, target, &summary).await?;
     if ctx.options.no_execute {
         return Ok(keep_for_review(ctx, &aws, target, &summary));
     }
@@ -358,6 +363,7 @@ mod tests {
             yes: false,
             no_execute: true,
             force: false,
+            require_approval: RequireApproval::Never,
             execute_change_set: None,
             template_bucket: None,
             format: ChangeSetFormat::Text,

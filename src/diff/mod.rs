@@ -5,6 +5,8 @@
 
 mod pair;
 mod render;
+pub mod resolved;
+mod security_render;
 mod source;
 
 use std::path::{Path, PathBuf};
@@ -12,13 +14,16 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 
+use rcdk_constructs::analysis::reach::{self, AccessChange, Appears};
+use rcdk_constructs::analysis::{Doc, StackTemplate};
 use rcdk_constructs::cfn::Format;
-use rcdk_constructs::diff::{parse_template, Summary, TemplateDiff};
+use rcdk_constructs::diff::{parse_template, SecurityView, Summary, TemplateDiff};
 
-use crate::cli::{DiffArgs, DiffFormat};
+use crate::cli::{DiffArgs, DiffFormat, Gate};
 use crate::failure::Failure;
 
 pub use render::{render_json, render_markdown, render_text, summary_line};
+pub use security_render::{counts as security_counts, text as security_text};
 pub use source::Against;
 
 /// The version of the JSON shape; bumped only on incompatible changes.
@@ -96,6 +101,17 @@ pub struct Report {
     pub summary: Summary,
     /// One entry per stack of the app, in deployment order.
     pub stacks: Vec<StackDiff>,
+    /// IAM statements, managed policies and security group rules added or
+    /// removed over every stack, with the counts (`statement_additions`, ...,
+    /// `permissions_broadened`); each item names its stack.
+    pub security: SecurityView,
+    /// Paths and effective permissions that appear or disappear: the
+    /// whole-app analysis' model of who can reach what, run on both sides.
+    pub reachability: Vec<AccessChange>,
+    /// With `--against-stack`: each SSM-typed parameter, the deployed
+    /// stack's resolved value against what a deploy would resolve now.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resolved_parameters: Vec<resolved::ResolvedParameter>,
 }
 
 impl Report {
@@ -106,7 +122,55 @@ impl Report {
             summary.add(&s.summary);
         }
         let has_changes = stacks.iter().any(|s| s.status != StackStatus::Unchanged);
-        Report { version: JSON_VERSION, against, has_changes, summary, stacks }
+        let mut security = SecurityView::default();
+        for s in &stacks {
+            security.merge(if stacks.len() > 1 { &s.stack } else { "" }, &s.diff.security);
+        }
+        Report {
+            version: JSON_VERSION,
+            against,
+            has_changes,
+            summary,
+            stacks,
+            security,
+            reachability: Vec::new(),
+            resolved_parameters: Vec::new(),
+        }
+    }
+
+    /// True when a path or permission appears (see [`Report::reachability`]).
+    pub fn broadens_reach(&self) -> bool {
+        self.reachability.iter().any(|c| c.change == Appears::Appears)
+    }
+
+    /// Adds the reachability delta of the templates compared: per stack,
+    /// its name, old template (`None` when new) and new template (`None`
+    /// when removed). `links` are the app's cross-stack parameters (stack,
+    /// parameter, producing stack, output); the old side uses a link only
+    /// where its template declares that parameter too.
+    pub fn with_reachability(
+        mut self,
+        pairs: &[(&str, Option<&Value>, Option<&Value>)],
+        links: &[(&str, &str, &str, &str)],
+    ) -> Report {
+        let side = |old: bool| {
+            let stacks: Vec<StackTemplate<'_>> = pairs
+                .iter()
+                .filter_map(|&(name, o, n)| {
+                    let doc = Doc::from_json(if old { o? } else { n? }, None).ok()?;
+                    let inputs = links
+                        .iter()
+                        .filter(|l| l.0 == name && doc.params.contains_key(l.1))
+                        .map(|l| (l.1, l.2, l.3))
+                        .collect();
+                    Some(StackTemplate { name, doc, inputs })
+                })
+                .collect();
+            reach::access(&stacks)
+        };
+        let (old, new) = (side(true), side(false));
+        self.reachability = reach::delta(&old, &new);
+        self
     }
 }
 
@@ -145,6 +209,7 @@ fn app_report(app_file: Option<&PathBuf>, args: &DiffArgs) -> Result<Report, Fai
     let against = Against::from_args(args, app_file.map_or(Path::new("."), PathBuf::as_path));
     let olds = against.fetch(&synthesized, &args.aws)?;
     let mut stacks = Vec::with_capacity(synthesized.len());
+    let mut sides: Vec<(String, Option<Value>, Value)> = Vec::with_capacity(synthesized.len());
     for (s, old) in synthesized.iter().zip(olds) {
         let new = parse_template(&s.body)
             .map_err(|e| Failure::no(format!("rcdk synthesized a template it cannot read back ({}): {e}", s.name())))?;
@@ -159,8 +224,24 @@ fn app_report(app_file: Option<&PathBuf>, args: &DiffArgs) -> Result<Report, Fai
             None => None,
         };
         stacks.push(StackDiff::new(s.name(), old.as_ref().map(|(l, v)| (l.clone(), v)), &new));
+        sides.push((s.name().to_owned(), old.map(|(_, v)| v), new));
     }
-    Ok(Report::new(against.describe(), stacks))
+    let pairs: Vec<(&str, Option<&Value>, Option<&Value>)> =
+        sides.iter().map(|(n, o, v)| (n.as_str(), o.as_ref(), Some(v))).collect();
+    let links: Vec<(&str, &str, &str, &str)> = synthesized
+        .iter()
+        .flat_map(|s| {
+            s.inputs.iter().map(move |i| (s.name(), i.parameter.as_str(), i.stack.as_str(), i.output.as_str()))
+        })
+        .collect();
+    let report = Report::new(against.describe(), stacks).with_reachability(&pairs, &links);
+    #[cfg(feature = "aws")]
+    if args.against_stack {
+        let news: Vec<(&str, Option<&str>, &Value)> =
+            synthesized.iter().zip(&sides).map(|(s, side)| (s.name(), s.props.region.as_deref(), &side.2)).collect();
+        return Ok(Report { resolved_parameters: resolved::fetch(&news, &args.aws)?, ..report });
+    }
+    Ok(report)
 }
 
 fn emit(report: &Report, args: &DiffArgs) -> Result<(), Failure> {
@@ -174,6 +255,11 @@ fn emit(report: &Report, args: &DiffArgs) -> Result<(), Failure> {
         .lock()
         .write_all(out.as_bytes())
         .map_err(|e| Failure::no(format!("cannot write to stdout: {e}")))?;
+    let held = gates_held(report, &args.fail_on);
+    if !held.is_empty() {
+        return Err(Failure::no(format!("--fail-on: {}", held.join("; ")))
+            .help("review the report above; a second reviewer approves, or drop the gate from --fail-on"));
+    }
     if args.exit_code && report.has_changes {
         return Err(Failure::no(format!(
             "{} stack(s) differ from {} (--exit-code)",
@@ -182,6 +268,37 @@ fn emit(report: &Report, args: &DiffArgs) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+/// The `--fail-on` gates that hold for `report`, each in words.
+pub fn gates_held(report: &Report, gates: &[Gate]) -> Vec<String> {
+    let s = &report.summary;
+    let mut out = Vec::new();
+    for g in gates {
+        let why = match g {
+            Gate::Broadening if report.security.permissions_broadened || report.broadens_reach() => {
+                let paths = report.reachability.iter().filter(|c| c.change == Appears::Appears).count();
+                Some(format!(
+                    "broadening: {}; {paths} path(s) or permission(s) appear",
+                    security_counts(&report.security)
+                ))
+            }
+            Gate::Broadening => None,
+            Gate::Replacement if s.replaced + s.may_replace > 0 => {
+                Some(format!("replacement: {} replaced, {} may be replaced", s.replaced, s.may_replace))
+            }
+            Gate::Replacement => None,
+            Gate::DataLoss if s.dangerous > 0 => {
+                Some(format!("data-loss: {} resource(s) holding data deleted or replaced", s.dangerous))
+            }
+            Gate::DataLoss => None,
+            Gate::WillFail if s.will_fail > 0 => Some(format!("will-fail: {} change(s) will fail", s.will_fail)),
+            Gate::WillFail => None,
+        };
+        out.extend(why);
+    }
+    out.dedup();
+    out
 }
 
 /// Colour on stdout only when it is a terminal that supports it and

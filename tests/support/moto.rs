@@ -76,7 +76,10 @@ impl Moto {
 
     /// Puts the fake credentials and `AWS_ENDPOINT_URL` on a command.
     pub fn configure(&self, cmd: &mut Command) {
+        // The deploy tests are about deploying: the approval gate has its own
+        // (tests/deploy_approval.rs), which sets the flag explicitly.
         cmd.envs(FAKE_AWS_ENV.iter().copied())
+            .env("RCDK_REQUIRE_APPROVAL", "never")
             .env("AWS_ENDPOINT_URL", self.url())
             .env_remove("AWS_PROFILE")
             .env_remove("AWS_SESSION_TOKEN")

@@ -9,7 +9,7 @@ use super::network::{Net, RulePeer, Tri};
 use super::{Sink, StackTemplate};
 
 /// The load balancer an origin's domain name designates: (stack index, logical ID).
-fn origin_lb<'a>(stacks: &[StackTemplate<'a>], i: usize, domain: &'a Value) -> Option<(usize, &'a str)> {
+pub(crate) fn origin_lb<'a>(stacks: &[StackTemplate<'a>], i: usize, domain: &'a Value) -> Option<(usize, &'a str)> {
     let doc = &stacks[i].doc;
     match doc.resolve(domain) {
         V::Att(lb, "DNSName") if doc.ty(lb) == Some("AWS::ElasticLoadBalancingV2::LoadBalancer") => Some((i, lb)),

@@ -32,6 +32,7 @@ mod model;
 mod nacl;
 mod network;
 mod ports;
+pub mod reach;
 mod region;
 mod warnings;
 

@@ -31,6 +31,9 @@ pub enum WillFailKind {
     SubnetCidrOverlap,
     /// A new NAT gateway needs an Elastic IP that an old NAT gateway still holds.
     ElasticIpInUse,
+    /// The template is not valid CloudFormation: a resource that is not a
+    /// mapping, has no `Type`, or has keys CloudFormation does not know.
+    InvalidResource,
 }
 
 /// One change CloudFormation will fail to carry out.
@@ -82,6 +85,92 @@ pub(super) fn find(old: &Map<String, Value>, new: &Map<String, Value>, changes: 
             "AWS::EC2::Subnet" => subnet_overlap(c, n, old, &replaced, &mut out),
             "AWS::EC2::NatGateway" => nat_eip(c, n, old, &replaced, &mut out),
             _ => {}
+        }
+    }
+    out
+}
+
+/// Resource-level keys CloudFormation accepts
+/// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html>).
+const RESOURCE_KEYS: [&str; 9] = [
+    "Type",
+    "Properties",
+    "Condition",
+    "CreationPolicy",
+    "DeletionPolicy",
+    "DependsOn",
+    "Metadata",
+    "UpdatePolicy",
+    "UpdateReplacePolicy",
+];
+
+/// The resources of the new template CloudFormation rejects before it
+/// changes anything: not a mapping, without a `Type`, or with a key beside
+/// `Properties` that is no resource attribute (`BucketName` written one
+/// level too high, say). Loops of the `AWS::LanguageExtensions` transform
+/// that could not be expanded are left to CloudFormation.
+pub(super) fn invalid(new: &Map<String, Value>) -> Vec<WillFail> {
+    let doc = "see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html";
+    let transform = super::foreach::has_transform(new);
+    let mut out = Vec::new();
+    let resources = match new.get("Resources") {
+        None | Some(Value::Null) => return out,
+        Some(Value::Object(m)) => m,
+        Some(_) => {
+            out.push(WillFail {
+                logical_id: "Resources".into(),
+                resource_type: String::new(),
+                kind: WillFailKind::InvalidResource,
+                message: "the `Resources` section is not a mapping: CloudFormation rejects the template".into(),
+                help: format!("write `Resources` as a mapping of logical IDs to resources; {doc}"),
+            });
+            return out;
+        }
+    };
+    for (id, r) in resources {
+        let mut fail = |message: String, help: String| {
+            out.push(WillFail {
+                logical_id: id.clone(),
+                resource_type: resource_type(r).to_owned(),
+                kind: WillFailKind::InvalidResource,
+                message,
+                help,
+            })
+        };
+        let Some(m) = r.as_object() else {
+            if !(transform && id.starts_with("Fn::ForEach::")) {
+                let what = if id.starts_with("Fn::ForEach::") {
+                    "an Fn::ForEach loop without the `AWS::LanguageExtensions` transform"
+                } else {
+                    "not a mapping"
+                };
+                fail(
+                    format!("{id} is {what}: CloudFormation rejects the template"),
+                    if id.starts_with("Fn::ForEach::") {
+                        "add `Transform: AWS::LanguageExtensions` to the template".to_owned()
+                    } else {
+                        format!("write the resource as a mapping with `Type` and `Properties`; {doc}")
+                    },
+                );
+            }
+            continue;
+        };
+        if !m.get("Type").is_some_and(Value::is_string) {
+            fail(
+                format!("{id} has no `Type`: CloudFormation rejects the template"),
+                format!("give it a `Type`; {doc}"),
+            );
+        }
+        let unknown: Vec<&str> = m.keys().map(String::as_str).filter(|k| !RESOURCE_KEYS.contains(k)).collect();
+        if !unknown.is_empty() {
+            fail(
+                format!(
+                    "{id} has {} CloudFormation does not know beside `Properties`: {}; it rejects the template",
+                    if unknown.len() == 1 { "a key" } else { "keys" },
+                    unknown.join(", ")
+                ),
+                format!("move properties under `Properties` (or remove the keys); {doc}"),
+            );
         }
     }
     out

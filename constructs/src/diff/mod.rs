@@ -31,12 +31,15 @@
 //! properties are decided by the documented exceptions in [`rules`], and
 //! [`will_fail`] finds the changes CloudFormation cannot carry out.
 
+mod align;
 mod findings;
+mod foreach;
 mod knock_on;
 mod order;
 mod parse;
 pub mod rules;
 pub mod schema;
+pub mod security;
 mod value;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,6 +50,7 @@ use serde_json::{Map, Value};
 pub use findings::{will_fail, WillFail, WillFailKind};
 pub use order::{Group, GroupRoot};
 pub use parse::{parse_template, ParseError};
+pub use security::SecurityView;
 use value::{lookup, render_path, same, Path, Seg};
 
 /// How an entry differs between the two templates.
@@ -88,6 +92,42 @@ impl Impact {
             Impact::Update => "update",
             Impact::MayReplace => "may replace",
             Impact::Replace => "replace",
+        }
+    }
+}
+
+/// What happens to the old physical resource when a resource leaves the
+/// stack (removal) or is replaced: its `DeletionPolicy` or
+/// `UpdateReplacePolicy` decides
+/// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html>,
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatereplacepolicy.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fate {
+    /// Deleted (the default).
+    Deleted,
+    /// Kept in the account, no longer managed by the stack (`Retain`,
+    /// `RetainExceptOnCreate`): orphaned, not deleted.
+    Retained,
+    /// Deleted after CloudFormation takes a final snapshot (`Snapshot`).
+    Snapshot,
+}
+
+impl Fate {
+    /// `deleted`, `retained (orphaned)`, `deleted after a final snapshot`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Fate::Deleted => "deleted",
+            Fate::Retained => "retained (orphaned)",
+            Fate::Snapshot => "deleted after a final snapshot",
+        }
+    }
+
+    fn of(policy: &str) -> Fate {
+        match policy {
+            "Retain" | "RetainExceptOnCreate" => Fate::Retained,
+            "Snapshot" => Fate::Snapshot,
+            _ => Fate::Deleted,
         }
     }
 }
@@ -191,6 +231,10 @@ pub struct ResourceChange {
     /// for root causes (resources edited in the template).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub consequence_of: Vec<String>,
+    /// For a removal, what happens to the physical resource; for a
+    /// replacement, what happens to the old one. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fate: Option<Fate>,
     /// True when only the resource's `Tags` change.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub tags_only: bool,
@@ -230,6 +274,13 @@ pub struct TemplateDiff {
     pub other: Vec<EntryChange>,
     /// Changes CloudFormation will refuse or fail to carry out (see [`will_fail`]).
     pub will_fail: Vec<WillFail>,
+    /// What rcdk could not judge, in words (resources diffed before a
+    /// transform that rewrites them, such as SAM's).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// IAM statements, managed policies and security group rules added or
+    /// removed (see [`security`]).
+    pub security: SecurityView,
 }
 
 /// Counts over a diff.
@@ -238,8 +289,10 @@ pub struct TemplateDiff {
 pub struct Summary {
     /// Resources added.
     pub added: usize,
-    /// Resources removed.
+    /// Resources removed from the stack (including those retained).
     pub removed: usize,
+    /// Removed resources kept in the account (`DeletionPolicy: Retain`): orphaned, not deleted.
+    pub retained: usize,
     /// Resources modified (including those replaced).
     pub modified: usize,
     /// Resources renamed (each one a replacement).
@@ -265,6 +318,7 @@ impl Summary {
     pub fn add(&mut self, o: &Summary) {
         self.added += o.added;
         self.removed += o.removed;
+        self.retained += o.retained;
         self.modified += o.modified;
         self.renamed += o.renamed;
         self.replaced += o.replaced;
@@ -292,8 +346,9 @@ impl TemplateDiff {
     /// [`parse_template`]); anything else counts as an empty template.
     pub fn new(old: &Value, new: &Value) -> TemplateDiff {
         let empty = Map::new();
-        let old_t = old.as_object().unwrap_or(&empty);
-        let new_t = new.as_object().unwrap_or(&empty);
+        let (old_x, new_x) = (old.as_object().and_then(foreach::expand), new.as_object().and_then(foreach::expand));
+        let old_t = old_x.as_ref().or(old.as_object()).unwrap_or(&empty);
+        let new_t = new_x.as_ref().or(new.as_object()).unwrap_or(&empty);
         let mut diff = TemplateDiff {
             resources: diff_resources(section(old_t, "Resources"), section(new_t, "Resources")),
             parameters: diff_entries(section(old_t, "Parameters"), section(new_t, "Parameters")),
@@ -302,6 +357,8 @@ impl TemplateDiff {
             mappings: diff_entries(section(old_t, "Mappings"), section(new_t, "Mappings")),
             other: Vec::new(),
             will_fail: Vec::new(),
+            warnings: Vec::new(),
+            security: SecurityView::default(),
         };
         let sections = ["Resources", "Parameters", "Outputs", "Conditions", "Mappings"];
         let mut rest_old = Map::new();
@@ -323,6 +380,19 @@ impl TemplateDiff {
             }
         }
         diff.will_fail = findings::find(section(old_t, "Resources"), section(new_t, "Resources"), &diff.resources);
+        diff.will_fail.extend(findings::invalid(new_t));
+        diff.warnings = transform_warnings(new_r);
+        let changed: Vec<(Option<&str>, Option<&str>)> = diff
+            .resources
+            .iter()
+            .map(|r| match r.change {
+                Change::Added => (None, Some(r.logical_id.as_str())),
+                Change::Removed => (Some(r.logical_id.as_str()), None),
+                Change::Modified => (Some(r.logical_id.as_str()), Some(r.logical_id.as_str())),
+                Change::Renamed => (r.renamed_from.as_deref(), Some(r.logical_id.as_str())),
+            })
+            .collect();
+        diff.security = SecurityView::new(old_r, new_r, &changed);
         diff
     }
 
@@ -348,7 +418,12 @@ impl TemplateDiff {
         for r in &self.resources {
             match r.change {
                 Change::Added => s.added += 1,
-                Change::Removed => s.removed += 1,
+                Change::Removed => {
+                    s.removed += 1;
+                    if r.fate == Some(Fate::Retained) {
+                        s.retained += 1;
+                    }
+                }
                 Change::Modified => s.modified += 1,
                 Change::Renamed => s.renamed += 1,
             }
@@ -438,22 +513,23 @@ fn diff_resources(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<Res
         let ty = resource_type(o).to_owned();
         let mut notes = Vec::new();
         let mut dangerous = false;
-        if let Some(reason) = schema::stateful_reason(&ty) {
-            match effective_deletion_policy(o) {
-                "Retain" | "RetainExceptOnCreate" => notes.push(format!(
-                    "{ty} is {reason}; DeletionPolicy Retain keeps it in the account, no longer managed by this stack"
-                )),
-                "Snapshot" => {
-                    dangerous = true;
-                    notes.push(format!(
-                        "removing {ty} deletes {reason}; DeletionPolicy Snapshot takes a final snapshot first"
-                    ))
-                }
-                _ => {
-                    dangerous = true;
-                    notes.push(format!("removing {ty} deletes {reason}"))
-                }
+        let fate = Fate::of(effective_deletion_policy(o));
+        match (fate, schema::stateful_reason(&ty)) {
+            (Fate::Retained, _) => notes.push(
+                "DeletionPolicy Retain keeps it in the account, no longer managed by this stack (retained, orphaned)"
+                    .to_owned(),
+            ),
+            (Fate::Snapshot, Some(reason)) => {
+                dangerous = true;
+                notes.push(format!(
+                    "removing {ty} deletes {reason}; DeletionPolicy Snapshot takes a final snapshot first"
+                ))
             }
+            (Fate::Deleted, Some(reason)) => {
+                dangerous = true;
+                notes.push(format!("removing {ty} deletes {reason}"))
+            }
+            _ => {}
         }
         changes.insert(
             id.clone(),
@@ -467,6 +543,7 @@ fn diff_resources(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<Res
                 notes,
                 changes: Vec::new(),
                 consequence_of: Vec::new(),
+                fate: Some(fate),
                 tags_only: false,
                 tag_changes: Vec::new(),
             },
@@ -485,6 +562,7 @@ fn diff_resources(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<Res
                 notes: Vec::new(),
                 changes: Vec::new(),
                 consequence_of: Vec::new(),
+                fate: None,
                 tags_only: false,
                 tag_changes: Vec::new(),
             },
@@ -498,7 +576,13 @@ fn diff_resources(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<Res
 /// stack: the explicit one, else `Snapshot` for RDS clusters and for
 /// instances outside a cluster, else `Delete`.
 fn effective_deletion_policy(r: &Value) -> &str {
-    if let Some(p) = r.get("DeletionPolicy").and_then(Value::as_str) {
+    effective_policy(r, "DeletionPolicy")
+}
+
+/// The policy attribute `attr` (`DeletionPolicy` or `UpdateReplacePolicy`)
+/// in effect, with the same defaults for both.
+fn effective_policy<'a>(r: &'a Value, attr: &str) -> &'a str {
+    if let Some(p) = r.get(attr).and_then(Value::as_str) {
         return p;
     }
     match resource_type(r) {
@@ -527,6 +611,7 @@ fn modified(
         notes: Vec::new(),
         changes: pcs,
         consequence_of: Vec::new(),
+        fate: None,
         tags_only: false,
         tag_changes: Vec::new(),
     };
@@ -552,13 +637,19 @@ fn refresh(rc: &mut ResourceChange, o: &Value, n: &Value) {
         impact = Impact::Replace;
     }
     rc.impact = Some(impact);
+    rc.fate = match impact {
+        Impact::Replace | Impact::MayReplace => Some(Fate::of(effective_policy(n, "UpdateReplacePolicy"))),
+        _ => None,
+    };
     rc.notes.retain(|n| !n.starts_with("replacing ") && !n.starts_with("may replace "));
     rc.dangerous = false;
     if let Some(reason) = schema::stateful_reason(resource_type(o)).or(schema::stateful_reason(resource_type(n))) {
         let ty = resource_type(n);
-        let kept = match n.get("UpdateReplacePolicy").and_then(Value::as_str) {
-            Some("Retain") => "; UpdateReplacePolicy Retain keeps the old one, but the new one starts empty",
-            Some("Snapshot") => "; UpdateReplacePolicy Snapshot snapshots the old one first",
+        let kept = match rc.fate {
+            Some(Fate::Retained) => {
+                "; UpdateReplacePolicy Retain keeps the old one (retained, orphaned), but the new one starts empty"
+            }
+            Some(Fate::Snapshot) => "; the old one is deleted after a final snapshot (UpdateReplacePolicy Snapshot)",
             _ => "",
         };
         match impact {
@@ -578,6 +669,22 @@ fn refresh(rc: &mut ResourceChange, o: &Value, n: &Value) {
 /// Everything that differs inside one resource.
 fn diff_resource(o: &Value, n: &Value) -> Vec<PropertyChange> {
     let mut out = Vec::new();
+    if !o.is_object() || !n.is_object() {
+        if !same(o, n) {
+            out.push(PropertyChange {
+                path: String::new(),
+                old: Some(o.clone()),
+                new: Some(n.clone()),
+                impact: Impact::MayReplace,
+                reason:
+                    "not a resource (a resource is a mapping with a `Type`): rcdk cannot tell what CloudFormation does"
+                        .into(),
+                caused_by: None,
+                cause: None,
+            });
+        }
+        return out;
+    }
     let (ot, nt) = (resource_type(o), resource_type(n));
     if ot != nt {
         out.push(PropertyChange {
@@ -640,6 +747,14 @@ fn attribute(r: &Value, key: &str) -> Option<Value> {
 /// What a change at `path` (below `Properties`) does to a resource of type
 /// `ty`; `o` and `n` are the whole old and new resources.
 fn property_impact(ty: &str, path: &[Seg], o: &Value, n: &Value) -> (Impact, String) {
+    if ty.starts_with(SAM_PREFIX) {
+        return (
+            Impact::MayReplace,
+            format!("{ty} is diffed before the SAM transform: replacements inside are not predicted"),
+        );
+    }
+    // Every custom resource type is an AWS::CloudFormation::CustomResource.
+    let ty = if ty.starts_with("Custom::") { "AWS::CloudFormation::CustomResource" } else { ty };
     let Some(schema) = schema::type_schema(ty) else {
         return (
             Impact::MayReplace,
@@ -671,6 +786,24 @@ fn property_impact(ty: &str, path: &[Seg], o: &Value, n: &Value) -> (Impact, Str
         );
     }
     (Impact::Update, "updated in place".into())
+}
+
+/// The type prefix of the resources the `AWS::Serverless-2016-10-31` transform rewrites.
+const SAM_PREFIX: &str = "AWS::Serverless::";
+
+/// A warning naming the SAM resources of the new template: rcdk diffs them as
+/// written, before the transform turns them into the resources CloudFormation deploys.
+fn transform_warnings(new: &Map<String, Value>) -> Vec<String> {
+    let sam: Vec<&str> =
+        new.iter().filter(|(_, r)| resource_type(r).starts_with(SAM_PREFIX)).map(|(id, _)| id.as_str()).collect();
+    if sam.is_empty() {
+        return Vec::new();
+    }
+    vec![format!(
+        "{} diffed before the SAM transform: replacements inside are not predicted ({})",
+        if sam.len() == 1 { "1 resource is" } else { "these resources are" },
+        sam.join(", ")
+    )]
 }
 
 /// A resource's tags as key → value (from a `[{Key, Value}]` list or a map).

@@ -1,0 +1,197 @@
+//! The security view of a report in words: text and Markdown (JSON is the
+//! [`SecurityView`] itself, under `security`).
+
+use std::fmt::Write as _;
+
+use rcdk_constructs::analysis::reach::{AccessChange, Appears};
+use rcdk_constructs::diff::security::{
+    Classification, ManagedPolicyChange, RuleChange, SecurityView, Side, StatementChange, Targets,
+};
+
+fn sign(s: Side) -> &'static str {
+    match s {
+        Side::Added => "+",
+        Side::Removed => "-",
+    }
+}
+
+fn class(c: Classification) -> &'static str {
+    match c {
+        Classification::Broadening => "broadening",
+        Classification::Narrowing => "narrowing",
+        Classification::Neutral => "neutral",
+    }
+}
+
+fn targets(t: &Targets) -> String {
+    let list = t.values.join(", ");
+    if t.not {
+        format!("everything but {list}")
+    } else {
+        list
+    }
+}
+
+/// "Allow s3:GetObject on ${Bucket.Arn} for AWS:${Role}", with its condition.
+pub fn statement(s: &StatementChange) -> String {
+    if let Some(text) = &s.unparsed {
+        return format!("a statement an intrinsic function decides (cannot tell what it grants): {text}");
+    }
+    let mut out =
+        format!("{} {} on {} for {}", s.effect, targets(&s.actions), targets(&s.resources), targets(&s.principals));
+    if let Some(c) = &s.condition {
+        let _ = write!(out, " when {}", serde_json::to_string(c).unwrap_or_default());
+    }
+    out
+}
+
+/// "ingress to ${Sg.GroupId}: tcp/22 from 0.0.0.0/0 (anyone, IPv4)".
+pub fn rule(r: &RuleChange) -> String {
+    let (dir, word) = match r.direction {
+        rcdk_constructs::diff::security::Direction::Ingress => ("ingress to", "from"),
+        rcdk_constructs::diff::security::Direction::Egress => ("egress from", "to"),
+    };
+    format!("{dir} {}: {} {word} {}", r.group, r.describe_ports(), r.describe_peer())
+}
+
+fn policy(p: &ManagedPolicyChange) -> String {
+    format!("managed policy {} on {}", p.managed_policy_arn, p.resource)
+}
+
+/// The counts in words: "2 statements added, 1 removed; 1 ingress rule added; permissions broadened".
+pub fn counts(v: &SecurityView) -> String {
+    let mut parts = Vec::new();
+    let pair = |what: &str, a: usize, r: usize| match (a, r) {
+        (0, 0) => None,
+        (a, 0) => Some(format!("{a} {what} added")),
+        (0, r) => Some(format!("{r} {what} removed")),
+        (a, r) => Some(format!("{a} {what} added, {r} removed")),
+    };
+    parts.extend(pair("IAM statement(s)", v.statement_additions, v.statement_removals));
+    parts.extend(pair("managed polic(ies)", v.managed_policy_additions, v.managed_policy_removals));
+    parts.extend(pair("ingress rule(s)", v.ingress_rule_additions, v.ingress_rule_removals));
+    parts.extend(pair("egress rule(s)", v.egress_rule_additions, v.egress_rule_removals));
+    parts.push(if v.permissions_broadened { "permissions broadened" } else { "no permission broadened" }.to_owned());
+    parts.join("; ")
+}
+
+/// One line per item: (sign, classification, stack, holder, words).
+fn items(v: &SecurityView) -> Vec<(Side, Classification, &str, &str, String)> {
+    let mut out = Vec::new();
+    for s in &v.statements {
+        out.push((s.change, s.classification, s.stack.as_str(), s.resource.as_str(), statement(s)));
+    }
+    for p in &v.managed_policies {
+        out.push((p.change, p.classification, p.stack.as_str(), p.resource.as_str(), policy(p)));
+    }
+    for r in &v.rules {
+        out.push((r.change, r.classification, r.stack.as_str(), r.resource.as_str(), rule(r)));
+    }
+    out.sort_by(|a, b| (a.1, a.2, a.3, a.0).cmp(&(b.1, b.2, b.3, b.0)));
+    out
+}
+
+/// The security section of the text rendering (empty when nothing changed).
+pub fn text(v: &SecurityView) -> String {
+    let mut out = String::new();
+    if v.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "Security: {}", counts(v));
+    for (side, c, stack, holder, words) in items(v) {
+        let at = if stack.is_empty() { holder.to_owned() } else { format!("{stack}/{holder}") };
+        let _ = writeln!(out, "  {} [{}] {at}: {words}", sign(side), class(c));
+    }
+    out.push('\n');
+    out
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('`', "'").replace('\n', " ")
+}
+
+/// The security section of the Markdown rendering (empty when nothing changed).
+pub fn markdown(v: &SecurityView) -> String {
+    let mut out = String::new();
+    if v.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "### Security\n");
+    if v.permissions_broadened {
+        let _ = writeln!(
+            out,
+            "> [!WARNING]\n> This change broadens permissions or network access: review the broadening lines below.\n"
+        );
+    }
+    let _ = writeln!(out, "{}.\n", counts(v));
+    let _ = writeln!(out, "| | Classification | Stack | Resource | Change |");
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for (side, c, stack, holder, words) in items(v) {
+        let c = match c {
+            Classification::Broadening => "**broadening**",
+            other => class(other),
+        };
+        let _ = writeln!(out, "| {} | {c} | {} | `{}` | {} |", sign(side), cell(stack), cell(holder), cell(&words));
+    }
+    out
+}
+
+/// The reachability section of the text rendering (empty when no path or permission changes).
+pub fn reach_text(changes: &[AccessChange]) -> String {
+    let mut out = String::new();
+    if changes.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "Reachability (paths and permissions, from the analysis of both sides):");
+    for c in changes {
+        let sign = if c.change == Appears::Appears { "+" } else { "-" };
+        let _ = writeln!(out, "  {sign} [{}] {}: {}", c.classification, c.stack, c.text);
+    }
+    out.push('\n');
+    out
+}
+
+/// The reachability section of the Markdown rendering (empty when no path or permission changes).
+pub fn reach_markdown(changes: &[AccessChange]) -> String {
+    let mut out = String::new();
+    if changes.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "### Reachability\n");
+    let _ = writeln!(
+        out,
+        "Paths and effective permissions that appear or disappear (the whole-app analysis, run on both sides):\n"
+    );
+    for c in changes {
+        let class = if c.change == Appears::Appears { "**broadening**" } else { c.classification };
+        let _ = writeln!(out, "- {class} (`{}`): {}", cell(&c.stack), c.text.replace('|', "\\|"));
+    }
+    out
+}
+
+/// The "values a deploy resolves" section (text; `--against-stack` only).
+pub fn resolved_text(params: &[super::resolved::ResolvedParameter]) -> String {
+    let mut out = String::new();
+    if params.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "Values a deploy resolves (SSM parameters, deployed → now):");
+    for p in params {
+        let _ = writeln!(out, "  {} {}: {}", if p.changes { "~" } else { "=" }, p.stack, p.text);
+    }
+    out.push('\n');
+    out
+}
+
+/// The "values a deploy resolves" section (Markdown; `--against-stack` only).
+pub fn resolved_markdown(params: &[super::resolved::ResolvedParameter]) -> String {
+    let mut out = String::new();
+    if params.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "### Values a deploy resolves\n");
+    for p in params {
+        let _ = writeln!(out, "- `{}`: {}", cell(&p.stack), p.text.replace('|', "\\|"));
+    }
+    out
+}
