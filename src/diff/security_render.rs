@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use rcdk_constructs::analysis::reach::{AccessChange, Appears};
 use rcdk_constructs::diff::security::{
-    Classification, ManagedPolicyChange, RuleChange, SecurityView, Side, StatementChange, Targets,
+    Classification, ManagedPolicyChange, RuleChange, SecurityView, Side, SsoChange, SsoKind, StatementChange, Targets,
 };
 
 fn sign(s: Side) -> &'static str {
@@ -54,6 +54,16 @@ pub fn rule(r: &RuleChange) -> String {
     format!("{dir} {}: {} {word} {}", r.group, r.describe_ports(), r.describe_peer())
 }
 
+/// "IAM Identity Center assignment: {...properties}".
+fn sso(x: &SsoChange) -> String {
+    let what = match x.kind {
+        SsoKind::PermissionSet => "IAM Identity Center permission set",
+        SsoKind::Assignment => "IAM Identity Center assignment",
+        SsoKind::InstanceAcaConfig => "IAM Identity Center access-control attribute configuration",
+    };
+    format!("{what}: {}", serde_json::to_string(&x.properties).unwrap_or_default())
+}
+
 fn policy(p: &ManagedPolicyChange) -> String {
     format!("managed policy {} on {}", p.managed_policy_arn, p.resource)
 }
@@ -71,6 +81,17 @@ pub fn counts(v: &SecurityView) -> String {
     parts.extend(pair("managed polic(ies)", v.managed_policy_additions, v.managed_policy_removals));
     parts.extend(pair("ingress rule(s)", v.ingress_rule_additions, v.ingress_rule_removals));
     parts.extend(pair("egress rule(s)", v.egress_rule_additions, v.egress_rule_removals));
+    parts.extend(pair(
+        "IAM Identity Center permission set(s)",
+        v.sso_permission_set_additions,
+        v.sso_permission_set_removals,
+    ));
+    parts.extend(pair("IAM Identity Center assignment(s)", v.sso_assignment_additions, v.sso_assignment_removals));
+    parts.extend(pair(
+        "IAM Identity Center access-control attribute configuration(s)",
+        v.sso_instance_aca_config_additions,
+        v.sso_instance_aca_config_removals,
+    ));
     parts.push(if v.permissions_broadened { "permissions broadened" } else { "no permission broadened" }.to_owned());
     parts.join("; ")
 }
@@ -86,6 +107,9 @@ fn items(v: &SecurityView) -> Vec<(Side, Classification, &str, &str, String)> {
     }
     for r in &v.rules {
         out.push((r.change, r.classification, r.stack.as_str(), r.resource.as_str(), rule(r)));
+    }
+    for x in &v.sso {
+        out.push((x.change, x.classification, x.stack.as_str(), x.resource.as_str(), sso(x)));
     }
     out.sort_by(|a, b| (a.1, a.2, a.3, a.0).cmp(&(b.1, b.2, b.3, b.0)));
     out

@@ -171,6 +171,59 @@ pub struct RuleChange {
     pub peer: Peer,
 }
 
+/// The kind of an IAM Identity Center (SSO) resource in the security view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SsoKind {
+    /// `AWS::SSO::PermissionSet`: what a permission set lets its users do.
+    PermissionSet,
+    /// `AWS::SSO::Assignment`: who gets a permission set in which account.
+    Assignment,
+    /// `AWS::SSO::InstanceAccessControlAttributeConfiguration`: the
+    /// attributes that attribute-based access control decides on.
+    InstanceAcaConfig,
+}
+
+impl SsoKind {
+    fn of(resource_type: &str) -> Option<SsoKind> {
+        match resource_type {
+            "AWS::SSO::PermissionSet" => Some(SsoKind::PermissionSet),
+            "AWS::SSO::Assignment" => Some(SsoKind::Assignment),
+            "AWS::SSO::InstanceAccessControlAttributeConfiguration" => Some(SsoKind::InstanceAcaConfig),
+            _ => None,
+        }
+    }
+
+    /// The resource type, for messages.
+    pub fn resource_type(self) -> &'static str {
+        match self {
+            SsoKind::PermissionSet => "AWS::SSO::PermissionSet",
+            SsoKind::Assignment => "AWS::SSO::Assignment",
+            SsoKind::InstanceAcaConfig => "AWS::SSO::InstanceAccessControlAttributeConfiguration",
+        }
+    }
+}
+
+/// An IAM Identity Center permission set, assignment or access-control
+/// attribute configuration added or removed. Like the AWS CDK, rcdk compares
+/// these whole: a changed one is one removal and one addition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SsoChange {
+    /// The stack (set when a report holds several stacks).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub stack: String,
+    /// Added or removed.
+    pub change: Side,
+    /// Broadening when added (it grants access), narrowing when removed.
+    pub classification: Classification,
+    /// What it is.
+    pub kind: SsoKind,
+    /// The logical ID of the resource.
+    pub resource: String,
+    /// Its properties, intrinsic functions rendered as text.
+    pub properties: Value,
+}
+
 /// The security view of one diff (or, summed, of a report).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SecurityView {
@@ -190,6 +243,18 @@ pub struct SecurityView {
     pub egress_rule_additions: usize,
     /// Outbound rules removed.
     pub egress_rule_removals: usize,
+    /// IAM Identity Center permission sets added.
+    pub sso_permission_set_additions: usize,
+    /// IAM Identity Center permission sets removed.
+    pub sso_permission_set_removals: usize,
+    /// IAM Identity Center assignments added.
+    pub sso_assignment_additions: usize,
+    /// IAM Identity Center assignments removed.
+    pub sso_assignment_removals: usize,
+    /// IAM Identity Center access-control attribute configurations added.
+    pub sso_instance_aca_config_additions: usize,
+    /// IAM Identity Center access-control attribute configurations removed.
+    pub sso_instance_aca_config_removals: usize,
     /// True when any change below is broadening.
     pub permissions_broadened: bool,
     /// The statements added and removed.
@@ -198,6 +263,8 @@ pub struct SecurityView {
     pub managed_policies: Vec<ManagedPolicyChange>,
     /// The security group rules added and removed.
     pub rules: Vec<RuleChange>,
+    /// The IAM Identity Center resources added and removed.
+    pub sso: Vec<SsoChange>,
 }
 
 impl SecurityView {
@@ -247,6 +314,24 @@ impl SecurityView {
                 v.rules.push(r);
             }
         }
+        for (side, from, to) in [(Side::Added, &n.sso, &o.sso), (Side::Removed, &o.sso, &n.sso)] {
+            for (kind, resource, properties) in
+                from.iter().filter(|(k, _, p)| !to.iter().any(|x| x.0 == *k && x.2 == *p))
+            {
+                v.sso.push(SsoChange {
+                    stack: String::new(),
+                    change: side,
+                    classification: if side == Side::Added {
+                        Classification::Broadening
+                    } else {
+                        Classification::Narrowing
+                    },
+                    kind: *kind,
+                    resource: resource.clone(),
+                    properties: properties.clone(),
+                });
+            }
+        }
         v.count();
         v
     }
@@ -262,9 +347,17 @@ impl SecurityView {
         self.ingress_rule_removals = rules(Direction::Ingress, Side::Removed);
         self.egress_rule_additions = rules(Direction::Egress, Side::Added);
         self.egress_rule_removals = rules(Direction::Egress, Side::Removed);
+        let sso = |k: SsoKind, s: Side| self.sso.iter().filter(|x| x.kind == k && x.change == s).count();
+        self.sso_permission_set_additions = sso(SsoKind::PermissionSet, Side::Added);
+        self.sso_permission_set_removals = sso(SsoKind::PermissionSet, Side::Removed);
+        self.sso_assignment_additions = sso(SsoKind::Assignment, Side::Added);
+        self.sso_assignment_removals = sso(SsoKind::Assignment, Side::Removed);
+        self.sso_instance_aca_config_additions = sso(SsoKind::InstanceAcaConfig, Side::Added);
+        self.sso_instance_aca_config_removals = sso(SsoKind::InstanceAcaConfig, Side::Removed);
         self.permissions_broadened = self.statements.iter().any(|s| s.classification == Classification::Broadening)
             || self.managed_policies.iter().any(|s| s.classification == Classification::Broadening)
-            || self.rules.iter().any(|s| s.classification == Classification::Broadening);
+            || self.rules.iter().any(|s| s.classification == Classification::Broadening)
+            || self.sso.iter().any(|s| s.classification == Classification::Broadening);
     }
 
     /// Adds another view's items (of stack `stack`) and counts.
@@ -281,12 +374,16 @@ impl SecurityView {
             s.stack = stack.to_owned();
             s
         }));
+        self.sso.extend(other.sso.iter().cloned().map(|mut s| {
+            s.stack = stack.to_owned();
+            s
+        }));
         self.count();
     }
 
     /// True when nothing security-relevant changed.
     pub fn is_empty(&self) -> bool {
-        self.statements.is_empty() && self.managed_policies.is_empty() && self.rules.is_empty()
+        self.statements.is_empty() && self.managed_policies.is_empty() && self.rules.is_empty() && self.sso.is_empty()
     }
 }
 
@@ -348,6 +445,7 @@ struct Items {
     statements: Vec<Statement>,
     policies: Vec<(String, String)>,
     rules: Vec<RuleChange>,
+    sso: Vec<(SsoKind, String, Value)>,
 }
 
 /// Inline resource-policy properties, by type (from the CDK service spec's
@@ -422,6 +520,9 @@ impl Items {
         let ty = r.get("Type").and_then(Value::as_str).unwrap_or("");
         let props = render(r.get("Properties").unwrap_or(&Value::Null));
         let prop = |k: &str| props.get(k).filter(|v| !v.is_null());
+        if let Some(kind) = SsoKind::of(ty) {
+            self.sso.push((kind, id.to_owned(), props.clone()));
+        }
         match ty {
             "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
                 if let Some(Value::Array(policies)) = prop("Policies") {
@@ -878,6 +979,32 @@ mod tests {
     fn role(actions: Value) -> Value {
         json!({"R": {"Type": "AWS::IAM::Role", "Properties": {"Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": [
             {"Effect": "Allow", "Action": actions, "Resource": {"Fn::GetAtt": ["Table", "Arn"]}}]}}]}}})
+    }
+
+    #[test]
+    fn identity_center_resources_are_compared_whole() {
+        let set = |policy: &str| {
+            json!({"Set": {"Type": "AWS::SSO::PermissionSet", "Properties": {
+                "Name": "Ops", "InstanceArn": "arn:aws:sso:::instance/ssoins-1", "ManagedPolicies": [policy]}}})
+        };
+        let assignment = json!({"Give": {"Type": "AWS::SSO::Assignment", "Properties": {
+            "InstanceArn": "arn:aws:sso:::instance/ssoins-1", "PermissionSetArn": {"Fn::GetAtt": ["Set", "PermissionSetArn"]},
+            "PrincipalId": "u-1", "PrincipalType": "USER", "TargetId": "111111111111", "TargetType": "AWS_ACCOUNT"}}});
+        let v = view(json!({}), assignment.clone());
+        assert_eq!((v.sso_assignment_additions, v.sso_assignment_removals), (1, 0));
+        assert!(v.permissions_broadened, "a new assignment grants access");
+        let v = view(assignment, json!({}));
+        assert_eq!((v.sso_assignment_additions, v.sso_assignment_removals), (0, 1));
+        assert!(!v.permissions_broadened);
+
+        // A permission set that changes is one removal and one addition, and its
+        // managed policies are counted as such too.
+        let v = view(set("arn:aws:iam::aws:policy/ReadOnlyAccess"), set("arn:aws:iam::aws:policy/AdministratorAccess"));
+        assert_eq!((v.sso_permission_set_additions, v.sso_permission_set_removals), (1, 1));
+        assert_eq!((v.managed_policy_additions, v.managed_policy_removals), (1, 1));
+        assert!(v.permissions_broadened);
+        let same = view(set("arn:aws:iam::aws:policy/ReadOnlyAccess"), set("arn:aws:iam::aws:policy/ReadOnlyAccess"));
+        assert!(same.is_empty());
     }
 
     #[test]
