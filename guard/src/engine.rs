@@ -108,10 +108,18 @@ pub fn execute(rules: &[&str], documents: &[String]) -> Result<Vec<Vec<Violation
     if !matches!(code, 0 | 19) {
         return Err(EngineError::Reported(format!("exit code {code}")));
     }
-    let reports: Vec<FileReport> = serde_json::from_str(&out).map_err(|e| EngineError::Report(e.to_string()))?;
-    if reports.len() != documents.len() {
-        return Err(EngineError::Report(format!("{} reports for {} documents", reports.len(), documents.len())));
+    let found = read_report(&out)?;
+    if found.len() != documents.len() {
+        return Err(EngineError::Report(format!("{} reports for {} documents", found.len(), documents.len())));
     }
+    Ok(found)
+}
+
+/// The violations of each document of a structured JSON report (`cfn-guard
+/// validate --structured --output-format json --show-summary none`, the
+/// CLI's output too), in document order.
+pub fn read_report(json: &str) -> Result<Vec<Vec<Violation>>, EngineError> {
+    let reports: Vec<FileReport> = serde_json::from_str(json).map_err(|e| EngineError::Report(e.to_string()))?;
     Ok(reports.iter().map(violations).collect())
 }
 
