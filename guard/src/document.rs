@@ -312,10 +312,22 @@ impl Reader<'_> {
                     let Value::String(key) = value else {
                         return Err(DocumentError::KeyNotString { position: Position::of(mark) });
                     };
-                    if let Some(Frame::Map { key: slot, path, .. }) = self.frames.last_mut() {
+                    if let Some(Frame::Map { key: slot, path, map, .. }) = self.frames.last_mut() {
                         let at = format!("{path}/{key}");
+                        let first = map.is_empty();
+                        let map_path = path.clone();
                         *slot = Some(key);
-                        self.positions.insert(at, Position::of(mark));
+                        let pos = Position::of(mark);
+                        self.positions.insert(at, pos);
+                        // A block map in a list starts where its first key
+                        // does (the reader marks it at the key's `:`).
+                        if first {
+                            if let Some(p) = self.positions.get_mut(&map_path) {
+                                if p.line == pos.line && p.column > pos.column {
+                                    *p = pos;
+                                }
+                            }
+                        }
                     }
                     return Ok(());
                 }
@@ -474,6 +486,9 @@ mod tests {
         assert_eq!(d.position("/Resources/A"), Some(Position { line: 3, column: 5 }));
         assert_eq!(d.position("/Resources/A/Properties/L/1/K"), Some(Position { line: 3, column: 49 }));
         assert_eq!(d.position("/Resources/A/Properties/L/1/Missing"), d.position("/Resources/A/Properties/L/1"));
+        let y = Document::parse("L:\n  - Name: a\n    Image: b\n  - x\n").expect("reads");
+        assert_eq!(y.position("/L/0"), Some(Position { line: 2, column: 5 }), "a map item is where its first key is");
+        assert_eq!(y.position("/L/1"), Some(Position { line: 4, column: 5 }));
         assert_eq!(d.position("/Nowhere"), None);
     }
 
