@@ -117,7 +117,7 @@ pub struct SynthArgs {
     #[arg(long, value_name = "CMD", conflicts_with = "app_files")]
     pub app: Option<String>,
     /// Directory the templates are written to, as `<stack>.yaml` or `<stack>.json`.
-    #[arg(long, default_value = "templates")]
+    #[arg(long, value_name = "DIR", default_value = "templates")]
     pub out: PathBuf,
     /// Template format.
     #[arg(long, value_enum, default_value_t = TemplateFormat::Yaml)]

@@ -2,6 +2,7 @@
 //! Python tools in `.venv`, and running the real `rcdk` binary.
 #![allow(dead_code)]
 
+pub mod compliance;
 pub mod moto;
 
 use std::path::{Path, PathBuf};
