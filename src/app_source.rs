@@ -148,7 +148,7 @@ impl AppSource {
             }
             AppSource::Assembly(dir) => (read_assembly(dir)?, dir.clone()),
         };
-        let review = crate::compliance::review_stacks(&stacks);
+        let review = crate::compliance::review_stacks(&stacks, true);
         let mut reported = Reported::default();
         let errors = crate::compliance::locate_in_templates(review, &stacks, &dir).into_reported(&mut reported);
         if errors.is_empty() {

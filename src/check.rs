@@ -3,7 +3,7 @@
 //! ones rcdk did not write; with `--rules`, rule packs (AWS CloudFormation
 //! Guard) too.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rcdk_constructs::analysis::{analyze, Doc, Finding, Severity, StackTemplate};
 use rcdk_constructs::diff::parse_template;
@@ -149,7 +149,7 @@ fn analysis_problem(file: &Path, position: Option<Position>, f: Finding) -> Prob
     }
 }
 
-fn rule_problem(file: &PathBuf, f: &rcdk_guard::Finding) -> Problem {
+fn rule_problem(file: &Path, f: &rcdk_guard::Finding) -> Problem {
     let what = f.resource.as_deref().map_or("the template".to_owned(), |id| format!("resource {id}"));
     let at = f.property_path().map(|p| format!(" (at {p})")).unwrap_or_default();
     let mut help = f.fix.clone().unwrap_or_else(|| format!("change the template so that rule `{}` passes", f.rule));
@@ -157,7 +157,7 @@ fn rule_problem(file: &PathBuf, f: &rcdk_guard::Finding) -> Problem {
         help.push_str(&format!(" ({docs})"));
     }
     Problem {
-        file: file.clone(),
+        file: file.to_path_buf(),
         position: f.position.map(|p| Position { line: p.line, column: p.column }),
         field: f.resource.clone().unwrap_or_default(),
         construct: None,

@@ -30,16 +30,17 @@ impl Located {
     }
 }
 
-/// Evaluates the stacks' packs; nothing to do (no evaluation, no cache
+/// Evaluates the stacks' packs (with the findings' positions in the
+/// templates when `positions`); nothing to do (no evaluation, no cache
 /// access) when no stack has a pack and no suppression is pending.
-pub fn review_stacks(stacks: &[SynthesizedStack]) -> Review {
+pub fn review_stacks(stacks: &[SynthesizedStack], positions: bool) -> Review {
     let any = stacks
         .iter()
         .any(|s| !s.props.compliance.is_empty() || s.provenance.pending.iter().any(|a| a.written.is_some()));
     if !any {
         return Review::default();
     }
-    review(stacks, &Cache::from_env())
+    review(stacks, &Cache::from_env(), positions)
 }
 
 /// Locates a review of stacks synthesized from app files: `owner` names

@@ -178,7 +178,7 @@ pub fn synthesize_with_warnings(
     }
     // The rule packs (`compliance:`) read the finished templates of every
     // file at once: one evaluation, spread over the CPUs.
-    let review = crate::compliance::review_stacks(&stacks);
+    let review = crate::compliance::review_stacks(&stacks, false);
     let located = crate::compliance::locate_in_app_files(review, |name| stack_app.get(name).copied(), &apps);
     let errors = located.into_reported(&mut reported);
     if errors.is_empty() {

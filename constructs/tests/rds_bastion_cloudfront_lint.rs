@@ -134,7 +134,6 @@ fn fully_configured_cloudfront_distribution_passes_cfn_lint() {
             domain: None,
             origin_lock: None,
             suppress: Default::default(),
-            ..Default::default()
         })]
     });
 }

@@ -1,9 +1,10 @@
 //! A content-addressed cache of the engine's findings.
 //!
 //! The key is a SHA-256 over the engine version, the pack's digest (every
-//! rule file's path and text) and the exact JSON the engine is given for a
-//! template: the same key can only mean the same findings, so an entry is
-//! never stale and never needs invalidating. Entries live in the user's
+//! rule file's path and text) and the template's bytes as written (or, for
+//! a template rcdk read itself, the exact JSON the engine is given): the
+//! same key can only mean the same findings, so an entry is never stale and
+//! never needs invalidating. Entries live in the user's
 //! cache directory (`$RCDK_CACHE_DIR`, else `$XDG_CACHE_HOME/rcdk`, else
 //! `~/.cache/rcdk`), under `guard/v1/`, outside the repository on purpose:
 //! findings read from a file a pull request could commit would let that
@@ -64,13 +65,17 @@ impl Cache {
         self.dir.as_deref()
     }
 
-    /// The key of the findings of `pack_digest`'s rules on `document` (the JSON given to the engine).
-    pub fn key(pack_digest: &str, document: &str) -> String {
+    /// The key of the findings of `pack_digest`'s rules on `document`: the
+    /// template as written (`kind` `text`) or the JSON given to the engine
+    /// (`json`).
+    pub fn key(pack_digest: &str, kind: &str, document: &str) -> String {
         let mut h = Sha256::new();
         h.update(b"cfn-guard ");
         h.update(ENGINE_VERSION.as_bytes());
         h.update([0]);
         h.update(pack_digest.as_bytes());
+        h.update([0]);
+        h.update(kind.as_bytes());
         h.update([0]);
         h.update(document.as_bytes());
         hex(&h.finalize())
@@ -110,9 +115,10 @@ mod tests {
     fn entries_round_trip_and_keys_cover_pack_and_document() {
         let dir = tempfile::tempdir().expect("temp dir");
         let cache = Cache::at(dir.path());
-        let k = Cache::key("pack", "{}");
-        assert_ne!(k, Cache::key("pack2", "{}"));
-        assert_ne!(k, Cache::key("pack", "{ }"));
+        let k = Cache::key("pack", "json", "{}");
+        assert_ne!(k, Cache::key("pack2", "json", "{}"));
+        assert_ne!(k, Cache::key("pack", "json", "{ }"));
+        assert_ne!(k, Cache::key("pack", "text", "{}"));
         assert_eq!(cache.get(&k), None);
         let v = vec![Violation {
             rule: "r".into(),

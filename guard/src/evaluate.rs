@@ -45,7 +45,55 @@ pub fn evaluate_with(
     strategy: Strategy,
 ) -> Result<Vec<Vec<Violation>>, EngineError> {
     let texts: Vec<String> = documents.iter().map(|d| d.to_json()).collect();
-    let keys: Vec<String> = texts.iter().map(|t| Cache::key(pack.digest(), t)).collect();
+    let keys: Vec<String> = texts.iter().map(|t| Cache::key(pack.digest(), "json", t)).collect();
+    run_keyed(pack, documents, texts, keys, cache, strategy)
+}
+
+/// The violations of `pack` on templates given as text (as written,
+/// YAML or JSON), keyed in the cache by the text itself: a cached template
+/// is not even read. A template the engine must not be given (see
+/// [`Document::parse`]) gets its error; the others their violations.
+pub fn evaluate_texts(
+    pack: &Pack,
+    texts: &[&str],
+    cache: &Cache,
+) -> Result<Vec<Result<Vec<Violation>, crate::document::DocumentError>>, EngineError> {
+    let keys: Vec<String> = texts.iter().map(|t| Cache::key(pack.digest(), "text", t)).collect();
+    let mut out: Vec<Option<Result<Vec<Violation>, crate::document::DocumentError>>> =
+        keys.iter().map(|k| cache.get(k).map(Ok)).collect();
+    let mut docs = Vec::new();
+    let mut at = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        if out[i].is_some() {
+            continue;
+        }
+        match Document::parse(text) {
+            Ok(d) => {
+                docs.push(d);
+                at.push(i);
+            }
+            Err(e) => out[i] = Some(Err(e)),
+        }
+    }
+    let refs: Vec<&Document> = docs.iter().collect();
+    let jsons: Vec<String> = refs.iter().map(|d| d.to_json()).collect();
+    let miss_keys: Vec<String> = at.iter().map(|&i| keys[i].clone()).collect();
+    let found = run_keyed(pack, &refs, jsons, miss_keys, cache, Strategy::default())?;
+    for (i, v) in at.into_iter().zip(found) {
+        out[i] = Some(Ok(v));
+    }
+    Ok(out.into_iter().map(|o| o.unwrap_or_else(|| Ok(Vec::new()))).collect())
+}
+
+/// Evaluates `documents` (whose engine JSON is `texts`) with the cache entries `keys`.
+fn run_keyed(
+    pack: &Pack,
+    documents: &[&Document],
+    texts: Vec<String>,
+    keys: Vec<String>,
+    cache: &Cache,
+    strategy: Strategy,
+) -> Result<Vec<Vec<Violation>>, EngineError> {
     let mut out: Vec<Option<Vec<Violation>>> = keys.iter().map(|k| cache.get(k)).collect();
     let misses: Vec<usize> = (0..documents.len()).filter(|&i| out[i].is_none()).collect();
     if misses.is_empty() {
@@ -69,7 +117,7 @@ pub fn evaluate_with(
     for (n, m) in order.into_iter().enumerate() {
         groups[n % threads].push(m);
     }
-    let results: Vec<Result<Vec<(usize, Vec<Violation>)>, EngineError>> = std::thread::scope(|scope| {
+    let results: Vec<Result<Found, EngineError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = groups
             .iter()
             .map(|group| {
@@ -91,6 +139,9 @@ pub fn evaluate_with(
     Ok(out.into_iter().map(Option::unwrap_or_default).collect())
 }
 
+/// A thread's result: (document index, violations) per document.
+type Found = Vec<(usize, Vec<Violation>)>;
+
 /// Evaluates one thread's documents (`group`: indexes into `misses` and
 /// `selections`); returns (document index, violations).
 fn run_group(
@@ -100,7 +151,7 @@ fn run_group(
     texts: &[String],
     selections: &[Vec<usize>],
     one_call: bool,
-) -> Result<Vec<(usize, Vec<Violation>)>, EngineError> {
+) -> Result<Found, EngineError> {
     let mut out = Vec::with_capacity(group.len());
     if one_call {
         let union: BTreeSet<usize> = group.iter().flat_map(|&m| selections[m].iter().copied()).collect();

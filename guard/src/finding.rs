@@ -36,8 +36,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// The finding of `violation` of a rule of `pack`, located in `doc`.
-    pub fn of(pack: &Pack, violation: &Violation, doc: &Document) -> Finding {
+    /// The finding of `violation` of a rule of `pack`, located in `doc` when given.
+    pub fn of(pack: &Pack, violation: &Violation, doc: Option<&Document>) -> Finding {
         let file = pack.file_of(&violation.rule);
         let message = violation.messages.first().map(String::as_str).unwrap_or_default();
         let (id, title, fix) = split_message(message);
@@ -53,7 +53,7 @@ impl Finding {
             rule: violation.rule.clone(),
             control,
             resource: violation.resource.clone(),
-            position: path.as_deref().and_then(|p| doc.position(p)),
+            position: path.as_deref().and_then(|p| doc?.position(p)),
             path,
             paths: violation.paths.clone(),
             title,
@@ -103,7 +103,7 @@ pub fn check_documents(pack: &Pack, documents: &[&Document], cache: &Cache) -> R
     Ok(found
         .iter()
         .zip(documents)
-        .map(|(violations, doc)| violations.iter().map(|v| Finding::of(pack, v, doc)).collect())
+        .map(|(violations, doc)| violations.iter().map(|v| Finding::of(pack, v, Some(doc))).collect())
         .collect())
 }
 

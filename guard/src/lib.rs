@@ -40,6 +40,6 @@ pub mod review;
 pub use cache::{Cache, CACHE_DIR_ENV};
 pub use document::{Document, DocumentError, Position};
 pub use engine::{EngineError, Violation};
-pub use evaluate::{evaluate, evaluate_with, Strategy};
+pub use evaluate::{evaluate, evaluate_texts, evaluate_with, Strategy};
 pub use finding::{check_documents, Finding};
 pub use pack::{Pack, PackError, RuleFile, CONTROL_TOWER, ENGINE_VERSION};

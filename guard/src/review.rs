@@ -57,35 +57,44 @@ pub fn pack_of(pack: RulePack) -> &'static Pack {
     }
 }
 
-/// Evaluates every stack's packs (all stacks in one [`crate::evaluate`],
-/// cached in `cache`) and sorts the findings into errors and notes by the
-/// stacks' pending acknowledgements; then reports the suppressions that
-/// matched nothing.
-pub fn review(stacks: &[SynthesizedStack], cache: &Cache) -> Review {
+/// Evaluates every stack's packs (all stacks at once, see
+/// [`crate::evaluate_texts`], cached in `cache`) and sorts the findings into
+/// errors and notes by the stacks' pending acknowledgements; then reports the
+/// suppressions that matched nothing. With `positions`, each finding carries
+/// its line and column in the template.
+pub fn review(stacks: &[SynthesizedStack], cache: &Cache, positions: bool) -> Review {
     let mut out = Review::default();
     let mut used: Vec<Vec<bool>> = stacks.iter().map(|s| vec![false; s.provenance.pending.len()]).collect();
     let packs: BTreeSet<RulePack> = stacks.iter().flat_map(|s| s.props.compliance.iter().copied()).collect();
     for kind in packs {
         let pack = pack_of(kind);
-        let mut docs: Vec<(usize, Document)> = Vec::new();
-        for (i, s) in stacks.iter().enumerate().filter(|(_, s)| s.props.compliance.contains(&kind)) {
-            match Document::parse(&s.body) {
-                Ok(doc) => docs.push((i, doc)),
-                Err(e) => out.errors.push(stack_error(s, TEMPLATE_REFUSED, format!("template {}: {e}", s.file_name()))),
-            }
-        }
-        let refs: Vec<&Document> = docs.iter().map(|(_, d)| d).collect();
-        let found = match crate::finding::check_documents(pack, &refs, cache) {
-            Ok(found) => found,
+        let idx: Vec<usize> = (0..stacks.len()).filter(|&i| stacks[i].props.compliance.contains(&kind)).collect();
+        let texts: Vec<&str> = idx.iter().map(|&i| stacks[i].body.as_str()).collect();
+        let results = match crate::evaluate::evaluate_texts(pack, &texts, cache) {
+            Ok(r) => r,
             Err(e) => {
-                for (i, _) in &docs {
-                    out.errors.push(stack_error(&stacks[*i], ENGINE_FAILED, format!("rule pack `{kind}`: {e}")));
+                for &i in &idx {
+                    out.errors.push(stack_error(&stacks[i], ENGINE_FAILED, format!("rule pack `{kind}`: {e}")));
                 }
                 continue;
             }
         };
-        for ((i, _), findings) in docs.iter().zip(found) {
-            let s = &stacks[*i];
+        let mut docs: Vec<(usize, Vec<Finding>)> = Vec::new();
+        for (&i, result) in idx.iter().zip(results) {
+            let s = &stacks[i];
+            match result {
+                Err(e) => out.errors.push(stack_error(s, TEMPLATE_REFUSED, format!("template {}: {e}", s.file_name()))),
+                Ok(violations) => {
+                    // Positions in the template only when asked (app files
+                    // locate findings in the app file), and only for
+                    // templates with findings: a cached template is not read.
+                    let doc = (positions && !violations.is_empty()).then(|| Document::parse(&s.body).ok()).flatten();
+                    docs.push((i, violations.iter().map(|v| Finding::of(pack, v, doc.as_ref())).collect()));
+                }
+            }
+        }
+        for (i, findings) in docs {
+            let s = &stacks[i];
             for f in findings {
                 let (construct, field) = match &f.resource {
                     Some(id) => s.provenance.origin_of(s.name(), id),
@@ -96,7 +105,7 @@ pub fn review(stacks: &[SynthesizedStack], cache: &Cache) -> Review {
                     ValidationError::new(RULE_FAILED, &construct, message(s.name(), &f)).field(field).help(help(&f));
                 match hit {
                     Some(j) => {
-                        used[*i][j] = true;
+                        used[i][j] = true;
                         let reason = s.provenance.pending[j].reason.clone();
                         diagnostic.message = format!("{} (suppressed: {reason})", diagnostic.message);
                         diagnostic.help = None;
