@@ -69,7 +69,6 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
         let position = docs[f.stack]
             .as_ref()
             .and_then(|d| d.position(&format!("/Resources/{}", f.resource)))
-            .map(|p| Position { line: p.line, column: p.column })
             .or_else(|| resource_line(&texts[f.stack], &f.resource).map(|line| Position { line, column: 1 }));
         let level = match f.severity {
             Severity::Error => Level::Error,
@@ -158,7 +157,7 @@ fn rule_problem(file: &Path, f: &rcdk_guard::Finding) -> Problem {
     }
     Problem {
         file: file.to_path_buf(),
-        position: f.position.map(|p| Position { line: p.line, column: p.column }),
+        position: f.position,
         field: f.resource.clone().unwrap_or_default(),
         construct: None,
         code: RULE_FAILED,

@@ -69,11 +69,7 @@ pub fn locate_in_templates(review: Review, stacks: &[SynthesizedStack], dir: &Pa
             .find(|s| s.name() == r.stack)
             .map(|s| dir.join(s.file_name()))
             .unwrap_or_else(|| PathBuf::from(&r.stack));
-        let position = r
-            .finding
-            .as_ref()
-            .and_then(|f| f.position)
-            .map(|p| crate::app_file::Position { line: p.line, column: p.column });
+        let position = r.finding.as_ref().and_then(|f| f.position);
         let d = &r.diagnostic;
         Problem {
             file,
