@@ -470,4 +470,30 @@ mod tests {
         let e = manifest.stacks(|_| Ok("Resources:\n  A:\n    Properties: {}\n".into())).unwrap_err();
         assert_eq!(e.to_string(), "producer.yaml: Resources.A: a resource needs a `Type`");
     }
+
+    #[test]
+    fn packs_suppressions_and_construct_paths_round_trip_as_version_2() {
+        let mut stack = Stack::new(StackProps { name: "net".into(), ..Default::default() }, FieldPath::root());
+        let path = stack.root().child("Topic");
+        stack.add_resource(&path, Resource::new("AWS::SNS::Topic"));
+        stack.add_compliance(RulePack::ControlTower);
+        stack.suppress(&path, "CT.SNS.PR.1", "a test topic");
+        let mut app = App::new();
+        app.add_stack(stack);
+        let stacks = app.synth(Format::Yaml).expect("valid");
+        let files = files(&stacks).expect("renders");
+        let manifest = Manifest::parse(&files[1].1).expect("parses");
+        assert_eq!(manifest.version, 2, "a manifest using packs is version 2");
+        assert_eq!(manifest.stacks[0].constructs["Topic"], "net/Topic");
+        let read = manifest.stacks(|_| Ok(files[0].1.clone())).expect("reads");
+        assert_eq!(read[0].props.compliance, [RulePack::ControlTower]);
+        assert_eq!(read[0].provenance.origins["Topic"].0, path);
+        let a = &read[0].provenance.pending[0];
+        assert_eq!(
+            (a.code.as_str(), a.construct.to_string(), a.reason.as_str()),
+            ("CT.SNS.PR.1", "net/Topic".into(), "a test topic")
+        );
+        assert!(a.written.is_some(), "still a user's suppression, reported when stale");
+        assert_eq!(Manifest::of(&two_stacks()).version, 1, "without them, version 1 as before");
+    }
 }

@@ -492,4 +492,85 @@ mod tests {
         assert_eq!(errors.0[0].code, "stack:dependency-cycle");
         assert!(errors.0[0].message.contains("a → b → a"), "{}", errors.0[0].message);
     }
+
+    #[test]
+    fn packs_and_suppressions_reach_the_synthesized_stacks() {
+        let mut net = stack("net");
+        let root = net.root().clone();
+        let topic = root.child("Topic");
+        net.add_resource(&topic, Resource::new("AWS::SNS::Topic"));
+        net.suppress(&topic, "CT.SNS.PR.1", "a test topic");
+        let mut other = stack("other");
+        let p = other.root().child("Queue");
+        other.add_resource(&p, Resource::new("AWS::SQS::Queue"));
+        let mut app = App::new();
+        app.add_stack(net);
+        app.add_stack(other);
+        app.add_compliance(RulePack::ControlTower);
+        app.suppress_all(&Suppressions(
+            [(
+                "CT.SQS.PR.1".to_string(),
+                super::super::compliance::Suppression {
+                    reason: "queues of the test".into(),
+                    constructs: vec!["other/Queue".into(), "nowhere/X".into()],
+                },
+            )]
+            .into(),
+        ));
+        let s = app.synth_with_diagnostics(Format::Yaml).expect("valid");
+        let net = s.stacks.iter().find(|s| s.name() == "net").unwrap();
+        let other = s.stacks.iter().find(|s| s.name() == "other").unwrap();
+        assert_eq!(net.props.compliance, [RulePack::ControlTower]);
+        assert_eq!(net.provenance.origins["Topic"].0, topic);
+        let codes = |st: &SynthesizedStack| {
+            st.provenance.pending.iter().map(|a| (a.code.clone(), a.construct.to_string())).collect::<Vec<_>>()
+        };
+        // The path naming no stack stays on the first stack, to be reported as stale.
+        assert_eq!(
+            codes(net),
+            [("CT.SNS.PR.1".into(), "net/Topic".into()), ("CT.SQS.PR.1".into(), "nowhere/X".into())]
+        );
+        assert_eq!(codes(other), [("CT.SQS.PR.1".to_string(), "other/Queue".to_string())]);
+        assert_eq!(
+            other.provenance.pending[0].written.as_ref().map(|f| f.segments().len()),
+            Some(2),
+            "suppress.<code>"
+        );
+
+        let mut bad = stack("bad");
+        let p = bad.root().child("T");
+        bad.add_resource(&p, Resource::new("AWS::SNS::Topic"));
+        bad.suppress(&p, "CT.SNS.PR.1", "  ");
+        let mut app = App::new();
+        app.add_stack(bad);
+        let e = app.synth(Format::Yaml).unwrap_err();
+        assert_eq!(e.0[0].code, super::super::stack::SUPPRESSION_NO_REASON);
+        assert_eq!(e.0[0].field, FieldPath::root().key("suppress").key("CT.SNS.PR.1"));
+    }
+
+    #[test]
+    fn a_suppressed_warning_is_a_note_and_counts_as_used() {
+        let mut s = stack("alarms");
+        let root = s.root().clone();
+        let alarm = root.child("Alarm");
+        s.add_resource(
+            &alarm,
+            Resource::new("AWS::CloudWatch::Alarm")
+                .prop("MetricName", "CPUUtilization")
+                .prop("Namespace", "AWS/EC2")
+                .prop("Statistic", "Average")
+                .prop("Period", 60)
+                .prop("EvaluationPeriods", 1)
+                .prop("Threshold", 90)
+                .prop("ComparisonOperator", "GreaterThanThreshold"),
+        );
+        s.suppress(&root, "cloudwatch:alarm-no-action", "the console is enough here");
+        let mut app = App::new();
+        app.add_stack(s);
+        let out = app.synth_with_diagnostics(Format::Yaml).expect("valid");
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        assert!(out.notes[0].message.ends_with("(suppressed: the console is enough here)"), "{}", out.notes[0].message);
+        assert!(out.stacks[0].provenance.pending.is_empty());
+        assert_eq!(out.stacks[0].provenance.used.len(), 1);
+    }
 }
