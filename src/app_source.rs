@@ -10,6 +10,7 @@ use rcdk_constructs::assembly::{Manifest, MANIFEST_FILE};
 use rcdk_constructs::cfn::Format;
 use rcdk_constructs::core::SynthesizedStack;
 
+use crate::app_file::{Problems, Reported};
 use crate::failure::Failure;
 
 /// The project file naming the app command.
@@ -111,28 +112,75 @@ impl AppSource {
         }
     }
 
-    /// Like [`AppSource::stacks`], and prints the whole-app analysis' warnings
-    /// of app files on stderr; with `deny_warnings` they are errors (exit 2).
-    /// An app command runs the analysis itself; an assembly was checked when
-    /// it was written.
+    /// Like [`AppSource::stacks`], and prints the warnings and notes on
+    /// stderr; with `deny_warnings` warnings are errors (exit 2). App files
+    /// report the whole-app analysis (an app command runs it itself; an
+    /// assembly was checked when it was written); every source reports its
+    /// stacks' rule packs (`compliance:`).
     pub fn stacks_reporting(&self, format: Format, deny_warnings: bool) -> Result<Vec<SynthesizedStack>, Failure> {
-        match self {
-            AppSource::Files(files) => {
-                let (stacks, warnings) = crate::synth::synthesize_with_warnings(files, format)?;
-                crate::synth::report_warnings(&warnings, deny_warnings)?;
-                Ok(stacks)
-            }
-            _ => self.stacks(format),
-        }
+        let (stacks, reported) = self.synthesize(format, None)?;
+        crate::synth::report_warnings(&reported, deny_warnings)?;
+        Ok(stacks)
     }
 
     /// The stacks, in deployment order, with their bodies in `format` (an
     /// assembly keeps the format it was written in). Any problem is exit 2.
     pub fn stacks(&self, format: Format) -> Result<Vec<SynthesizedStack>, Failure> {
-        match self {
-            AppSource::Files(files) => Ok(crate::synth::synthesize(files, format)?),
-            AppSource::Command { command, dir, .. } => run_app(command, dir, format),
-            AppSource::Assembly(dir) => read_assembly(dir),
+        Ok(self.synthesize(format, None)?.0)
+    }
+
+    /// The stacks and what was reported about them (located warnings and
+    /// notes), or every problem. The rule packs' findings on an assembly's
+    /// stacks are located in its templates; an app command's assembly is
+    /// temporary, so its templates are named in `templates_dir` (where
+    /// `rcdk synth` writes them), else by file name alone.
+    pub fn synthesize(
+        &self,
+        format: Format,
+        templates_dir: Option<&Path>,
+    ) -> Result<(Vec<SynthesizedStack>, Reported), SourceError> {
+        let (stacks, dir) = match self {
+            AppSource::Files(files) => {
+                return crate::synth::synthesize_with_warnings(files, format).map_err(SourceError::Problems)
+            }
+            AppSource::Command { command, dir, .. } => {
+                (run_app(command, dir, format)?, templates_dir.map(Path::to_path_buf).unwrap_or_default())
+            }
+            AppSource::Assembly(dir) => (read_assembly(dir)?, dir.clone()),
+        };
+        let review = crate::compliance::review_stacks(&stacks, true);
+        let mut reported = Reported::default();
+        let errors = crate::compliance::locate_in_templates(review, &stacks, &dir).into_reported(&mut reported);
+        if errors.is_empty() {
+            Ok((stacks, reported))
+        } else {
+            Err(SourceError::Problems(Problems(errors)))
+        }
+    }
+}
+
+/// Why an app's stacks could not be had: located problems (an invalid app
+/// file, a failed rule) or another failure (an app command that failed, an
+/// unreadable assembly).
+#[derive(Debug)]
+pub enum SourceError {
+    /// Every problem, located.
+    Problems(Problems),
+    /// Anything else.
+    Failure(Failure),
+}
+
+impl From<Failure> for SourceError {
+    fn from(f: Failure) -> Self {
+        SourceError::Failure(f)
+    }
+}
+
+impl From<SourceError> for Failure {
+    fn from(e: SourceError) -> Self {
+        match e {
+            SourceError::Problems(p) => Failure::from(p),
+            SourceError::Failure(f) => f,
         }
     }
 }

@@ -117,7 +117,7 @@ pub struct SynthArgs {
     #[arg(long, value_name = "CMD", conflicts_with = "app_files")]
     pub app: Option<String>,
     /// Directory the templates are written to, as `<stack>.yaml` or `<stack>.json`.
-    #[arg(long, default_value = "templates")]
+    #[arg(long, value_name = "DIR", default_value = "templates")]
     pub out: PathBuf,
     /// Template format.
     #[arg(long, value_enum, default_value_t = TemplateFormat::Yaml)]
@@ -131,6 +131,10 @@ pub struct SynthArgs {
     /// Treat the whole-app analysis' warnings as errors (exit 2, nothing written).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also print every diagnostic (errors, warnings, notes: the whole-app analysis and the rule
+    /// packs of `compliance:`) on stdout as rcdk's JSON or SARIF 2.1.0, for GitHub code scanning.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Text, conflicts_with = "stdout")]
+    pub diagnostics: ReportFormat,
 }
 
 /// Output format of `rcdk diff`.
@@ -371,12 +375,35 @@ pub struct DestroyArgs {
     pub aws: AwsArgs,
 }
 
+/// Machine-readable diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    /// Human-readable lines on stderr.
+    #[default]
+    Text,
+    /// rcdk's JSON (version 1) on stdout: every diagnostic with its level, code, file, line, column, rule.
+    Json,
+    /// SARIF 2.1.0 on stdout, for GitHub code scanning (`github/codeql-action/upload-sarif`).
+    Sarif,
+}
+
 /// `rcdk check`.
 #[derive(Debug, Args)]
+#[command(after_help = "Exit codes: 0 every path works (and every rule passes); 1 a broken path or a failed rule \
+(or a warning with --deny-warnings); 2 a template or rule directory that cannot be read, or a template nested too \
+deep for the rule engine.")]
 pub struct CheckArgs {
     /// CloudFormation templates (JSON or YAML; short-form tags such as `!Ref` allowed).
     #[arg(required = true, value_name = "TEMPLATE")]
     pub templates: Vec<PathBuf>,
+    /// Evaluate a rule pack too (repeatable): `control-tower` (the AWS Control Tower proactive
+    /// controls, vendored), or a directory of AWS CloudFormation Guard `.guard` files. Each failed
+    /// rule is an error, located at the template's resource.
+    #[arg(long = "rules", value_name = "PACK|DIR")]
+    pub rules: Vec<String>,
+    /// How findings are reported: text on stderr, or JSON or SARIF on stdout.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
     /// The region the templates deploy to: checks certificates and availability zones
     /// against it and resolves `AWS::Region`. Default: unknown, those checks are skipped.
     #[arg(long)]

@@ -166,7 +166,7 @@ pub fn list_markdown() -> String {
 }
 
 /// The anchor GitHub gives the heading ``### `code` ``.
-fn anchor(code: &str) -> String {
+pub(crate) fn anchor(code: &str) -> String {
     code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 

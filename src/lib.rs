@@ -16,6 +16,7 @@ pub mod aws;
 pub mod check;
 pub mod cli;
 pub mod completions;
+pub mod compliance;
 #[cfg(feature = "aws")]
 pub mod deploy;
 #[cfg(feature = "aws")]
@@ -25,6 +26,7 @@ pub mod explain;
 pub mod failure;
 pub mod init;
 pub mod man;
+pub mod report;
 pub mod schema;
 pub mod synth;
 #[cfg(not(feature = "aws"))]

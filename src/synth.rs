@@ -10,9 +10,10 @@ use rcdk_constructs::core::SynthesizedStack;
 use rcdk_constructs::assembly;
 
 use crate::app_file::{AppFile, Problem, Problems, Reported};
-use crate::app_source::AppSource;
-use crate::cli::SynthArgs;
+use crate::app_source::{AppSource, SourceError};
+use crate::cli::{ReportFormat, SynthArgs};
 use crate::failure::Failure;
+use crate::report::Level;
 use crate::write::write_all_atomic;
 
 /// Where `rcdk synth` looks for app files when none are given.
@@ -25,7 +26,21 @@ pub fn run(args: &SynthArgs) -> Result<(), Failure> {
         None => AppSource::Files(app_files(&[])?),
     };
     let format: Format = args.format.into();
-    let stacks = source.stacks_reporting(format, args.deny_warnings)?;
+    let (stacks, reported) = match source.synthesize(format, Some(&args.out)) {
+        Ok(found) => found,
+        Err(SourceError::Problems(problems)) => {
+            print_report(args.diagnostics, &problems.0, &Reported::default());
+            return Err(problems.into());
+        }
+        Err(SourceError::Failure(f)) => return Err(f),
+    };
+    if args.deny_warnings && !reported.warnings.is_empty() {
+        let errors = reported.warnings.clone();
+        print_report(args.diagnostics, &errors, &Reported { warnings: Vec::new(), notes: reported.notes.clone() });
+    } else {
+        print_report(args.diagnostics, &[], &reported);
+    }
+    report_warnings(&reported, args.deny_warnings)?;
 
     if args.stdout {
         return print_stdout(&stacks, format);
@@ -42,6 +57,21 @@ pub fn run(args: &SynthArgs) -> Result<(), Failure> {
         eprintln!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// Prints `errors`, `reported`'s warnings and notes on stdout as JSON or
+/// SARIF (nothing for text: stderr carries them).
+fn print_report(format: ReportFormat, errors: &[Problem], reported: &Reported) {
+    let entries: Vec<(Level, &Problem)> = (errors.iter().map(|p| (Level::Error, p)))
+        .chain(reported.warnings.iter().map(|p| (Level::Warning, p)))
+        .chain(reported.notes.iter().map(|p| (Level::Note, p)))
+        .collect();
+    let text = match format {
+        ReportFormat::Text => return,
+        ReportFormat::Json => crate::report::json(&entries),
+        ReportFormat::Sarif => crate::report::sarif(&entries),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 /// The app files to read: those given, else the project's `app.yaml` (what
@@ -105,6 +135,8 @@ pub fn synthesize_with_warnings(
     let mut problems = Vec::new();
     let mut stacks = Vec::new();
     let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut apps: Vec<AppFile> = Vec::with_capacity(files.len());
+    let mut stack_app: BTreeMap<String, usize> = BTreeMap::new();
     for path in files {
         let app = match AppFile::load(path) {
             Ok(app) => app,
@@ -130,18 +162,29 @@ pub fn synthesize_with_warnings(
                             help: Some(
                                 "stack names must be unique across app files: each writes templates/<name>".into(),
                             ),
+                            rule: None,
                         });
                     }
+                    stack_app.insert(s.name().to_owned(), apps.len());
                     stacks.push(s);
                 }
             }
             Err(p) => problems.extend(p.0),
         }
+        apps.push(app);
     }
-    if problems.is_empty() {
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
+    // The rule packs (`compliance:`) read the finished templates of every
+    // file at once: one evaluation, spread over the CPUs.
+    let review = crate::compliance::review_stacks(&stacks, false);
+    let located = crate::compliance::locate_in_app_files(review, |name| stack_app.get(name).copied(), &apps);
+    let errors = located.into_reported(&mut reported);
+    if errors.is_empty() {
         Ok((stacks, reported))
     } else {
-        Err(Problems(problems))
+        Err(Problems(errors))
     }
 }
 

@@ -14,7 +14,7 @@ use rcdk_constructs::diagnostics::{lookup, DIAGNOSTICS};
 
 fn used() -> BTreeMap<String, BTreeSet<PathBuf>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let used = codes::codes_used(&[&root.join("constructs/src"), &root.join("src")]);
+    let used = codes::codes_used(&[&root.join("constructs/src"), &root.join("guard/src"), &root.join("src")]);
     used.into_iter()
         .map(|(code, files)| {
             (code, files.into_iter().map(|f| f.strip_prefix(root).map(Path::to_path_buf).unwrap_or(f)).collect())
@@ -52,7 +52,7 @@ fn every_registered_code_is_still_used() {
         .collect();
     assert!(
         stale.is_empty(),
-        "{} registry entr(ies) are used nowhere in constructs/src or src any more: {}\n\
+        "{} registry entr(ies) are used nowhere in constructs/src, guard/src or src any more: {}\n\
          remove them from constructs/src/diagnostics.rs (or, if the code moved, fix its `code`/`formerly`)",
         stale.len(),
         stale.join(", ")

@@ -13,6 +13,7 @@
 //!         vpc: Some(VpcProps { nat_gateways: Some(0), ..Default::default() }),
 //!         ..Default::default()
 //!     }],
+//!     ..Default::default()
 //! };
 //! let stacks = app.synth(Format::Yaml).expect("valid");
 //! assert_eq!(stacks[0].name(), "network");
@@ -32,7 +33,7 @@ use crate::cloudfront::{
     cloudfront_origin_facing_prefix_list, origin_secret_name, origin_secret_reference, Distribution,
     DistributionOrigins, DistributionProps, OriginProtocol, ORIGIN_VERIFY_HEADER,
 };
-use crate::core::{App, FieldPath, Stack, StackProps, Synthesis, SynthesizedStack};
+use crate::core::{App, FieldPath, RulePack, Stack, StackProps, Suppressions, Synthesis, SynthesizedStack};
 use crate::dynamodb::TableProps;
 use crate::ec2::{BastionHost, BastionProps};
 use crate::ec2::{Vpc, VpcProps};
@@ -54,6 +55,18 @@ use crate::sns::{Topic, TopicProps};
 pub struct AppProps {
     /// The stacks, each synthesized to `templates/<name>.yaml`. At least one.
     pub stacks: Vec<StackSpec>,
+    /// Rule packs every stack's template must pass, besides the stacks'
+    /// own `compliance` (`control-tower`: the AWS Control Tower proactive
+    /// controls). Each failed rule is an error at the construct that made
+    /// the resource, unless suppressed with a reason. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<RulePack>,
+    /// Findings accepted knowingly in every stack, by rule name, control id
+    /// (`CT.S3.PR.9`) or whole-app warning code, each with its reason: they
+    /// are reported as notes. `constructs` paths start with the stack name.
+    /// Default: none.
+    #[serde(default, skip_serializing_if = "Suppressions::is_empty")]
+    pub suppress: Suppressions,
 }
 
 /// One stack of an app and the constructs in it.
@@ -74,6 +87,17 @@ pub struct StackSpec {
     /// Tags for every taggable resource. Default: none.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// Rule packs the stack's template must pass (`control-tower`: the AWS
+    /// Control Tower proactive controls), besides the app's `compliance`.
+    /// With `regions`, every copy and the CDN stack. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<RulePack>,
+    /// Findings accepted knowingly in this stack, by rule name, control id
+    /// (`CT.S3.PR.9`) or whole-app warning code, each with its reason (see
+    /// the README's Compliance section); `constructs` paths are below the
+    /// stack. Default: none.
+    #[serde(default, skip_serializing_if = "Suppressions::is_empty")]
+    pub suppress: Suppressions,
     /// The VPC. Default: no VPC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<VpcProps>,
@@ -348,6 +372,8 @@ impl StackSpec {
                 account: self.account.clone(),
                 description: self.description.clone(),
                 tags: self.tags.clone(),
+                compliance: self.compliance.clone(),
+                suppress: self.suppress.clone(),
                 cdn: Some(cdn.clone()),
                 origin_stacks: out.iter().take(2).map(|(s, _)| s.name.clone()).collect(),
                 ..Default::default()
@@ -366,6 +392,7 @@ impl StackSpec {
             description: self.description.clone(),
             tags: self.tags.clone(),
             parameters: self.parameters.clone(),
+            compliance: self.compliance.clone(),
         }
     }
 }
@@ -602,6 +629,10 @@ impl AppProps {
                 app.add_stack(stack);
             }
         }
+        for pack in &self.compliance {
+            app.add_compliance(*pack);
+        }
+        app.suppress_all(&self.suppress);
         app
     }
 
@@ -692,6 +723,7 @@ pub const MAX_APP_SERVICES: usize = 1000;
 /// Builds the constructs of one (expanded) stack.
 fn build_stack(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTreeSet<String>, role: Option<&CdnRole>) {
     let root = stack.root().clone();
+    stack.suppress_all(&root, &spec.suppress);
     let vpc = spec.vpc.as_ref().map(|vpc| stack.in_field("vpc", |s| Vpc::new(s, &root.child("Vpc"), vpc)));
     let needs_vpc = |stack: &mut Stack, field: &str| {
         let e = ValidationError::new(

@@ -23,6 +23,7 @@
 //! | `logs` | CloudWatch Logs log groups |
 //! | `cloudfront` | the CloudFront distribution (CDN) |
 //! | `cdn` | the whole-app analysis of a CDN and its origins: protocols, listeners, the origin lock |
+//! | `guard` | rule packs (`compliance:`, `rcdk check --rules`): AWS CloudFormation Guard rules evaluated on the templates |
 //! | `net` | the whole-app analysis of traffic paths: security groups, network ACLs, routes, listeners, targets |
 //! | `region` | what must belong to the stack's region: certificates, availability zones |
 //! | `rds` | the RDS database |
@@ -393,6 +394,31 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "`region_overrides` names a region not in `regions`",
         "An override for a region the stack is not deployed to would never apply, which usually means a \
          typo. List the region under `regions`, or remove the override.",
+    ),
+    error(
+        "app:suppression-no-reason",
+        &[],
+        "a suppression gives no reason",
+        "A `suppress:` entry accepts a finding knowingly: a failed rule of a rule pack (by rule name \
+         or control id, e.g. `CT.S3.PR.9`) or a whole-app warning (by code). The reason is what a \
+         reviewer reads instead of the finding, and what an auditor asks for, so it is required: an \
+         empty or blank reason is refused.\n\n\
+         ```yaml\nsuppress:\n  CT.S3.PR.9: \"uploads are replaceable; object lock would keep deleted files for years\"\n```\n\n\
+         In Rust, `Stack::suppress(&path, \"CT.S3.PR.9\", \"...\")` takes the same reason.",
+    ),
+    warning(
+        "app:suppression-unused",
+        &[],
+        "a suppression matches no finding",
+        "A `suppress:` entry (or `Stack::suppress` in Rust) names a rule, control id or warning code \
+         that no finding of the construct it is written under (and those below it) has: the rule \
+         passes now, the name is misspelled, the entry sits under another construct, its `constructs` \
+         paths name no construct, or the stack enables no rule pack (`compliance:`). A stale \
+         suppression would silently accept a future finding nobody has reviewed; remove it, or correct \
+         the name (`rcdk synth` prints each finding's rule name and control id, e.g. \
+         `[CT.ECS.PR.3] ecs_task_definition_nonroot_user_check`) or the place it is written. \
+         A suppression copied into several stacks (`regions:`, the app's own `suppress:`) is stale \
+         only when no copy matches anything.",
     ),
     error(
         "app:too-many-services",
@@ -1496,6 +1522,44 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "An Application Load Balancer can use at most 100 target groups (a fixed quota), and each service \
          (and each canary) needs one. Split the services over more stacks, each with its own load \
          balancer.",
+    ),
+    // ---- guard ----
+    error(
+        "guard:engine-failed",
+        &[],
+        "the rule engine could not evaluate a template",
+        "The AWS CloudFormation Guard engine (the `cfn-guard` crate, run inside rcdk) returned an error \
+         or failed while evaluating a rule pack on a synthesized template, so its rules were not \
+         evaluated. rcdk does not deploy what it could not check: the message quotes the engine. \
+         Report it with the template; as a workaround, remove the stack's `compliance:` pack.",
+    ),
+    error(
+        "guard:rule-failed",
+        &[],
+        "a rule of an enabled rule pack fails",
+        "The stack (or the app) enables a rule pack in `compliance:` (`control-tower`: the AWS Control \
+         Tower proactive controls, AWS CloudFormation Guard rules vendored from the npm package \
+         `@cdklabs/cdk-validator-cfnguard`), and a rule fails on a resource of the synthesized \
+         template. With the control active in the account's organizational unit, Control Tower's \
+         CloudFormation hook refuses the deploy \
+         (https://docs.aws.amazon.com/controltower/latest/controlreference/proactive-controls.html), \
+         so rcdk refuses it first, located at the construct that made the resource. The message names \
+         the rule and its control id, the help line the fix and the control's documentation.\n\n\
+         Change the construct's props so the rule passes, or accept the finding knowingly with a \
+         reason, under the construct (or the stack, or the app):\n\n\
+         ```yaml\nsuppress:\n  CT.ECS.PR.4: \"bridge networking on EC2 is the platform's design\"\n```\n\n\
+         `rcdk check --rules control-tower TEMPLATE` reports the same findings for any template \
+         (exit 1).",
+    ),
+    error(
+        "guard:template-refused",
+        &[],
+        "a synthesized template cannot be given to the rule engine",
+        "Rule packs are evaluated by the AWS CloudFormation Guard engine, which has no depth limit of \
+         its own: a deeply nested template overflows its stack (the process aborts), and its time grows \
+         faster than linearly with nesting. rcdk reads the template first and refuses one nested more \
+         than 64 maps and lists deep, or whose aliases expand past the budget. rcdk's constructs never \
+         nest that deep; raw `resources:` or `overrides:` can. Flatten the value.",
     ),
     error(
         "iam:action-invalid",

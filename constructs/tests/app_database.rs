@@ -40,6 +40,7 @@ fn template(network_mode: Option<NetworkMode>, bastion: bool) -> Template {
             .into(),
             ..Default::default()
         }],
+        ..Default::default()
     };
     app.synth(Format::Yaml).unwrap_or_else(|e| panic!("{e}")).remove(0).template
 }

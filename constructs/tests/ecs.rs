@@ -139,6 +139,7 @@ fn cluster_options() {
         ami_parameter: Some("/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id".into()),
         container_insights: Some(false),
         imds_hop_limit: Some(2),
+        ..Default::default()
     };
     let (body, t, own) = synth(build(props, |_, _| {}));
     let r = &t["Resources"];
@@ -312,6 +313,7 @@ fn invalid_cluster_props_are_located() {
         ami_parameter: Some("ami-123".into()),
         container_insights: None,
         imds_hop_limit: Some(0),
+        ..Default::default()
     };
     let errs = errors(build(props, |_, _| {}));
     for (code, field) in [

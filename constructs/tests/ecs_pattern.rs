@@ -119,6 +119,7 @@ fn todo_app() -> AppProps {
             buckets: [("files".to_owned(), Default::default())].into(),
             ..Default::default()
         }],
+        ..Default::default()
     }
 }
 
@@ -206,6 +207,7 @@ fn single_service_pattern() {
             .into(),
             ..Default::default()
         }],
+        ..Default::default()
     };
     let r = resources(&app);
     // No routing: the catch-all rule at the last priority.

@@ -31,6 +31,7 @@ fn app() -> AppProps {
             }),
             ..Default::default()
         }],
+        ..Default::default()
     }
 }
 

@@ -103,6 +103,7 @@ fn mysql_multi_az_snapshot() {
         backup_retention_days: Some(30),
         log_exports: Some(vec!["error".into(), "slowquery".into(), "general".into()]),
         port: None,
+        ..Default::default()
     };
     let (db, template) = ok(&props);
     assert_eq!(db.port, 3306);

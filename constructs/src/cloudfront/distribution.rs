@@ -190,6 +190,12 @@ pub struct DistributionProps {
     /// with `certificate_arn` or `aliases`. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<DomainProps>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
 }
 
 /// What a [`Distribution`] serves: the two load balancers it fails over
@@ -240,6 +246,7 @@ impl Distribution {
         origins: &DistributionOrigins,
         props: &DistributionProps,
     ) -> Distribution {
+        stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let (primary_domain, secondary_domain) = (&origins.primary, &origins.secondary);
         let origin_header = origins.custom_header.as_ref().map(|(name, value)| (name.as_str(), value));

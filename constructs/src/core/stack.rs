@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::compliance::{RulePack, Suppression, Suppressions};
 use super::tags::{tag_format, tag_problem, TagFormat, MAX_TAGS_PER_RESOURCE};
 use super::{ConstructPath, FieldPath};
 use crate::cfn::{Intrinsic, Output, Parameter, ParameterType, Resource, Template};
@@ -41,6 +42,12 @@ pub struct StackProps {
     /// `--parameter` overrides them). Default: none, the template defaults apply.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, String>,
+    /// Rule packs the synthesized template must pass (`control-tower`):
+    /// `rcdk synth` evaluates them and reports each failed rule as an error
+    /// at the construct that made the resource, unless a suppression with a
+    /// reason accepts it ([`Stack::suppress`]). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<RulePack>,
 }
 
 /// One CloudFormation stack under construction.
@@ -71,19 +78,37 @@ pub struct Stack {
     acknowledgements: Vec<Acknowledgement>,
 }
 
-/// A warning a construct (or its user) chose knowingly: whole-app findings
-/// with this code, about resources at or below this construct, are reported
-/// as notes that carry the reason, and `--deny-warnings` ignores them (the
-/// AWS CDK's `Annotations.acknowledgeWarning`).
+/// A finding accepted knowingly: whole-app warnings and rule-pack findings
+/// with this code (a warning code, a rule name or a control id), about
+/// resources at or below this construct, are reported as notes that carry
+/// the reason, and `--deny-warnings` ignores them (the AWS CDK's
+/// `Annotations.acknowledgeWarning`).
+///
+/// Constructs acknowledge choices their props wrote down
+/// ([`Stack::acknowledge`]); users suppress findings ([`Stack::suppress`],
+/// `suppress:` in app files), and a suppression nothing matches is reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Acknowledgement {
     /// The construct the choice was made for; findings about it and the
     /// constructs below it are acknowledged.
     pub construct: ConstructPath,
-    /// The acknowledged code, e.g. `net:nat-shared-across-azs`.
-    pub code: &'static str,
+    /// The acknowledged code, e.g. `net:nat-shared-across-azs`, or a rule's
+    /// name or control id, e.g. `CT.ECS.PR.3`.
+    pub code: String,
     /// Why the choice is acceptable, in a sentence.
     pub reason: String,
+    /// Where a user wrote it (`stacks[0].suppress.CT.S3.PR.9`); `None` for a
+    /// construct's own acknowledgement. A written suppression that matches
+    /// no finding is reported as stale.
+    pub written: Option<FieldPath>,
+}
+
+impl Acknowledgement {
+    /// Whether it accepts a finding of `code` (or of `other_code`, a rule's
+    /// control id) about `construct`.
+    pub fn covers(&self, code: &str, other_code: Option<&str>, construct: &ConstructPath) -> bool {
+        (self.code == code || other_code == Some(self.code.as_str())) && construct.is_within(&self.construct)
+    }
 }
 
 /// A template parameter whose value is another stack's output, passed by
@@ -112,6 +137,9 @@ pub(crate) struct FinishedStack {
     pub resource_origins: BTreeMap<String, (ConstructPath, FieldPath)>,
     pub acknowledgements: Vec<Acknowledgement>,
 }
+
+/// Why a suppression with an empty reason is refused (the code's registry entry explains it).
+pub const SUPPRESSION_NO_REASON: &str = "app:suppression-no-reason";
 
 impl Stack {
     /// A new, empty stack. `field` is where its props sit in the app's props
@@ -219,6 +247,14 @@ impl Stack {
     /// The stack's props.
     pub fn props(&self) -> &StackProps {
         &self.props
+    }
+
+    /// The synthesized template must pass rule pack `pack` too (see
+    /// [`StackProps::compliance`]).
+    pub fn add_compliance(&mut self, pack: RulePack) {
+        if !self.props.compliance.contains(&pack) {
+            self.props.compliance.push(pack);
+        }
     }
 
     /// The construct path of the stack itself; constructs are its children.
@@ -331,9 +367,76 @@ impl Stack {
     /// Acknowledges the whole-app warning `code` for `construct` and the
     /// constructs below it: it is reported as a note with `reason` instead
     /// of a warning, and `--deny-warnings` does not fail on it. For choices
-    /// the user made knowingly (e.g. fewer NAT gateways than zones).
-    pub fn acknowledge(&mut self, construct: &ConstructPath, code: &'static str, reason: impl Into<String>) {
-        self.acknowledgements.push(Acknowledgement { construct: construct.clone(), code, reason: reason.into() });
+    /// the construct's props wrote down (e.g. fewer NAT gateways than zones);
+    /// users write [`Stack::suppress`].
+    pub fn acknowledge(&mut self, construct: &ConstructPath, code: impl Into<String>, reason: impl Into<String>) {
+        self.acknowledgements.push(Acknowledgement {
+            construct: construct.clone(),
+            code: code.into(),
+            reason: reason.into(),
+            written: None,
+        });
+    }
+
+    /// Suppresses findings of `code` — a whole-app warning code, a rule's
+    /// name or its control id (`CT.S3.PR.9`) — about `construct` and the
+    /// constructs below it: they are reported as notes that carry `reason`.
+    /// An empty reason is an error (`app:suppression-no-reason`), and a
+    /// suppression that matches nothing is reported as stale. Located at
+    /// `suppress.<code>` in the current field scope.
+    pub fn suppress(&mut self, construct: &ConstructPath, code: impl Into<String>, reason: impl Into<String>) {
+        let code = code.into();
+        let field = self.field_base.key("suppress").key(code.as_str());
+        self.push_suppression(construct, code, &Suppression::because(reason), field);
+    }
+
+    /// Applies a `suppress:` map written under `construct` (see
+    /// [`Suppressions`]), located at `suppress.<code>` in the current field
+    /// scope. Constructs call it with their props' `suppress`.
+    pub fn suppress_all(&mut self, construct: &ConstructPath, suppressions: &Suppressions) {
+        let base = self.field_base.key("suppress");
+        self.suppress_all_at(construct, suppressions, &base);
+    }
+
+    /// [`Stack::suppress_all`] for a map written at `field` (absolute, not
+    /// in the current scope): the app's own `suppress:` applies to every
+    /// stack, and its construct paths start with the stack name.
+    pub(crate) fn suppress_all_at(
+        &mut self,
+        construct: &ConstructPath,
+        suppressions: &Suppressions,
+        field: &FieldPath,
+    ) {
+        for (code, s) in &suppressions.0 {
+            self.push_suppression(construct, code.clone(), s, field.key(code.as_str()));
+        }
+    }
+
+    fn push_suppression(&mut self, construct: &ConstructPath, code: String, s: &Suppression, field: FieldPath) {
+        if s.reason.trim().is_empty() {
+            let e = ValidationError::new(
+                SUPPRESSION_NO_REASON,
+                construct,
+                format!("the suppression of `{code}` gives no reason"),
+            )
+            .field(field)
+            .help("say why the finding is acceptable here, e.g. `CT.S3.PR.9: \"uploads are replaceable\"`");
+            self.errors.push(e);
+            return;
+        }
+        let scopes: Vec<ConstructPath> = if s.constructs.is_empty() {
+            vec![construct.clone()]
+        } else {
+            s.constructs.iter().map(|p| construct.descendant(p)).collect()
+        };
+        for scope in scopes {
+            self.acknowledgements.push(Acknowledgement {
+                construct: scope,
+                code: code.clone(),
+                reason: s.reason.trim().to_owned(),
+                written: Some(field.clone()),
+            });
+        }
     }
 
     /// Runs `f` with errors' fields taken relative to `field` (itself relative

@@ -44,6 +44,12 @@ pub struct RepositoryProps {
     /// since images may still be deployed elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_on_removal: Option<bool>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
 }
 
 /// An ECR repository (`AWS::ECR::Repository`).
@@ -68,6 +74,7 @@ impl Repository {
     /// Adds a repository named `name` at `path`. Invalid props are reported
     /// relative to the props.
     pub fn new(stack: &mut Stack, path: &ConstructPath, name: &str, props: &RepositoryProps) -> Repository {
+        stack.suppress_all(path, &props.suppress);
         if !is_valid_repository_name(name) {
             stack.report(
                 ValidationError::new(

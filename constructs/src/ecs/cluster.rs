@@ -92,6 +92,12 @@ pub struct ClusterProps {
     /// Default: [`IMDS_HOP_LIMIT`] (1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imds_hop_limit: Option<u8>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
 }
 
 /// An ECS cluster with an Auto Scaling group of container instances behind a
@@ -138,6 +144,7 @@ impl Cluster {
     /// subnets. Invalid props are reported (fields relative to these props)
     /// and a best-effort cluster is still built.
     pub fn new(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &ClusterProps) -> Cluster {
+        stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let v = Validated::check(stack, &path, props);
 

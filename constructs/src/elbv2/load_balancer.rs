@@ -114,6 +114,12 @@ pub struct LoadBalancerProps {
     /// uses the name. Default: none (the load balancer's own DNS name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<DomainProps>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
 }
 
 /// An Application Load Balancer with its security group and listeners.
@@ -160,6 +166,7 @@ impl ApplicationLoadBalancer {
         default_action: &Action,
         props: &LoadBalancerProps,
     ) -> ApplicationLoadBalancer {
+        stack.suppress_all(path, &props.suppress);
         let internal = props.internal.unwrap_or(false);
         let domain_certificate = props
             .domain

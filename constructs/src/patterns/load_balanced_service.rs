@@ -137,6 +137,12 @@ pub struct LoadBalancedServiceProps {
     /// `<NAME>_TABLE` / `<NAME>_BUCKET`. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grants: Option<crate::iam::ServiceGrants>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
 }
 
 /// Scaling of a service's task count between `min_capacity` and
@@ -250,6 +256,7 @@ impl LoadBalancedService {
         on: &ServiceContext<'_>,
         props: &LoadBalancedServiceProps,
     ) -> LoadBalancedService {
+        stack.suppress_all(path, &props.suppress);
         let (cluster, alb, notify, database) = (on.cluster, on.load_balancer, on.alarm_topics, on.database);
         let name = path.id().to_owned();
         let path = path.clone();

@@ -170,6 +170,12 @@ pub struct DatabaseProps {
     /// Default: `[postgresql, upgrade]` or `[error, slowquery]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_exports: Option<Vec<String>>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
 }
 
 /// What a service needs to connect: plain environment variables and secrets
@@ -231,6 +237,7 @@ impl Database {
     /// are reported to the stack (fields relative to these props) and a
     /// best-effort database is still built.
     pub fn new(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &DatabaseProps) -> Database {
+        stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let engine = match props.engine.as_deref() {
             None => DatabaseEngine::Postgres,

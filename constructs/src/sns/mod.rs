@@ -40,6 +40,12 @@ pub struct TopicProps {
     /// (a KMS key that costs about 1 USD a month).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption: Option<TopicEncryption>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
 }
 
 /// An SNS topic (`AWS::SNS::Topic`); CloudFormation generates its name.
@@ -57,6 +63,7 @@ impl Topic {
     /// Adds a topic at `path`, its KMS key at `path/Key` (by default) and its
     /// email subscription at `path/EmailSubscription` (when `email` is set).
     pub fn new(stack: &mut Stack, path: &ConstructPath, props: &TopicProps) -> Topic {
+        stack.suppress_all(path, &props.suppress);
         let mut topic = Resource::new("AWS::SNS::Topic");
         let mut key_logical_id = None;
         match props.encryption.unwrap_or_default() {
