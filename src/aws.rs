@@ -43,12 +43,15 @@ use crate::cli::AwsArgs;
 use crate::failure::Failure;
 
 pub mod api;
+mod ecr;
 mod error;
+mod iam;
 pub mod ssm;
 mod types;
 pub mod xml;
 
 pub use api::Api;
+pub use ecr::{ImageId, ImageLookup};
 pub use error::{
     api_failure, cause_chain, code_and_message, error_kind, error_message, sdk_failure, ApiError, ErrorKind,
     ErrorResponse,
@@ -56,8 +59,8 @@ pub use error::{
 use error::{is_stack_missing, no_credentials};
 use types::row;
 pub use types::{
-    is_no_changes_reason, ChangeSetId, ChangeSetRequest, ChangeSetSummary, ResourceChangeRow, StackEvent, StackInfo,
-    TemplateSource,
+    is_no_changes_reason, ChangeSetId, ChangeSetRequest, ChangeSetSummary, OperationFailure, ResourceChangeRow,
+    StackEvent, StackInfo, StackResource, TemplateSource,
 };
 
 /// How long to wait for a TCP/TLS connection before calling the endpoint unreachable.
@@ -389,6 +392,44 @@ impl Aws {
             }
         }
         Ok(out)
+    }
+
+    /// Every resource of the deployed stack `name` (ListStackResources, all
+    /// pages), or `None` when there is no such stack.
+    pub async fn stack_resources(&self, name: &str) -> Result<Option<Vec<StackResource>>, Failure> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = match self.cfn.list_stack_resources().stack_name(name).set_next_token(token.clone()).send().await
+            {
+                Ok(page) => page,
+                Err(e) if stack_missing(&e) => return Ok(None),
+                Err(e) => return Err(self.fail(&format!("listing the resources of stack `{name}`"), &e)),
+            };
+            out.extend(page.stack_resource_summaries().iter().map(StackResource::from));
+            token = page.next_token.filter(|t| !t.is_empty());
+            if token.is_none() {
+                return Ok(Some(out));
+            }
+        }
+    }
+
+    /// The failed events of a change set's creation (DescribeEvents with
+    /// `FailedEvents`): since November 2025 CloudFormation validates a
+    /// change set early (resource names that already exist, ...) and puts the
+    /// details there, not in the change set's `StatusReason`.
+    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeEvents.html>
+    pub async fn change_set_failures(&self, change_set_arn: &str) -> Result<Vec<OperationFailure>, ApiError> {
+        use aws_sdk_cloudformation::types::EventFilter;
+        let out = self
+            .cfn
+            .describe_events()
+            .change_set_name(change_set_arn)
+            .filters(EventFilter::builder().failed_events(true).build())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk(&e))?;
+        Ok(out.operation_events().iter().map(OperationFailure::from).collect())
     }
 
     /// The newest event's ID: the mark to read new events from.

@@ -264,17 +264,22 @@ pub struct AwsArgs {
     /// `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`. A profile that does not exist is exit 2.
     #[arg(long)]
     pub profile: Option<String>,
-    /// Endpoint URL for CloudFormation (and S3). Default: `AWS_ENDPOINT_URL` or AWS's own.
+    /// Endpoint URL for every AWS call (CloudFormation, S3, ECR, IAM, ...), e.g. a moto_server.
+    /// Default: `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then AWS's own.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 }
 
 /// `rcdk deploy`.
 #[derive(Debug, Args)]
-#[command(after_help = "Exit codes: 0 deployed, no changes, or --no-execute done; 1 the deploy failed or rolled \
-back, the change set was declined (it is deleted, with the REVIEW_IN_PROGRESS stack it created), or AWS refused; \
-2 bad input (app file, --stack, --parameter, --profile, a stack's `account` that is not the credentials' \
-account), nothing created; 130 interrupted (rcdk's unexecuted change sets are deleted).")]
+#[command(after_help = "Before each change set, rcdk asks AWS whether the images the services run are in their \
+ECR repositories and whether repositories it creates by name are free (codes ecr:image-missing, \
+ecr:image-in-new-repository, ecr:repository-exists; `rcdk explain CODE`).\n\n\
+Exit codes: 0 deployed, no changes, or --no-execute done; 1 the deploy failed or rolled \
+back, a pre-deploy check refused it (nothing created), the change set was declined (it is deleted, with the \
+REVIEW_IN_PROGRESS stack it created), or AWS refused; 2 bad input (app file, --stack, --parameter, --profile, \
+a stack's `account` that is not the credentials' account, --stage on a stack it cannot apply to), nothing \
+created; 130 interrupted (rcdk's unexecuted change sets are deleted).")]
 pub struct DeployArgs {
     /// The app file to deploy. Default: `--app`, `--assembly`, or `rcdk.toml`.
     pub app_file: Option<PathBuf>,
@@ -327,6 +332,13 @@ pub struct DeployArgs {
     /// CloudFormation carries on.
     #[arg(long, value_name = "MINUTES", default_value_t = 60)]
     pub timeout: u64,
+    /// Deploy only one part of each stack. `repositories`: only the stack's ECR repositories
+    /// (and the outputs that name them), for the first deploy of an app that builds its own
+    /// images: deploy the repositories, push the images, then deploy without `--stage`.
+    /// Stacks without repositories are skipped; refused (exit 2) for a stack that already
+    /// holds other resources.
+    #[arg(long, value_enum, value_name = "PART")]
+    pub stage: Option<Stage>,
     /// How many independent stacks deploy at the same time (with `--yes` or `--no-execute`;
     /// otherwise one at a time, so each confirmation is asked on its own).
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
@@ -334,6 +346,13 @@ pub struct DeployArgs {
     /// AWS connection flags.
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+/// A part of a stack `rcdk deploy --stage` deploys on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Stage {
+    /// The stack's ECR repositories (`AWS::ECR::Repository`) and the outputs that name them.
+    Repositories,
 }
 
 /// How `rcdk deploy` prints a change set.

@@ -71,6 +71,7 @@ fn library_deploys_parameters_failures_and_large_templates() {
         timeout: Duration::from_secs(120),
         concurrency: 4,
         source: vec!["app.yaml".into()],
+        stage: None,
     };
     let runtime = aws::runtime().expect("runtime");
     let aws = runtime.block_on(aws::Aws::connect(&options.aws, Some("eu-west-1"))).expect("config");

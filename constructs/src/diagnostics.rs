@@ -47,9 +47,11 @@
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
-    /// Stops synthesis: nothing is written, the command exits 2.
+    /// Stops synthesis: nothing is written, the command exits 2. Found by
+    /// `rcdk deploy`/`destroy` (codes whose title says "deploy time"): the
+    /// stack is refused before anything changes, exit 1.
     Error,
-    /// Reported, and synthesis goes on.
+    /// Reported, and synthesis (or the deploy) goes on.
     Warning,
 }
 
@@ -905,6 +907,39 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
     ),
     // ---- ecr ----
     error(
+        "ecr:image-in-new-repository",
+        &[],
+        "a service runs an image from a repository the same deploy creates (deploy time)",
+        "Found by `rcdk deploy` before it creates the change set. A task definition runs \
+         `<repository>:<tag>` where the repository is an `AWS::ECR::Repository` that this deploy creates. \
+         A new repository is empty, so when CloudFormation starts the service its tasks cannot pull the \
+         image: the deployment circuit breaker fails the deployment and the stack rolls back. With \
+         `DeletionPolicy: Retain` and a fixed `RepositoryName`, the rollback keeps the repository and \
+         every retry then fails because the name is taken.\n\n\
+         Fix: deploy the repositories first, push, then deploy the rest — the three commands rcdk \
+         prints:\n\n\
+         ```sh\nrcdk deploy app.yaml --stack todo-prod --stage repositories --yes\n\
+         docker push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/todo-main:1.0.3\n\
+         rcdk deploy app.yaml --stack todo-prod\n```\n\n\
+         `--stage repositories` deploys only the stack's ECR repositories (and their outputs). \
+         See <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html> \
+         and <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-deploymentcircuitbreaker.html>.",
+    ),
+    error(
+        "ecr:image-missing",
+        &[],
+        "an image a service runs is not in its ECR repository (deploy time)",
+        "Found by `rcdk deploy` before it creates the change set (ECR `DescribeImages`): the tag (or \
+         digest) a task definition names is not in the repository, or the repository does not exist. \
+         ECS could never start the service's tasks (`CannotPullContainerError`); CloudFormation would \
+         wait for the deployment circuit breaker and roll back. Also catches a tag the repository's \
+         lifecycle rule has expired.\n\n\
+         Fix: push the image first (`docker push <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`), \
+         or name a tag that exists (`aws ecr describe-images --repository-name <repository>`). Images \
+         in another account's or region's registry are not checked. \
+         See <https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html>.",
+    ),
+    error(
         "ecr:keep-images-invalid",
         &["ecr-keep-images-invalid"],
         "`keep_images` is outside 1 to 10000",
@@ -917,6 +952,22 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "the repository's KMS key is not a KMS key ARN",
         "Give the key by ARN, `arn:aws:kms:REGION:ACCOUNT:key/ID`, or leave `kms_key_arn` out for \
          AES-256 encryption with an AWS owned key.",
+    ),
+    error(
+        "ecr:repository-exists",
+        &[],
+        "a repository the deploy creates by name already exists outside the stack (deploy time)",
+        "Found by `rcdk deploy` before it creates the change set (ECR `DescribeRepositories` and the \
+         stack's resources): the template creates an ECR repository with a fixed `RepositoryName`, and a \
+         repository of that name already exists in the account and region but is not this stack's — \
+         typically left by an earlier failed first deploy (a `Retain` repository survives the rollback) or \
+         made by hand. CloudFormation cannot create a second one: the change set (early validation, \
+         `NAME_CONFLICT_VALIDATION`) or the deploy fails.\n\n\
+         Fix: import it or rename. If it is empty and not needed, delete it \
+         (`aws ecr delete-repository --repository-name NAME`); otherwise give the repository another \
+         name in the app file, or import the existing one into the stack with a CloudFormation IMPORT \
+         change set (rcdk does not do that). \
+         See <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html>.",
     ),
     error(
         "ecr:repository-name-invalid",
@@ -1154,6 +1205,20 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME`, or, for a parameter of the stack's own \
          account and region, by its full name: `/app/api-key`. rcdk grants the execution role read access \
          to exactly those.",
+    ),
+    warning(
+        "ecs:service-linked-role-missing",
+        &[],
+        "the ECS service-linked role is missing and rcdk may not create it (deploy time)",
+        "Before executing a change set that adds the account's first ECS cluster or capacity provider, \
+         `rcdk deploy` makes sure ECS's service-linked role (`AWSServiceRoleForECS`) exists and creates it \
+         when it does not (`iam:CreateServiceLinkedRole`), printing a progress line. ECS creates the role \
+         itself with the first cluster, but CloudFormation may create the capacity provider first, and the \
+         deploy then fails with \"Unable to assume the service linked role\" (a retry works). This \
+         warning means the credentials may not create the role.\n\n\
+         Fix: ask an administrator to run `aws iam create-service-linked-role --aws-service-name \
+         ecs.amazonaws.com` once per account, or deploy again if the first deploy fails. \
+         See <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using-service-linked-roles.html>.",
     ),
     error(
         "ecs:target-capacity",

@@ -29,8 +29,10 @@ pub mod confirm;
 pub mod execute;
 pub mod follow;
 pub mod plan;
+pub mod preflight;
 pub mod prepare;
 pub mod schedule;
+pub mod stage;
 pub mod state;
 pub mod will_fail;
 
@@ -48,7 +50,7 @@ pub use plan::Target;
 pub use state::{stack_state, StackState};
 
 use crate::aws::{self, Sessions};
-use crate::cli::{AwsArgs, ChangeSetFormat, DeployArgs, RequireApproval};
+use crate::cli::{AwsArgs, ChangeSetFormat, DeployArgs, RequireApproval, Stage};
 use crate::failure::Failure;
 use change_set::ChangeSetSummary;
 use cleanup::Debris;
@@ -79,6 +81,8 @@ pub struct DeployOptions {
     /// The command-line arguments that name the stacks' source, as typed
     /// (`["examples/web.yaml"]`), to print commands that can be pasted.
     pub source: Vec<String>,
+    /// `--stage`: deploy only this part of each stack. Default: the whole stack.
+    pub stage: Option<Stage>,
 }
 
 /// How one stack's deploy ended.
@@ -136,7 +140,10 @@ pub fn stack_source_from(
 /// set → show → confirm → execute → follow → summary.
 pub fn run(args: &DeployArgs) -> Result<(), Failure> {
     let source = stack_source_from(args.app_file.as_ref(), &args.source)?;
-    let stacks = source.stacks()?;
+    let mut stacks = source.stacks()?;
+    if args.stage == Some(Stage::Repositories) {
+        stacks = staged(stacks, &args.stacks)?;
+    }
     let targets = plan::targets(stacks, &source.label(), &args.stacks, &args.parameters)?;
     check_flags(args, targets.len())?;
     let options = DeployOptions {
@@ -151,9 +158,45 @@ pub fn run(args: &DeployArgs) -> Result<(), Failure> {
         timeout: Duration::from_secs(args.timeout.saturating_mul(60)),
         concurrency: usize::from(args.concurrency),
         source: source.args(),
+        stage: args.stage,
     };
     let runtime = aws::runtime()?;
     runtime.block_on(deploy(targets, &options)).map(|_| ())
+}
+
+/// `--stage repositories`: each stack cut down to its repositories; stacks
+/// without any are skipped (a note says so), or refused when named with
+/// `--stack` (exit 2).
+fn staged(stacks: Vec<StackArtifact>, selected: &[String]) -> Result<Vec<StackArtifact>, Failure> {
+    let mut out = Vec::new();
+    let mut without = Vec::new();
+    let mut cut = 0;
+    for stack in stacks {
+        if !selected.is_empty() && !selected.contains(&stack.name) {
+            out.push(stack);
+            continue;
+        }
+        match stage::repositories_only(&stack)? {
+            Some(s) => {
+                cut += 1;
+                out.push(s);
+            }
+            None => without.push(stack.name),
+        }
+    }
+    let named: Vec<String> = without.iter().filter(|n| selected.contains(n)).map(|n| format!("`{n}`")).collect();
+    if !named.is_empty() || cut == 0 {
+        let which = if named.is_empty() {
+            "no stack has ECR repositories".to_owned()
+        } else {
+            format!("stack {} has no ECR repositories", named.join(", "))
+        };
+        return Err(Failure::input(format!("--stage repositories: {which}")).help("deploy without --stage"));
+    }
+    for name in &without {
+        eprintln!("note: --stage repositories: stack `{name}` has no ECR repositories: skipped");
+    }
+    Ok(out)
 }
 
 /// Flag combinations that cannot work: exit 2 before any call.
@@ -263,9 +306,16 @@ pub async fn deploy_stack(ctx: &Context, target: &Target) -> Result<Outcome, Fai
     will_fail::check(ctx, &aws, target, &summary).await?;
     approval::gate(ctx, &aws, target, &summary).await?;
     if ctx.options.no_execute {
+        preflight::service_role::ensure(ctx, &aws, &target.stack.name, &summary).await?;
         return Ok(keep_for_review(ctx, &aws, target, &summary));
     }
     execute::confirm(ctx, target, &summary).await?;
+    if let Err(f) = preflight::service_role::ensure(ctx, &aws, &target.stack.name, &summary).await {
+        return Err(match ctx.options.execute_change_set {
+            Some(_) => f,
+            None => prepare::with_cleanup(ctx, &target.stack.name, f).await,
+        });
+    }
     execute::execute_and_follow(ctx, &aws, target, &summary).await
 }
 
@@ -370,6 +420,7 @@ mod tests {
             timeout: Duration::from_secs(60),
             concurrency: 1,
             source: vec!["my app.yaml".into()],
+            stage: None,
         };
         assert_eq!(
             execute_command(&options, "web", "rcdk-1-abc", "eu-west-1"),

@@ -16,7 +16,7 @@ use super::change_set::{self, ChangeSetRequest, ChangeSetSummary, TemplateSource
 use super::cleanup::{self, Leftover};
 use super::follow::{self, Follow};
 use super::state::{stack_state, StackState};
-use super::{ask, can_ask, plan, Context, Target};
+use super::{ask, can_ask, plan, preflight, stage, Context, Target};
 use crate::aws::Aws;
 use crate::failure::Failure;
 
@@ -82,6 +82,12 @@ pub async fn change_set(ctx: &Context, aws: &Arc<Aws>, target: &Target) -> Resul
     };
 
     let parameters = read_inputs(ctx, target).await?;
+    // Pre-deploy checks: AWS is asked what the template alone cannot say.
+    let deployed = if create { None } else { aws.stack_resources(name).await? };
+    if ctx.options.stage.is_some() {
+        stage::refuse_over_other_resources(name, deployed.as_deref().unwrap_or_default())?;
+    }
+    preflight::run(ctx, aws, target, &parameters, deployed.as_deref()).await?;
     let template = if plan::needs_upload(&target.stack.body) {
         TemplateSource::Url(upload_template(ctx, aws, target).await?)
     } else {
@@ -141,12 +147,20 @@ pub async fn change_set(ctx: &Context, aws: &Arc<Aws>, target: &Target) -> Resul
                 Err(left) => Err(Failure::no(format!("{name}: no changes, but the empty change set is {left}"))),
             };
         }
-        return Err(with_cleanup(
-            ctx,
-            name,
-            Failure::no(format!("the change set for stack `{name}` failed: {reason}")),
-        )
-        .await);
+        let mut message = format!("the change set for stack `{name}` failed: {reason}");
+        // Early validation (since 2025-11) puts its details in DescribeEvents.
+        // An endpoint without that API (moto) adds nothing.
+        let details = aws.change_set_failures(&id.arn).await.unwrap_or_default();
+        for d in &details {
+            message.push_str(&format!("\n  {d}"));
+        }
+        let failure = Failure::no(message);
+        let failure = if details.is_empty() {
+            failure
+        } else {
+            failure.help("fix what the validation names (a resource name that already exists: rename it in the app file, or delete the leftover)")
+        };
+        return Err(with_cleanup(ctx, name, failure).await);
     }
     Ok(Some(summary))
 }
