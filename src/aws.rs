@@ -43,14 +43,18 @@ use crate::cli::AwsArgs;
 use crate::failure::Failure;
 
 pub mod api;
+mod autoscaling;
 mod ecr;
+mod elbv2;
 mod error;
 mod iam;
+mod rds;
 pub mod ssm;
 mod types;
 pub mod xml;
 
 pub use api::Api;
+pub use autoscaling::GroupInstance;
 pub use ecr::{ImageId, ImageLookup};
 pub use error::{
     api_failure, cause_chain, code_and_message, error_kind, error_message, sdk_failure, ApiError, ErrorKind,
@@ -364,6 +368,18 @@ impl Aws {
             .await
             .map(|_| ())
             .map_err(|e| self.fail(&format!("deleting stack `{name}`"), &e))
+    }
+
+    /// Turns the stack's termination protection off (UpdateTerminationProtection).
+    pub async fn disable_termination_protection(&self, name: &str) -> Result<(), Failure> {
+        self.cfn
+            .update_termination_protection()
+            .stack_name(name)
+            .enable_termination_protection(false)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.fail(&format!("turning off the termination protection of stack `{name}`"), &e))
     }
 
     /// A stack's events, newest first, down to (not including) the event

@@ -367,9 +367,15 @@ pub enum ChangeSetFormat {
 
 /// `rcdk destroy`.
 #[derive(Debug, Args)]
-#[command(after_help = "Exit codes: 0 deleted (or there was no such stack); 1 the deletion failed, was not \
-confirmed, or AWS refused; 2 bad input (app file, --stack, --profile, a stack's `account` that is not the \
-credentials' account), nothing deleted; 130 interrupted.")]
+#[command(after_help = "Before deleting, rcdk lists what the stack's DeletionPolicy keeps (and what it goes on \
+costing), refuses a stack that termination protection or a database's or load balancer's deletion protection \
+would block (stack:termination-protection, rds:deletion-protection-blocks-destroy, \
+elbv2:deletion-protection-blocks-destroy; `rcdk explain CODE`), and lifts the scale-in protection of the \
+stack's Auto Scaling groups so they can be deleted. A deletion that ends DELETE_FAILED names each resource that \
+blocked it and the command that unblocks it.\n\n\
+Exit codes: 0 deleted (or there was no such stack); 1 the deletion failed, was refused because of a \
+protection (nothing deleted), was not confirmed, or AWS refused; 2 bad input (app file, --stack, --profile, a \
+stack's `account` that is not the credentials' account), nothing deleted; 130 interrupted.")]
 pub struct DestroyArgs {
     /// The app file that defines the stack. Default: `--app`, `--assembly`, or `rcdk.toml`.
     pub app_file: Option<PathBuf>,
@@ -385,6 +391,11 @@ pub struct DestroyArgs {
     /// Give up waiting for the deletion after this many minutes; CloudFormation carries on.
     #[arg(long, value_name = "MINUTES", default_value_t = 60)]
     pub timeout: u64,
+    /// Turn off what would block the deletion, after the confirmation: the stack's termination
+    /// protection, its databases' and load balancers' deletion protection (rcdk waits until
+    /// RDS applies it). Without it such a stack is refused, exit 1, with the commands.
+    #[arg(long)]
+    pub disable_deletion_protection: bool,
     /// AWS connection flags.
     #[command(flatten)]
     pub aws: AwsArgs,

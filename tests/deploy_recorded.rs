@@ -104,3 +104,121 @@ fn early_validation_details_are_printed_when_the_change_set_fails() {
     assert!(events[0].contains("Filters.FailedEvents=true"), "{}", events[0]);
     assert!(endpoint.actions().contains(&"DeleteChangeSet".to_owned()), "the failed change set is removed");
 }
+
+fn describe_stacks(status: &str, termination_protection: bool) -> Answer {
+    Answer::ok(format!(
+        "<DescribeStacksResponse><DescribeStacksResult><Stacks><member><StackId>{STACK_ARN}</StackId>\
+         <StackName>deploy-small</StackName><StackStatus>{status}</StackStatus>\
+         <CreationTime>2026-01-01T00:00:00Z</CreationTime>\
+         <EnableTerminationProtection>{termination_protection}</EnableTerminationProtection>\
+         </member></Stacks></DescribeStacksResult></DescribeStacksResponse>"
+    ))
+}
+
+fn stack_resources(rows: &[(&str, &str, &str, &str, &str)]) -> Answer {
+    let members: String = rows
+        .iter()
+        .map(|(logical, physical, ty, status, reason)| {
+            format!(
+                "<member><LogicalResourceId>{logical}</LogicalResourceId><PhysicalResourceId>{physical}</PhysicalResourceId>\
+                 <ResourceType>{ty}</ResourceType><ResourceStatus>{status}</ResourceStatus>\
+                 <ResourceStatusReason>{reason}</ResourceStatusReason>\
+                 <LastUpdatedTimestamp>2026-01-01T00:00:00Z</LastUpdatedTimestamp></member>"
+            )
+        })
+        .collect();
+    Answer::ok(format!(
+        "<ListStackResourcesResponse><ListStackResourcesResult><StackResourceSummaries>{members}\
+         </StackResourceSummaries></ListStackResourcesResult></ListStackResourcesResponse>"
+    ))
+}
+
+/// Stack termination protection (moto 5.2.5 reports none): refused before
+/// anything is deleted, with the command and the flag.
+/// Shape: DescribeStacks `EnableTerminationProtection`
+/// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html).
+#[test]
+fn termination_protection_is_refused_with_the_command() {
+    let endpoint = Recorded::start(vec![
+        ("GetCallerIdentity", vec![caller_identity(ACCOUNT)]),
+        ("DescribeStacks", vec![describe_stacks("CREATE_COMPLETE", true)]),
+        ("ListStackResources", vec![stack_resources(&[("Vpc", "vpc-1", "AWS::EC2::VPC", "CREATE_COMPLETE", "")])]),
+        ("GetTemplate", vec![Answer::ok("<GetTemplateResponse><GetTemplateResult><TemplateBody>Resources: {}</TemplateBody></GetTemplateResult></GetTemplateResponse>")]),
+    ]);
+    let app = root().join("tests/fixtures/deploy-small.yaml");
+    let (code, o, e) = rcdk(&endpoint, &["destroy", app.to_str().expect("utf-8"), "--stack", "deploy-small", "--yes"]);
+    assert_eq!(code, Some(1), "{o}\n{e}");
+    assert!(
+        e.contains("error: stack `deploy-small`: the stack has termination protection: CloudFormation refuses to delete it [stack:termination-protection]"),
+        "{e}"
+    );
+    assert!(
+        e.contains("help: `aws cloudformation update-termination-protection --stack-name deploy-small --no-enable-termination-protection --region eu-west-1`"),
+        "{e}"
+    );
+    assert!(!endpoint.actions().contains(&"DeleteStack".to_owned()), "nothing deleted: {:?}", endpoint.actions());
+}
+
+/// A deletion that ends DELETE_FAILED (moto 5.2.5 fails DeleteStack itself
+/// instead): each failed resource with its reason and the command that
+/// unblocks it, and what the DeletionPolicy keeps; exit 1.
+/// Shapes: ListStackResources / StackResourceSummary
+/// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackResourceSummary.html),
+/// DescribeStackEvents; the reason is EC2's DependencyViolation text.
+#[test]
+fn a_failed_deletion_names_what_blocks_it() {
+    let reason = "The subnet 'subnet-0a1' has dependencies and cannot be deleted.";
+    let endpoint = Recorded::start(vec![
+        ("GetCallerIdentity", vec![caller_identity(ACCOUNT)]),
+        ("DescribeStacks", vec![describe_stacks("CREATE_COMPLETE", false), describe_stacks("DELETE_FAILED", false)]),
+        (
+            "ListStackResources",
+            vec![
+                stack_resources(&[
+                    ("VpcPrivateSubnet1Subnet", "subnet-0a1", "AWS::EC2::Subnet", "CREATE_COMPLETE", ""),
+                    ("Logs", "deploy-small-logs", "AWS::S3::Bucket", "CREATE_COMPLETE", ""),
+                ]),
+                stack_resources(&[
+                    ("VpcPrivateSubnet1Subnet", "subnet-0a1", "AWS::EC2::Subnet", "DELETE_FAILED", reason),
+                    ("Logs", "deploy-small-logs", "AWS::S3::Bucket", "DELETE_SKIPPED", ""),
+                ]),
+            ],
+        ),
+        (
+            "GetTemplate",
+            vec![Answer::ok(
+                "<GetTemplateResponse><GetTemplateResult><TemplateBody>Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Retain\n  VpcPrivateSubnet1Subnet:\n    Type: AWS::EC2::Subnet\n</TemplateBody></GetTemplateResult></GetTemplateResponse>",
+            )],
+        ),
+        (
+            "DescribeStackEvents",
+            vec![Answer::ok(format!(
+                "<DescribeStackEventsResponse><DescribeStackEventsResult><StackEvents><member><EventId>e2</EventId>\
+                 <StackId>{STACK_ARN}</StackId><StackName>deploy-small</StackName><LogicalResourceId>VpcPrivateSubnet1Subnet</LogicalResourceId>\
+                 <PhysicalResourceId>subnet-0a1</PhysicalResourceId><ResourceType>AWS::EC2::Subnet</ResourceType>\
+                 <Timestamp>2026-01-01T00:01:00Z</Timestamp><ResourceStatus>DELETE_FAILED</ResourceStatus>\
+                 <ResourceStatusReason>{reason}</ResourceStatusReason></member></StackEvents></DescribeStackEventsResult></DescribeStackEventsResponse>"
+            ))],
+        ),
+        ("DeleteStack", vec![query_ok("DeleteStack")]),
+    ]);
+    let app = root().join("tests/fixtures/deploy-small.yaml");
+    let (code, o, e) = rcdk(&endpoint, &["destroy", app.to_str().expect("utf-8"), "--stack", "deploy-small", "--yes"]);
+    assert_eq!(code, Some(1), "{o}\n{e}");
+    assert!(o.contains("except 1 kept by its DeletionPolicy"), "{o}");
+    assert!(e.contains("error: deleting stack `deploy-small` ended in DELETE_FAILED:"), "{e}");
+    assert!(
+        e.contains(&format!(
+            "what blocks it:\n  VpcPrivateSubnet1Subnet (AWS::EC2::Subnet subnet-0a1): {reason}\n    unblock: something outside the stack \
+             still uses it: list what with `aws ec2 describe-network-interfaces --filters Name=subnet-id,Values=subnet-0a1 --region eu-west-1`"
+        )),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "kept by their DeletionPolicy whatever happens:\n  Logs (AWS::S3::Bucket deploy-small-logs, Retain)"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("help: the stack is left in DELETE_FAILED; `rcdk destroy "), "{e}");
+}

@@ -1196,6 +1196,21 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "The ECS-optimized Amazon Linux 2023 AMI needs a root volume of at least 30 GiB, and gp3 volumes \
          go up to 16,384 GiB. Use 30 to 16384 in `root_volume_gib`.",
     ),
+    warning(
+        "ecs:scale-in-protected-instances",
+        &[],
+        "an Auto Scaling group's instances stay protected from scale-in (destroy time)",
+        "With managed termination protection, ECS protects the cluster's instances from scale-in. When \
+         the capacity provider is deleted, nothing removes that protection, and CloudFormation cannot \
+         delete the Auto Scaling group while it holds protected instances: the deletion waits and ends \
+         DELETE_FAILED (aws/containers-roadmap#2862, aws/aws-cdk#18179). `rcdk destroy` therefore \
+         removes the protection itself (`autoscaling:SetInstanceProtection`) before deleting the stack and \
+         while the deletion runs; this warning means it could not.\n\n\
+         Fix: `aws autoscaling set-instance-protection --auto-scaling-group-name NAME --instance-ids IDS \
+         --no-protected-from-scale-in`, then run `rcdk destroy` again. \
+         See <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AutoScalingGroupProvider.html> \
+         and <https://github.com/aws/containers-roadmap/issues/2862>.",
+    ),
     error(
         "ecs:secret-arn",
         &["ecs-secret-arn"],
@@ -1304,6 +1319,18 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "a listener certificate is not an ACM or IAM certificate ARN",
         "An HTTPS listener takes certificates by ARN, from ACM (`arn:aws:acm:REGION:ACCOUNT:certificate/ID`, \
          in the load balancer's region) or IAM (`arn:aws:iam::ACCOUNT:server-certificate/NAME`).",
+    ),
+    error(
+        "elbv2:deletion-protection-blocks-destroy",
+        &[],
+        "a load balancer's deletion protection would block `rcdk destroy` (destroy time)",
+        "Found by `rcdk destroy` before it deletes anything (`DescribeLoadBalancerAttributes`): the \
+         load balancer has `deletion_protection.enabled`, so CloudFormation's deletion would fail on it \
+         (DELETE_FAILED) and leave it and what it uses behind. rcdk refuses, exit 1, nothing deleted.\n\n\
+         Fix: `aws elbv2 modify-load-balancer-attributes --load-balancer-arn ARN --attributes \
+         Key=deletion_protection.enabled,Value=false`, or `rcdk destroy ... --disable-deletion-protection`, \
+         which does it after the confirmation. \
+         See <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#deletion-protection>.",
     ),
     error(
         "elbv2:health-check-interval-invalid",
@@ -1746,6 +1773,21 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "RDS keeps automated backups for 0 to 35 days (0 turns them off). Use a value in that range.",
     ),
     error(
+        "rds:deletion-protection-blocks-destroy",
+        &[],
+        "a database's deletion protection would block `rcdk destroy` (destroy time)",
+        "Found by `rcdk destroy` before it deletes anything (`DescribeDBInstances`): the database has \
+         deletion protection (rcdk's default, `deletion_protection: true`). \"The database can't be deleted \
+         when deletion protection is enabled\": CloudFormation's deletion would end DELETE_FAILED and leave \
+         the database, its subnet group and security group, the subnets and the VPC behind. rcdk refuses, \
+         exit 1, nothing deleted.\n\n\
+         Fix: `aws rds modify-db-instance --db-instance-identifier ID --no-deletion-protection \
+         --apply-immediately`, or `rcdk destroy ... --disable-deletion-protection`, which does it after the \
+         confirmation and waits until RDS applies it. With `DeletionPolicy: Snapshot` (rcdk's default) a \
+         final snapshot is kept, billed as backup storage per GB-month. \
+         See <https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html>.",
+    ),
+    error(
         "rds:engine-unknown",
         &["database-engine-unknown"],
         "the database engine is unknown",
@@ -1991,6 +2033,17 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         &["stack-region-invalid"],
         "the stack's region is not an AWS region name",
         "Use a region code such as `us-east-1` or `eu-west-1`, not a name like `Ireland`.",
+    ),
+    error(
+        "stack:termination-protection",
+        &[],
+        "the stack's termination protection would block `rcdk destroy` (destroy time)",
+        "Found by `rcdk destroy` (`DescribeStacks`): the stack has termination protection, so \
+         CloudFormation refuses to delete it. rcdk refuses first, exit 1, nothing deleted.\n\n\
+         Fix: `aws cloudformation update-termination-protection --stack-name NAME \
+         --no-enable-termination-protection`, or `rcdk destroy ... --disable-deletion-protection`, which \
+         does it after the confirmation. \
+         See <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html>.",
     ),
     error(
         "stack:too-many-tags",

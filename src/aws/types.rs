@@ -15,6 +15,8 @@ pub struct StackInfo {
     pub outputs: Vec<(String, String)>,
     /// `(key, value)` of each parameter.
     pub parameters: Vec<(String, String)>,
+    /// Whether termination protection is on (DeleteStack is refused).
+    pub termination_protection: bool,
 }
 
 impl From<aws_sdk_cloudformation::types::Stack> for StackInfo {
@@ -36,6 +38,7 @@ impl From<aws_sdk_cloudformation::types::Stack> for StackInfo {
                     (p.parameter_key().unwrap_or("?").to_owned(), p.parameter_value().unwrap_or_default().to_owned())
                 })
                 .collect(),
+            termination_protection: s.enable_termination_protection().unwrap_or(false),
         }
     }
 }

@@ -83,12 +83,11 @@ impl Element {
         self.at(path).map(|c| c.text.trim().to_owned()).filter(|t| !t.is_empty())
     }
 
-    /// The items of a list child: `<name><member>…</member>…</name>` (Query
-    /// protocol) or `<name><item>…</item>…</name>` (EC2).
+    /// The items of a list child: every element inside `<name>`, whatever
+    /// its name — `<member>` (Query protocol), `<item>` (EC2) or a name of
+    /// its own (RDS: `<DBInstances><DBInstance>…`).
     pub fn list(&self, name: &str) -> Vec<&Element> {
-        self.child(name)
-            .map(|l| l.children.iter().filter(|c| c.name == "member" || c.name == "item").collect())
-            .unwrap_or_default()
+        self.child(name).map(|l| l.children.iter().collect()).unwrap_or_default()
     }
 
     /// The first element named `name` anywhere below this one (depth first).

@@ -27,6 +27,7 @@ pub mod change_set;
 pub mod cleanup;
 pub mod confirm;
 pub mod execute;
+pub mod finding;
 pub mod follow;
 pub mod plan;
 pub mod preflight;

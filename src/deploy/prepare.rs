@@ -83,11 +83,11 @@ pub async fn change_set(ctx: &Context, aws: &Arc<Aws>, target: &Target) -> Resul
 
     let parameters = read_inputs(ctx, target).await?;
     // Pre-deploy checks: AWS is asked what the template alone cannot say.
-    let deployed = if create { None } else { aws.stack_resources(name).await? };
-    if ctx.options.stage.is_some() {
+    if ctx.options.stage.is_some() && !create {
+        let deployed = aws.stack_resources(name).await?;
         stage::refuse_over_other_resources(name, deployed.as_deref().unwrap_or_default())?;
     }
-    preflight::run(ctx, aws, target, &parameters, deployed.as_deref()).await?;
+    preflight::run(ctx, aws, target, &parameters, !create).await?;
     let template = if plan::needs_upload(&target.stack.body) {
         TemplateSource::Url(upload_template(ctx, aws, target).await?)
     } else {

@@ -20,78 +20,12 @@ pub mod service_role;
 pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
-use rcdk_constructs::diagnostics::{lookup, Severity};
-
+use super::finding::{self, Finding};
 use super::{shell_quote, Context, Target};
 use crate::aws::{Aws, ImageId, ImageLookup, StackResource};
 use crate::failure::Failure;
 use template::{ImageSource, ImageUse, Scan};
-
-/// One finding of a deploy-time check.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// The registry code, e.g. `ecr:image-missing`.
-    pub code: &'static str,
-    /// The stack it is about.
-    pub stack: String,
-    /// The resource (logical ID) it is about, when one.
-    pub resource: Option<String>,
-    /// What is wrong.
-    pub message: String,
-    /// The fix.
-    pub help: String,
-}
-
-impl Finding {
-    /// A finding with code `code` about `stack`.
-    pub fn new(code: &'static str, stack: &str, message: impl Into<String>, help: impl Into<String>) -> Finding {
-        Finding { code, stack: stack.to_owned(), resource: None, message: message.into(), help: help.into() }
-    }
-
-    /// About this resource (builder style).
-    pub fn at(mut self, logical_id: &str) -> Finding {
-        self.resource = Some(logical_id.to_owned());
-        self
-    }
-
-    /// The severity the registry gives the code (an unregistered code is an error).
-    pub fn severity(&self) -> Severity {
-        lookup(self.code).map_or(Severity::Error, |d| d.severity)
-    }
-}
-
-impl fmt::Display for Finding {
-    /// `stack `s`: message\n  resource: R [code]\n  help: fix`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "stack `{}`: {}", self.stack, self.message)?;
-        match &self.resource {
-            Some(r) => write!(f, "\n  resource: {r} [{}]", self.code)?,
-            None => write!(f, " [{}]", self.code)?,
-        }
-        write!(f, "\n  help: {}", self.help)
-    }
-}
-
-/// Prints warnings and turns errors into one [`Failure`] (exit 1): every
-/// error is listed, each with its own `help:`.
-pub fn report(ctx: &Context, findings: Vec<Finding>) -> Result<(), Failure> {
-    let (errors, warnings): (Vec<Finding>, Vec<Finding>) =
-        findings.into_iter().partition(|f| f.severity() == Severity::Error);
-    for w in &warnings {
-        ctx.say(&format!("warning: {w}"));
-    }
-    if errors.is_empty() {
-        return Ok(());
-    }
-    let codes: BTreeSet<&str> = errors.iter().map(|e| e.code).collect();
-    let message: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    Err(Failure::no(message.join("\nerror: ")).help(format!(
-        "nothing was created; `rcdk explain {}` says more",
-        codes.into_iter().collect::<Vec<_>>().join("`, `rcdk explain ")
-    )))
-}
 
 /// What the checks know about the destination.
 struct Place<'a> {
@@ -110,14 +44,15 @@ impl Place<'_> {
 }
 
 /// Runs the checks for `target` before its change set is created.
-/// `parameters` are the values the change set will pass; `deployed` the
-/// deployed stack's resources (`None`: the stack does not exist yet).
+/// `parameters` are the values the change set will pass; `exists` whether
+/// the stack is deployed (its resources are then listed, only when a check
+/// needs them).
 pub async fn run(
     ctx: &Context,
     aws: &Aws,
     target: &Target,
     parameters: &BTreeMap<String, String>,
-    deployed: Option<&[StackResource]>,
+    exists: bool,
 ) -> Result<(), Failure> {
     let account = aws.caller_account().await?;
     let region = aws.region();
@@ -128,11 +63,19 @@ pub async fn run(
     let mut words = vec!["rcdk".to_owned(), "deploy".to_owned()];
     words.extend(ctx.options.source.iter().map(|w| shell_quote(w)));
     let place = Place { stack: &target.stack.name, account, region, deploy: words.join(" ") };
+    let resources: Vec<StackResource> =
+        if exists { aws.stack_resources(&target.stack.name).await?.unwrap_or_default() } else { Vec::new() };
     let deployed: BTreeMap<&str, Option<&str>> =
-        deployed.unwrap_or_default().iter().map(|r| (r.logical_id.as_str(), r.physical_id.as_deref())).collect();
+        resources.iter().map(|r| (r.logical_id.as_str(), r.physical_id.as_deref())).collect();
     let mut findings = repositories(aws, &place, &scan, &deployed).await?;
     findings.extend(images(aws, &place, &scan, &deployed).await?);
     report(ctx, findings)
+}
+
+/// Prints the warnings of `findings` as progress lines and refuses on errors
+/// (exit 1, "nothing was created").
+pub fn report(ctx: &Context, findings: Vec<Finding>) -> Result<(), Failure> {
+    finding::check(findings, |line| ctx.say(line), "nothing was created")
 }
 
 /// The repository a template repository is today: `Some(name)` when the
@@ -281,19 +224,6 @@ async fn images(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn findings_read_like_synth_problems() {
-        let f = Finding::new("ecr:image-missing", "todo-prod", "image `x:1` is gone", "push it").at("Task");
-        assert_eq!(
-            f.to_string(),
-            "stack `todo-prod`: image `x:1` is gone\n  resource: Task [ecr:image-missing]\n  help: push it"
-        );
-        assert_eq!(f.severity(), Severity::Error);
-        let w = Finding::new("ecs:service-linked-role-missing", "s", "m", "h");
-        assert_eq!(w.severity(), Severity::Warning);
-        assert_eq!(w.to_string(), "stack `s`: m [ecs:service-linked-role-missing]\n  help: h");
-    }
 
     #[test]
     fn a_renamed_repository_is_a_new_one() {

@@ -14,8 +14,9 @@
 
 use std::time::Duration;
 
-use super::{report, Finding};
+use super::report;
 use crate::aws::{api, Aws, ChangeSetSummary, ErrorKind};
+use crate::deploy::finding::Finding;
 use crate::deploy::Context;
 use crate::failure::Failure;
 
