@@ -45,6 +45,7 @@ use crate::failure::Failure;
 pub mod api;
 mod autoscaling;
 mod ecr;
+mod ecs;
 mod elbv2;
 mod error;
 mod iam;
@@ -56,6 +57,8 @@ pub mod xml;
 pub use api::Api;
 pub use autoscaling::GroupInstance;
 pub use ecr::{ImageId, ImageLookup};
+pub use ecs::{ContainerExit, Deployment, LogTarget, ServiceState, StoppedTask};
+pub use elbv2::UnhealthyTarget;
 pub use error::{
     api_failure, cause_chain, code_and_message, error_kind, error_message, sdk_failure, ApiError, ErrorKind,
     ErrorResponse,

@@ -222,3 +222,129 @@ fn a_failed_deletion_names_what_blocks_it() {
     );
     assert!(e.contains("help: the stack is left in DELETE_FAILED; `rcdk destroy "), "{e}");
 }
+
+/// A service whose tasks keep failing: the deployment circuit breaker fails
+/// the deployment while CloudFormation still shows UPDATE_IN_PROGRESS. rcdk
+/// stops waiting at once (exit 1) and prints the root cause: the rollout
+/// reason, the service's events, the stopped task's reason and container
+/// exit code, the unhealthy target, and the failing container's last log
+/// lines (its stream from the task definition's `awslogs` options). moto
+/// 5.2.5 keeps no service events and sets no `stoppedReason` on its own, so
+/// this is recorded responses of the documented shapes:
+/// DescribeServices (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html,
+/// `Deployment.rolloutState`/`rolloutStateReason`), ListTasks, DescribeTasks
+/// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html, `stoppedReason`,
+/// `stopCode`, `containers[].exitCode`), DescribeTaskDefinition, DescribeTargetHealth
+/// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html),
+/// GetLogEvents (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogEvents.html).
+#[test]
+fn a_tripped_circuit_breaker_stops_the_wait_and_shows_the_root_cause() {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs_f64();
+    let service = "arn:aws:ecs:eu-west-1:123456789012:service/prod-Cluster/web";
+    let task = "arn:aws:ecs:eu-west-1:123456789012:task/prod-Cluster/0f3e7a";
+    let tg = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-tg/73e2d6bc24d8a067";
+    let services = serde_json::json!({"services": [{
+        "serviceArn": service, "serviceName": "web", "clusterArn": "arn:aws:ecs:eu-west-1:123456789012:cluster/prod-Cluster",
+        "status": "ACTIVE", "taskDefinition": "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:4",
+        "loadBalancers": [{"targetGroupArn": tg, "containerName": "web", "containerPort": 8080}],
+        "deployments": [
+            {"id": "ecs-svc/2", "status": "PRIMARY", "taskDefinition": "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:4",
+             "createdAt": now, "rolloutState": "FAILED", "failedTasks": 3,
+             "rolloutStateReason": "ECS deployment circuit breaker: tasks failed to start."},
+            {"id": "ecs-svc/1", "status": "ACTIVE", "createdAt": now - 86400.0, "rolloutState": "COMPLETED"}
+        ],
+        "events": [
+            {"id": "e2", "createdAt": now, "message": "(service web) deployment ecs-svc/2 deployment failed: tasks failed to start."},
+            {"id": "e1", "createdAt": now - 60.0, "message": "(service web) has started 1 tasks: (task 0f3e7a)."}
+        ]
+    }], "failures": []});
+    let endpoint = Recorded::start(vec![
+        ("GetCallerIdentity", vec![caller_identity(ACCOUNT)]),
+        ("DescribeStacks", vec![describe_stacks("UPDATE_COMPLETE", false), describe_stacks("UPDATE_IN_PROGRESS", false)]),
+        (
+            "CreateChangeSet",
+            vec![Answer::ok(format!(
+                "<CreateChangeSetResponse><CreateChangeSetResult><Id>{CHANGE_SET_ARN}</Id><StackId>{STACK_ARN}</StackId>\
+                 </CreateChangeSetResult></CreateChangeSetResponse>"
+            ))],
+        ),
+        (
+            "DescribeChangeSet",
+            vec![Answer::ok(format!(
+                "<DescribeChangeSetResponse><DescribeChangeSetResult><ChangeSetName>rcdk-1</ChangeSetName>\
+                 <ChangeSetId>{CHANGE_SET_ARN}</ChangeSetId><StackId>{STACK_ARN}</StackId><StackName>deploy-small</StackName>\
+                 <Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus><Changes><member><Type>Resource</Type>\
+                 <ResourceChange><Action>Modify</Action><LogicalResourceId>WebService</LogicalResourceId>\
+                 <ResourceType>AWS::ECS::Service</ResourceType><Replacement>False</Replacement></ResourceChange></member></Changes>\
+                 </DescribeChangeSetResult></DescribeChangeSetResponse>"
+            ))],
+        ),
+        ("GetTemplate", vec![Answer::ok("<GetTemplateResponse><GetTemplateResult><TemplateBody>Resources: {}</TemplateBody></GetTemplateResult></GetTemplateResponse>")]),
+        ("DescribeStackEvents", vec![Answer::ok("<DescribeStackEventsResponse><DescribeStackEventsResult><StackEvents/></DescribeStackEventsResult></DescribeStackEventsResponse>")]),
+        ("ExecuteChangeSet", vec![query_ok("ExecuteChangeSet")]),
+        ("ListStackResources", vec![stack_resources(&[("WebService", service, "AWS::ECS::Service", "UPDATE_IN_PROGRESS", "")])]),
+        ("DescribeServices", vec![Answer::ok(services.to_string())]),
+        ("ListTasks", vec![Answer::ok(serde_json::json!({"taskArns": [task]}).to_string())]),
+        (
+            "DescribeTasks",
+            vec![Answer::ok(
+                serde_json::json!({"tasks": [{
+                    "taskArn": task, "taskDefinitionArn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:4",
+                    "lastStatus": "STOPPED", "stopCode": "EssentialContainerExited", "stoppedAt": now,
+                    "stoppedReason": "Essential container in task exited",
+                    "containers": [{"name": "web", "exitCode": 1, "lastStatus": "STOPPED"}]
+                }], "failures": []})
+                .to_string(),
+            )],
+        ),
+        (
+            "DescribeTaskDefinition",
+            vec![Answer::ok(
+                serde_json::json!({"taskDefinition": {"containerDefinitions": [{"name": "web",
+                    "logConfiguration": {"logDriver": "awslogs", "options": {
+                        "awslogs-group": "/ecs/prod/web", "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "web"}}}]}})
+                .to_string(),
+            )],
+        ),
+        (
+            "DescribeTargetHealth",
+            vec![Answer::ok(
+                "<DescribeTargetHealthResponse><DescribeTargetHealthResult><TargetHealthDescriptions><member>\
+                 <Target><Id>i-0abc</Id><Port>32768</Port></Target><HealthCheckPort>32768</HealthCheckPort>\
+                 <TargetHealth><State>unhealthy</State><Reason>Target.ResponseCodeMismatch</Reason>\
+                 <Description>Health checks failed with these codes: [502]</Description></TargetHealth>\
+                 </member></TargetHealthDescriptions></DescribeTargetHealthResult></DescribeTargetHealthResponse>",
+            )],
+        ),
+        (
+            "GetLogEvents",
+            vec![Answer::ok(
+                serde_json::json!({"events": [
+                    {"timestamp": 1, "message": "starting on port 8080"},
+                    {"timestamp": 2, "message": "Error: DATABASE_URL is not set\n"}
+                ], "nextForwardToken": "f", "nextBackwardToken": "b"})
+                .to_string(),
+            )],
+        ),
+    ]);
+    let app = root().join("tests/fixtures/deploy-small.yaml");
+    let started = std::time::Instant::now();
+    let (code, o, e) = rcdk(&endpoint, &["deploy", app.to_str().expect("utf-8"), "--yes"]);
+    assert_eq!(code, Some(1), "{o}\n{e}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "it stops waiting");
+    for expected in [
+        "error: stack `deploy-small`: the deployment circuit breaker failed the deployment of service `web` \
+         (ECS deployment circuit breaker: tasks failed to start.); CloudFormation rolls the stack back on its own, so rcdk stopped waiting\n",
+        "service `web` (cluster `prod-Cluster`):\n  deployment FAILED: ECS deployment circuit breaker: tasks failed to start.\n",
+        "  recent events:\n    (service web) has started 1 tasks: (task 0f3e7a).\n    (service web) deployment ecs-svc/2 deployment failed: tasks failed to start.\n",
+        "  stopped task 0f3e7a (web:4): Essential container in task exited [EssentialContainerExited]\n    container `web`: exit code 1\n",
+        "  target group web-tg: target i-0abc:32768 unhealthy: Target.ResponseCodeMismatch (Health checks failed with these codes: [502])\n",
+        "  last 2 line(s) of container `web` (log group /ecs/prod/web, stream web/web/0f3e7a):\n    | starting on port 8080\n    | Error: DATABASE_URL is not set\n",
+        "help: follow it with `aws cloudformation describe-stacks --stack-name deploy-small`",
+    ] {
+        assert!(e.contains(expected), "missing {expected:?} in:\n{e}");
+    }
+    let logs = endpoint.bodies("GetLogEvents");
+    assert!(logs[0].contains("\"logStreamName\":\"web/web/0f3e7a\""), "{logs:?}");
+    assert!(endpoint.bodies("ListTasks")[0].contains("\"desiredStatus\":\"STOPPED\""));
+}

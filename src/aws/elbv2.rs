@@ -30,3 +30,41 @@ impl Aws {
         self.api().query(&ELBV2, "ModifyLoadBalancerAttributes", params).await.map(|_| ())
     }
 }
+
+/// A target that is not healthy (DescribeTargetHealth).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnhealthyTarget {
+    /// The target's ID (instance ID or IP) and port.
+    pub target: String,
+    /// `unhealthy`, `draining`, `unused`, `initial`, ...
+    pub state: String,
+    /// e.g. `Target.ResponseCodeMismatch`.
+    pub reason: Option<String>,
+    /// e.g. "Health checks failed with these codes: [502]".
+    pub description: Option<String>,
+}
+
+impl Aws {
+    /// The targets of a target group that are not `healthy`.
+    pub async fn unhealthy_targets(&self, target_group: &str) -> Result<Vec<UnhealthyTarget>, ApiError> {
+        let params = Params::new().set("TargetGroupArn", target_group);
+        let out = self.api().query(&ELBV2, "DescribeTargetHealth", params).await?;
+        Ok(out
+            .list("TargetHealthDescriptions")
+            .iter()
+            .filter_map(|d| {
+                let state = d.text_at(&["TargetHealth", "State"]).unwrap_or_default();
+                (state != "healthy").then(|| UnhealthyTarget {
+                    target: format!(
+                        "{}:{}",
+                        d.text_at(&["Target", "Id"]).unwrap_or_default(),
+                        d.text_at(&["Target", "Port"]).unwrap_or_default()
+                    ),
+                    state,
+                    reason: d.text_at(&["TargetHealth", "Reason"]),
+                    description: d.text_at(&["TargetHealth", "Description"]),
+                })
+            })
+            .collect())
+    }
+}

@@ -26,6 +26,7 @@ pub mod artifact;
 pub mod change_set;
 pub mod cleanup;
 pub mod confirm;
+pub mod diagnose;
 pub mod execute;
 pub mod finding;
 pub mod follow;

@@ -196,11 +196,14 @@ impl Moto {
 
     /// One AWS JSON-protocol call (`X-Amz-Target`) to moto in `region`,
     /// unsigned but with a credential scope naming the service, which is how
-    /// moto routes requests. Returns the response body parsed as JSON;
-    /// panics on an error status.
+    /// moto routes requests. Returns the response body parsed as JSON (null
+    /// for an empty body); panics on an error status.
     pub fn call(&self, service: &str, region: &str, target: &str, body: &serde_json::Value) -> serde_json::Value {
         let (status, body) = self.request("POST", "/", service, region, Some((target, body.to_string())));
         assert!(status.contains(" 200 "), "{target}: {status}\n{body}");
+        if body.trim().is_empty() {
+            return serde_json::Value::Null;
+        }
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("{target}: {e}: {body}"))
     }
 
