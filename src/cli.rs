@@ -24,6 +24,8 @@ pub enum Command {
     Deploy(DeployArgs),
     /// Delete a deployed stack.
     Destroy(DestroyArgs),
+    /// List the app's stacks in deploy order, with account, region and dependencies (no AWS call).
+    List(ListArgs),
     /// Create a new project in DIR: an app (app file, or a Rust crate with --rust), its templates,
     /// and the pull-request workflow.
     Init(InitArgs),
@@ -332,6 +334,12 @@ pub struct DeployArgs {
     /// CloudFormation carries on.
     #[arg(long, value_name = "MINUTES", default_value_t = 60)]
     pub timeout: u64,
+    /// Write every deployed stack's outputs to FILE as JSON, in the AWS CDK's `--outputs-file`
+    /// shape: `{"<stack>": {"<OutputKey>": "<value>", ...}, ...}` (stacks without changes
+    /// included, with their current outputs; `--no-execute` stacks left out). Written once every
+    /// stack has deployed; a failed deploy writes nothing.
+    #[arg(long, value_name = "FILE")]
+    pub outputs_file: Option<PathBuf>,
     /// Deploy only one part of each stack. `repositories`: only the stack's ECR repositories
     /// (and the outputs that name them), for the first deploy of an app that builds its own
     /// images: deploy the repositories, push the images, then deploy without `--stage`.
@@ -399,6 +407,36 @@ pub struct DestroyArgs {
     /// AWS connection flags.
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+/// Output format of `rcdk list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListFormat {
+    /// One aligned line per stack.
+    #[default]
+    Text,
+    /// A JSON array, one object per stack (`name`, `account`, `region`, `dependsOn`).
+    Json,
+}
+
+/// `rcdk list`.
+#[derive(Debug, Args)]
+#[command(after_help = "Stacks are listed in the order `rcdk deploy` deploys them: a stack after the stacks it \
+depends on. An account or region the app does not pin is shown as `-` (text) or null (JSON): the credentials' \
+at deploy time.\n\nExit codes: 0 listed; 2 bad input (an invalid app file, no app), nothing called.")]
+pub struct ListArgs {
+    /// App files. Default: `--app`, `--assembly`, `app` in `rcdk.toml`, else `app.yaml` here,
+    /// else every `.yaml` file in `examples/`.
+    pub app_files: Vec<PathBuf>,
+    /// Run this command to get the app (see `rcdk synth --help`).
+    #[arg(long, value_name = "CMD", conflicts_with = "app_files")]
+    pub app: Option<String>,
+    /// Read a cloud assembly written earlier instead.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["app_files", "app"])]
+    pub assembly: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
 }
 
 /// `rcdk check`.

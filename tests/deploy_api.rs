@@ -72,6 +72,7 @@ fn library_deploys_parameters_failures_and_large_templates() {
         concurrency: 4,
         source: vec!["app.yaml".into()],
         stage: None,
+        outputs_file: None,
     };
     let runtime = aws::runtime().expect("runtime");
     let aws = runtime.block_on(aws::Aws::connect(&options.aws, Some("eu-west-1"))).expect("config");

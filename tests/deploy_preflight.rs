@@ -40,6 +40,23 @@ fn stack_exists(moto: &Moto) -> bool {
     body.contains("<StackName>pf</StackName>") && !body.contains("DELETE_COMPLETE")
 }
 
+/// The stack's outputs as DescribeStacks reports them, as a JSON object.
+fn stack_outputs(moto: &Moto) -> serde_json::Value {
+    let (_, body) = moto.query("cloudformation", REGION, "Action=DescribeStacks&Version=2010-05-15&StackName=pf");
+    let mut map = serde_json::Map::new();
+    for member in body.split("<member>").filter(|m| m.contains("<OutputKey>")) {
+        let field = |name: &str| {
+            let start = member.find(&format!("<{name}>")).map(|i| i + name.len() + 2)?;
+            let end = member[start..].find(&format!("</{name}>"))? + start;
+            Some(member[start..end].to_owned())
+        };
+        if let (Some(k), Some(v)) = (field("OutputKey"), field("OutputValue")) {
+            map.insert(k, serde_json::Value::String(v));
+        }
+    }
+    serde_json::Value::Object(map)
+}
+
 fn ecs_service_linked_roles(moto: &Moto) -> usize {
     let (status, body) = moto.query(
         "iam",
@@ -126,7 +143,7 @@ fn images_and_repositories_are_checked_before_the_change_set() {
     //    fresh account is created first.
     moto.push_image(REGION, "pf-web", "1.0.0");
     assert_eq!(ecs_service_linked_roles(&moto), 0);
-    let out = rcdk(&["deploy", "app.yaml", "--yes"]);
+    let out = rcdk(&["deploy", "app.yaml", "--yes", "--outputs-file", "out/outputs.json"]);
     let (o, e) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{o}\n{e}\n{}", moto.log());
     assert!(o.contains("pf: UPDATE_COMPLETE"), "{o}");
@@ -135,6 +152,24 @@ fn images_and_repositories_are_checked_before_the_change_set() {
         "{e}"
     );
     assert_eq!(ecs_service_linked_roles(&moto), 1);
+
+    // --outputs-file: the CDK's shape, the outputs CloudFormation reports.
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/outputs.json")).expect("outputs file"))
+            .expect("JSON");
+    let reported = stack_outputs(&moto);
+    assert_eq!(written, json!({ "pf": reported }), "{e}");
+    assert!(e.contains("outputs of 1 stack(s) written to out/outputs.json"), "{e}");
+    // No changes: the file is written again with the current outputs.
+    std::fs::remove_file(dir.path().join("out/outputs.json")).expect("remove");
+    let out = rcdk(&["deploy", "app.yaml", "--yes", "--outputs-file", "out/outputs.json"]);
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
+    assert!(o.contains("pf: no changes"), "{o}");
+    let again: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/outputs.json")).expect("rewritten"))
+            .expect("JSON");
+    assert_eq!(again, written);
 
     // 6. The stage is for a first deploy only: the stack holds more now.
     let out = rcdk(&["deploy", "app.yaml", "--stage", "repositories", "--yes"]);

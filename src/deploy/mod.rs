@@ -30,6 +30,7 @@ pub mod diagnose;
 pub mod execute;
 pub mod finding;
 pub mod follow;
+pub mod outputs;
 pub mod plan;
 pub mod preflight;
 pub mod prepare;
@@ -85,6 +86,8 @@ pub struct DeployOptions {
     pub source: Vec<String>,
     /// `--stage`: deploy only this part of each stack. Default: the whole stack.
     pub stage: Option<Stage>,
+    /// `--outputs-file`: where to write the deployed stacks' outputs. Default: nowhere.
+    pub outputs_file: Option<std::path::PathBuf>,
 }
 
 /// How one stack's deploy ended.
@@ -161,6 +164,7 @@ pub fn run(args: &DeployArgs) -> Result<(), Failure> {
         concurrency: usize::from(args.concurrency),
         source: source.args(),
         stage: args.stage,
+        outputs_file: args.outputs_file.clone(),
     };
     let runtime = aws::runtime()?;
     runtime.block_on(deploy(targets, &options)).map(|_| ())
@@ -203,6 +207,9 @@ fn staged(stacks: Vec<StackArtifact>, selected: &[String]) -> Result<Vec<StackAr
 
 /// Flag combinations that cannot work: exit 2 before any call.
 fn check_flags(args: &DeployArgs, stacks: usize) -> Result<(), Failure> {
+    if let Some(path) = &args.outputs_file {
+        outputs::check_path(path)?;
+    }
     if args.execute_change_set.is_some() && stacks != 1 {
         return Err(Failure::input("--execute-change-set needs exactly one stack")
             .help("name it with --stack NAME (change set names belong to one stack)"));
@@ -277,6 +284,8 @@ pub async fn deploy(targets: Vec<Target>, options: &DeployOptions) -> Result<Vec
         debris: Debris::default(),
         interrupt: Notify::new(),
     });
+    let regions: std::collections::BTreeMap<String, Option<String>> =
+        targets.iter().map(|t| (t.stack.name.clone(), t.stack.region.clone())).collect();
     let steps = async {
         let stacks: Vec<_> =
             targets.iter().map(|t| (t.stack.name.clone(), t.stack.region.clone(), t.stack.account.clone())).collect();
@@ -285,7 +294,12 @@ pub async fn deploy(targets: Vec<Target>, options: &DeployOptions) -> Result<Vec
         for line in account::header(&destinations, &order) {
             ctx.say(&line);
         }
-        schedule::run(targets, Arc::clone(&ctx)).await
+        let reports = schedule::run(targets, Arc::clone(&ctx)).await?;
+        if let Some(path) = &ctx.options.outputs_file {
+            outputs::write(&ctx.sessions, &regions, &reports, path).await?;
+            ctx.say(&format!("outputs of {} stack(s) written to {}", outputs::count(&reports), path.display()));
+        }
+        Ok(reports)
     };
     tokio::select! {
         result = steps => result,
@@ -423,6 +437,7 @@ mod tests {
             concurrency: 1,
             source: vec!["my app.yaml".into()],
             stage: None,
+            outputs_file: None,
         };
         assert_eq!(
             execute_command(&options, "web", "rcdk-1-abc", "eu-west-1"),
