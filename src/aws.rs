@@ -13,7 +13,7 @@
 //! # async fn example() -> Result<(), rcdk::failure::Failure> {
 //! use rcdk::{aws, cli::AwsArgs};
 //! let sessions = aws::Sessions::new(AwsArgs::default());
-//! let aws = sessions.get(Some("eu-west-1")).await?;
+//! let aws = sessions.get(Some("eu-west-1"), None).await?;
 //! let account = aws.caller_account().await?;
 //! let body = aws.deployed_template("network-prod").await?;
 //! # let _ = (account, body); Ok(()) }
@@ -116,8 +116,12 @@ fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
 /// caller account is resolved at most once.
 pub struct Sessions {
     args: AwsArgs,
-    open: Mutex<Vec<(Option<String>, Arc<Aws>)>>,
+    open: Mutex<Vec<(SessionKey, Arc<Aws>)>>,
 }
+
+/// What makes two sessions different within one run: the region and the
+/// deploy role assumed (`None`: the credentials as they are).
+type SessionKey = (Option<String>, Option<String>);
 
 impl Sessions {
     /// Sessions for the `--region` / `--profile` / `--endpoint-url` flags.
@@ -131,14 +135,16 @@ impl Sessions {
     }
 
     /// The session for a stack in `stack_region` (`--region` wins; `None`:
-    /// the environment's or profile's region).
-    pub async fn get(&self, stack_region: Option<&str>) -> Result<Arc<Aws>, Failure> {
-        let key = self.args.region.clone().or_else(|| stack_region.map(str::to_owned));
+    /// the environment's or profile's region) deployed through `role` (the
+    /// stack's deploy role, assumed from the run's credentials; `None`: the
+    /// credentials as they are).
+    pub async fn get(&self, stack_region: Option<&str>, role: Option<&str>) -> Result<Arc<Aws>, Failure> {
+        let key = (self.args.region.clone().or_else(|| stack_region.map(str::to_owned)), role.map(str::to_owned));
         let mut open = self.open.lock().await;
         if let Some((_, aws)) = open.iter().find(|(k, _)| *k == key) {
             return Ok(Arc::clone(aws));
         }
-        let aws = Arc::new(Aws::connect(&self.args, key.as_deref()).await?);
+        let aws = Arc::new(Aws::connect_as(&self.args, key.0.as_deref(), role).await?);
         open.push((key, Arc::clone(&aws)));
         Ok(aws)
     }
@@ -207,6 +213,14 @@ impl Aws {
     /// credentials are resolved here, once, so a missing or broken credential
     /// setup is one clear message (exit 1) before any other call.
     pub async fn connect(args: &AwsArgs, region: Option<&str>) -> Result<Aws, Failure> {
+        Aws::connect_as(args, region, None).await
+    }
+
+    /// Like [`Aws::connect`], then assumes `role` (STS AssumeRole, through
+    /// the same endpoint) when given: every call of the session then runs as
+    /// that role, in its account. A role that cannot be assumed is one clear
+    /// message (exit 1) naming it.
+    pub async fn connect_as(args: &AwsArgs, region: Option<&str>, role: Option<&str>) -> Result<Aws, Failure> {
         // A named profile must exist; `AWS_PROFILE=default` is the SDK's
         // fallback and may legitimately be absent (environment keys).
         let env_profile = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty() && p != "default");
@@ -253,9 +267,19 @@ impl Aws {
             return Err(Failure::input("no AWS region: the stack sets none and none is configured")
                 .help("pass --region, set `region:` on the stack in the app file, or set AWS_REGION"));
         }
-        let Some(provider) = config.credentials_provider() else {
+        let Some(mut provider) = config.credentials_provider() else {
             return Err(no_credentials("no credentials provider is configured"));
         };
+        let mut config = config;
+        if let Some(role) = role {
+            let assumed = aws_config::sts::AssumeRoleProvider::builder(role)
+                .session_name(format!("rcdk-{}", std::process::id()))
+                .configure(&config)
+                .build_from_provider(provider)
+                .await;
+            provider = aws_credential_types::provider::SharedCredentialsProvider::new(assumed);
+            config = config.into_builder().credentials_provider(provider.clone()).build();
+        }
         let api = Api::new(
             provider,
             &config.region().map(|r| r.to_string()).unwrap_or_default(),
@@ -264,7 +288,13 @@ impl Aws {
         );
         // Resolved here, once, so a broken credential setup is one message
         // before any other call (and the signed client keeps them).
-        api.credentials().await.map_err(|e| no_credentials(&e.describe()))?;
+        api.credentials().await.map_err(|e| match role {
+            Some(role) => Failure::no(format!("cannot assume the deploy role {role}: {}", e.describe())).help(
+                "the role must exist and trust the credentials rcdk starts from (sts:AssumeRole); \
+                 check `deploy_role_arn` on the stack or in rcdk.toml",
+            ),
+            None => no_credentials(&e.describe()),
+        })?;
         let cfn = aws_sdk_cloudformation::Client::new(&config);
         Ok(Aws { config, cfn, api, account: OnceCell::new() })
     }
@@ -362,11 +392,13 @@ impl Aws {
         }
     }
 
-    /// Starts deleting a stack (by name or ID); `name` is for messages.
-    pub async fn delete_stack(&self, name: &str, stack_id: &str) -> Result<(), Failure> {
+    /// Starts deleting a stack (by name or ID); `name` is for messages;
+    /// `role_arn`: the CloudFormation service role that deletes the resources.
+    pub async fn delete_stack(&self, name: &str, stack_id: &str, role_arn: Option<&str>) -> Result<(), Failure> {
         self.cfn
             .delete_stack()
             .stack_name(stack_id)
+            .set_role_arn(role_arn.map(str::to_owned))
             .send()
             .await
             .map(|_| ())
@@ -474,7 +506,8 @@ impl Aws {
             .stack_name(&request.stack)
             .change_set_name(&request.name)
             .change_set_type(if request.create { ChangeSetType::Create } else { ChangeSetType::Update })
-            .description("created by rcdk deploy");
+            .description("created by rcdk deploy")
+            .set_role_arn(request.role_arn.clone());
         call = match &request.template {
             TemplateSource::Body(body) => call.template_body(body),
             TemplateSource::Url(url) => call.template_url(url),

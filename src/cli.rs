@@ -280,8 +280,11 @@ ecr:image-in-new-repository, ecr:repository-exists; `rcdk explain CODE`).\n\n\
 Exit codes: 0 deployed, no changes, or --no-execute done; 1 the deploy failed or rolled \
 back, a pre-deploy check refused it (nothing created), the change set was declined (it is deleted, with the \
 REVIEW_IN_PROGRESS stack it created), or AWS refused; 2 bad input (app file, --stack, --parameter, --profile, \
-a stack's `account` that is not the credentials' account, --stage on a stack it cannot apply to), nothing \
-created; 130 interrupted (rcdk's unexecuted change sets are deleted).")]
+a stack's `account` that is not the credentials' or its deploy role's account, --role-arn of another account, a \
+secret read by name across accounts, --stage on a stack it cannot apply to), nothing created; 130 interrupted \
+(rcdk's unexecuted change sets are deleted).\n\n\
+A stack with `deploy_role_arn` (or rcdk.toml's `deploy_role_arn = \"arn:aws:iam::{account}:role/NAME\"`) is \
+deployed through that role, so stacks of several accounts deploy in one run.")]
 pub struct DeployArgs {
     /// The app file to deploy. Default: `--app`, `--assembly`, or `rcdk.toml`.
     pub app_file: Option<PathBuf>,
@@ -340,6 +343,11 @@ pub struct DeployArgs {
     /// stack has deployed; a failed deploy writes nothing.
     #[arg(long, value_name = "FILE")]
     pub outputs_file: Option<PathBuf>,
+    /// The CloudFormation service role for every selected stack: CloudFormation creates,
+    /// updates and deletes resources with its permissions (`RoleARN`). Overrides each stack's
+    /// `cloudformation_role_arn`; must be a role of the stacks' account. Default: none.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
     /// Deploy only one part of each stack. `repositories`: only the stack's ECR repositories
     /// (and the outputs that name them), for the first deploy of an app that builds its own
     /// images: deploy the repositories, push the images, then deploy without `--stage`.
@@ -399,6 +407,10 @@ pub struct DestroyArgs {
     /// Give up waiting for the deletion after this many minutes; CloudFormation carries on.
     #[arg(long, value_name = "MINUTES", default_value_t = 60)]
     pub timeout: u64,
+    /// The CloudFormation service role that deletes the stack's resources (`RoleARN` of
+    /// DeleteStack). Default: the stack's `cloudformation_role_arn`, else none.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
     /// Turn off what would block the deletion, after the confirmation: the stack's termination
     /// protection, its databases' and load balancers' deletion protection (rcdk waits until
     /// RDS applies it). Without it such a stack is refused, exit 1, with the commands.

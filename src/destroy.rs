@@ -46,6 +46,12 @@ pub fn run(args: &DestroyArgs) -> Result<(), Failure> {
         return Err(Failure::input(format!("{source} defines no stack `{}`", args.stack))
             .help(format!("its stacks are: {}", names.join(", "))));
     };
+    if let Some(role) = &args.role_arn {
+        if rcdk_constructs::core::role_arn_account(role).is_none() {
+            return Err(Failure::input(format!("--role-arn `{role}` is not an IAM role ARN"))
+                .help("write arn:aws:iam::<account>:role/<name>"));
+        }
+    }
     if !args.yes && !can_ask() {
         return Err(Failure::input("refusing to delete a stack without confirmation: stdin is not a terminal")
             .help(format!("pass --yes: rcdk destroy {source} --stack {} --yes", args.stack)));
@@ -74,8 +80,9 @@ fn say(line: &str) {
 async fn destroy(args: &DestroyArgs, artifact: &StackArtifact, command: &str) -> Result<(), Failure> {
     let name = args.stack.as_str();
     let sessions = Sessions::new(args.aws.clone());
-    let aws = sessions.get(artifact.region.as_deref()).await?;
-    let target = account::check(&aws, &args.aws, name, artifact.account.as_deref()).await?;
+    let role = artifact.deploy_role_arn.as_deref();
+    let aws = sessions.get(artifact.region.as_deref(), role).await?;
+    let target = account::check(&aws, &args.aws, name, artifact.expected_account().as_deref(), role).await?;
     let Some(stack) = aws.describe_stack(name).await? else {
         println!("stack {name} does not exist in {}: nothing to delete", aws.endpoint());
         return Ok(());
@@ -126,7 +133,9 @@ async fn destroy(args: &DestroyArgs, artifact: &StackArtifact, command: &str) ->
     protection::lift(&aws, name, &blockers, &say).await?;
 
     let timeout = Duration::from_secs(args.timeout.saturating_mul(60));
-    let mut settled = delete_and_follow(&aws, name, &stack_id, &resources, timeout).await?;
+    let role = args.role_arn.clone().or_else(|| artifact.cloudformation_role_arn.clone());
+    let role = role.as_deref();
+    let mut settled = delete_and_follow(&aws, name, &stack_id, &resources, timeout, role).await?;
     if !settled.ok {
         let now = aws.stack_resources(&stack_id).await?.unwrap_or_default();
         let groups_only =
@@ -135,7 +144,7 @@ async fn destroy(args: &DestroyArgs, artifact: &StackArtifact, command: &str) ->
             say(&format!(
                 "{name}: the Auto Scaling group could not be deleted; lifting scale-in protection and deleting again"
             ));
-            settled = delete_and_follow(&aws, name, &stack_id, &now, timeout).await?;
+            settled = delete_and_follow(&aws, name, &stack_id, &now, timeout, role).await?;
         }
     }
     if !settled.ok {
@@ -168,12 +177,13 @@ async fn delete_and_follow(
     stack_id: &str,
     resources: &[StackResource],
     timeout: Duration,
+    role_arn: Option<&str>,
 ) -> Result<Settled, Failure> {
     let pass = scale_in::unprotect(aws, name, resources).await;
     pass.lines.iter().for_each(|l| say(l));
     pass.warnings.iter().for_each(|w| say(&format!("warning: {w}")));
     let since = aws.latest_event_id(stack_id).await?;
-    aws.delete_stack(name, stack_id).await?;
+    aws.delete_stack(name, stack_id, role_arn).await?;
     let progress = std::io::stderr().is_terminal().then(MultiProgress::new);
     let following = follow::follow(
         aws,

@@ -30,6 +30,8 @@ fn stack(name: &str, template: Template) -> StackArtifact {
         depends_on: Vec::new(),
         body: template.render(Format::Yaml).expect("renders"),
         format: Format::Yaml,
+        deploy_role_arn: None,
+        cloudformation_role_arn: None,
     }
 }
 
@@ -73,6 +75,7 @@ fn library_deploys_parameters_failures_and_large_templates() {
         source: vec!["app.yaml".into()],
         stage: None,
         outputs_file: None,
+        role_arn: None,
     };
     let runtime = aws::runtime().expect("runtime");
     let aws = runtime.block_on(aws::Aws::connect(&options.aws, Some("eu-west-1"))).expect("config");

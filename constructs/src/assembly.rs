@@ -86,6 +86,12 @@ pub struct StackEntry {
     /// Parameters whose values are outputs of other stacks. Default: none.
     #[serde(default)]
     pub inputs: Vec<StackInput>,
+    /// The role rcdk assumes to deploy the stack. Default (absent): none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_role_arn: Option<String>,
+    /// The CloudFormation service role. Default (absent): none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudformation_role_arn: Option<String>,
 }
 
 /// Why an assembly cannot be written or read.
@@ -143,6 +149,8 @@ impl StackEntry {
             tags: stack.props.tags.clone(),
             dependencies: stack.depends_on.clone(),
             inputs: stack.inputs.clone(),
+            deploy_role_arn: stack.props.deploy_role_arn.clone(),
+            cloudformation_role_arn: stack.props.cloudformation_role_arn.clone(),
         }
     }
 }
@@ -231,6 +239,8 @@ impl Manifest {
                 description: template.description.clone(),
                 tags: entry.tags.clone(),
                 parameters: entry.parameters.clone(),
+                deploy_role_arn: entry.deploy_role_arn.clone(),
+                cloudformation_role_arn: entry.cloudformation_role_arn.clone(),
             };
             out.push(SynthesizedStack {
                 props,

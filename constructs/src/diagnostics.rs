@@ -1981,6 +1981,30 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          `account: '012345678901'`.",
     ),
     error(
+        "stack:cloudformation-role-arn-invalid",
+        &[],
+        "`cloudformation_role_arn` is not an IAM role ARN",
+        "The CloudFormation service role is given by ARN, `arn:aws:iam::<account>:role/<name>`. \
+         CloudFormation then creates, updates and deletes the stack's resources with that role's \
+         permissions (`RoleARN` of CreateChangeSet and DeleteStack); the caller needs `iam:PassRole` on \
+         it. See <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html>.",
+    ),
+    error(
+        "stack:cross-account-secret-reference",
+        &[],
+        "a stack reads by name a secret another stack creates in another account (deploy time)",
+        "Found by `rcdk deploy` before any call, from the stacks' pinned accounts (`account:`, or the \
+         account of `deploy_role_arn`): a template holds `{{resolve:secretsmanager:NAME...}}` and NAME is a \
+         secret another stack of the app creates in another account. \"To access a secret in your AWS \
+         account, you can use the secret name. To access a secret in a different AWS account, use the ARN of \
+         the secret.\" The multi-region CDN lock is such a case: its origin stacks and CDN stack share the \
+         origin secret by name. rcdk's own stack inputs cross accounts fine (parameter values read from the \
+         producer's outputs in its account).\n\n\
+         Fix: deploy the stacks that share the secret to one account, or reference the secret by its full ARN \
+         and let the other account read it (resource policy on the secret, and on its KMS key). \
+         See <https://docs.aws.amazon.com/secretsmanager/latest/userguide/cfn-example_reference-secret.html>.",
+    ),
+    error(
         "stack:dependency-cycle",
         &["stack-dependency-cycle"],
         "stacks depend on each other in a cycle",
@@ -1993,6 +2017,15 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "a stack depends on a stack the app does not have",
         "A stack names another stack (to read its outputs, or to deploy after it) that is not defined. \
          Fix the name, or add the stack.",
+    ),
+    error(
+        "stack:deploy-role-arn-invalid",
+        &[],
+        "`deploy_role_arn` is not an IAM role ARN",
+        "rcdk assumes this role (STS AssumeRole) to deploy and destroy the stack, so stacks pinned to \
+         different accounts deploy in one run. Write it as `arn:aws:iam::<12-digit account>:role/<name>` \
+         (a path is allowed: `role/ci/rcdk-deploy`). The role must trust the credentials rcdk starts from. \
+         See <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-api.html>.",
     ),
     error(
         "stack:description-too-long",
@@ -2033,6 +2066,15 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         &["stack-region-invalid"],
         "the stack's region is not an AWS region name",
         "Use a region code such as `us-east-1` or `eu-west-1`, not a name like `Ireland`.",
+    ),
+    error(
+        "stack:role-account-mismatch",
+        &[],
+        "a role of another account than the stack's `account`",
+        "`deploy_role_arn` and `cloudformation_role_arn` must be roles of the account the stack is pinned \
+         to: rcdk checks after assuming the deploy role that the stack goes to `account`, and CloudFormation \
+         only passes a service role of the stack's own account. Use a role in that account, or change \
+         `account:`.",
     ),
     error(
         "stack:termination-protection",

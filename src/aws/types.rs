@@ -99,6 +99,8 @@ pub struct ChangeSetRequest {
     pub capabilities: Vec<&'static str>,
     /// Stack tags.
     pub tags: Vec<(String, String)>,
+    /// The CloudFormation service role (`RoleARN`), when one.
+    pub role_arn: Option<String>,
 }
 
 /// A created change set.

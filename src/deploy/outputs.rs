@@ -47,7 +47,7 @@ pub fn document(outputs: &[(String, Vec<(String, String)>)]) -> String {
 /// Reads the outputs of stacks without changes and writes the file.
 pub async fn write(
     sessions: &Sessions,
-    regions: &BTreeMap<String, Option<String>>,
+    places: &BTreeMap<String, (Option<String>, Option<String>)>,
     reports: &[StackReport],
     path: &Path,
 ) -> Result<(), Failure> {
@@ -56,7 +56,8 @@ pub async fn write(
         match &report.outcome {
             Outcome::Deployed { outputs: o, .. } => outputs.push((report.stack.clone(), o.clone())),
             Outcome::NoChanges => {
-                let aws = sessions.get(regions.get(&report.stack).cloned().flatten().as_deref()).await?;
+                let (region, role) = places.get(&report.stack).cloned().unwrap_or_default();
+                let aws = sessions.get(region.as_deref(), role.as_deref()).await?;
                 let current = aws.describe_stack(&report.stack).await?.map(|s| s.outputs).unwrap_or_default();
                 outputs.push((report.stack.clone(), current));
             }

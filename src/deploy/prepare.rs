@@ -62,7 +62,7 @@ pub async fn change_set(ctx: &Context, aws: &Arc<Aws>, target: &Target) -> Resul
         }
         StackState::RollbackComplete => {
             let id = current.as_ref().map_or(name, |s| s.id.as_str());
-            recreate_after_rollback(ctx, aws, name, id).await?;
+            recreate_after_rollback(ctx, aws, target, id).await?;
             (true, true)
         }
         StackState::Busy(s) => {
@@ -101,6 +101,7 @@ pub async fn change_set(ctx: &Context, aws: &Arc<Aws>, target: &Target) -> Resul
         parameters: parameters.into_iter().collect(),
         capabilities: plan::capabilities(&target.facts),
         tags: target.stack.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        role_arn: ctx.cloudformation_role(target),
     };
     ctx.say(&format!("{name}: creating change set {} ({})", request.name, if create { "CREATE" } else { "UPDATE" }));
     ctx.debris.add(Leftover {
@@ -185,7 +186,8 @@ async fn read_inputs(ctx: &Context, target: &Target) -> Result<BTreeMap<String, 
             continue;
         }
         let region = target.producers.get(&input.stack).cloned().flatten();
-        let aws = ctx.sessions.get(region.as_deref()).await?;
+        let role = target.producer_roles.get(&input.stack).cloned().flatten();
+        let aws = ctx.sessions.get(region.as_deref(), role.as_deref()).await?;
         let producer = aws.describe_stack(&input.stack).await?;
         let value =
             producer.as_ref().and_then(|s| s.outputs.iter().find(|(k, _)| *k == input.output)).map(|(_, v)| v.clone());
@@ -235,7 +237,8 @@ async fn upload_template(ctx: &Context, aws: &Aws, target: &Target) -> Result<St
 
 /// A stack in ROLLBACK_COMPLETE cannot be updated. Offer to delete it on a
 /// terminal; otherwise refuse with the commands to run. Never silently.
-async fn recreate_after_rollback(ctx: &Context, aws: &Aws, name: &str, stack_id: &str) -> Result<(), Failure> {
+async fn recreate_after_rollback(ctx: &Context, aws: &Aws, target: &Target, stack_id: &str) -> Result<(), Failure> {
+    let name = target.stack.name.as_str();
     let source = ctx.options.source.join(" ");
     let refuse = || {
         Failure::no(format!(
@@ -250,7 +253,7 @@ async fn recreate_after_rollback(ctx: &Context, aws: &Aws, name: &str, stack_id:
     {
         return Err(refuse());
     }
-    aws.delete_stack(name, stack_id).await?;
+    aws.delete_stack(name, stack_id, ctx.cloudformation_role(target).as_deref()).await?;
     let settled = follow::follow(
         aws,
         Follow {

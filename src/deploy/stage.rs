@@ -173,6 +173,8 @@ mod tests {
             depends_on: Vec::new(),
             body: body.into(),
             format: Format::Yaml,
+            deploy_role_arn: None,
+            cloudformation_role_arn: None,
         }
     }
 

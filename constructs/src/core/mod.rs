@@ -11,5 +11,5 @@ mod tags;
 pub use app::{App, Synthesis, SynthesizedStack};
 pub use escape::ResourceOverride;
 pub use path::{pascal_case, pascal_case_into, ConstructPath, FieldPath, FieldSegment};
-pub use stack::{Acknowledgement, Stack, StackInput, StackProps};
+pub use stack::{role_arn_account, Acknowledgement, Stack, StackInput, StackProps};
 pub use tags::{tag_format, tag_problem, TagFormat, MAX_TAGS_PER_RESOURCE, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS};
