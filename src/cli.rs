@@ -277,11 +277,11 @@ pub struct AwsArgs {
 #[command(after_help = "Before each change set, rcdk asks AWS whether the images the services run are in their \
 ECR repositories and whether repositories it creates by name are free (codes ecr:image-missing, \
 ecr:image-in-new-repository, ecr:repository-exists; `rcdk explain CODE`).\n\n\
-Exit codes: 0 deployed, no changes, or --no-execute done; 1 the deploy failed or rolled \
+Exit codes: 0 deployed, no changes, or `--no-execute` done; 1 the deploy failed or rolled \
 back, a pre-deploy check refused it (nothing created), the change set was declined (it is deleted, with the \
-REVIEW_IN_PROGRESS stack it created), or AWS refused; 2 bad input (app file, --stack, --parameter, --profile, \
-a stack's `account` that is not the credentials' or its deploy role's account, --role-arn of another account, a \
-secret read by name across accounts, --stage on a stack it cannot apply to), nothing created; 130 interrupted \
+REVIEW_IN_PROGRESS stack it created), or AWS refused; 2 bad input (app file, `--stack`, `--parameter`, `--profile`, \
+a stack's `account` that is not the credentials' or its deploy role's account, `--role-arn` of another account, a \
+secret read by name across accounts, `--stage` on a stack it cannot apply to), nothing created; 130 interrupted \
 (rcdk's unexecuted change sets are deleted).\n\n\
 A stack with `deploy_role_arn` (or rcdk.toml's `deploy_role_arn = \"arn:aws:iam::{account}:role/NAME\"`) is \
 deployed through that role, so stacks of several accounts deploy in one run.")]
@@ -390,7 +390,7 @@ elbv2:deletion-protection-blocks-destroy; `rcdk explain CODE`), and lifts the sc
 stack's Auto Scaling groups so they can be deleted. A deletion that ends DELETE_FAILED names each resource that \
 blocked it and the command that unblocks it.\n\n\
 Exit codes: 0 deleted (or there was no such stack); 1 the deletion failed, was refused because of a \
-protection (nothing deleted), was not confirmed, or AWS refused; 2 bad input (app file, --stack, --profile, a \
+protection (nothing deleted), was not confirmed, or AWS refused; 2 bad input (app file, `--stack`, `--profile`, a \
 stack's `account` that is not the credentials' account), nothing deleted; 130 interrupted.")]
 pub struct DestroyArgs {
     /// The app file that defines the stack. Default: `--app`, `--assembly`, or `rcdk.toml`.

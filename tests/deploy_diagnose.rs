@@ -34,13 +34,6 @@ stacks:
         memory_mib: 256
 ";
 
-fn physical_id(moto: &Moto, ty: &str) -> String {
-    let (_, body) = moto.query("cloudformation", REGION, "Action=ListStackResources&Version=2010-05-15&StackName=diag");
-    let member = body.split("<member>").find(|m| m.contains(&format!("<ResourceType>{ty}</ResourceType>"))).expect(ty);
-    let start = member.find("<PhysicalResourceId>").expect("id") + "<PhysicalResourceId>".len();
-    member[start..member.find("</PhysicalResourceId>").expect("end")].to_owned()
-}
-
 #[test]
 fn stopped_tasks_and_the_failing_containers_log_are_found_from_the_stack() {
     let moto = Moto::start();
@@ -55,8 +48,8 @@ fn stopped_tasks_and_the_failing_containers_log_are_found_from_the_stack() {
     let ecs = |target: &str, body: serde_json::Value| {
         moto.call("ecs", REGION, &format!("AmazonEC2ContainerServiceV20141113.{target}"), &body)
     };
-    let service = physical_id(&moto, "AWS::ECS::Service");
-    let cluster = physical_id(&moto, "AWS::ECS::Cluster");
+    let service = moto.physical_id(REGION, "diag", "AWS::ECS::Service");
+    let cluster = moto.physical_id(REGION, "diag", "AWS::ECS::Cluster");
     let described = ecs("DescribeServices", json!({"cluster": cluster, "services": [service]}));
     let task_definition = described["services"][0]["taskDefinition"].as_str().expect("task definition").to_owned();
     let run = ecs(

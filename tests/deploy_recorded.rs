@@ -16,6 +16,23 @@ const ACCOUNT: &str = "123456789012";
 const STACK_ARN: &str = "arn:aws:cloudformation:eu-west-1:123456789012:stack/deploy-small/1";
 const CHANGE_SET_ARN: &str = "arn:aws:cloudformation:eu-west-1:123456789012:changeSet/rcdk-1/1";
 
+/// CreateChangeSet's answer: the change set and stack ARNs.
+fn created_change_set() -> Answer {
+    Answer::ok(format!(
+        "<CreateChangeSetResponse><CreateChangeSetResult><Id>{CHANGE_SET_ARN}</Id><StackId>{STACK_ARN}</StackId>\
+         </CreateChangeSetResult></CreateChangeSetResponse>"
+    ))
+}
+
+/// DescribeChangeSet's answer with `fields` (status, reason, changes).
+fn described_change_set(fields: &str) -> Answer {
+    Answer::ok(format!(
+        "<DescribeChangeSetResponse><DescribeChangeSetResult><ChangeSetName>rcdk-1</ChangeSetName>\
+         <ChangeSetId>{CHANGE_SET_ARN}</ChangeSetId><StackId>{STACK_ARN}</StackId><StackName>deploy-small</StackName>\
+         {fields}</DescribeChangeSetResult></DescribeChangeSetResponse>"
+    ))
+}
+
 /// `rcdk ARGS` against the recorded endpoint.
 fn rcdk(endpoint: &Recorded, args: &[&str]) -> (Option<i32>, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_rcdk"))
@@ -56,19 +73,11 @@ fn early_validation_details_are_printed_when_the_change_set_fails() {
         ),
         (
             "CreateChangeSet",
-            vec![Answer::ok(format!(
-                "<CreateChangeSetResponse><CreateChangeSetResult><Id>{CHANGE_SET_ARN}</Id><StackId>{STACK_ARN}</StackId>\
-                 </CreateChangeSetResult></CreateChangeSetResponse>"
-            ))],
+            vec![created_change_set()],
         ),
         (
             "DescribeChangeSet",
-            vec![Answer::ok(format!(
-                "<DescribeChangeSetResponse><DescribeChangeSetResult><ChangeSetName>rcdk-1</ChangeSetName>\
-                 <ChangeSetId>{CHANGE_SET_ARN}</ChangeSetId><StackId>{STACK_ARN}</StackId><StackName>deploy-small</StackName>\
-                 <Status>FAILED</Status><StatusReason>{reason}</StatusReason><ExecutionStatus>UNAVAILABLE</ExecutionStatus>\
-                 <Changes/></DescribeChangeSetResult></DescribeChangeSetResponse>"
-            ))],
+            vec![described_change_set(&format!("<Status>FAILED</Status><StatusReason>{reason}</StatusReason><ExecutionStatus>UNAVAILABLE</ExecutionStatus><Changes/>"))],
         ),
         (
             "DescribeEvents",
@@ -263,21 +272,15 @@ fn a_tripped_circuit_breaker_stops_the_wait_and_shows_the_root_cause() {
         ("DescribeStacks", vec![describe_stacks("UPDATE_COMPLETE", false), describe_stacks("UPDATE_IN_PROGRESS", false)]),
         (
             "CreateChangeSet",
-            vec![Answer::ok(format!(
-                "<CreateChangeSetResponse><CreateChangeSetResult><Id>{CHANGE_SET_ARN}</Id><StackId>{STACK_ARN}</StackId>\
-                 </CreateChangeSetResult></CreateChangeSetResponse>"
-            ))],
+            vec![created_change_set()],
         ),
         (
             "DescribeChangeSet",
-            vec![Answer::ok(format!(
-                "<DescribeChangeSetResponse><DescribeChangeSetResult><ChangeSetName>rcdk-1</ChangeSetName>\
-                 <ChangeSetId>{CHANGE_SET_ARN}</ChangeSetId><StackId>{STACK_ARN}</StackId><StackName>deploy-small</StackName>\
-                 <Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus><Changes><member><Type>Resource</Type>\
-                 <ResourceChange><Action>Modify</Action><LogicalResourceId>WebService</LogicalResourceId>\
-                 <ResourceType>AWS::ECS::Service</ResourceType><Replacement>False</Replacement></ResourceChange></member></Changes>\
-                 </DescribeChangeSetResult></DescribeChangeSetResponse>"
-            ))],
+            vec![described_change_set(
+                "<Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus><Changes><member>\
+                 <Type>Resource</Type><ResourceChange><Action>Modify</Action><LogicalResourceId>WebService</LogicalResourceId>\
+                 <ResourceType>AWS::ECS::Service</ResourceType><Replacement>False</Replacement></ResourceChange></member></Changes>",
+            )],
         ),
         ("GetTemplate", vec![Answer::ok("<GetTemplateResponse><GetTemplateResult><TemplateBody>Resources: {}</TemplateBody></GetTemplateResult></GetTemplateResponse>")]),
         ("DescribeStackEvents", vec![Answer::ok("<DescribeStackEventsResponse><DescribeStackEventsResult><StackEvents/></DescribeStackEventsResult></DescribeStackEventsResponse>")]),

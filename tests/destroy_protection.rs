@@ -45,22 +45,6 @@ stacks:
         memory_mib: 256
 ";
 
-/// The physical ID of the stack's resource of type `ty`.
-fn physical_id(moto: &Moto, stack: &str, ty: &str) -> String {
-    let (_, body) = moto.query(
-        "cloudformation",
-        "eu-west-1",
-        &format!("Action=ListStackResources&Version=2010-05-15&StackName={stack}"),
-    );
-    let member = body
-        .split("<member>")
-        .find(|m| m.contains(&format!("<ResourceType>{ty}</ResourceType>")))
-        .unwrap_or_else(|| panic!("no {ty} in {body}"));
-    let start = member.find("<PhysicalResourceId>").expect("physical ID") + "<PhysicalResourceId>".len();
-    let end = member.find("</PhysicalResourceId>").expect("end");
-    member[start..end].to_owned()
-}
-
 fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
@@ -100,7 +84,7 @@ fn a_protected_database_is_refused_then_unprotected_on_request() {
     write(dir.path(), DB_APP);
     let out = moto.rcdk(dir.path(), &["deploy", "app.yaml", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
-    let db = physical_id(&moto, "dbs", "AWS::RDS::DBInstance");
+    let db = moto.physical_id("eu-west-1", "dbs", "AWS::RDS::DBInstance");
     let (status, body) = moto.query(
         "rds",
         "eu-west-1",
@@ -165,7 +149,7 @@ fn an_ecs_stack_is_deleted_without_leaving_protected_instances() {
     assert!(instances > 0, "the cluster's instances run");
 
     // A load balancer with deletion protection: refused.
-    let alb = physical_id(&moto, "ecs-del", "AWS::ElasticLoadBalancingV2::LoadBalancer");
+    let alb = moto.physical_id("eu-west-1", "ecs-del", "AWS::ElasticLoadBalancingV2::LoadBalancer");
     let (status, body) = moto.query(
         "elasticloadbalancing",
         "eu-west-1",

@@ -251,6 +251,20 @@ impl Moto {
         (head.lines().next().unwrap_or_default().to_owned(), body.to_owned())
     }
 
+    /// The physical ID of the resource of type `ty` in `stack` (moto's
+    /// default account), from ListStackResources.
+    pub fn physical_id(&self, region: &str, stack: &str, ty: &str) -> String {
+        let form = format!("Action=ListStackResources&Version=2010-05-15&StackName={stack}");
+        let (_, body) = self.query("cloudformation", region, &form);
+        let member = body
+            .split("<member>")
+            .find(|m| m.contains(&format!("<ResourceType>{ty}</ResourceType>")))
+            .unwrap_or_else(|| panic!("no {ty} in {stack}: {body}"));
+        let start = member.find("<PhysicalResourceId>").expect("a physical ID") + "<PhysicalResourceId>".len();
+        let end = member.find("</PhysicalResourceId>").expect("its end");
+        member[start..end].to_owned()
+    }
+
     /// "Pushes" an image: ECR PutImage of a minimal manifest under `tag`,
     /// which is all ECR's DescribeImages (and rcdk's image check) look at.
     pub fn push_image(&self, region: &str, repository: &str, tag: &str) {
