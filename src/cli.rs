@@ -24,6 +24,8 @@ pub enum Command {
     Deploy(DeployArgs),
     /// Delete a deployed stack.
     Destroy(DestroyArgs),
+    /// List the app's stacks in deploy order, with account, region and dependencies (no AWS call).
+    List(ListArgs),
     /// Create a new project in DIR: an app (app file, or a Rust crate with --rust), its templates,
     /// and the pull-request workflow.
     Init(InitArgs),
@@ -268,17 +270,25 @@ pub struct AwsArgs {
     /// `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`. A profile that does not exist is exit 2.
     #[arg(long)]
     pub profile: Option<String>,
-    /// Endpoint URL for CloudFormation (and S3). Default: `AWS_ENDPOINT_URL` or AWS's own.
+    /// Endpoint URL for every AWS call (CloudFormation, S3, ECR, IAM, ...), e.g. a moto_server.
+    /// Default: `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then AWS's own.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 }
 
 /// `rcdk deploy`.
 #[derive(Debug, Args)]
-#[command(after_help = "Exit codes: 0 deployed, no changes, or --no-execute done; 1 the deploy failed or rolled \
-back, the change set was declined (it is deleted, with the REVIEW_IN_PROGRESS stack it created), or AWS refused; \
-2 bad input (app file, --stack, --parameter, --profile, a stack's `account` that is not the credentials' \
-account), nothing created; 130 interrupted (rcdk's unexecuted change sets are deleted).")]
+#[command(after_help = "Before each change set, rcdk asks AWS whether the images the services run are in their \
+ECR repositories and whether repositories it creates by name are free (codes ecr:image-missing, \
+ecr:image-in-new-repository, ecr:repository-exists; `rcdk explain CODE`).\n\n\
+Exit codes: 0 deployed, no changes, or `--no-execute` done; 1 the deploy failed or rolled \
+back, a pre-deploy check refused it (nothing created), the change set was declined (it is deleted, with the \
+REVIEW_IN_PROGRESS stack it created), or AWS refused; 2 bad input (app file, `--stack`, `--parameter`, `--profile`, \
+a stack's `account` that is not the credentials' or its deploy role's account, `--role-arn` of another account, a \
+secret read by name across accounts, `--stage` on a stack it cannot apply to), nothing created; 130 interrupted \
+(rcdk's unexecuted change sets are deleted).\n\n\
+A stack with `deploy_role_arn` (or rcdk.toml's `deploy_role_arn = \"arn:aws:iam::{account}:role/NAME\"`) is \
+deployed through that role, so stacks of several accounts deploy in one run.")]
 pub struct DeployArgs {
     /// The app file to deploy. Default: `--app`, `--assembly`, or `rcdk.toml`.
     pub app_file: Option<PathBuf>,
@@ -331,6 +341,24 @@ pub struct DeployArgs {
     /// CloudFormation carries on.
     #[arg(long, value_name = "MINUTES", default_value_t = 60)]
     pub timeout: u64,
+    /// Write every deployed stack's outputs to FILE as JSON, in the AWS CDK's `--outputs-file`
+    /// shape: `{"<stack>": {"<OutputKey>": "<value>", ...}, ...}` (stacks without changes
+    /// included, with their current outputs; `--no-execute` stacks left out). Written once every
+    /// stack has deployed; a failed deploy writes nothing.
+    #[arg(long, value_name = "FILE")]
+    pub outputs_file: Option<PathBuf>,
+    /// The CloudFormation service role for every selected stack: CloudFormation creates,
+    /// updates and deletes resources with its permissions (`RoleARN`). Overrides each stack's
+    /// `cloudformation_role_arn`; must be a role of the stacks' account. Default: none.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// Deploy only one part of each stack. `repositories`: only the stack's ECR repositories
+    /// (and the outputs that name them), for the first deploy of an app that builds its own
+    /// images: deploy the repositories, push the images, then deploy without `--stage`.
+    /// Stacks without repositories are skipped; refused (exit 2) for a stack that already
+    /// holds other resources.
+    #[arg(long, value_enum, value_name = "PART")]
+    pub stage: Option<Stage>,
     /// How many independent stacks deploy at the same time (with `--yes` or `--no-execute`;
     /// otherwise one at a time, so each confirmation is asked on its own).
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
@@ -338,6 +366,13 @@ pub struct DeployArgs {
     /// AWS connection flags.
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+/// A part of a stack `rcdk deploy --stage` deploys on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Stage {
+    /// The stack's ECR repositories (`AWS::ECR::Repository`) and the outputs that name them.
+    Repositories,
 }
 
 /// How `rcdk deploy` prints a change set.
@@ -352,9 +387,15 @@ pub enum ChangeSetFormat {
 
 /// `rcdk destroy`.
 #[derive(Debug, Args)]
-#[command(after_help = "Exit codes: 0 deleted (or there was no such stack); 1 the deletion failed, was not \
-confirmed, or AWS refused; 2 bad input (app file, --stack, --profile, a stack's `account` that is not the \
-credentials' account), nothing deleted; 130 interrupted.")]
+#[command(after_help = "Before deleting, rcdk lists what the stack's DeletionPolicy keeps (and what it goes on \
+costing), refuses a stack that termination protection or a database's or load balancer's deletion protection \
+would block (stack:termination-protection, rds:deletion-protection-blocks-destroy, \
+elbv2:deletion-protection-blocks-destroy; `rcdk explain CODE`), and lifts the scale-in protection of the \
+stack's Auto Scaling groups so they can be deleted. A deletion that ends DELETE_FAILED names each resource that \
+blocked it and the command that unblocks it.\n\n\
+Exit codes: 0 deleted (or there was no such stack); 1 the deletion failed, was refused because of a \
+protection (nothing deleted), was not confirmed, or AWS refused; 2 bad input (app file, `--stack`, `--profile`, a \
+stack's `account` that is not the credentials' account), nothing deleted; 130 interrupted.")]
 pub struct DestroyArgs {
     /// The app file that defines the stack. Default: `--app`, `--assembly`, or `rcdk.toml`.
     pub app_file: Option<PathBuf>,
@@ -370,6 +411,15 @@ pub struct DestroyArgs {
     /// Give up waiting for the deletion after this many minutes; CloudFormation carries on.
     #[arg(long, value_name = "MINUTES", default_value_t = 60)]
     pub timeout: u64,
+    /// The CloudFormation service role that deletes the stack's resources (`RoleARN` of
+    /// DeleteStack). Default: the stack's `cloudformation_role_arn`, else none.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// Turn off what would block the deletion, after the confirmation: the stack's termination
+    /// protection, its databases' and load balancers' deletion protection (rcdk waits until
+    /// RDS applies it). Without it such a stack is refused, exit 1, with the commands.
+    #[arg(long)]
+    pub disable_deletion_protection: bool,
     /// AWS connection flags.
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -385,6 +435,36 @@ pub enum ReportFormat {
     Json,
     /// SARIF 2.1.0 on stdout, for GitHub code scanning (`github/codeql-action/upload-sarif`).
     Sarif,
+}
+
+/// Output format of `rcdk list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListFormat {
+    /// One aligned line per stack.
+    #[default]
+    Text,
+    /// A JSON array, one object per stack (`name`, `account`, `region`, `dependsOn`).
+    Json,
+}
+
+/// `rcdk list`.
+#[derive(Debug, Args)]
+#[command(after_help = "Stacks are listed in the order `rcdk deploy` deploys them: a stack after the stacks it \
+depends on. An account or region the app does not pin is shown as `-` (text) or null (JSON): the credentials' \
+at deploy time.\n\nExit codes: 0 listed; 2 bad input (an invalid app file, no app), nothing called.")]
+pub struct ListArgs {
+    /// App files. Default: `--app`, `--assembly`, `app` in `rcdk.toml`, else `app.yaml` here,
+    /// else every `.yaml` file in `examples/`.
+    pub app_files: Vec<PathBuf>,
+    /// Run this command to get the app (see `rcdk synth --help`).
+    #[arg(long, value_name = "CMD", conflicts_with = "app_files")]
+    pub app: Option<String>,
+    /// Read a cloud assembly written earlier instead.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["app_files", "app"])]
+    pub assembly: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
 }
 
 /// `rcdk check`.

@@ -25,6 +25,7 @@ pub mod diff;
 pub mod explain;
 pub mod failure;
 pub mod init;
+pub mod list;
 pub mod man;
 pub mod report;
 pub mod schema;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         #[cfg(not(feature = "aws"))]
         Command::Destroy(_) => Err(without_aws::refuse("destroy")),
         Command::Init(args) => init::run(&args),
+        Command::List(args) => list::run(&args),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),

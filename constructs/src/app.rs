@@ -81,6 +81,14 @@ pub struct StackSpec {
     /// The account to deploy to. Default: the credentials' account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
+    /// The IAM role to deploy through (see [`StackProps::deploy_role_arn`]).
+    /// Default: the `rcdk.toml` pattern for a pinned account, else none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_role_arn: Option<String>,
+    /// The CloudFormation service role (see [`StackProps::cloudformation_role_arn`]).
+    /// Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudformation_role_arn: Option<String>,
     /// The template description. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -370,6 +378,8 @@ impl StackSpec {
                 name: format!("{}-{CDN_STACK_SUFFIX}", self.name),
                 region: Some(CDN_STACK_REGION.into()),
                 account: self.account.clone(),
+                deploy_role_arn: self.deploy_role_arn.clone(),
+                cloudformation_role_arn: self.cloudformation_role_arn.clone(),
                 description: self.description.clone(),
                 tags: self.tags.clone(),
                 compliance: self.compliance.clone(),
@@ -393,6 +403,8 @@ impl StackSpec {
             tags: self.tags.clone(),
             parameters: self.parameters.clone(),
             compliance: self.compliance.clone(),
+            deploy_role_arn: self.deploy_role_arn.clone(),
+            cloudformation_role_arn: self.cloudformation_role_arn.clone(),
         }
     }
 }

@@ -103,6 +103,12 @@ pub struct StackEntry {
     /// (version 2). Default: none.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub constructs: BTreeMap<String, String>,
+    /// The role rcdk assumes to deploy the stack. Default (absent): none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_role_arn: Option<String>,
+    /// The CloudFormation service role. Default (absent): none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudformation_role_arn: Option<String>,
 }
 
 /// An acknowledgement or suppression in a [`StackEntry`] (see
@@ -207,6 +213,8 @@ impl StackEntry {
                 .chain(stack.provenance.used.iter().map(|a| SuppressionEntry::of(a, true)))
                 .collect(),
             constructs: stack.provenance.origins.iter().map(|(id, (path, _))| (id.clone(), path.to_string())).collect(),
+            deploy_role_arn: stack.props.deploy_role_arn.clone(),
+            cloudformation_role_arn: stack.props.cloudformation_role_arn.clone(),
         }
     }
 
@@ -304,6 +312,8 @@ impl Manifest {
                 tags: entry.tags.clone(),
                 parameters: entry.parameters.clone(),
                 compliance: entry.compliance.clone(),
+                deploy_role_arn: entry.deploy_role_arn.clone(),
+                cloudformation_role_arn: entry.cloudformation_role_arn.clone(),
             };
             let provenance = Provenance {
                 field: FieldPath::root(),

@@ -26,11 +26,17 @@ pub mod artifact;
 pub mod change_set;
 pub mod cleanup;
 pub mod confirm;
+pub mod cross_account;
+pub mod diagnose;
 pub mod execute;
+pub mod finding;
 pub mod follow;
+pub mod outputs;
 pub mod plan;
+pub mod preflight;
 pub mod prepare;
 pub mod schedule;
+pub mod stage;
 pub mod state;
 pub mod will_fail;
 
@@ -48,7 +54,7 @@ pub use plan::Target;
 pub use state::{stack_state, StackState};
 
 use crate::aws::{self, Sessions};
-use crate::cli::{AwsArgs, ChangeSetFormat, DeployArgs, RequireApproval};
+use crate::cli::{AwsArgs, ChangeSetFormat, DeployArgs, RequireApproval, Stage};
 use crate::failure::Failure;
 use change_set::ChangeSetSummary;
 use cleanup::Debris;
@@ -79,6 +85,13 @@ pub struct DeployOptions {
     /// The command-line arguments that name the stacks' source, as typed
     /// (`["examples/web.yaml"]`), to print commands that can be pasted.
     pub source: Vec<String>,
+    /// `--stage`: deploy only this part of each stack. Default: the whole stack.
+    pub stage: Option<Stage>,
+    /// `--outputs-file`: where to write the deployed stacks' outputs. Default: nowhere.
+    pub outputs_file: Option<std::path::PathBuf>,
+    /// `--role-arn`: the CloudFormation service role of every stack
+    /// (overrides each stack's `cloudformation_role_arn`). Default: none.
+    pub role_arn: Option<String>,
 }
 
 /// How one stack's deploy ended.
@@ -136,9 +149,15 @@ pub fn stack_source_from(
 /// set → show → confirm → execute → follow → summary.
 pub fn run(args: &DeployArgs) -> Result<(), Failure> {
     let source = stack_source_from(args.app_file.as_ref(), &args.source)?;
-    let stacks = source.stacks()?;
+    let mut stacks = source.stacks()?;
+    // What crosses accounts must resolve in the consumer's: exit 2 before any call.
+    let crossing = cross_account::findings(&stacks);
+    finding::check(crossing, |l| eprintln!("{l}"), "nothing was called").map_err(|f| Failure { exit: 2, ..f })?;
+    if args.stage == Some(Stage::Repositories) {
+        stacks = staged(stacks, &args.stacks)?;
+    }
     let targets = plan::targets(stacks, &source.label(), &args.stacks, &args.parameters)?;
-    check_flags(args, targets.len())?;
+    check_flags(args, &targets)?;
     let options = DeployOptions {
         aws: args.aws.clone(),
         yes: args.yes,
@@ -151,13 +170,80 @@ pub fn run(args: &DeployArgs) -> Result<(), Failure> {
         timeout: Duration::from_secs(args.timeout.saturating_mul(60)),
         concurrency: usize::from(args.concurrency),
         source: source.args(),
+        stage: args.stage,
+        outputs_file: args.outputs_file.clone(),
+        role_arn: args.role_arn.clone(),
     };
     let runtime = aws::runtime()?;
     runtime.block_on(deploy(targets, &options)).map(|_| ())
 }
 
+/// `--stage repositories`: each stack cut down to its repositories; stacks
+/// without any are skipped (a note says so), or refused when named with
+/// `--stack` (exit 2).
+fn staged(stacks: Vec<StackArtifact>, selected: &[String]) -> Result<Vec<StackArtifact>, Failure> {
+    let mut out = Vec::new();
+    let mut without = Vec::new();
+    let mut cut = 0;
+    for stack in stacks {
+        if !selected.is_empty() && !selected.contains(&stack.name) {
+            out.push(stack);
+            continue;
+        }
+        match stage::repositories_only(&stack)? {
+            Some(s) => {
+                cut += 1;
+                out.push(s);
+            }
+            None => without.push(stack.name),
+        }
+    }
+    let named: Vec<String> = without.iter().filter(|n| selected.contains(n)).map(|n| format!("`{n}`")).collect();
+    if !named.is_empty() || cut == 0 {
+        let which = if named.is_empty() {
+            "no stack has ECR repositories".to_owned()
+        } else {
+            format!("stack {} has no ECR repositories", named.join(", "))
+        };
+        return Err(Failure::input(format!("--stage repositories: {which}")).help("deploy without --stage"));
+    }
+    for name in &without {
+        eprintln!("note: --stage repositories: stack `{name}` has no ECR repositories: skipped");
+    }
+    Ok(out)
+}
+
+/// `--role-arn` must be a role ARN, of the account of every selected stack
+/// that pins one (CloudFormation passes only a role of the stack's account).
+pub fn check_role_flag(role: &str, targets: &[Target]) -> Result<(), Failure> {
+    let Some(role_account) = rcdk_constructs::core::role_arn_account(role) else {
+        return Err(Failure::input(format!("--role-arn `{role}` is not an IAM role ARN"))
+            .help("write arn:aws:iam::<account>:role/<name>"));
+    };
+    let others: Vec<String> = targets
+        .iter()
+        .filter(|t| t.stack.expected_account().is_some_and(|a| a != role_account))
+        .map(|t| format!("`{}` ({})", t.stack.name, t.stack.expected_account().unwrap_or_default()))
+        .collect();
+    if others.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::input(format!(
+        "--role-arn is a role of account {role_account}, but stack(s) {} deploy to another account",
+        others.join(", ")
+    ))
+    .help("select the stacks of that account with --stack, or give each stack its own `cloudformation_role_arn`"))
+}
+
 /// Flag combinations that cannot work: exit 2 before any call.
-fn check_flags(args: &DeployArgs, stacks: usize) -> Result<(), Failure> {
+fn check_flags(args: &DeployArgs, targets: &[Target]) -> Result<(), Failure> {
+    let stacks = targets.len();
+    if let Some(path) = &args.outputs_file {
+        outputs::check_path(path)?;
+    }
+    if let Some(role) = &args.role_arn {
+        check_role_flag(role, targets)?;
+    }
     if args.execute_change_set.is_some() && stacks != 1 {
         return Err(Failure::input("--execute-change-set needs exactly one stack")
             .help("name it with --stack NAME (change set names belong to one stack)"));
@@ -186,6 +272,12 @@ pub struct Context {
 }
 
 impl Context {
+    /// The CloudFormation service role of `target`: `--role-arn`, else the
+    /// stack's `cloudformation_role_arn`.
+    pub fn cloudformation_role(&self, target: &Target) -> Option<String> {
+        self.options.role_arn.clone().or_else(|| target.stack.cloudformation_role_arn.clone())
+    }
+
     /// A progress line (stderr).
     pub fn say(&self, line: &str) {
         match &self.progress {
@@ -232,15 +324,29 @@ pub async fn deploy(targets: Vec<Target>, options: &DeployOptions) -> Result<Vec
         debris: Debris::default(),
         interrupt: Notify::new(),
     });
+    let places: std::collections::BTreeMap<String, (Option<String>, Option<String>)> = targets
+        .iter()
+        .map(|t| (t.stack.name.clone(), (t.stack.region.clone(), t.stack.deploy_role_arn.clone())))
+        .collect();
     let steps = async {
-        let stacks: Vec<_> =
-            targets.iter().map(|t| (t.stack.name.clone(), t.stack.region.clone(), t.stack.account.clone())).collect();
+        let stacks: Vec<account::Expected> = targets
+            .iter()
+            .map(|t| {
+                let s = &t.stack;
+                (s.name.clone(), s.region.clone(), s.deploy_role_arn.clone(), s.expected_account())
+            })
+            .collect();
         let destinations = account::check_all(&ctx.sessions, &stacks).await?;
-        let order: Vec<String> = stacks.into_iter().map(|(n, _, _)| n).collect();
+        let order: Vec<String> = stacks.into_iter().map(|(n, ..)| n).collect();
         for line in account::header(&destinations, &order) {
             ctx.say(&line);
         }
-        schedule::run(targets, Arc::clone(&ctx)).await
+        let reports = schedule::run(targets, Arc::clone(&ctx)).await?;
+        if let Some(path) = &ctx.options.outputs_file {
+            outputs::write(&ctx.sessions, &places, &reports, path).await?;
+            ctx.say(&format!("outputs of {} stack(s) written to {}", outputs::count(&reports), path.display()));
+        }
+        Ok(reports)
     };
     tokio::select! {
         result = steps => result,
@@ -251,7 +357,7 @@ pub async fn deploy(targets: Vec<Target>, options: &DeployOptions) -> Result<Vec
 
 /// Per stack: change set → show → confirm → execute → follow → summary.
 pub async fn deploy_stack(ctx: &Context, target: &Target) -> Result<Outcome, Failure> {
-    let aws = ctx.sessions.get(target.stack.region.as_deref()).await?;
+    let aws = ctx.sessions.get(target.stack.region.as_deref(), target.stack.deploy_role_arn.as_deref()).await?;
     let summary = match &ctx.options.execute_change_set {
         Some(name) => prepare::existing(&aws, target, name).await?,
         None => match prepare::change_set(ctx, &aws, target).await? {
@@ -263,9 +369,16 @@ pub async fn deploy_stack(ctx: &Context, target: &Target) -> Result<Outcome, Fai
     will_fail::check(ctx, &aws, target, &summary).await?;
     approval::gate(ctx, &aws, target, &summary).await?;
     if ctx.options.no_execute {
+        preflight::service_role::ensure(ctx, &aws, &target.stack.name, &summary).await?;
         return Ok(keep_for_review(ctx, &aws, target, &summary));
     }
     execute::confirm(ctx, target, &summary).await?;
+    if let Err(f) = preflight::service_role::ensure(ctx, &aws, &target.stack.name, &summary).await {
+        return Err(match ctx.options.execute_change_set {
+            Some(_) => f,
+            None => prepare::with_cleanup(ctx, &target.stack.name, f).await,
+        });
+    }
     execute::execute_and_follow(ctx, &aws, target, &summary).await
 }
 
@@ -370,6 +483,9 @@ mod tests {
             timeout: Duration::from_secs(60),
             concurrency: 1,
             source: vec!["my app.yaml".into()],
+            stage: None,
+            outputs_file: None,
+            role_arn: None,
         };
         assert_eq!(
             execute_command(&options, "web", "rcdk-1-abc", "eu-west-1"),

@@ -237,8 +237,13 @@ fn app_report(app_file: Option<&PathBuf>, args: &DiffArgs) -> Result<Report, Fai
     let report = Report::new(against.describe(), stacks).with_reachability(&pairs, &links);
     #[cfg(feature = "aws")]
     if args.against_stack {
-        let news: Vec<(&str, Option<&str>, &Value)> =
-            synthesized.iter().zip(&sides).map(|(s, side)| (s.name(), s.props.region.as_deref(), &side.2)).collect();
+        let settings = crate::app_source::ProjectSettings::load()?;
+        let mut news: Vec<(&str, Option<&str>, Option<String>, &Value)> = Vec::new();
+        for (s, side) in synthesized.iter().zip(&sides) {
+            let p = &s.props;
+            let role = settings.deploy_role(s.name(), p.account.as_deref(), p.deploy_role_arn.as_deref())?;
+            news.push((s.name(), p.region.as_deref(), role, &side.2));
+        }
         return Ok(Report { resolved_parameters: resolved::fetch(&news, &args.aws)?, ..report });
     }
     Ok(report)

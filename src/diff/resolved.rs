@@ -136,25 +136,25 @@ pub fn compare(
 }
 
 /// For the deployed stacks: each SSM-typed parameter of the new templates,
-/// deployed value against the value now. `stacks`: (name, region, new template).
+/// deployed value against the value now. `stacks`: (name, region, deploy role, new template).
 #[cfg(feature = "aws")]
 pub fn fetch(
-    stacks: &[(&str, Option<&str>, &Value)],
+    stacks: &[(&str, Option<&str>, Option<String>, &Value)],
     aws_args: &crate::cli::AwsArgs,
 ) -> Result<Vec<ResolvedParameter>, crate::failure::Failure> {
-    if stacks.iter().all(|(_, _, t)| ssm_parameters(t).is_empty()) {
+    if stacks.iter().all(|(_, _, _, t)| ssm_parameters(t).is_empty()) {
         return Ok(Vec::new());
     }
     let runtime = crate::aws::runtime()?;
     runtime.block_on(async {
         let sessions = crate::aws::Sessions::new(aws_args.clone());
         let mut out = Vec::new();
-        for (name, region, template) in stacks {
+        for (name, region, role, template) in stacks {
             let params = ssm_parameters(template);
             if params.is_empty() {
                 continue;
             }
-            let aws = sessions.get(*region).await?;
+            let aws = sessions.get(*region, role.as_deref()).await?;
             let Some(deployed) = aws.resolved_parameters(name).await? else { continue };
             for (parameter, ssm_name) in params {
                 let was = deployed.iter().find(|(k, _)| *k == parameter).and_then(|(_, v)| v.as_deref());

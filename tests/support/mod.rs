@@ -4,6 +4,7 @@
 
 pub mod compliance;
 pub mod moto;
+pub mod recorded;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -48,6 +48,21 @@ pub struct StackProps {
     /// reason accepts it ([`Stack::suppress`]). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compliance: Vec<RulePack>,
+    /// The IAM role rcdk assumes to deploy (and destroy) this stack, e.g.
+    /// `arn:aws:iam::111111111111:role/rcdk-deploy`: stacks pinned to
+    /// different accounts deploy in one run, each through a role in its
+    /// account. Its account must be `account` when both are given. Default:
+    /// the `deploy_role_arn` pattern of `rcdk.toml` (`{account}` replaced by
+    /// `account`) when the stack pins an account, else the credentials as
+    /// they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_role_arn: Option<String>,
+    /// The CloudFormation service role: CloudFormation creates, updates and
+    /// deletes the stack's resources with this role's permissions instead of
+    /// the caller's (`RoleARN` of CreateChangeSet and DeleteStack). `rcdk
+    /// deploy --role-arn` overrides it. Default: none, the caller's permissions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudformation_role_arn: Option<String>,
 }
 
 /// One CloudFormation stack under construction.
@@ -192,6 +207,37 @@ impl Stack {
                 )
                 .field("account");
                 self.report(e);
+            }
+        }
+        for (field, code, arn) in [
+            ("deploy_role_arn", "stack:deploy-role-arn-invalid", self.props.deploy_role_arn.clone()),
+            (
+                "cloudformation_role_arn",
+                "stack:cloudformation-role-arn-invalid",
+                self.props.cloudformation_role_arn.clone(),
+            ),
+        ] {
+            let Some(arn) = arn else { continue };
+            match role_arn_account(&arn) {
+                None => {
+                    let e = ValidationError::new(code, &self.root, format!("`{arn}` is not an IAM role ARN"))
+                        .field(field)
+                        .help("write arn:aws:iam::<12-digit account>:role/<name>, e.g. arn:aws:iam::111111111111:role/rcdk-deploy");
+                    self.report(e);
+                }
+                Some(role_account) => {
+                    let pinned = self.props.account.clone().filter(|a| a != role_account);
+                    if let Some(account) = pinned {
+                        let e = ValidationError::new(
+                            "stack:role-account-mismatch",
+                            &self.root,
+                            format!("`{field}` is a role of account {role_account}, but the stack is pinned to account {account}"),
+                        )
+                        .field(field)
+                        .help("use a role in the stack's account, or change `account:`");
+                        self.report(e);
+                    }
+                }
             }
         }
         if let Some(description) = &self.props.description {
@@ -609,4 +655,24 @@ fn insert_once(map: &mut std::collections::BTreeMap<String, Value>, name: &str, 
             true
         }
     }
+}
+
+/// The account of an IAM role ARN (`arn:<partition>:iam::<account>:role/<path/name>`),
+/// or `None` when `arn` is not one.
+pub fn role_arn_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let (arn_word, partition, service, region, account, resource) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let name = resource.strip_prefix("role/")?;
+    let valid = arn_word == "arn"
+        && partition.starts_with("aws")
+        && service == "iam"
+        && region.is_empty()
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && !name.is_empty()
+        && name.len() <= 512
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
+        && !name.ends_with('/');
+    valid.then_some(account)
 }
