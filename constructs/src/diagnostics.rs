@@ -544,9 +544,11 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "a raw resource or override sets a value outside the allowed values",
         "The CloudFormation resource provider schema of the type lists the values a property accepts \
          (e.g. `LaunchType`: `EC2`, `FARGATE`, `EXTERNAL`), and the value given under `resources:` or \
-         `overrides:` is not one of them; `DeletionPolicy` and `UpdateReplacePolicy` accept `Delete`, \
-         `Retain`, `RetainExceptOnCreate` and `Snapshot`. CloudFormation would reject it at deploy time. \
-         Use one of the listed values (the message suggests the closest).",
+         `overrides:` is not one of them; `DeletionPolicy` accepts `Delete`, `Retain`, \
+         `RetainExceptOnCreate` and `Snapshot`, `UpdateReplacePolicy` the same but `RetainExceptOnCreate` \
+         (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html>). \
+         CloudFormation would reject it at deploy time. Use one of the listed values (the message suggests \
+         the closest).",
     ),
     error(
         "cfn:condition-conflict",
