@@ -937,6 +937,23 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          `/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id`.",
     ),
     error(
+        "ecs:capacity-provider-name-prefix",
+        &[],
+        "a capacity provider name ECS refuses (aws…, ecs…, fargate…)",
+        "ECS refuses capacity provider names that start with `aws`, `ecs` or `fargate`, in any case \
+         (\"The name can't be prefixed with \\\"aws\\\", \\\"ecs\\\", or \\\"fargate\\\"\", \
+         <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCapacityProvider.html>). \
+         rcdk's capacity provider has no `Name`, so CloudFormation derives one from the stack name, \
+         `<stack>-<logical ID>-<suffix>` \
+         (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-capacityprovider.html>): \
+         a stack named `ecs-prod`, `AWS-shop` or `Fargate1` cannot create its cluster's capacity \
+         provider, and the deploy fails after the VPC and the instances are up \
+         (aws/aws-cdk#29151).\n\nRename the stack (`name:`) so that it does not start with aws, ecs or \
+         fargate, e.g. `shop-ecs-prod`. rcdk does not write a fixed `Name` instead: a fixed name would \
+         block the replacement of the capacity provider that every replacement of its Auto Scaling group \
+         needs.",
+    ),
+    error(
         "ecs:capacity-range",
         &["ecs-capacity-range"],
         "the cluster's instance capacity range is empty",
@@ -1146,6 +1163,26 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "the instance root volume size is out of range",
         "The ECS-optimized Amazon Linux 2023 AMI needs a root volume of at least 30 GiB, and gp3 volumes \
          go up to 16,384 GiB. Use 30 to 16384 in `root_volume_gib`.",
+    ),
+    error(
+        "ecs:scale-in-protection-mismatch",
+        &[],
+        "an Auto Scaling group's scale-in protection that nothing lifts",
+        "With `NewInstancesProtectedFromScaleIn: true`, every instance the Auto Scaling group launches \
+         is protected from scale-in. Only the capacity provider's managed termination protection \
+         (`ManagedTerminationProtection: ENABLED`, which needs managed scaling) lifts that protection \
+         again, from instances that run no task — and only with managed scaling on (\"When using managed \
+         termination protection, managed scaling must also be used otherwise managed termination \
+         protection doesn't work\"). A protecting group whose capacity provider does not manage the \
+         protection keeps it forever: the group never scales in, and CloudFormation cannot delete the group (it does not \
+         force-delete protected instances), so deleting the stack hangs until it fails \
+         (aws/containers-roadmap#2862).\n\nECS: \"When managed termination protection is on, Amazon ECS \
+         prevents the Amazon EC2 instances in an Auto Scaling group that contain tasks from being \
+         terminated during a scale-in action\" \
+         (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AutoScalingGroupProvider.html>).\n\nrcdk \
+         sets both together: `cluster.managed_termination_protection` (default true) turns both on, \
+         `false` turns both off (managed draining stays on). This error comes from an override or a \
+         template that sets only one, or turns managed scaling off; remove the override or set both.",
     ),
     error(
         "ecs:secret-arn",

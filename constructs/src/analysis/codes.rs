@@ -48,6 +48,11 @@ pub const CERT_REGION: &str = "region:certificate-mismatch";
 pub const AZ_REGION: &str = "region:az-mismatch";
 /// Error: the AMI's architecture does not match the instance type.
 pub const AMI_ARCH: &str = "ec2:ami-architecture-mismatch";
+/// Error: an Auto Scaling group protects new instances from scale-in and its
+/// capacity provider does not manage the protection (or manages it without managed scaling).
+pub const SCALE_IN_PROTECTION_MISMATCH: &str = "ecs:scale-in-protection-mismatch";
+/// Error: a capacity provider name (given, or derived from the stack name) that ECS refuses.
+pub const CP_NAME_PREFIX: &str = "ecs:capacity-provider-name-prefix";
 /// Warning: an alarm with no action: it notifies nobody.
 pub const ALARM_SILENT: &str = "cloudwatch:alarm-no-action";
 /// Warning: private subnets of several AZs share one NAT gateway.
@@ -80,4 +85,6 @@ pub const ALL: &[&str] = &[
     AMI_ARCH,
     ALARM_SILENT,
     NAT_SHARED,
+    SCALE_IN_PROTECTION_MISMATCH,
+    CP_NAME_PREFIX,
 ];

@@ -23,6 +23,7 @@
 //! assert!(findings.is_empty());
 //! ```
 
+mod capacity;
 mod cdn;
 pub mod codes;
 mod database;
@@ -38,6 +39,7 @@ mod warnings;
 
 use std::fmt;
 
+pub use capacity::{reserved_capacity_provider_prefix, RESERVED_CAPACITY_PROVIDER_PREFIXES};
 pub use model::{Doc, Param, Props, Res, V};
 
 /// How bad a finding is.
@@ -102,6 +104,7 @@ pub fn analyze(stacks: &[StackTemplate<'_>]) -> Vec<Finding> {
         ports::check(&s.doc, &mut sink);
         region::check(&s.doc, &mut sink);
         warnings::check(&s.doc, &nets[i], &mut sink);
+        capacity::check(&s.doc, s.name, &mut sink);
         cdn::check(stacks, &nets, i, &mut sink);
     }
     out.sort_by_key(|f| (f.severity, f.stack));

@@ -1,0 +1,115 @@
+//! What real AWS does to our templates that moto cannot show (issue 26):
+//! each behaviour is either a default that is right on AWS (asserted in the
+//! template, which must also pass the pinned cfn-lint) or a whole-app check
+//! that refuses or warns, located at the construct and app-file field. The
+//! AWS documentation each one relies on is cited at the test.
+
+mod support;
+
+use rcdk_constructs::app::AppProps;
+use rcdk_constructs::cfn::Format;
+use support::app_template as template;
+
+/// A stack with a VPC, a cluster and one service; `extra` is appended under
+/// the stack, `service` under the service.
+fn app(name: &str, extra: &str, service: &str) -> String {
+    format!(
+        "stacks:\n  - name: {name}\n    region: eu-west-1\n    vpc: {{max_azs: 2, nat_gateways: 2}}\n    alarms: {{email: ops@example.com}}\n{extra}    services:\n      web:\n        image: \"nginx:1.27\"\n        cpu: 256\n{service}"
+    )
+}
+
+/// (code, field) of every error, or panics when synthesis succeeds.
+fn errors(yaml: &str) -> Vec<(String, String, String)> {
+    let props: AppProps = serde_yaml::from_str(yaml).expect("app parses");
+    match props.synth(Format::Yaml) {
+        Ok(_) => panic!("expected errors:\n{yaml}"),
+        Err(e) => e.0.iter().map(|e| (e.code.to_owned(), e.field.to_string(), e.message.clone())).collect(),
+    }
+}
+
+/// (code, field, message) of every warning; panics on errors.
+fn warnings(yaml: &str) -> Vec<(String, String, String)> {
+    let props: AppProps = serde_yaml::from_str(yaml).expect("app parses");
+    let s = props.synth_with_diagnostics(Format::Yaml).unwrap_or_else(|e| panic!("synth failed: {e}"));
+    s.warnings.iter().map(|e| (e.code.to_owned(), e.field.to_string(), e.message.clone())).collect()
+}
+
+fn codes(found: &[(String, String, String)]) -> Vec<&str> {
+    found.iter().map(|(c, _, _)| c.as_str()).collect()
+}
+
+fn lint(name: &str, yaml: &str) {
+    let stacks = support::synth_app(yaml, Format::Yaml).unwrap_or_else(|e| panic!("synth failed: {e}"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    for s in stacks {
+        support::lint_body(dir.path(), &format!("{name}-{}.yaml", s.name()), &s.body);
+    }
+}
+
+/// Item 1. Managed termination protection stays on by default (instances
+/// that run tasks are not scaled in); `managed_termination_protection: false`
+/// turns the group's scale-in protection off with it, never one without the
+/// other (ECS API Reference, AutoScalingGroupProvider; aws/containers-roadmap#2862).
+#[test]
+fn scale_in_protection_and_managed_termination_protection_go_together() {
+    let on = template(&app("shop", "", ""));
+    assert_eq!(on["Resources"]["ClusterAutoScalingGroup"]["Properties"]["NewInstancesProtectedFromScaleIn"], true);
+    let cp = &on["Resources"]["ClusterCapacityProvider"]["Properties"]["AutoScalingGroupProvider"];
+    assert_eq!(cp["ManagedTerminationProtection"], "ENABLED");
+    assert_eq!(cp["ManagedDraining"], "ENABLED");
+
+    let yaml = app("shop", "    cluster: {managed_termination_protection: false}\n", "");
+    let off = template(&yaml);
+    assert_eq!(off["Resources"]["ClusterAutoScalingGroup"]["Properties"]["NewInstancesProtectedFromScaleIn"], false);
+    let cp = &off["Resources"]["ClusterCapacityProvider"]["Properties"]["AutoScalingGroupProvider"];
+    assert_eq!(cp["ManagedTerminationProtection"], "DISABLED");
+    assert_eq!(cp["ManagedDraining"], "ENABLED", "draining stays on");
+    lint("mtp-off", &yaml);
+
+    // An override that turns off one of the two is refused, located at the cluster.
+    let mismatch = app(
+        "shop",
+        "    overrides:\n      ClusterCapacityProvider: {Properties.AutoScalingGroupProvider.ManagedTerminationProtection: DISABLED}\n",
+        "",
+    );
+    let found = errors(&mismatch);
+    assert_eq!(codes(&found), ["ecs:scale-in-protection-mismatch"], "{found:?}");
+    assert_eq!(found[0].1, "stacks[0].cluster.managed_termination_protection");
+    assert!(found[0].2.contains("nothing ever lifts it"), "{}", found[0].2);
+    // Managed termination protection without managed scaling does nothing.
+    let no_scaling = app(
+        "shop",
+        "    overrides:\n      ClusterCapacityProvider: {Properties.AutoScalingGroupProvider.ManagedScaling.Status: DISABLED}\n",
+        "",
+    );
+    assert_eq!(codes(&errors(&no_scaling)), ["ecs:scale-in-protection-mismatch"]);
+    // Protection off on the group alone is harmless: ECS turns it on for managed termination protection.
+    let group_off = app(
+        "shop",
+        "    overrides:\n      ClusterAutoScalingGroup: {Properties.NewInstancesProtectedFromScaleIn: false}\n",
+        "",
+    );
+    assert!(codes(&warnings(&group_off)).is_empty(), "{:?}", warnings(&group_off));
+}
+
+/// Item 6. CloudFormation names the capacity provider after the stack, and
+/// ECS refuses names starting with aws, ecs or fargate in any case (ECS API
+/// Reference, CreateCapacityProvider; aws/aws-cdk#29151).
+#[test]
+fn stack_names_that_make_an_invalid_capacity_provider_name_are_refused() {
+    for name in ["ecs-prod", "Ecs-prod", "AWS-shop", "FARGATE1"] {
+        let found = errors(&app(name, "", ""));
+        assert_eq!(codes(&found), ["ecs:capacity-provider-name-prefix"], "{name}: {found:?}");
+        assert_eq!(found[0].1, "stacks[0].name", "{name}");
+    }
+    // The name of each regional copy is `<name>-<region>`: the same prefix.
+    let multi = "stacks:\n  - name: ecs\n    regions: [us-east-1, eu-west-1]\n    vpc: {max_azs: 2, nat_gateways: 2}\n    services:\n      web: {image: \"nginx:1.27\", cpu: 256}\n";
+    let found = errors(multi);
+    assert!(
+        found.iter().all(|(c, f, _)| c == "ecs:capacity-provider-name-prefix" && f == "stacks[0].name"),
+        "{found:?}"
+    );
+    // Not a prefix: fine. A stack without a cluster: fine.
+    template(&app("shop-ecs-prod", "", ""));
+    template("stacks:\n  - name: ecs-network\n    vpc: {max_azs: 2, nat_gateways: 2}\n");
+}
