@@ -1684,6 +1684,28 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          warning; `--deny-warnings` passes. `rcdk check` on templates rcdk did not write warns.",
     ),
     error(
+        "net:security-group-rules-quota",
+        &[],
+        "a security group with more rules than EC2 allows, prefix lists counted by their entries",
+        "EC2 allows 60 inbound and 60 outbound rules per security group by default, counted separately \
+         for IPv4 and IPv6 (\"Inbound or outbound rules per security group\", adjustable: \
+         <https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html>). A rule that \
+         references a prefix list counts as the list's maximum number of entries, not as one rule: \"if \
+         you create a prefix list with 20 maximum entries and you reference that prefix list in a \
+         security group rule, this counts as 20 security group rules\". CloudFront's origin-facing list \
+         `com.amazonaws.global.cloudfront.origin-facing` weighs 55 \
+         (<https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html>), \
+         so two rules referencing it — one for port 80 and one for 443 — are 110 rules, and the deploy \
+         fails with `RulesPerSecurityGroupLimitExceeded`. cfn-lint does not count them, and moto does \
+         not enforce the quota.\n\nrcdk admits each prefix list with one rule covering the listener \
+         ports (80-443 when both listen; a load balancer answers only on its listeners). The check \
+         counts every rule of every group — CIDRs and security group references 1 each, CloudFront's \
+         origin-facing list 55, other prefix lists 1 (their weight is not known before deployment, so \
+         the count is then a lower bound). Fix: fewer rules (one rule per prefix list on a port range, \
+         fewer `ingress_cidrs`), or raise the quota in Service Quotas and spread the rules over several \
+         security groups.",
+    ),
+    error(
         "net:service-container-mismatch",
         &[],
         "a service's load-balancer binding names a container or port its task definition lacks",

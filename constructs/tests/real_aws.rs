@@ -8,6 +8,7 @@ mod support;
 
 use rcdk_constructs::app::AppProps;
 use rcdk_constructs::cfn::Format;
+use serde_json::Value;
 use support::app_template as template;
 
 /// A stack with a VPC, a cluster and one service; `extra` is appended under
@@ -112,4 +113,68 @@ fn stack_names_that_make_an_invalid_capacity_provider_name_are_refused() {
     // Not a prefix: fine. A stack without a cluster: fine.
     template(&app("shop-ecs-prod", "", ""));
     template("stacks:\n  - name: ecs-network\n    vpc: {max_azs: 2, nat_gateways: 2}\n");
+}
+
+/// A multi-region app behind a locked CDN; `lb` is the regional stacks'
+/// `load_balancer` block, `extra` more stack fields.
+fn multi_region(lb: &str, extra: &str) -> String {
+    format!(
+        "stacks:\n  - name: web\n    regions: [us-east-1, eu-west-1]\n    vpc: {{max_azs: 2, nat_gateways: 2}}\n    alarms: {{email: ops@example.com}}\n    load_balancer: {lb}\n{extra}    services:\n      web: {{image: \"nginx:1.27\", cpu: 256}}\n    cdn: {{price_class: price_class_100}}\n"
+    )
+}
+
+/// The synthesized stacks of an app, by name, as JSON.
+fn stacks(yaml: &str) -> std::collections::BTreeMap<String, Value> {
+    support::synth_app(yaml, Format::Json)
+        .unwrap_or_else(|e| panic!("synth failed: {e}"))
+        .into_iter()
+        .map(|s| (s.name().to_owned(), serde_json::from_str(&s.body).expect("JSON")))
+        .collect()
+}
+
+/// Item 3. A rule referencing CloudFront's origin-facing prefix list counts
+/// as 55 rules of the group's 60 (Amazon VPC User Guide, "AWS-managed prefix
+/// lists" and "Amazon VPC quotas"): an origin with HTTP and HTTPS listeners
+/// gets one rule over 80-443, and anything over the quota is refused.
+#[test]
+fn a_prefix_list_is_admitted_once_and_the_rule_quota_counts_its_weight() {
+    let certs = "\n    region_overrides:\n      us-east-1: {certificate_arns: [\"arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555\"]}\n      eu-west-1: {certificate_arns: [\"arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555\"]}\n";
+    let yaml = multi_region("{}", certs);
+    let all = stacks(&yaml);
+    for stack in ["web-us-east-1", "web-eu-west-1"] {
+        let r = &all[stack]["Resources"];
+        let lists: Vec<(&String, &Value)> = r
+            .as_object()
+            .expect("resources")
+            .iter()
+            .filter(|(_, v)| {
+                v["Type"] == "AWS::EC2::SecurityGroupIngress" && v["Properties"]["SourcePrefixListId"].is_object()
+            })
+            .collect();
+        assert_eq!(lists.len(), 1, "{stack}: one rule for the prefix list: {lists:?}");
+        let (id, rule) = lists[0];
+        assert_eq!(id, "LoadBalancerSecurityGroupHttpHttpsFromPrefixList1");
+        assert_eq!(rule["Properties"]["FromPort"], 80);
+        assert_eq!(rule["Properties"]["ToPort"], 443);
+        assert_eq!(
+            rule["Properties"]["SourcePrefixListId"],
+            serde_json::json!({"Ref": "CloudFrontOriginFacingPrefixList"})
+        );
+    }
+    lint("https-origins", &yaml);
+
+    // A second reference to the list (here a raw rule) is 110 rules: refused.
+    let second = "    resources:\n      ExtraRule:\n        Type: AWS::EC2::SecurityGroupIngress\n        Properties: {GroupId: {\"Fn::GetAtt\": [LoadBalancerSecurityGroup, GroupId]}, IpProtocol: tcp, FromPort: 8443, ToPort: 8443, SourcePrefixListId: {Ref: CloudFrontOriginFacingPrefixList}}\n";
+    let found = errors(&multi_region("{}", &format!("{certs}{second}")));
+    assert!(found.iter().all(|(c, _, _)| c == "net:security-group-rules-quota"), "{found:?}");
+    assert!(found[0].2.contains("110 inbound IPv4 rules"), "{}", found[0].2);
+    assert!(found[0].2.contains("counts as 55 rules each"), "{}", found[0].2);
+
+    // 61 CIDRs on port 80 are 61 rules.
+    let cidrs: Vec<String> = (0..61).map(|i| format!("10.{i}.0.0/16")).collect();
+    let yaml = app("shop", &format!("    load_balancer: {{ingress_cidrs: [{}]}}\n", cidrs.join(", ")), "");
+    let found = errors(&yaml);
+    assert_eq!(codes(&found), ["net:security-group-rules-quota"], "{found:?}");
+    assert!(found[0].2.contains("61 inbound IPv4 rules"), "{}", found[0].2);
+    assert_eq!(found[0].1, "stacks[0].load_balancer");
 }

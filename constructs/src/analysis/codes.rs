@@ -53,6 +53,8 @@ pub const AMI_ARCH: &str = "ec2:ami-architecture-mismatch";
 pub const SCALE_IN_PROTECTION_MISMATCH: &str = "ecs:scale-in-protection-mismatch";
 /// Error: a capacity provider name (given, or derived from the stack name) that ECS refuses.
 pub const CP_NAME_PREFIX: &str = "ecs:capacity-provider-name-prefix";
+/// Error: a security group with more rules than EC2's quota, prefix lists counted by weight.
+pub const SG_RULES_QUOTA: &str = "net:security-group-rules-quota";
 /// Warning: an alarm with no action: it notifies nobody.
 pub const ALARM_SILENT: &str = "cloudwatch:alarm-no-action";
 /// Warning: private subnets of several AZs share one NAT gateway.
@@ -87,4 +89,5 @@ pub const ALL: &[&str] = &[
     NAT_SHARED,
     SCALE_IN_PROTECTION_MISMATCH,
     CP_NAME_PREFIX,
+    SG_RULES_QUOTA,
 ];

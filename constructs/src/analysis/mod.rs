@@ -33,6 +33,7 @@ mod model;
 mod nacl;
 mod network;
 mod ports;
+mod quotas;
 pub mod reach;
 mod region;
 mod warnings;
@@ -41,6 +42,7 @@ use std::fmt;
 
 pub use capacity::{reserved_capacity_provider_prefix, RESERVED_CAPACITY_PROVIDER_PREFIXES};
 pub use model::{Doc, Param, Props, Res, V};
+pub use quotas::MAX_RULES_PER_SECURITY_GROUP;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -105,6 +107,7 @@ pub fn analyze(stacks: &[StackTemplate<'_>]) -> Vec<Finding> {
         region::check(&s.doc, &mut sink);
         warnings::check(&s.doc, &nets[i], &mut sink);
         capacity::check(&s.doc, s.name, &mut sink);
+        quotas::check(&s.doc, &mut sink);
         cdn::check(stacks, &nets, i, &mut sink);
     }
     out.sort_by_key(|f| (f.severity, f.stack));

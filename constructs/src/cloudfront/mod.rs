@@ -29,5 +29,6 @@ pub use distribution::{
     ORIGIN_REQUEST_ALL_VIEWER_POLICY_ID,
 };
 pub use origin_lock::{
-    cloudfront_origin_facing_prefix_list, origin_secret_name, origin_secret_reference, ORIGIN_VERIFY_HEADER,
+    cloudfront_origin_facing_prefix_list, is_cloudfront_origin_facing_prefix_list, origin_secret_name,
+    origin_secret_reference, ORIGIN_FACING_PREFIX_LIST_WEIGHT, ORIGIN_VERIFY_HEADER,
 };
