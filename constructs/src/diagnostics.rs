@@ -1752,9 +1752,32 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "rds:engine-version-invalid",
         &["database-engine-version-invalid"],
         "the engine version is not a version of the engine",
-        "Give a full version RDS offers for the engine, e.g. `17.6` for PostgreSQL \
-         (`aws rds describe-db-engine-versions` lists them), or leave `engine_version` out for rcdk's \
-         default.",
+        "Give a major version of the engine (`17` for PostgreSQL, `8.4` for MySQL: RDS chooses the minor \
+         and upgrades it), or a full version RDS offers (`17.6`; `aws rds describe-db-engine-versions` \
+         lists them), or leave `engine_version` out for rcdk's default (the current major).",
+    ),
+    warning(
+        "rds:engine-version-pinned",
+        &[],
+        "a full engine version pinned while RDS upgrades minor versions itself",
+        "With `AutoMinorVersionUpgrade: true` (rcdk's default, and RDS's), RDS upgrades the database to \
+         newer minor versions in the maintenance window. A template that names a full version \
+         (`EngineVersion: '17.6'`) then no longer matches the database: the next deploy that updates the \
+         instance asks RDS for 17.6 — a downgrade, which fails the update (aws/aws-cdk#15475) — and once \
+         RDS retires 17.6, a new stack from the same template cannot create the database. \
+         AWS::RDS::DBInstance: \"If you specify only the major version (for example, 5.6), your DB \
+         instance will be upgraded to use the latest default version\" \
+         (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-engineversion>); \
+         upgrades: \
+         <https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Upgrading.html>.\n\nWrite \
+         the major version only — `engine_version: '17'` for PostgreSQL, `'8.4'` for MySQL, rcdk's \
+         default, as the AWS CDK's `PostgresEngineVersion.VER_17` — or turn automatic minor upgrades off \
+         (`auto_minor_version_upgrade: false`) and upgrade by changing `engine_version` yourself. \
+         Changing an existing database from `17.6` to `17` is an update of `EngineVersion`: RDS may \
+         upgrade it to the default minor of 17 then (a brief interruption; with Multi-AZ a failover). \
+         rcdk writes `Metadata.cfn-lint.config.ignore_checks: [E3691, W3691]` on a database with a \
+         major-only version: cfn-lint's data lists only full MySQL versions and marks bare PostgreSQL \
+         majors deprecated, though RDS accepts both (aws-cloudformation/cfn-lint#3849).",
     ),
     error(
         "rds:instance-class-invalid",

@@ -178,3 +178,39 @@ fn a_prefix_list_is_admitted_once_and_the_rule_quota_counts_its_weight() {
     assert!(found[0].2.contains("61 inbound IPv4 rules"), "{}", found[0].2);
     assert_eq!(found[0].1, "stacks[0].load_balancer");
 }
+
+/// Item 5. RDS upgrades minor versions itself; a template naming a full
+/// version stops matching the database (AWS::RDS::DBInstance EngineVersion;
+/// aws/aws-cdk#15475). The default names the major only, as the CDK's VER_17.
+#[test]
+fn the_engine_version_names_the_major_only_and_a_pinned_minor_warns() {
+    let db = |fields: &str| {
+        format!(
+            "stacks:\n  - name: data\n    region: eu-west-1\n    vpc: {{max_azs: 2, nat_gateways: 2}}\n    database: {{{fields}}}\n"
+        )
+    };
+    let t = template(&db("engine: postgres"));
+    let instance = &t["Resources"]["Database"];
+    assert_eq!(instance["Properties"]["EngineVersion"], "17");
+    assert_eq!(instance["Properties"]["AutoMinorVersionUpgrade"], true);
+    // cfn-lint's data misjudges major-only versions (aws-cloudformation/cfn-lint#3849).
+    assert_eq!(instance["Metadata"]["cfn-lint"]["config"]["ignore_checks"], serde_json::json!(["E3691", "W3691"]));
+    let t = template(&db("engine: mysql"));
+    assert_eq!(t["Resources"]["Database"]["Properties"]["EngineVersion"], "8.4");
+    lint("db-major-postgres", &db("engine: postgres"));
+    lint("db-major-mysql", &db("engine: mysql"));
+    assert!(warnings(&db("engine: postgres")).is_empty());
+
+    // A pinned minor with automatic upgrades: a warning at the field.
+    for fields in ["engine: postgres, engine_version: '17.6'", "engine: mysql, engine_version: 8.4.6"] {
+        let found = warnings(&db(fields));
+        assert_eq!(codes(&found), ["rds:engine-version-pinned"], "{fields}: {found:?}");
+        assert_eq!(found[0].1, "stacks[0].database.engine_version");
+        let t = template(&db(fields));
+        assert!(t["Resources"]["Database"].get("Metadata").is_none(), "a full version lints as it is");
+    }
+    // Pinned with automatic upgrades off: the user patches; no warning.
+    let pinned = db("engine: postgres, engine_version: '17.6', auto_minor_version_upgrade: false");
+    assert!(warnings(&pinned).is_empty());
+    assert_eq!(template(&pinned)["Resources"]["Database"]["Properties"]["AutoMinorVersionUpgrade"], false);
+}

@@ -55,6 +55,8 @@ pub const SCALE_IN_PROTECTION_MISMATCH: &str = "ecs:scale-in-protection-mismatch
 pub const CP_NAME_PREFIX: &str = "ecs:capacity-provider-name-prefix";
 /// Error: a security group with more rules than EC2's quota, prefix lists counted by weight.
 pub const SG_RULES_QUOTA: &str = "net:security-group-rules-quota";
+/// Warning: a full engine version pinned while RDS upgrades minor versions automatically.
+pub const ENGINE_VERSION_PINNED: &str = "rds:engine-version-pinned";
 /// Warning: an alarm with no action: it notifies nobody.
 pub const ALARM_SILENT: &str = "cloudwatch:alarm-no-action";
 /// Warning: private subnets of several AZs share one NAT gateway.
@@ -90,4 +92,5 @@ pub const ALL: &[&str] = &[
     SCALE_IN_PROTECTION_MISMATCH,
     CP_NAME_PREFIX,
     SG_RULES_QUOTA,
+    ENGINE_VERSION_PINNED,
 ];

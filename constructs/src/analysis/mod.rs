@@ -34,6 +34,7 @@ mod nacl;
 mod network;
 mod ports;
 mod quotas;
+mod rds;
 pub mod reach;
 mod region;
 mod warnings;
@@ -108,6 +109,7 @@ pub fn analyze(stacks: &[StackTemplate<'_>]) -> Vec<Finding> {
         warnings::check(&s.doc, &nets[i], &mut sink);
         capacity::check(&s.doc, s.name, &mut sink);
         quotas::check(&s.doc, &mut sink);
+        rds::check(&s.doc, &mut sink);
         cdn::check(stacks, &nets, i, &mut sink);
     }
     out.sort_by_key(|f| (f.severity, f.stack));
