@@ -184,7 +184,15 @@ fn cdn_lock_admits_only_cloudfront_and_requires_the_secret_header() {
         a["LoadBalancerHttpListener"]["Properties"]["DefaultActions"][0]["FixedResponseConfig"]["StatusCode"],
         "403"
     );
+    // The primary creates the secret and reads it by Ref (an implicit dependency); the secondary reads
+    // the replica by name.
+    let by_ref = serde_json::json!({"Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": "CdnOriginSecret"}, ":SecretString}}"]]});
     let rule = &a["WebListenerRule"]["Properties"]["Conditions"];
+    assert!(
+        rule.as_array().expect("conditions").iter().any(|c| c["HttpHeaderConfig"]["Values"][0] == by_ref),
+        "{rule}"
+    );
+    let rule = &all["b"]["Resources"]["WebListenerRule"]["Properties"]["Conditions"];
     assert!(
         rule.as_array().expect("conditions").iter().any(|c| c["HttpHeaderConfig"]["Values"][0] == secret),
         "{rule}"

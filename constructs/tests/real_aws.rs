@@ -214,3 +214,52 @@ fn the_engine_version_names_the_major_only_and_a_pinned_minor_warns() {
     assert!(warnings(&pinned).is_empty());
     assert_eq!(template(&pinned)["Resources"]["Database"]["Properties"]["AutoMinorVersionUpgrade"], false);
 }
+
+/// Every string (and `Fn::Join` part) of `v` that holds `needle`, with
+/// whether it is built around a `Ref` to `id`.
+fn references(v: &Value, needle: &str, id: &str, out: &mut Vec<bool>) {
+    match v {
+        Value::String(s) if s.contains(needle) => out.push(false),
+        Value::Object(m) => {
+            if let Some(Value::Array(join)) = m.get("Fn::Join") {
+                let parts = join.get(1).and_then(Value::as_array).cloned().unwrap_or_default();
+                if parts.iter().any(|p| p.as_str().is_some_and(|s| s.contains(needle))) {
+                    out.push(parts.contains(&serde_json::json!({"Ref": id})));
+                    return;
+                }
+            }
+            m.values().for_each(|x| references(x, needle, id, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| references(x, needle, id, out)),
+        _ => {}
+    }
+}
+
+/// Item 7. CloudFormation orders resources by `Ref`, `Fn::GetAtt` and
+/// `DependsOn` only; a dynamic reference by name is invisible to it, so the
+/// listener rules of the stack that creates the origin secret read it by
+/// `Ref` (AWS CloudFormation User Guide, "Get a secret or secret value from
+/// Secrets Manager"). The other stacks read the replica by name and deploy
+/// after the primary.
+#[test]
+fn the_stack_that_creates_the_origin_secret_reads_it_by_ref() {
+    let all = stacks(&multi_region("{}", ""));
+    let mut primary = Vec::new();
+    for (id, r) in all["web-us-east-1"]["Resources"].as_object().expect("resources") {
+        let mut found = Vec::new();
+        references(&r["Properties"], "resolve:secretsmanager", "CdnOriginSecret", &mut found);
+        if !found.is_empty() {
+            assert!(found.iter().all(|by_ref| *by_ref), "{id} reads the secret without a Ref: {r}");
+            primary.push(id.clone());
+        }
+    }
+    // The service is the catch-all rule (priority 50000), so no "verified, not found" rule.
+    assert_eq!(primary, ["WebListenerRule"]);
+    // The secondary region and the CDN stack: the replica, by name.
+    for stack in ["web-eu-west-1", "web-cdn"] {
+        let mut found = Vec::new();
+        references(&all[stack]["Resources"], "resolve:secretsmanager:rcdk/web/cdn-origin-verify", "", &mut found);
+        assert!(!found.is_empty() && found.iter().all(|by_ref| !by_ref), "{stack}: {found:?}");
+    }
+    lint("origin-secret", &multi_region("{}", ""));
+}

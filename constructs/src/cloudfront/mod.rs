@@ -30,5 +30,5 @@ pub use distribution::{
 };
 pub use origin_lock::{
     cloudfront_origin_facing_prefix_list, is_cloudfront_origin_facing_prefix_list, origin_secret_name,
-    origin_secret_reference, ORIGIN_FACING_PREFIX_LIST_WEIGHT, ORIGIN_VERIFY_HEADER,
+    origin_secret_reference, origin_secret_reference_to, ORIGIN_FACING_PREFIX_LIST_WEIGHT, ORIGIN_VERIFY_HEADER,
 };

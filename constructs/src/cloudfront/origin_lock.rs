@@ -23,6 +23,23 @@ pub fn origin_secret_reference(cdn: &str) -> String {
     format!("{{{{resolve:secretsmanager:{}:SecretString}}}}", origin_secret_name(cdn))
 }
 
+/// The same dynamic reference, for the stack that creates the secret as
+/// resource `logical_id`: built with `Fn::Join` around a `Ref` to it (the
+/// secret's ARN), so CloudFormation creates the secret before any resource
+/// that reads it. A reference by name alone is invisible to CloudFormation's
+/// dependency order (AWS CloudFormation User Guide, "Get a secret or secret
+/// value from Secrets Manager": the reference may name the secret by ARN).
+pub fn origin_secret_reference_to(logical_id: &str) -> serde_json::Value {
+    crate::cfn::Intrinsic::join(
+        "",
+        vec![
+            serde_json::Value::String("{{resolve:secretsmanager:".into()),
+            crate::cfn::Intrinsic::ref_(logical_id),
+            serde_json::Value::String(":SecretString}}".into()),
+        ],
+    )
+}
+
 /// The ID of the AWS-managed prefix list `com.amazonaws.global.cloudfront.origin-facing`
 /// in `region` (the list is global, its ID differs per region), for the
 /// regions rcdk knows; elsewhere give `load_balancer.ingress_prefix_lists`
