@@ -263,3 +263,25 @@ fn the_stack_that_creates_the_origin_secret_reads_it_by_ref() {
     }
     lint("origin-secret", &multi_region("{}", ""));
 }
+
+/// Item 13. AWS SDKs in a bridge-mode container on EC2 find no region: the
+/// IMDS hop limit keeps them from instance metadata, and ECS agents before
+/// 2026-04 set no AWS_REGION (aws/containers-roadmap#1611,
+/// aws/amazon-ecs-agent#4946). Every container gets both variables, unless
+/// it sets either itself.
+#[test]
+fn every_container_gets_the_region_unless_it_sets_it() {
+    let t = template(&app("shop", "", "        environment: {LOG_LEVEL: info}\n"));
+    let env = &t["Resources"]["WebTaskDefinition"]["Properties"]["ContainerDefinitions"][0]["Environment"];
+    assert_eq!(
+        env,
+        &serde_json::json!([
+            {"Name": "AWS_DEFAULT_REGION", "Value": {"Ref": "AWS::Region"}},
+            {"Name": "AWS_REGION", "Value": {"Ref": "AWS::Region"}},
+            {"Name": "LOG_LEVEL", "Value": "info"},
+        ])
+    );
+    let t = template(&app("shop", "", "        environment: {AWS_REGION: us-west-2}\n"));
+    let env = &t["Resources"]["WebTaskDefinition"]["Properties"]["ContainerDefinitions"][0]["Environment"];
+    assert_eq!(env, &serde_json::json!([{"Name": "AWS_REGION", "Value": "us-west-2"}]), "the user's choice wins");
+}

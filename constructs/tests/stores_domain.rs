@@ -277,6 +277,8 @@ stacks:
         assert_eq!(
             env,
             &json!([
+                {"Name": "AWS_DEFAULT_REGION", "Value": {"Ref": "AWS::Region"}},
+                {"Name": "AWS_REGION", "Value": {"Ref": "AWS::Region"}},
                 {"Name": "FILES_BUCKET", "Value": {"Ref": "FilesBucket"}},
                 {"Name": "TODOS_TABLE", "Value": {"Ref": "TodosTable"}}
             ]),

@@ -57,7 +57,9 @@ pub struct LoadBalancedServiceProps {
     /// Soft memory reservation in MiB. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation_mib: Option<u32>,
-    /// Environment variables. Default: none.
+    /// Environment variables; `AWS_REGION` and `AWS_DEFAULT_REGION` are set
+    /// to the stack's region unless either is given here. Default: none
+    /// besides those.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub environment: BTreeMap<String, String>,
     /// Secret environment variables: name → SSM parameter or Secrets Manager
