@@ -285,3 +285,20 @@ fn every_container_gets_the_region_unless_it_sets_it() {
     let env = &t["Resources"]["WebTaskDefinition"]["Properties"]["ContainerDefinitions"][0]["Environment"];
     assert_eq!(env, &serde_json::json!([{"Name": "AWS_REGION", "Value": "us-west-2"}]), "the user's choice wins");
 }
+
+/// Item 18. Network ACLs are stateless: replies to connections the subnets
+/// open come back on ephemeral ports, UDP ones (DNS resolvers and NTP
+/// servers on the internet, QUIC) as well as TCP (Amazon VPC User Guide,
+/// "Network ACL rules"). moto skips network ACLs, so this is a template test.
+#[test]
+fn network_acls_admit_udp_replies_too() {
+    let t = template("stacks:\n  - name: net\n    vpc: {max_azs: 2, nat_gateways: 2, network_acls: {}}\n");
+    for (id, number) in [("VpcPublicNetworkAclInbound140", 140), ("VpcPrivateNetworkAclInbound120", 120)] {
+        let p = &t["Resources"][id]["Properties"];
+        assert_eq!(p["Protocol"], 17, "{id}: UDP");
+        assert_eq!(p["RuleNumber"], number);
+        assert_eq!(p["Egress"], false);
+        assert_eq!(p["CidrBlock"], "0.0.0.0/0");
+        assert_eq!(p["PortRange"], serde_json::json!({"From": 1024, "To": 65535}));
+    }
+}
