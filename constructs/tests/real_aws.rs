@@ -302,3 +302,25 @@ fn network_acls_admit_udp_replies_too() {
         assert_eq!(p["PortRange"], serde_json::json!({"From": 1024, "To": 65535}));
     }
 }
+
+/// Item 19. Log groups are retained on removal and stack deletion, as the
+/// AWS CDK's LogGroupProps.removalPolicy (default RETAIN): a failed first
+/// deploy's rollback would otherwise delete the container output that
+/// explains it. `delete_logs_on_removal` (services) and `delete_on_removal`
+/// (flow logs) opt out.
+#[test]
+fn log_groups_are_retained_unless_asked_otherwise() {
+    let t = template(&app("shop", "", ""));
+    let group = &t["Resources"]["WebTaskDefinitionLogGroup"];
+    assert_eq!(group["DeletionPolicy"], "Retain");
+    assert_eq!(group["UpdateReplacePolicy"], "Retain");
+    assert_eq!(group["Properties"]["RetentionInDays"], 30, "retention still ages the events out");
+    let t = template(&app("shop", "", "        delete_logs_on_removal: true\n"));
+    assert!(t["Resources"]["WebTaskDefinitionLogGroup"].get("DeletionPolicy").is_none());
+    let t = template("stacks:\n  - name: net\n    vpc: {max_azs: 2, nat_gateways: 2, flow_logs: {}}\n");
+    assert_eq!(t["Resources"]["VpcFlowLogsLogGroup"]["DeletionPolicy"], "Retain");
+    let t = template(
+        "stacks:\n  - name: net\n    vpc: {max_azs: 2, nat_gateways: 2, flow_logs: {delete_on_removal: true}}\n",
+    );
+    assert!(t["Resources"]["VpcFlowLogsLogGroup"].get("DeletionPolicy").is_none());
+}

@@ -158,6 +158,11 @@ pub struct TaskDefinitionProps {
     /// ([`crate::logs::DEFAULT_RETENTION_DAYS`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_retention_days: Option<u32>,
+    /// Delete the containers' log group when it leaves the stack or the
+    /// stack is deleted. Default: false, retained (see
+    /// [`crate::logs::LogGroupProps::delete_on_removal`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_logs_on_removal: Option<bool>,
     /// What the application itself may do in AWS (the task role's policy).
     /// Default: nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -219,7 +224,11 @@ impl TaskDefinition {
         let mode = props.network_mode.unwrap_or_default();
         // Retention was checked above, at this props' own field name.
         let retention = props.log_retention_days.filter(|d| VALID_RETENTION_DAYS.contains(d));
-        let log_group = LogGroup::new(stack, &path.child("LogGroup"), &LogGroupProps { retention_days: retention });
+        let log_group = LogGroup::new(
+            stack,
+            &path.child("LogGroup"),
+            &LogGroupProps { retention_days: retention, delete_on_removal: props.delete_logs_on_removal },
+        );
 
         let mut exec_statements =
             vec![PolicyStatement::allow(&["logs:CreateLogStream", "logs:PutLogEvents"], vec![log_group.arn.clone()])];

@@ -83,6 +83,11 @@ pub struct LoadBalancedServiceProps {
     /// Days to keep the container's logs. Default: 30.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_retention_days: Option<u32>,
+    /// Delete the container's log group (and the canary's) when the service
+    /// leaves the stack or the stack is deleted. Default: false, retained
+    /// (see [`crate::logs::LogGroupProps::delete_on_removal`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_logs_on_removal: Option<bool>,
     /// What the application may do in AWS (its task role). Default: nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub task_role_statements: Vec<PolicyStatement>,
@@ -293,6 +298,7 @@ impl LoadBalancedService {
             cpu: None,
             memory_mib: None,
             log_retention_days: props.log_retention_days,
+            delete_logs_on_removal: props.delete_logs_on_removal,
             task_role_statements: props.task_role_statements.clone(),
         };
         // The container's props are spelled flat in these props; so are its errors.
