@@ -538,6 +538,23 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing` and give it as \
          `load_balancer.ingress_prefix_lists`, or opt out with `cdn.origin_lock: false`.",
     ),
+    warning(
+        "cdn:slow-failover",
+        &[],
+        "requests wait long for an unreachable primary origin before failing over",
+        "CloudFront tries the primary origin of an origin group on every request — it keeps no health \
+         state between requests — and fails over only after the connection attempts run out: \"By \
+         default, CloudFront tries to connect to the primary origin in an origin group for as long as 30 \
+         seconds (3 connection attempts of 10 seconds each) before failing over to the secondary \
+         origin\" \
+         (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html>). \
+         With caching off, during a regional outage every request waits that long. rcdk's primary origin \
+         gets 1 attempt of 3 s (`origin_connection_attempts`, `origin_connection_timeout_seconds`); the \
+         secondary keeps CloudFront's 3 × 10 s. The warning fires when the primary's attempts × timeout \
+         exceed 10 s; values written in the app are a choice, reported as a note. The trade-off of a \
+         short timeout: a transient connection failure also fails over (to the secondary; write paths \
+         without failover get an error).",
+    ),
     error(
         "cfn:bad-enum",
         &[],

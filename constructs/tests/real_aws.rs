@@ -324,3 +324,50 @@ fn log_groups_are_retained_unless_asked_otherwise() {
     );
     assert!(t["Resources"]["VpcFlowLogsLogGroup"].get("DeletionPolicy").is_none());
 }
+
+/// Item 17. CloudFront tries the primary origin of a group on every request
+/// and fails over only when its connection attempts run out: 3 × 10 s by
+/// default (Amazon CloudFront Developer Guide, "Optimize high availability
+/// with CloudFront origin failover"). The primary gets 1 attempt of 3 s; the
+/// secondary, the last resort, keeps CloudFront's defaults.
+#[test]
+fn the_primary_origin_fails_over_fast() {
+    let all = stacks(&multi_region("{}", ""));
+    let origins = &all["web-cdn"]["Resources"]["Cdn"]["Properties"]["DistributionConfig"]["Origins"];
+    assert_eq!(origins[0]["Id"], "primary");
+    assert_eq!(
+        (origins[0]["ConnectionAttempts"].clone(), origins[0]["ConnectionTimeout"].clone()),
+        (1.into(), 3.into())
+    );
+    assert_eq!(origins[1]["Id"], "secondary");
+    assert_eq!(
+        (origins[1]["ConnectionAttempts"].clone(), origins[1]["ConnectionTimeout"].clone()),
+        (3.into(), 10.into())
+    );
+    assert!(warnings(&multi_region("{}", "")).is_empty());
+
+    // CloudFront's 30 s written in the app: a choice, reported as a note.
+    let slow = multi_region("{}", "").replace(
+        "cdn: {price_class: price_class_100}",
+        "cdn: {price_class: price_class_100, origin_connection_attempts: 3, origin_connection_timeout_seconds: 10}",
+    );
+    assert!(warnings(&slow).is_empty(), "{:?}", warnings(&slow));
+    let props: AppProps = serde_yaml::from_str(&slow).expect("app parses");
+    let notes = props.synth_with_diagnostics(Format::Yaml).expect("synth").notes;
+    assert!(notes.iter().any(|n| n.code == "cdn:slow-failover" && n.message.contains("up to 30 s")), "{notes:?}");
+    // Any template with CloudFront's defaults (here: no connection settings at all): a warning.
+    let t = serde_json::json!({"Resources": {"D": {"Type": "AWS::CloudFront::Distribution", "Properties": {
+    "DistributionConfig": {
+        "Origins": [{"Id": "a", "DomainName": "a.example.com", "CustomOriginConfig": {"OriginProtocolPolicy": "https-only"}},
+                    {"Id": "b", "DomainName": "b.example.com", "CustomOriginConfig": {"OriginProtocolPolicy": "https-only"}}],
+        "OriginGroups": {"Quantity": 1, "Items": [{"Id": "g", "Members": {"Quantity": 2, "Items": [{"OriginId": "a"}, {"OriginId": "b"}]}}]}
+    }}}}});
+    let doc = rcdk_constructs::analysis::Doc::from_json(&t, None).expect("template");
+    let found = rcdk_constructs::analysis::analyze(&[rcdk_constructs::analysis::StackTemplate {
+        name: "s",
+        doc,
+        inputs: vec![],
+    }]);
+    assert_eq!(found.iter().map(|f| f.code).collect::<Vec<_>>(), ["cdn:slow-failover"], "{found:?}");
+    assert!(found[0].message.contains("up to 30 s"), "{}", found[0].message);
+}

@@ -28,9 +28,51 @@ pub(crate) fn origin_lb<'a>(stacks: &[StackTemplate<'a>], i: usize, domain: &'a 
     }
 }
 
+/// Longest a request may wait for an unreachable primary origin (connection
+/// attempts × timeout) before failing over without a warning, in seconds.
+pub const MAX_FAILOVER_WAIT_SECONDS: i64 = 10;
+
+/// Warns when a failover group's primary origin makes every request wait
+/// long before failing over (CloudFront's defaults: 3 attempts × 10 s).
+fn slow_failover(doc: &super::model::Doc<'_>, d: &super::model::Res<'_>, sink: &mut Sink<'_>) {
+    let config = d.props.get("DistributionConfig");
+    let groups = doc.list(field(field(config, "OriginGroups"), "Items")).unwrap_or_default();
+    let origins = doc.list(field(config, "Origins")).unwrap_or_default();
+    for g in groups {
+        let members = doc.list(field(g.get("Members"), "Items")).unwrap_or_default();
+        let Some(primary) = members.first().and_then(|m| m.get("OriginId")).map(|v| doc.resolve(v)) else { continue };
+        let Some(o) = origins.iter().find(|o| o.get("Id").map(|v| doc.resolve(v)) == Some(primary.clone())) else {
+            continue;
+        };
+        let number = |k: &str, default: i64| match o.get(k) {
+            None => Some(default),
+            Some(v) => doc.resolve(v).as_i64(),
+        };
+        let (Some(attempts), Some(timeout)) = (number("ConnectionAttempts", 3), number("ConnectionTimeout", 10)) else {
+            continue;
+        };
+        if attempts * timeout > MAX_FAILOVER_WAIT_SECONDS {
+            let name = primary.as_str().unwrap_or_default().to_owned();
+            let f = sink.warning(
+                codes::CDN_SLOW_FAILOVER,
+                d.id,
+                format!(
+                    "distribution {}: while its primary origin `{name}` is unreachable, every request waits up to {} s                      ({attempts} connection attempts of {timeout} s) before failing over — CloudFront keeps no health                      state between requests",
+                    d.id,
+                    attempts * timeout
+                ),
+                "lower the primary's `origin_connection_attempts` / `origin_connection_timeout_seconds` (rcdk's default:                  1 attempt of 3 s)"
+                    .into(),
+            );
+            f.field = Some("origin_connection_timeout_seconds");
+        }
+    }
+}
+
 pub(crate) fn check(stacks: &[StackTemplate<'_>], nets: &[Net<'_, '_>], i: usize, sink: &mut Sink<'_>) {
     let doc = &stacks[i].doc;
     for d in doc.of_type("AWS::CloudFront::Distribution") {
+        slow_failover(doc, d, sink);
         let config = d.props.get("DistributionConfig");
         let viewer = field(field(config, "DefaultCacheBehavior"), "ViewerProtocolPolicy").map(|v| doc.resolve(v));
         let viewers_https = viewer.as_ref().and_then(V::as_str).is_some_and(|v| v != "allow-all");

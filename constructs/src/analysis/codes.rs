@@ -57,6 +57,8 @@ pub const CP_NAME_PREFIX: &str = "ecs:capacity-provider-name-prefix";
 pub const SG_RULES_QUOTA: &str = "net:security-group-rules-quota";
 /// Warning: a full engine version pinned while RDS upgrades minor versions automatically.
 pub const ENGINE_VERSION_PINNED: &str = "rds:engine-version-pinned";
+/// Warning: a failover group whose primary origin makes requests wait long before failing over.
+pub const CDN_SLOW_FAILOVER: &str = "cdn:slow-failover";
 /// Warning: an alarm with no action: it notifies nobody.
 pub const ALARM_SILENT: &str = "cloudwatch:alarm-no-action";
 /// Warning: private subnets of several AZs share one NAT gateway.
@@ -93,4 +95,5 @@ pub const ALL: &[&str] = &[
     CP_NAME_PREFIX,
     SG_RULES_QUOTA,
     ENGINE_VERSION_PINNED,
+    CDN_SLOW_FAILOVER,
 ];
