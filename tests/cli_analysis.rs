@@ -11,8 +11,7 @@ use std::path::Path;
 use support::{cfn_lint, rcdk, text};
 
 /// The services every case shares: one web service behind the load balancer.
-const SERVICE: &str =
-    "    services:\n      web:\n        image: nginx:1.27\n        container_port: 80\n        memory_mib: 256\n";
+const SERVICE: &str = "    services:\n      web:\n        image: public.ecr.aws/nginx/nginx:1.27\n        container_port: 80\n        cpu: 256\n        memory_mib: 256\n";
 
 fn app(stack: &str) -> String {
     format!("stacks:\n  - name: t\n{stack}{SERVICE}")

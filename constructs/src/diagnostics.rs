@@ -937,6 +937,21 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "Give the key by ARN, `arn:aws:kms:REGION:ACCOUNT:key/ID`, or leave `kms_key_arn` out for \
          AES-256 encryption with an AWS owned key.",
     ),
+    warning(
+        "ecr:lifecycle-count-any",
+        &[],
+        "an ECR lifecycle rule keeps only a few images, whatever runs them",
+        "A lifecycle rule with `tagStatus: any` and `countType: imageCountMoreThan` expires every image \
+         beyond the newest N pushed, whether a service still runs it or not — lifecycle rules know \
+         nothing about deployments \
+         (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html>; expired \
+         within 24 hours of qualifying). With a small N, a few pushes after a release (CI pushing a \
+         build per commit) expire the running image, and the next task start — a scale-out, an instance \
+         replaced, a circuit-breaker rollback — fails with `CannotPullContainerError`.\n\nrcdk writes \
+         this rule with `keep_images` (default 30) and warns below 10. Keep more images, and push builds \
+         you do not deploy to another repository. `rcdk deploy` checks that a deployed tag exists before \
+         it deploys; a running service is not protected by that.",
+    ),
     error(
         "ecr:repository-name-invalid",
         &["ecr-repository-name-invalid"],
@@ -1102,6 +1117,26 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "ECS accepts a container health check `interval_seconds` of 5 to 300, `timeout_seconds` of 2 to \
          60, `retries` of 1 to 10 and `start_period_seconds` of 0 to 300. The message names the setting \
          and its range.",
+    ),
+    warning(
+        "ecs:image-docker-hub-anonymous",
+        &[],
+        "a container pulls from Docker Hub without credentials",
+        "An image reference without a registry host (`nginx:1.27`, `acme/web:2.0`) comes from Docker \
+         Hub, and ECS pulls it anonymously unless the container has `RepositoryCredentials`. Docker Hub \
+         allows unauthenticated clients 10 pulls an hour per IPv4 address \
+         (<https://docs.docker.com/docker-hub/usage/pulls/>), and every task start pulls (ECS's default \
+         pull behavior: \
+         <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pull-behavior.html>), with every \
+         instance in the private subnets behind the same NAT gateway address: a deploy that starts a few \
+         tasks, a scale-out or a crash loop uses the hour up, and tasks fail with \
+         `CannotPullContainerError` (\"toomanyrequests\").\n\nCopy the image into a repository of the \
+         app (`repositories: {name: {}}`, push it there, `image: {repository: name, tag: ...}`), or \
+         create an ECR pull-through cache rule for Docker Hub (it needs a Secrets Manager secret named \
+         `ecr-pullthroughcache/...` holding a Docker Hub access token: \
+         <https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-rule.html>) \
+         and name the image through it (`<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<image>`), or \
+         use ECR Public (`public.ecr.aws/...`) when the image is published there.",
     ),
     error(
         "ecs:image-invalid",
@@ -1927,6 +1962,22 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "the canary's share of traffic is not a percentage",
         "`canary.percent` is 0 to 100; 0 keeps the canary running without traffic, and \
          `enabled: false` removes it.",
+    ),
+    warning(
+        "service:cpu-metric-without-reservation",
+        &[],
+        "CPU scaling or a CPU alarm on a service that reserves no CPU",
+        "ECS reports a service's CPUUtilization as a percentage of the CPU its tasks reserve: \"Service \
+         CPU utilization = (Total CPU units used by tasks in service) x 100 / (Total CPU units specified \
+         in task definition) x (number of tasks in service)\" \
+         (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_utilization.html>). A \
+         task definition with neither a task `Cpu` nor a container `Cpu` reserves nothing, and AWS \
+         documents no denominator for that case: a 60 % scaling target or an 85 % alarm then has no \
+         fixed meaning (values above 100 % are reported), so the service scales and alarms at arbitrary \
+         loads.\n\nReserve CPU for the container: `cpu:` in CPU units, 1024 = 1 vCPU (e.g. `cpu: 256` — \
+         a reservation also makes ECS place tasks only where that much CPU is free, so size it to what \
+         the service needs), or scale on `requests_per_target`. The warning is located at the scaling \
+         policy or alarm that reads the metric.",
     ),
     error(
         "service:database-missing",

@@ -15,7 +15,7 @@ use support::app_template as template;
 /// the stack, `service` under the service.
 fn app(name: &str, extra: &str, service: &str) -> String {
     format!(
-        "stacks:\n  - name: {name}\n    region: eu-west-1\n    vpc: {{max_azs: 2, nat_gateways: 2}}\n    alarms: {{email: ops@example.com}}\n{extra}    services:\n      web:\n        image: \"nginx:1.27\"\n        cpu: 256\n{service}"
+        "stacks:\n  - name: {name}\n    region: eu-west-1\n    vpc: {{max_azs: 2, nat_gateways: 2}}\n    alarms: {{email: ops@example.com}}\n{extra}    services:\n      web:\n        image: \"public.ecr.aws/nginx/nginx:1.27\"\n        cpu: 256\n{service}"
     )
 }
 
@@ -104,7 +104,7 @@ fn stack_names_that_make_an_invalid_capacity_provider_name_are_refused() {
         assert_eq!(found[0].1, "stacks[0].name", "{name}");
     }
     // The name of each regional copy is `<name>-<region>`: the same prefix.
-    let multi = "stacks:\n  - name: ecs\n    regions: [us-east-1, eu-west-1]\n    vpc: {max_azs: 2, nat_gateways: 2}\n    services:\n      web: {image: \"nginx:1.27\", cpu: 256}\n";
+    let multi = "stacks:\n  - name: ecs\n    regions: [us-east-1, eu-west-1]\n    vpc: {max_azs: 2, nat_gateways: 2}\n    services:\n      web: {image: \"public.ecr.aws/nginx/nginx:1.27\", cpu: 256}\n";
     let found = errors(multi);
     assert!(
         found.iter().all(|(c, f, _)| c == "ecs:capacity-provider-name-prefix" && f == "stacks[0].name"),
@@ -119,7 +119,7 @@ fn stack_names_that_make_an_invalid_capacity_provider_name_are_refused() {
 /// `load_balancer` block, `extra` more stack fields.
 fn multi_region(lb: &str, extra: &str) -> String {
     format!(
-        "stacks:\n  - name: web\n    regions: [us-east-1, eu-west-1]\n    vpc: {{max_azs: 2, nat_gateways: 2}}\n    alarms: {{email: ops@example.com}}\n    load_balancer: {lb}\n{extra}    services:\n      web: {{image: \"nginx:1.27\", cpu: 256}}\n    cdn: {{price_class: price_class_100}}\n"
+        "stacks:\n  - name: web\n    regions: [us-east-1, eu-west-1]\n    vpc: {{max_azs: 2, nat_gateways: 2}}\n    alarms: {{email: ops@example.com}}\n    load_balancer: {lb}\n{extra}    services:\n      web: {{image: \"public.ecr.aws/nginx/nginx:1.27\", cpu: 256}}\n    cdn: {{price_class: price_class_100}}\n"
     )
 }
 
@@ -370,4 +370,64 @@ fn the_primary_origin_fails_over_fast() {
     }]);
     assert_eq!(found.iter().map(|f| f.code).collect::<Vec<_>>(), ["cdn:slow-failover"], "{found:?}");
     assert!(found[0].message.contains("up to 30 s"), "{}", found[0].message);
+}
+
+/// Item 11. ECS measures a service's CPUUtilization against the CPU its
+/// tasks reserve (Amazon ECS Developer Guide, "Service utilization"); with
+/// no reservation a CPU target or alarm threshold means nothing.
+#[test]
+fn cpu_scaling_and_alarms_need_a_cpu_reservation() {
+    let no_cpu = app("shop", "", "        scaling: {min_capacity: 2, max_capacity: 4, cpu_target_percent: 60}\n")
+        .replace("        cpu: 256\n", "");
+    let found = warnings(&no_cpu);
+    assert_eq!(codes(&found), ["service:cpu-metric-without-reservation"], "{found:?}");
+    assert_eq!(found[0].1, "stacks[0].services.web.scaling.cpu_target_percent");
+    assert!(found[0].2.contains("WebScalingCpuScaling, WebCpuAlarm"), "{}", found[0].2);
+    // The preset CPU alarm alone warns too, at the alarm.
+    let alarm_only = app("shop", "", "").replace("        cpu: 256\n", "");
+    let found = warnings(&alarm_only);
+    assert_eq!(
+        found.iter().map(|w| (w.0.as_str(), w.1.as_str())).collect::<Vec<_>>(),
+        [("service:cpu-metric-without-reservation", "stacks[0].services.web.alarms.cpu")]
+    );
+    // A container reservation gives the metric its base.
+    assert!(warnings(&app(
+        "shop",
+        "",
+        "        scaling: {min_capacity: 2, max_capacity: 4, cpu_target_percent: 60}\n"
+    ))
+    .is_empty());
+}
+
+/// Item 14. Docker Hub allows 10 anonymous pulls an hour per IP address
+/// (Docker Docs, "Docker Hub usage and limits"), and every task start pulls
+/// through the NAT gateway's one address.
+#[test]
+fn anonymous_docker_hub_images_warn_at_the_image() {
+    let yaml = app("shop", "", "").replace("public.ecr.aws/nginx/nginx:1.27", "nginx:1.27");
+    let props: AppProps = serde_yaml::from_str(&yaml).expect("app parses");
+    let s = props.synth_with_diagnostics(Format::Yaml).expect("synth");
+    let hub: Vec<_> = s.warnings.iter().filter(|w| w.code == "ecs:image-docker-hub-anonymous").collect();
+    assert_eq!(hub.len(), 1, "{:?}", s.warnings);
+    assert_eq!(hub[0].field.to_string(), "stacks[0].services.web.image");
+    assert!(hub[0].message.contains("`nginx:1.27` from Docker Hub"), "{}", hub[0].message);
+    // ECR Public, another registry or the app's own repository: no warning.
+    for image in ["public.ecr.aws/nginx/nginx:1.27", "ghcr.io/acme/web:1.4.2", "docker.io.example.com/web:1"] {
+        let found = warnings(&yaml.replace("nginx:1.27", image));
+        assert!(!codes(&found).contains(&"ecs:image-docker-hub-anonymous"), "{image}: {found:?}");
+    }
+}
+
+/// Item 16. A count-based rule over every tag expires the image a service
+/// still runs after N pushes (Amazon ECR User Guide, "Lifecycle policies"):
+/// below 10 kept images, a warning at `keep_images`.
+#[test]
+fn a_small_keep_count_warns() {
+    let repo = |keep: &str| format!("stacks:\n  - name: images\n    repositories:\n      web: {{{keep}}}\n");
+    let found = warnings(&repo("keep_images: 5"));
+    assert_eq!(codes(&found), ["ecr:lifecycle-count-any"], "{found:?}");
+    assert_eq!(found[0].1, "stacks[0].repositories.web.keep_images");
+    assert!(found[0].2.contains("keeps the 5 most recently pushed images"), "{}", found[0].2);
+    assert!(warnings(&repo("keep_images: 10")).is_empty());
+    assert!(warnings(&repo("")).is_empty(), "the default keeps 30");
 }

@@ -59,6 +59,12 @@ pub const SG_RULES_QUOTA: &str = "net:security-group-rules-quota";
 pub const ENGINE_VERSION_PINNED: &str = "rds:engine-version-pinned";
 /// Warning: a failover group whose primary origin makes requests wait long before failing over.
 pub const CDN_SLOW_FAILOVER: &str = "cdn:slow-failover";
+/// Warning: a service scales or alarms on CPU utilization and reserves no CPU.
+pub const CPU_WITHOUT_RESERVATION: &str = "service:cpu-metric-without-reservation";
+/// Warning: a container pulls from Docker Hub without credentials.
+pub const DOCKER_HUB_ANONYMOUS: &str = "ecs:image-docker-hub-anonymous";
+/// Warning: an ECR lifecycle rule keeps few images by count over every tag.
+pub const ECR_LIFECYCLE_COUNT_ANY: &str = "ecr:lifecycle-count-any";
 /// Warning: an alarm with no action: it notifies nobody.
 pub const ALARM_SILENT: &str = "cloudwatch:alarm-no-action";
 /// Warning: private subnets of several AZs share one NAT gateway.
@@ -96,4 +102,7 @@ pub const ALL: &[&str] = &[
     SG_RULES_QUOTA,
     ENGINE_VERSION_PINNED,
     CDN_SLOW_FAILOVER,
+    CPU_WITHOUT_RESERVATION,
+    DOCKER_HUB_ANONYMOUS,
+    ECR_LIFECYCLE_COUNT_ANY,
 ];
