@@ -1846,6 +1846,29 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          `iam-db-auth-error`; MySQL: `error`, `general`, `slowquery`, `iam-db-auth-error`). Use one the \
          message lists.",
     ),
+    warning(
+        "rds:master-credentials-in-service",
+        &[],
+        "a service gets the database's rotating master credentials injected at task start",
+        "With `ManageMasterUserPassword`, RDS keeps the master user's credentials in a Secrets Manager \
+         secret and rotates the password every seven days by default \
+         (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html>). ECS reads \
+         a container's `Secrets` only when the task starts: \"If the secret is subsequently updated or \
+         rotated, the container will not receive the updated value automatically\" \
+         (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html>). \
+         Connections already open keep working; the next connection a task opens after a rotation — a \
+         pool recycling its connections, a reconnect after a Multi-AZ failover — fails with the old \
+         password, until the task is replaced. Secrets Manager also recommends an application user with \
+         least privilege over the master user \
+         (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html>).\n\nFix, \
+         in order of effort: `database_credentials: secret_arn` — the service gets `DB_SECRET_ARN`, its \
+         task role may read the secret, and the app reads it when it connects (a Secrets Manager caching \
+         client, the AWS Advanced JDBC Wrapper's Secrets Manager plugin), which survives rotations; or \
+         create an application user with alternating-users rotation (SQL in the database first; rcdk \
+         does not do it). If the app can only read environment variables, write `database_credentials: \
+         env` (a note instead of this warning) and replace the tasks after each rotation: `aws ecs \
+         update-service --cluster C --service S --force-new-deployment`.",
+    ),
     error(
         "rds:max-storage-invalid",
         &["database-max-storage-invalid"],
@@ -1978,6 +2001,14 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          a reservation also makes ECS place tasks only where that much CPU is free, so size it to what \
          the service needs), or scale on `requests_per_target`. The warning is located at the scaling \
          policy or alarm that reads the metric.",
+    ),
+    error(
+        "service:database-credentials-without-database",
+        &[],
+        "`database_credentials` on a service that does not connect to the database",
+        "`database_credentials` (`env` or `secret_arn`) says how a service with `database: true` gets \
+         the database's credentials. Without `database: true` the service gets no connection, so the \
+         field would do nothing: add `database: true`, or remove it.",
     ),
     error(
         "service:database-missing",

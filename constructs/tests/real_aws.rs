@@ -431,3 +431,54 @@ fn a_small_keep_count_warns() {
     assert!(warnings(&repo("keep_images: 10")).is_empty());
     assert!(warnings(&repo("")).is_empty(), "the default keeps 30");
 }
+
+/// Item 9. RDS rotates the managed master secret every 7 days (Amazon RDS
+/// User Guide, "Password management with Amazon RDS and AWS Secrets
+/// Manager"); ECS injects secrets only at task start (Amazon ECS Developer
+/// Guide, "Pass Secrets Manager secrets through Amazon ECS environment
+/// variables"), so tasks started before a rotation cannot open new connections.
+#[test]
+fn master_credentials_injected_at_task_start_warn_and_secret_arn_reads_them_at_connect() {
+    let db_app = |service: &str| {
+        app("shop", "    database: {engine: postgres}\n", &format!("        database: true\n{service}"))
+    };
+    // Default: injected (env), warned about at the service's `database`.
+    let found = warnings(&db_app(""));
+    assert_eq!(codes(&found), ["rds:master-credentials-in-service"], "{found:?}");
+    assert_eq!(found[0].1, "stacks[0].services.web.database");
+    assert!(found[0].2.contains("DB_PASSWORD, DB_USERNAME"), "{}", found[0].2);
+    // Written `env`: a choice, reported as a note.
+    let written = db_app("        database_credentials: env\n");
+    assert!(warnings(&written).is_empty());
+    let props: AppProps = serde_yaml::from_str(&written).expect("app parses");
+    let notes = props.synth_with_diagnostics(Format::Yaml).expect("synth").notes;
+    assert_eq!(notes.iter().map(|n| n.code).collect::<Vec<_>>(), ["rds:master-credentials-in-service"]);
+
+    // `secret_arn`: the ARN in the environment, nothing injected, the task role reads it.
+    let yaml = db_app("        database_credentials: secret_arn\n");
+    assert!(warnings(&yaml).is_empty(), "{:?}", warnings(&yaml));
+    let t = template(&yaml);
+    let r = &t["Resources"];
+    let c = &r["WebTaskDefinition"]["Properties"]["ContainerDefinitions"][0];
+    let secret = serde_json::json!({"Fn::GetAtt": ["Database", "MasterUserSecret.SecretArn"]});
+    assert!(c["Environment"]
+        .as_array()
+        .expect("env")
+        .contains(&serde_json::json!({"Name": "DB_SECRET_ARN", "Value": secret})));
+    assert!(c.get("Secrets").is_none(), "no password injected: {c}");
+    let task_role =
+        r["WebTaskDefinitionTaskRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"].to_string();
+    assert!(
+        task_role.contains("secretsmanager:GetSecretValue") && task_role.contains("MasterUserSecret.SecretArn"),
+        "{task_role}"
+    );
+    let exec_role = r["WebTaskDefinitionExecutionRole"]["Properties"].to_string();
+    assert!(!exec_role.contains("secretsmanager"), "the execution role reads no secret: {exec_role}");
+    lint("db-secret-arn", &yaml);
+
+    // Without `database: true`, the field would do nothing: refused.
+    let found =
+        errors(&app("shop", "    database: {engine: postgres}\n", "        database_credentials: secret_arn\n"));
+    assert_eq!(codes(&found), ["service:database-credentials-without-database"], "{found:?}");
+    assert_eq!(found[0].1, "stacks[0].services.web.database_credentials");
+}

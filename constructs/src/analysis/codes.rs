@@ -65,6 +65,8 @@ pub const CPU_WITHOUT_RESERVATION: &str = "service:cpu-metric-without-reservatio
 pub const DOCKER_HUB_ANONYMOUS: &str = "ecs:image-docker-hub-anonymous";
 /// Warning: an ECR lifecycle rule keeps few images by count over every tag.
 pub const ECR_LIFECYCLE_COUNT_ANY: &str = "ecr:lifecycle-count-any";
+/// Warning: a container gets the RDS master user's rotating credentials injected at task start.
+pub const MASTER_CREDENTIALS_IN_SERVICE: &str = "rds:master-credentials-in-service";
 /// Warning: an alarm with no action: it notifies nobody.
 pub const ALARM_SILENT: &str = "cloudwatch:alarm-no-action";
 /// Warning: private subnets of several AZs share one NAT gateway.
@@ -105,4 +107,5 @@ pub const ALL: &[&str] = &[
     CPU_WITHOUT_RESERVATION,
     DOCKER_HUB_ANONYMOUS,
     ECR_LIFECYCLE_COUNT_ANY,
+    MASTER_CREDENTIALS_IN_SERVICE,
 ];

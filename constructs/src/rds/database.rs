@@ -442,6 +442,31 @@ impl Database {
     pub fn secret_read_statement(&self) -> PolicyStatement {
         PolicyStatement::allow(&["secretsmanager:GetSecretValue"], vec![self.secret_arn.clone()])
     }
+
+    /// The environment of a service that reads the credentials itself when
+    /// it connects: `DB_HOST`, `DB_PORT`, `DB_NAME` and `DB_SECRET_ARN` (the
+    /// managed secret, JSON with `username` and `password`), no secrets
+    /// injected. Its task role needs [`Database::secret_app_read_statement`].
+    /// RDS rotates the managed secret every seven days; an app that reads it
+    /// when it opens a connection (a Secrets Manager caching client, the AWS
+    /// Advanced JDBC Wrapper's Secrets Manager plugin) keeps connecting
+    /// after a rotation, which environment variables injected at task start
+    /// cannot.
+    pub fn connection_by_secret_arn(&self) -> DatabaseConnection {
+        let mut environment = self.connection().environment;
+        environment.push(("DB_SECRET_ARN".into(), self.secret_arn.clone()));
+        DatabaseConnection { environment, secrets: Vec::new() }
+    }
+
+    /// An IAM statement that lets the application (the task role) read the
+    /// managed secret and see its versions (`secretsmanager:GetSecretValue`,
+    /// `secretsmanager:DescribeSecret`, which caching clients call).
+    pub fn secret_app_read_statement(&self) -> PolicyStatement {
+        PolicyStatement::allow(
+            &["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+            vec![self.secret_arn.clone()],
+        )
+    }
 }
 
 /// Whether `version` names a major version of `engine` only (`17`; `8.4`
