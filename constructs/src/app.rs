@@ -831,6 +831,15 @@ fn build_cdn(stack: &mut Stack, spec: &StackSpec, kind: Expansion, names: &BTree
     if props.origin_protocol.is_none() && role.is_some_and(|r| r.https_origins) {
         props.origin_protocol = Some(OriginProtocol::HttpsOnly);
     }
+    if props.origin_protocol == Some(OriginProtocol::HttpOnly)
+        && spec.cdn.as_ref().is_some_and(|c| c.origin_protocol.is_some())
+    {
+        stack.acknowledge(
+            &path,
+            crate::analysis::codes::CDN_SECRET_CLEARTEXT,
+            "`origin_protocol: http_only` is written in the app: the origin header crosses the internet in plain HTTP",
+        );
+    }
     let secret = role
         .filter(|_| props.origin_lock.unwrap_or(true))
         .map(|r| serde_json::Value::String(origin_secret_reference(&r.cdn)));

@@ -527,6 +527,22 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          browser gives up. Send HTTPS to the origin (`origin_protocol: https_only`), or stop \
          redirecting port 80.",
     ),
+    warning(
+        "cdn:origin-secret-cleartext",
+        &[],
+        "CloudFront sends the secret origin header over plain HTTP",
+        "A locked CDN origin admits only requests that carry the secret `X-Origin-Verify` header, which \
+         CloudFront adds to every origin request. With `OriginProtocolPolicy: http-only` (rcdk's \
+         `origin_protocol: http_only`, the default when the origin load balancers have no certificates), \
+         CloudFront connects to the load balancers in plain HTTP across the internet, header included: \
+         anyone who reads it on the way can send it themselves and reach the origin around CloudFront \
+         and any WAF on it. CloudFront: \
+         <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html> \
+         (\"configure CloudFront to use HTTPS to communicate with the origin\" to keep the header \
+         private).\n\nGive the origin load balancers certificates (`load_balancer.domain`, or per region \
+         `region_overrides.<region>.certificate_arns`): the CDN then defaults to `origin_protocol: \
+         https_only`. `origin_protocol: http_only` written in the app is reported as a note instead.",
+    ),
     error(
         "cdn:prefix-list-unknown",
         &["cdn-prefix-list-unknown"],

@@ -344,14 +344,14 @@ fn the_primary_origin_fails_over_fast() {
         (origins[1]["ConnectionAttempts"].clone(), origins[1]["ConnectionTimeout"].clone()),
         (3.into(), 10.into())
     );
-    assert!(warnings(&multi_region("{}", "")).is_empty());
+    assert!(!codes(&warnings(&multi_region("{}", ""))).contains(&"cdn:slow-failover"));
 
     // CloudFront's 30 s written in the app: a choice, reported as a note.
     let slow = multi_region("{}", "").replace(
         "cdn: {price_class: price_class_100}",
         "cdn: {price_class: price_class_100, origin_connection_attempts: 3, origin_connection_timeout_seconds: 10}",
     );
-    assert!(warnings(&slow).is_empty(), "{:?}", warnings(&slow));
+    assert!(!codes(&warnings(&slow)).contains(&"cdn:slow-failover"), "{:?}", warnings(&slow));
     let props: AppProps = serde_yaml::from_str(&slow).expect("app parses");
     let notes = props.synth_with_diagnostics(Format::Yaml).expect("synth").notes;
     assert!(notes.iter().any(|n| n.code == "cdn:slow-failover" && n.message.contains("up to 30 s")), "{notes:?}");
@@ -481,4 +481,31 @@ fn master_credentials_injected_at_task_start_warn_and_secret_arn_reads_them_at_c
         errors(&app("shop", "    database: {engine: postgres}\n", "        database_credentials: secret_arn\n"));
     assert_eq!(codes(&found), ["service:database-credentials-without-database"], "{found:?}");
     assert_eq!(found[0].1, "stacks[0].services.web.database_credentials");
+}
+
+/// Item 10. With http-only origins, CloudFront sends the secret origin
+/// header across the internet in plain HTTP (Amazon CloudFront Developer
+/// Guide, "Add custom headers to origin requests").
+#[test]
+fn the_secret_origin_header_in_plain_http_warns() {
+    let found = warnings(&multi_region("{}", ""));
+    assert_eq!(codes(&found), ["cdn:origin-secret-cleartext"], "{found:?}");
+    assert_eq!(found[0].1, "stacks[0].cdn.origin_protocol");
+    assert!(
+        found[0].2.contains("`X-Origin-Verify` header to origin(s) `primary`, `secondary` over plain HTTP"),
+        "{}",
+        found[0].2
+    );
+    // Certificates on both origins: HTTPS, no warning.
+    let certs = "\n    region_overrides:\n      us-east-1: {certificate_arns: [\"arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555\"]}\n      eu-west-1: {certificate_arns: [\"arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555\"]}\n";
+    assert!(warnings(&multi_region("{}", certs)).is_empty());
+    // `http_only` written in the app: a note.
+    let written = multi_region("{}", "").replace(
+        "cdn: {price_class: price_class_100}",
+        "cdn: {price_class: price_class_100, origin_protocol: http_only}",
+    );
+    assert!(warnings(&written).is_empty());
+    let props: AppProps = serde_yaml::from_str(&written).expect("app parses");
+    let notes = props.synth_with_diagnostics(Format::Yaml).expect("synth").notes;
+    assert_eq!(notes.iter().map(|n| n.code).collect::<Vec<_>>(), ["cdn:origin-secret-cleartext"]);
 }

@@ -67,6 +67,8 @@ pub const DOCKER_HUB_ANONYMOUS: &str = "ecs:image-docker-hub-anonymous";
 pub const ECR_LIFECYCLE_COUNT_ANY: &str = "ecr:lifecycle-count-any";
 /// Warning: a container gets the RDS master user's rotating credentials injected at task start.
 pub const MASTER_CREDENTIALS_IN_SERVICE: &str = "rds:master-credentials-in-service";
+/// Warning: CloudFront sends a secret origin header over plain HTTP.
+pub const CDN_SECRET_CLEARTEXT: &str = "cdn:origin-secret-cleartext";
 /// Warning: an alarm with no action: it notifies nobody.
 pub const ALARM_SILENT: &str = "cloudwatch:alarm-no-action";
 /// Warning: private subnets of several AZs share one NAT gateway.
@@ -108,4 +110,5 @@ pub const ALL: &[&str] = &[
     DOCKER_HUB_ANONYMOUS,
     ECR_LIFECYCLE_COUNT_ANY,
     MASTER_CREDENTIALS_IN_SERVICE,
+    CDN_SECRET_CLEARTEXT,
 ];
