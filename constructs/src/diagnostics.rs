@@ -984,6 +984,27 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          starts with `/` and has no spaces, e.g. \
          `/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id`.",
     ),
+    warning(
+        "ecs:awsvpc-eni-capacity",
+        &[],
+        "more awsvpc tasks than the cluster's instances have network interfaces for",
+        "Each task in `awsvpc` network mode gets its own elastic network interface, attached to the \
+         instance it runs on, and the instance's own interface counts against the instance type's limit: \
+         \"by default a c5.large instance may have up to three ENIs attached to it. The primary network \
+         interface for the instance counts as one ... you can typically only run two such tasks on this \
+         instance type\" \
+         (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-eni.html>). \
+         rcdk multiplies the instance type's network interfaces less one (its table: EC2 \
+         `DescribeInstanceTypes`) by the Auto Scaling group's `MaxSize`, and warns when the awsvpc \
+         services' tasks do not fit: their steady count (desired, or the scaling minimum) — those tasks \
+         can never all run — or the most at once (the scaling maximum, or a rolling deployment's \
+         `MaximumPercent`, default 200 %) — a scale-out waits and a deployment can stall. It is a \
+         warning because ENI trunking (the `awsvpcTrunking` account setting, off unless turned on, and \
+         only on supported instance types) raises the limit, which the template cannot show.\n\nRaise \
+         `cluster.max_capacity`, choose an instance type with more network interfaces, use \
+         `network_mode: bridge`, or turn ENI trunking on (`aws ecs put-account-setting-default --name \
+         awsvpcTrunking --value enabled`) with an instance type that supports it.",
+    ),
     error(
         "ecs:capacity-provider-name-prefix",
         &[],
@@ -1275,6 +1296,22 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "the task's CPU is outside 128 to 196,608 units",
         "Task CPU is in units of 1/1024 vCPU; ECS on EC2 accepts 128 to 196,608 units. 1024 units are \
          one vCPU.",
+    ),
+    error(
+        "ecs:task-larger-than-instance",
+        &[],
+        "a task reserves more memory or CPU than an instance of its cluster has",
+        "ECS places a task on a container instance only where the memory and CPU it reserves are free: \
+         the task-level `Memory`/`Cpu`, or the containers' sum (a container counts by its \
+         `MemoryReservation` when set, else its hard `Memory` limit). A task that reserves more than an \
+         instance of the cluster's instance type has at all — e.g. 3072 MiB on `t3.small` (2048 MiB), or \
+         4096 CPU units on a 2-vCPU type (2048 units) — can never be placed: the service's deployment \
+         waits until the circuit breaker or CloudFormation's timeout fails it \
+         (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement.html>). rcdk \
+         compares with the instance type's memory and vCPUs from its table (EC2 `DescribeInstanceTypes`, \
+         vendored in `constructs/data/ec2-instance-specs.tsv`); ECS registers a little less for tasks \
+         than the instance has, so a task just under it may still not fit.\n\nReserve less \
+         (`memory_mib`, `memory_reservation_mib`, `cpu`), or choose a larger `cluster.instance_type`.",
     ),
     error(
         "ecs:task-memory",

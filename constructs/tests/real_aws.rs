@@ -509,3 +509,54 @@ fn the_secret_origin_header_in_plain_http_warns() {
     let notes = props.synth_with_diagnostics(Format::Yaml).expect("synth").notes;
     assert_eq!(notes.iter().map(|n| n.code).collect::<Vec<_>>(), ["cdn:origin-secret-cleartext"]);
 }
+
+/// Item 15. Each awsvpc task takes one of the instance's network
+/// interfaces, and the instance's own counts too (Amazon ECS Developer Guide,
+/// "Increasing Amazon ECS Linux container instance network interfaces"):
+/// t3.small has 3, so 2 awsvpc tasks per instance without ENI trunking. And
+/// a task larger than an instance can never be placed.
+#[test]
+fn awsvpc_tasks_beyond_the_network_interfaces_and_tasks_larger_than_an_instance() {
+    let awsvpc = |desired: u32| {
+        app(
+            "shop",
+            "    cluster: {instance_type: t3.small, min_capacity: 1, max_capacity: 2}\n",
+            &format!("        network_mode: awsvpc\n        desired_count: {desired}\n"),
+        )
+    };
+    // 2 tasks, 4 during a rolling deployment: 2 instances × 2 interfaces hold them.
+    assert!(warnings(&awsvpc(2)).is_empty(), "{:?}", warnings(&awsvpc(2)));
+    // 3 tasks fit, the 6 of a rolling deployment do not.
+    let found = warnings(&awsvpc(3));
+    assert_eq!(codes(&found), ["ecs:awsvpc-eni-capacity"], "{found:?}");
+    assert_eq!(found[0].1, "stacks[0].cluster.max_capacity");
+    assert!(
+        found[0].2.contains("up to 6 tasks at once") && found[0].2.contains("4 on the group's 2 instance(s)"),
+        "{}",
+        found[0].2
+    );
+    // 6 tasks can never all run.
+    let found = warnings(&awsvpc(6));
+    assert!(found[0].2.contains("run 6 tasks") && found[0].2.contains("can never be placed"), "{}", found[0].2);
+    // A larger instance type has room.
+    assert!(warnings(&awsvpc(3).replace("t3.small", "m5.2xlarge")).is_empty());
+
+    // 3072 MiB on t3.small (2048 MiB), 4096 CPU units on its 2 vCPUs: refused.
+    let big = app("shop", "    cluster: {instance_type: t3.small}\n", "        memory_mib: 3072\n")
+        .replace("cpu: 256", "cpu: 4096");
+    let found = errors(&big);
+    let got: Vec<(&str, &str)> = found.iter().map(|(c, f, _)| (c.as_str(), f.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("ecs:task-larger-than-instance", "stacks[0].services.web.memory_mib"),
+            ("ecs:task-larger-than-instance", "stacks[0].services.web.cpu")
+        ],
+        "{found:?}"
+    );
+    assert!(
+        found[0].2.contains("reserve 3072 MiB of memory, and the cluster's instances (t3.small) have 2048"),
+        "{}",
+        found[0].2
+    );
+}

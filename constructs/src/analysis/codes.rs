@@ -69,6 +69,10 @@ pub const ECR_LIFECYCLE_COUNT_ANY: &str = "ecr:lifecycle-count-any";
 pub const MASTER_CREDENTIALS_IN_SERVICE: &str = "rds:master-credentials-in-service";
 /// Warning: CloudFront sends a secret origin header over plain HTTP.
 pub const CDN_SECRET_CLEARTEXT: &str = "cdn:origin-secret-cleartext";
+/// Error: a task reserves more memory or CPU than an instance of its cluster has.
+pub const TASK_LARGER_THAN_INSTANCE: &str = "ecs:task-larger-than-instance";
+/// Warning: more awsvpc tasks than the cluster's instances have network interfaces for.
+pub const AWSVPC_ENI_CAPACITY: &str = "ecs:awsvpc-eni-capacity";
 /// Warning: an alarm with no action: it notifies nobody.
 pub const ALARM_SILENT: &str = "cloudwatch:alarm-no-action";
 /// Warning: private subnets of several AZs share one NAT gateway.
@@ -111,4 +115,6 @@ pub const ALL: &[&str] = &[
     ECR_LIFECYCLE_COUNT_ANY,
     MASTER_CREDENTIALS_IN_SERVICE,
     CDN_SECRET_CLEARTEXT,
+    TASK_LARGER_THAN_INSTANCE,
+    AWSVPC_ENI_CAPACITY,
 ];

@@ -111,6 +111,7 @@ pub fn analyze(stacks: &[StackTemplate<'_>]) -> Vec<Finding> {
         region::check(&s.doc, &mut sink);
         warnings::check(&s.doc, &nets[i], &mut sink);
         capacity::check(&s.doc, s.name, &mut sink);
+        capacity::check_placement(&s.doc, &mut sink);
         quotas::check(&s.doc, &mut sink);
         rds::check(&s.doc, &mut sink);
         services::check(&s.doc, &mut sink);
