@@ -35,7 +35,7 @@ fn network_example_create_update_no_change_destroy() {
     let out = moto.rcdk(dir.path(), &["deploy", &app, "--yes"]);
     let (o, e) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
-    assert!(o.contains("for stack network-prod: 52 to add, 0 to modify, 0 to remove"), "{o}");
+    assert!(o.contains("for stack network-prod: 54 to add, 0 to modify, 0 to remove"), "{o}");
     assert!(o.contains("+ Add  VpcPublicSubnet1NatGateway"), "{o}");
     assert!(o.contains("network-prod: CREATE_COMPLETE (the stack reports no outputs)"), "moto has no outputs: {o}");
     assert!(e.contains("network-prod: executing change set rcdk-"), "{e}");

@@ -2,7 +2,7 @@
 //! DynamoDB table and an S3 bucket are created by CloudFormation
 //! (CREATE_COMPLETE) and exist afterwards with their settings, asked of
 //! moto's own ECR, DynamoDB and S3 APIs; a second deploy changes nothing;
-//! and `destroy` leaves them in the account (`DeletionPolicy: Retain`).
+//! and `destroy` leaves the table and the bucket in the account (`DeletionPolicy: Retain`).
 //!
 //! What moto 5.2.5 cannot do here: it has no CloudFormation model for
 //! `AWS::CertificateManager::Certificate` (a `domain:` certificate is
@@ -35,12 +35,7 @@ fn call(moto: &Moto, service: &str, target: &str, body: &Value) -> Value {
 
 /// The physical IDs of the stores, by asking moto's APIs what exists.
 fn stores(moto: &Moto) -> (Vec<Value>, Vec<String>, String) {
-    let repos = call(
-        moto,
-        "ecr",
-        "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories",
-        &json!({"repositoryNames": ["shop-web"]}),
-    );
+    let repos = call(moto, "ecr", "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories", &json!({}));
     let tables = call(moto, "dynamodb", "DynamoDB_20120810.ListTables", &json!({}));
     let tables: Vec<String> = tables["TableNames"]
         .as_array()
@@ -98,7 +93,13 @@ fn a_repository_a_table_and_a_bucket_deploy_exist_and_outlive_the_stack() {
     assert_eq!(out.status.code(), Some(0), "{o}\n{e}\n{}", moto.log());
     assert!(o.contains("stores: DELETE_COMPLETE"), "{o}");
     let (repos, tables, buckets) = stores(&moto);
-    assert_eq!(repos.len(), 1, "the repository is retained: {repos:?}");
+    // The repository is `DeletionPolicy: RetainExceptOnCreate`: AWS keeps it
+    // on a stack delete (it deletes it only when the creating deploy rolls
+    // back). moto 5.2.5 keeps only `Retain` resources on a stack delete
+    // (moto/cloudformation/parsing.py, "Only try to delete resources without
+    // a Retain DeletionPolicy"), so here it is deleted; the synth tests
+    // assert the policy (constructs/tests/stores_domain.rs).
+    assert!(repos.is_empty(), "moto deletes RetainExceptOnCreate resources: {repos:?}");
     assert!(tables.iter().any(|t| t.contains("OrdersTable")), "the table is retained: {tables:?}");
     assert!(buckets.contains("invoicesbucket"), "the bucket is retained: {buckets}");
 }

@@ -73,10 +73,22 @@ fn synthesizes_least_privilege_data_stores_that_pass_cfn_lint() {
         assert!(!statements.contains(other), "{role}: {statements}");
     }
     let env = |td: &str| resource(&t, td)["Properties"]["ContainerDefinitions"][0]["Environment"].clone();
-    assert_eq!(env("MainTaskDefinition"), json!([{"Name": "TODOS_TABLE", "Value": {"Ref": "TodosTable"}}]));
+    // Every container also gets the region (issue 26, item 13).
+    let region = || {
+        [
+            json!({"Name": "AWS_DEFAULT_REGION", "Value": {"Ref": "AWS::Region"}}),
+            json!({"Name": "AWS_REGION", "Value": {"Ref": "AWS::Region"}}),
+        ]
+    };
+    let [default_region, aws_region] = region();
+    assert_eq!(
+        env("MainTaskDefinition"),
+        json!([default_region, aws_region, {"Name": "TODOS_TABLE", "Value": {"Ref": "TodosTable"}}])
+    );
+    let [default_region, aws_region] = region();
     assert_eq!(
         env("FilesTaskDefinition"),
-        json!([{"Name": "FILES_BUCKET", "Value": {"Ref": "FilesBucket"}}, {"Name": "FILES_TABLE", "Value": {"Ref": "FilesTable"}}])
+        json!([default_region, aws_region, {"Name": "FILES_BUCKET", "Value": {"Ref": "FilesBucket"}}, {"Name": "FILES_TABLE", "Value": {"Ref": "FilesTable"}}])
     );
 }
 

@@ -555,6 +555,22 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          browser gives up. Send HTTPS to the origin (`origin_protocol: https_only`), or stop \
          redirecting port 80.",
     ),
+    warning(
+        "cdn:origin-secret-cleartext",
+        &[],
+        "CloudFront sends the secret origin header over plain HTTP",
+        "A locked CDN origin admits only requests that carry the secret `X-Origin-Verify` header, which \
+         CloudFront adds to every origin request. With `OriginProtocolPolicy: http-only` (rcdk's \
+         `origin_protocol: http_only`, the default when the origin load balancers have no certificates), \
+         CloudFront connects to the load balancers in plain HTTP across the internet, header included: \
+         anyone who reads it on the way can send it themselves and reach the origin around CloudFront \
+         and any WAF on it. CloudFront: \
+         <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html> \
+         (\"configure CloudFront to use HTTPS to communicate with the origin\" to keep the header \
+         private).\n\nGive the origin load balancers certificates (`load_balancer.domain`, or per region \
+         `region_overrides.<region>.certificate_arns`): the CDN then defaults to `origin_protocol: \
+         https_only`. `origin_protocol: http_only` written in the app is reported as a note instead.",
+    ),
     error(
         "cdn:prefix-list-unknown",
         &["cdn-prefix-list-unknown"],
@@ -566,15 +582,34 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing` and give it as \
          `load_balancer.ingress_prefix_lists`, or opt out with `cdn.origin_lock: false`.",
     ),
+    warning(
+        "cdn:slow-failover",
+        &[],
+        "requests wait long for an unreachable primary origin before failing over",
+        "CloudFront tries the primary origin of an origin group on every request — it keeps no health \
+         state between requests — and fails over only after the connection attempts run out: \"By \
+         default, CloudFront tries to connect to the primary origin in an origin group for as long as 30 \
+         seconds (3 connection attempts of 10 seconds each) before failing over to the secondary \
+         origin\" \
+         (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html>). \
+         With caching off, during a regional outage every request waits that long. rcdk's primary origin \
+         gets 1 attempt of 3 s (`origin_connection_attempts`, `origin_connection_timeout_seconds`); the \
+         secondary keeps CloudFront's 3 × 10 s. The warning fires when the primary's attempts × timeout \
+         exceed 10 s; values written in the app are a choice, reported as a note. The trade-off of a \
+         short timeout: a transient connection failure also fails over (to the secondary; write paths \
+         without failover get an error).",
+    ),
     error(
         "cfn:bad-enum",
         &[],
         "a raw resource or override sets a value outside the allowed values",
         "The CloudFormation resource provider schema of the type lists the values a property accepts \
          (e.g. `LaunchType`: `EC2`, `FARGATE`, `EXTERNAL`), and the value given under `resources:` or \
-         `overrides:` is not one of them; `DeletionPolicy` and `UpdateReplacePolicy` accept `Delete`, \
-         `Retain`, `RetainExceptOnCreate` and `Snapshot`. CloudFormation would reject it at deploy time. \
-         Use one of the listed values (the message suggests the closest).",
+         `overrides:` is not one of them; `DeletionPolicy` accepts `Delete`, `Retain`, \
+         `RetainExceptOnCreate` and `Snapshot`, `UpdateReplacePolicy` the same but `RetainExceptOnCreate` \
+         (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html>). \
+         CloudFormation would reject it at deploy time. Use one of the listed values (the message suggests \
+         the closest).",
     ),
     error(
         "cfn:condition-conflict",
@@ -979,6 +1014,21 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "Give the key by ARN, `arn:aws:kms:REGION:ACCOUNT:key/ID`, or leave `kms_key_arn` out for \
          AES-256 encryption with an AWS owned key.",
     ),
+    warning(
+        "ecr:lifecycle-count-any",
+        &[],
+        "an ECR lifecycle rule keeps only a few images, whatever runs them",
+        "A lifecycle rule with `tagStatus: any` and `countType: imageCountMoreThan` expires every image \
+         beyond the newest N pushed, whether a service still runs it or not — lifecycle rules know \
+         nothing about deployments \
+         (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html>; expired \
+         within 24 hours of qualifying). With a small N, a few pushes after a release (CI pushing a \
+         build per commit) expire the running image, and the next task start — a scale-out, an instance \
+         replaced, a circuit-breaker rollback — fails with `CannotPullContainerError`.\n\nrcdk writes \
+         this rule with `keep_images` (default 30) and warns below 10. Keep more images, and push builds \
+         you do not deploy to another repository. `rcdk deploy` checks that a deployed tag exists before \
+         it deploys; a running service is not protected by that.",
+    ),
     error(
         "ecr:repository-exists",
         &[],
@@ -1010,6 +1060,44 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "The cluster's AMI is read at deploy time from a public SSM parameter, named by a path that \
          starts with `/` and has no spaces, e.g. \
          `/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id`.",
+    ),
+    warning(
+        "ecs:awsvpc-eni-capacity",
+        &[],
+        "more awsvpc tasks than the cluster's instances have network interfaces for",
+        "Each task in `awsvpc` network mode gets its own elastic network interface, attached to the \
+         instance it runs on, and the instance's own interface counts against the instance type's limit: \
+         \"by default a c5.large instance may have up to three ENIs attached to it. The primary network \
+         interface for the instance counts as one ... you can typically only run two such tasks on this \
+         instance type\" \
+         (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-eni.html>). \
+         rcdk multiplies the instance type's network interfaces less one (its table: EC2 \
+         `DescribeInstanceTypes`) by the Auto Scaling group's `MaxSize`, and warns when the awsvpc \
+         services' tasks do not fit: their steady count (desired, or the scaling minimum) — those tasks \
+         can never all run — or the most at once (the scaling maximum, or a rolling deployment's \
+         `MaximumPercent`, default 200 %) — a scale-out waits and a deployment can stall. It is a \
+         warning because ENI trunking (the `awsvpcTrunking` account setting, off unless turned on, and \
+         only on supported instance types) raises the limit, which the template cannot show.\n\nRaise \
+         `cluster.max_capacity`, choose an instance type with more network interfaces, use \
+         `network_mode: bridge`, or turn ENI trunking on (`aws ecs put-account-setting-default --name \
+         awsvpcTrunking --value enabled`) with an instance type that supports it.",
+    ),
+    error(
+        "ecs:capacity-provider-name-prefix",
+        &[],
+        "a capacity provider name ECS refuses (aws…, ecs…, fargate…)",
+        "ECS refuses capacity provider names that start with `aws`, `ecs` or `fargate`, in any case \
+         (\"The name can't be prefixed with \\\"aws\\\", \\\"ecs\\\", or \\\"fargate\\\"\", \
+         <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCapacityProvider.html>). \
+         rcdk's capacity provider has no `Name`, so CloudFormation derives one from the stack name, \
+         `<stack>-<logical ID>-<suffix>` \
+         (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-capacityprovider.html>): \
+         a stack named `ecs-prod`, `AWS-shop` or `Fargate1` cannot create its cluster's capacity \
+         provider, and the deploy fails after the VPC and the instances are up \
+         (aws/aws-cdk#29151).\n\nRename the stack (`name:`) so that it does not start with aws, ecs or \
+         fargate, e.g. `shop-ecs-prod`. rcdk does not write a fixed `Name` instead: a fixed name would \
+         block the replacement of the capacity provider that every replacement of its Auto Scaling group \
+         needs.",
     ),
     error(
         "ecs:capacity-range",
@@ -1144,6 +1232,26 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          60, `retries` of 1 to 10 and `start_period_seconds` of 0 to 300. The message names the setting \
          and its range.",
     ),
+    warning(
+        "ecs:image-docker-hub-anonymous",
+        &[],
+        "a container pulls from Docker Hub without credentials",
+        "An image reference without a registry host (`nginx:1.27`, `acme/web:2.0`) comes from Docker \
+         Hub, and ECS pulls it anonymously unless the container has `RepositoryCredentials`. Docker Hub \
+         allows unauthenticated clients 10 pulls an hour per IPv4 address \
+         (<https://docs.docker.com/docker-hub/usage/pulls/>), and every task start pulls (ECS's default \
+         pull behavior: \
+         <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pull-behavior.html>), with every \
+         instance in the private subnets behind the same NAT gateway address: a deploy that starts a few \
+         tasks, a scale-out or a crash loop uses the hour up, and tasks fail with \
+         `CannotPullContainerError` (\"toomanyrequests\").\n\nCopy the image into a repository of the \
+         app (`repositories: {name: {}}`, push it there, `image: {repository: name, tag: ...}`), or \
+         create an ECR pull-through cache rule for Docker Hub (it needs a Secrets Manager secret named \
+         `ecr-pullthroughcache/...` holding a Docker Hub access token: \
+         <https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-rule.html>) \
+         and name the image through it (`<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<image>`), or \
+         use ECR Public (`public.ecr.aws/...`) when the image is published there.",
+    ),
     error(
         "ecs:image-invalid",
         &["ecs-image-invalid"],
@@ -1238,6 +1346,26 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          and <https://github.com/aws/containers-roadmap/issues/2862>.",
     ),
     error(
+        "ecs:scale-in-protection-mismatch",
+        &[],
+        "an Auto Scaling group's scale-in protection that nothing lifts",
+        "With `NewInstancesProtectedFromScaleIn: true`, every instance the Auto Scaling group launches \
+         is protected from scale-in. Only the capacity provider's managed termination protection \
+         (`ManagedTerminationProtection: ENABLED`, which needs managed scaling) lifts that protection \
+         again, from instances that run no task — and only with managed scaling on (\"When using managed \
+         termination protection, managed scaling must also be used otherwise managed termination \
+         protection doesn't work\"). A protecting group whose capacity provider does not manage the \
+         protection keeps it forever: the group never scales in, and CloudFormation cannot delete the group (it does not \
+         force-delete protected instances), so deleting the stack hangs until it fails \
+         (aws/containers-roadmap#2862).\n\nECS: \"When managed termination protection is on, Amazon ECS \
+         prevents the Amazon EC2 instances in an Auto Scaling group that contain tasks from being \
+         terminated during a scale-in action\" \
+         (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AutoScalingGroupProvider.html>).\n\nrcdk \
+         sets both together: `cluster.managed_termination_protection` (default true) turns both on, \
+         `false` turns both off (managed draining stays on). This error comes from an override or a \
+         template that sets only one, or turns managed scaling off; remove the override or set both.",
+    ),
+    error(
         "ecs:secret-arn",
         &["ecs-secret-arn"],
         "a secret is not the ARN of an SSM parameter or a Secrets Manager secret",
@@ -1274,6 +1402,22 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "the task's CPU is outside 128 to 196,608 units",
         "Task CPU is in units of 1/1024 vCPU; ECS on EC2 accepts 128 to 196,608 units. 1024 units are \
          one vCPU.",
+    ),
+    error(
+        "ecs:task-larger-than-instance",
+        &[],
+        "a task reserves more memory or CPU than an instance of its cluster has",
+        "ECS places a task on a container instance only where the memory and CPU it reserves are free: \
+         the task-level `Memory`/`Cpu`, or the containers' sum (a container counts by its \
+         `MemoryReservation` when set, else its hard `Memory` limit). A task that reserves more than an \
+         instance of the cluster's instance type has at all — e.g. 3072 MiB on `t3.small` (2048 MiB), or \
+         4096 CPU units on a 2-vCPU type (2048 units) — can never be placed: the service's deployment \
+         waits until the circuit breaker or CloudFormation's timeout fails it \
+         (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement.html>). rcdk \
+         compares with the instance type's memory and vCPUs from its table (EC2 `DescribeInstanceTypes`, \
+         vendored in `constructs/data/ec2-instance-specs.tsv`); ECS registers a little less for tasks \
+         than the instance has, so a task just under it may still not fit.\n\nReserve less \
+         (`memory_mib`, `memory_reservation_mib`, `cpu`), or choose a larger `cluster.instance_type`.",
     ),
     error(
         "ecs:task-memory",
@@ -1801,6 +1945,28 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
          warning; `--deny-warnings` passes. `rcdk check` on templates rcdk did not write warns.",
     ),
     error(
+        "net:security-group-rules-quota",
+        &[],
+        "a security group with more rules than EC2 allows, prefix lists counted by their entries",
+        "EC2 allows 60 inbound and 60 outbound rules per security group by default, counted separately \
+         for IPv4 and IPv6 (\"Inbound or outbound rules per security group\", adjustable: \
+         <https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html>). A rule that \
+         references a prefix list counts as the list's maximum number of entries, not as one rule: \"if \
+         you create a prefix list with 20 maximum entries and you reference that prefix list in a \
+         security group rule, this counts as 20 security group rules\". CloudFront's origin-facing list \
+         `com.amazonaws.global.cloudfront.origin-facing` weighs 55 \
+         (<https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html>), \
+         so two rules referencing it — one for port 80 and one for 443 — are 110 rules, and the deploy \
+         fails with `RulesPerSecurityGroupLimitExceeded`. cfn-lint does not count them, and moto does \
+         not enforce the quota.\n\nrcdk admits each prefix list with one rule covering the listener \
+         ports (80-443 when both listen; a load balancer answers only on its listeners). The check \
+         counts every rule of every group — CIDRs and security group references 1 each, CloudFront's \
+         origin-facing list 55, other prefix lists 1 (their weight is not known before deployment, so \
+         the count is then a lower bound). Fix: fewer rules (one rule per prefix list on a port range, \
+         fewer `ingress_cidrs`), or raise the quota in Service Quotas and spread the rules over several \
+         security groups.",
+    ),
+    error(
         "net:service-container-mismatch",
         &[],
         "a service's load-balancer binding names a container or port its task definition lacks",
@@ -1862,9 +2028,32 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "rds:engine-version-invalid",
         &["database-engine-version-invalid"],
         "the engine version is not a version of the engine",
-        "Give a full version RDS offers for the engine, e.g. `17.6` for PostgreSQL \
-         (`aws rds describe-db-engine-versions` lists them), or leave `engine_version` out for rcdk's \
-         default.",
+        "Give a major version of the engine (`17` for PostgreSQL, `8.4` for MySQL: RDS chooses the minor \
+         and upgrades it), or a full version RDS offers (`17.6`; `aws rds describe-db-engine-versions` \
+         lists them), or leave `engine_version` out for rcdk's default (the current major).",
+    ),
+    warning(
+        "rds:engine-version-pinned",
+        &[],
+        "a full engine version pinned while RDS upgrades minor versions itself",
+        "With `AutoMinorVersionUpgrade: true` (rcdk's default, and RDS's), RDS upgrades the database to \
+         newer minor versions in the maintenance window. A template that names a full version \
+         (`EngineVersion: '17.6'`) then no longer matches the database: the next deploy that updates the \
+         instance asks RDS for 17.6 — a downgrade, which fails the update (aws/aws-cdk#15475) — and once \
+         RDS retires 17.6, a new stack from the same template cannot create the database. \
+         AWS::RDS::DBInstance: \"If you specify only the major version (for example, 5.6), your DB \
+         instance will be upgraded to use the latest default version\" \
+         (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-engineversion>); \
+         upgrades: \
+         <https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Upgrading.html>.\n\nWrite \
+         the major version only — `engine_version: '17'` for PostgreSQL, `'8.4'` for MySQL, rcdk's \
+         default, as the AWS CDK's `PostgresEngineVersion.VER_17` — or turn automatic minor upgrades off \
+         (`auto_minor_version_upgrade: false`) and upgrade by changing `engine_version` yourself. \
+         Changing an existing database from `17.6` to `17` is an update of `EngineVersion`: RDS may \
+         upgrade it to the default minor of 17 then (a brief interruption; with Multi-AZ a failover). \
+         rcdk writes `Metadata.cfn-lint.config.ignore_checks: [E3691, W3691]` on a database with a \
+         major-only version: cfn-lint's data lists only full MySQL versions and marks bare PostgreSQL \
+         majors deprecated, though RDS accepts both (aws-cloudformation/cfn-lint#3849).",
     ),
     error(
         "rds:instance-class-invalid",
@@ -1880,6 +2069,29 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "Each engine exports its own log types to CloudWatch Logs (PostgreSQL: `postgresql`, `upgrade`, \
          `iam-db-auth-error`; MySQL: `error`, `general`, `slowquery`, `iam-db-auth-error`). Use one the \
          message lists.",
+    ),
+    warning(
+        "rds:master-credentials-in-service",
+        &[],
+        "a service gets the database's rotating master credentials injected at task start",
+        "With `ManageMasterUserPassword`, RDS keeps the master user's credentials in a Secrets Manager \
+         secret and rotates the password every seven days by default \
+         (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html>). ECS reads \
+         a container's `Secrets` only when the task starts: \"If the secret is subsequently updated or \
+         rotated, the container will not receive the updated value automatically\" \
+         (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html>). \
+         Connections already open keep working; the next connection a task opens after a rotation — a \
+         pool recycling its connections, a reconnect after a Multi-AZ failover — fails with the old \
+         password, until the task is replaced. Secrets Manager also recommends an application user with \
+         least privilege over the master user \
+         (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html>).\n\nFix, \
+         in order of effort: `database_credentials: secret_arn` — the service gets `DB_SECRET_ARN`, its \
+         task role may read the secret, and the app reads it when it connects (a Secrets Manager caching \
+         client, the AWS Advanced JDBC Wrapper's Secrets Manager plugin), which survives rotations; or \
+         create an application user with alternating-users rotation (SQL in the database first; rcdk \
+         does not do it). If the app can only read environment variables, write `database_credentials: \
+         env` (a note instead of this warning) and replace the tasks after each rotation: `aws ecs \
+         update-service --cluster C --service S --force-new-deployment`.",
     ),
     error(
         "rds:max-storage-invalid",
@@ -1997,6 +2209,30 @@ pub static DIAGNOSTICS: &[Diagnostic] = &[
         "the canary's share of traffic is not a percentage",
         "`canary.percent` is 0 to 100; 0 keeps the canary running without traffic, and \
          `enabled: false` removes it.",
+    ),
+    warning(
+        "service:cpu-metric-without-reservation",
+        &[],
+        "CPU scaling or a CPU alarm on a service that reserves no CPU",
+        "ECS reports a service's CPUUtilization as a percentage of the CPU its tasks reserve: \"Service \
+         CPU utilization = (Total CPU units used by tasks in service) x 100 / (Total CPU units specified \
+         in task definition) x (number of tasks in service)\" \
+         (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_utilization.html>). A \
+         task definition with neither a task `Cpu` nor a container `Cpu` reserves nothing, and AWS \
+         documents no denominator for that case: a 60 % scaling target or an 85 % alarm then has no \
+         fixed meaning (values above 100 % are reported), so the service scales and alarms at arbitrary \
+         loads.\n\nReserve CPU for the container: `cpu:` in CPU units, 1024 = 1 vCPU (e.g. `cpu: 256` — \
+         a reservation also makes ECS place tasks only where that much CPU is free, so size it to what \
+         the service needs), or scale on `requests_per_target`. The warning is located at the scaling \
+         policy or alarm that reads the metric.",
+    ),
+    error(
+        "service:database-credentials-without-database",
+        &[],
+        "`database_credentials` on a service that does not connect to the database",
+        "`database_credentials` (`env` or `secret_arn`) says how a service with `database: true` gets \
+         the database's credentials. Without `database: true` the service gets no connection, so the \
+         field would do nothing: add `database: true`, or remove it.",
     ),
     error(
         "service:database-missing",

@@ -139,6 +139,7 @@ fn cluster_options() {
         ami_parameter: Some("/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id".into()),
         container_insights: Some(false),
         imds_hop_limit: Some(2),
+        managed_termination_protection: Some(false),
         ..Default::default()
     };
     let (body, t, own) = synth(build(props, |_, _| {}));
@@ -151,6 +152,11 @@ fn cluster_options() {
         80
     );
     assert_eq!(r["Cluster"]["Properties"]["ClusterSettings"][0]["Value"], "disabled");
+    assert_eq!(r["ClusterAutoScalingGroup"]["Properties"]["NewInstancesProtectedFromScaleIn"], false);
+    assert_eq!(
+        r["ClusterCapacityProvider"]["Properties"]["AutoScalingGroupProvider"]["ManagedTerminationProtection"],
+        "DISABLED"
+    );
     assert_eq!(
         r["ClusterLaunchTemplate"]["Properties"]["LaunchTemplateData"]["MetadataOptions"]["HttpPutResponseHopLimit"],
         2

@@ -48,6 +48,7 @@ fn todo_app() -> AppProps {
     let main = LoadBalancedServiceProps {
         image: image("todo-main"),
         container_port: Some(5000),
+        cpu: Some(256),
         memory_reservation_mib: Some(256),
         memory_mib: Some(512),
         grants: Some(ServiceGrants { tables: [("todos".to_owned(), Access::ReadWrite)].into(), ..Default::default() }),
@@ -73,6 +74,7 @@ fn todo_app() -> AppProps {
     let files = LoadBalancedServiceProps {
         image: image("todo-files"),
         container_port: Some(5000),
+        cpu: Some(256),
         memory_reservation_mib: Some(256),
         memory_mib: Some(512),
         grants: Some(ServiceGrants {

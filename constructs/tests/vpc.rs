@@ -80,7 +80,11 @@ fn network_acls_on() {
 fn flow_logs_on() {
     let body = synth(VpcProps {
         max_azs: Some(2),
-        flow_logs: Some(FlowLogsProps { retention_days: Some(90), traffic_type: Some(TrafficType::Reject) }),
+        flow_logs: Some(FlowLogsProps {
+            retention_days: Some(90),
+            traffic_type: Some(TrafficType::Reject),
+            delete_on_removal: None,
+        }),
         ..Default::default()
     });
     assert!(body.contains("RetentionInDays: 90"));

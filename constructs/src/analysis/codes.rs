@@ -48,6 +48,31 @@ pub const CERT_REGION: &str = "region:certificate-mismatch";
 pub const AZ_REGION: &str = "region:az-mismatch";
 /// Error: the AMI's architecture does not match the instance type.
 pub const AMI_ARCH: &str = "ec2:ami-architecture-mismatch";
+/// Error: an Auto Scaling group protects new instances from scale-in and its
+/// capacity provider does not manage the protection (or manages it without managed scaling).
+pub const SCALE_IN_PROTECTION_MISMATCH: &str = "ecs:scale-in-protection-mismatch";
+/// Error: a capacity provider name (given, or derived from the stack name) that ECS refuses.
+pub const CP_NAME_PREFIX: &str = "ecs:capacity-provider-name-prefix";
+/// Error: a security group with more rules than EC2's quota, prefix lists counted by weight.
+pub const SG_RULES_QUOTA: &str = "net:security-group-rules-quota";
+/// Warning: a full engine version pinned while RDS upgrades minor versions automatically.
+pub const ENGINE_VERSION_PINNED: &str = "rds:engine-version-pinned";
+/// Warning: a failover group whose primary origin makes requests wait long before failing over.
+pub const CDN_SLOW_FAILOVER: &str = "cdn:slow-failover";
+/// Warning: a service scales or alarms on CPU utilization and reserves no CPU.
+pub const CPU_WITHOUT_RESERVATION: &str = "service:cpu-metric-without-reservation";
+/// Warning: a container pulls from Docker Hub without credentials.
+pub const DOCKER_HUB_ANONYMOUS: &str = "ecs:image-docker-hub-anonymous";
+/// Warning: an ECR lifecycle rule keeps few images by count over every tag.
+pub const ECR_LIFECYCLE_COUNT_ANY: &str = "ecr:lifecycle-count-any";
+/// Warning: a container gets the RDS master user's rotating credentials injected at task start.
+pub const MASTER_CREDENTIALS_IN_SERVICE: &str = "rds:master-credentials-in-service";
+/// Warning: CloudFront sends a secret origin header over plain HTTP.
+pub const CDN_SECRET_CLEARTEXT: &str = "cdn:origin-secret-cleartext";
+/// Error: a task reserves more memory or CPU than an instance of its cluster has.
+pub const TASK_LARGER_THAN_INSTANCE: &str = "ecs:task-larger-than-instance";
+/// Warning: more awsvpc tasks than the cluster's instances have network interfaces for.
+pub const AWSVPC_ENI_CAPACITY: &str = "ecs:awsvpc-eni-capacity";
 /// Warning: an alarm with no action: it notifies nobody.
 pub const ALARM_SILENT: &str = "cloudwatch:alarm-no-action";
 /// Warning: private subnets of several AZs share one NAT gateway.
@@ -80,4 +105,16 @@ pub const ALL: &[&str] = &[
     AMI_ARCH,
     ALARM_SILENT,
     NAT_SHARED,
+    SCALE_IN_PROTECTION_MISMATCH,
+    CP_NAME_PREFIX,
+    SG_RULES_QUOTA,
+    ENGINE_VERSION_PINNED,
+    CDN_SLOW_FAILOVER,
+    CPU_WITHOUT_RESERVATION,
+    DOCKER_HUB_ANONYMOUS,
+    ECR_LIFECYCLE_COUNT_ANY,
+    MASTER_CREDENTIALS_IN_SERVICE,
+    CDN_SECRET_CLEARTEXT,
+    TASK_LARGER_THAN_INSTANCE,
+    AWSVPC_ENI_CAPACITY,
 ];

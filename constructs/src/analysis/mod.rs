@@ -23,22 +23,30 @@
 //! assert!(findings.is_empty());
 //! ```
 
+mod capacity;
 mod cdn;
 pub mod codes;
 mod database;
 mod egress;
+mod images;
 pub(crate) mod locate;
 mod model;
 mod nacl;
 mod network;
 mod ports;
+mod quotas;
+mod rds;
 pub mod reach;
 mod region;
+mod services;
 mod warnings;
 
 use std::fmt;
 
+pub use capacity::{reserved_capacity_provider_prefix, RESERVED_CAPACITY_PROVIDER_PREFIXES};
+pub use images::{is_docker_hub_image, DOCKER_HUB_ANONYMOUS_PULLS_PER_HOUR, MIN_KEEP_IMAGES_WITHOUT_WARNING};
 pub use model::{Doc, Param, Props, Res, V};
+pub use quotas::MAX_RULES_PER_SECURITY_GROUP;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -102,6 +110,12 @@ pub fn analyze(stacks: &[StackTemplate<'_>]) -> Vec<Finding> {
         ports::check(&s.doc, &mut sink);
         region::check(&s.doc, &mut sink);
         warnings::check(&s.doc, &nets[i], &mut sink);
+        capacity::check(&s.doc, s.name, &mut sink);
+        capacity::check_placement(&s.doc, &mut sink);
+        quotas::check(&s.doc, &mut sink);
+        rds::check(&s.doc, &mut sink);
+        services::check(&s.doc, &mut sink);
+        images::check(&s.doc, &mut sink);
         cdn::check(stacks, &nets, i, &mut sink);
     }
     out.sort_by_key(|f| (f.severity, f.stack));

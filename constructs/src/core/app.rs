@@ -248,6 +248,9 @@ impl App {
                 let field = match &problem {
                     TemplateProblem::DanglingReference { from, .. }
                     | TemplateProblem::UnknownCondition { from, .. } => f.hatch_fields.get(from).unwrap_or(&f.field),
+                    TemplateProblem::UpdateReplaceRetainExceptOnCreate { id } => {
+                        f.hatch_fields.get(id).unwrap_or(&f.field)
+                    }
                     _ => &f.field,
                 };
                 errors.push(template_error(&f.props.name, field, problem));
@@ -379,12 +382,16 @@ fn template_error(stack: &str, field: &FieldPath, problem: TemplateProblem) -> V
         TemplateProblem::DanglingReference { .. } | TemplateProblem::UnknownCondition { .. } => {
             "cfn:template-reference"
         }
+        TemplateProblem::UpdateReplaceRetainExceptOnCreate { .. } => "cfn:bad-enum",
     };
     let help = match problem {
         TemplateProblem::TooManyResources { .. }
         | TemplateProblem::TooManyParameters { .. }
         | TemplateProblem::TooManyOutputs { .. }
         | TemplateProblem::TooLarge { .. } => Some("split the app into more stacks (see `stacks:` in the README)"),
+        TemplateProblem::UpdateReplaceRetainExceptOnCreate { .. } => {
+            Some("set `UpdateReplacePolicy: Retain` (a replacement never happens while the stack is being created)")
+        }
         _ => None,
     };
     let mut e = ValidationError::new(code, &ConstructPath::root(stack), format!("stack `{stack}`: {problem}"))

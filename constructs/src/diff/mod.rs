@@ -513,12 +513,12 @@ fn diff_resources(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<Res
         let ty = resource_type(o).to_owned();
         let mut notes = Vec::new();
         let mut dangerous = false;
-        let fate = Fate::of(effective_deletion_policy(o));
+        let policy = effective_deletion_policy(o);
+        let fate = Fate::of(policy);
         match (fate, schema::stateful_reason(&ty)) {
-            (Fate::Retained, _) => notes.push(
-                "DeletionPolicy Retain keeps it in the account, no longer managed by this stack (retained, orphaned)"
-                    .to_owned(),
-            ),
+            (Fate::Retained, _) => notes.push(format!(
+                "DeletionPolicy {policy} keeps it in the account, no longer managed by this stack (retained, orphaned)"
+            )),
             (Fate::Snapshot, Some(reason)) => {
                 dangerous = true;
                 notes.push(format!(
@@ -623,7 +623,17 @@ fn modified(
     for attr in ["DeletionPolicy", "UpdateReplacePolicy"] {
         let (a, b) = (o.get(attr).and_then(Value::as_str), n.get(attr).and_then(Value::as_str));
         if a != b {
-            rc.notes.push(format!("{attr} changes from {} to {}", a.unwrap_or("(default)"), b.unwrap_or("(default)")));
+            let meaning = match (attr, b) {
+                ("DeletionPolicy", Some("RetainExceptOnCreate")) => {
+                    " (kept when removed or when the stack is deleted; deleted only by the rollback of the deploy that creates it)"
+                }
+                _ => "",
+            };
+            rc.notes.push(format!(
+                "{attr} changes from {} to {}{meaning}",
+                a.unwrap_or("(default)"),
+                b.unwrap_or("(default)")
+            ));
         }
     }
     refresh(&mut rc, o, n);

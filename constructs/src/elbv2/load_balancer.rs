@@ -215,14 +215,26 @@ impl ApplicationLoadBalancer {
                     &format!("{} from {cidr}", proto.to_ascii_uppercase()),
                 );
             }
+        }
+        // A rule referencing a prefix list counts as the list's maximum
+        // entries against the group's 60 inbound rules (CloudFront's
+        // origin-facing list: 55), so each list gets one rule covering the
+        // listener ports, not one per port. An Application Load Balancer
+        // answers only on its listener ports, so the range opens nothing else.
+        if let (Some((first, from)), Some((last, to))) = (ports.first(), ports.last()) {
+            let (name, what) = if first == last {
+                (first.to_string(), first.to_ascii_uppercase())
+            } else {
+                (format!("{first}{last}"), format!("{} and {}", first.to_ascii_uppercase(), last.to_ascii_uppercase()))
+            };
             for (i, list) in prefix_lists.iter().enumerate() {
                 sg.allow_tcp(
                     stack,
-                    &format!("{proto}FromPrefixList{}", i + 1),
+                    &format!("{name}FromPrefixList{}", i + 1),
                     &Peer::PrefixList(list.clone()),
-                    *port,
-                    *port,
-                    &format!("{} from prefix list {list}", proto.to_ascii_uppercase()),
+                    *from,
+                    *to,
+                    &format!("{what} from prefix list {list}"),
                 );
             }
         }

@@ -57,7 +57,9 @@ pub struct LoadBalancedServiceProps {
     /// Soft memory reservation in MiB. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation_mib: Option<u32>,
-    /// Environment variables. Default: none.
+    /// Environment variables; `AWS_REGION` and `AWS_DEFAULT_REGION` are set
+    /// to the stack's region unless either is given here. Default: none
+    /// besides those.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub environment: BTreeMap<String, String>,
     /// Secret environment variables: name → SSM parameter or Secrets Manager
@@ -81,6 +83,11 @@ pub struct LoadBalancedServiceProps {
     /// Days to keep the container's logs. Default: 30.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_retention_days: Option<u32>,
+    /// Delete the container's log group (and the canary's) when the service
+    /// leaves the stack or the stack is deleted. Default: false, retained
+    /// (see [`crate::logs::LogGroupProps::delete_on_removal`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_logs_on_removal: Option<bool>,
     /// What the application may do in AWS (its task role). Default: nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub task_role_statements: Vec<PolicyStatement>,
@@ -125,11 +132,22 @@ pub struct LoadBalancedServiceProps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canary: Option<CanaryProps>,
     /// Connect to the stack's `database`: `DB_HOST`, `DB_PORT`, `DB_NAME` in
-    /// the environment, `DB_USERNAME` and `DB_PASSWORD` as secrets read by the
-    /// execution role, and the database admitting the service's tasks on its
-    /// port. Needs a `database` on the stack. Default: false.
+    /// the environment, the credentials as `database_credentials` says, and
+    /// the database admitting the service's tasks on its port. Needs a
+    /// `database` on the stack. Default: false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<bool>,
+    /// How a service with `database: true` gets the master user's
+    /// credentials, which RDS keeps in a secret and rotates every seven days.
+    /// `env`: `DB_USERNAME` and `DB_PASSWORD` injected by ECS when a task
+    /// starts — after a rotation, tasks started before it cannot open new
+    /// connections until they are replaced (warning
+    /// `rds:master-credentials-in-service` unless written). `secret_arn`:
+    /// `DB_SECRET_ARN` in the environment and the task role allowed to read
+    /// the secret; the app reads it when it connects. Only with
+    /// `database: true`. Default: `env` (with the warning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_credentials: Option<DatabaseCredentials>,
     /// Access to the stack's `tables` and `buckets` by name, e.g.
     /// `{tables: {todos: read_write}, buckets: {files: read}}`: least-privilege
     /// statements on the service's task role (and its canary's), and each
@@ -143,6 +161,20 @@ pub struct LoadBalancedServiceProps {
     /// reported as notes. Default: none.
     #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
     pub suppress: crate::core::Suppressions,
+}
+
+/// How a service connected to the stack's database gets the credentials of
+/// its master user (see [`LoadBalancedServiceProps::database_credentials`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DatabaseCredentials {
+    /// `DB_USERNAME` and `DB_PASSWORD` injected from the managed secret by
+    /// ECS when a task starts; the execution role reads the secret.
+    #[default]
+    Env,
+    /// `DB_SECRET_ARN` in the environment; the application reads the secret
+    /// when it connects, with the task role.
+    SecretArn,
 }
 
 /// Scaling of a service's task count between `min_capacity` and
@@ -298,6 +330,7 @@ impl LoadBalancedService {
             cpu: None,
             memory_mib: None,
             log_retention_days: props.log_retention_days,
+            delete_logs_on_removal: props.delete_logs_on_removal,
             task_role_statements: props.task_role_statements.clone(),
         };
         // The container's props are spelled flat in these props; so are its errors.
@@ -305,8 +338,17 @@ impl LoadBalancedService {
         let task_definition =
             TaskDefinition::new_located(stack, &path.child("TaskDefinition"), &task_props, &|_| String::new());
         let database = connect_database(stack, &path, props, database);
+        let credentials = props.database_credentials.unwrap_or_default();
         if let Some(db) = database {
-            add_connection(stack, &task_definition, db);
+            add_connection(stack, &task_definition, db, credentials);
+            if props.database_credentials == Some(DatabaseCredentials::Env) {
+                stack.acknowledge(
+                    &path,
+                    crate::analysis::codes::MASTER_CREDENTIALS_IN_SERVICE,
+                    "`database_credentials: env` is written in the app: replace the tasks after each rotation \
+                     (`aws ecs update-service --force-new-deployment`)",
+                );
+            }
         }
         let canary_props = props.canary.as_ref().filter(|c| c.is_enabled());
         let canary_task_definition = canary_props.map(|c| {
@@ -318,7 +360,7 @@ impl LoadBalancedService {
                 TaskDefinition::new_located(s, &path.child("CanaryTaskDefinition"), &canary_task, &|_| String::new())
             });
             if let Some(db) = database {
-                add_connection(stack, &td, db);
+                add_connection(stack, &td, db, credentials);
             }
             td
         });
@@ -589,6 +631,18 @@ fn connect_database<'a>(
     database: Option<&'a Database>,
 ) -> Option<&'a Database> {
     if !props.database.unwrap_or(false) {
+        if props.database_credentials.is_some() {
+            stack.report(
+                ValidationError::new(
+                    "service:database-credentials-without-database",
+                    path,
+                    "`database_credentials` says how the service gets the database's credentials, and the service does \
+                     not connect to it",
+                )
+                .field("database_credentials")
+                .help("add `database: true`, or remove `database_credentials`"),
+            );
+        }
         return None;
     }
     if database.is_none() {
@@ -605,7 +659,11 @@ fn connect_database<'a>(
         );
         return None;
     }
-    for key in ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USERNAME", "DB_PASSWORD"] {
+    let keys: &[&str] = match props.database_credentials.unwrap_or_default() {
+        DatabaseCredentials::Env => &["DB_HOST", "DB_PORT", "DB_NAME", "DB_USERNAME", "DB_PASSWORD"],
+        DatabaseCredentials::SecretArn => &["DB_HOST", "DB_PORT", "DB_NAME", "DB_SECRET_ARN"],
+    };
+    for &key in keys {
         let field = if props.environment.contains_key(key) {
             Some("environment")
         } else if props.secrets.contains_key(key) {
@@ -628,10 +686,19 @@ fn connect_database<'a>(
     database
 }
 
-/// Adds the database's connection to the task definition's first container
-/// and lets its execution role read the secret.
-fn add_connection(stack: &mut Stack, task_definition: &TaskDefinition, database: &Database) {
-    let connection = database.connection();
+/// Adds the database's connection to the task definition's first container:
+/// with `env` credentials, ECS injects them and the execution role reads the
+/// secret; with `secret_arn`, the task role may read the secret.
+fn add_connection(
+    stack: &mut Stack,
+    task_definition: &TaskDefinition,
+    database: &Database,
+    credentials: DatabaseCredentials,
+) {
+    let connection = match credentials {
+        DatabaseCredentials::Env => database.connection(),
+        DatabaseCredentials::SecretArn => database.connection_by_secret_arn(),
+    };
     if let Some(container) = task_definition.default_container().map(|c| c.name.clone()) {
         for (name, value) in connection.environment {
             task_definition.add_environment(stack, &container, &name, value);
@@ -640,7 +707,14 @@ fn add_connection(stack: &mut Stack, task_definition: &TaskDefinition, database:
             task_definition.add_secret(stack, &container, &name, value_from);
         }
     }
-    task_definition.execution_role.add_statement(stack, &database.secret_read_statement());
+    match credentials {
+        DatabaseCredentials::Env => {
+            task_definition.execution_role.add_statement(stack, &database.secret_read_statement())
+        }
+        DatabaseCredentials::SecretArn => {
+            task_definition.task_role.add_statement(stack, &database.secret_app_read_statement())
+        }
+    }
 }
 
 /// What the canary's props cannot be.

@@ -68,6 +68,12 @@ impl Topic {
         let mut key_logical_id = None;
         match props.encryption.unwrap_or_default() {
             TopicEncryption::CustomerManagedKey => {
+                // CloudWatch's grant carries no aws:SourceAccount/aws:SourceArn
+                // condition: the SNS guide does not document which keys the KMS
+                // request CloudWatch makes through SNS carries (for EventBridge
+                // it documents that they are not supported), and a condition
+                // the request misses drops every notification silently. The
+                // README ("alarms") says how to add them after checking.
                 let key = Resource::new("AWS::KMS::Key")
                     .prop("Description", format!("Encrypts the SNS topic {path}"))
                     .prop("EnableKeyRotation", true)
