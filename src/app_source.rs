@@ -74,7 +74,7 @@ impl AppSource {
         let cwd =
             std::env::current_dir().map_err(|e| Failure::input(format!("cannot read the current directory: {e}")))?;
         match find_project_file(&cwd) {
-            Some(path) => Ok(Some(project_app(&path)?)),
+            Some(path) => project_app(&path),
             None => Ok(None),
         }
     }
@@ -126,16 +126,12 @@ impl AppSource {
     }
 
     /// Like [`AppSource::stacks`], and prints the warnings and notes on
-    /// stderr; with `deny_warnings` warnings are errors (exit 2). App files'
-    /// come from their synthesis; an app command's (its checks run in the
-    /// program) travel in the assembly it writes, and so do an assembly's
-    /// that a program wrote (`rcdk synth` writes none into `templates/`).
+    /// stderr; with `deny_warnings` warnings are errors (exit 2). App files
+    /// report the whole-app analysis (an app command runs it itself; an
+    /// assembly was checked when it was written); every source reports its
+    /// stacks' rule packs (`compliance:`).
     pub fn stacks_reporting(&self, format: Format, deny_warnings: bool) -> Result<Vec<SynthesizedStack>, Failure> {
-        let (stacks, reported) = match self {
-            AppSource::Files(files) => crate::app_file::synthesize_with_warnings(files, format)?,
-            AppSource::Command { command, dir, .. } => run_app(command, dir, format)?,
-            AppSource::Assembly(dir) => read_assembly(dir)?,
-        };
+        let (stacks, reported) = self.synthesize(format, None)?;
         report(&reported, deny_warnings)?;
         Ok(stacks)
     }
@@ -144,10 +140,64 @@ impl AppSource {
     /// assembly keeps the format it was written in). Any error is exit 2;
     /// warnings are not shown.
     pub fn stacks(&self, format: Format) -> Result<Vec<SynthesizedStack>, Failure> {
-        match self {
-            AppSource::Files(files) => Ok(crate::app_file::synthesize(files, format)?),
-            AppSource::Command { command, dir, .. } => run_app(command, dir, format).map(|(stacks, _)| stacks),
-            AppSource::Assembly(dir) => read_assembly(dir).map(|(stacks, _)| stacks),
+        Ok(self.synthesize(format, None)?.0)
+    }
+
+    /// The stacks and what was reported about them (located warnings and
+    /// notes), or every problem. The rule packs' findings on an assembly's
+    /// stacks are located in its templates; an app command's assembly is
+    /// temporary, so its templates are named in `templates_dir` (where
+    /// `rcdk synth` writes them), else by file name alone.
+    pub fn synthesize(
+        &self,
+        format: Format,
+        templates_dir: Option<&Path>,
+    ) -> Result<(Vec<SynthesizedStack>, Reported), SourceError> {
+        let (stacks, mut reported, dir) = match self {
+            AppSource::Files(files) => {
+                return crate::app_file::synthesize_with_warnings(files, format).map_err(SourceError::Problems)
+            }
+            AppSource::Command { command, dir, .. } => {
+                let (stacks, reported) = run_app(command, dir, format)?;
+                (stacks, reported, templates_dir.map(Path::to_path_buf).unwrap_or_default())
+            }
+            AppSource::Assembly(dir) => {
+                let (stacks, reported) = read_assembly(dir)?;
+                (stacks, reported, dir.clone())
+            }
+        };
+        let review = crate::compliance::review_stacks(&stacks, true);
+        let errors = crate::compliance::locate_in_templates(review, &stacks, &dir).into_reported(&mut reported);
+        if errors.is_empty() {
+            Ok((stacks, reported))
+        } else {
+            Err(SourceError::Problems(Problems(errors)))
+        }
+    }
+}
+
+/// Why an app's stacks could not be had: located problems (an invalid app
+/// file, a failed rule) or another failure (an app command that failed, an
+/// unreadable assembly).
+#[derive(Debug)]
+pub enum SourceError {
+    /// Every problem, located.
+    Problems(Problems),
+    /// Anything else.
+    Failure(Failure),
+}
+
+impl From<Failure> for SourceError {
+    fn from(f: Failure) -> Self {
+        SourceError::Failure(f)
+    }
+}
+
+impl From<SourceError> for Failure {
+    fn from(e: SourceError) -> Self {
+        match e {
+            SourceError::Problems(p) => Failure::from(p),
+            SourceError::Failure(f) => f,
         }
     }
 }
@@ -200,32 +250,123 @@ pub fn find_project_file(start: &Path) -> Option<PathBuf> {
     start.ancestors().map(|d| d.join(PROJECT_FILE)).find(|p| p.is_file())
 }
 
-/// Reads `app = "CMD"` from an `rcdk.toml`.
-fn project_app(path: &Path) -> Result<AppSource, Failure> {
+/// The keys `rcdk.toml` may hold.
+const PROJECT_KEYS: &[&str] = &["app", "deploy_role_arn"];
+
+/// What `rcdk.toml` sets besides the app.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProjectSettings {
+    /// The file it came from.
+    pub file: Option<PathBuf>,
+    /// `deploy_role_arn`: the role rcdk assumes for every stack pinned to an
+    /// account, `{account}` standing for that account (e.g.
+    /// `arn:aws:iam::{account}:role/rcdk-deploy`); without `{account}`, one
+    /// role for every stack. A stack's own `deploy_role_arn` wins.
+    pub deploy_role_arn: Option<String>,
+}
+
+impl ProjectSettings {
+    /// The nearest `rcdk.toml`'s settings (from the current directory
+    /// upward); none when there is no such file.
+    pub fn load() -> Result<ProjectSettings, Failure> {
+        let cwd =
+            std::env::current_dir().map_err(|e| Failure::input(format!("cannot read the current directory: {e}")))?;
+        match find_project_file(&cwd) {
+            Some(path) => project_settings(&path),
+            None => Ok(ProjectSettings::default()),
+        }
+    }
+
+    /// The role a stack is deployed through: its own `deploy_role_arn`, else
+    /// this file's pattern (with `{account}` replaced by the stack's pinned
+    /// account; a pattern with `{account}` does not apply to a stack that
+    /// pins none). Exit 2 when the result is not a role ARN, or is a role of
+    /// another account than the stack's.
+    pub fn deploy_role(
+        &self,
+        stack: &str,
+        account: Option<&str>,
+        own: Option<&str>,
+    ) -> Result<Option<String>, Failure> {
+        if let Some(own) = own {
+            return Ok(Some(own.to_owned()));
+        }
+        let Some(pattern) = &self.deploy_role_arn else { return Ok(None) };
+        let role = match (pattern.contains("{account}"), account) {
+            (true, Some(account)) => pattern.replace("{account}", account),
+            (true, None) => return Ok(None),
+            (false, _) => pattern.clone(),
+        };
+        let file = self.file.as_deref().map_or_else(|| PROJECT_FILE.to_owned(), |f| f.display().to_string());
+        match rcdk_constructs::core::role_arn_account(&role) {
+            None => Err(Failure::input(format!("{file}: deploy_role_arn gives `{role}` for stack `{stack}`, which is not an IAM role ARN"))
+                .help("write e.g. deploy_role_arn = \"arn:aws:iam::{account}:role/rcdk-deploy\"")),
+            Some(role_account) if account.is_some_and(|a| a != role_account) => Err(Failure::input(format!(
+                "{file}: deploy_role_arn gives a role of account {role_account} for stack `{stack}`, which is pinned to account {}",
+                account.unwrap_or_default()
+            ))
+            .help("put {account} in the pattern, or give the stack its own deploy_role_arn")),
+            Some(_) => Ok(Some(role)),
+        }
+    }
+}
+
+fn read_project_file(path: &Path) -> Result<toml_edit::DocumentMut, Failure> {
     let text =
         std::fs::read_to_string(path).map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
     let doc: toml_edit::DocumentMut =
         text.parse().map_err(|e| Failure::input(format!("{} is not valid TOML: {e}", path.display())))?;
     for (key, _) in doc.iter() {
-        if key != "app" {
-            return Err(Failure::input(format!("{}: unknown key `{key}`", path.display()))
-                .help("rcdk.toml has one key: app = \"<command that writes the cloud assembly>\""));
+        if !PROJECT_KEYS.contains(&key) {
+            return Err(Failure::input(format!("{}: unknown key `{key}`", path.display())).help(
+                "rcdk.toml has two keys: app = \"<command that writes the cloud assembly>\" and \
+                 deploy_role_arn = \"arn:aws:iam::{account}:role/<name>\"",
+            ));
         }
     }
-    let command = match doc.get("app") {
-        Some(item) => item.as_str().ok_or_else(|| {
-            Failure::input(format!("{}: `app` must be a string, e.g. app = \"cargo run -q -p infra\"", path.display()))
-        })?,
-        None => {
+    Ok(doc)
+}
+
+fn string_key<'a>(
+    doc: &'a toml_edit::DocumentMut,
+    path: &Path,
+    key: &str,
+    example: &str,
+) -> Result<Option<&'a str>, Failure> {
+    match doc.get(key) {
+        None => Ok(None),
+        Some(item) => {
+            let value = item.as_str().ok_or_else(|| {
+                Failure::input(format!("{}: `{key}` must be a string, e.g. {key} = \"{example}\"", path.display()))
+            })?;
+            if value.trim().is_empty() {
+                return Err(Failure::input(format!("{}: `{key}` is empty", path.display())));
+            }
+            Ok(Some(value))
+        }
+    }
+}
+
+/// Reads the settings of an `rcdk.toml`.
+fn project_settings(path: &Path) -> Result<ProjectSettings, Failure> {
+    let doc = read_project_file(path)?;
+    let role = string_key(&doc, path, "deploy_role_arn", "arn:aws:iam::{account}:role/rcdk-deploy")?;
+    Ok(ProjectSettings { file: Some(path.to_path_buf()), deploy_role_arn: role.map(str::to_owned) })
+}
+
+/// Reads `app = "CMD"` from an `rcdk.toml`; `None` when the file sets only
+/// other keys (an app-file project with a deploy role pattern).
+fn project_app(path: &Path) -> Result<Option<AppSource>, Failure> {
+    let doc = read_project_file(path)?;
+    let Some(command) = string_key(&doc, path, "app", "cargo run -q -p infra")? else {
+        if doc.iter().next().is_none() {
             return Err(Failure::input(format!("{} has no `app`", path.display()))
-                .help("add app = \"<command>\", e.g. app = \"cargo run -q -p infra\""))
+                .help("add app = \"<command>\", e.g. app = \"cargo run -q -p infra\""));
         }
+        return Ok(None);
     };
-    if command.trim().is_empty() {
-        return Err(Failure::input(format!("{}: `app` is empty", path.display())));
-    }
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    Ok(AppSource::Command { command: command.to_owned(), dir, project_file: Some(path.to_path_buf()) })
+    Ok(Some(AppSource::Command { command: command.to_owned(), dir, project_file: Some(path.to_path_buf()) }))
 }
 
 /// Runs the app command with `RCDK_OUTDIR` set to a fresh temporary
@@ -350,6 +491,7 @@ fn diagnostic_problem(d: &AssemblyDiagnostic, source: &str) -> Problem {
         code: d.code.clone(),
         message: d.message.clone(),
         help: d.help.clone(),
+        rule: None,
     }
 }
 
@@ -358,11 +500,16 @@ fn located(d: &AssemblyDiagnostic, command: &str) -> Problem {
     diagnostic_problem(d, &format!("app `{command}`"))
 }
 
-fn shell_quote(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:".contains(c)) {
-        s.to_owned()
+/// A word as a POSIX shell reads it back: as is when it is plain, else in single quotes.
+pub fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '=' | '@' | '%' | '+' | ',')
+        });
+    if plain {
+        word.to_owned()
     } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
+        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }
 
@@ -379,7 +526,7 @@ mod tests {
         let file = dir.path().join(PROJECT_FILE);
         std::fs::write(&file, "app = \"cargo run -q\"\n").expect("write");
         assert_eq!(find_project_file(&nested), Some(file.clone()));
-        match project_app(&file).expect("valid") {
+        match project_app(&file).expect("valid").expect("an app") {
             AppSource::Command { command, dir: d, .. } => {
                 assert_eq!(command, "cargo run -q");
                 assert_eq!(d, dir.path());
@@ -392,6 +539,27 @@ mod tests {
         assert!(project_app(&file).unwrap_err().message.contains("must be a string"));
         std::fs::write(&file, "app = \n").expect("write");
         assert!(project_app(&file).unwrap_err().message.contains("not valid TOML"));
+        std::fs::write(&file, "deploy_role_arn = \"arn:aws:iam::{account}:role/d\"\n").expect("write");
+        assert_eq!(project_app(&file).expect("valid"), None, "no app: app files are used");
+        let settings = project_settings(&file).expect("valid");
+        assert_eq!(
+            settings.deploy_role("s", Some("111111111111"), None).expect("a role").as_deref(),
+            Some("arn:aws:iam::111111111111:role/d")
+        );
+        assert_eq!(settings.deploy_role("s", None, None).expect("no account, no role"), None);
+        assert_eq!(
+            settings.deploy_role("s", None, Some("arn:aws:iam::2:role/own")).expect("own").as_deref(),
+            Some("arn:aws:iam::2:role/own")
+        );
+        let one =
+            ProjectSettings { deploy_role_arn: Some("arn:aws:iam::333333333333:role/d".into()), ..Default::default() };
+        assert_eq!(one.deploy_role("s", Some("111111111111"), None).unwrap_err().exit, 2);
+        let bad = ProjectSettings { deploy_role_arn: Some("role-{account}".into()), ..Default::default() };
+        assert!(bad
+            .deploy_role("s", Some("111111111111"), None)
+            .unwrap_err()
+            .message
+            .contains("is not an IAM role ARN"));
     }
 
     #[test]

@@ -1,23 +1,26 @@
 //! The one AWS adapter. Every AWS call rcdk makes is a named function here
 //! (`describe_stack`, `create_change_set`, `caller_account`,
-//! `upload_template`, ...); commands (`deploy`, `destroy`, `diff
-//! --against-stack`) call them and see only the plain types below, never the
-//! SDK's. Every SDK error becomes one clear [`Failure`] through one formatter
-//! ([`sdk_failure`]): AWS's error code and message, or a plain description of
-//! what came back, and a `help:` line — never a `Debug` dump.
+//! `upload_template`, ...) or in the service modules below it; commands
+//! (`deploy`, `destroy`, `diff --against-stack`, `list`) call them and see
+//! only plain types, never an SDK's. CloudFormation and STS go through the
+//! AWS SDK; every other service through rcdk's own signed client ([`api`]:
+//! SigV4 over the same HTTPS connector). Every failed call becomes one clear
+//! [`Failure`] through one formatter ([`api_failure`]): AWS's error code and
+//! message, or a plain description of what came back, and a `help:` line —
+//! never a `Debug` dump.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), rcdk::failure::Failure> {
 //! use rcdk::{aws, cli::AwsArgs};
 //! let sessions = aws::Sessions::new(AwsArgs::default());
-//! let aws = sessions.get(Some("eu-west-1")).await?;
+//! let aws = sessions.get(Some("eu-west-1"), None).await?;
 //! let account = aws.caller_account().await?;
 //! let body = aws.deployed_template("network-prod").await?;
 //! # let _ = (account, body); Ok(()) }
 //! ```
 //!
 //! The plain types live in `types`, the error formatter in `error`; both are
-//! re-exported here. The runtime is created by the commands that need it
+//! re-exported here. The signed client is [`api`], its XML reader [`xml`]. The runtime is created by the commands that need it
 //! ([`runtime`]); `rcdk synth` never starts one.
 
 use std::error::Error as StdError;
@@ -29,7 +32,6 @@ use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_cloudformation::config::ProvideCredentials;
 use aws_sdk_cloudformation::error::SdkError;
 use aws_sdk_cloudformation::types::{ChangeSetType, Parameter, Tag, TemplateStage};
 use aws_smithy_runtime_api::http::Response as HttpResponse;
@@ -39,17 +41,30 @@ use tokio::sync::{Mutex, OnceCell};
 use crate::cli::AwsArgs;
 use crate::failure::Failure;
 
+pub mod api;
+pub mod autoscaling;
+pub mod ecr;
+pub mod ecs;
+pub mod elbv2;
 mod error;
+mod iam;
 mod limits;
+mod rds;
+pub mod ssm;
 mod types;
+pub mod xml;
 
-use error::is_stack_missing;
-pub use error::{cause_chain, code_and_message, error_kind, error_message, sdk_failure, ErrorKind};
+pub use api::Api;
+pub use error::{
+    api_failure, cause_chain, code_and_message, error_kind, error_message, sdk_failure, ApiError, ErrorKind,
+    ErrorResponse,
+};
+use error::{is_stack_missing, no_credentials};
 pub use limits::{ATTEMPT_TIMEOUT, CONNECT_TIMEOUT, CREDENTIALS_TIMEOUT, MAX_ATTEMPTS, OPERATION_TIMEOUT};
 use types::row;
 pub use types::{
-    is_no_changes_reason, ChangeSetId, ChangeSetRequest, ChangeSetSummary, ResourceChangeRow, StackEvent, StackInfo,
-    TemplateSource,
+    is_no_changes_reason, ChangeSetId, ChangeSetRequest, ChangeSetSummary, OperationFailure, ResourceChangeRow,
+    StackEvent, StackInfo, StackResource, TemplateSource,
 };
 
 /// Days after which the default template bucket's lifecycle rule expires an
@@ -87,8 +102,12 @@ fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
 /// caller account is resolved at most once.
 pub struct Sessions {
     args: AwsArgs,
-    open: Mutex<Vec<(Option<String>, Arc<Aws>)>>,
+    open: Mutex<Vec<(SessionKey, Arc<Aws>)>>,
 }
+
+/// What makes two sessions different within one run: the region and the
+/// deploy role assumed (`None`: the credentials as they are).
+type SessionKey = (Option<String>, Option<String>);
 
 impl Sessions {
     /// Sessions for the `--region` / `--profile` / `--endpoint-url` flags.
@@ -102,14 +121,16 @@ impl Sessions {
     }
 
     /// The session for a stack in `stack_region` (`--region` wins; `None`:
-    /// the environment's or profile's region).
-    pub async fn get(&self, stack_region: Option<&str>) -> Result<Arc<Aws>, Failure> {
-        let key = self.args.region.clone().or_else(|| stack_region.map(str::to_owned));
+    /// the environment's or profile's region) deployed through `role` (the
+    /// stack's deploy role, assumed from the run's credentials; `None`: the
+    /// credentials as they are).
+    pub async fn get(&self, stack_region: Option<&str>, role: Option<&str>) -> Result<Arc<Aws>, Failure> {
+        let key = (self.args.region.clone().or_else(|| stack_region.map(str::to_owned)), role.map(str::to_owned));
         let mut open = self.open.lock().await;
         if let Some((_, aws)) = open.iter().find(|(k, _)| *k == key) {
             return Ok(Arc::clone(aws));
         }
-        let aws = Arc::new(Aws::connect(&self.args, key.as_deref()).await?);
+        let aws = Arc::new(Aws::connect_as(&self.args, key.0.as_deref(), role).await?);
         open.push((key, Arc::clone(&aws)));
         Ok(aws)
     }
@@ -120,6 +141,7 @@ impl Sessions {
 pub struct Aws {
     config: SdkConfig,
     cfn: aws_sdk_cloudformation::Client,
+    api: Api,
     account: OnceCell<String>,
 }
 
@@ -177,6 +199,14 @@ impl Aws {
     /// credentials are resolved here, once, so a missing or broken credential
     /// setup is one clear message (exit 1) before any other call.
     pub async fn connect(args: &AwsArgs, region: Option<&str>) -> Result<Aws, Failure> {
+        Aws::connect_as(args, region, None).await
+    }
+
+    /// Like [`Aws::connect`], then assumes `role` (STS AssumeRole, through
+    /// the same endpoint) when given: every call of the session then runs as
+    /// that role, in its account. A role that cannot be assumed is one clear
+    /// message (exit 1) naming it.
+    pub async fn connect_as(args: &AwsArgs, region: Option<&str>, role: Option<&str>) -> Result<Aws, Failure> {
         // A named profile must exist; `AWS_PROFILE=default` is the SDK's
         // fallback and may legitimately be absent (environment keys).
         let env_profile = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty() && p != "default");
@@ -223,27 +253,48 @@ impl Aws {
             return Err(Failure::input("no AWS region: the stack sets none and none is configured")
                 .help("pass --region, set `region:` on the stack in the app file, or set AWS_REGION"));
         }
-        let Some(provider) = config.credentials_provider() else {
+        let Some(mut provider) = config.credentials_provider() else {
             return Err(no_credentials("no credentials provider is configured"));
         };
-        match tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => return Err(no_credentials(&cause_chain(&e))),
-            Err(_) => {
-                return Err(no_credentials(&format!(
-                    "resolving credentials took longer than {} seconds",
-                    CREDENTIALS_TIMEOUT.as_secs()
-                )))
-            }
+        let mut config = config;
+        if let Some(role) = role {
+            let assumed = aws_config::sts::AssumeRoleProvider::builder(role)
+                .session_name(format!("rcdk-{}", std::process::id()))
+                .configure(&config)
+                .build_from_provider(provider)
+                .await;
+            provider = aws_credential_types::provider::SharedCredentialsProvider::new(assumed);
+            config = config.into_builder().credentials_provider(provider.clone()).build();
         }
+        let api = Api::new(
+            provider,
+            &config.region().map(|r| r.to_string()).unwrap_or_default(),
+            args.endpoint_url.clone(),
+            config.endpoint_url().map(str::to_owned),
+        );
+        // Resolved here, once, so a broken credential setup is one message
+        // before any other call (and the signed client keeps them).
+        api.credentials().await.map_err(|e| match role {
+            Some(role) => Failure::no(format!("cannot assume the deploy role {role}: {}", e.describe())).help(
+                "the role must exist and trust the credentials rcdk starts from (sts:AssumeRole); \
+                 check `deploy_role_arn` on the stack or in rcdk.toml",
+            ),
+            None => no_credentials(&e.describe()),
+        })?;
         let cfn = aws_sdk_cloudformation::Client::new(&config);
-        Ok(Aws { config, cfn, account: OnceCell::new() })
+        Ok(Aws { config, cfn, api, account: OnceCell::new() })
     }
 
-    /// The SDK configuration, for library users and tests that need a client
-    /// rcdk does not wrap. Commands never use it.
+    /// The SDK configuration, for library users that need an SDK client rcdk
+    /// does not wrap. Commands never use it.
     pub fn sdk_config(&self) -> &SdkConfig {
         &self.config
+    }
+
+    /// The signed client of this session, for calls rcdk makes to services
+    /// other than CloudFormation (and for library users and tests).
+    pub fn api(&self) -> &Api {
+        &self.api
     }
 
     /// The region every call of this session goes to.
@@ -265,6 +316,11 @@ impl Aws {
         E: ProvideErrorMetadata + StdError + 'static,
     {
         sdk_failure(&self.endpoint(), action, err)
+    }
+
+    /// The one formatter, for a call of the signed client to `service`.
+    pub fn api_fail(&self, service: &api::Service, action: &str, err: &ApiError) -> Failure {
+        api_failure(&self.api.describe_endpoint(service), action, err)
     }
 
     /// The account the credentials belong to (STS GetCallerIdentity), asked
@@ -291,7 +347,23 @@ impl Aws {
     pub async fn describe_stack(&self, name: &str) -> Result<Option<StackInfo>, Failure> {
         match self.cfn.describe_stacks().stack_name(name).send().await {
             Ok(out) => Ok(out.stacks.and_then(|s| s.into_iter().next()).map(StackInfo::from)),
-            Err(e) if is_stack_missing(&e) => Ok(None),
+            Err(e) if stack_missing(&e) => Ok(None),
+            Err(e) => Err(self.fail(&format!("reading stack `{name}`"), &e)),
+        }
+    }
+
+    /// The parameters of the deployed stack `name` with what CloudFormation
+    /// resolved each to (`ResolvedValue`, set for SSM-typed parameters), or
+    /// `None` when there is no such stack.
+    pub async fn resolved_parameters(&self, name: &str) -> Result<Option<Vec<(String, Option<String>)>>, Failure> {
+        match self.cfn.describe_stacks().stack_name(name).send().await {
+            Ok(out) => Ok(out.stacks.and_then(|s| s.into_iter().next()).map(|s| {
+                s.parameters()
+                    .iter()
+                    .map(|p| (p.parameter_key().unwrap_or("?").to_owned(), p.resolved_value().map(str::to_owned)))
+                    .collect()
+            })),
+            Err(e) if stack_missing(&e) => Ok(None),
             Err(e) => Err(self.fail(&format!("reading stack `{name}`"), &e)),
         }
     }
@@ -301,20 +373,34 @@ impl Aws {
     pub async fn deployed_template(&self, name: &str) -> Result<Option<String>, Failure> {
         match self.cfn.get_template().stack_name(name).template_stage(TemplateStage::Original).send().await {
             Ok(out) => Ok(out.template_body),
-            Err(e) if is_stack_missing(&e) => Ok(None),
+            Err(e) if stack_missing(&e) => Ok(None),
             Err(e) => Err(self.fail(&format!("reading the template of stack `{name}`"), &e)),
         }
     }
 
-    /// Starts deleting a stack (by name or ID); `name` is for messages.
-    pub async fn delete_stack(&self, name: &str, stack_id: &str) -> Result<(), Failure> {
+    /// Starts deleting a stack (by name or ID); `name` is for messages;
+    /// `role_arn`: the CloudFormation service role that deletes the resources.
+    pub async fn delete_stack(&self, name: &str, stack_id: &str, role_arn: Option<&str>) -> Result<(), Failure> {
         self.cfn
             .delete_stack()
             .stack_name(stack_id)
+            .set_role_arn(role_arn.map(str::to_owned))
             .send()
             .await
             .map(|_| ())
             .map_err(|e| self.fail(&format!("deleting stack `{name}`"), &e))
+    }
+
+    /// Turns the stack's termination protection off (UpdateTerminationProtection).
+    pub async fn disable_termination_protection(&self, name: &str) -> Result<(), Failure> {
+        self.cfn
+            .update_termination_protection()
+            .stack_name(name)
+            .enable_termination_protection(false)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.fail(&format!("turning off the termination protection of stack `{name}`"), &e))
     }
 
     /// A stack's events, newest first, down to (not including) the event
@@ -345,6 +431,44 @@ impl Aws {
         Ok(out)
     }
 
+    /// Every resource of the deployed stack `name` (ListStackResources, all
+    /// pages), or `None` when there is no such stack.
+    pub async fn stack_resources(&self, name: &str) -> Result<Option<Vec<StackResource>>, Failure> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = match self.cfn.list_stack_resources().stack_name(name).set_next_token(token.clone()).send().await
+            {
+                Ok(page) => page,
+                Err(e) if stack_missing(&e) => return Ok(None),
+                Err(e) => return Err(self.fail(&format!("listing the resources of stack `{name}`"), &e)),
+            };
+            out.extend(page.stack_resource_summaries().iter().map(StackResource::from));
+            token = page.next_token.filter(|t| !t.is_empty());
+            if token.is_none() {
+                return Ok(Some(out));
+            }
+        }
+    }
+
+    /// The failed events of a change set's creation (DescribeEvents with
+    /// `FailedEvents`): since November 2025 CloudFormation validates a
+    /// change set early (resource names that already exist, ...) and puts the
+    /// details there, not in the change set's `StatusReason`.
+    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeEvents.html>
+    pub async fn change_set_failures(&self, change_set_arn: &str) -> Result<Vec<OperationFailure>, ApiError> {
+        use aws_sdk_cloudformation::types::EventFilter;
+        let out = self
+            .cfn
+            .describe_events()
+            .change_set_name(change_set_arn)
+            .filters(EventFilter::builder().failed_events(true).build())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk(&e))?;
+        Ok(out.operation_events().iter().map(OperationFailure::from).collect())
+    }
+
     /// The newest event's ID: the mark to read new events from.
     pub async fn latest_event_id(&self, stack_id: &str) -> Result<Option<String>, Failure> {
         let page = self
@@ -368,7 +492,8 @@ impl Aws {
             .stack_name(&request.stack)
             .change_set_name(&request.name)
             .change_set_type(if request.create { ChangeSetType::Create } else { ChangeSetType::Update })
-            .description("created by rcdk deploy");
+            .description("created by rcdk deploy")
+            .set_role_arn(request.role_arn.clone());
         call = match &request.template {
             TemplateSource::Body(body) => call.template_body(body),
             TemplateSource::Url(url) => call.template_url(url),
@@ -435,7 +560,7 @@ impl Aws {
     pub async fn change_set_status(&self, stack: &str, name_or_arn: &str) -> Result<Option<String>, Failure> {
         match self.cfn.describe_change_set().change_set_name(name_or_arn).stack_name(stack).send().await {
             Ok(out) => Ok(Some(out.status.map(|s| s.as_str().to_owned()).unwrap_or_default())),
-            Err(e) if e.code() == Some("ChangeSetNotFound") || is_stack_missing(&e) => Ok(None),
+            Err(e) if e.code() == Some("ChangeSetNotFound") || stack_missing(&e) => Ok(None),
             Err(e) => Err(self.fail(&format!("reading change set `{name_or_arn}` of `{stack}`"), &e)),
         }
     }
@@ -445,7 +570,7 @@ impl Aws {
     pub async fn delete_change_set(&self, stack: &str, name_or_arn: &str) -> Result<(), Failure> {
         match self.cfn.delete_change_set().change_set_name(name_or_arn).stack_name(stack).send().await {
             Ok(_) => Ok(()),
-            Err(e) if e.code() == Some("ChangeSetNotFound") || is_stack_missing(&e) => Ok(()),
+            Err(e) if e.code() == Some("ChangeSetNotFound") || stack_missing(&e) => Ok(()),
             Err(e) => Err(self.fail(&format!("deleting change set `{name_or_arn}` of stack `{stack}`"), &e)),
         }
     }
@@ -467,19 +592,15 @@ impl Aws {
     /// key already exists (HeadObject): keys are content-addressed, so an
     /// existing object holds the same bytes. Returns whether it uploaded.
     pub async fn upload_template(&self, bucket: &str, key: &str, body: &str) -> Result<bool, Failure> {
-        let s3 = self.s3();
-        match s3.head_object().bucket(bucket).key(key).send().await {
+        match self.api.s3("HEAD", bucket, key, "", Vec::new()).await {
             Ok(_) => return Ok(false),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => {}
-            Err(e) => return Err(self.fail(&format!("checking for s3://{bucket}/{key}"), &e)),
+            Err(e) if e.code() == Some("NotFound") => {}
+            Err(e) => return Err(self.api_fail(&api::S3, &format!("checking for s3://{bucket}/{key}"), &e)),
         }
-        s3.put_object()
-            .bucket(bucket)
-            .key(key)
-            .body(aws_sdk_s3::primitives::ByteStream::from(body.as_bytes().to_vec()))
-            .send()
+        self.api
+            .s3("PUT", bucket, key, "", body.as_bytes().to_vec())
             .await
-            .map_err(|e| self.fail(&format!("uploading the template to s3://{bucket}/{key}"), &e))?;
+            .map_err(|e| self.api_fail(&api::S3, &format!("uploading the template to s3://{bucket}/{key}"), &e))?;
         Ok(true)
     }
 
@@ -489,103 +610,67 @@ impl Aws {
     /// without any lifecycle configuration gets the rule; one with its own
     /// rules is left as it is.
     pub async fn ensure_template_bucket(&self, bucket: &str) -> Result<(), Failure> {
-        use aws_sdk_s3::types::{
-            BucketLocationConstraint, CreateBucketConfiguration, PublicAccessBlockConfiguration, ServerSideEncryption,
-            ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
-        };
-        let s3 = self.s3();
-        let region = self.region();
-        match s3.head_bucket().bucket(bucket).send().await {
+        let s3 = &self.api;
+        match s3.s3("HEAD", bucket, "", "", Vec::new()).await {
             Ok(_) => return self.ensure_expiry(bucket).await,
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => {}
-            Err(e) => return Err(self.fail(&format!("checking the template bucket `{bucket}`"), &e)),
+            Err(e) if e.code() == Some("NotFound") => {}
+            Err(e) => return Err(self.api_fail(&api::S3, &format!("checking the template bucket `{bucket}`"), &e)),
         }
         let what = format!("creating the template bucket `{bucket}`");
-        let mut create = s3.create_bucket().bucket(bucket);
-        if region != "us-east-1" {
-            create = create.create_bucket_configuration(
-                CreateBucketConfiguration::builder()
-                    .location_constraint(BucketLocationConstraint::from(region.as_str()))
-                    .build(),
-            );
-        }
-        create.send().await.map_err(|e| self.fail(&what, &e))?;
-        s3.put_public_access_block()
-            .bucket(bucket)
-            .public_access_block_configuration(
-                PublicAccessBlockConfiguration::builder()
-                    .block_public_acls(true)
-                    .ignore_public_acls(true)
-                    .block_public_policy(true)
-                    .restrict_public_buckets(true)
-                    .build(),
+        let region = self.region();
+        let location = if region == "us-east-1" {
+            Vec::new()
+        } else {
+            format!(
+                "<CreateBucketConfiguration xmlns=\"{S3_XMLNS}\"><LocationConstraint>{}</LocationConstraint></CreateBucketConfiguration>",
+                xml::escape(&region)
             )
-            .send()
-            .await
-            .map_err(|e| self.fail(&what, &e))?;
-        let by_default = ServerSideEncryptionByDefault::builder()
-            .sse_algorithm(ServerSideEncryption::Aes256)
-            .build()
-            .map_err(|e| Failure::no(format!("{what}: {e}")))?;
-        let encryption = ServerSideEncryptionConfiguration::builder()
-            .rules(ServerSideEncryptionRule::builder().apply_server_side_encryption_by_default(by_default).build())
-            .build()
-            .map_err(|e| Failure::no(format!("{what}: {e}")))?;
-        s3.put_bucket_encryption()
-            .bucket(bucket)
-            .server_side_encryption_configuration(encryption)
-            .send()
-            .await
-            .map_err(|e| self.fail(&what, &e))?;
+            .into_bytes()
+        };
+        let fail = |e: ApiError| self.api_fail(&api::S3, &what, &e);
+        s3.s3("PUT", bucket, "", "", location).await.map_err(fail)?;
+        let block = format!(
+            "<PublicAccessBlockConfiguration xmlns=\"{S3_XMLNS}\"><BlockPublicAcls>true</BlockPublicAcls>\
+             <IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy>\
+             <RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>"
+        );
+        s3.s3("PUT", bucket, "", "publicAccessBlock", block.into_bytes()).await.map_err(fail)?;
+        let encryption = format!(
+            "<ServerSideEncryptionConfiguration xmlns=\"{S3_XMLNS}\"><Rule><ApplyServerSideEncryptionByDefault>\
+             <SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>"
+        );
+        s3.s3("PUT", bucket, "", "encryption", encryption.into_bytes()).await.map_err(fail)?;
         self.put_expiry(bucket).await
     }
 
     async fn ensure_expiry(&self, bucket: &str) -> Result<(), Failure> {
-        match self.s3().get_bucket_lifecycle_configuration().bucket(bucket).send().await {
+        match self.api.s3("GET", bucket, "", "lifecycle", Vec::new()).await {
             Ok(_) => Ok(()),
             Err(e) if e.code() == Some("NoSuchLifecycleConfiguration") => self.put_expiry(bucket).await,
-            Err(e) => Err(self.fail(&format!("reading the lifecycle rules of bucket `{bucket}`"), &e)),
+            Err(e) => Err(self.api_fail(&api::S3, &format!("reading the lifecycle rules of bucket `{bucket}`"), &e)),
         }
     }
 
     async fn put_expiry(&self, bucket: &str) -> Result<(), Failure> {
-        use aws_sdk_s3::types::{
-            BucketLifecycleConfiguration, ExpirationStatus, LifecycleExpiration, LifecycleRule, LifecycleRuleFilter,
-        };
-        let what = format!("setting the lifecycle rule of bucket `{bucket}`");
-        let rule = LifecycleRule::builder()
-            .id(TEMPLATE_EXPIRY_RULE_ID)
-            .status(ExpirationStatus::Enabled)
-            .filter(LifecycleRuleFilter::builder().prefix("").build())
-            .expiration(LifecycleExpiration::builder().days(TEMPLATE_EXPIRY_DAYS).build())
-            .build()
-            .map_err(|e| Failure::no(format!("{what}: {e}")))?;
-        let lifecycle = BucketLifecycleConfiguration::builder()
-            .rules(rule)
-            .build()
-            .map_err(|e| Failure::no(format!("{what}: {e}")))?;
-        self.s3()
-            .put_bucket_lifecycle_configuration()
-            .bucket(bucket)
-            .lifecycle_configuration(lifecycle)
-            .send()
+        let rule = format!(
+            "<LifecycleConfiguration xmlns=\"{S3_XMLNS}\"><Rule><ID>{TEMPLATE_EXPIRY_RULE_ID}</ID>\
+             <Filter><Prefix></Prefix></Filter><Status>Enabled</Status>\
+             <Expiration><Days>{TEMPLATE_EXPIRY_DAYS}</Days></Expiration></Rule></LifecycleConfiguration>"
+        );
+        self.api
+            .s3("PUT", bucket, "", "lifecycle", rule.into_bytes())
             .await
             .map(|_| ())
-            .map_err(|e| self.fail(&what, &e))
-    }
-
-    /// An S3 client. With a custom endpoint (moto_server, LocalStack)
-    /// buckets are addressed by path, since `bucket.127.0.0.1` does not resolve.
-    fn s3(&self) -> aws_sdk_s3::Client {
-        let builder =
-            aws_sdk_s3::config::Builder::from(&self.config).force_path_style(self.config.endpoint_url().is_some());
-        aws_sdk_s3::Client::from_conf(builder.build())
+            .map_err(|e| self.api_fail(&api::S3, &format!("setting the lifecycle rule of bucket `{bucket}`"), &e))
     }
 }
 
-fn no_credentials(detail: &str) -> Failure {
-    Failure::no(format!("no usable AWS credentials: {detail}")).help(
-        "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE / --profile, or run `aws sso login`; \
-         against moto_server any values work (AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing)",
-    )
+fn stack_missing<E>(err: &SdkError<E, HttpResponse>) -> bool
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    is_stack_missing(&ApiError::from_sdk(err))
 }
+
+/// The namespace of S3's XML documents.
+const S3_XMLNS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";

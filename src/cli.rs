@@ -24,6 +24,8 @@ pub enum Command {
     Deploy(DeployArgs),
     /// Delete a deployed stack.
     Destroy(DestroyArgs),
+    /// List the app's stacks in deploy order, with account, region and dependencies (no AWS call).
+    List(ListArgs),
     /// Create a new project in DIR: an app (app file, or a Rust crate with --rust), its templates,
     /// and the pull-request workflow.
     Init(InitArgs),
@@ -117,7 +119,7 @@ pub struct SynthArgs {
     #[arg(long, value_name = "CMD", conflicts_with = "app_files")]
     pub app: Option<String>,
     /// Directory the templates are written to, as `<stack>.yaml` or `<stack>.json`.
-    #[arg(long, default_value = "templates")]
+    #[arg(long, value_name = "DIR", default_value = "templates")]
     pub out: PathBuf,
     /// Template format.
     #[arg(long, value_enum, default_value_t = TemplateFormat::Yaml)]
@@ -131,6 +133,10 @@ pub struct SynthArgs {
     /// Treat the whole-app analysis' warnings as errors (exit 2, nothing written).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also print every diagnostic (errors, warnings, notes: the whole-app analysis and the rule
+    /// packs of `compliance:`) on stdout as rcdk's JSON or SARIF 2.1.0, for GitHub code scanning.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Text, conflicts_with = "stdout")]
+    pub diagnostics: ReportFormat,
 }
 
 /// Output format of `rcdk diff`.
@@ -143,6 +149,44 @@ pub enum DiffFormat {
     Markdown,
     /// JSON with a stable, documented shape.
     Json,
+}
+
+/// A condition under which `rcdk diff --fail-on` exits 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Gate {
+    /// Permissions or network access widen: the security view has a broadening change, or a
+    /// reachability path appears.
+    Broadening,
+    /// A resource is (or may be) replaced, renames included.
+    Replacement,
+    /// A resource holding data is deleted or replaced (the diff's "dangerous" changes; a
+    /// retained removal is not one).
+    DataLoss,
+    /// A change CloudFormation will refuse or fail to carry out.
+    WillFail,
+}
+
+/// When `rcdk deploy` needs an approval beyond `--yes` (the AWS CDK's `--require-approval`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RequireApproval {
+    /// Never: `--yes` (or the usual confirmation) is enough.
+    Never,
+    /// When the change set broadens permissions or network access (the security view).
+    #[default]
+    Broadening,
+    /// For every change set.
+    AnyChange,
+}
+
+impl RequireApproval {
+    /// The flag value as typed: `never`, `broadening`, `any-change`.
+    pub fn flag(self) -> &'static str {
+        match self {
+            RequireApproval::Never => "never",
+            RequireApproval::Broadening => "broadening",
+            RequireApproval::AnyChange => "any-change",
+        }
+    }
 }
 
 /// `rcdk diff`.
@@ -180,6 +224,12 @@ pub struct DiffArgs {
     /// Exit 1 when there are differences.
     #[arg(long)]
     pub exit_code: bool,
+    /// Exit 1 when one of these holds (comma-separated, any subset): `broadening` (the security
+    /// view has a broadening change, or a reachability path appears), `replacement` (a resource
+    /// is or may be replaced), `data-loss` (a resource holding data is deleted or replaced),
+    /// `will-fail` (CloudFormation will refuse a change). The report is printed first.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "GATE,...")]
+    pub fail_on: Vec<Gate>,
     /// Treat the whole-app analysis' warnings as errors (exit 2).
     #[arg(long)]
     pub deny_warnings: bool,
@@ -211,17 +261,25 @@ pub struct AwsArgs {
     /// `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`. A profile that does not exist is exit 2.
     #[arg(long)]
     pub profile: Option<String>,
-    /// Endpoint URL for CloudFormation (and S3). Default: `AWS_ENDPOINT_URL` or AWS's own.
+    /// Endpoint URL for every AWS call (CloudFormation, S3, ECR, IAM, ...), e.g. a moto_server.
+    /// Default: `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then AWS's own.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 }
 
 /// `rcdk deploy`.
 #[derive(Debug, Args)]
-#[command(after_help = "Exit codes: 0 deployed, no changes, or --no-execute done; 1 the deploy failed or rolled \
-back, the change set was declined (it is deleted, with the REVIEW_IN_PROGRESS stack it created), or AWS refused; \
-2 bad input (app file, --stack, --parameter, --profile, a stack's `account` that is not the credentials' \
-account), nothing created; 130 interrupted (rcdk's unexecuted change sets are deleted).")]
+#[command(after_help = "Before each change set, rcdk asks AWS whether the images the services run are in their \
+ECR repositories and whether repositories it creates by name are free (codes ecr:image-missing, \
+ecr:image-in-new-repository, ecr:repository-exists; `rcdk explain CODE`).\n\n\
+Exit codes: 0 deployed, no changes, or `--no-execute` done; 1 the deploy failed or rolled \
+back, a pre-deploy check refused it (nothing created), the change set was declined (it is deleted, with the \
+REVIEW_IN_PROGRESS stack it created), or AWS refused; 2 bad input (app file, `--stack`, `--parameter`, `--profile`, \
+a stack's `account` that is not the credentials' or its deploy role's account, `--role-arn` of another account, a \
+secret read by name across accounts, `--stage` on a stack it cannot apply to), nothing created; 130 interrupted \
+(rcdk's unexecuted change sets are deleted).\n\n\
+A stack with `deploy_role_arn` (or rcdk.toml's `deploy_role_arn = \"arn:aws:iam::{account}:role/NAME\"`) is \
+deployed through that role, so stacks of several accounts deploy in one run.")]
 pub struct DeployArgs {
     /// The app file to deploy. Default: `--app`, `--assembly`, or `rcdk.toml`.
     pub app_file: Option<PathBuf>,
@@ -245,6 +303,13 @@ pub struct DeployArgs {
     /// and deploy exits 1.
     #[arg(long)]
     pub force: bool,
+    /// When a change set needs an approval that `--yes` does not give: `broadening` (the
+    /// default: it broadens permissions or network access — a new Allow statement, a removed
+    /// Deny, a managed policy attached, a security group rule that lets more through),
+    /// `any-change`, or `never`. The security view is shown first; on a terminal rcdk asks;
+    /// without one the change set is removed and deploy exits 1.
+    #[arg(long, value_enum, default_value_t = RequireApproval::Broadening, value_name = "WHEN", env = "RCDK_REQUIRE_APPROVAL")]
+    pub require_approval: RequireApproval,
     /// A template parameter, `KEY=VALUE` (repeatable); overrides the app file's `parameters`.
     /// It applies to every selected stack whose template declares `KEY`.
     #[arg(long = "parameter", value_name = "KEY=VALUE")]
@@ -267,6 +332,24 @@ pub struct DeployArgs {
     /// CloudFormation carries on.
     #[arg(long, value_name = "MINUTES", default_value_t = 60)]
     pub timeout: u64,
+    /// Write every deployed stack's outputs to FILE as JSON, in the AWS CDK's `--outputs-file`
+    /// shape: `{"<stack>": {"<OutputKey>": "<value>", ...}, ...}` (stacks without changes
+    /// included, with their current outputs; `--no-execute` stacks left out). Written once every
+    /// stack has deployed; a failed deploy writes nothing.
+    #[arg(long, value_name = "FILE")]
+    pub outputs_file: Option<PathBuf>,
+    /// The CloudFormation service role for every selected stack: CloudFormation creates,
+    /// updates and deletes resources with its permissions (`RoleARN`). Overrides each stack's
+    /// `cloudformation_role_arn`; must be a role of the stacks' account. Default: none.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// Deploy only one part of each stack. `repositories`: only the stack's ECR repositories
+    /// (and the outputs that name them), for the first deploy of an app that builds its own
+    /// images: deploy the repositories, push the images, then deploy without `--stage`.
+    /// Stacks without repositories are skipped; refused (exit 2) for a stack that already
+    /// holds other resources.
+    #[arg(long, value_enum, value_name = "PART")]
+    pub stage: Option<Stage>,
     /// How many independent stacks deploy at the same time (with `--yes` or `--no-execute`;
     /// otherwise one at a time, so each confirmation is asked on its own).
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
@@ -274,6 +357,13 @@ pub struct DeployArgs {
     /// AWS connection flags.
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+/// A part of a stack `rcdk deploy --stage` deploys on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Stage {
+    /// The stack's ECR repositories (`AWS::ECR::Repository`) and the outputs that name them.
+    Repositories,
 }
 
 /// How `rcdk deploy` prints a change set.
@@ -288,9 +378,15 @@ pub enum ChangeSetFormat {
 
 /// `rcdk destroy`.
 #[derive(Debug, Args)]
-#[command(after_help = "Exit codes: 0 deleted (or there was no such stack); 1 the deletion failed, was not \
-confirmed, or AWS refused; 2 bad input (app file, --stack, --profile, a stack's `account` that is not the \
-credentials' account), nothing deleted; 130 interrupted.")]
+#[command(after_help = "Before deleting, rcdk lists what the stack's DeletionPolicy keeps (and what it goes on \
+costing), refuses a stack that termination protection or a database's or load balancer's deletion protection \
+would block (stack:termination-protection, rds:deletion-protection-blocks-destroy, \
+elbv2:deletion-protection-blocks-destroy; `rcdk explain CODE`), and lifts the scale-in protection of the \
+stack's Auto Scaling groups so they can be deleted. A deletion that ends DELETE_FAILED names each resource that \
+blocked it and the command that unblocks it.\n\n\
+Exit codes: 0 deleted (or there was no such stack); 1 the deletion failed, was refused because of a \
+protection (nothing deleted), was not confirmed, or AWS refused; 2 bad input (app file, `--stack`, `--profile`, a \
+stack's `account` that is not the credentials' account), nothing deleted; 130 interrupted.")]
 pub struct DestroyArgs {
     /// The app file that defines the stack. Default: `--app`, `--assembly`, or `rcdk.toml`.
     pub app_file: Option<PathBuf>,
@@ -306,17 +402,79 @@ pub struct DestroyArgs {
     /// Give up waiting for the deletion after this many minutes; CloudFormation carries on.
     #[arg(long, value_name = "MINUTES", default_value_t = 60)]
     pub timeout: u64,
+    /// The CloudFormation service role that deletes the stack's resources (`RoleARN` of
+    /// DeleteStack). Default: the stack's `cloudformation_role_arn`, else none.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// Turn off what would block the deletion, after the confirmation: the stack's termination
+    /// protection, its databases' and load balancers' deletion protection (rcdk waits until
+    /// RDS applies it). Without it such a stack is refused, exit 1, with the commands.
+    #[arg(long)]
+    pub disable_deletion_protection: bool,
     /// AWS connection flags.
     #[command(flatten)]
     pub aws: AwsArgs,
 }
 
+/// Machine-readable diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    /// Human-readable lines on stderr.
+    #[default]
+    Text,
+    /// rcdk's JSON (version 1) on stdout: every diagnostic with its level, code, file, line, column, rule.
+    Json,
+    /// SARIF 2.1.0 on stdout, for GitHub code scanning (`github/codeql-action/upload-sarif`).
+    Sarif,
+}
+
+/// Output format of `rcdk list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListFormat {
+    /// One aligned line per stack.
+    #[default]
+    Text,
+    /// A JSON array, one object per stack (`name`, `account`, `region`, `dependsOn`).
+    Json,
+}
+
+/// `rcdk list`.
+#[derive(Debug, Args)]
+#[command(after_help = "Stacks are listed in the order `rcdk deploy` deploys them: a stack after the stacks it \
+depends on. An account or region the app does not pin is shown as `-` (text) or null (JSON): the credentials' \
+at deploy time.\n\nExit codes: 0 listed; 2 bad input (an invalid app file, no app), nothing called.")]
+pub struct ListArgs {
+    /// App files. Default: `--app`, `--assembly`, `app` in `rcdk.toml`, else `app.yaml` here,
+    /// else every `.yaml` file in `examples/`.
+    pub app_files: Vec<PathBuf>,
+    /// Run this command to get the app (see `rcdk synth --help`).
+    #[arg(long, value_name = "CMD", conflicts_with = "app_files")]
+    pub app: Option<String>,
+    /// Read a cloud assembly written earlier instead.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["app_files", "app"])]
+    pub assembly: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
 /// `rcdk check`.
 #[derive(Debug, Args)]
+#[command(after_help = "Exit codes: 0 every path works (and every rule passes); 1 a broken path or a failed rule \
+(or a warning with --deny-warnings); 2 a template or rule directory that cannot be read, or a template nested too \
+deep for the rule engine.")]
 pub struct CheckArgs {
     /// CloudFormation templates (JSON or YAML; short-form tags such as `!Ref` allowed).
     #[arg(required = true, value_name = "TEMPLATE")]
     pub templates: Vec<PathBuf>,
+    /// Evaluate a rule pack too (repeatable): `control-tower` (the AWS Control Tower proactive
+    /// controls, vendored), or a directory of AWS CloudFormation Guard `.guard` files. Each failed
+    /// rule is an error, located at the template's resource.
+    #[arg(long = "rules", value_name = "PACK|DIR")]
+    pub rules: Vec<String>,
+    /// How findings are reported: text on stderr, or JSON or SARIF on stdout.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
     /// The region the templates deploy to: checks certificates and availability zones
     /// against it and resolves `AWS::Region`. Default: unknown, those checks are skipped.
     #[arg(long)]

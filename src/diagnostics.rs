@@ -1,15 +1,20 @@
 //! rcdk's registry: the library's diagnostic codes
-//! ([`rcdk_constructs::diagnostics`]) and the binary's own (`app-file:*`,
-//! [`crate::app_file`]), sorted by code, for `rcdk explain` and
-//! `docs/diagnostics.md`.
+//! ([`rcdk_constructs::diagnostics`]), the rule packs' ([`rcdk_guard::review`])
+//! and the binary's own (`app-file:*`, [`crate::app_file`]; deploy and
+//! destroy time, [`crate::deploy_time`]), sorted by code, for `rcdk explain`
+//! and `docs/diagnostics.md`.
 
 use std::sync::OnceLock;
 
 use rcdk_constructs::core::{Definition, Registered};
 
 use crate::app_file::codes::Code as AppFileCode;
+use crate::deploy_time;
 
 impl Registered for AppFileCode {}
+impl Registered for deploy_time::Code {}
+impl Registered for deploy_time::rds::Code {}
+impl Registered for deploy_time::elbv2::Code {}
 
 /// Every diagnostic rcdk can print, sorted by code.
 pub fn definitions() -> &'static [&'static Definition] {
@@ -17,6 +22,10 @@ pub fn definitions() -> &'static [&'static Definition] {
     ALL.get_or_init(|| {
         let mut all: Vec<&'static Definition> = rcdk_constructs::diagnostics::definitions().to_vec();
         all.extend(AppFileCode::DEFINITIONS.iter());
+        all.extend(rcdk_guard::review::Code::DEFINITIONS.iter());
+        all.extend(deploy_time::Code::DEFINITIONS.iter());
+        all.extend(deploy_time::rds::Code::DEFINITIONS.iter());
+        all.extend(deploy_time::elbv2::Code::DEFINITIONS.iter());
         all.sort_by_key(|d| d.code);
         all
     })
@@ -25,6 +34,11 @@ pub fn definitions() -> &'static [&'static Definition] {
 /// Finds a definition by its code or by one of its former codes.
 pub fn lookup(code: &str) -> Option<&'static Definition> {
     rcdk_constructs::diagnostics::find(definitions(), code)
+}
+
+/// The anchor GitHub gives the heading ``### `code` ``.
+pub fn anchor(code: &str) -> String {
+    code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
 #[cfg(test)]

@@ -165,7 +165,13 @@ pub fn list_markdown() -> String {
     );
     out.push_str(&format!("{} codes.\n\n| code | severity | what is wrong |\n|---|---|---|\n", definitions().len()));
     for d in definitions() {
-        out.push_str(&format!("| [`{}`](#{}) | {} | {} |\n", d.code, anchor(d.code), d.severity, escape_cell(d.title)));
+        out.push_str(&format!(
+            "| [`{}`](#{}) | {} | {} |\n",
+            d.code,
+            crate::diagnostics::anchor(d.code),
+            d.severity,
+            escape_cell(d.title)
+        ));
     }
     let mut namespace = "";
     for d in definitions() {
@@ -189,11 +195,6 @@ pub fn markdown_table<'a>(codes: impl IntoIterator<Item = &'a str>) -> Result<St
         out.push_str(&format!("| `{}` | {} | {} |\n", d.code, d.severity, escape_cell(d.title)));
     }
     Ok(out)
-}
-
-/// The anchor GitHub gives the heading ``### `code` ``.
-fn anchor(code: &str) -> String {
-    code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
 fn escape_cell(s: &str) -> String {
@@ -220,6 +221,6 @@ mod tests {
 
     #[test]
     fn anchors_match_github_headings() {
-        assert_eq!(anchor("elbv2:rule-priority-invalid"), "elbv2rule-priority-invalid");
+        assert_eq!(crate::diagnostics::anchor("elbv2:rule-priority-invalid"), "elbv2rule-priority-invalid");
     }
 }

@@ -16,8 +16,10 @@ pub mod aws;
 pub mod check;
 pub mod cli;
 pub mod completions;
+pub mod compliance;
 #[cfg(feature = "aws")]
 pub mod deploy;
+pub mod deploy_time;
 #[cfg(feature = "aws")]
 pub mod destroy;
 pub mod diagnostics;
@@ -25,8 +27,11 @@ pub mod diff;
 pub mod explain;
 pub mod failure;
 pub mod init;
+pub mod list;
 pub mod man;
+pub mod report;
 pub mod schema;
+pub mod security;
 #[cfg(feature = "aws")]
 pub mod stacks;
 pub mod synth;
@@ -51,6 +56,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         #[cfg(not(feature = "aws"))]
         Command::Destroy(_) => Err(without_aws::refuse("destroy")),
         Command::Init(args) => init::run(&args),
+        Command::List(args) => list::run(&args),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),

@@ -8,9 +8,11 @@ use rcdk_constructs::core::SynthesizedStack;
 
 use rcdk_constructs::assembly;
 
-use crate::app_source::{app_files, AppSource};
-use crate::cli::SynthArgs;
+use crate::app_file::{Problem, Reported};
+use crate::app_source::{app_files, report as report_warnings, AppSource, SourceError};
+use crate::cli::{ReportFormat, SynthArgs};
 use crate::failure::Failure;
+use crate::report::Level;
 use crate::write::write_all_atomic;
 
 /// Runs `rcdk synth`.
@@ -20,7 +22,21 @@ pub fn run(args: &SynthArgs) -> Result<(), Failure> {
         None => AppSource::Files(app_files(&[])?),
     };
     let format: Format = args.format.into();
-    let stacks = source.stacks_reporting(format, args.deny_warnings)?;
+    let (stacks, reported) = match source.synthesize(format, Some(&args.out)) {
+        Ok(found) => found,
+        Err(SourceError::Problems(problems)) => {
+            print_report(args.diagnostics, &problems.0, &Reported::default());
+            return Err(problems.into());
+        }
+        Err(SourceError::Failure(f)) => return Err(f),
+    };
+    if args.deny_warnings && !reported.warnings.is_empty() {
+        let errors = reported.warnings.clone();
+        print_report(args.diagnostics, &errors, &Reported { warnings: Vec::new(), notes: reported.notes.clone() });
+    } else {
+        print_report(args.diagnostics, &[], &reported);
+    }
+    report_warnings(&reported, args.deny_warnings)?;
 
     if args.stdout {
         return print_stdout(&stacks, format);
@@ -37,6 +53,21 @@ pub fn run(args: &SynthArgs) -> Result<(), Failure> {
         eprintln!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// Prints `errors`, `reported`'s warnings and notes on stdout as JSON or
+/// SARIF (nothing for text: stderr carries them).
+fn print_report(format: ReportFormat, errors: &[Problem], reported: &Reported) {
+    let entries: Vec<(Level, &Problem)> = (errors.iter().map(|p| (Level::Error, p)))
+        .chain(reported.warnings.iter().map(|p| (Level::Warning, p)))
+        .chain(reported.notes.iter().map(|p| (Level::Note, p)))
+        .collect();
+    let text = match format {
+        ReportFormat::Text => return,
+        ReportFormat::Json => crate::report::json(&entries),
+        ReportFormat::Sarif => crate::report::sarif(&entries),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn print_stdout(stacks: &[SynthesizedStack], format: Format) -> Result<(), Failure> {

@@ -11,8 +11,7 @@ use std::path::Path;
 use support::{cfn_lint, rcdk, text};
 
 /// The services every case shares: one web service behind the load balancer.
-const SERVICE: &str =
-    "    services:\n      web:\n        image: nginx:1.27\n        container_port: 80\n        memory_mib: 256\n";
+const SERVICE: &str = "    services:\n      web:\n        image: public.ecr.aws/nginx/nginx:1.27\n        container_port: 80\n        cpu: 256\n        memory_mib: 256\n";
 
 fn app(stack: &str) -> String {
     format!("stacks:\n  - name: t\n{stack}{SERVICE}")
@@ -184,7 +183,15 @@ fn cdn_lock_admits_only_cloudfront_and_requires_the_secret_header() {
         a["LoadBalancerHttpListener"]["Properties"]["DefaultActions"][0]["FixedResponseConfig"]["StatusCode"],
         "403"
     );
+    // The primary creates the secret and reads it by Ref (an implicit dependency); the secondary reads
+    // the replica by name.
+    let by_ref = serde_json::json!({"Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": "CdnOriginSecret"}, ":SecretString}}"]]});
     let rule = &a["WebListenerRule"]["Properties"]["Conditions"];
+    assert!(
+        rule.as_array().expect("conditions").iter().any(|c| c["HttpHeaderConfig"]["Values"][0] == by_ref),
+        "{rule}"
+    );
+    let rule = &all["b"]["Resources"]["WebListenerRule"]["Properties"]["Conditions"];
     assert!(
         rule.as_array().expect("conditions").iter().any(|c| c["HttpHeaderConfig"]["Values"][0] == secret),
         "{rule}"

@@ -18,8 +18,8 @@ const CODE: &str = "app-file:deprecated-spelling";
 fn service_app(traffic_type: &str, protocol: &str) -> String {
     format!(
         "stacks:\n  - name: t\n    alarms:\n      email: ops@example.com\n    vpc:\n      nat_gateways: 3\n      \
-         flow_logs:\n        traffic_type: {traffic_type}\n    services:\n      web:\n        image: nginx:1.27\n        \
-         container_port: 80\n        memory_mib: 256\n        target_group:\n          protocol: {protocol}\n"
+         flow_logs:\n        traffic_type: {traffic_type}\n    services:\n      web:\n        image: public.ecr.aws/nginx/nginx:1.27\n        \
+         container_port: 80\n        cpu: 256\n        memory_mib: 256\n        target_group:\n          protocol: {protocol}\n"
     )
 }
 

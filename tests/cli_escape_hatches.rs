@@ -104,6 +104,18 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "cfn:bad-enum",
     ),
     (
+        "override_update_replace_policy",
+        "    overrides:\n      Vpc: {UpdateReplacePolicy: RetainExceptOnCreate}\n",
+        "stacks[0].overrides.Vpc.UpdateReplacePolicy",
+        "cfn:bad-enum",
+    ),
+    (
+        "raw_update_replace_policy",
+        "    resources:\n      Queue: {Type: 'AWS::SQS::Queue', UpdateReplacePolicy: RetainExceptOnCreate}\n",
+        "stacks[0].resources.Queue",
+        "cfn:bad-enum",
+    ),
+    (
         "override_attribute",
         "    overrides:\n      Vpc: {Propertys.CidrBlock: 10.0.0.0/16}\n",
         "stacks[0].overrides.Vpc.Propertys.CidrBlock",

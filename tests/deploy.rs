@@ -35,7 +35,7 @@ fn network_example_create_update_no_change_destroy() {
     let out = moto.rcdk(dir.path(), &["deploy", &app, "--yes"]);
     let (o, e) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
-    assert!(o.contains("for stack network-prod: 52 to add, 0 to modify, 0 to remove"), "{o}");
+    assert!(o.contains("for stack network-prod: 54 to add, 0 to modify, 0 to remove"), "{o}");
     assert!(o.contains("+ Add  VpcPublicSubnet1NatGateway"), "{o}");
     assert!(o.contains("network-prod: CREATE_COMPLETE (the stack reports no outputs)"), "moto has no outputs: {o}");
     assert!(e.contains("network-prod: executing change set rcdk-"), "{e}");
@@ -234,7 +234,9 @@ fn unreachable_endpoint_is_one_clear_message() {
 }
 
 /// Issue 5's acceptance: the website seed (ECS on EC2 + ALB + alarm-driven
-/// scaling, alarms mailed through an encrypted SNS topic) deploys, a second
+/// scaling, alarms mailed through an encrypted SNS topic) deploys — its
+/// repository first (`--stage repositories`), then the image is pushed, as
+/// on AWS (issue 26, item 2) —, a second
 /// deploy reports no changes, destroy removes it. Without its stack tags:
 /// see [`Moto::without_stack_tags`] for moto's gap with tagged KMS keys.
 #[test]
@@ -242,18 +244,20 @@ fn website_example_deploys_then_reports_no_changes_then_is_destroyed() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = Moto::without_stack_tags(&root().join("examples/website.yaml"), dir.path());
     let moto = Moto::start();
-    moto.deploy_app(&app, &["website-prod"]);
+    moto.deploy_app_with_images(&app, &["website-prod"], "eu-west-2", &[("website", "2.1.0")]);
 }
 
 /// The to-do app (seed 003: two services, path rules, alarms with an
 /// encrypted SNS topic, scaling) deploys on moto once its stack tags are
-/// removed ([`Moto::without_stack_tags`]).
+/// removed ([`Moto::without_stack_tags`]): repositories first, images pushed,
+/// then the rest.
 #[test]
 fn todo_app_deploys_on_moto_without_stack_tags() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = Moto::without_stack_tags(&root().join("examples/todo-app.yaml"), dir.path());
     let moto = Moto::start();
-    moto.deploy_app(&app, &["todo-prod"]);
+    let region = "us-east-1";
+    moto.deploy_app_with_images(&app, &["todo-prod"], region, &[("todo-main", "1.0.3"), ("todo-files", "1.0.3")]);
 }
 
 /// A change that will fail (a replacement subnet whose CIDR overlaps the

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use rcdk::aws;
-use rcdk::cli::{AwsArgs, ChangeSetFormat};
+use rcdk::cli::{AwsArgs, ChangeSetFormat, RequireApproval};
 use rcdk::deploy::cleanup::{self, Debris, Leftover};
 use rcdk::deploy::{deploy, plan, DeployOptions, Outcome, Target};
 use rcdk::stacks::StackArtifact;
@@ -31,6 +31,8 @@ fn stack(name: &str, template: Template) -> StackArtifact {
         depends_on: Vec::new(),
         body: template.render(Format::Yaml).expect("renders"),
         format: Format::Yaml,
+        deploy_role_arn: None,
+        cloudformation_role_arn: None,
     }
 }
 
@@ -65,12 +67,16 @@ fn library_deploys_parameters_failures_and_large_templates() {
         yes: true,
         no_execute: false,
         force: false,
+        require_approval: RequireApproval::Never,
         execute_change_set: None,
         template_bucket: None,
         format: ChangeSetFormat::Text,
         timeout: Duration::from_secs(120),
         concurrency: 4,
         source: vec!["app.yaml".into()],
+        stage: None,
+        outputs_file: None,
+        role_arn: None,
     };
     let runtime = aws::runtime().expect("runtime");
     let aws = runtime.block_on(aws::Aws::connect(&options.aws, Some("eu-west-1"))).expect("config");
@@ -127,38 +133,39 @@ fn library_deploys_parameters_failures_and_large_templates() {
     assert!(matches!(&reports[0].outcome, Outcome::Deployed { status, .. } if status == "CREATE_COMPLETE"));
     let deployed = runtime.block_on(aws.deployed_template("large")).expect("reads").expect("exists");
     assert_eq!(deployed, body);
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(aws.sdk_config()).force_path_style(true).build(),
-    );
+    // Read back through rcdk's signed client (REST-XML).
     let bucket = "rcdk-templates-123456789012-eu-west-1"; // moto's account
-    let pab = runtime
-        .block_on(s3.get_public_access_block().bucket(bucket).send())
-        .expect("public access block set")
-        .public_access_block_configuration
-        .expect("configuration");
-    assert_eq!(
-        (pab.block_public_acls, pab.ignore_public_acls, pab.block_public_policy, pab.restrict_public_buckets),
-        (Some(true), Some(true), Some(true), Some(true))
-    );
-    let enc = runtime.block_on(s3.get_bucket_encryption().bucket(bucket).send()).expect("encryption set");
-    let rules = enc.server_side_encryption_configuration.map(|c| c.rules).unwrap_or_default();
-    assert_eq!(
-        rules[0].apply_server_side_encryption_by_default.as_ref().map(|d| d.sse_algorithm.as_str()),
-        Some("AES256")
-    );
+    let s3_xml = |query: &str| -> aws::xml::Element {
+        let out = runtime.block_on(aws.api().s3("GET", bucket, "", query, Vec::new())).expect(query);
+        aws::xml::Element::parse(&String::from_utf8_lossy(&out.body)).expect("XML")
+    };
+    let pab = s3_xml("publicAccessBlock");
+    let flags: Vec<Option<String>> =
+        ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"]
+            .iter()
+            .map(|f| pab.text_of(f))
+            .collect();
+    assert_eq!(flags, vec![Some("true".to_owned()); 4], "public access blocked: {pab:?}");
+    let enc = s3_xml("encryption");
+    assert_eq!(enc.find("SSEAlgorithm").map(|e| e.text.as_str()), Some("AES256"), "{enc:?}");
 
     // A lifecycle rule expires old template copies.
-    let lifecycle =
-        runtime.block_on(s3.get_bucket_lifecycle_configuration().bucket(bucket).send()).expect("lifecycle rule set");
-    let rule = lifecycle.rules().iter().find(|r| r.id() == Some(aws::TEMPLATE_EXPIRY_RULE_ID)).expect("rcdk's rule");
-    assert_eq!(rule.expiration().and_then(|e| e.days()), Some(aws::TEMPLATE_EXPIRY_DAYS));
-    assert_eq!(rule.status().as_str(), "Enabled");
+    let lifecycle = s3_xml("lifecycle");
+    let rule = lifecycle
+        .all("Rule")
+        .find(|r| r.text_of("ID").as_deref() == Some(aws::TEMPLATE_EXPIRY_RULE_ID))
+        .expect("rcdk's rule");
+    assert_eq!(rule.text_at(&["Expiration", "Days"]), Some(aws::TEMPLATE_EXPIRY_DAYS.to_string()));
+    assert_eq!(rule.text_of("Status").as_deref(), Some("Enabled"));
 
     // Content-addressed: the same body again (no changes) uploads nothing
     // new; a changed body is a second object.
     let keys = |runtime: &tokio::runtime::Runtime| -> Vec<String> {
-        let out = runtime.block_on(s3.list_objects_v2().bucket(bucket).prefix("large/").send()).expect("lists");
-        out.contents().iter().filter_map(|o| o.key().map(str::to_owned)).collect()
+        let out = runtime
+            .block_on(aws.api().s3("GET", bucket, "", "list-type=2&prefix=large%2F", Vec::new()))
+            .expect("lists");
+        let list = aws::xml::Element::parse(&String::from_utf8_lossy(&out.body)).expect("XML");
+        list.all("Contents").filter_map(|o| o.text_of("Key")).collect()
     };
     let first = keys(&runtime);
     assert_eq!(first, vec![plan::template_key("large", &body, "yaml")]);

@@ -124,7 +124,10 @@ fn readme_code_words() -> std::collections::BTreeSet<String> {
             code.extend(block.split('`').skip(1).step_by(2).flat_map(|span| [span, " "]));
         }
     }
-    code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map(str::to_owned).collect()
+    // Words, and hyphenated words too (`control-tower`).
+    let words = code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map(str::to_owned);
+    let hyphenated = code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).map(str::to_owned);
+    words.chain(hyphenated).collect()
 }
 
 #[test]

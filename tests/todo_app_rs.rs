@@ -73,10 +73,22 @@ fn synthesizes_least_privilege_data_stores_that_pass_cfn_lint() {
         assert!(!statements.contains(other), "{role}: {statements}");
     }
     let env = |td: &str| resource(&t, td)["Properties"]["ContainerDefinitions"][0]["Environment"].clone();
-    assert_eq!(env("MainTaskDefinition"), json!([{"Name": "TODOS_TABLE", "Value": {"Ref": "TodosTable"}}]));
+    // Every container also gets the region (issue 26, item 13).
+    let region = || {
+        [
+            json!({"Name": "AWS_DEFAULT_REGION", "Value": {"Ref": "AWS::Region"}}),
+            json!({"Name": "AWS_REGION", "Value": {"Ref": "AWS::Region"}}),
+        ]
+    };
+    let [default_region, aws_region] = region();
+    assert_eq!(
+        env("MainTaskDefinition"),
+        json!([default_region, aws_region, {"Name": "TODOS_TABLE", "Value": {"Ref": "TodosTable"}}])
+    );
+    let [default_region, aws_region] = region();
     assert_eq!(
         env("FilesTaskDefinition"),
-        json!([{"Name": "FILES_BUCKET", "Value": {"Ref": "FilesBucket"}}, {"Name": "FILES_TABLE", "Value": {"Ref": "FilesTable"}}])
+        json!([default_region, aws_region, {"Name": "FILES_BUCKET", "Value": {"Ref": "FilesBucket"}}, {"Name": "FILES_TABLE", "Value": {"Ref": "FilesTable"}}])
     );
 }
 
@@ -98,7 +110,9 @@ fn is_the_same_app_as_the_yaml_one() {
 }
 
 /// Deploys through the cloud assembly, as CI would: `rcdk_app::emit_to`
-/// writes it, `rcdk deploy --assembly` ships it. The stack tags are left out
+/// writes it, `rcdk deploy --assembly` ships it — its repositories first
+/// (`--stage repositories`), then the images are pushed, then the rest
+/// (the services pull from the stack's own repositories). The stack tags are left out
 /// for the moto 5.2.5 KMS tag gap described at
 /// `tests/deploy.rs::todo_app_deploys_on_moto_without_stack_tags`.
 #[test]
@@ -108,11 +122,18 @@ fn deploys_on_moto() {
     rcdk_app::emit_to(todo_app_rs::app_with_tags(Default::default()), &assembly, Format::Yaml).expect("emits");
     let moto = Moto::start();
     let dir_arg = assembly.to_str().expect("utf-8");
+    let out = moto.rcdk(dir.path(), &["deploy", "--assembly", dir_arg, "--stage", "repositories", "--yes"]);
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{o}\n{e}\n{}", moto.log());
+    assert!(o.contains("todo-prod: CREATE_COMPLETE"), "{o}");
+    for repository in ["todo-main", "todo-files"] {
+        moto.push_image("us-east-1", repository, "1.0.3");
+    }
     let out = moto.rcdk(dir.path(), &["deploy", "--assembly", dir_arg, "--yes"]);
     let (o, e) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{o}\n{e}\n{}", moto.log());
     assert!(o.contains("TodosTable") && o.contains("FilesBucket"), "{o}");
-    assert!(o.contains("todo-prod: CREATE_COMPLETE"), "{o}");
+    assert!(o.contains("todo-prod: UPDATE_COMPLETE"), "{o}");
     let out = moto.rcdk(dir.path(), &["deploy", "--assembly", dir_arg, "--yes"]);
     let (o, e) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{o}\n{e}");

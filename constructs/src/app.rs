@@ -16,6 +16,7 @@
 //!         vpc: Some(VpcProps { nat_gateways: Some(0), ..Default::default() }),
 //!         ..Default::default()
 //!     }],
+//!     ..Default::default()
 //! };
 //! let stacks = app.synth(Format::Yaml).expect("valid");
 //! assert_eq!(stacks[0].name(), "network");
@@ -26,7 +27,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::cfn::Format;
-use crate::core::{App, Synthesis, SynthesizedStack};
+use crate::core::{App, RulePack, Suppressions, Synthesis, SynthesizedStack};
 use crate::error::{Errors, ValidationError};
 use crate::patterns::platform;
 
@@ -42,6 +43,18 @@ pub use crate::patterns::platform::{
 pub struct AppProps {
     /// The stacks, each synthesized to `templates/<name>.yaml`. At least one.
     pub stacks: Vec<StackSpec>,
+    /// Rule packs every stack's template must pass, besides the stacks'
+    /// own `compliance` (`control-tower`: the AWS Control Tower proactive
+    /// controls). Each failed rule is an error at the construct that made
+    /// the resource, unless suppressed with a reason. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<RulePack>,
+    /// Findings accepted knowingly in every stack, by rule name, control id
+    /// (`CT.S3.PR.9`) or whole-app warning code, each with its reason: they
+    /// are reported as notes. `constructs` paths start with the stack name.
+    /// Default: none.
+    #[serde(default, skip_serializing_if = "Suppressions::is_empty")]
+    pub suppress: Suppressions,
 }
 
 impl AppProps {
@@ -55,6 +68,10 @@ impl AppProps {
         for built in platform::build(&self.stacks) {
             app.add_stack(built.stack);
         }
+        for pack in &self.compliance {
+            app.add_compliance(*pack);
+        }
+        app.suppress_all(&self.suppress);
         app
     }
 

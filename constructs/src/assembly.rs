@@ -39,15 +39,21 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::cfn::{Format, ReadError, Template};
-use crate::core::{Severity, SourceLocation, StackInput, StackProps, SynthesizedStack};
+use crate::core::{
+    Acknowledgement, ConstructPath, FieldPath, Provenance, RulePack, Severity, SourceLocation, StackInput, StackProps,
+    SynthesizedStack,
+};
 use crate::error::ValidationError;
 
 /// The manifest's file name inside an assembly directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
 
-/// The manifest format version this library writes and reads. Bumped only on
-/// incompatible changes; a manifest with a higher version is refused.
-pub const MANIFEST_VERSION: u32 = 1;
+/// The manifest format version this library reads (and writes when a stack
+/// has rule packs or suppressions: version 2 adds `compliance`,
+/// `suppressions` and `constructs`, which a reader of version 1 cannot
+/// honour). Bumped only on incompatible changes; a manifest with a higher
+/// version is refused.
+pub const MANIFEST_VERSION: u32 = 2;
 
 /// `manifest.json`: the stacks of an assembly, in deployment order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,6 +137,66 @@ pub struct StackEntry {
     /// Parameters whose values are outputs of other stacks. Default: none.
     #[serde(default)]
     pub inputs: Vec<StackInput>,
+    /// Rule packs the template must pass (version 2). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<RulePack>,
+    /// Findings accepted knowingly that no whole-app warning used, for the
+    /// rule packs' findings (version 2). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<SuppressionEntry>,
+    /// The construct path that made each resource, by logical ID, written
+    /// for stacks with rule packs so their findings name the construct
+    /// (version 2). Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub constructs: BTreeMap<String, String>,
+    /// The role rcdk assumes to deploy the stack. Default (absent): none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_role_arn: Option<String>,
+    /// The CloudFormation service role. Default (absent): none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudformation_role_arn: Option<String>,
+}
+
+/// An acknowledgement or suppression in a [`StackEntry`] (see
+/// [`crate::core::Acknowledgement`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuppressionEntry {
+    /// The rule name, control id or warning code.
+    pub code: String,
+    /// The construct path it covers (and the constructs below it).
+    pub construct: String,
+    /// Why.
+    pub reason: String,
+    /// Where a user wrote it, as a field path (`suppress.CT.S3.PR.9`);
+    /// absent for a construct's own acknowledgement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written: Option<String>,
+    /// A whole-app warning used it already (a copy of it elsewhere that
+    /// matches nothing is not stale).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub used: bool,
+}
+
+impl SuppressionEntry {
+    fn of(a: &Acknowledgement, used: bool) -> SuppressionEntry {
+        SuppressionEntry {
+            code: a.code.clone(),
+            construct: a.construct.to_string(),
+            reason: a.reason.clone(),
+            written: a.written.as_ref().map(ToString::to_string),
+            used,
+        }
+    }
+
+    fn acknowledgement(&self) -> Acknowledgement {
+        Acknowledgement {
+            construct: ConstructPath::parse(&self.construct),
+            code: self.code.clone(),
+            reason: self.reason.clone(),
+            written: self.written.as_deref().map(FieldPath::parse),
+        }
+    }
 }
 
 /// Why an assembly cannot be written or read.
@@ -188,18 +254,29 @@ impl StackEntry {
             tags: stack.props.tags.clone(),
             dependencies: stack.depends_on.clone(),
             inputs: stack.inputs.clone(),
+            compliance: stack.props.compliance.clone(),
+            suppressions: (stack.provenance.pending.iter().map(|a| SuppressionEntry::of(a, false)))
+                .chain(stack.provenance.used.iter().map(|a| SuppressionEntry::of(a, true)))
+                .collect(),
+            constructs: stack.provenance.origins.iter().map(|(id, (path, _))| (id.clone(), path.to_string())).collect(),
+            deploy_role_arn: stack.props.deploy_role_arn.clone(),
+            cloudformation_role_arn: stack.props.cloudformation_role_arn.clone(),
         }
+    }
+
+    fn needs_version_2(&self) -> bool {
+        !self.compliance.is_empty() || !self.suppressions.is_empty() || !self.constructs.is_empty()
     }
 }
 
 impl Manifest {
     /// The manifest of synthesized stacks (kept in their order).
     pub fn of(stacks: &[SynthesizedStack]) -> Manifest {
-        Manifest {
-            version: MANIFEST_VERSION,
-            stacks: stacks.iter().map(StackEntry::of).collect(),
-            diagnostics: Vec::new(),
-        }
+        let stacks: Vec<StackEntry> = stacks.iter().map(StackEntry::of).collect();
+        // Version 1 when nothing of version 2 is used, so that older readers
+        // still read the assemblies they can honour.
+        let version = if stacks.iter().any(StackEntry::needs_version_2) { MANIFEST_VERSION } else { 1 };
+        Manifest { version, stacks, diagnostics: Vec::new() }
     }
 
     /// The manifest of an app whose synthesis failed: no stacks, its errors
@@ -292,6 +369,19 @@ impl Manifest {
                 description: template.description.clone(),
                 tags: entry.tags.clone(),
                 parameters: entry.parameters.clone(),
+                compliance: entry.compliance.clone(),
+                deploy_role_arn: entry.deploy_role_arn.clone(),
+                cloudformation_role_arn: entry.cloudformation_role_arn.clone(),
+            };
+            let provenance = Provenance {
+                field: FieldPath::root(),
+                origins: entry
+                    .constructs
+                    .iter()
+                    .map(|(id, path)| (id.clone(), (ConstructPath::parse(path), FieldPath::root())))
+                    .collect(),
+                pending: entry.suppressions.iter().filter(|s| !s.used).map(SuppressionEntry::acknowledgement).collect(),
+                used: entry.suppressions.iter().filter(|s| s.used).map(SuppressionEntry::acknowledgement).collect(),
             };
             out.push(SynthesizedStack {
                 props,
@@ -300,6 +390,7 @@ impl Manifest {
                 format,
                 depends_on: entry.dependencies.clone(),
                 inputs: entry.inputs.clone(),
+                provenance,
             });
         }
         Ok(out)
@@ -455,5 +546,31 @@ mod tests {
         assert_eq!(e.to_string(), "producer.yaml: no such file");
         let e = manifest.stacks(|_| Ok("Resources:\n  A:\n    Properties: {}\n".into())).unwrap_err();
         assert_eq!(e.to_string(), "producer.yaml: Resources.A: a resource needs a `Type`");
+    }
+
+    #[test]
+    fn packs_suppressions_and_construct_paths_round_trip_as_version_2() {
+        let mut stack = Stack::new(StackProps { name: "net".into(), ..Default::default() }, FieldPath::root());
+        let path = stack.root().child("Topic");
+        stack.add_resource(&path, Resource::new("AWS::SNS::Topic"));
+        stack.add_compliance(RulePack::ControlTower);
+        stack.suppress(&path, "CT.SNS.PR.1", "a test topic");
+        let mut app = App::new();
+        app.add_stack(stack);
+        let stacks = app.synth(Format::Yaml).expect("valid");
+        let files = files(&stacks).expect("renders");
+        let manifest = Manifest::parse(&files[1].1).expect("parses");
+        assert_eq!(manifest.version, 2, "a manifest using packs is version 2");
+        assert_eq!(manifest.stacks[0].constructs["Topic"], "net/Topic");
+        let read = manifest.stacks(|_| Ok(files[0].1.clone())).expect("reads");
+        assert_eq!(read[0].props.compliance, [RulePack::ControlTower]);
+        assert_eq!(read[0].provenance.origins["Topic"].0, path);
+        let a = &read[0].provenance.pending[0];
+        assert_eq!(
+            (a.code.as_str(), a.construct.to_string(), a.reason.as_str()),
+            ("CT.SNS.PR.1", "net/Topic".into(), "a test topic")
+        );
+        assert!(a.written.is_some(), "still a user's suppression, reported when stale");
+        assert_eq!(Manifest::of(&two_stacks()).version, 1, "without them, version 1 as before");
     }
 }

@@ -211,6 +211,9 @@ fn not_needed(name: &str, t: &Value, rule: &str) -> Option<&'static str> {
             Some("all from the VPC: entries 110 (HTTPS to the NAT gateway) and 130 (answers from the targets) cover it")
         }
         "VpcPrivateNetworkAclInbound100" => Some("all from the VPC: entry 110 (TCP 1024-65535) covers the dynamic host ports"),
+        "VpcPublicNetworkAclInbound140" | "VpcPrivateNetworkAclInbound120" => {
+            Some("UDP replies from the internet (DNS, NTP, QUIC): no path the analysis follows uses UDP")
+        }
         _ => {
             let _ = name;
             None

@@ -40,6 +40,7 @@ fn template(network_mode: Option<NetworkMode>, bastion: bool) -> Template {
             .into(),
             ..Default::default()
         }],
+        ..Default::default()
     };
     app.synth(Format::Yaml).unwrap_or_else(|e| panic!("{e}")).remove(0).template
 }
@@ -57,14 +58,19 @@ fn opted_in_services_get_the_connection_and_the_secret() {
     let t = template(None, false);
     for td in ["AppTaskDefinition", "AppCanaryTaskDefinition"] {
         let c = &t.resources[td].properties["ContainerDefinitions"][0];
-        assert_eq!(names(&c["Environment"]), ["DB_HOST", "DB_NAME", "DB_PORT"], "{td}");
+        assert_eq!(
+            names(&c["Environment"]),
+            ["AWS_DEFAULT_REGION", "AWS_REGION", "DB_HOST", "DB_NAME", "DB_PORT"],
+            "{td}"
+        );
         assert_eq!(names(&c["Secrets"]), ["DB_PASSWORD", "DB_USERNAME"], "{td}");
         let read = json!({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
             "Resource": {"Fn::GetAtt": ["Database", "MasterUserSecret.SecretArn"]}});
         assert!(statements(&t, &format!("{td}ExecutionRole")).contains(&read), "{td}");
     }
     let reports = &t.resources["ReportsTaskDefinition"].properties["ContainerDefinitions"][0];
-    assert!(reports.get("Environment").is_none() && reports.get("Secrets").is_none(), "no opt-in, no connection");
+    assert_eq!(names(&reports["Environment"]), ["AWS_DEFAULT_REGION", "AWS_REGION"], "no opt-in, no connection");
+    assert!(reports.get("Secrets").is_none(), "no opt-in, no connection");
     assert!(statements(&t, "ReportsTaskDefinitionExecutionRole")
         .iter()
         .all(|s| s["Action"] != "secretsmanager:GetSecretValue"));

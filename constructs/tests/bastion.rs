@@ -88,6 +88,7 @@ fn ssh_cidr_and_graviton_snapshot() {
         ssh_cidr: Some("203.0.113.0/24".into()),
         key_name: Some("ops".into()),
         allow_ssh_from_anywhere: None,
+        ..Default::default()
     });
     let rule = &template.resources["BastionSecurityGroupSshIngress"].properties;
     assert_eq!(rule["CidrIp"], json!("203.0.113.0/24"));

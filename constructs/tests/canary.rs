@@ -24,6 +24,7 @@ fn app(canary: Option<CanaryProps>) -> AppProps {
             .into(),
             ..Default::default()
         }],
+        ..Default::default()
     }
 }
 

@@ -62,12 +62,17 @@ fn default_distribution_fails_over_and_snapshot() {
         json!({
             "Id": "primary",
             "DomainName": {"Ref": "PrimaryLoadBalancerDns"},
-            "ConnectionAttempts": 3,
-            "ConnectionTimeout": 10,
+            // The primary gives up after one attempt of 3 s, so requests fail over fast.
+            "ConnectionAttempts": 1,
+            "ConnectionTimeout": 3,
             "CustomOriginConfig": {"OriginProtocolPolicy": "http-only", "HTTPPort": 80, "HTTPSPort": 443, "OriginSSLProtocols": ["TLSv1.2"]},
         })
     );
     assert_eq!(config["Origins"][1]["DomainName"], json!({"Ref": "SecondaryLoadBalancerDns"}));
+    assert_eq!(
+        (config["Origins"][1]["ConnectionAttempts"].clone(), config["Origins"][1]["ConnectionTimeout"].clone()),
+        (json!(3), json!(10))
+    );
     let group = &config["OriginGroups"]["Items"][0];
     assert_eq!(group["FailoverCriteria"]["StatusCodes"], json!({"Quantity": 4, "Items": [500, 502, 503, 504]}));
     assert_eq!(group["Members"]["Items"], json!([{"OriginId": "primary"}, {"OriginId": "secondary"}]));

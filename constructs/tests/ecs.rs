@@ -139,6 +139,8 @@ fn cluster_options() {
         ami_parameter: Some("/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id".into()),
         container_insights: Some(false),
         imds_hop_limit: Some(2),
+        managed_termination_protection: Some(false),
+        ..Default::default()
     };
     let (body, t, own) = synth(build(props, |_, _| {}));
     let r = &t["Resources"];
@@ -150,6 +152,11 @@ fn cluster_options() {
         80
     );
     assert_eq!(r["Cluster"]["Properties"]["ClusterSettings"][0]["Value"], "disabled");
+    assert_eq!(r["ClusterAutoScalingGroup"]["Properties"]["NewInstancesProtectedFromScaleIn"], false);
+    assert_eq!(
+        r["ClusterCapacityProvider"]["Properties"]["AutoScalingGroupProvider"]["ManagedTerminationProtection"],
+        "DISABLED"
+    );
     assert_eq!(
         r["ClusterLaunchTemplate"]["Properties"]["LaunchTemplateData"]["MetadataOptions"]["HttpPutResponseHopLimit"],
         2
@@ -312,6 +319,7 @@ fn invalid_cluster_props_are_located() {
         ami_parameter: Some("ami-123".into()),
         container_insights: None,
         imds_hop_limit: Some(0),
+        ..Default::default()
     };
     let errs = errors(build(props, |_, _| {}));
     for (code, field) in [

@@ -48,6 +48,7 @@ fn todo_app() -> AppProps {
     let main = LoadBalancedServiceProps {
         image: image("todo-main"),
         container_port: Some(5000),
+        cpu: Some(256),
         memory_reservation_mib: Some(256),
         memory_mib: Some(512),
         grants: Some(ServiceGrants { tables: [("todos".to_owned(), Access::ReadWrite)].into(), ..Default::default() }),
@@ -73,6 +74,7 @@ fn todo_app() -> AppProps {
     let files = LoadBalancedServiceProps {
         image: image("todo-files"),
         container_port: Some(5000),
+        cpu: Some(256),
         memory_reservation_mib: Some(256),
         memory_mib: Some(512),
         grants: Some(ServiceGrants {
@@ -119,6 +121,7 @@ fn todo_app() -> AppProps {
             buckets: [("files".to_owned(), Default::default())].into(),
             ..Default::default()
         }],
+        ..Default::default()
     }
 }
 
@@ -206,6 +209,7 @@ fn single_service_pattern() {
             .into(),
             ..Default::default()
         }],
+        ..Default::default()
     };
     let r = resources(&app);
     // No routing: the catch-all rule at the last priority.

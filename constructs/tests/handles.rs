@@ -47,6 +47,8 @@ fn task_definition_takes_environment_and_secrets_sorted_by_name() {
     assert_eq!(
         c["Environment"],
         json!([
+            {"Name": "AWS_DEFAULT_REGION", "Value": {"Ref": "AWS::Region"}},
+            {"Name": "AWS_REGION", "Value": {"Ref": "AWS::Region"}},
             {"Name": "A_FIRST", "Value": "1"},
             {"Name": "LOG_LEVEL", "Value": "debug"},
             {"Name": "TABLE", "Value": {"Ref": "Table"}}

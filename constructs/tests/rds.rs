@@ -92,7 +92,9 @@ fn postgres_defaults_are_secure_and_snapshot() {
 fn mysql_multi_az_snapshot() {
     let props = DatabaseProps {
         engine: Some("mysql".into()),
+        // A pinned full version, patched by hand: automatic minor upgrades off.
         engine_version: Some("8.0.43".into()),
+        auto_minor_version_upgrade: Some(false),
         instance_class: Some("db.r7g.large".into()),
         allocated_storage_gib: Some(200),
         max_allocated_storage_gib: Some(1000),
@@ -103,6 +105,7 @@ fn mysql_multi_az_snapshot() {
         backup_retention_days: Some(30),
         log_exports: Some(vec!["error".into(), "slowquery".into(), "general".into()]),
         port: None,
+        ..Default::default()
     };
     let (db, template) = ok(&props);
     assert_eq!(db.port, 3306);

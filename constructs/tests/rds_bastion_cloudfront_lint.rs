@@ -133,6 +133,7 @@ fn fully_configured_cloudfront_distribution_passes_cfn_lint() {
             comment: Some("Global entry point".into()),
             domain: None,
             origin_lock: None,
+            suppress: Default::default(),
         })]
     });
 }

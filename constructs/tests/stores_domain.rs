@@ -42,7 +42,9 @@ fn repositories_are_immutable_scanned_encrypted_expiring_and_retained() {
     let t = template(APP);
     let repo = &t["Resources"]["TodoMainRepository"];
     assert_eq!(repo["Type"], "AWS::ECR::Repository");
-    assert_eq!(repo["DeletionPolicy"], "Retain");
+    // Kept, except by the rollback of the deploy that created it: a failed
+    // first deploy must not leave a repository whose fixed name fails the retry.
+    assert_eq!(repo["DeletionPolicy"], "RetainExceptOnCreate");
     assert_eq!(repo["UpdateReplacePolicy"], "Retain");
     let p = &repo["Properties"];
     assert_eq!(p["RepositoryName"], "todo-main");
@@ -275,6 +277,8 @@ stacks:
         assert_eq!(
             env,
             &json!([
+                {"Name": "AWS_DEFAULT_REGION", "Value": {"Ref": "AWS::Region"}},
+                {"Name": "AWS_REGION", "Value": {"Ref": "AWS::Region"}},
                 {"Name": "FILES_BUCKET", "Value": {"Ref": "FilesBucket"}},
                 {"Name": "TODOS_TABLE", "Value": {"Ref": "TodosTable"}}
             ]),

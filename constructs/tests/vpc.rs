@@ -9,13 +9,19 @@ use rcdk_constructs::cfn::Format;
 use rcdk_constructs::ec2::{FlowLogsProps, NetworkAclsProps, TrafficType, VpcProps};
 
 fn synth(vpc: VpcProps) -> String {
-    let app = AppProps { stacks: vec![StackSpec { name: "net".into(), vpc: Some(vpc), ..Default::default() }] };
+    let app = AppProps {
+        stacks: vec![StackSpec { name: "net".into(), vpc: Some(vpc), ..Default::default() }],
+        ..Default::default()
+    };
     let stacks = app.synth(Format::Yaml).unwrap_or_else(|e| panic!("synth failed: {e}"));
     stacks[0].body.clone()
 }
 
 fn errors(vpc: VpcProps) -> Vec<(String, String)> {
-    let app = AppProps { stacks: vec![StackSpec { name: "net".into(), vpc: Some(vpc), ..Default::default() }] };
+    let app = AppProps {
+        stacks: vec![StackSpec { name: "net".into(), vpc: Some(vpc), ..Default::default() }],
+        ..Default::default()
+    };
     match app.synth(Format::Yaml) {
         Ok(_) => panic!("expected errors"),
         Err(e) => e.0.iter().map(|e| (e.code.to_string(), e.field.to_string())).collect(),
@@ -74,7 +80,11 @@ fn network_acls_on() {
 fn flow_logs_on() {
     let body = synth(VpcProps {
         max_azs: Some(2),
-        flow_logs: Some(FlowLogsProps { retention_days: Some(90), traffic_type: Some(TrafficType::Reject) }),
+        flow_logs: Some(FlowLogsProps {
+            retention_days: Some(90),
+            traffic_type: Some(TrafficType::Reject),
+            delete_on_removal: None,
+        }),
         ..Default::default()
     });
     assert!(body.contains("RetentionInDays: 90"));

@@ -38,6 +38,7 @@ impl AppFile {
                 code: e.code.to_string(),
                 message: e.message,
                 help: e.help,
+                rule: None,
             }])
         })?;
         Self::parse(path, &source)
@@ -57,6 +58,7 @@ impl AppFile {
             code: p.code.to_string(),
             message: p.message,
             help: p.help,
+            rule: None,
         };
         // serde sees only text the scan accepted whole: its parser has no
         // depth limit and is quadratic in the nesting of flow collections.
@@ -102,6 +104,7 @@ impl AppFile {
                     code: code.definition().code.to_owned(),
                     message,
                     help: None,
+                    rule: None,
                 }]))
             }
         }
@@ -146,6 +149,7 @@ impl AppFile {
                     "write `{}`; `{}` still works for now but will be removed in a future release",
                     d.current, d.written
                 )),
+                rule: None,
             })
             .collect()
     }
@@ -160,6 +164,7 @@ impl AppFile {
             code: e.code.to_string(),
             message: e.message.clone(),
             help: e.help.clone(),
+            rule: None,
         }
     }
 

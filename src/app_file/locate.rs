@@ -15,19 +15,12 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::limits::{MAX_ALIAS_EXPANSION, MAX_DEPTH, MAX_SCAN_PROBLEMS};
 
-/// A position in a file, 1-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Position {
-    /// Line, from 1.
-    pub line: usize,
-    /// Column, from 1.
-    pub column: usize,
-}
+/// A position in a file, 1-based (the same type locates templates for the rule packs).
+pub use rcdk_guard::Position;
 
-impl Position {
-    fn of(mark: Marker) -> Self {
-        Position { line: mark.line(), column: mark.col() + 1 }
-    }
+/// The position of a YAML reader's mark.
+fn position_of(mark: Marker) -> Position {
+    Position { line: mark.line(), column: mark.col() + 1 }
 }
 
 /// The positions of every value in a YAML document, by field path: a tree
@@ -95,10 +88,10 @@ impl LocationIndex {
                     if e.info() == "recursion limit exceeded" {
                         // The scanner's own cap (255 flow levels), met while
                         // it looks ahead for a key, before any event.
-                        return Scan::Problems(vec![too_deep(field, Position::of(*e.marker()))]);
+                        return Scan::Problems(vec![too_deep(field, position_of(*e.marker()))]);
                     }
                     return Scan::Syntax(ScanProblem {
-                        position: Some(Position::of(*e.marker())),
+                        position: Some(position_of(*e.marker())),
                         field,
                         code: Code::YamlSyntax.into(),
                         message: e.info().to_owned(),
@@ -252,7 +245,7 @@ impl Scanner<'_> {
     /// Registers the node that starts at `mark`: where it hangs, and which
     /// slot it fills.
     fn slot(&mut self, mark: Marker) -> Slot {
-        let pos = Position::of(mark);
+        let pos = position_of(mark);
         match self.frames.last_mut() {
             None => Slot::Root,
             Some(Frame::Seq { node, path, .. }) => {
@@ -365,7 +358,7 @@ impl Scanner<'_> {
     }
 
     fn start_collection(&mut self, is_map: bool, anchor: usize, tag: Option<&Tag>, mark: Marker) -> Result<(), Stop> {
-        let pos = Position::of(mark);
+        let pos = position_of(mark);
         let slot = self.slot(mark);
         let (field, parent, node_pos) = match slot {
             Slot::Key => return self.complex_key(pos),
@@ -391,7 +384,7 @@ impl Scanner<'_> {
     }
 
     fn on_event(&mut self, event: Event, mark: Marker) -> Result<(), Stop> {
-        let pos = Position::of(mark);
+        let pos = position_of(mark);
         match event {
             Event::Scalar(value, style, anchor, tag) => {
                 let slot = self.slot(mark);

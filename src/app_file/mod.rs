@@ -12,5 +12,5 @@ mod synthesize;
 pub use deprecated::Deprecated;
 pub use file::AppFile;
 pub use locate::{LocationIndex, Position, Scan, ScanProblem};
-pub use problem::{Problem, Problems, Reported};
+pub use problem::{Problem, Problems, Reported, RuleRef};
 pub use synthesize::{synthesize, synthesize_with_warnings};

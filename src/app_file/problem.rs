@@ -25,6 +25,57 @@ pub struct Problem {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// For a failed rule of a rule pack: the rule, for reports (SARIF) that
+    /// describe rules apart from their results.
+    pub rule: Option<Box<RuleRef>>,
+}
+
+/// A rule of a rule pack, as reports describe it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleRef {
+    /// The pack (`control-tower`, or a directory of `.guard` files).
+    pub pack: String,
+    /// The rule's name, e.g. `ecs_task_definition_nonroot_user_check`.
+    pub name: String,
+    /// The control it implements, e.g. `CT.ECS.PR.3`, when known.
+    pub control: Option<String>,
+    /// What the rule requires.
+    pub title: String,
+    /// How to comply, when known.
+    pub fix: Option<String>,
+    /// The control's documentation page, when known.
+    pub docs: Option<String>,
+    /// `CRITICAL`, `HIGH`, `MEDIUM` or `LOW`, when known.
+    pub severity: Option<String>,
+    /// The resource at fault (logical ID) and the path below it, when known.
+    pub resource: Option<String>,
+    /// The path the engine reported, e.g. `/Resources/Task/Properties/NetworkMode`.
+    pub path: Option<String>,
+    /// The reason of the suppression that accepted the finding.
+    pub suppressed: Option<String>,
+}
+
+impl RuleRef {
+    /// The id reports file results under: the control id, else the rule name.
+    pub fn id(&self) -> &str {
+        self.control.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The description of a finding of the guard crate.
+    pub fn of(f: &rcdk_guard::Finding, suppressed: Option<String>) -> RuleRef {
+        RuleRef {
+            pack: f.pack.clone(),
+            name: f.rule.clone(),
+            control: f.control.clone(),
+            title: f.title.clone(),
+            fix: f.fix.clone(),
+            docs: f.docs.clone(),
+            severity: f.severity.clone(),
+            resource: f.resource.clone(),
+            path: f.path.clone(),
+            suppressed,
+        }
+    }
 }
 
 impl fmt::Display for Problem {

@@ -25,6 +25,8 @@ pub fn synthesize_with_warnings(
     let mut problems = Vec::new();
     let mut stacks = Vec::new();
     let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut apps: Vec<AppFile> = Vec::with_capacity(files.len());
+    let mut stack_app: BTreeMap<String, usize> = BTreeMap::new();
     for path in files {
         let app = match AppFile::load(path) {
             Ok(app) => app,
@@ -50,17 +52,28 @@ pub fn synthesize_with_warnings(
                             help: Some(
                                 "stack names must be unique across app files: each writes templates/<name>".into(),
                             ),
+                            rule: None,
                         });
                     }
+                    stack_app.insert(s.name().to_owned(), apps.len());
                     stacks.push(s);
                 }
             }
             Err(p) => problems.extend(p.0),
         }
+        apps.push(app);
     }
-    if problems.is_empty() {
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
+    // The rule packs (`compliance:`) read the finished templates of every
+    // file at once: one evaluation, spread over the CPUs.
+    let review = crate::compliance::review_stacks(&stacks, false);
+    let located = crate::compliance::locate_in_app_files(review, |name| stack_app.get(name).copied(), &apps);
+    let errors = located.into_reported(&mut reported);
+    if errors.is_empty() {
         Ok((stacks, reported))
     } else {
-        Err(Problems(problems))
+        Err(Problems(errors))
     }
 }

@@ -1,5 +1,8 @@
-//! One formatter for every SDK error: AWS's code and message, or a plain
-//! description of what came back, and a `help:` line — never a `Debug` dump.
+//! One formatter for every failed AWS call, whichever client made it (the
+//! CloudFormation SDK or rcdk's signed client, [`super::api`]): each failure
+//! is first turned into an [`ApiError`] — AWS's code and message, or what
+//! came back instead, or why nothing came back — and [`api_failure`] turns
+//! that into one clear message with a `help:` line, never a `Debug` dump.
 
 use std::error::Error as StdError;
 
@@ -10,16 +13,17 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use super::limits::MAX_ATTEMPTS;
 use crate::failure::Failure;
 
-/// What kind of error an SDK call returned.
+/// What kind of error a call returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The endpoint could not be reached (connection refused, DNS, timeout).
     Unreachable,
-    /// The credentials were rejected (invalid, expired, unsigned).
+    /// The credentials were rejected (invalid, expired, unsigned) or could
+    /// not be resolved.
     Credentials,
     /// The caller may not do this (IAM).
     AccessDenied,
-    /// Still throttled after the SDK's retries.
+    /// Still throttled after the retries.
     Throttled,
     /// The request was invalid; AWS's own message says why (CloudFormation
     /// uses this for "stack does not exist" too).
@@ -31,59 +35,202 @@ pub enum ErrorKind {
     Other,
 }
 
-/// The kind of an SDK error, from its transport failure or error code.
-pub fn error_kind<E>(err: &SdkError<E, HttpResponse>) -> ErrorKind
-where
-    E: ProvideErrorMetadata,
-{
-    match err {
-        SdkError::TimeoutError(_) => ErrorKind::Unreachable,
-        SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => ErrorKind::Unreachable,
-        SdkError::ServiceError(_) | SdkError::ResponseError(_) => match code_and_message(err).0.as_deref() {
-            None => ErrorKind::Unparseable,
-            Some("AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" | "AuthorizationError") => {
-                ErrorKind::AccessDenied
-            }
-            Some(
-                "Throttling" | "ThrottlingException" | "RequestLimitExceeded" | "TooManyRequestsException" | "SlowDown",
-            ) => ErrorKind::Throttled,
-            Some(
-                "InvalidClientTokenId"
-                | "ExpiredToken"
-                | "ExpiredTokenException"
-                | "SignatureDoesNotMatch"
-                | "UnrecognizedClientException"
-                | "InvalidAccessKeyId"
-                | "MissingAuthenticationToken",
-            ) => ErrorKind::Credentials,
-            Some("ValidationError" | "ValidationException" | "InvalidParameterValue") => ErrorKind::Validation,
-            Some(_) => ErrorKind::Other,
-        },
-        _ => ErrorKind::Other,
+/// A failed AWS call, as plain data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// Nothing came back: connection refused, DNS, TLS, or a timeout. The
+    /// text is the transport's cause chain.
+    Unreachable(String),
+    /// The credentials could not be resolved (before any request).
+    NoCredentials(String),
+    /// The endpoint answered with an error status or a body that could not be read.
+    Response(Box<ErrorResponse>),
+    /// The request could not be made for another reason (described).
+    Other(String),
+}
+
+/// An error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ErrorResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Content-Type` header, when there was one.
+    pub content_type: Option<String>,
+    /// AWS's error code (`ValidationError`, `RepositoryNotFoundException`),
+    /// without a `prefix#` namespace; `None` when the body is not an AWS error.
+    pub code: Option<String>,
+    /// AWS's error message.
+    pub message: Option<String>,
+    /// The body as text (for describing a body that is not an AWS error).
+    pub body: String,
+}
+
+impl ErrorResponse {
+    /// Reads AWS's code and message from an error body: XML `<Code>` and
+    /// `<Message>` (Query, EC2, REST-XML), JSON `__type`/`code` and
+    /// `message` (JSON protocols), or the `x-amzn-ErrorType` header.
+    pub fn read(status: u16, content_type: Option<String>, header_code: Option<&str>, body: &str) -> ErrorResponse {
+        let mut code = xml_element(body, "Code").or_else(|| json_field(body, &["__type", "code", "Code"]));
+        if code.is_none() {
+            code = header_code.map(|h| h.split(':').next().unwrap_or(h).to_owned());
+        }
+        let message =
+            xml_element(body, "Message").or_else(|| json_field(body, &["message", "Message", "errorMessage"]));
+        ErrorResponse {
+            status,
+            content_type,
+            code: clean_code(code),
+            message: message.filter(|m| !m.is_empty()),
+            body: body.to_owned(),
+        }
     }
 }
 
-/// AWS's error code and message: as the SDK parsed them, else read from the
-/// raw body (an XML `<Code>`/`<Message>`, or a JSON `__type`/`code` and
-/// `message`) when the body has a shape the SDK did not expect.
-pub fn code_and_message<E>(err: &SdkError<E, HttpResponse>) -> (Option<String>, Option<String>)
-where
-    E: ProvideErrorMetadata,
-{
-    let mut code = err.code().map(str::to_owned);
-    let mut message = err.message().map(str::to_owned);
-    if code.is_none() {
-        if let Some(body) = err.raw_response().and_then(|r| r.body().bytes()) {
-            let body = String::from_utf8_lossy(body);
-            code = xml_element(&body, "Code").or_else(|| json_field(&body, &["__type", "code", "Code"]));
-            if code.is_some() && message.is_none() {
-                message = xml_element(&body, "Message").or_else(|| json_field(&body, &["message", "Message"]));
+/// `aws.protocol#Error` types arrive as `prefix#Code`.
+fn clean_code(code: Option<String>) -> Option<String> {
+    code.map(|c| c.rsplit('#').next().unwrap_or_default().to_owned()).filter(|c| !c.is_empty())
+}
+
+impl ApiError {
+    /// The error of an SDK call.
+    pub fn from_sdk<E>(err: &SdkError<E, HttpResponse>) -> ApiError
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        match err {
+            SdkError::TimeoutError(_) => ApiError::Unreachable(source_chain(err)),
+            SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => ApiError::Unreachable(source_chain(err)),
+            SdkError::ServiceError(_) | SdkError::ResponseError(_) => {
+                let raw = err.raw_response();
+                let body = raw
+                    .and_then(|r| r.body().bytes())
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+                    .unwrap_or_default();
+                let content_type = raw.and_then(|r| r.headers().get("content-type")).map(str::to_owned);
+                let mut response =
+                    ErrorResponse::read(raw.map_or(0, |r| r.status().as_u16()), content_type, None, &body);
+                if let Some(code) = err.code() {
+                    response.code = clean_code(Some(code.to_owned()));
+                }
+                if let Some(message) = err.message().filter(|m| !m.is_empty()) {
+                    response.message = Some(message.to_owned());
+                }
+                if response.code.is_none() {
+                    response.message = None;
+                }
+                ApiError::Response(Box::new(response))
             }
+            _ => ApiError::Other(source_chain(err)),
         }
     }
-    // `aws.protocol#Error` types arrive as `prefix#Code`.
-    let code = code.map(|c| c.rsplit('#').next().unwrap_or_default().to_owned()).filter(|c| !c.is_empty());
-    (code, message.filter(|m| !m.is_empty()))
+
+    /// AWS's error code, when the endpoint answered with one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Response(r) => r.code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// AWS's error message, when the endpoint answered with one.
+    pub fn aws_message(&self) -> Option<&str> {
+        match self {
+            ApiError::Response(r) => r.message.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The kind of error, from the transport failure or the error code.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ApiError::Unreachable(_) => ErrorKind::Unreachable,
+            ApiError::NoCredentials(_) => ErrorKind::Credentials,
+            ApiError::Other(_) => ErrorKind::Other,
+            ApiError::Response(r) => match r.code.as_deref() {
+                None => ErrorKind::Unparseable,
+                Some(
+                    "AccessDenied"
+                    | "AccessDeniedException"
+                    | "UnauthorizedOperation"
+                    | "AuthorizationError"
+                    | "Forbidden",
+                ) => ErrorKind::AccessDenied,
+                Some(code) if is_throttling(code) => ErrorKind::Throttled,
+                Some(
+                    "InvalidClientTokenId"
+                    | "ExpiredToken"
+                    | "ExpiredTokenException"
+                    | "SignatureDoesNotMatch"
+                    | "UnrecognizedClientException"
+                    | "InvalidAccessKeyId"
+                    | "InvalidSignatureException"
+                    | "MissingAuthenticationToken",
+                ) => ErrorKind::Credentials,
+                Some("ValidationError" | "ValidationException" | "InvalidParameterValue") => ErrorKind::Validation,
+                Some(_) => ErrorKind::Other,
+            },
+        }
+    }
+
+    /// AWS's own message and code (`message (Code)`), or a plain description
+    /// of what came back (HTTP status, content type and the start of the
+    /// body as text), or the transport failure's causes. Never a `Debug` dump.
+    pub fn describe(&self) -> String {
+        match self {
+            ApiError::Unreachable(s) | ApiError::NoCredentials(s) | ApiError::Other(s) => s.clone(),
+            ApiError::Response(r) => match (&r.code, &r.message) {
+                (Some(code), Some(message)) => format!("{message} ({code})"),
+                (Some(code), None) if r.status >= 300 && !r.body.trim().is_empty() => {
+                    format!("{code}: {}", describe_response(r))
+                }
+                (Some(code), None) => code.clone(),
+                (None, Some(message)) => message.clone(),
+                (None, None) => describe_response(r),
+            },
+        }
+    }
+}
+
+/// Whether an error code means "slow down" (retried, then [`ErrorKind::Throttled`]).
+pub fn is_throttling(code: &str) -> bool {
+    matches!(
+        code,
+        "Throttling"
+            | "ThrottlingException"
+            | "ThrottledException"
+            | "RequestThrottled"
+            | "RequestThrottledException"
+            | "RequestLimitExceeded"
+            | "TooManyRequestsException"
+            | "SlowDown"
+            | "PriorRequestNotComplete"
+    )
+}
+
+/// The kind of an SDK error.
+pub fn error_kind<E>(err: &SdkError<E, HttpResponse>) -> ErrorKind
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    ApiError::from_sdk(err).kind()
+}
+
+/// AWS's error code and message of an SDK error: as the SDK parsed them,
+/// else read from the raw body.
+pub fn code_and_message<E>(err: &SdkError<E, HttpResponse>) -> (Option<String>, Option<String>)
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    let e = ApiError::from_sdk(err);
+    (e.code().map(str::to_owned), e.aws_message().map(str::to_owned))
+}
+
+/// [`ApiError::describe`] of an SDK error.
+pub fn error_message<E>(err: &SdkError<E, HttpResponse>) -> String
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    ApiError::from_sdk(err).describe()
 }
 
 fn xml_element(body: &str, name: &str) -> Option<String> {
@@ -99,32 +246,12 @@ fn json_field(body: &str, names: &[&str]) -> Option<String> {
     names.iter().find_map(|n| value.get(*n).and_then(|v| v.as_str()).map(str::to_owned))
 }
 
-/// AWS's own message and code for a service error (`message (Code)`), or a
-/// plain description of what came back (HTTP status, content type and the
-/// start of the body as text), or the transport failure's causes. Built from
-/// `Display` only: never a `Debug` dump.
-pub fn error_message<E>(err: &SdkError<E, HttpResponse>) -> String
-where
-    E: ProvideErrorMetadata + StdError + 'static,
-{
-    match code_and_message(err) {
-        (Some(code), Some(message)) => format!("{message} ({code})"),
-        (Some(code), None) => {
-            describe_response(err.raw_response()).map_or_else(|| code.clone(), |r| format!("{code}: {r}"))
-        }
-        (None, Some(message)) => message,
-        (None, None) => describe_response(err.raw_response()).unwrap_or_else(|| source_chain(err)),
-    }
-}
-
-/// `HTTP 500 (text/html): <start of the body, tags removed>`.
-fn describe_response(response: Option<&HttpResponse>) -> Option<String> {
-    let response = response?;
-    let status = response.status().as_u16();
-    let kind = response.headers().get("content-type").map(|c| format!(" ({c})")).unwrap_or_default();
-    let text = response.body().bytes().map(|b| plain_text(&String::from_utf8_lossy(b))).unwrap_or_default();
+/// `the endpoint answered HTTP 500 (text/html) that is not an AWS response: "<start of the body>"`.
+fn describe_response(r: &ErrorResponse) -> String {
+    let kind = r.content_type.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+    let text = plain_text(&r.body);
     let body = if text.is_empty() { "an empty body".to_owned() } else { format!("\"{text}\"") };
-    Some(format!("the endpoint answered HTTP {status}{kind} that is not an AWS response: {body}"))
+    format!("the endpoint answered HTTP {}{kind} that is not an AWS response: {body}", r.status)
 }
 
 /// The first 160 characters of `body` with markup removed and whitespace collapsed.
@@ -150,40 +277,55 @@ fn plain_text(body: &str) -> String {
     }
 }
 
-/// One clear [`Failure`] (exit 1) for an SDK error: what was being done
+/// One clear [`Failure`] (exit 1) for a failed call: what was being done
 /// (`action`, e.g. "creating change set for stack `web`"), AWS's code and
 /// message or what came back instead, and a `help:` line.
+pub fn api_failure(endpoint: &str, action: &str, err: &ApiError) -> Failure {
+    match err.kind() {
+        ErrorKind::Unreachable => Failure::no(format!("{action}: cannot reach {endpoint}: {}", err.describe())).help(
+            "check the network and the endpoint (--endpoint-url / AWS_ENDPOINT_URL); \
+             for moto_server, start it first: moto_server -p 5000",
+        ),
+        ErrorKind::Credentials if matches!(err, ApiError::NoCredentials(_)) => no_credentials(&err.describe()),
+        ErrorKind::Credentials => {
+            Failure::no(format!("{action}: {endpoint} rejected the credentials: {}", err.describe()))
+                .help("refresh the credentials (e.g. `aws sso login`) or pick another --profile")
+        }
+        ErrorKind::AccessDenied => Failure::no(format!("{action}: access denied: {}", err.describe())).help(
+            "the credentials lack a permission; deploy needs cloudformation:* on the stack, \
+             sts:GetCallerIdentity, and s3 on the template bucket for large templates \
+             (README, \"Permissions\", lists the read calls of the pre-deploy checks)",
+        ),
+        ErrorKind::Throttled => {
+            Failure::no(format!("{action}: still throttled after {MAX_ATTEMPTS} attempts: {}", err.describe()))
+                .help("wait a minute and run the command again")
+        }
+        ErrorKind::Unparseable => Failure::no(format!("{action}: {endpoint}: {}", err.describe())).help(
+            "the endpoint is not an AWS API (or is failing): check --endpoint-url / AWS_ENDPOINT_URL and any proxy \
+             (HTTPS_PROXY); against AWS, check https://health.aws.amazon.com and try again",
+        ),
+        ErrorKind::Validation => Failure::no(format!("{action}: {}", err.describe()))
+            .help("AWS refused the request; its message above says why"),
+        ErrorKind::Other => Failure::no(format!("{action}: {}", err.describe()))
+            .help(format!("AWS ({endpoint}) refused the request; its message above says why")),
+    }
+}
+
+/// [`api_failure`] of an SDK error.
 pub fn sdk_failure<E>(endpoint: &str, action: &str, err: &SdkError<E, HttpResponse>) -> Failure
 where
     E: ProvideErrorMetadata + StdError + 'static,
 {
-    match error_kind(err) {
-        ErrorKind::Unreachable => Failure::no(format!("{action}: cannot reach {endpoint}: {}", source_chain(err)))
-            .help(
-                "check the network and the endpoint (--endpoint-url / AWS_ENDPOINT_URL); \
-             for moto_server, start it first: moto_server -p 5000",
-            ),
-        ErrorKind::Credentials => {
-            Failure::no(format!("{action}: {endpoint} rejected the credentials: {}", error_message(err)))
-                .help("refresh the credentials (e.g. `aws sso login`) or pick another --profile")
-        }
-        ErrorKind::AccessDenied => Failure::no(format!("{action}: access denied: {}", error_message(err))).help(
-            "the credentials lack a permission; deploy needs cloudformation:* on the stack, \
-             sts:GetCallerIdentity, and s3 on the template bucket for large templates",
-        ),
-        ErrorKind::Throttled => {
-            Failure::no(format!("{action}: still throttled after {MAX_ATTEMPTS} attempts: {}", error_message(err)))
-                .help("wait a minute and run the command again")
-        }
-        ErrorKind::Unparseable => Failure::no(format!("{action}: {endpoint}: {}", error_message(err))).help(
-            "the endpoint is not an AWS API (or is failing): check --endpoint-url / AWS_ENDPOINT_URL and any proxy \
-             (HTTPS_PROXY); against AWS, check https://health.aws.amazon.com and try again",
-        ),
-        ErrorKind::Validation => Failure::no(format!("{action}: {}", error_message(err)))
-            .help("AWS refused the request; its message above says why"),
-        ErrorKind::Other => Failure::no(format!("{action}: {}", error_message(err)))
-            .help(format!("AWS ({endpoint}) refused the request; its message above says why")),
-    }
+    api_failure(endpoint, action, &ApiError::from_sdk(err))
+}
+
+/// Credentials that could not be resolved: one message (exit 1) that says
+/// how to provide them.
+pub fn no_credentials(detail: &str) -> Failure {
+    Failure::no(format!("no usable AWS credentials: {detail}")).help(
+        "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE / --profile, or run `aws sso login`; \
+         against moto_server any values work (AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing)",
+    )
 }
 
 fn source_chain<E: StdError>(err: &E) -> String {
@@ -210,11 +352,8 @@ pub fn cause_chain(err: &(dyn StdError + 'static)) -> String {
 
 /// CloudFormation reports a missing stack as a `ValidationError` whose
 /// message says it does not exist.
-pub(super) fn is_stack_missing<E>(err: &SdkError<E, HttpResponse>) -> bool
-where
-    E: ProvideErrorMetadata,
-{
-    error_kind(err) == ErrorKind::Validation && err.message().is_some_and(|m| m.contains("does not exist"))
+pub fn is_stack_missing(err: &ApiError) -> bool {
+    err.kind() == ErrorKind::Validation && err.aws_message().is_some_and(|m| m.contains("does not exist"))
 }
 
 #[cfg(test)]
@@ -231,12 +370,45 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_read_from_bodies_the_sdk_did_not_parse() {
+    fn codes_are_read_from_every_protocol() {
         let xml = "<ErrorResponse><Errors><Error><Code>InvalidClientTokenId</Code><Message>bad token</Message></Error></Errors></ErrorResponse>";
-        assert_eq!(xml_element(xml, "Code").as_deref(), Some("InvalidClientTokenId"));
-        assert_eq!(xml_element(xml, "Message").as_deref(), Some("bad token"));
-        assert_eq!(xml_element("<html></html>", "Code"), None);
+        let r = ErrorResponse::read(403, None, None, xml);
+        assert_eq!((r.code.as_deref(), r.message.as_deref()), (Some("InvalidClientTokenId"), Some("bad token")));
         let json = r#"{"__type": "com.amazon.coral#ThrottlingException", "message": "slow down"}"#;
-        assert_eq!(json_field(json, &["__type"]).as_deref(), Some("com.amazon.coral#ThrottlingException"));
+        let e = ApiError::Response(Box::new(ErrorResponse::read(400, None, None, json)));
+        assert_eq!(e.code(), Some("ThrottlingException"));
+        assert_eq!(e.kind(), ErrorKind::Throttled);
+        assert_eq!(e.describe(), "slow down (ThrottlingException)");
+        let header = ErrorResponse::read(400, None, Some("RepositoryNotFoundException:http://internal"), "{}");
+        assert_eq!(header.code.as_deref(), Some("RepositoryNotFoundException"));
+        let html = ApiError::Response(Box::new(ErrorResponse::read(
+            502,
+            Some("text/html".into()),
+            None,
+            "<html><body>Bad Gateway</body></html>",
+        )));
+        assert_eq!(html.kind(), ErrorKind::Unparseable);
+        assert_eq!(
+            html.describe(),
+            "the endpoint answered HTTP 502 (text/html) that is not an AWS response: \"Bad Gateway\""
+        );
+    }
+
+    #[test]
+    fn failures_have_one_message_and_a_help_line() {
+        let denied = ApiError::Response(Box::new(ErrorResponse::read(
+            400,
+            None,
+            None,
+            r#"{"__type":"AccessDeniedException","Message":"not authorized to perform: ecr:DescribeImages"}"#,
+        )));
+        let f = api_failure("AWS in eu-west-1", "reading images", &denied);
+        assert_eq!(
+            f.message,
+            "reading images: access denied: not authorized to perform: ecr:DescribeImages (AccessDeniedException)"
+        );
+        assert!(f.help.is_some_and(|h| h.starts_with("the credentials lack a permission")));
+        let f = api_failure("http://127.0.0.1:1", "x", &ApiError::Unreachable("connection refused".into()));
+        assert_eq!(f.message, "x: cannot reach http://127.0.0.1:1: connection refused");
     }
 }

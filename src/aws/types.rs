@@ -15,6 +15,8 @@ pub struct StackInfo {
     pub outputs: Vec<(String, String)>,
     /// `(key, value)` of each parameter.
     pub parameters: Vec<(String, String)>,
+    /// Whether termination protection is on (DeleteStack is refused).
+    pub termination_protection: bool,
 }
 
 impl From<aws_sdk_cloudformation::types::Stack> for StackInfo {
@@ -36,6 +38,7 @@ impl From<aws_sdk_cloudformation::types::Stack> for StackInfo {
                     (p.parameter_key().unwrap_or("?").to_owned(), p.parameter_value().unwrap_or_default().to_owned())
                 })
                 .collect(),
+            termination_protection: s.enable_termination_protection().unwrap_or(false),
         }
     }
 }
@@ -96,6 +99,8 @@ pub struct ChangeSetRequest {
     pub capabilities: Vec<&'static str>,
     /// Stack tags.
     pub tags: Vec<(String, String)>,
+    /// The CloudFormation service role (`RoleARN`), when one.
+    pub role_arn: Option<String>,
 }
 
 /// A created change set.
@@ -155,4 +160,87 @@ pub(super) fn row(change: &aws_sdk_cloudformation::types::Change) -> Option<Reso
 /// What CloudFormation (and moto) say when a change set has nothing to do.
 pub fn is_no_changes_reason(reason: &str) -> bool {
     reason.contains("didn't contain changes") || reason.contains("No updates are to be performed")
+}
+
+/// One resource of a deployed stack (ListStackResources).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StackResource {
+    /// The logical ID.
+    pub logical_id: String,
+    /// The physical ID (a name, ID or ARN), when it has one.
+    pub physical_id: Option<String>,
+    /// The resource type.
+    pub resource_type: String,
+    /// Its status, e.g. `CREATE_COMPLETE`, `DELETE_FAILED`.
+    pub status: String,
+    /// Why, when CloudFormation says.
+    pub reason: Option<String>,
+}
+
+impl From<&aws_sdk_cloudformation::types::StackResourceSummary> for StackResource {
+    fn from(r: &aws_sdk_cloudformation::types::StackResourceSummary) -> Self {
+        StackResource {
+            logical_id: r.logical_resource_id().unwrap_or_default().to_owned(),
+            physical_id: r.physical_resource_id().filter(|p| !p.is_empty()).map(str::to_owned),
+            resource_type: r.resource_type().unwrap_or_default().to_owned(),
+            status: r.resource_status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            reason: r.resource_status_reason().filter(|s| !s.is_empty()).map(str::to_owned),
+        }
+    }
+}
+
+/// A failed event of an operation (DescribeEvents): an early-validation
+/// failure of a change set, a hook failure, or a provisioning error.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OperationFailure {
+    /// `VALIDATION_ERROR`, `PROVISIONING_ERROR`, `HOOK_INVOCATION_ERROR`, ...
+    pub event_type: String,
+    /// The validation's name, e.g. `NAME_CONFLICT_VALIDATION`.
+    pub validation: Option<String>,
+    /// The resource's logical ID, when the event is about one.
+    pub logical_id: Option<String>,
+    /// The resource type.
+    pub resource_type: Option<String>,
+    /// Where in the template, e.g. `/Resources/Repo/Properties/RepositoryName`.
+    pub path: Option<String>,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+impl From<&aws_sdk_cloudformation::types::OperationEvent> for OperationFailure {
+    fn from(e: &aws_sdk_cloudformation::types::OperationEvent) -> Self {
+        let some = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
+        OperationFailure {
+            event_type: e.event_type().map(|t| t.as_str().to_owned()).unwrap_or_default(),
+            validation: some(e.validation_name()),
+            logical_id: some(e.logical_resource_id()),
+            resource_type: some(e.resource_type()),
+            path: some(e.validation_path()),
+            reason: some(e.validation_status_reason())
+                .or_else(|| some(e.hook_status_reason()))
+                .or_else(|| some(e.resource_status_reason())),
+        }
+    }
+}
+
+impl std::fmt::Display for OperationFailure {
+    /// `Repo (AWS::ECR::Repository) NAME_CONFLICT_VALIDATION at /Resources/Repo/...: reason`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(l) = &self.logical_id {
+            parts.push(match &self.resource_type {
+                Some(t) => format!("{l} ({t})"),
+                None => l.clone(),
+            });
+        }
+        parts.push(self.validation.clone().unwrap_or_else(|| self.event_type.clone()));
+        if let Some(p) = &self.path {
+            parts.push(format!("at {p}"));
+        }
+        write!(f, "{}", parts.join(" "))?;
+        if let Some(r) = &self.reason {
+            write!(f, ": {r}")?;
+        }
+        Ok(())
+    }
 }

@@ -87,7 +87,7 @@ impl Leftover {
             let id = self.id.as_ref().map_or(self.stack.as_str(), |id| id.stack_id.as_str());
             if let Some(stack) = aws.describe_stack(id).await? {
                 if stack.status == "REVIEW_IN_PROGRESS" {
-                    aws.delete_stack(&self.stack, &stack.id).await?;
+                    aws.delete_stack(&self.stack, &stack.id, None).await?;
                     removed.push(format!("the REVIEW_IN_PROGRESS stack `{}`", self.stack));
                 }
             }

@@ -10,8 +10,10 @@ use indicatif::MultiProgress;
 use tokio::sync::Notify;
 
 use super::cleanup::Debris;
+use super::plan::Target;
+pub use crate::app_source::shell_quote;
 use crate::aws::Sessions;
-use crate::cli::{AwsArgs, ChangeSetFormat};
+use crate::cli::{AwsArgs, ChangeSetFormat, RequireApproval, Stage};
 
 /// How to deploy.
 #[derive(Debug, Clone)]
@@ -22,11 +24,13 @@ pub struct DeployOptions {
     pub yes: bool,
     /// Create and show the change set only.
     pub no_execute: bool,
-    /// Execute even when the change will fail (see [`super::will_fail`]).
+    /// Execute even when the change will fail (see [`will_fail`]).
     pub force: bool,
+    /// When an approval beyond `--yes` is needed (see [`approval`]).
+    pub require_approval: RequireApproval,
     /// Execute this existing change set instead of creating one.
     pub execute_change_set: Option<String>,
-    /// The S3 bucket for large templates. Default: see [`super::plan::default_bucket`].
+    /// The S3 bucket for large templates. Default: see [`plan::default_bucket`].
     pub template_bucket: Option<String>,
     /// How change sets are printed.
     pub format: ChangeSetFormat,
@@ -37,6 +41,13 @@ pub struct DeployOptions {
     /// The command-line arguments that name the stacks' source, as typed
     /// (`["examples/web.yaml"]`), to print commands that can be pasted.
     pub source: Vec<String>,
+    /// `--stage`: deploy only this part of each stack. Default: the whole stack.
+    pub stage: Option<Stage>,
+    /// `--outputs-file`: where to write the deployed stacks' outputs. Default: nowhere.
+    pub outputs_file: Option<std::path::PathBuf>,
+    /// `--role-arn`: the CloudFormation service role of every stack
+    /// (overrides each stack's `cloudformation_role_arn`). Default: none.
+    pub role_arn: Option<String>,
 }
 
 /// How one stack's deploy ended.
@@ -81,11 +92,17 @@ pub struct Context {
     pub executing: Mutex<BTreeSet<String>>,
     /// Change sets (and stacks) created and not executed: what Ctrl-C removes.
     pub debris: Debris,
-    /// Notified by the hidden interruption test hook ([`super::prepare::TEST_INTERRUPT_ENV`]).
+    /// Notified by the hidden interruption test hook ([`prepare::TEST_INTERRUPT_ENV`]).
     pub interrupt: Notify,
 }
 
 impl Context {
+    /// The CloudFormation service role of `target`: `--role-arn`, else the
+    /// stack's `cloudformation_role_arn`.
+    pub fn cloudformation_role(&self, target: &Target) -> Option<String> {
+        self.options.role_arn.clone().or_else(|| target.stack.cloudformation_role_arn.clone())
+    }
+
     /// A progress line (stderr).
     pub fn say(&self, line: &str) {
         match &self.progress {
@@ -135,19 +152,6 @@ pub fn execute_command(options: &DeployOptions, stack: &str, change_set: &str, r
     words.iter().map(|w| shell_quote(w)).collect::<Vec<_>>().join(" ")
 }
 
-/// A word as a POSIX shell reads it back: as is when it is plain, else in single quotes.
-pub fn shell_quote(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word.chars().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '=' | '@' | '%' | '+' | ',')
-        });
-    if plain {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,12 +167,16 @@ mod tests {
             yes: false,
             no_execute: true,
             force: false,
+            require_approval: RequireApproval::Never,
             execute_change_set: None,
             template_bucket: None,
             format: ChangeSetFormat::Text,
             timeout: Duration::from_secs(60),
             concurrency: 1,
             source: vec!["my app.yaml".into()],
+            stage: None,
+            outputs_file: None,
+            role_arn: None,
         };
         assert_eq!(
             execute_command(&options, "web", "rcdk-1-abc", "eu-west-1"),

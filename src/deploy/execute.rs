@@ -2,6 +2,7 @@
 //! Declining removes the change set (and the stack it created): exit 1.
 
 use super::context::{Context, Outcome};
+use super::diagnose;
 use super::plan::Target;
 use super::prepare::with_cleanup;
 use crate::aws::{Aws, ChangeSetSummary};
@@ -45,28 +46,48 @@ pub async fn execute_and_follow(
     ctx.executing.lock().map(|mut s| s.insert(name.to_owned())).ok();
     ctx.say(&format!("{name}: executing change set {}", id.name));
     aws.execute_change_set(name, &id.name, &id.arn).await?;
-    let settled = follow::follow(
+    let following = follow::follow(
         aws,
         Follow {
             stack: name,
             stack_id: &id.stack_id,
-            since,
+            since: since.clone(),
             total: target.facts.resources.len() as u64,
             timeout: ctx.options.timeout,
             progress: ctx.progress.as_ref(),
             deleting: false,
             change_set_arn: Some(&id.arn),
         },
-    )
-    .await?;
+    );
+    // Stop waiting as soon as a deployment circuit breaker has tripped.
+    let settled = tokio::select! {
+        settled = following => settled?,
+        tripped = diagnose::watch(aws, &id.stack_id) => {
+            ctx.executing.lock().map(|mut s| s.remove(name)).ok();
+            let report = diagnose::render(&diagnose::service(aws, &tripped.cluster, &tripped.service).await);
+            return Err(Failure::no(format!(
+                "stack `{name}`: the deployment circuit breaker failed the deployment of service `{}` ({}); \
+                 CloudFormation rolls the stack back on its own, so rcdk stopped waiting\n{}",
+                tripped.service.rsplit('/').next().unwrap_or(&tripped.service),
+                tripped.reason,
+                report.join("\n")
+            ))
+            .help(follow::follow_help(name)));
+        }
+    };
     ctx.executing.lock().map(|mut s| s.remove(name)).ok();
 
     if !settled.ok {
-        return Err(Failure::no(format!(
-            "stack `{name}` ended in {}:\n  {}",
-            settled.status,
-            settled.failures.join("\n  ")
-        )));
+        let events = aws.stack_events(&id.stack_id, since.as_deref()).await.unwrap_or_default();
+        let diagnosis = diagnose::explain(aws, &id.stack_id, &events).await;
+        let mut message = format!("stack `{name}` ended in {}:", settled.status);
+        for (i, line) in settled.failures.iter().enumerate() {
+            message.push_str(&format!("\n  {}{line}", if i == 0 { "first failure (the root cause): " } else { "" }));
+        }
+        for line in diagnosis {
+            message.push_str(&format!("\n{line}"));
+        }
+        return Err(Failure::no(message));
     }
     let mut report = format!("{name}: {}", settled.status);
     if settled.outputs.is_empty() {

@@ -187,6 +187,9 @@ pub struct Target {
     /// The region of each stack whose outputs feed this one's inputs
     /// (`None`: the environment's region).
     pub producers: BTreeMap<String, Option<String>>,
+    /// The deploy role of each of those stacks (`None`: the run's
+    /// credentials): their outputs are read in their own accounts.
+    pub producer_roles: BTreeMap<String, Option<String>>,
 }
 
 /// Selects the stacks (`--stack`, all when empty; `source` names where they
@@ -207,6 +210,8 @@ pub fn targets(
     }
     let flags = parse_parameter_flags(parameter_flags).map_err(|p| Failure::input(p.join("\n")))?;
     let regions: BTreeMap<String, Option<String>> = stacks.iter().map(|s| (s.name.clone(), s.region.clone())).collect();
+    let roles: BTreeMap<String, Option<String>> =
+        stacks.iter().map(|s| (s.name.clone(), s.deploy_role_arn.clone())).collect();
     let chosen: Vec<StackArtifact> =
         stacks.into_iter().filter(|s| selected.is_empty() || selected.contains(&s.name)).collect();
     let mut problems = Vec::new();
@@ -229,7 +234,11 @@ pub fn targets(
             stack.inputs.iter().map(|i| (i.stack.clone(), regions.get(&i.stack).cloned().flatten())).collect();
         let fed: BTreeSet<&str> = stack.inputs.iter().map(|i| i.parameter.as_str()).collect();
         match resolve_parameters(&stack.name, &facts, &stack.parameters, &flags, &fed) {
-            Ok(parameters) => out.push(Target { stack, facts, parameters, producers }),
+            Ok(parameters) => {
+                let producer_roles =
+                    stack.inputs.iter().map(|i| (i.stack.clone(), roles.get(&i.stack).cloned().flatten())).collect();
+                out.push(Target { stack, facts, parameters, producers, producer_roles })
+            }
             Err(p) => problems.extend(p),
         }
     }

@@ -16,6 +16,7 @@ use super::change_set::{self, ChangeSetRequest, ChangeSetSummary, TemplateSource
 use super::cleanup::{self, Leftover};
 use super::context::Context;
 use super::plan::{self, Target};
+use super::{preflight, stage};
 use crate::aws::Aws;
 use crate::failure::Failure;
 use crate::stacks::follow::{self, Follow};
@@ -64,7 +65,7 @@ pub async fn change_set(ctx: &Context, aws: &Arc<Aws>, target: &Target) -> Resul
         }
         StackState::RollbackComplete => {
             let id = current.as_ref().map_or(name, |s| s.id.as_str());
-            recreate_after_rollback(ctx, aws, name, id).await?;
+            recreate_after_rollback(ctx, aws, target, id).await?;
             (true, true)
         }
         StackState::Busy(s) => {
@@ -84,6 +85,12 @@ pub async fn change_set(ctx: &Context, aws: &Arc<Aws>, target: &Target) -> Resul
     };
 
     let parameters = read_inputs(ctx, target).await?;
+    // Pre-deploy checks: AWS is asked what the template alone cannot say.
+    if ctx.options.stage.is_some() && !create {
+        let deployed = aws.stack_resources(name).await?;
+        stage::refuse_over_other_resources(name, deployed.as_deref().unwrap_or_default())?;
+    }
+    preflight::run(ctx, aws, target, &parameters, !create).await?;
     let template = if plan::needs_upload(&target.stack.body) {
         TemplateSource::Url(upload_template(ctx, aws, target).await?)
     } else {
@@ -97,6 +104,7 @@ pub async fn change_set(ctx: &Context, aws: &Arc<Aws>, target: &Target) -> Resul
         parameters: parameters.into_iter().collect(),
         capabilities: plan::capabilities(&target.facts),
         tags: target.stack.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        role_arn: ctx.cloudformation_role(target),
     };
     ctx.say(&format!("{name}: creating change set {} ({})", request.name, if create { "CREATE" } else { "UPDATE" }));
     ctx.debris.add(Leftover {
@@ -143,12 +151,20 @@ pub async fn change_set(ctx: &Context, aws: &Arc<Aws>, target: &Target) -> Resul
                 Err(left) => Err(Failure::no(format!("{name}: no changes, but the empty change set is {left}"))),
             };
         }
-        return Err(with_cleanup(
-            ctx,
-            name,
-            Failure::no(format!("the change set for stack `{name}` failed: {reason}")),
-        )
-        .await);
+        let mut message = format!("the change set for stack `{name}` failed: {reason}");
+        // Early validation (since 2025-11) puts its details in DescribeEvents.
+        // An endpoint without that API (moto) adds nothing.
+        let details = aws.change_set_failures(&id.arn).await.unwrap_or_default();
+        for d in &details {
+            message.push_str(&format!("\n  {d}"));
+        }
+        let failure = Failure::no(message);
+        let failure = if details.is_empty() {
+            failure
+        } else {
+            failure.help("fix what the validation names (a resource name that already exists: rename it in the app file, or delete the leftover)")
+        };
+        return Err(with_cleanup(ctx, name, failure).await);
     }
     Ok(Some(summary))
 }
@@ -173,7 +189,8 @@ async fn read_inputs(ctx: &Context, target: &Target) -> Result<BTreeMap<String, 
             continue;
         }
         let region = target.producers.get(&input.stack).cloned().flatten();
-        let aws = ctx.sessions.get(region.as_deref()).await?;
+        let role = target.producer_roles.get(&input.stack).cloned().flatten();
+        let aws = ctx.sessions.get(region.as_deref(), role.as_deref()).await?;
         let producer = aws.describe_stack(&input.stack).await?;
         let value =
             producer.as_ref().and_then(|s| s.outputs.iter().find(|(k, _)| *k == input.output)).map(|(_, v)| v.clone());
@@ -223,7 +240,8 @@ async fn upload_template(ctx: &Context, aws: &Aws, target: &Target) -> Result<St
 
 /// A stack in ROLLBACK_COMPLETE cannot be updated. Offer to delete it on a
 /// terminal; otherwise refuse with the commands to run. Never silently.
-async fn recreate_after_rollback(ctx: &Context, aws: &Aws, name: &str, stack_id: &str) -> Result<(), Failure> {
+async fn recreate_after_rollback(ctx: &Context, aws: &Aws, target: &Target, stack_id: &str) -> Result<(), Failure> {
+    let name = target.stack.name.as_str();
     let source = ctx.options.source.join(" ");
     let refuse = || {
         Failure::no(format!(
@@ -238,7 +256,7 @@ async fn recreate_after_rollback(ctx: &Context, aws: &Aws, name: &str, stack_id:
     {
         return Err(refuse());
     }
-    aws.delete_stack(name, stack_id).await?;
+    aws.delete_stack(name, stack_id, ctx.cloudformation_role(target).as_deref()).await?;
     let settled = follow::follow(
         aws,
         Follow {

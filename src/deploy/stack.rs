@@ -4,14 +4,14 @@
 use super::change_set::{self, ChangeSetSummary};
 use super::context::{execute_command, Context, Outcome};
 use super::plan::Target;
-use super::{execute, prepare, will_fail};
+use super::{approval, execute, preflight, prepare, will_fail};
 use crate::aws;
 use crate::cli::ChangeSetFormat;
 use crate::failure::Failure;
 
 /// Per stack: change set → show → confirm → execute → follow → summary.
 pub async fn deploy_stack(ctx: &Context, target: &Target) -> Result<Outcome, Failure> {
-    let aws = ctx.sessions.get(target.stack.region.as_deref()).await?;
+    let aws = ctx.sessions.get(target.stack.region.as_deref(), target.stack.deploy_role_arn.as_deref()).await?;
     let summary = match &ctx.options.execute_change_set {
         Some(name) => prepare::existing(&aws, target, name).await?,
         None => match prepare::change_set(ctx, &aws, target).await? {
@@ -21,10 +21,18 @@ pub async fn deploy_stack(ctx: &Context, target: &Target) -> Result<Outcome, Fai
     };
     show(ctx, &summary);
     will_fail::check(ctx, &aws, target, &summary).await?;
+    approval::gate(ctx, &aws, target, &summary).await?;
     if ctx.options.no_execute {
+        preflight::service_role::ensure(ctx, &aws, &target.stack.name, &summary).await?;
         return Ok(keep_for_review(ctx, &aws, target, &summary));
     }
     execute::confirm(ctx, target, &summary).await?;
+    if let Err(f) = preflight::service_role::ensure(ctx, &aws, &target.stack.name, &summary).await {
+        return Err(match ctx.options.execute_change_set {
+            Some(_) => f,
+            None => prepare::with_cleanup(ctx, &target.stack.name, f).await,
+        });
+    }
     execute::execute_and_follow(ctx, &aws, target, &summary).await
 }
 

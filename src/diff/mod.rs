@@ -6,14 +6,19 @@
 mod pair;
 mod render;
 mod report;
+pub mod resolved;
+mod security_render;
 mod source;
 
 use std::path::{Path, PathBuf};
 
+use serde_json::Value;
+
+use rcdk_constructs::analysis::reach::Appears;
 use rcdk_constructs::cfn::{parse_template, Format};
 
 use crate::app_source::AppSource;
-use crate::cli::{DiffArgs, DiffFormat};
+use crate::cli::{DiffArgs, DiffFormat, Gate};
 use crate::failure::Failure;
 
 pub use render::{render_json, render_markdown, render_text, summary_line};
@@ -56,6 +61,7 @@ fn app_report(app_file: Option<&PathBuf>, args: &DiffArgs) -> Result<Report, Fai
     let against = Against::from_args(args, app_file.map_or(Path::new("."), PathBuf::as_path));
     let olds = against.fetch(&synthesized, &args.aws)?;
     let mut stacks = Vec::with_capacity(synthesized.len());
+    let mut sides: Vec<(String, Option<Value>, Value)> = Vec::with_capacity(synthesized.len());
     for (s, old) in synthesized.iter().zip(olds) {
         let new = parse_template(&s.body)
             .map_err(|e| Failure::no(format!("rcdk synthesized a template it cannot read back ({}): {e}", s.name())))?;
@@ -70,8 +76,29 @@ fn app_report(app_file: Option<&PathBuf>, args: &DiffArgs) -> Result<Report, Fai
             None => None,
         };
         stacks.push(StackDiff::new(s.name(), old.as_ref().map(|(l, v)| (l.clone(), v)), &new));
+        sides.push((s.name().to_owned(), old.map(|(_, v)| v), new));
     }
-    Ok(Report::new(against.describe(), stacks))
+    let pairs: Vec<(&str, Option<&Value>, Option<&Value>)> =
+        sides.iter().map(|(n, o, v)| (n.as_str(), o.as_ref(), Some(v))).collect();
+    let links: Vec<(&str, &str, &str, &str)> = synthesized
+        .iter()
+        .flat_map(|s| {
+            s.inputs.iter().map(move |i| (s.name(), i.parameter.as_str(), i.stack.as_str(), i.output.as_str()))
+        })
+        .collect();
+    let report = Report::new(against.describe(), stacks).with_reachability(&pairs, &links);
+    #[cfg(feature = "aws")]
+    if args.against_stack {
+        let settings = crate::app_source::ProjectSettings::load()?;
+        let mut news: Vec<(&str, Option<&str>, Option<String>, &Value)> = Vec::new();
+        for (s, side) in synthesized.iter().zip(&sides) {
+            let p = &s.props;
+            let role = settings.deploy_role(s.name(), p.account.as_deref(), p.deploy_role_arn.as_deref())?;
+            news.push((s.name(), p.region.as_deref(), role, &side.2));
+        }
+        return Ok(Report { resolved_parameters: resolved::fetch(&news, &args.aws)?, ..report });
+    }
+    Ok(report)
 }
 
 fn emit(report: &Report, args: &DiffArgs) -> Result<(), Failure> {
@@ -85,6 +112,11 @@ fn emit(report: &Report, args: &DiffArgs) -> Result<(), Failure> {
         .lock()
         .write_all(out.as_bytes())
         .map_err(|e| Failure::no(format!("cannot write to stdout: {e}")))?;
+    let held = gates_held(report, &args.fail_on);
+    if !held.is_empty() {
+        return Err(Failure::no(format!("--fail-on: {}", held.join("; ")))
+            .help("review the report above; a second reviewer approves, or drop the gate from --fail-on"));
+    }
     if args.exit_code && report.has_changes {
         return Err(Failure::no(format!(
             "{} stack(s) differ from {} (--exit-code)",
@@ -93,6 +125,34 @@ fn emit(report: &Report, args: &DiffArgs) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+/// The `--fail-on` gates that hold for `report`, each in words.
+pub fn gates_held(report: &Report, gates: &[Gate]) -> Vec<String> {
+    let s = &report.summary;
+    let mut out = Vec::new();
+    for g in gates {
+        let why = match g {
+            Gate::Broadening if report.security.permissions_broadened || report.broadens_reach() => {
+                let paths = report.reachability.iter().filter(|c| c.change == Appears::Appears).count();
+                Some(format!("broadening: {}; {paths} path(s) or permission(s) appear", report.security.counts_text()))
+            }
+            Gate::Broadening => None,
+            Gate::Replacement if s.replaced + s.may_replace > 0 => {
+                Some(format!("replacement: {} replaced, {} may be replaced", s.replaced, s.may_replace))
+            }
+            Gate::Replacement => None,
+            Gate::DataLoss if s.dangerous > 0 => {
+                Some(format!("data-loss: {} resource(s) holding data deleted or replaced", s.dangerous))
+            }
+            Gate::DataLoss => None,
+            Gate::WillFail if s.will_fail > 0 => Some(format!("will-fail: {} change(s) will fail", s.will_fail)),
+            Gate::WillFail => None,
+        };
+        out.extend(why);
+    }
+    out.dedup();
+    out
 }
 
 /// Colour on stdout only when it is a terminal that supports it and

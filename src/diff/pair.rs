@@ -5,7 +5,8 @@
 //! stack, named after NEW's file stem. Two directories pair their templates
 //! (`*.yaml`, `*.yml`, `*.json`) by file stem, which is the stack name: a
 //! stack only in NEW is added, only in OLD removed. A file that is not a
-//! CloudFormation template (an app file, say) is bad input, exit 2.
+//! CloudFormation template (an app file, say) is bad input, exit 2; `{}` or a
+//! template without `Resources` is an empty stack.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,7 +29,8 @@ pub fn report(old: &Path, new: &Path) -> Result<Report, Failure> {
         (false, false) => {
             let (o, n) = (read_template(old)?, read_template(new)?);
             let name = stem(new).unwrap_or_else(|| new.display().to_string());
-            Ok(Report::new(against, vec![StackDiff::new(&name, Some((old.display().to_string(), &o)), &n)]))
+            let report = Report::new(against, vec![StackDiff::new(&name, Some((old.display().to_string(), &o)), &n)]);
+            Ok(report.with_reachability(&[(name.as_str(), Some(&o), Some(&n))], &[]))
         }
         (true, true) => {
             let (olds, news) = (templates_in(old)?, templates_in(new)?);
@@ -43,17 +45,21 @@ pub fn report(old: &Path, new: &Path) -> Result<Report, Failure> {
             names.sort();
             names.dedup();
             let mut stacks = Vec::with_capacity(names.len());
+            let mut sides = Vec::with_capacity(names.len());
             for name in names {
                 let o = olds.get(name).map(|p| read_template(p).map(|v| (p, v))).transpose()?;
                 let n = news.get(name).map(|p| read_template(p)).transpose()?;
-                stacks.push(match (o, n) {
-                    (Some((p, o)), Some(n)) => StackDiff::new(name, Some((p.display().to_string(), &o)), &n),
-                    (None, Some(n)) => StackDiff::new(name, None, &n),
-                    (Some((p, o)), None) => StackDiff::removed(name, p.display().to_string(), &o),
+                stacks.push(match (&o, &n) {
+                    (Some((p, o)), Some(n)) => StackDiff::new(name, Some((p.display().to_string(), o)), n),
+                    (None, Some(n)) => StackDiff::new(name, None, n),
+                    (Some((p, o)), None) => StackDiff::removed(name, p.display().to_string(), o),
                     (None, None) => continue,
                 });
+                sides.push((name.as_str(), o.map(|(_, v)| v), n));
             }
-            Ok(Report::new(format!("{}/", against.trim_end_matches('/')), stacks))
+            let pairs: Vec<(&str, Option<&Value>, Option<&Value>)> =
+                sides.iter().map(|(n, o, v)| (*n, o.as_ref(), v.as_ref())).collect();
+            Ok(Report::new(format!("{}/", against.trim_end_matches('/')), stacks).with_reachability(&pairs, &[]))
         }
         _ => Err(Failure::input(format!(
             "{} and {} must both be template files or both be directories",
@@ -123,15 +129,11 @@ fn read_template(p: &Path) -> Result<Value, Failure> {
         Failure::input(format!("cannot read {}: {e}", p.display()))
             .help("it must be a CloudFormation template in JSON or YAML")
     })?;
-    let has = |k: &str| value.get(k).is_some();
-    if !has("Resources") {
-        let help = if has("stacks") {
-            "this looks like an app file: compare it with `rcdk diff APP_FILE [--against-dir DIR | --against-git REV]`"
-        } else {
-            "a CloudFormation template has a `Resources` section"
-        };
+    // `{}` or a template without `Resources` is an empty stack (the CDK's
+    // "no stack yet"); an app file is not a template at all.
+    if value.get("stacks").is_some() && value.get("Resources").is_none() {
         return Err(Failure::input(format!("{} is not a CloudFormation template: it has no `Resources`", p.display()))
-            .help(help));
+            .help("this looks like an app file: compare it with `rcdk diff APP_FILE [--against-dir DIR | --against-git REV]`"));
     }
     Ok(value)
 }

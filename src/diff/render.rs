@@ -7,7 +7,7 @@ use owo_colors::OwoColorize;
 use serde_json::Value;
 
 use rcdk_constructs::diff::{
-    Cause, CauseKind, Change, EntryChange, GroupRoot, Impact, PropertyChange, ResourceChange, Summary,
+    Cause, CauseKind, Change, EntryChange, Fate, GroupRoot, Impact, PropertyChange, ResourceChange, Summary,
 };
 
 use super::report::{Report, StackDiff, StackStatus};
@@ -34,7 +34,12 @@ fn show(v: Option<&Value>) -> String {
 /// "to modify" and said so ("57 to modify (49 of them replaced)"); renames
 /// are counted apart, each one a replacement.
 pub fn summary_line(s: &Summary) -> String {
-    let mut parts = vec![format!("{} to add", s.added), format!("{} to remove", s.removed)];
+    let mut parts = vec![format!("{} to add", s.added)];
+    if s.retained > 0 {
+        parts.push(format!("{} to remove ({} of them retained, orphaned)", s.removed, s.retained));
+    } else {
+        parts.push(format!("{} to remove", s.removed));
+    }
     let mut modify = format!("{} to modify", s.modified);
     let mut sub = Vec::new();
     if s.modified > 0 {
@@ -242,6 +247,9 @@ pub fn render_text(report: &Report, color: bool) -> String {
             let _ = writeln!(out, "  {} {}", p.danger("✗ will fail:"), f.message);
             let _ = writeln!(out, "      help: {}", f.help);
         }
+        for w in &s.diff.warnings {
+            let _ = writeln!(out, "  {} {w}", p.danger("warning:"));
+        }
         for g in s.diff.groups() {
             match g.root {
                 GroupRoot::Resource(r) => text_resource(&mut out, &p, r),
@@ -273,6 +281,9 @@ pub fn render_text(report: &Report, color: bool) -> String {
         }
         let _ = writeln!(out, "  {}\n", summary_line(&s.summary));
     }
+    out.push_str(&crate::security::text(&report.security));
+    out.push_str(&crate::security::reach_text(&report.reachability));
+    out.push_str(&super::security_render::resolved_text(&report.resolved_parameters));
     if report.has_changes {
         let _ = writeln!(out, "Total: {}", summary_line(&report.summary));
     } else {
@@ -305,6 +316,15 @@ fn resource_line(p: &Paint, r: &ResourceChange, indent: &str) -> String {
     if let Some(i) = r.impact {
         let label = if r.change == Change::Renamed { "replace (rename)" } else { i.label() };
         let _ = write!(line, "  {}", p.impact(i, label));
+    }
+    match (r.change, r.fate) {
+        (Change::Removed, Some(f @ (Fate::Retained | Fate::Snapshot))) => {
+            let _ = write!(line, "  {}", p.bold(f.label()));
+        }
+        (Change::Modified | Change::Renamed, Some(f @ (Fate::Retained | Fate::Snapshot))) => {
+            let _ = write!(line, "  {}", p.bold(&format!("old one {}", f.label())));
+        }
+        _ => {}
     }
     if r.dangerous {
         let _ = write!(line, "  {}", p.danger("DANGEROUS"));
@@ -375,9 +395,15 @@ fn impact_md(r: &ResourceChange) -> String {
         (_, Some(Impact::MayReplace)) => "**may replace**".to_owned(),
         (_, Some(i)) => i.label().to_owned(),
         (Change::Added, None) => "create".to_owned(),
-        (Change::Removed, None) => "delete".to_owned(),
+        (Change::Removed, None) => match r.fate {
+            Some(f @ (Fate::Retained | Fate::Snapshot)) => f.label().to_owned(),
+            _ => "delete".to_owned(),
+        },
         (_, None) => String::new(),
     };
+    if let (Change::Modified | Change::Renamed, Some(f @ (Fate::Retained | Fate::Snapshot))) = (r.change, r.fate) {
+        let _ = write!(s, " (old one {})", f.label());
+    }
     if r.dangerous {
         s.push_str(" ⚠️ **dangerous**");
     }
@@ -414,6 +440,11 @@ pub fn render_markdown(report: &Report) -> String {
             }
         }
         out.push('\n');
+    }
+    for s in &report.stacks {
+        for w in &s.diff.warnings {
+            let _ = writeln!(out, "> [!WARNING]\n> `{}`: {}\n", cell(&s.stack), cell(w));
+        }
     }
     if report.summary.dangerous > 0 {
         let _ = writeln!(
@@ -460,6 +491,21 @@ pub fn render_markdown(report: &Report) -> String {
                 );
             }
         }
+    }
+    let mut security = crate::security::markdown(&report.security);
+    let reach = crate::security::reach_markdown(&report.reachability);
+    if !security.is_empty() && !reach.is_empty() {
+        security.push('\n');
+    }
+    security.push_str(&reach);
+    let resolved = super::security_render::resolved_markdown(&report.resolved_parameters);
+    if !security.is_empty() && !resolved.is_empty() {
+        security.push('\n');
+    }
+    security.push_str(&resolved);
+    if !security.is_empty() {
+        out.push('\n');
+        out.push_str(&security);
     }
     for s in report.stacks.iter().filter(|s| !matches!(s.status, StackStatus::Unchanged | StackStatus::Removed)) {
         let from = s.old_template.as_deref().unwrap_or("no template: new stack");
@@ -534,6 +580,9 @@ fn md_row(out: &mut String, stack: &str, r: &ResourceChange, cause: Option<Strin
     let change = match (&cause, r.tags_only) {
         (Some(c), _) => format!("{} {}", change_word(r.change), c),
         (None, true) => format!("{} ({})", change_word(r.change), cell(&tags_text(r))),
+        (None, false) if r.change == Change::Removed && r.fate == Some(Fate::Retained) => {
+            "removed from the stack, retained (orphaned)".to_owned()
+        }
         (None, false) => change_word(r.change).to_owned(),
     };
     let _ = writeln!(out, "| {} | {name} | `{}` | {change} | {} |", cell(stack), cell(&r.resource_type), impact_md(r));

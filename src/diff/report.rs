@@ -4,7 +4,11 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use rcdk_constructs::diff::{Summary, TemplateDiff};
+use rcdk_constructs::analysis::reach::{self, AccessChange, Appears};
+use rcdk_constructs::analysis::{Doc, StackTemplate};
+use rcdk_constructs::diff::{SecurityView, Summary, TemplateDiff};
+
+use super::resolved;
 
 /// The version of the JSON shape; bumped only on incompatible changes.
 pub const JSON_VERSION: u32 = 1;
@@ -81,6 +85,17 @@ pub struct Report {
     pub summary: Summary,
     /// One entry per stack of the app, in deployment order.
     pub stacks: Vec<StackDiff>,
+    /// IAM statements, managed policies and security group rules added or
+    /// removed over every stack, with the counts (`statement_additions`, ...,
+    /// `permissions_broadened`); each item names its stack.
+    pub security: SecurityView,
+    /// Paths and effective permissions that appear or disappear: the
+    /// whole-app analysis' model of who can reach what, run on both sides.
+    pub reachability: Vec<AccessChange>,
+    /// With `--against-stack`: each SSM-typed parameter, the deployed
+    /// stack's resolved value against what a deploy would resolve now.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resolved_parameters: Vec<resolved::ResolvedParameter>,
 }
 
 impl Report {
@@ -91,6 +106,54 @@ impl Report {
             summary.add(&s.summary);
         }
         let has_changes = stacks.iter().any(|s| s.status != StackStatus::Unchanged);
-        Report { version: JSON_VERSION, against, has_changes, summary, stacks }
+        let mut security = SecurityView::default();
+        for s in &stacks {
+            security.merge(if stacks.len() > 1 { &s.stack } else { "" }, &s.diff.security);
+        }
+        Report {
+            version: JSON_VERSION,
+            against,
+            has_changes,
+            summary,
+            stacks,
+            security,
+            reachability: Vec::new(),
+            resolved_parameters: Vec::new(),
+        }
+    }
+
+    /// True when a path or permission appears (see [`Report::reachability`]).
+    pub fn broadens_reach(&self) -> bool {
+        self.reachability.iter().any(|c| c.change == Appears::Appears)
+    }
+
+    /// Adds the reachability delta of the templates compared: per stack,
+    /// its name, old template (`None` when new) and new template (`None`
+    /// when removed). `links` are the app's cross-stack parameters (stack,
+    /// parameter, producing stack, output); the old side uses a link only
+    /// where its template declares that parameter too.
+    pub fn with_reachability(
+        mut self,
+        pairs: &[(&str, Option<&Value>, Option<&Value>)],
+        links: &[(&str, &str, &str, &str)],
+    ) -> Report {
+        let side = |old: bool| {
+            let stacks: Vec<StackTemplate<'_>> = pairs
+                .iter()
+                .filter_map(|&(name, o, n)| {
+                    let doc = Doc::from_json(if old { o? } else { n? }, None).ok()?;
+                    let inputs = links
+                        .iter()
+                        .filter(|l| l.0 == name && doc.params.contains_key(l.1))
+                        .map(|l| (l.1, l.2, l.3))
+                        .collect();
+                    Some(StackTemplate { name, doc, inputs })
+                })
+                .collect();
+            reach::access(&stacks)
+        };
+        let (old, new) = (side(true), side(false));
+        self.reachability = reach::delta(&old, &new);
+        self
     }
 }

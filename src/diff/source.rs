@@ -227,10 +227,17 @@ fn from_stacks(stacks: &[SynthesizedStack], aws_args: &AwsArgs) -> Result<Vec<Ol
     let runtime = aws::runtime()?;
     runtime.block_on(async {
         let sessions = aws::Sessions::new(aws_args.clone());
+        let settings = crate::app_source::ProjectSettings::load()?;
         let mut out = Vec::with_capacity(stacks.len());
         for s in stacks {
-            let aws = sessions.get(s.props.region.as_deref()).await?;
-            crate::stacks::account::check(&aws, aws_args, s.name(), s.props.account.as_deref()).await?;
+            let p = &s.props;
+            let role = settings.deploy_role(s.name(), p.account.as_deref(), p.deploy_role_arn.as_deref())?;
+            let expected = p
+                .account
+                .clone()
+                .or_else(|| role.as_deref().and_then(rcdk_constructs::core::role_arn_account).map(str::to_owned));
+            let aws = sessions.get(p.region.as_deref(), role.as_deref()).await?;
+            crate::stacks::account::check(&aws, aws_args, s.name(), expected.as_deref(), role.as_deref()).await?;
             let body = aws.deployed_template(s.name()).await?;
             out.push(body.map(|b| (format!("stack {} ({})", s.name(), aws.endpoint()), b)));
         }

@@ -79,6 +79,8 @@ pub fn app() -> App {
             // Pin the image by tag (or digest) so every deploy is reproducible.
             image: "public.ecr.aws/nginx/nginx:1.27".into(),
             container_port: Some(80),
+            // CPU units (1024 = one vCPU) reserved per task: the CPU alarm's percentages are of this.
+            cpu: Some(256),
             memory_reservation_mib: Some(128),
             memory_mib: Some(256),
             target_group: Some(TargetGroupProps {

@@ -21,22 +21,29 @@ pub struct Destination {
 }
 
 /// Whose credentials these are, for messages.
-pub fn credentials_description(args: &AwsArgs) -> String {
-    match &args.profile {
-        Some(p) => format!("profile `{p}`"),
-        None => "the credentials in use".to_owned(),
+pub fn credentials_description(args: &AwsArgs, role: Option<&str>) -> String {
+    match (role, &args.profile) {
+        (Some(r), _) => format!("the deploy role {r}"),
+        (None, Some(p)) => format!("profile `{p}`"),
+        (None, None) => "the credentials in use".to_owned(),
     }
 }
 
-/// The caller's account for `aws`; a mismatch with `pinned` is the message
-/// of the refusal (not yet a [`Failure`], so several stacks are reported at once).
-pub async fn check(aws: &Aws, args: &AwsArgs, stack: &str, pinned: Option<&str>) -> Result<Destination, Failure> {
+/// The caller's account for `aws` (assumed into `role`, when given); a
+/// mismatch with `pinned` is exit 2.
+pub async fn check(
+    aws: &Aws,
+    args: &AwsArgs,
+    stack: &str,
+    pinned: Option<&str>,
+    role: Option<&str>,
+) -> Result<Destination, Failure> {
     let account = aws.caller_account().await?;
     let destination = Destination { account, region: aws.region(), endpoint: aws.endpoint() };
     match pinned {
         Some(pinned) if pinned != destination.account => Err(Failure::input(format!(
             "stack `{stack}` is pinned to account {pinned}, but {} belong to account {} ({})",
-            credentials_description(args),
+            credentials_description(args, role),
             destination.account,
             destination.endpoint
         ))
@@ -47,17 +54,18 @@ pub async fn check(aws: &Aws, args: &AwsArgs, stack: &str, pinned: Option<&str>)
     }
 }
 
-/// Checks every stack (`(name, region, pinned account)`) before anything is
-/// created; all mismatches are reported together (exit 2).
-pub async fn check_all(
-    sessions: &Sessions,
-    stacks: &[(String, Option<String>, Option<String>)],
-) -> Result<BTreeMap<String, Destination>, Failure> {
+/// One stack to check: name, region, deploy role, the account it must be in.
+pub type Expected = (String, Option<String>, Option<String>, Option<String>);
+
+/// Checks every stack before anything is created, each through its own
+/// session (its region and deploy role); all mismatches are reported
+/// together (exit 2).
+pub async fn check_all(sessions: &Sessions, stacks: &[Expected]) -> Result<BTreeMap<String, Destination>, Failure> {
     let mut out = BTreeMap::new();
     let mut problems: Vec<Failure> = Vec::new();
-    for (name, region, pinned) in stacks {
-        let aws = sessions.get(region.as_deref()).await?;
-        match check(&aws, sessions.args(), name, pinned.as_deref()).await {
+    for (name, region, role, pinned) in stacks {
+        let aws = sessions.get(region.as_deref(), role.as_deref()).await?;
+        match check(&aws, sessions.args(), name, pinned.as_deref(), role.as_deref()).await {
             Ok(d) => {
                 out.insert(name.clone(), d);
             }

@@ -41,6 +41,21 @@ pub struct StackArtifact {
     pub body: String,
     /// The body's format (the extension of its uploaded copy).
     pub format: Format,
+    /// The role rcdk assumes to deploy and destroy the stack (its own
+    /// `deploy_role_arn`, else the `rcdk.toml` pattern). Default: none, the
+    /// run's credentials.
+    pub deploy_role_arn: Option<String>,
+    /// The CloudFormation service role (`RoleARN`). Default: none.
+    pub cloudformation_role_arn: Option<String>,
+}
+
+impl StackArtifact {
+    /// The account the stack must end up in: `account`, else the deploy role's.
+    pub fn expected_account(&self) -> Option<String> {
+        self.account.clone().or_else(|| {
+            self.deploy_role_arn.as_deref().and_then(rcdk_constructs::core::role_arn_account).map(str::to_owned)
+        })
+    }
 }
 
 impl From<SynthesizedStack> for StackArtifact {
@@ -55,6 +70,8 @@ impl From<SynthesizedStack> for StackArtifact {
             depends_on: s.depends_on,
             body: s.body,
             format: s.format,
+            deploy_role_arn: s.props.deploy_role_arn,
+            cloudformation_role_arn: s.props.cloudformation_role_arn,
         }
     }
 }
@@ -73,11 +90,17 @@ pub enum StackSource {
 
 impl StackSource {
     /// The stacks, in dependency order. Every problem is exit 2.
+    /// The deploy role of each stack is its own, else the `rcdk.toml` pattern's.
     pub fn stacks(&self) -> Result<Vec<StackArtifact>, Failure> {
-        match self {
-            StackSource::AppFile(path) => from_app_file(path),
-            StackSource::App(source) => Ok(source.stacks(Format::Yaml)?.into_iter().map(StackArtifact::from).collect()),
+        let mut stacks = match self {
+            StackSource::AppFile(path) => from_app_file(path)?,
+            StackSource::App(source) => source.stacks(Format::Yaml)?.into_iter().map(StackArtifact::from).collect(),
+        };
+        let settings = crate::app_source::ProjectSettings::load()?;
+        for s in &mut stacks {
+            s.deploy_role_arn = settings.deploy_role(&s.name, s.account.as_deref(), s.deploy_role_arn.as_deref())?;
         }
+        Ok(stacks)
     }
 
     /// How messages name the source, e.g. `examples/web.yaml`.

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod artifact;
 pub mod confirm;
+pub mod finding;
 pub mod follow;
 pub mod state;
 

@@ -276,6 +276,11 @@ fn stack() -> impl Strategy<Value = Value> {
             ),
             maybe(Just(json!({"email": "oncall@example.com"}))),
             maybe(one(&["123456789012", "1234"]).prop_map(|s| json!(s))),
+            maybe(
+                one(&["arn:aws:iam::123456789012:role/rcdk-deploy", "arn:aws:iam::222222222222:role/x", "role/x", ""])
+                    .prop_map(|s| json!(s)),
+            ),
+            maybe(one(&["arn:aws:iam::123456789012:role/cfn", "arn:aws:sts::1:role/x"]).prop_map(|s| json!(s))),
         ),
         wild_extras(),
     )
@@ -289,7 +294,7 @@ fn stack() -> impl Strategy<Value = Value> {
                 vpc,
                 cluster,
                 services,
-                (cdn, parameters, alarms, account),
+                (cdn, parameters, alarms, account, deploy_role_arn, cloudformation_role_arn),
                 extras,
             )| {
                 let mut m = Map::new();
@@ -305,6 +310,8 @@ fn stack() -> impl Strategy<Value = Value> {
                 insert(&mut m, "parameters", parameters);
                 insert(&mut m, "alarms", alarms);
                 insert(&mut m, "account", account);
+                insert(&mut m, "deploy_role_arn", deploy_role_arn);
+                insert(&mut m, "cloudformation_role_arn", cloudformation_role_arn);
                 for (k, v) in extras {
                     m.insert(k.into(), v);
                 }

@@ -2,7 +2,9 @@
 //! Python tools in `.venv`, and running the real `rcdk` binary.
 #![allow(dead_code)]
 
+pub mod compliance;
 pub mod moto;
+pub mod recorded;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -25,12 +27,34 @@ pub fn venv_tool(name: &str) -> PathBuf {
     tool
 }
 
+/// A package `scripts/test` installs from npm into `.npm-test` (or
+/// `$RCDK_TEST_NPM`), e.g. `cdklabs-cdk-validator-cfnguard`: the directory
+/// holding its files. Panics with instructions when it is missing.
+pub fn npm_package(dir_name: &str) -> PathBuf {
+    let base = std::env::var_os("RCDK_TEST_NPM").map(PathBuf::from).unwrap_or_else(|| root().join(".npm-test"));
+    let dir = base.join(dir_name).join("package");
+    assert!(
+        dir.is_dir(),
+        "{} not found: run the tests with `scripts/test`, which installs the pinned npm packages of \
+         scripts/requirements-test-npm.txt into .npm-test",
+        dir.display()
+    );
+    dir
+}
+
+/// The findings cache the tests share (`RCDK_CACHE_DIR`): under `target/`,
+/// so repeated runs are fast and nothing is written to the user's cache.
+pub fn test_cache_dir() -> PathBuf {
+    root().join("target").join("rcdk-test-cache")
+}
+
 /// Runs the `rcdk` binary in `dir` with `args`.
 pub fn rcdk(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rcdk"))
         .current_dir(dir)
         .args(args)
         .env("NO_COLOR", "1")
+        .env("RCDK_CACHE_DIR", test_cache_dir())
         .output()
         .expect("the rcdk binary runs")
 }

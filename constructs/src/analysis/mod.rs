@@ -37,9 +37,13 @@ mod locate;
 mod model;
 mod nacl;
 mod network;
+pub mod reach;
 
 pub use check::{Finding, Severity};
 pub use checks::analyze;
+pub use checks::capacity::{reserved_capacity_provider_prefix, RESERVED_CAPACITY_PROVIDER_PREFIXES};
+pub use checks::images::{is_docker_hub_image, DOCKER_HUB_ANONYMOUS_PULLS_PER_HOUR, MIN_KEEP_IMAGES_WITHOUT_WARNING};
+pub use checks::quotas::MAX_RULES_PER_SECURITY_GROUP;
 pub use ip::{DYNAMIC_PORTS, EPHEMERAL_PORTS};
 pub use locate::{register, CHECK_NAME};
 pub use model::{Doc, Param, Props, Res, StackTemplate, V};

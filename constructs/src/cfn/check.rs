@@ -84,6 +84,16 @@ pub enum TemplateProblem {
         /// The condition's name.
         name: String,
     },
+    /// `UpdateReplacePolicy: RetainExceptOnCreate`, which CloudFormation
+    /// accepts only as a `DeletionPolicy`.
+    #[error(
+        "`{id}` has UpdateReplacePolicy RetainExceptOnCreate; CloudFormation accepts it only as a DeletionPolicy \
+         (UpdateReplacePolicy is Delete, Retain or Snapshot)"
+    )]
+    UpdateReplaceRetainExceptOnCreate {
+        /// The resource's logical ID.
+        id: String,
+    },
 }
 
 /// Checks a template against CloudFormation's limits and for references to
@@ -125,6 +135,12 @@ pub fn check_template(template: &Template, body_bytes: usize) -> Vec<TemplatePro
     for id in ids {
         if let Some(reason) = logical_id_problem(id) {
             problems.push(TemplateProblem::BadLogicalId { id: id.clone(), reason });
+        }
+    }
+
+    for (id, resource) in &template.resources {
+        if resource.update_replace_policy.is_some_and(|p| !p.is_update_replace_policy()) {
+            problems.push(TemplateProblem::UpdateReplaceRetainExceptOnCreate { id: id.clone() });
         }
     }
 
@@ -295,6 +311,24 @@ mod tests {
         assert!(text.iter().any(|p| p.contains("`Nope` through DependsOn")));
         assert!(text.iter().any(|p| p.contains("`Gone` through Fn::GetAtt")));
         assert!(text.iter().any(|p| p.contains("logical ID `Bad-Id`")));
+    }
+
+    #[test]
+    fn retain_except_on_create_is_a_deletion_policy_only() {
+        use crate::cfn::DeletionPolicy;
+        // The builder never writes it as an UpdateReplacePolicy.
+        let r = Resource::new("AWS::ECR::Repository").retain_policy(DeletionPolicy::RetainExceptOnCreate);
+        assert_eq!(r.deletion_policy, Some(DeletionPolicy::RetainExceptOnCreate));
+        assert_eq!(r.update_replace_policy, Some(DeletionPolicy::Retain));
+        let mut t = Template::new();
+        t.resources.insert("Repo".into(), r);
+        assert!(check_template(&t, 10).is_empty());
+        // Written by hand (an override, a raw resource), it is refused.
+        let mut bad = Resource::new("AWS::ECR::Repository");
+        bad.update_replace_policy = Some(DeletionPolicy::RetainExceptOnCreate);
+        t.resources.insert("Bad".into(), bad);
+        let problems = check_template(&t, 10);
+        assert_eq!(problems, vec![TemplateProblem::UpdateReplaceRetainExceptOnCreate { id: "Bad".into() }]);
     }
 
     #[test]

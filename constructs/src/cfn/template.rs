@@ -79,6 +79,37 @@ pub enum DeletionPolicy {
     Snapshot,
 }
 
+impl DeletionPolicy {
+    /// Whether CloudFormation accepts this value as an `UpdateReplacePolicy`:
+    /// every one but `RetainExceptOnCreate`, which exists for `DeletionPolicy`
+    /// only (AWS CloudFormation User Guide, "UpdateReplacePolicy attribute":
+    /// `Delete`, `Retain`, `Snapshot`).
+    pub fn is_update_replace_policy(self) -> bool {
+        self != DeletionPolicy::RetainExceptOnCreate
+    }
+
+    /// The `UpdateReplacePolicy` that goes with this `DeletionPolicy`: the
+    /// same, except that `RetainExceptOnCreate` becomes `Retain` (a
+    /// replacement never happens during the stack's first creation, so
+    /// "except on create" has nothing to except there).
+    pub fn on_replace(self) -> DeletionPolicy {
+        match self {
+            DeletionPolicy::RetainExceptOnCreate => DeletionPolicy::Retain,
+            other => other,
+        }
+    }
+
+    /// The value as a template spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeletionPolicy::Delete => "Delete",
+            DeletionPolicy::Retain => "Retain",
+            DeletionPolicy::RetainExceptOnCreate => "RetainExceptOnCreate",
+            DeletionPolicy::Snapshot => "Snapshot",
+        }
+    }
+}
+
 /// One resource of a template.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -157,10 +188,12 @@ impl Resource {
         self
     }
 
-    /// Sets both `DeletionPolicy` and `UpdateReplacePolicy` (builder style).
+    /// Sets `DeletionPolicy` to `policy` and `UpdateReplacePolicy` to
+    /// [`DeletionPolicy::on_replace`] of it (builder style): `Retain` for
+    /// `RetainExceptOnCreate`, which `UpdateReplacePolicy` does not accept.
     pub fn retain_policy(mut self, policy: DeletionPolicy) -> Self {
         self.deletion_policy = Some(policy);
-        self.update_replace_policy = Some(policy);
+        self.update_replace_policy = Some(policy.on_replace());
         self
     }
 

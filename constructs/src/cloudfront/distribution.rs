@@ -30,11 +30,22 @@ pub const MINIMUM_PROTOCOL_VERSION: &str = "TLSv1.2_2021";
 pub const DEFAULT_FAILOVER_STATUS_CODES: [u16; 4] = [500, 502, 503, 504];
 /// The status codes CloudFront can fail over on.
 pub const ALLOWED_FAILOVER_STATUS_CODES: [u16; 8] = [400, 403, 404, 416, 500, 502, 503, 504];
-/// Seconds CloudFront waits to connect to an origin when none are given
-/// (CloudFront's default; 1 to 10).
+/// Seconds CloudFront waits to connect to an origin: CloudFront's default
+/// (1 to 10), kept for the secondary origin, the last resort.
 pub const DEFAULT_ORIGIN_CONNECTION_TIMEOUT_SECONDS: u8 = 10;
-/// Connection attempts per origin when none are given (CloudFront's default; 1 to 3).
+/// Connection attempts per origin: CloudFront's default (1 to 3), kept for
+/// the secondary origin.
 pub const DEFAULT_ORIGIN_CONNECTION_ATTEMPTS: u8 = 3;
+/// Seconds CloudFront waits to connect to the primary origin when none are
+/// given. With [`PRIMARY_ORIGIN_CONNECTION_ATTEMPTS`], a request waits at
+/// most 3 s for an unreachable primary before failing over, instead of
+/// CloudFront's 30 s (3 attempts of 10 s: Amazon CloudFront Developer Guide,
+/// "Optimize high availability with CloudFront origin failover", which
+/// suggests lowering both for faster failover). CloudFront keeps no health
+/// state between requests, and caching is off: every request pays it.
+pub const PRIMARY_ORIGIN_CONNECTION_TIMEOUT_SECONDS: u8 = 3;
+/// Connection attempts to the primary origin when none are given.
+pub const PRIMARY_ORIGIN_CONNECTION_ATTEMPTS: u8 = 1;
 
 /// Cache behaviors per distribution (CloudFront quota, adjustable).
 const MAX_CACHE_BEHAVIORS: usize = 25;
@@ -147,13 +158,17 @@ pub struct DistributionProps {
     /// over when it cannot connect to the primary. Default: 500, 502, 503, 504.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failover_status_codes: Option<Vec<u16>>,
-    /// Seconds to wait for a connection to an origin, 1 to 10; with
-    /// `origin_connection_attempts` it bounds how long a viewer waits before
-    /// failover. Default: [`DEFAULT_ORIGIN_CONNECTION_TIMEOUT_SECONDS`] (10).
+    /// Seconds to wait for a connection to the primary origin, 1 to 10;
+    /// with `origin_connection_attempts` it bounds how long every request
+    /// waits for an unreachable primary before failing over. A short timeout
+    /// also fails over on a transient loss (to the secondary; write paths,
+    /// which have no failover, get an error). The secondary keeps
+    /// CloudFront's defaults (10 s, 3 attempts). Default:
+    /// [`PRIMARY_ORIGIN_CONNECTION_TIMEOUT_SECONDS`] (3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_connection_timeout_seconds: Option<u8>,
-    /// Connection attempts per origin, 1 to 3. Default:
-    /// [`DEFAULT_ORIGIN_CONNECTION_ATTEMPTS`] (3).
+    /// Connection attempts to the primary origin, 1 to 3. Default:
+    /// [`PRIMARY_ORIGIN_CONNECTION_ATTEMPTS`] (1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_connection_attempts: Option<u8>,
     /// Path patterns (`/api/*`) that accept `POST`, `PUT`, `PATCH` and
@@ -190,6 +205,12 @@ pub struct DistributionProps {
     /// with `certificate_arn` or `aliases`. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<DomainProps>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
 }
 
 /// What a [`Distribution`] serves: the two load balancers it fails over
@@ -240,6 +261,7 @@ impl Distribution {
         origins: &DistributionOrigins,
         props: &DistributionProps,
     ) -> Distribution {
+        stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let (primary_domain, secondary_domain) = (&origins.primary, &origins.secondary);
         let origin_header = origins.custom_header.as_ref().map(|(name, value)| (name.as_str(), value));
@@ -249,9 +271,23 @@ impl Distribution {
             OriginProtocol::HttpOnly => "http-only",
             OriginProtocol::HttpsOnly => "https-only",
         };
-        let timeout = props.origin_connection_timeout_seconds.unwrap_or(DEFAULT_ORIGIN_CONNECTION_TIMEOUT_SECONDS);
-        let attempts = props.origin_connection_attempts.unwrap_or(DEFAULT_ORIGIN_CONNECTION_ATTEMPTS);
+        // The primary gives up fast, so requests fail over fast; the
+        // secondary, the last resort, keeps CloudFront's patience.
+        let primary_connection = (
+            props.origin_connection_attempts.unwrap_or(PRIMARY_ORIGIN_CONNECTION_ATTEMPTS),
+            props.origin_connection_timeout_seconds.unwrap_or(PRIMARY_ORIGIN_CONNECTION_TIMEOUT_SECONDS),
+        );
+        if props.origin_connection_attempts.is_some() || props.origin_connection_timeout_seconds.is_some() {
+            stack.acknowledge(
+                &path,
+                Code::SlowFailover,
+                "the primary origin's connection timeout and attempts are written in the app",
+            );
+        }
+        let secondary_connection = (DEFAULT_ORIGIN_CONNECTION_ATTEMPTS, DEFAULT_ORIGIN_CONNECTION_TIMEOUT_SECONDS);
         let origin = |origin_id: &str, domain: &Value| {
+            let (attempts, timeout) =
+                if origin_id == PRIMARY_ORIGIN_ID { primary_connection } else { secondary_connection };
             let mut o = json!({
                 "Id": origin_id,
                 "DomainName": domain,
@@ -677,6 +713,21 @@ crate::codes! {
             explanation: "A distribution takes a WAFv2 web ACL created with `CLOUDFRONT` scope (in us-east-1), by ARN: \
          `arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>`. Regional web ACLs (for load \
          balancers) cannot be attached to CloudFront.",
+        },
+        SlowFailover => warning("cdn:slow-failover") {
+            title: "requests wait long for an unreachable primary origin before failing over",
+            explanation: "CloudFront tries the primary origin of an origin group on every request — it keeps no health \
+         state between requests — and fails over only after the connection attempts run out: \"By \
+         default, CloudFront tries to connect to the primary origin in an origin group for as long as 30 \
+         seconds (3 connection attempts of 10 seconds each) before failing over to the secondary \
+         origin\" \
+         (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html>). \
+         With caching off, during a regional outage every request waits that long. rcdk's primary origin \
+         gets 1 attempt of 3 s (`origin_connection_attempts`, `origin_connection_timeout_seconds`); the \
+         secondary keeps CloudFront's 3 × 10 s. The warning fires when the primary's attempts × timeout \
+         exceed 10 s; values written in the app are a choice, reported as a note. The trade-off of a \
+         short timeout: a transient connection failure also fails over (to the secondary; write paths \
+         without failover get an error).",
         },
     }
 }

@@ -26,8 +26,9 @@ pub use distribution::{
     OriginRequestPolicy, PriceClass, ALLOWED_FAILOVER_STATUS_CODES, CACHING_DISABLED_POLICY_ID,
     DEFAULT_FAILOVER_STATUS_CODES, DEFAULT_ORIGIN_CONNECTION_ATTEMPTS, DEFAULT_ORIGIN_CONNECTION_TIMEOUT_SECONDS,
     MINIMUM_PROTOCOL_VERSION, ORIGIN_REQUEST_ALL_VIEWER_EXCEPT_HOST_HEADER_POLICY_ID,
-    ORIGIN_REQUEST_ALL_VIEWER_POLICY_ID,
+    ORIGIN_REQUEST_ALL_VIEWER_POLICY_ID, PRIMARY_ORIGIN_CONNECTION_ATTEMPTS, PRIMARY_ORIGIN_CONNECTION_TIMEOUT_SECONDS,
 };
 pub use origin_lock::{
-    cloudfront_origin_facing_prefix_list, origin_secret_name, origin_secret_reference, ORIGIN_VERIFY_HEADER,
+    cloudfront_origin_facing_prefix_list, is_cloudfront_origin_facing_prefix_list, origin_secret_name,
+    origin_secret_reference, origin_secret_reference_to, ORIGIN_FACING_PREFIX_LIST_WEIGHT, ORIGIN_VERIFY_HEADER,
 };

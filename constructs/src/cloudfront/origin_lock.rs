@@ -23,6 +23,23 @@ pub fn origin_secret_reference(cdn: &str) -> String {
     format!("{{{{resolve:secretsmanager:{}:SecretString}}}}", origin_secret_name(cdn))
 }
 
+/// The same dynamic reference, for the stack that creates the secret as
+/// resource `logical_id`: built with `Fn::Join` around a `Ref` to it (the
+/// secret's ARN), so CloudFormation creates the secret before any resource
+/// that reads it. A reference by name alone is invisible to CloudFormation's
+/// dependency order (AWS CloudFormation User Guide, "Get a secret or secret
+/// value from Secrets Manager": the reference may name the secret by ARN).
+pub fn origin_secret_reference_to(logical_id: &str) -> serde_json::Value {
+    crate::cfn::Intrinsic::join(
+        "",
+        vec![
+            serde_json::Value::String("{{resolve:secretsmanager:".into()),
+            crate::cfn::Intrinsic::ref_(logical_id),
+            serde_json::Value::String(":SecretString}}".into()),
+        ],
+    )
+}
+
 /// The ID of the AWS-managed prefix list `com.amazonaws.global.cloudfront.origin-facing`
 /// in `region` (the list is global, its ID differs per region), for the
 /// regions rcdk knows; elsewhere give `load_balancer.ingress_prefix_lists`
@@ -43,26 +60,40 @@ pub fn origin_secret_reference(cdn: &str) -> String {
 /// `CloudFrontOriginFacingPrefixList`, which a deploy can correct without a
 /// new synthesis.
 pub fn cloudfront_origin_facing_prefix_list(region: &str) -> Option<&'static str> {
-    Some(match region {
-        "ap-northeast-1" => "pl-58a04531",
-        "ap-northeast-2" => "pl-22a6434b",
-        "ap-south-1" => "pl-9aa247f3",
-        "ap-southeast-1" => "pl-31a34658",
-        "ap-southeast-2" => "pl-b8a742d1",
-        "ca-central-1" => "pl-38a64351",
-        "eu-central-1" => "pl-a3a144ca",
-        "eu-north-1" => "pl-fab65393",
-        "eu-west-1" => "pl-4fa04526",
-        "eu-west-2" => "pl-93a247fa",
-        "eu-west-3" => "pl-75b1541c",
-        "sa-east-1" => "pl-5da64334",
-        "us-east-1" => "pl-3b927c52",
-        "us-east-2" => "pl-b6a144df",
-        "us-west-1" => "pl-4ea04527",
-        "us-west-2" => "pl-82a045eb",
-        _ => return None,
-    })
+    ORIGIN_FACING_PREFIX_LISTS.iter().find(|(r, _)| *r == region).map(|(_, id)| *id)
 }
+
+/// Whether `id` is CloudFront's origin-facing prefix list of a region rcdk
+/// knows (see [`cloudfront_origin_facing_prefix_list`]).
+pub fn is_cloudfront_origin_facing_prefix_list(id: &str) -> bool {
+    ORIGIN_FACING_PREFIX_LISTS.iter().any(|(_, known)| *known == id)
+}
+
+/// The weight of CloudFront's origin-facing prefix list: a security group
+/// rule that references it counts as this many rules against the group's
+/// rule quota (Amazon VPC User Guide, "AWS-managed prefix lists":
+/// `com.amazonaws.global.cloudfront.origin-facing`, weight 55).
+pub const ORIGIN_FACING_PREFIX_LIST_WEIGHT: u32 = 55;
+
+/// (region, ID) of `com.amazonaws.global.cloudfront.origin-facing`, by region.
+const ORIGIN_FACING_PREFIX_LISTS: [(&str, &str); 16] = [
+    ("ap-northeast-1", "pl-58a04531"),
+    ("ap-northeast-2", "pl-22a6434b"),
+    ("ap-south-1", "pl-9aa247f3"),
+    ("ap-southeast-1", "pl-31a34658"),
+    ("ap-southeast-2", "pl-b8a742d1"),
+    ("ca-central-1", "pl-38a64351"),
+    ("eu-central-1", "pl-a3a144ca"),
+    ("eu-north-1", "pl-fab65393"),
+    ("eu-west-1", "pl-4fa04526"),
+    ("eu-west-2", "pl-93a247fa"),
+    ("eu-west-3", "pl-75b1541c"),
+    ("sa-east-1", "pl-5da64334"),
+    ("us-east-1", "pl-3b927c52"),
+    ("us-east-2", "pl-b6a144df"),
+    ("us-west-1", "pl-4ea04527"),
+    ("us-west-2", "pl-82a045eb"),
+];
 
 #[cfg(test)]
 mod tests {
@@ -74,5 +105,7 @@ mod tests {
         );
         assert_eq!(super::cloudfront_origin_facing_prefix_list("eu-west-1"), Some("pl-4fa04526"));
         assert_eq!(super::cloudfront_origin_facing_prefix_list("mars-east-1"), None);
+        assert!(super::is_cloudfront_origin_facing_prefix_list("pl-4fa04526"));
+        assert!(!super::is_cloudfront_origin_facing_prefix_list("pl-00000000"));
     }
 }

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::panic::Location;
 use std::sync::Arc;
 
+use super::compliance::{RulePack, Suppressions};
 use super::stack::{Acknowledgement, FinishedStack};
 use super::validation::{locate, AppCheck, StackView};
 use super::{ConstructPath, DiagnosticCode, FieldPath, Severity, Stack, StackInput, StackProps};
@@ -16,6 +17,8 @@ use crate::error::{Errors, ValidationError};
 pub struct App {
     stacks: Vec<Stack>,
     checks: Vec<AppCheck>,
+    compliance: Vec<RulePack>,
+    suppressions: Suppressions,
 }
 
 /// A stack after synthesis: its template, rendered.
@@ -33,6 +36,39 @@ pub struct SynthesizedStack {
     pub depends_on: Vec<String>,
     /// Parameters whose values are outputs of stacks deployed before this one.
     pub inputs: Vec<StackInput>,
+    /// What checks that run after synthesis (rule packs, in the `rcdk`
+    /// binary) need to locate and suppress their findings.
+    pub provenance: Provenance,
+}
+
+/// Where a synthesized stack's resources came from, and what was accepted
+/// knowingly: for the rule packs of [`StackProps::compliance`], which are
+/// evaluated after synthesis, outside this crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// The stack's place in the app's props (`stacks[0]`); the root for stacks built in Rust.
+    pub field: FieldPath,
+    /// The construct and field scope that made each resource, by logical
+    /// ID. Kept only for stacks with [`StackProps::compliance`] packs.
+    pub origins: BTreeMap<String, (ConstructPath, FieldPath)>,
+    /// Acknowledgements and suppressions no whole-app warning used: the
+    /// rule packs' findings are matched against them, and a suppression a
+    /// user wrote that still matches nothing is then reported as stale.
+    pub pending: Vec<Acknowledgement>,
+    /// The suppressions users wrote that a whole-app warning used (so a copy
+    /// of the same suppression in another stack is not stale).
+    pub used: Vec<Acknowledgement>,
+}
+
+impl Provenance {
+    /// The construct and field that made resource `id`: its origin, else
+    /// the stack's root (and the stack's field).
+    pub fn origin_of(&self, stack: &str, id: &str) -> (ConstructPath, FieldPath) {
+        match self.origins.get(id) {
+            Some(o) => o.clone(),
+            None => (ConstructPath::root(stack).child(id), self.field.clone()),
+        }
+    }
 }
 
 impl SynthesizedStack {
@@ -105,6 +141,29 @@ impl App {
         self.checks.iter().map(|c| c.name.as_str())
     }
 
+    /// Every stack of the app must pass rule pack `pack` (see
+    /// [`StackProps::compliance`]), besides its own packs.
+    pub fn add_compliance(&mut self, pack: RulePack) {
+        if !self.compliance.contains(&pack) {
+            self.compliance.push(pack);
+        }
+    }
+
+    /// Suppresses findings of `code` (a rule name, control id or whole-app
+    /// warning code) in every stack, for `reason` (see [`Stack::suppress`]).
+    pub fn suppress(&mut self, code: impl Into<String>, reason: impl Into<String>) {
+        self.suppressions.0.insert(code.into(), super::compliance::Suppression::because(reason));
+    }
+
+    /// The app's own `suppress:` map (app files' top-level `suppress`):
+    /// each entry applies to every stack; `constructs` paths start with the
+    /// stack name.
+    pub fn suppress_all(&mut self, suppressions: &Suppressions) {
+        for (code, s) in &suppressions.0 {
+            self.suppressions.0.insert(code.clone(), s.clone());
+        }
+    }
+
     /// Finishes every stack (running its validations, see
     /// [`Stack::add_validation`]), checks the whole app (stack names,
     /// cross-stack inputs, dependency cycles, CloudFormation limits, dangling
@@ -134,7 +193,12 @@ impl App {
         let mut found_warnings = Vec::new();
         let mut finished: Vec<FinishedStack> = Vec::with_capacity(self.stacks.len());
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        for stack in self.stacks {
+        let names: Vec<String> = self.stacks.iter().map(|s| s.name().to_owned()).collect();
+        for (i, mut stack) in self.stacks.into_iter().enumerate() {
+            for pack in &self.compliance {
+                stack.add_compliance(*pack);
+            }
+            apply_app_suppressions(&mut stack, i, &names, &self.suppressions);
             let mut f = stack.finish();
             for e in std::mem::take(&mut f.errors) {
                 match e.severity {
@@ -209,9 +273,9 @@ impl App {
 
         let mut out: Vec<Option<SynthesizedStack>> = Vec::with_capacity(finished.len());
         let mut located: Vec<(FieldPath, super::Origins)> = Vec::with_capacity(finished.len());
-        let mut acknowledged: Vec<Acknowledgement> = Vec::new();
+        let mut acknowledged: Vec<Vec<Acknowledgement>> = Vec::with_capacity(finished.len());
         for mut f in finished {
-            acknowledged.append(&mut f.acknowledgements);
+            acknowledged.push(std::mem::take(&mut f.acknowledgements));
             // Raw resources have no construct: checks locate them at their `resources.<ID>`.
             let mut origins = std::mem::take(&mut f.resource_origins);
             for (id, field) in &f.hatch_fields {
@@ -232,6 +296,9 @@ impl App {
                 let field = match &problem {
                     TemplateProblem::DanglingReference { from, .. }
                     | TemplateProblem::UnknownCondition { from, .. } => f.hatch_fields.get(from).unwrap_or(&f.field),
+                    TemplateProblem::UpdateReplaceRetainExceptOnCreate { id } => {
+                        f.hatch_fields.get(id).unwrap_or(&f.field)
+                    }
                     _ => &f.field,
                 };
                 errors.push(template_error(&f.props.name, field, problem));
@@ -243,6 +310,7 @@ impl App {
                 format,
                 depends_on: f.dependencies.into_iter().collect(),
                 inputs: f.inputs,
+                provenance: Provenance { field: f.field, ..Provenance::default() },
             }));
         }
         // The app's checks read finished templates: after per-field errors,
@@ -272,14 +340,39 @@ impl App {
         }
         let mut warnings = Vec::new();
         let mut notes = Vec::new();
+        let mut used: Vec<Vec<bool>> = acknowledged.iter().map(|a| vec![false; a.len()]).collect();
         for mut w in found_warnings {
-            match acknowledged.iter().find(|a| a.code == w.code && w.construct.is_within(&a.construct)) {
-                Some(a) => {
-                    w.message = format!("{} (acknowledged: {})", w.message, a.reason);
+            let stack = w
+                .construct
+                .segments()
+                .first()
+                .and_then(|n| out.iter().position(|s| s.as_ref().is_some_and(|s| s.name() == n)));
+            let found = stack.and_then(|i| {
+                acknowledged[i].iter().position(|a| a.covers(w.code.as_str(), None, &w.construct)).map(|j| (i, j))
+            });
+            match found {
+                Some((i, j)) => {
+                    used[i][j] = true;
+                    let a = &acknowledged[i][j];
+                    let how = if a.written.is_some() { "suppressed" } else { "acknowledged" };
+                    w.message = format!("{} ({how}: {})", w.message, a.reason);
                     w.help = None;
                     notes.push(w);
                 }
                 None => warnings.push(w),
+            }
+        }
+        for (i, (stack, (acks, used))) in out.iter_mut().zip(acknowledged.into_iter().zip(used)).enumerate() {
+            let Some(stack) = stack else { continue };
+            for (a, u) in acks.into_iter().zip(used) {
+                match (u, a.written.is_some()) {
+                    (false, _) => stack.provenance.pending.push(a),
+                    (true, true) => stack.provenance.used.push(a),
+                    (true, false) => {}
+                }
+            }
+            if !stack.props.compliance.is_empty() {
+                stack.provenance.origins = std::mem::take(&mut located[i].1);
             }
         }
         Ok(Synthesis { stacks: order.into_iter().filter_map(|i| out[i].take()).collect(), warnings, notes })
@@ -303,26 +396,71 @@ pub fn stack_name_duplicate() -> DiagnosticCode {
     Code::NameDuplicate.into()
 }
 
+/// Applies the app's own suppressions to stack `index` (named `names[index]`):
+/// an entry without `constructs` covers the whole stack; one with
+/// `constructs` covers the paths that start with the stack's name, and a
+/// path that names no stack of the app is kept on the first stack, where
+/// it matches nothing and is reported as stale.
+fn apply_app_suppressions(stack: &mut Stack, index: usize, names: &[String], suppressions: &Suppressions) {
+    let field = FieldPath::root().key("suppress");
+    let root = stack.root().clone();
+    for (code, s) in &suppressions.0 {
+        let entry = |constructs: Vec<String>| {
+            Suppressions(
+                [(code.clone(), super::compliance::Suppression { reason: s.reason.clone(), constructs })].into(),
+            )
+        };
+        if s.constructs.is_empty() {
+            stack.suppress_all_at(&root, &entry(Vec::new()), &field);
+            continue;
+        }
+        let first = |p: &str| p.split('/').find(|x| !x.is_empty()).unwrap_or_default().to_owned();
+        let mine: Vec<String> = s
+            .constructs
+            .iter()
+            .filter(|p| first(p) == names[index])
+            .map(|p| p.trim_start_matches('/')[names[index].len()..].to_owned())
+            .map(|rest| if rest.trim_matches('/').is_empty() { "/".to_owned() } else { rest })
+            .collect();
+        if !mine.is_empty() {
+            stack.suppress_all_at(&root, &entry(mine), &field);
+        }
+        if index == 0 {
+            let nowhere: Vec<String> = s.constructs.iter().filter(|p| !names.contains(&first(p))).cloned().collect();
+            if !nowhere.is_empty() {
+                let anywhere = ConstructPath::default();
+                stack.suppress_all_at(&anywhere, &entry(nowhere), &field);
+            }
+        }
+    }
+}
+
 fn root(f: &FinishedStack) -> ConstructPath {
     ConstructPath::root(&f.props.name)
 }
 
 fn template_error(stack: &str, field: &FieldPath, problem: TemplateProblem) -> ValidationError {
-    let code = match problem {
+    let code: DiagnosticCode = match problem {
         TemplateProblem::TooManyResources { .. }
         | TemplateProblem::TooManyParameters { .. }
         | TemplateProblem::TooManyOutputs { .. }
         | TemplateProblem::TooManyMappings { .. }
-        | TemplateProblem::TooLarge { .. } => Code::TemplateLimit,
-        TemplateProblem::NoResources => Code::TemplateEmpty,
-        TemplateProblem::BadLogicalId { .. } => Code::LogicalIdInvalid,
-        TemplateProblem::DanglingReference { .. } | TemplateProblem::UnknownCondition { .. } => Code::TemplateReference,
+        | TemplateProblem::TooLarge { .. } => Code::TemplateLimit.into(),
+        TemplateProblem::NoResources => Code::TemplateEmpty.into(),
+        TemplateProblem::BadLogicalId { .. } => Code::LogicalIdInvalid.into(),
+        TemplateProblem::DanglingReference { .. } | TemplateProblem::UnknownCondition { .. } => {
+            Code::TemplateReference.into()
+        }
+        TemplateProblem::UpdateReplaceRetainExceptOnCreate { .. } => crate::core::escape::Code::BadEnum.into(),
     };
     let help = match problem {
         TemplateProblem::TooManyResources { .. }
         | TemplateProblem::TooManyParameters { .. }
         | TemplateProblem::TooManyOutputs { .. }
         | TemplateProblem::TooLarge { .. } => Some("split the app into more stacks (see `stacks:` in the README)"),
+        TemplateProblem::UpdateReplaceRetainExceptOnCreate { .. } => {
+            Some("set `UpdateReplacePolicy: Retain` (a replacement never happens while the stack is being created)")
+        }
         _ => None,
     };
     let mut e = ValidationError::new(code, &ConstructPath::root(stack), format!("stack `{stack}`: {problem}"))
@@ -540,5 +678,87 @@ mod tests {
         app.add_stack(s);
         let errors = app.synth(Format::Yaml).unwrap_err();
         assert_eq!((errors.0[0].code.as_str(), errors.0[0].construct.to_string()), ("test:broken", "s/T".into()));
+    }
+
+    #[test]
+    fn packs_and_suppressions_reach_the_synthesized_stacks() {
+        let mut net = stack("net");
+        let root = net.root().clone();
+        let topic = root.child("Topic");
+        net.add_resource(&topic, Resource::new("AWS::SNS::Topic"));
+        net.suppress(&topic, "CT.SNS.PR.1", "a test topic");
+        let mut other = stack("other");
+        let p = other.root().child("Queue");
+        other.add_resource(&p, Resource::new("AWS::SQS::Queue"));
+        let mut app = App::new();
+        app.add_stack(net);
+        app.add_stack(other);
+        app.add_compliance(RulePack::ControlTower);
+        app.suppress_all(&Suppressions(
+            [(
+                "CT.SQS.PR.1".to_string(),
+                super::super::compliance::Suppression {
+                    reason: "queues of the test".into(),
+                    constructs: vec!["other/Queue".into(), "nowhere/X".into()],
+                },
+            )]
+            .into(),
+        ));
+        let s = app.synth_with_diagnostics(Format::Yaml).expect("valid");
+        let net = s.stacks.iter().find(|s| s.name() == "net").unwrap();
+        let other = s.stacks.iter().find(|s| s.name() == "other").unwrap();
+        assert_eq!(net.props.compliance, [RulePack::ControlTower]);
+        assert_eq!(net.provenance.origins["Topic"].0, topic);
+        let codes = |st: &SynthesizedStack| {
+            st.provenance.pending.iter().map(|a| (a.code.clone(), a.construct.to_string())).collect::<Vec<_>>()
+        };
+        // The path naming no stack stays on the first stack, to be reported as stale.
+        assert_eq!(
+            codes(net),
+            [("CT.SNS.PR.1".into(), "net/Topic".into()), ("CT.SQS.PR.1".into(), "nowhere/X".into())]
+        );
+        assert_eq!(codes(other), [("CT.SQS.PR.1".to_string(), "other/Queue".to_string())]);
+        assert_eq!(
+            other.provenance.pending[0].written.as_ref().map(|f| f.segments().len()),
+            Some(2),
+            "suppress.<code>"
+        );
+
+        let mut bad = stack("bad");
+        let p = bad.root().child("T");
+        bad.add_resource(&p, Resource::new("AWS::SNS::Topic"));
+        bad.suppress(&p, "CT.SNS.PR.1", "  ");
+        let mut app = App::new();
+        app.add_stack(bad);
+        let e = app.synth(Format::Yaml).unwrap_err();
+        assert_eq!(e.0[0].code, "app:suppression-no-reason");
+        assert_eq!(e.0[0].field, FieldPath::root().key("suppress").key("CT.SNS.PR.1"));
+    }
+
+    #[test]
+    fn a_suppressed_warning_is_a_note_and_counts_as_used() {
+        let mut s = stack("alarms");
+        let root = s.root().clone();
+        let alarm = root.child("Alarm");
+        s.add_resource(
+            &alarm,
+            Resource::new("AWS::CloudWatch::Alarm")
+                .prop("MetricName", "CPUUtilization")
+                .prop("Namespace", "AWS/EC2")
+                .prop("Statistic", "Average")
+                .prop("Period", 60)
+                .prop("EvaluationPeriods", 1)
+                .prop("Threshold", 90)
+                .prop("ComparisonOperator", "GreaterThanThreshold"),
+        );
+        s.suppress(&root, "cloudwatch:alarm-no-action", "the console is enough here");
+        let mut app = App::new();
+        app.add_stack(s);
+        crate::analysis::register(&mut app);
+        let out = app.synth_with_diagnostics(Format::Yaml).expect("valid");
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        assert!(out.notes[0].message.ends_with("(suppressed: the console is enough here)"), "{}", out.notes[0].message);
+        assert!(out.stacks[0].provenance.pending.is_empty());
+        assert_eq!(out.stacks[0].provenance.used.len(), 1);
     }
 }

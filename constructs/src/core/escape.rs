@@ -241,6 +241,15 @@ impl ResourceOverride<'_> {
                 };
                 match policy {
                     Ok(p) if segments[0] == "DeletionPolicy" => resource.deletion_policy = p,
+                    Ok(Some(p)) if !p.is_update_replace_policy() => errors.push(
+                        ValidationError::new(
+                            Code::BadEnum,
+                            &construct,
+                            format!("`{}` is a DeletionPolicy only, not an UpdateReplacePolicy", p.as_str()),
+                        )
+                        .field(field.clone())
+                        .help("use one of: Delete, Retain, Snapshot"),
+                    ),
                     Ok(p) => resource.update_replace_policy = p,
                     Err(_) => errors.push(
                         ValidationError::new(

@@ -3,6 +3,7 @@
 //! logical ID.
 
 pub(crate) mod app;
+pub mod compliance;
 pub mod diagnostic;
 pub(crate) mod escape;
 mod path;
@@ -12,11 +13,12 @@ pub(crate) mod tags;
 pub mod validation;
 
 pub use crate::cfn::{FieldPath, FieldSegment};
-pub use app::{stack_name_duplicate, App, Synthesis, SynthesizedStack};
+pub use app::{stack_name_duplicate, App, Provenance, Synthesis, SynthesizedStack};
+pub use compliance::{RulePack, Suppression, Suppressions};
 pub use diagnostic::{Definition, DiagnosticCode, Registered, Severity, SourceLocation};
 pub use escape::{DependsOn, RawResource, ResourceOverride};
 pub use path::{pascal_case, pascal_case_into, ConstructPath};
-pub use props::{StackInput, StackProps, MAX_DESCRIPTION_BYTES};
+pub use props::{role_arn_account, StackInput, StackProps, MAX_DESCRIPTION_BYTES};
 pub use stack::{Acknowledgement, Stack};
 pub use tags::{tag_format, tag_problem, TagFormat, MAX_TAGS_PER_RESOURCE, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS};
 pub use validation::{Origins, StackView};

@@ -33,6 +33,20 @@ impl ConstructPath {
         &self.segments
     }
 
+    /// The construct at `relative` below this one: its segments separated
+    /// by `/` (empty segments ignored), e.g. `main/TaskDefinition`.
+    pub fn descendant(&self, relative: &str) -> Self {
+        let mut segments = self.segments.clone();
+        segments.extend(relative.split('/').filter(|s| !s.is_empty()).map(str::to_owned));
+        ConstructPath { segments }
+    }
+
+    /// Parses a path as [`ConstructPath`]'s `Display` writes it,
+    /// `todo-prod/main/TaskDefinition`.
+    pub fn parse(path: &str) -> Self {
+        ConstructPath { segments: path.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect() }
+    }
+
     /// Whether this path is `ancestor` or below it.
     pub fn is_within(&self, ancestor: &ConstructPath) -> bool {
         self.segments.starts_with(&ancestor.segments)

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::compliance::RulePack;
+
 /// Longest template `Description`, in bytes (CloudFormation's limit).
 pub const MAX_DESCRIPTION_BYTES: usize = 1024;
 
@@ -36,6 +38,27 @@ pub struct StackProps {
     /// `--parameter` overrides them). Default: none, the template defaults apply.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, String>,
+    /// Rule packs the synthesized template must pass (`control-tower`):
+    /// `rcdk synth` evaluates them and reports each failed rule as an error
+    /// at the construct that made the resource, unless a suppression with a
+    /// reason accepts it ([`Stack::suppress`](super::Stack::suppress)). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<RulePack>,
+    /// The IAM role rcdk assumes to deploy (and destroy) this stack, e.g.
+    /// `arn:aws:iam::111111111111:role/rcdk-deploy`: stacks pinned to
+    /// different accounts deploy in one run, each through a role in its
+    /// account. Its account must be `account` when both are given. Default:
+    /// the `deploy_role_arn` pattern of `rcdk.toml` (`{account}` replaced by
+    /// `account`) when the stack pins an account, else the credentials as
+    /// they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_role_arn: Option<String>,
+    /// The CloudFormation service role: CloudFormation creates, updates and
+    /// deletes the stack's resources with this role's permissions instead of
+    /// the caller's (`RoleARN` of CreateChangeSet and DeleteStack). `rcdk
+    /// deploy --role-arn` overrides it. Default: none, the caller's permissions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudformation_role_arn: Option<String>,
 }
 
 /// A template parameter whose value is another stack's output, passed by
@@ -50,4 +73,24 @@ pub struct StackInput {
     pub stack: String,
     /// The output's logical ID in that stack.
     pub output: String,
+}
+
+/// The account of an IAM role ARN (`arn:<partition>:iam::<account>:role/<path/name>`),
+/// or `None` when `arn` is not one.
+pub fn role_arn_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let (arn_word, partition, service, region, account, resource) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let name = resource.strip_prefix("role/")?;
+    let valid = arn_word == "arn"
+        && partition.starts_with("aws")
+        && service == "iam"
+        && region.is_empty()
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && !name.is_empty()
+        && name.len() <= 512
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
+        && !name.ends_with('/');
+    valid.then_some(account)
 }

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use super::props::MAX_DESCRIPTION_BYTES;
+use super::compliance::{RulePack, Suppression, Suppressions};
+use super::props::{role_arn_account, MAX_DESCRIPTION_BYTES};
 use super::tags::{tag_problem, TagFormat, MAX_TAGS_PER_RESOURCE};
 use super::validation::{locate, StackValidation, StackView};
 use super::{ConstructPath, DiagnosticCode, FieldPath};
@@ -43,19 +44,37 @@ pub struct Stack {
     validations: Vec<StackValidation>,
 }
 
-/// A warning a construct (or its user) chose knowingly: whole-app findings
-/// with this code, about resources at or below this construct, are reported
-/// as notes that carry the reason, and `--deny-warnings` ignores them (the
-/// AWS CDK's `Annotations.acknowledgeWarning`).
+/// A finding accepted knowingly: whole-app warnings and rule-pack findings
+/// with this code (a warning code, a rule name or a control id), about
+/// resources at or below this construct, are reported as notes that carry
+/// the reason, and `--deny-warnings` ignores them (the AWS CDK's
+/// `Annotations.acknowledgeWarning`).
+///
+/// Constructs acknowledge choices their props wrote down
+/// ([`Stack::acknowledge`]); users suppress findings ([`Stack::suppress`],
+/// `suppress:` in app files), and a suppression nothing matches is reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Acknowledgement {
     /// The construct the choice was made for; findings about it and the
     /// constructs below it are acknowledged.
     pub construct: ConstructPath,
-    /// The acknowledged code, e.g. `net:nat-shared-across-azs`.
-    pub code: DiagnosticCode,
+    /// The acknowledged code, e.g. `net:nat-shared-across-azs`, or a rule's
+    /// name or control id, e.g. `CT.ECS.PR.3`.
+    pub code: String,
     /// Why the choice is acceptable, in a sentence.
     pub reason: String,
+    /// Where a user wrote it (`stacks[0].suppress.CT.S3.PR.9`); `None` for a
+    /// construct's own acknowledgement. A written suppression that matches
+    /// no finding is reported as stale.
+    pub written: Option<FieldPath>,
+}
+
+impl Acknowledgement {
+    /// Whether it accepts a finding of `code` (or of `other_code`, a rule's
+    /// control id) about `construct`.
+    pub fn covers(&self, code: &str, other_code: Option<&str>, construct: &ConstructPath) -> bool {
+        (self.code == code || other_code == Some(self.code.as_str())) && construct.is_within(&self.construct)
+    }
 }
 
 /// A stack after its constructs are done: what [`super::App::synth`] checks and renders.
@@ -125,6 +144,33 @@ impl Stack {
                 self.report(e);
             }
         }
+        for (field, code, arn) in [
+            ("deploy_role_arn", Code::DeployRoleArnInvalid, self.props.deploy_role_arn.clone()),
+            ("cloudformation_role_arn", Code::CloudformationRoleArnInvalid, self.props.cloudformation_role_arn.clone()),
+        ] {
+            let Some(arn) = arn else { continue };
+            match role_arn_account(&arn) {
+                None => {
+                    let e = ValidationError::new(code, &self.root, format!("`{arn}` is not an IAM role ARN"))
+                        .field(field)
+                        .help("write arn:aws:iam::<12-digit account>:role/<name>, e.g. arn:aws:iam::111111111111:role/rcdk-deploy");
+                    self.report(e);
+                }
+                Some(role_account) => {
+                    let pinned = self.props.account.clone().filter(|a| a != role_account);
+                    if let Some(account) = pinned {
+                        let e = ValidationError::new(
+                            Code::RoleAccountMismatch,
+                            &self.root,
+                            format!("`{field}` is a role of account {role_account}, but the stack is pinned to account {account}"),
+                        )
+                        .field(field)
+                        .help("use a role in the stack's account, or change `account:`");
+                        self.report(e);
+                    }
+                }
+            }
+        }
         if let Some(description) = &self.props.description {
             if description.len() > MAX_DESCRIPTION_BYTES {
                 let e = ValidationError::new(
@@ -178,6 +224,14 @@ impl Stack {
     /// The stack's props.
     pub fn props(&self) -> &StackProps {
         &self.props
+    }
+
+    /// The synthesized template must pass rule pack `pack` too (see
+    /// [`StackProps::compliance`]).
+    pub fn add_compliance(&mut self, pack: RulePack) {
+        if !self.props.compliance.contains(&pack) {
+            self.props.compliance.push(pack);
+        }
     }
 
     /// The construct path of the stack itself; constructs are its children.
@@ -290,15 +344,81 @@ impl Stack {
     /// Acknowledges the whole-app warning `code` for `construct` and the
     /// constructs below it: it is reported as a note with `reason` instead
     /// of a warning, and `--deny-warnings` does not fail on it. For choices
-    /// the user made knowingly (e.g. fewer NAT gateways than zones).
+    /// the construct's props wrote down (e.g. fewer NAT gateways than zones);
+    /// users write [`Stack::suppress`].
     pub fn acknowledge(
         &mut self,
         construct: &ConstructPath,
         code: impl Into<DiagnosticCode>,
         reason: impl Into<String>,
     ) {
+        self.acknowledgements.push(Acknowledgement {
+            construct: construct.clone(),
+            code: code.into().as_str().to_owned(),
+            reason: reason.into(),
+            written: None,
+        });
+    }
+
+    /// Suppresses findings of `code` — a whole-app warning code, a rule's
+    /// name or its control id (`CT.S3.PR.9`) — about `construct` and the
+    /// constructs below it: they are reported as notes that carry `reason`.
+    /// An empty reason is an error (`app:suppression-no-reason`), and a
+    /// suppression that matches nothing is reported as stale. Located at
+    /// `suppress.<code>` in the current field scope.
+    pub fn suppress(&mut self, construct: &ConstructPath, code: impl Into<String>, reason: impl Into<String>) {
         let code = code.into();
-        self.acknowledgements.push(Acknowledgement { construct: construct.clone(), code, reason: reason.into() });
+        let field = self.field_base.key("suppress").key(code.as_str());
+        self.push_suppression(construct, code, &Suppression::because(reason), field);
+    }
+
+    /// Applies a `suppress:` map written under `construct` (see
+    /// [`Suppressions`]), located at `suppress.<code>` in the current field
+    /// scope. Constructs call it with their props' `suppress`.
+    pub fn suppress_all(&mut self, construct: &ConstructPath, suppressions: &Suppressions) {
+        let base = self.field_base.key("suppress");
+        self.suppress_all_at(construct, suppressions, &base);
+    }
+
+    /// [`Stack::suppress_all`] for a map written at `field` (absolute, not
+    /// in the current scope): the app's own `suppress:` applies to every
+    /// stack, and its construct paths start with the stack name.
+    pub(crate) fn suppress_all_at(
+        &mut self,
+        construct: &ConstructPath,
+        suppressions: &Suppressions,
+        field: &FieldPath,
+    ) {
+        for (code, s) in &suppressions.0 {
+            self.push_suppression(construct, code.clone(), s, field.key(code.as_str()));
+        }
+    }
+
+    fn push_suppression(&mut self, construct: &ConstructPath, code: String, s: &Suppression, field: FieldPath) {
+        if s.reason.trim().is_empty() {
+            let e = ValidationError::new(
+                Code::SuppressionNoReason,
+                construct,
+                format!("the suppression of `{code}` gives no reason"),
+            )
+            .field(field)
+            .help("say why the finding is acceptable here, e.g. `CT.S3.PR.9: \"uploads are replaceable\"`");
+            self.errors.push(e);
+            return;
+        }
+        let scopes: Vec<ConstructPath> = if s.constructs.is_empty() {
+            vec![construct.clone()]
+        } else {
+            s.constructs.iter().map(|p| construct.descendant(p)).collect()
+        };
+        for scope in scopes {
+            self.acknowledgements.push(Acknowledgement {
+                construct: scope,
+                code: code.clone(),
+                reason: s.reason.trim().to_owned(),
+                written: Some(field.clone()),
+            });
+        }
     }
 
     /// Registers a check of this stack, run by [`super::App::synth`] once
@@ -572,6 +692,36 @@ crate::codes! {
             formerly: ["stack-too-many-tags"],
             title: "a resource would have more than 50 tags",
             explanation: "CloudFormation applies the stack's tags to every taggable resource, on top of the resource's own (such as `Name`); AWS allows at most 50 tags per resource. Use fewer stack tags.",
+        },
+        DeployRoleArnInvalid => error("stack:deploy-role-arn-invalid") {
+            title: "`deploy_role_arn` is not an IAM role ARN",
+            explanation: "rcdk assumes this role (STS AssumeRole) to deploy and destroy the stack, so stacks pinned to \
+         different accounts deploy in one run. Write it as `arn:aws:iam::<12-digit account>:role/<name>` \
+         (a path is allowed: `role/ci/rcdk-deploy`). The role must trust the credentials rcdk starts from. \
+         See <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-api.html>.",
+        },
+        CloudformationRoleArnInvalid => error("stack:cloudformation-role-arn-invalid") {
+            title: "`cloudformation_role_arn` is not an IAM role ARN",
+            explanation: "The CloudFormation service role is given by ARN, `arn:aws:iam::<account>:role/<name>`. \
+         CloudFormation then creates, updates and deletes the stack's resources with that role's \
+         permissions (`RoleARN` of CreateChangeSet and DeleteStack); the caller needs `iam:PassRole` on \
+         it. See <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html>.",
+        },
+        RoleAccountMismatch => error("stack:role-account-mismatch") {
+            title: "a role of another account than the stack's `account`",
+            explanation: "`deploy_role_arn` and `cloudformation_role_arn` must be roles of the account the stack is pinned \
+         to: rcdk checks after assuming the deploy role that the stack goes to `account`, and CloudFormation \
+         only passes a service role of the stack's own account. Use a role in that account, or change \
+         `account:`.",
+        },
+        SuppressionNoReason => error("app:suppression-no-reason") {
+            title: "a suppression gives no reason",
+            explanation: "A `suppress:` entry accepts a finding knowingly: a failed rule of a rule pack (by rule name \
+         or control id, e.g. `CT.S3.PR.9`) or a whole-app warning (by code). The reason is what a \
+         reviewer reads instead of the finding, and what an auditor asks for, so it is required: an \
+         empty or blank reason is refused.\n\n\
+         ```yaml\nsuppress:\n  CT.S3.PR.9: \"uploads are replaceable; object lock would keep deleted files for years\"\n```\n\n\
+         In Rust, `Stack::suppress(&path, \"CT.S3.PR.9\", \"...\")` takes the same reason.",
         },
     }
 }

@@ -15,12 +15,50 @@
 //!   associated with one NAT gateway at a time,
 //!   <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html>).
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::model::{Change, Impact, ResourceChange, WillFail, WillFailKind};
-use super::resources::resource_type;
 use super::value::same;
-use crate::cfn::schema;
+use super::{resource_type, schema, Change, Impact, ResourceChange, TemplateDiff};
+
+/// Which rule a [`WillFail`] breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WillFailKind {
+    /// A custom-named resource that must be replaced keeps its name.
+    CustomNameReplaced,
+    /// A new subnet's CIDR overlaps a subnet that still exists in the same VPC.
+    SubnetCidrOverlap,
+    /// A new NAT gateway needs an Elastic IP that an old NAT gateway still holds.
+    ElasticIpInUse,
+    /// The template is not valid CloudFormation: a resource that is not a
+    /// mapping, has no `Type`, or has keys CloudFormation does not know.
+    InvalidResource,
+}
+
+/// One change CloudFormation will fail to carry out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WillFail {
+    /// The logical ID of the resource whose creation or replacement fails.
+    pub logical_id: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// The rule it breaks.
+    pub kind: WillFailKind,
+    /// What happens and why, in words.
+    pub message: String,
+    /// How to make the change deployable.
+    pub help: String,
+}
+
+/// The changes between `old` and `new` (templates as from
+/// [`parse_template`](super::parse_template)) that CloudFormation will fail
+/// to carry out. The same as [`TemplateDiff::new`]`(old, new).will_fail`.
+pub fn will_fail(old: &Value, new: &Value) -> Vec<WillFail> {
+    TemplateDiff::new(old, new).will_fail
+}
 
 /// Whether a resource is created during the update (added, replaced or renamed).
 fn created(c: &ResourceChange) -> bool {
@@ -47,6 +85,92 @@ pub(super) fn find(old: &Map<String, Value>, new: &Map<String, Value>, changes: 
             "AWS::EC2::Subnet" => subnet_overlap(c, n, old, &replaced, &mut out),
             "AWS::EC2::NatGateway" => nat_eip(c, n, old, &replaced, &mut out),
             _ => {}
+        }
+    }
+    out
+}
+
+/// Resource-level keys CloudFormation accepts
+/// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html>).
+const RESOURCE_KEYS: [&str; 9] = [
+    "Type",
+    "Properties",
+    "Condition",
+    "CreationPolicy",
+    "DeletionPolicy",
+    "DependsOn",
+    "Metadata",
+    "UpdatePolicy",
+    "UpdateReplacePolicy",
+];
+
+/// The resources of the new template CloudFormation rejects before it
+/// changes anything: not a mapping, without a `Type`, or with a key beside
+/// `Properties` that is no resource attribute (`BucketName` written one
+/// level too high, say). Loops of the `AWS::LanguageExtensions` transform
+/// that could not be expanded are left to CloudFormation.
+pub(super) fn invalid(new: &Map<String, Value>) -> Vec<WillFail> {
+    let doc = "see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html";
+    let transform = super::foreach::has_transform(new);
+    let mut out = Vec::new();
+    let resources = match new.get("Resources") {
+        None | Some(Value::Null) => return out,
+        Some(Value::Object(m)) => m,
+        Some(_) => {
+            out.push(WillFail {
+                logical_id: "Resources".into(),
+                resource_type: String::new(),
+                kind: WillFailKind::InvalidResource,
+                message: "the `Resources` section is not a mapping: CloudFormation rejects the template".into(),
+                help: format!("write `Resources` as a mapping of logical IDs to resources; {doc}"),
+            });
+            return out;
+        }
+    };
+    for (id, r) in resources {
+        let mut fail = |message: String, help: String| {
+            out.push(WillFail {
+                logical_id: id.clone(),
+                resource_type: resource_type(r).to_owned(),
+                kind: WillFailKind::InvalidResource,
+                message,
+                help,
+            })
+        };
+        let Some(m) = r.as_object() else {
+            if !(transform && id.starts_with("Fn::ForEach::")) {
+                let what = if id.starts_with("Fn::ForEach::") {
+                    "an Fn::ForEach loop without the `AWS::LanguageExtensions` transform"
+                } else {
+                    "not a mapping"
+                };
+                fail(
+                    format!("{id} is {what}: CloudFormation rejects the template"),
+                    if id.starts_with("Fn::ForEach::") {
+                        "add `Transform: AWS::LanguageExtensions` to the template".to_owned()
+                    } else {
+                        format!("write the resource as a mapping with `Type` and `Properties`; {doc}")
+                    },
+                );
+            }
+            continue;
+        };
+        if !m.get("Type").is_some_and(Value::is_string) {
+            fail(
+                format!("{id} has no `Type`: CloudFormation rejects the template"),
+                format!("give it a `Type`; {doc}"),
+            );
+        }
+        let unknown: Vec<&str> = m.keys().map(String::as_str).filter(|k| !RESOURCE_KEYS.contains(k)).collect();
+        if !unknown.is_empty() {
+            fail(
+                format!(
+                    "{id} has {} CloudFormation does not know beside `Properties`: {}; it rejects the template",
+                    if unknown.len() == 1 { "a key" } else { "keys" },
+                    unknown.join(", ")
+                ),
+                format!("move properties under `Properties` (or remove the keys); {doc}"),
+            );
         }
     }
     out
@@ -219,7 +343,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::diff::will_fail;
 
     #[test]
     fn custom_named_replacement_fails_unless_the_name_changes() {

@@ -56,7 +56,7 @@ pub(crate) fn same(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn scalar_text(v: &Value) -> String {
+pub(crate) fn scalar_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
@@ -97,63 +97,44 @@ fn is_intrinsic_map(m: &Map<String, Value>) -> bool {
     m.len() == 1 && m.keys().next().is_some_and(|k| k == "Ref" || k == "Condition" || k.starts_with("Fn::"))
 }
 
-/// Lists are aligned on their longest common subsequence of equal items, so
-/// inserting one tag shows one added item rather than every later item changed.
-/// Unmatched items between two matches are compared pairwise; the rest are
-/// added (at their new index) or removed (at their old index).
+/// Lists are aligned on their common items (see [`super::align`]: the
+/// longest common subsequence for short stretches, in memory proportional
+/// to the lists), so inserting one tag shows one added item rather than
+/// every later item changed. Unmatched items between two matches are
+/// compared pairwise; the rest are added (at their new index) or removed
+/// (at their old index).
 fn diff_lists(path: &mut Path, o: &[Value], n: &[Value], out: &mut Vec<Leaf>) {
-    let (lo, ln) = (o.len(), n.len());
-    // lcs[i][j] = length of the LCS of o[i..] and n[j..].
-    let mut lcs = vec![vec![0usize; ln + 1]; lo + 1];
-    for i in (0..lo).rev() {
-        for j in (0..ln).rev() {
-            lcs[i][j] = if same(&o[i], &n[j]) { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
-        }
-    }
     let (mut i, mut j) = (0, 0);
-    let (mut gap_o, mut gap_n) = (Vec::new(), Vec::new());
-    while i < lo || j < ln {
-        if i < lo && j < ln && same(&o[i], &n[j]) {
-            flush_gap(path, o, n, &mut gap_o, &mut gap_n, out);
-            i += 1;
-            j += 1;
-        } else if j < ln && (i == lo || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            gap_n.push(j);
-            j += 1;
-        } else {
-            gap_o.push(i);
-            i += 1;
-        }
+    for (mi, mj) in super::align::matches(o, n).into_iter().chain(std::iter::once((o.len(), n.len()))) {
+        flush_gap(path, o, n, i..mi, j..mj, out);
+        (i, j) = (mi + 1, mj + 1);
     }
-    flush_gap(path, o, n, &mut gap_o, &mut gap_n, out);
 }
 
 fn flush_gap(
     path: &mut Path,
     o: &[Value],
     n: &[Value],
-    gap_o: &mut Vec<usize>,
-    gap_n: &mut Vec<usize>,
+    gap_o: std::ops::Range<usize>,
+    gap_n: std::ops::Range<usize>,
     out: &mut Vec<Leaf>,
 ) {
     let paired = gap_o.len().min(gap_n.len());
     for k in 0..paired {
-        path.push(Seg::Index(gap_n[k]));
-        diff(path, Some(&o[gap_o[k]]), Some(&n[gap_n[k]]), out);
+        path.push(Seg::Index(gap_n.start + k));
+        diff(path, Some(&o[gap_o.start + k]), Some(&n[gap_n.start + k]), out);
         path.pop();
     }
-    for &oi in &gap_o[paired..] {
+    for (oi, item) in o.iter().enumerate().take(gap_o.end).skip(gap_o.start + paired) {
         path.push(Seg::Index(oi));
-        out.push((path.clone(), Some(o[oi].clone()), None));
+        out.push((path.clone(), Some(item.clone()), None));
         path.pop();
     }
-    for &ni in &gap_n[paired..] {
+    for (ni, item) in n.iter().enumerate().take(gap_n.end).skip(gap_n.start + paired) {
         path.push(Seg::Index(ni));
-        out.push((path.clone(), None, Some(n[ni].clone())));
+        out.push((path.clone(), None, Some(item.clone())));
         path.pop();
     }
-    gap_o.clear();
-    gap_n.clear();
 }
 
 /// Looks up the value at `keys` (map keys only) below `v`.

@@ -45,6 +45,12 @@ pub struct BastionProps {
     /// An existing EC2 key pair for SSH. Default: none (Session Manager only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
 }
 
 /// A small instance in the first public subnet with a public IP, reached
@@ -73,6 +79,7 @@ impl BastionHost {
     /// Adds a bastion host at `path` in `vpc`'s first public subnet. Invalid
     /// props are reported to the stack (fields relative to these props).
     pub fn new(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &BastionProps) -> BastionHost {
+        stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let instance_type = props.instance_type.clone().unwrap_or_else(|| DEFAULT_BASTION_INSTANCE_TYPE.to_owned());
         if !is_plausible_instance_type(&instance_type) {

@@ -34,13 +34,22 @@ pub struct FlowLogsProps {
     /// Which traffic to record: `all`, `accept` or `reject`. Default: `all`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_type: Option<TrafficType>,
+    /// Delete the flow logs' log group when it leaves the stack or the stack
+    /// is deleted. Default: false, retained (see
+    /// [`crate::logs::LogGroupProps::delete_on_removal`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_on_removal: Option<bool>,
 }
 
 /// Adds the log group, the delivery role (write access to that log group
 /// only) and the flow log.
 pub(crate) fn add_flow_logs(stack: &mut Stack, vpc_path: &ConstructPath, vpc: &Value, props: &FlowLogsProps) {
     let path = vpc_path.child("FlowLogs");
-    let group = LogGroup::new(stack, &path.child("LogGroup"), &LogGroupProps { retention_days: props.retention_days });
+    let group = LogGroup::new(
+        stack,
+        &path.child("LogGroup"),
+        &LogGroupProps { retention_days: props.retention_days, delete_on_removal: props.delete_on_removal },
+    );
     let role = Role::new(
         stack,
         &path.child("Role"),

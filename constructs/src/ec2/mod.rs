@@ -17,7 +17,7 @@ pub use bastion::{
 pub use connections::{Connectable, Connections};
 pub use endpoints::{GatewayService, VpcEndpointsProps, ECS_INTERFACE_ENDPOINTS};
 pub use flow_logs::{FlowLogsProps, TrafficType};
-pub use instance_type::{is_graviton, is_plausible_instance_type};
+pub use instance_type::{instance_type_spec, is_graviton, is_plausible_instance_type, InstanceTypeSpec};
 pub use nacl::{AclAction, AclProtocol, NetworkAclRule, NetworkAclsProps};
 pub use port::Port;
 pub use security_group::{Peer, SecurityGroup, SecurityGroupProps};

@@ -110,8 +110,12 @@ impl NetworkAclRule {
     }
 }
 
+/// Network ACLs are stateless: replies to connections opened from inside
+/// come back on ephemeral ports and need inbound rules of their own, for UDP
+/// (DNS resolvers and NTP servers on the internet, QUIC) as well as TCP
+/// (Amazon VPC User Guide, "Network ACL rules", ephemeral ports).
 fn default_rules(public: bool, inbound: bool, vpc_cidr: &str) -> Vec<NetworkAclRule> {
-    use AclProtocol::{All, Tcp};
+    use AclProtocol::{All, Tcp, Udp};
     let ephemeral = Some((EPHEMERAL_PORT_FROM, 65535));
     match (public, inbound) {
         (true, true) => vec![
@@ -119,10 +123,13 @@ fn default_rules(public: bool, inbound: bool, vpc_cidr: &str) -> Vec<NetworkAclR
             NetworkAclRule::new(110, Tcp, Some((443, 443)), "0.0.0.0/0"),
             NetworkAclRule::new(120, All, None, vpc_cidr),
             NetworkAclRule::new(130, Tcp, ephemeral, "0.0.0.0/0"),
+            NetworkAclRule::new(140, Udp, ephemeral, "0.0.0.0/0"),
         ],
-        (false, true) => {
-            vec![NetworkAclRule::new(100, All, None, vpc_cidr), NetworkAclRule::new(110, Tcp, ephemeral, "0.0.0.0/0")]
-        }
+        (false, true) => vec![
+            NetworkAclRule::new(100, All, None, vpc_cidr),
+            NetworkAclRule::new(110, Tcp, ephemeral, "0.0.0.0/0"),
+            NetworkAclRule::new(120, Udp, ephemeral, "0.0.0.0/0"),
+        ],
         (_, false) => vec![NetworkAclRule::new(100, All, None, "0.0.0.0/0")],
     }
 }

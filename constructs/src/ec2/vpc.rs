@@ -89,6 +89,12 @@ pub struct VpcProps {
     /// Default: none (the instances reach AWS through the NAT gateway).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<VpcEndpointsProps>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
 }
 
 /// A VPC with a public and a private subnet per availability zone.
@@ -125,6 +131,7 @@ impl Vpc {
     /// stack (fields relative to these props) and a best-effort VPC is still
     /// built, so later constructs can report their own problems too.
     pub fn new(stack: &mut Stack, path: &ConstructPath, props: &VpcProps) -> Vpc {
+        stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let layout = Layout::plan(stack, &path, props);
         if (1..layout.azs.len()).contains(&layout.nat_gateways) && props.nat_gateways.is_some() {

@@ -40,10 +40,20 @@ pub struct RepositoryProps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_arn: Option<String>,
     /// Delete the repository and its images when it leaves the stack.
-    /// Default: false — the repository is retained (`DeletionPolicy: Retain`),
-    /// since images may still be deployed elsewhere.
+    /// Default: false — the repository is retained when it leaves the stack
+    /// or the stack is deleted, since images may still be deployed elsewhere
+    /// (`DeletionPolicy: RetainExceptOnCreate`, `UpdateReplacePolicy:
+    /// Retain`); only the rollback of the deploy that created it deletes it,
+    /// so a failed first deploy leaves no repository whose fixed name would
+    /// make the retry fail with "already exists".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_on_removal: Option<bool>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
 }
 
 /// An ECR repository (`AWS::ECR::Repository`).
@@ -68,6 +78,7 @@ impl Repository {
     /// Adds a repository named `name` at `path`. Invalid props are reported
     /// relative to the props.
     pub fn new(stack: &mut Stack, path: &ConstructPath, name: &str, props: &RepositoryProps) -> Repository {
+        stack.suppress_all(path, &props.suppress);
         if !is_valid_repository_name(name) {
             stack.report(
                 ValidationError::new(
@@ -111,8 +122,16 @@ impl Repository {
             }
             None => json!({"EncryptionType": "AES256"}),
         };
-        let policy =
-            if props.delete_on_removal.unwrap_or(false) { DeletionPolicy::Delete } else { DeletionPolicy::Retain };
+        // RetainExceptOnCreate: a failed first deploy (an image not pushed
+        // yet, any other resource failing) rolls back and deletes the new,
+        // empty repository, so the retry does not fail on its fixed name;
+        // once created, it is kept like Retain (AWS CloudFormation User
+        // Guide, "DeletionPolicy attribute").
+        let policy = if props.delete_on_removal.unwrap_or(false) {
+            DeletionPolicy::Delete
+        } else {
+            DeletionPolicy::RetainExceptOnCreate
+        };
         let mut resource = Resource::new("AWS::ECR::Repository")
             .prop("RepositoryName", name)
             .prop("ImageTagMutability", if props.mutable_tags.unwrap_or(false) { "MUTABLE" } else { "IMMUTABLE" })

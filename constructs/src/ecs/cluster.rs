@@ -94,6 +94,26 @@ pub struct ClusterProps {
     /// Default: [`IMDS_HOP_LIMIT`] (1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imds_hop_limit: Option<u8>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
+    /// ECS's managed termination protection: instances launched by the Auto
+    /// Scaling group are protected from scale-in
+    /// (`NewInstancesProtectedFromScaleIn`), and the capacity provider lifts
+    /// the protection only from instances that run no task
+    /// (`ManagedTerminationProtection: ENABLED`), so a scale-in never stops
+    /// running tasks. The two are always set together: protection without
+    /// the capacity provider managing it would never be lifted. With `false`
+    /// both are off; managed draining still moves tasks off an instance
+    /// before it is terminated, but a scale-in may pick an instance that
+    /// runs tasks. Deleting a stack with protection on needs the protection
+    /// lifted first (`rcdk destroy` does it; with the console or the AWS CLI,
+    /// see README "Deleting a stack"). Default: true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_termination_protection: Option<bool>,
 }
 
 /// First host port of the range ECS maps container ports to in bridge mode.
@@ -147,6 +167,7 @@ impl Cluster {
     /// subnets. Invalid props are reported (fields relative to these props)
     /// and a best-effort cluster is still built.
     pub fn new(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &ClusterProps) -> Cluster {
+        stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let v = Validated::check(stack, &path, props);
 
@@ -222,6 +243,9 @@ impl Cluster {
             ),
         );
 
+        // Scale-in protection of new instances and managed termination
+        // protection go together (see `managed_termination_protection`).
+        let protection = props.managed_termination_protection.unwrap_or(true);
         let mut asg = Resource::new("AWS::AutoScaling::AutoScalingGroup")
             .prop("MinSize", v.min.to_string())
             .prop("MaxSize", v.max.to_string())
@@ -234,7 +258,7 @@ impl Cluster {
                 }),
             )
             .prop("VPCZoneIdentifier", vpc.private_subnet_ids.clone())
-            .prop("NewInstancesProtectedFromScaleIn", true)
+            .prop("NewInstancesProtectedFromScaleIn", protection)
             .prop("Tags", json!([{"Key": "Name", "Value": path.to_string(), "PropagateAtLaunch": true}]));
         for route in &vpc.private_route_ids {
             asg = asg.depends_on(route);
@@ -248,7 +272,7 @@ impl Cluster {
                 json!({
                     "AutoScalingGroupArn": Intrinsic::ref_(&auto_scaling_group_id),
                     "ManagedScaling": {"Status": "ENABLED", "TargetCapacity": v.target},
-                    "ManagedTerminationProtection": "ENABLED",
+                    "ManagedTerminationProtection": if protection { "ENABLED" } else { "DISABLED" },
                     "ManagedDraining": "ENABLED",
                 }),
             ),

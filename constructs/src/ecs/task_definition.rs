@@ -22,6 +22,12 @@ pub const MIN_CONTAINER_MEMORY_MIB: u32 = 6;
 pub const MAX_TASK_CPU_UNITS: u32 = 196_608;
 /// Most containers in one task definition.
 pub const MAX_CONTAINERS: usize = 10;
+/// The environment variables every container gets set to the stack's
+/// region (`Ref: AWS::Region`), unless it sets either itself: AWS SDKs read
+/// their region from them. Fargate sets them; the ECS agent on EC2 does only
+/// from 2026-04 (aws/amazon-ecs-agent#4946), and a bridge-mode container
+/// cannot ask instance metadata (IMDS hop limit 1).
+pub const REGION_VARIABLES: [&str; 2] = ["AWS_DEFAULT_REGION", "AWS_REGION"];
 
 /// How a task's containers are networked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
@@ -101,7 +107,9 @@ pub struct ContainerProps {
     /// is mapped to a dynamic host port. Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<u16>,
-    /// Environment variables (not for secrets). Default: none.
+    /// Environment variables (not for secrets). `AWS_REGION` and
+    /// `AWS_DEFAULT_REGION` are added, set to the stack's region, unless
+    /// either is given here (see [`REGION_VARIABLES`]). Default: none besides those.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub environment: BTreeMap<String, String>,
     /// Secret environment variables: name → ARN of an SSM parameter
@@ -150,6 +158,11 @@ pub struct TaskDefinitionProps {
     /// ([`crate::logs::DEFAULT_RETENTION_DAYS`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_retention_days: Option<u32>,
+    /// Delete the containers' log group when it leaves the stack or the
+    /// stack is deleted. Default: false, retained (see
+    /// [`crate::logs::LogGroupProps::delete_on_removal`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_logs_on_removal: Option<bool>,
     /// What the application itself may do in AWS (the task role's policy).
     /// Default: nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -211,7 +224,11 @@ impl TaskDefinition {
         let mode = props.network_mode.unwrap_or_default();
         // Retention was checked above, at this props' own field name.
         let retention = props.log_retention_days.filter(|d| VALID_RETENTION_DAYS.contains(d));
-        let log_group = LogGroup::new(stack, &path.child("LogGroup"), &LogGroupProps { retention_days: retention });
+        let log_group = LogGroup::new(
+            stack,
+            &path.child("LogGroup"),
+            &LogGroupProps { retention_days: retention, delete_on_removal: props.delete_logs_on_removal },
+        );
 
         let mut exec_statements =
             vec![PolicyStatement::allow(&["logs:CreateLogStream", "logs:PutLogEvents"], vec![log_group.arn.clone()])];
@@ -407,10 +424,18 @@ fn container_json(c: &ContainerProps, mode: NetworkMode, log_group: &LogGroup, s
             .collect();
         m.insert("PortMappings".into(), Value::Array(ports));
     }
-    if !c.environment.is_empty() {
-        let env: Vec<Value> = c.environment.iter().map(|(k, v)| json!({"Name": k, "Value": v})).collect();
-        m.insert("Environment".into(), Value::Array(env));
+    // The region for AWS SDKs in the container: bridge-mode containers
+    // cannot read it from instance metadata (hop limit 1), and ECS agents
+    // before 2026-04 set no AWS_REGION on EC2 (aws/containers-roadmap#1611),
+    // so SDKs fail with "no region". Unless the container sets either itself.
+    let mut env: Vec<Value> = c.environment.iter().map(|(k, v)| json!({"Name": k, "Value": v})).collect();
+    if !REGION_VARIABLES.iter().any(|k| c.environment.contains_key(*k)) {
+        for k in REGION_VARIABLES {
+            env.push(json!({"Name": k, "Value": Pseudo::Region.as_ref()}));
+        }
+        env.sort_by(|a, b| a["Name"].as_str().cmp(&b["Name"].as_str()));
     }
+    m.insert("Environment".into(), Value::Array(env));
     if !c.secrets.is_empty() {
         let s: Vec<Value> = c.secrets.iter().map(|(k, v)| json!({"Name": k, "ValueFrom": v})).collect();
         m.insert("Secrets".into(), Value::Array(s));

@@ -121,6 +121,12 @@ pub struct LoadBalancerProps {
     /// uses the name. Default: none (the load balancer's own DNS name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<DomainProps>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
 }
 
 /// A managed prefix list named by a template value (see
@@ -177,6 +183,7 @@ impl ApplicationLoadBalancer {
         default_action: &Action,
         props: &LoadBalancerProps,
     ) -> ApplicationLoadBalancer {
+        stack.suppress_all(path, &props.suppress);
         let internal = props.internal.unwrap_or(false);
         let domain_certificate = props
             .domain
@@ -232,14 +239,26 @@ impl ApplicationLoadBalancer {
                     &format!("{} from {cidr}", proto.to_ascii_uppercase()),
                 );
             }
+        }
+        // A rule referencing a prefix list counts as the list's maximum
+        // entries against the group's 60 inbound rules (CloudFront's
+        // origin-facing list: 55), so each list gets one rule covering the
+        // listener ports, not one per port. An Application Load Balancer
+        // answers only on its listener ports, so the range opens nothing else.
+        if let (Some((first, from)), Some((last, to))) = (ports.first(), ports.last()) {
+            let (name, what) = if first == last {
+                (first.to_string(), first.to_ascii_uppercase())
+            } else {
+                (format!("{first}{last}"), format!("{} and {}", first.to_ascii_uppercase(), last.to_ascii_uppercase()))
+            };
             for (i, (list, label)) in prefix_lists.iter().enumerate() {
                 sg.allow_tcp(
                     stack,
-                    &format!("{proto}FromPrefixList{}", i + 1),
+                    &format!("{name}FromPrefixList{}", i + 1),
                     &Peer::PrefixList(list.clone()),
-                    *port,
-                    *port,
-                    &format!("{} from {label}", proto.to_ascii_uppercase()),
+                    *from,
+                    *to,
+                    &format!("{what} from {label}"),
                 );
             }
         }

@@ -57,7 +57,9 @@ pub struct LoadBalancedServiceProps {
     /// Soft memory reservation in MiB. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation_mib: Option<u32>,
-    /// Environment variables. Default: none.
+    /// Environment variables; `AWS_REGION` and `AWS_DEFAULT_REGION` are set
+    /// to the stack's region unless either is given here. Default: none
+    /// besides those.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub environment: BTreeMap<String, String>,
     /// Secret environment variables: name → SSM parameter or Secrets Manager
@@ -81,6 +83,11 @@ pub struct LoadBalancedServiceProps {
     /// Days to keep the container's logs. Default: 30.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_retention_days: Option<u32>,
+    /// Delete the container's log group (and the canary's) when the service
+    /// leaves the stack or the stack is deleted. Default: false, retained
+    /// (see [`crate::logs::LogGroupProps::delete_on_removal`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_logs_on_removal: Option<bool>,
     /// What the application may do in AWS (its task role). Default: nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub task_role_statements: Vec<PolicyStatement>,
@@ -125,11 +132,22 @@ pub struct LoadBalancedServiceProps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canary: Option<CanaryProps>,
     /// Connect to the stack's `database`: `DB_HOST`, `DB_PORT`, `DB_NAME` in
-    /// the environment, `DB_USERNAME` and `DB_PASSWORD` as secrets read by the
-    /// execution role, and the database admitting the service's tasks on its
-    /// port. Needs a `database` on the stack. Default: false.
+    /// the environment, the credentials as `database_credentials` says, and
+    /// the database admitting the service's tasks on its port. Needs a
+    /// `database` on the stack. Default: false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<bool>,
+    /// How a service with `database: true` gets the master user's
+    /// credentials, which RDS keeps in a secret and rotates every seven days.
+    /// `env`: `DB_USERNAME` and `DB_PASSWORD` injected by ECS when a task
+    /// starts — after a rotation, tasks started before it cannot open new
+    /// connections until they are replaced (warning
+    /// `rds:master-credentials-in-service` unless written). `secret_arn`:
+    /// `DB_SECRET_ARN` in the environment and the task role allowed to read
+    /// the secret; the app reads it when it connects. Only with
+    /// `database: true`. Default: `env` (with the warning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_credentials: Option<DatabaseCredentials>,
     /// Access to the stack's `tables` and `buckets` by name, e.g.
     /// `{tables: {todos: read_write}, buckets: {files: read}}`: least-privilege
     /// statements on the service's task role (and its canary's), and each
@@ -137,6 +155,26 @@ pub struct LoadBalancedServiceProps {
     /// `<NAME>_TABLE` / `<NAME>_BUCKET`. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grants: Option<crate::iam::ServiceGrants>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
+}
+
+/// How a service connected to the stack's database gets the credentials of
+/// its master user (see [`LoadBalancedServiceProps::database_credentials`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DatabaseCredentials {
+    /// `DB_USERNAME` and `DB_PASSWORD` injected from the managed secret by
+    /// ECS when a task starts; the execution role reads the secret.
+    #[default]
+    Env,
+    /// `DB_SECRET_ARN` in the environment; the application reads the secret
+    /// when it connects, with the task role.
+    SecretArn,
 }
 
 /// Scaling of a service's task count between `min_capacity` and
@@ -255,6 +293,7 @@ impl LoadBalancedService {
         on: &ServiceContext<'_>,
         props: &LoadBalancedServiceProps,
     ) -> LoadBalancedService {
+        stack.suppress_all(path, &props.suppress);
         let (cluster, alb, notify) = (on.cluster, on.load_balancer, on.alarm_topics);
         let name = path.id().to_owned();
         let path = path.clone();
@@ -411,13 +450,23 @@ impl<'a> TaskDefinitions<'a> {
             cpu: None,
             memory_mib: None,
             log_retention_days: props.log_retention_days,
+            delete_logs_on_removal: props.delete_logs_on_removal,
             task_role_statements: props.task_role_statements.clone(),
         };
         crate::iam::validate_statements(stack, path, &props.task_role_statements, "task_role_statements");
         let stable = TaskDefinition::new_located(stack, &path.child("TaskDefinition"), &task_props, &|_| String::new());
         let database = connect_database(stack, path, props, database);
+        let credentials = props.database_credentials.unwrap_or_default();
         if let Some(db) = database {
-            add_connection(stack, &stable, db);
+            add_connection(stack, &stable, db, credentials);
+            if props.database_credentials == Some(DatabaseCredentials::Env) {
+                stack.acknowledge(
+                    path,
+                    Code::MasterCredentialsInService,
+                    "`database_credentials: env` is written in the app: replace the tasks after each rotation \
+                     (`aws ecs update-service --force-new-deployment`)",
+                );
+            }
         }
         let canary = canary.map(|c| {
             validate_canary(stack, path, props, c);
@@ -428,7 +477,7 @@ impl<'a> TaskDefinitions<'a> {
                 TaskDefinition::new_located(s, &path.child("CanaryTaskDefinition"), &canary_task, &|_| String::new())
             });
             if let Some(db) = database {
-                add_connection(stack, &td, db);
+                add_connection(stack, &td, db, credentials);
             }
             td
         });
@@ -671,6 +720,18 @@ fn connect_database<'a>(
     database: Option<&'a Database>,
 ) -> Option<&'a Database> {
     if !props.database.unwrap_or(false) {
+        if props.database_credentials.is_some() {
+            stack.report(
+                ValidationError::new(
+                    Code::DatabaseCredentialsWithoutDatabase,
+                    path,
+                    "`database_credentials` says how the service gets the database's credentials, and the service does \
+                     not connect to it",
+                )
+                .field("database_credentials")
+                .help("add `database: true`, or remove `database_credentials`"),
+            );
+        }
         return None;
     }
     if database.is_none() {
@@ -687,7 +748,11 @@ fn connect_database<'a>(
         );
         return None;
     }
-    for key in ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USERNAME", "DB_PASSWORD"] {
+    let keys: &[&str] = match props.database_credentials.unwrap_or_default() {
+        DatabaseCredentials::Env => &["DB_HOST", "DB_PORT", "DB_NAME", "DB_USERNAME", "DB_PASSWORD"],
+        DatabaseCredentials::SecretArn => &["DB_HOST", "DB_PORT", "DB_NAME", "DB_SECRET_ARN"],
+    };
+    for &key in keys {
         let field = if props.environment.contains_key(key) {
             Some("environment")
         } else if props.secrets.contains_key(key) {
@@ -710,10 +775,19 @@ fn connect_database<'a>(
     database
 }
 
-/// Adds the database's connection to the task definition's first container
-/// and lets its execution role read the secret.
-fn add_connection(stack: &mut Stack, task_definition: &TaskDefinition, database: &Database) {
-    let connection = database.connection();
+/// Adds the database's connection to the task definition's first container:
+/// with `env` credentials, ECS injects them and the execution role reads the
+/// secret; with `secret_arn`, the task role may read the secret.
+fn add_connection(
+    stack: &mut Stack,
+    task_definition: &TaskDefinition,
+    database: &Database,
+    credentials: DatabaseCredentials,
+) {
+    let connection = match credentials {
+        DatabaseCredentials::Env => database.connection(),
+        DatabaseCredentials::SecretArn => database.connection_by_secret_arn(),
+    };
     if let Some(container) = task_definition.default_container().map(|c| c.name.clone()) {
         for (name, value) in connection.environment {
             task_definition.add_environment(stack, &container, &name, value);
@@ -722,7 +796,14 @@ fn add_connection(stack: &mut Stack, task_definition: &TaskDefinition, database:
             task_definition.add_secret(stack, &container, &name, value_from);
         }
     }
-    task_definition.execution_role.add_statement(stack, &database.secret_read_statement());
+    match credentials {
+        DatabaseCredentials::Env => {
+            task_definition.execution_role.add_statement(stack, &database.secret_read_statement())
+        }
+        DatabaseCredentials::SecretArn => {
+            task_definition.task_role.add_statement(stack, &database.secret_app_read_statement())
+        }
+    }
 }
 
 /// What the canary's props cannot be.
@@ -814,6 +895,33 @@ crate::codes! {
             explanation: "Tasks in `bridge` mode register as instances (the instance and a dynamic host port); tasks in \
          `awsvpc` mode register by IP address. A target group of the other type would never see a \
          healthy target. Leave `target_group.target_type` out: it follows the network mode.",
+        },
+        MasterCredentialsInService => warning("rds:master-credentials-in-service") {
+            title: "a service gets the database's rotating master credentials injected at task start",
+            explanation: "With `ManageMasterUserPassword`, RDS keeps the master user's credentials in a Secrets Manager \
+         secret and rotates the password every seven days by default \
+         (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html>). ECS reads \
+         a container's `Secrets` only when the task starts: \"If the secret is subsequently updated or \
+         rotated, the container will not receive the updated value automatically\" \
+         (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html>). \
+         Connections already open keep working; the next connection a task opens after a rotation — a \
+         pool recycling its connections, a reconnect after a Multi-AZ failover — fails with the old \
+         password, until the task is replaced. Secrets Manager also recommends an application user with \
+         least privilege over the master user \
+         (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html>).\n\nFix, \
+         in order of effort: `database_credentials: secret_arn` — the service gets `DB_SECRET_ARN`, its \
+         task role may read the secret, and the app reads it when it connects (a Secrets Manager caching \
+         client, the AWS Advanced JDBC Wrapper's Secrets Manager plugin), which survives rotations; or \
+         create an application user with alternating-users rotation (SQL in the database first; rcdk \
+         does not do it). If the app can only read environment variables, write `database_credentials: \
+         env` (a note instead of this warning) and replace the tasks after each rotation: `aws ecs \
+         update-service --cluster C --service S --force-new-deployment`.",
+        },
+        DatabaseCredentialsWithoutDatabase => error("service:database-credentials-without-database") {
+            title: "`database_credentials` on a service that does not connect to the database",
+            explanation: "`database_credentials` (`env` or `secret_arn`) says how a service with `database: true` gets \
+         the database's credentials. Without `database: true` the service gets no connection, so the \
+         field would do nothing: add `database: true`, or remove it.",
         },
     }
 }

@@ -8,6 +8,6 @@ pub mod platform;
 
 pub use canary::{Canary, CanaryProps, DEFAULT_CANARY_DESIRED_COUNT, DEFAULT_CANARY_PERCENT};
 pub use load_balanced_service::{
-    LoadBalancedService, LoadBalancedServiceProps, ServiceAlarmsProps, ServiceContext, ServiceScalingProps,
-    CATCH_ALL_PRIORITY, DEFAULT_CONTAINER_PORT,
+    DatabaseCredentials, LoadBalancedService, LoadBalancedServiceProps, ServiceAlarmsProps, ServiceContext,
+    ServiceScalingProps, CATCH_ALL_PRIORITY, DEFAULT_CONTAINER_PORT,
 };

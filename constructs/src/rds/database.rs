@@ -13,11 +13,26 @@ use crate::iam::PolicyStatement;
 /// Instance class when none is given: the smallest Graviton burstable class,
 /// free-tier eligible (`db.t4g.micro`).
 pub const DEFAULT_INSTANCE_CLASS: &str = "db.t4g.micro";
-/// PostgreSQL version when none is given. A full minor version that the
-/// pinned cfn-lint neither rejects nor marks deprecated.
-pub const DEFAULT_POSTGRES_VERSION: &str = "17.6";
-/// MySQL version when none is given (see [`DEFAULT_POSTGRES_VERSION`]).
-pub const DEFAULT_MYSQL_VERSION: &str = "8.4.6";
+/// PostgreSQL version when none is given: the major version only, as the
+/// AWS CDK's `PostgresEngineVersion.VER_17`. RDS then picks a recent minor
+/// version of it at creation ("If a major version is specified but a minor
+/// version is not, Amazon RDS defaults to a recent release of the major
+/// version", Amazon RDS User Guide, "Supported PostgreSQL versions"), and the
+/// automatic minor upgrades never make the template disagree with the
+/// database. A pinned minor (`17.6`) does: once RDS has upgraded the
+/// instance, a deploy still asking for 17.6 is a downgrade RDS refuses
+/// (`rds:engine-version-pinned`).
+pub const DEFAULT_POSTGRES_VERSION: &str = "17";
+/// MySQL version when none is given: the major version only (see
+/// [`DEFAULT_POSTGRES_VERSION`]; MySQL's majors have two parts).
+pub const DEFAULT_MYSQL_VERSION: &str = "8.4";
+/// cfn-lint rules that misjudge a major-only `EngineVersion`: its data
+/// lists only full MySQL versions (E3691) and lists bare PostgreSQL majors
+/// as deprecated (W3691), while RDS accepts both (aws-cloudformation/cfn-lint#3849,
+/// fixed for PostgreSQL's E3691 only). A database with a major-only version
+/// carries them in `Metadata.cfn-lint.config.ignore_checks`, so the
+/// template still lints clean wherever it is linted.
+pub const CFN_LINT_MAJOR_VERSION_CHECKS: [&str; 2] = ["E3691", "W3691"];
 /// Allocated storage when none is given, in GiB: the gp3 minimum.
 pub const DEFAULT_ALLOCATED_STORAGE_GIB: u32 = 20;
 /// Least gp3 storage RDS for PostgreSQL and MySQL accept, in GiB.
@@ -118,11 +133,20 @@ pub struct DatabaseProps {
     /// The engine: `postgres` or `mysql`. Default: `postgres`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
-    /// The engine version, e.g. `17.6` or `8.4.6`. Minor versions are upgraded
-    /// automatically in the maintenance window. Default:
-    /// [`DEFAULT_POSTGRES_VERSION`] or [`DEFAULT_MYSQL_VERSION`].
+    /// The engine version: a major version (`17`, `8.4`), whose minor
+    /// versions RDS upgrades automatically in the maintenance window, or a
+    /// full version (`17.6`, `8.4.6`), which with automatic minor upgrades on
+    /// is warned about (`rds:engine-version-pinned`: RDS moves past it, and a
+    /// later deploy asking for it fails). Default: [`DEFAULT_POSTGRES_VERSION`]
+    /// (`17`) or [`DEFAULT_MYSQL_VERSION`] (`8.4`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_version: Option<String>,
+    /// Let RDS apply minor engine upgrades (security and bug fixes) in the
+    /// maintenance window (`AutoMinorVersionUpgrade`). Turn it off only to
+    /// pin a full `engine_version` and patch by changing it yourself.
+    /// Default: true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_minor_version_upgrade: Option<bool>,
     /// The instance class, `db.<family>.<size>` with a family from
     /// [`KNOWN_INSTANCE_FAMILIES`]. Larger classes cost more by the hour.
     /// Changing it restarts the instance (with a failover when Multi-AZ).
@@ -170,6 +194,12 @@ pub struct DatabaseProps {
     /// Default: `[postgresql, upgrade]` or `[error, slowquery]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_exports: Option<Vec<String>>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
 }
 
 /// What a service needs to connect: plain environment variables and secrets
@@ -231,6 +261,7 @@ impl Database {
     /// are reported to the stack (fields relative to these props) and a
     /// best-effort database is still built.
     pub fn new(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &DatabaseProps) -> Database {
+        stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let engine = match props.engine.as_deref() {
             None => DatabaseEngine::Postgres,
@@ -329,7 +360,7 @@ impl Database {
         let multi_az = props.multi_az.unwrap_or(false);
         let mut instance = Resource::new("AWS::RDS::DBInstance")
             .prop("Engine", engine.as_str())
-            .prop("EngineVersion", version)
+            .prop("EngineVersion", version.as_str())
             .prop("DBInstanceClass", instance_class)
             .prop("AllocatedStorage", storage.to_string())
             .prop_opt("MaxAllocatedStorage", props.max_allocated_storage_gib)
@@ -346,11 +377,14 @@ impl Database {
             .prop("DeletionProtection", props.deletion_protection.unwrap_or(true))
             .prop("BackupRetentionPeriod", retention)
             .prop("CopyTagsToSnapshot", true)
-            .prop("AutoMinorVersionUpgrade", true);
+            .prop("AutoMinorVersionUpgrade", props.auto_minor_version_upgrade.unwrap_or(true));
         if !log_exports.is_empty() {
             instance = instance.prop("EnableCloudwatchLogsExports", log_exports);
         }
-        let instance = instance.prop("Tags", json!([{"Key": "Name", "Value": path.to_string()}]));
+        let mut instance = instance.prop("Tags", json!([{"Key": "Name", "Value": path.to_string()}]));
+        if is_major_version(engine, &version) {
+            instance.metadata = Some(json!({"cfn-lint": {"config": {"ignore_checks": CFN_LINT_MAJOR_VERSION_CHECKS}}}));
+        }
         let instance = instance.retain_policy(DeletionPolicy::Snapshot);
         let logical_id = stack.add_resource(&path, instance);
 
@@ -415,6 +449,42 @@ impl Database {
     pub fn secret_read_statement(&self) -> PolicyStatement {
         PolicyStatement::allow(&["secretsmanager:GetSecretValue"], vec![self.secret_arn.clone()])
     }
+
+    /// The environment of a service that reads the credentials itself when
+    /// it connects: `DB_HOST`, `DB_PORT`, `DB_NAME` and `DB_SECRET_ARN` (the
+    /// managed secret, JSON with `username` and `password`), no secrets
+    /// injected. Its task role needs [`Database::secret_app_read_statement`].
+    /// RDS rotates the managed secret every seven days; an app that reads it
+    /// when it opens a connection (a Secrets Manager caching client, the AWS
+    /// Advanced JDBC Wrapper's Secrets Manager plugin) keeps connecting
+    /// after a rotation, which environment variables injected at task start
+    /// cannot.
+    pub fn connection_by_secret_arn(&self) -> DatabaseConnection {
+        let mut environment = self.connection().environment;
+        environment.push(("DB_SECRET_ARN".into(), self.secret_arn.clone()));
+        DatabaseConnection { environment, secrets: Vec::new() }
+    }
+
+    /// An IAM statement that lets the application (the task role) read the
+    /// managed secret and see its versions (`secretsmanager:GetSecretValue`,
+    /// `secretsmanager:DescribeSecret`, which caching clients call).
+    pub fn secret_app_read_statement(&self) -> PolicyStatement {
+        PolicyStatement::allow(
+            &["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+            vec![self.secret_arn.clone()],
+        )
+    }
+}
+
+/// Whether `version` names a major version of `engine` only (`17`; `8.4`
+/// for MySQL, whose majors have two parts), so RDS chooses the minor.
+pub fn is_major_version(engine: DatabaseEngine, version: &str) -> bool {
+    let parts = version.split('.').count();
+    !version.contains("-rds.")
+        && match engine {
+            DatabaseEngine::Postgres => parts == 1,
+            DatabaseEngine::Mysql => parts == 2,
+        }
 }
 
 fn check_version(stack: &mut Stack, path: &ConstructPath, engine: DatabaseEngine, version: &str) {
@@ -430,7 +500,7 @@ fn check_version(stack: &mut Stack, path: &ConstructPath, engine: DatabaseEngine
     let major: u32 = parts.first().and_then(|p| p.parse().ok()).unwrap_or(0);
     let fits_engine = match engine {
         DatabaseEngine::Postgres => (11..100).contains(&major) && parts.len() <= 2,
-        DatabaseEngine::Mysql => matches!(major, 5 | 8 | 9) && parts.len() == 3,
+        DatabaseEngine::Mysql => matches!(major, 5 | 8 | 9) && (2..=3).contains(&parts.len()),
     };
     if !well_formed || !fits_engine {
         let example = engine.default_version();
@@ -442,7 +512,7 @@ fn check_version(stack: &mut Stack, path: &ConstructPath, engine: DatabaseEngine
             )
             .field("engine_version")
             .help(format!(
-                "use a full version RDS offers, e.g. `{example}` (see `aws rds describe-db-engine-versions`)"
+                "use a major version, e.g. `{example}`, or a full version RDS offers (see `aws rds describe-db-engine-versions`)"
             )),
         );
     }

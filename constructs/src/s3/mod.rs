@@ -35,6 +35,12 @@ pub struct BucketProps {
     /// access logs; CloudTrail data events are the alternative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_logs_bucket: Option<String>,
+    /// Findings about this construct and those below it accepted
+    /// knowingly, by rule name, control id (`CT.S3.PR.9`) or whole-app
+    /// warning code, each with its reason (see [`crate::core::Suppressions`]);
+    /// reported as notes. Default: none.
+    #[serde(default, skip_serializing_if = "crate::core::Suppressions::is_empty")]
+    pub suppress: crate::core::Suppressions,
 }
 
 /// An S3 bucket (`AWS::S3::Bucket`) and its TLS-only bucket policy. Its name
@@ -54,6 +60,7 @@ impl Bucket {
     /// Adds a bucket at `path` and its policy at `path/Policy`. The bucket is
     /// retained when removed or replaced (`Retain`): its objects are data.
     pub fn new(stack: &mut Stack, path: &ConstructPath, props: &BucketProps) -> Bucket {
+        stack.suppress_all(path, &props.suppress);
         let versioned = props.versioned.unwrap_or(true);
         let encryption = match &props.kms_key_arn {
             Some(key) => {

@@ -193,6 +193,8 @@ fn service(
     LoadBalancedServiceProps {
         image,
         container_port: Some(5000),
+        // CPU units (1024 = 1 vCPU): the CPU target and alarm are percentages of this.
+        cpu: Some(256),
         memory_reservation_mib: Some(256),
         memory_mib: Some(512),
         routing: Some(ListenerRuleProps {

@@ -8,7 +8,7 @@ use crate::analysis::model::{field, StackTemplate, V};
 use crate::analysis::network::{Net, RulePeer, Tri};
 
 /// The load balancer an origin's domain name designates: (stack index, logical ID).
-fn origin_lb<'a>(stacks: &[StackTemplate<'a>], i: usize, domain: &'a Value) -> Option<(usize, &'a str)> {
+pub(crate) fn origin_lb<'a>(stacks: &[StackTemplate<'a>], i: usize, domain: &'a Value) -> Option<(usize, &'a str)> {
     let doc = &stacks[i].doc;
     match doc.resolve(domain) {
         V::Att(lb, "DNSName") if doc.ty(lb) == Some("AWS::ElasticLoadBalancingV2::LoadBalancer") => Some((i, lb)),
@@ -27,10 +27,102 @@ fn origin_lb<'a>(stacks: &[StackTemplate<'a>], i: usize, domain: &'a Value) -> O
     }
 }
 
+/// Longest a request may wait for an unreachable primary origin (connection
+/// attempts × timeout) before failing over without a warning, in seconds.
+pub const MAX_FAILOVER_WAIT_SECONDS: i64 = 10;
+
+/// Warns when a failover group's primary origin makes every request wait
+/// long before failing over (CloudFront's defaults: 3 attempts × 10 s).
+fn slow_failover(doc: &crate::analysis::model::Doc<'_>, d: &crate::analysis::model::Res<'_>, sink: &mut Sink<'_>) {
+    let config = d.props.get("DistributionConfig");
+    let groups = doc.list(field(field(config, "OriginGroups"), "Items")).unwrap_or_default();
+    let origins = doc.list(field(config, "Origins")).unwrap_or_default();
+    for g in groups {
+        let members = doc.list(field(g.get("Members"), "Items")).unwrap_or_default();
+        let Some(primary) = members.first().and_then(|m| m.get("OriginId")).map(|v| doc.resolve(v)) else { continue };
+        let Some(o) = origins.iter().find(|o| o.get("Id").map(|v| doc.resolve(v)) == Some(primary.clone())) else {
+            continue;
+        };
+        let number = |k: &str, default: i64| match o.get(k) {
+            None => Some(default),
+            Some(v) => doc.resolve(v).as_i64(),
+        };
+        let (Some(attempts), Some(timeout)) = (number("ConnectionAttempts", 3), number("ConnectionTimeout", 10)) else {
+            continue;
+        };
+        if attempts * timeout > MAX_FAILOVER_WAIT_SECONDS {
+            let name = primary.as_str().unwrap_or_default().to_owned();
+            let f = sink.report(
+                crate::cloudfront::distribution::Code::SlowFailover,
+                d.id,
+                format!(
+                    "distribution {}: while its primary origin `{name}` is unreachable, every request waits up to {} s ({attempts} connection attempts of {timeout} s) before failing over — CloudFront keeps no health state between requests",
+                    d.id,
+                    attempts * timeout
+                ),
+                "lower the primary's `origin_connection_attempts` / `origin_connection_timeout_seconds` (rcdk's default: 1 attempt of 3 s)"
+                    .into(),
+            );
+            f.field = Some("origin_connection_timeout_seconds");
+        }
+    }
+}
+
+/// Warns when CloudFront sends a secret origin header (a value read from
+/// Secrets Manager or SSM SecureString) to an origin over plain HTTP.
+fn secret_header_in_cleartext(
+    doc: &crate::analysis::model::Doc<'_>,
+    d: &crate::analysis::model::Res<'_>,
+    sink: &mut Sink<'_>,
+) {
+    let config = d.props.get("DistributionConfig");
+    let viewer = field(field(config, "DefaultCacheBehavior"), "ViewerProtocolPolicy").map(|v| doc.resolve(v));
+    let viewers_https = viewer.as_ref().and_then(V::as_str).is_some_and(|v| v != "allow-all");
+    let mut exposed: Vec<(&str, &str)> = Vec::new();
+    for o in doc.list(field(config, "Origins")).unwrap_or_default() {
+        let secret = doc.list(o.get("OriginCustomHeaders")).unwrap_or_default().iter().find(|h| {
+            let value = h.get("HeaderValue").map(Value::to_string).unwrap_or_default();
+            value.contains("resolve:secretsmanager:") || value.contains("resolve:ssm-secure:")
+        });
+        let Some(header) = secret else { continue };
+        let policy = field(o.get("CustomOriginConfig"), "OriginProtocolPolicy").map(|v| doc.resolve(v));
+        let plain = match policy.as_ref().and_then(V::as_str) {
+            Some("http-only") => true,
+            Some("match-viewer") | None => !viewers_https,
+            _ => false,
+        };
+        if plain {
+            let name = header.get("HeaderName").and_then(Value::as_str).unwrap_or("?");
+            exposed.push((name, o.get("Id").and_then(Value::as_str).unwrap_or("?")));
+        }
+    }
+    if let Some((name, _)) = exposed.first() {
+        let origins: Vec<String> = exposed.iter().map(|(_, o)| format!("`{o}`")).collect();
+        let f = sink.report(
+            crate::patterns::platform::cdn::Code::OriginSecretCleartext,
+            d.id,
+            format!(
+                "distribution {}: CloudFront sends the secret `{name}` header to origin(s) {} over plain HTTP, \
+                     across the internet: whoever reads it on the way can call the origin with it and bypass the \
+                     distribution (and any WAF on it)",
+                d.id,
+                origins.join(", ")
+            ),
+            "give the origin load balancers certificates (`load_balancer.domain`, or \
+                 `region_overrides.<region>.certificate_arns`): the CDN then connects with HTTPS (`origin_protocol: \
+                 https_only`)"
+                .into(),
+        );
+        f.field = Some("origin_protocol");
+    }
+}
+
 pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
     let (stacks, nets, i) = (scope.stacks, scope.nets, scope.index);
     let doc = &stacks[i].doc;
     for d in doc.of_type("AWS::CloudFront::Distribution") {
+        slow_failover(doc, d, sink);
+        secret_header_in_cleartext(doc, d, sink);
         let config = d.props.get("DistributionConfig");
         let viewer = field(field(config, "DefaultCacheBehavior"), "ViewerProtocolPolicy").map(|v| doc.resolve(v));
         let viewers_https = viewer.as_ref().and_then(V::as_str).is_some_and(|v| v != "allow-all");

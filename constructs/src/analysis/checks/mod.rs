@@ -7,13 +7,18 @@ use super::model::StackTemplate;
 use super::network::Net;
 
 pub(crate) mod alarms;
+pub(crate) mod capacity;
 pub(crate) mod cdn;
 pub(crate) mod containers;
 pub(crate) mod database;
 pub(crate) mod egress;
+pub(crate) mod images;
 pub(crate) mod listeners;
 mod nat;
+pub(crate) mod quotas;
+pub(crate) mod rds;
 pub(crate) mod region;
+pub(crate) mod services;
 pub(crate) mod targets;
 
 /// Every check, in the order they report.
@@ -26,6 +31,12 @@ pub(crate) const ALL: &[Check] = &[
     region::check,
     alarms::check,
     nat::check,
+    |s, sink| capacity::check(s.doc(), s.stacks[s.index].name, sink),
+    |s, sink| capacity::check_placement(s.doc(), sink),
+    |s, sink| quotas::check(s.doc(), sink),
+    |s, sink| rds::check(s.doc(), sink),
+    |s, sink| services::check(s.doc(), sink),
+    |s, sink| images::check(s.doc(), sink),
     cdn::check,
 ];
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::cloudfront::DistributionProps;
-use crate::core::{RawResource, StackProps};
+use crate::core::{RawResource, RulePack, StackProps, Suppressions};
 use crate::dynamodb::TableProps;
 use crate::ec2::{BastionProps, VpcProps};
 use crate::ecr::RepositoryProps;
@@ -34,12 +34,31 @@ pub struct StackSpec {
     /// The account to deploy to. Default: the credentials' account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
+    /// The IAM role to deploy through (see [`StackProps::deploy_role_arn`]).
+    /// Default: the `rcdk.toml` pattern for a pinned account, else none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_role_arn: Option<String>,
+    /// The CloudFormation service role (see [`StackProps::cloudformation_role_arn`]).
+    /// Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudformation_role_arn: Option<String>,
     /// The template description. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tags for every taggable resource. Default: none.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// Rule packs the stack's template must pass (`control-tower`: the AWS
+    /// Control Tower proactive controls), besides the app's `compliance`.
+    /// With `regions`, every copy and the CDN stack. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<RulePack>,
+    /// Findings accepted knowingly in this stack, by rule name, control id
+    /// (`CT.S3.PR.9`) or whole-app warning code, each with its reason (see
+    /// the README's Compliance section); `constructs` paths are below the
+    /// stack. Default: none.
+    #[serde(default, skip_serializing_if = "Suppressions::is_empty")]
+    pub suppress: Suppressions,
     /// The VPC. Default: no VPC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<VpcProps>,
@@ -250,8 +269,12 @@ impl StackSpec {
                 name: format!("{}-{CDN_STACK_SUFFIX}", self.name),
                 region: Some(CDN_STACK_REGION.into()),
                 account: self.account.clone(),
+                deploy_role_arn: self.deploy_role_arn.clone(),
+                cloudformation_role_arn: self.cloudformation_role_arn.clone(),
                 description: self.description.clone(),
                 tags: self.tags.clone(),
+                compliance: self.compliance.clone(),
+                suppress: self.suppress.clone(),
                 cdn: Some(cdn.clone()),
                 origin_stacks: out.iter().take(2).map(|(s, _)| s.name.clone()).collect(),
                 ..Default::default()
@@ -270,6 +293,9 @@ impl StackSpec {
             description: self.description.clone(),
             tags: self.tags.clone(),
             parameters: self.parameters.clone(),
+            compliance: self.compliance.clone(),
+            deploy_role_arn: self.deploy_role_arn.clone(),
+            cloudformation_role_arn: self.cloudformation_role_arn.clone(),
         }
     }
 }

@@ -13,7 +13,7 @@ use super::spec::StackKind;
 use super::spec::StackSpec;
 use super::stores::{self, Stores};
 use crate::cfn::Output;
-use crate::cloudfront::{origin_secret_reference, Distribution, ORIGIN_VERIFY_HEADER};
+use crate::cloudfront::{origin_secret_reference, origin_secret_reference_to, Distribution, ORIGIN_VERIFY_HEADER};
 use crate::core::{FieldPath, Stack};
 use crate::ec2::{BastionHost, Vpc};
 use crate::ecs::Cluster;
@@ -77,17 +77,25 @@ impl Platform {
     /// returned.
     pub fn new(stack: &mut Stack, spec: &StackSpec, placement: &Placement<'_>) -> Platform {
         let mut p = Platform::default();
+        let root = stack.root().clone();
+        stack.suppress_all(&root, &spec.suppress);
         p.network(stack, spec);
         p.data(stack, spec);
         p.stores = stores::build(stack, spec);
-        p.compute(stack, spec, placement.cdn.filter(|r| r.origin));
-        if let Some(role) = placement.cdn {
-            if let Some(replicas) = &role.creates_secret {
-                add_origin_secret(stack, &role.cdn, replicas);
-            }
-            if let Some(primary) = &role.secret_stack {
-                stack.add_dependency(primary);
-            }
+        // A locked origin's listeners require the secret header: in the stack
+        // that creates the secret, read by `Ref` (an implicit dependency, so the
+        // secret exists before the rules that read it); elsewhere by name (the
+        // replica another stack creates, deployed before this one).
+        let origin_secret = placement
+            .cdn
+            .and_then(|r| r.creates_secret.as_ref().map(|replicas| add_origin_secret(stack, &r.cdn, replicas)));
+        let origin_header = placement.cdn.filter(|r| r.origin).map(|r| match &origin_secret {
+            Some(id) => origin_secret_reference_to(id),
+            None => Value::String(origin_secret_reference(&r.cdn)),
+        });
+        p.compute(stack, spec, origin_header.as_ref());
+        if let Some(primary) = placement.cdn.and_then(|r| r.secret_stack.as_ref()) {
+            stack.add_dependency(primary);
         }
         if !matches!(placement.kind, StackKind::Regional { .. }) {
             let role = placement.cdn.filter(|r| r.distribution);
@@ -125,9 +133,9 @@ impl Platform {
         }
     }
 
-    /// The cluster, the load balancer (locked to the CDN when `lock`), the
-    /// alarm topic and the services.
-    fn compute(&mut self, stack: &mut Stack, spec: &StackSpec, lock: Option<&CdnRole>) {
+    /// The cluster, the load balancer (locked to the CDN when it is sent
+    /// `origin_header`), the alarm topic and the services.
+    fn compute(&mut self, stack: &mut Stack, spec: &StackSpec, origin_header: Option<&Value>) {
         let wants_cluster = spec.cluster.is_some() || !spec.services.is_empty();
         let wants_alb = spec.load_balancer.is_some() || !spec.services.is_empty();
         if !wants_cluster && !wants_alb {
@@ -148,17 +156,16 @@ impl Platform {
             self.cluster(stack, spec, &vpc);
         }
         if wants_alb {
-            self.load_balancer(stack, spec, &vpc, lock);
+            self.load_balancer(stack, spec, &vpc, origin_header.is_some());
         }
         self.alarm_topic(stack, spec);
         if self.cluster.is_none() {
             return;
         }
         let Some(alb) = self.load_balancer.as_mut() else { return };
-        if let Some(role) = lock {
+        if let Some(secret) = origin_header {
             // Before the services: their listener rules require the header.
-            let secret = Value::String(origin_secret_reference(&role.cdn));
-            alb.require_header(stack, ORIGIN_VERIFY_HEADER, &secret);
+            alb.require_header(stack, ORIGIN_VERIFY_HEADER, secret);
         }
         self.services(stack, spec);
     }
@@ -176,10 +183,10 @@ impl Platform {
     }
 
     /// The load balancer; a locked CDN origin admits only CloudFront.
-    fn load_balancer(&mut self, stack: &mut Stack, spec: &StackSpec, vpc: &Vpc, lock: Option<&CdnRole>) {
+    fn load_balancer(&mut self, stack: &mut Stack, spec: &StackSpec, vpc: &Vpc, locked: bool) {
         let root = stack.root().clone();
         let mut props = spec.load_balancer.clone().unwrap_or_default();
-        if lock.is_some() {
+        if locked {
             lock_ingress(stack, spec, &mut props);
         }
         self.load_balancer = Some(stack.in_field("load_balancer", |s| {

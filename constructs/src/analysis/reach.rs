@@ -1,0 +1,450 @@
+//! Who can reach what, and who may do what: the facts a reviewer compares
+//! before and after a change (`rcdk diff` runs [`access`] on both sides and
+//! reports the facts that appear or disappear, see [`delta`]).
+//!
+//! Facts are paths and effective permissions, not rule lines:
+//!
+//! - network: who a security group admits (an address range, the internet,
+//!   or the members of another group) to whom — the load balancers,
+//!   instances, services and databases behind the group — on which ports;
+//! - CDN bypass: a load balancer that is a CloudFront origin and admits the
+//!   whole internet on the origin's port, so anyone can skip the
+//!   distribution (the origin lock is off);
+//! - permissions: each action the task role of an ECS service is allowed,
+//!   on each resource (Allow statements of the role's inline policies and of
+//!   the `AWS::IAM::Policy`/`ManagedPolicy` resources attached to it).
+//!
+//! A value the template leaves to deploy time is said to be one ("cannot
+//! tell"), never guessed. Linear in the templates' size.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::ip::Proto;
+use super::model::StackTemplate;
+use super::model::{field, prop, Doc, V};
+use super::network::{Net, Rule, RulePeer, Tri};
+
+/// What a fact is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccessKind {
+    /// Network reachability through security groups.
+    Network,
+    /// A CloudFront origin reachable without passing the distribution.
+    CdnBypass,
+    /// An action a role may take.
+    Permission,
+}
+
+/// One fact: `subject` `verb` `predicate` ("the internet (0.0.0.0/0)" "can"
+/// "reach instances of Asg on tcp/22").
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Access {
+    /// The stack's name.
+    pub stack: String,
+    /// What it is about.
+    pub kind: AccessKind,
+    /// Who.
+    pub subject: String,
+    /// `can` or `may`.
+    pub verb: &'static str,
+    /// What.
+    pub predicate: String,
+}
+
+/// Whether a fact appears or disappears with a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Appears {
+    /// True after the change, not before: broadening.
+    Appears,
+    /// True before the change, not after: narrowing.
+    Disappears,
+}
+
+/// A fact that appears or disappears.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessChange {
+    /// The stack's name.
+    pub stack: String,
+    /// Appears or disappears.
+    pub change: Appears,
+    /// `broadening` for a fact that appears, `narrowing` for one that disappears.
+    pub classification: &'static str,
+    /// What it is about.
+    pub kind: AccessKind,
+    /// The fact in words, e.g. "the internet (0.0.0.0/0) can now reach instances of Asg on tcp/22".
+    pub text: String,
+}
+
+/// The facts that appear (`new` only) or disappear (`old` only), in a stable order.
+pub fn delta(old: &[Access], new: &[Access]) -> Vec<AccessChange> {
+    let (o, n): (BTreeSet<&Access>, BTreeSet<&Access>) = (old.iter().collect(), new.iter().collect());
+    let mut out = Vec::new();
+    for (set, other, change) in [(&n, &o, Appears::Appears), (&o, &n, Appears::Disappears)] {
+        for a in set.iter().filter(|a| !other.contains(*a)) {
+            let (now, class) = match change {
+                Appears::Appears => ("now", "broadening"),
+                Appears::Disappears => ("no longer", "narrowing"),
+            };
+            let text = match a.kind {
+                AccessKind::CdnBypass if change == Appears::Appears => {
+                    format!("the CloudFront origin lock is off: {} {} {now} {}", a.subject, a.verb, a.predicate)
+                }
+                AccessKind::CdnBypass => {
+                    format!("the CloudFront origin lock is on: {} {} {now} {}", a.subject, a.verb, a.predicate)
+                }
+                _ => format!("{} {} {now} {}", a.subject, a.verb, a.predicate),
+            };
+            out.push(AccessChange { stack: a.stack.clone(), change, classification: class, kind: a.kind, text });
+        }
+    }
+    out
+}
+
+/// Every fact of `stacks`.
+pub fn access(stacks: &[StackTemplate<'_>]) -> Vec<Access> {
+    let nets: Vec<Net<'_, '_>> = stacks.iter().map(|s| Net::build(&s.doc)).collect();
+    let mut out = Vec::new();
+    for (i, s) in stacks.iter().enumerate() {
+        let holders = holders(&s.doc, &nets[i]);
+        network(s.name, &nets[i], &holders, &mut out);
+        permissions(s.name, &s.doc, &mut out);
+        cdn_bypass(stacks, &nets, i, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Security group → who is behind it, in words.
+fn holders<'a>(doc: &Doc<'a>, net: &Net<'_, 'a>) -> BTreeMap<&'a str, Vec<String>> {
+    let mut out: BTreeMap<&'a str, Vec<String>> = BTreeMap::new();
+    let mut add = |sgs: Option<Vec<&'a str>>, who: String| {
+        for sg in sgs.unwrap_or_default() {
+            let list = out.entry(sg).or_default();
+            if !list.contains(&who) {
+                list.push(who.clone());
+            }
+        }
+    };
+    for (id, lb) in &net.lbs {
+        let scheme = if lb.internal { "internal load balancer" } else { "internet-facing load balancer" };
+        add(lb.sgs.clone(), format!("{scheme} {id}"));
+    }
+    for a in &net.asgs {
+        add(a.sgs.clone(), format!("instances of {}", a.id));
+    }
+    for r in &doc.resources {
+        let sgs = |key: &str| super::network::sg_ids(doc, r.props.get(key));
+        match r.ty {
+            "AWS::RDS::DBInstance" | "AWS::RDS::DBCluster" => {
+                add(sgs("VPCSecurityGroups"), format!("database {}", r.id))
+            }
+            "AWS::ECS::Service" => {
+                let vpc = field(field(r.props.get("NetworkConfiguration"), "AwsvpcConfiguration"), "SecurityGroups");
+                add(super::network::sg_ids(doc, vpc), format!("service `{}`", service_name(doc, r.id)));
+            }
+            "AWS::EC2::Instance" => add(sgs("SecurityGroupIds"), format!("instance {}", r.id)),
+            "AWS::Lambda::Function" => add(
+                super::network::sg_ids(doc, field(r.props.get("VpcConfig"), "SecurityGroupIds")),
+                format!("function {}", r.id),
+            ),
+            "AWS::EC2::VPCEndpoint" => add(sgs("SecurityGroupIds"), format!("VPC endpoint {}", r.id)),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn service_name(doc: &Doc<'_>, id: &str) -> String {
+    doc.res(id).and_then(|r| prop(doc, r, "ServiceName").as_str().map(str::to_owned)).unwrap_or_else(|| id.to_owned())
+}
+
+/// Who is behind security group `sg`, one entry each ("database Db (security
+/// group DbSg)"), so that a member leaving the group is a path that
+/// disappears, never a new one.
+fn who(sg: &str, holders: &BTreeMap<&str, Vec<String>>) -> Vec<String> {
+    match holders.get(sg) {
+        Some(list) if !list.is_empty() => list.iter().map(|h| format!("{h} (security group {sg})")).collect(),
+        _ => vec![format!("members of security group {sg}")],
+    }
+}
+
+/// `tcp/22`, `tcp/1024-65535`, `all traffic`; "ports rcdk cannot tell" when unresolved.
+fn ports(r: &Rule<'_>) -> String {
+    let proto = match r.proto {
+        Proto::All => return "all traffic".to_owned(),
+        Proto::Tcp => "tcp",
+        Proto::Other => "a protocol other than tcp",
+        Proto::Unknown => return "a protocol rcdk cannot tell (set at deploy time)".to_owned(),
+    };
+    match r.ports {
+        Some((a, b)) if a == b => format!("{proto}/{a}"),
+        Some((-1, _)) | Some((0, 65535)) => format!("every {proto} port"),
+        Some((a, b)) => format!("{proto}/{a}-{b}"),
+        None => format!("{proto} ports rcdk cannot tell (set at deploy time)"),
+    }
+}
+
+fn network(stack: &str, net: &Net<'_, '_>, holders: &BTreeMap<&str, Vec<String>>, out: &mut Vec<Access>) {
+    for (sg, group) in &net.sgs {
+        for r in &group.ingress {
+            let subjects = match &r.peer {
+                RulePeer::Cidr(c) if c.prefix_len() == 0 => vec!["the internet (0.0.0.0/0)".to_owned()],
+                RulePeer::Cidr(c) => vec![format!("addresses in {c}")],
+                RulePeer::Cidr6 => vec!["IPv6 addresses (a CIDRv6 rule)".to_owned()],
+                RulePeer::Sg(peer) => who(peer, holders),
+                RulePeer::PrefixList(V::Str(p)) => vec![format!("prefix list {p}")],
+                RulePeer::PrefixList(V::Param(p)) => vec![format!("the prefix list of parameter {p}")],
+                RulePeer::PrefixList(_) => vec!["a prefix list rcdk cannot tell (set at deploy time)".to_owned()],
+                RulePeer::Unknown => vec!["a peer rcdk cannot tell (set at deploy time)".to_owned()],
+            };
+            for subject in &subjects {
+                for target in who(sg, holders) {
+                    out.push(Access {
+                        stack: stack.to_owned(),
+                        kind: AccessKind::Network,
+                        subject: subject.clone(),
+                        verb: "can",
+                        predicate: format!("reach {target} on {}", ports(r)),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A load balancer that is a CloudFront origin and admits the whole internet on the origin's ports.
+fn cdn_bypass(stacks: &[StackTemplate<'_>], nets: &[Net<'_, '_>], i: usize, out: &mut Vec<Access>) {
+    let doc = &stacks[i].doc;
+    for d in doc.of_type("AWS::CloudFront::Distribution") {
+        let config = d.props.get("DistributionConfig");
+        for o in doc.list(field(config, "Origins")).unwrap_or_default() {
+            if o.get("CustomOriginConfig").is_none() {
+                continue;
+            }
+            let Some((j, lb_id)) = o.get("DomainName").and_then(|v| super::checks::cdn::origin_lb(stacks, i, v)) else {
+                continue;
+            };
+            let net = &nets[j];
+            let Some(sgs) = net.lbs.get(lb_id).and_then(|lb| lb.sgs.as_ref()) else { continue };
+            let open = |p: &RulePeer<'_>| match p {
+                RulePeer::Cidr(n) if n.prefix_len() == 0 => Tri::Yes,
+                RulePeer::Cidr6 => Tri::Yes,
+                _ => Tri::No,
+            };
+            for port in [80, 443] {
+                let has_listener = net.listeners.iter().any(|l| l.lb == Some(lb_id) && l.port == Some(port));
+                let rules = sgs.iter().filter_map(|id| net.sgs.get(id)).flat_map(|sg| sg.ingress.iter());
+                if has_listener && Net::covers(rules, (port, port), open) == Tri::Yes {
+                    out.push(Access {
+                        stack: stacks[j].name.to_owned(),
+                        kind: AccessKind::CdnBypass,
+                        subject: format!("load balancer {lb_id}"),
+                        verb: "is",
+                        predicate: format!("reachable from 0.0.0.0/0 on tcp/{port} without passing {}", d.id),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The text of a policy value: a resource of the template by its logical ID,
+/// other intrinsic functions as written.
+fn resource_text(doc: &Doc<'_>, v: &Value) -> String {
+    match doc.resolve(v) {
+        V::Str(s) if s == "*" => "every resource (*)".to_owned(),
+        V::Str(s) => s.into_owned(),
+        V::Ref(id) | V::Att(id, _) => id.to_owned(),
+        _ => match crate::diff::security::render(v) {
+            Value::String(s) => {
+                // `${Table.Arn}/index/*` → `Table (…/index/*)`.
+                match s.strip_prefix("${").and_then(|r| r.split_once('}')) {
+                    Some((inner, rest)) if !inner.contains("${") => {
+                        let id = inner.split('.').next().unwrap_or(inner);
+                        if rest.is_empty() {
+                            id.to_owned()
+                        } else {
+                            format!("{id} (…{rest})")
+                        }
+                    }
+                    _ => format!("{s} (cannot tell which resource before deploy)"),
+                }
+            }
+            other => format!("{other} (cannot tell which resource before deploy)"),
+        },
+    }
+}
+
+fn as_list(v: Option<&Value>) -> Vec<&Value> {
+    match v {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(one) => vec![one],
+    }
+}
+
+/// The task role of each ECS service, and each action it may take on each resource.
+fn permissions(stack: &str, doc: &Doc<'_>, out: &mut Vec<Access>) {
+    // Role → the policy documents that apply to it.
+    let mut docs: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    for r in &doc.resources {
+        match r.ty {
+            "AWS::IAM::Role" => {
+                for p in as_list(r.props.get("Policies")) {
+                    if let Some(d) = p.get("PolicyDocument") {
+                        docs.entry(r.id).or_default().push(d);
+                    }
+                }
+            }
+            "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" | "AWS::IAM::RolePolicy" => {
+                let Some(d) = r.props.get("PolicyDocument") else { continue };
+                for role in as_list(r.props.get("Roles")).into_iter().chain(as_list(r.props.get("RoleName"))) {
+                    if let V::Ref(id) = doc.resolve(role) {
+                        docs.entry(id).or_default().push(d);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for s in doc.of_type("AWS::ECS::Service") {
+        let Some(td) = doc.target(s.props.get("TaskDefinition"), "AWS::ECS::TaskDefinition") else { continue };
+        let Some(td) = doc.res(td) else { continue };
+        let subject = format!("task role of service `{}`", service_name(doc, s.id));
+        let role = match td.props.get("TaskRoleArn").map(|v| doc.resolve(v)) {
+            None => continue,
+            Some(V::Ref(id) | V::Att(id, _)) if doc.ty(id) == Some("AWS::IAM::Role") => id,
+            Some(_) => {
+                out.push(Access {
+                    stack: stack.to_owned(),
+                    kind: AccessKind::Permission,
+                    subject,
+                    verb: "may",
+                    predicate: "take actions rcdk cannot tell (its role is not in this template)".to_owned(),
+                });
+                continue;
+            }
+        };
+        for d in docs.get(role).into_iter().flatten() {
+            for st in as_list(d.get("Statement")) {
+                let Some(st) = st.as_object() else {
+                    out.push(Access {
+                        stack: stack.to_owned(),
+                        kind: AccessKind::Permission,
+                        subject: subject.clone(),
+                        verb: "may",
+                        predicate: "take actions an intrinsic function decides (cannot tell)".to_owned(),
+                    });
+                    continue;
+                };
+                if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
+                    continue;
+                }
+                let when = st.get("Condition").map(|c| format!(" (when {c})")).unwrap_or_default();
+                let actions: Vec<String> = match st.get("NotAction") {
+                    Some(not) => vec![format!(
+                        "every action except {}",
+                        as_list(Some(not)).iter().map(|a| resource_text(doc, a)).collect::<Vec<_>>().join(", ")
+                    )],
+                    None => as_list(st.get("Action")).iter().map(|a| resource_text(doc, a)).collect(),
+                };
+                let resources: Vec<String> = match st.get("NotResource") {
+                    Some(not) => vec![format!(
+                        "every resource except {}",
+                        as_list(Some(not)).iter().map(|a| resource_text(doc, a)).collect::<Vec<_>>().join(", ")
+                    )],
+                    None => as_list(st.get("Resource")).iter().map(|a| resource_text(doc, a)).collect(),
+                };
+                for a in &actions {
+                    for r in &resources {
+                        out.push(Access {
+                            stack: stack.to_owned(),
+                            kind: AccessKind::Permission,
+                            subject: subject.clone(),
+                            verb: "may",
+                            predicate: format!("`{a}` on {r}{when}"),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn facts(t: &Value) -> Vec<Access> {
+        let doc = Doc::from_json(t, Some("eu-west-1")).expect("template");
+        access(&[StackTemplate { name: "s", doc, inputs: vec![] }])
+    }
+
+    #[test]
+    fn ssh_opened_to_the_world_appears_and_closing_it_disappears() {
+        let t = |cidr: &str| {
+            json!({"Resources": {
+                "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "d", "SecurityGroupIngress": [
+                    {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": cidr}]}},
+                "Db": {"Type": "AWS::RDS::DBInstance", "Properties": {"VPCSecurityGroups": [{"Fn::GetAtt": ["Sg", "GroupId"]}]}}}})
+        };
+        let d = delta(&facts(&t("10.0.0.0/16")), &facts(&t("0.0.0.0/0")));
+        let texts: Vec<&str> = d.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "the internet (0.0.0.0/0) can now reach database Db (security group Sg) on tcp/22",
+                "addresses in 10.0.0.0/16 can no longer reach database Db (security group Sg) on tcp/22",
+            ]
+        );
+        assert_eq!(d[0].classification, "broadening");
+        assert_eq!(d[1].classification, "narrowing");
+    }
+
+    #[test]
+    fn a_member_leaving_a_group_is_no_new_path() {
+        let t = |with_instance: bool| {
+            let mut r = json!({
+                "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "d", "SecurityGroupIngress": [
+                    {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "CidrIp": "10.0.0.0/16"}]}},
+                "Db": {"Type": "AWS::RDS::DBInstance", "Properties": {"VPCSecurityGroups": [{"Fn::GetAtt": ["Sg", "GroupId"]}]}}});
+            if with_instance {
+                r["Vm"] = json!({"Type": "AWS::EC2::Instance", "Properties": {"SecurityGroupIds": [{"Ref": "Sg"}]}});
+            }
+            json!({"Resources": r})
+        };
+        let d = delta(&facts(&t(true)), &facts(&t(false)));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].change, Appears::Disappears);
+        assert_eq!(
+            d[0].text,
+            "addresses in 10.0.0.0/16 can no longer reach instance Vm (security group Sg) on tcp/5432"
+        );
+    }
+
+    #[test]
+    fn a_task_role_grant_is_a_permission_per_action_and_resource() {
+        let t = |actions: Value| {
+            json!({"Resources": {
+                "Table": {"Type": "AWS::DynamoDB::Table"},
+                "Role": {"Type": "AWS::IAM::Role", "Properties": {"Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": [
+                    {"Effect": "Allow", "Action": actions, "Resource": [{"Fn::GetAtt": ["Table", "Arn"]}]}]}}]}},
+                "Td": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"TaskRoleArn": {"Fn::GetAtt": ["Role", "Arn"]}}},
+                "Svc": {"Type": "AWS::ECS::Service", "Properties": {"ServiceName": "main", "TaskDefinition": {"Ref": "Td"}}}}})
+        };
+        let d = delta(
+            &facts(&t(json!(["dynamodb:GetItem"]))),
+            &facts(&t(json!(["dynamodb:GetItem", "dynamodb:DeleteItem"]))),
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].text, "task role of service `main` may now `dynamodb:DeleteItem` on Table");
+    }
+}
