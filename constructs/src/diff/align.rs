@@ -16,7 +16,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde_json::Value;
 
-use super::value::{same, scalar_text};
+use super::same::{same, scalar_text};
 
 /// Largest stretch (old items × new items) aligned with a full LCS table:
 /// 4 MiB of `u32`s.

@@ -15,50 +15,12 @@
 //!   associated with one NAT gateway at a time,
 //!   <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html>).
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::model::{Change, Impact, ResourceChange, WillFail, WillFailKind};
+use super::resources::resource_type;
 use super::value::same;
-use super::{resource_type, schema, Change, Impact, ResourceChange, TemplateDiff};
-
-/// Which rule a [`WillFail`] breaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum WillFailKind {
-    /// A custom-named resource that must be replaced keeps its name.
-    CustomNameReplaced,
-    /// A new subnet's CIDR overlaps a subnet that still exists in the same VPC.
-    SubnetCidrOverlap,
-    /// A new NAT gateway needs an Elastic IP that an old NAT gateway still holds.
-    ElasticIpInUse,
-    /// The template is not valid CloudFormation: a resource that is not a
-    /// mapping, has no `Type`, or has keys CloudFormation does not know.
-    InvalidResource,
-}
-
-/// One change CloudFormation will fail to carry out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WillFail {
-    /// The logical ID of the resource whose creation or replacement fails.
-    pub logical_id: String,
-    /// Its type.
-    #[serde(rename = "type")]
-    pub resource_type: String,
-    /// The rule it breaks.
-    pub kind: WillFailKind,
-    /// What happens and why, in words.
-    pub message: String,
-    /// How to make the change deployable.
-    pub help: String,
-}
-
-/// The changes between `old` and `new` (templates as from
-/// [`parse_template`](super::parse_template)) that CloudFormation will fail
-/// to carry out. The same as [`TemplateDiff::new`]`(old, new).will_fail`.
-pub fn will_fail(old: &Value, new: &Value) -> Vec<WillFail> {
-    TemplateDiff::new(old, new).will_fail
-}
+use crate::cfn::schema;
 
 /// Whether a resource is created during the update (added, replaced or renamed).
 fn created(c: &ResourceChange) -> bool {
@@ -342,7 +304,12 @@ fn nat_eip(
 mod tests {
     use serde_json::json;
 
+    use super::super::model::TemplateDiff;
     use super::*;
+
+    fn will_fail(old: &Value, new: &Value) -> Vec<WillFail> {
+        TemplateDiff::new(old, new).will_fail
+    }
 
     #[test]
     fn custom_named_replacement_fails_unless_the_name_changes() {

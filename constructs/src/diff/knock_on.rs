@@ -20,11 +20,11 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde_json::{Map, Value};
 
+use super::model::{Cause, CauseKind, Change, EntryChange, Impact, PropertyChange, ResourceChange};
+use super::resources::{modified, refresh, resource_type, section};
+use super::rules;
 use super::value::{render_path, same, Path, Seg};
-use super::{
-    modified, refresh, resource_type, rules, schema, Cause, CauseKind, Change, EntryChange, Impact, PropertyChange,
-    ResourceChange,
-};
+use crate::cfn::schema;
 
 /// Something that happens to a resource, parameter or condition, which its readers may feel.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,8 +62,8 @@ pub(super) fn propagate(
     parameters: &[EntryChange],
     changes: &mut Vec<ResourceChange>,
 ) {
-    let old = super::section(old_t, "Resources");
-    let new = super::section(new_t, "Resources");
+    let old = section(old_t, "Resources");
+    let new = section(new_t, "Resources");
     let mut by_id: BTreeMap<String, ResourceChange> =
         std::mem::take(changes).into_iter().map(|c| (c.logical_id.clone(), c)).collect();
 
@@ -85,7 +85,7 @@ pub(super) fn propagate(
     // Conditions that read a changed parameter (directly or through other conditions).
     let params: Vec<String> =
         queue.iter().filter(|(_, e)| matches!(e, Event::ParameterDefault(_))).map(|(id, _)| id.clone()).collect();
-    let conditions = super::section(new_t, "Conditions");
+    let conditions = section(new_t, "Conditions");
     let mut affected: BTreeSet<String> = BTreeSet::new();
     loop {
         let before = affected.len();

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Change, Impact, ResourceChange, TemplateDiff};
+use super::model::{Change, Impact, ResourceChange, TemplateDiff};
 
 /// What a [`Group`] starts with.
 #[derive(Debug, Clone, Copy, PartialEq)]

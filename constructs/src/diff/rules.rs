@@ -11,8 +11,8 @@
 
 use serde_json::Value;
 
+use super::model::Impact;
 use super::value::same;
-use super::Impact;
 
 /// How a property in [`UPDATE_RULES`] behaves when it changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,7 +279,7 @@ mod tests {
     #[test]
     fn every_rule_is_a_conditional_create_only_property_of_its_schema() {
         for r in &UPDATE_RULES {
-            let s = super::super::schema::type_schema(r.resource_type).expect(r.resource_type);
+            let s = crate::cfn::schema::type_schema(r.resource_type).expect(r.resource_type);
             let pointer = format!("/properties/{}", r.property);
             assert!(
                 s.conditional_create_only.contains(&pointer),

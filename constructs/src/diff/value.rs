@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
+pub(crate) use super::same::same;
+
 /// One step of a path into a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Seg {
@@ -40,33 +42,8 @@ pub(crate) fn render_path(path: &[Seg]) -> String {
 /// value (none when removed).
 pub(crate) type Leaf = (Path, Option<Value>, Option<Value>);
 
-/// Structural equality as CloudFormation sees it: key order is irrelevant,
-/// and a scalar equals another scalar with the same text (`80` and `"80"`,
-/// `true` and `"true"`), since CloudFormation passes both the same way.
-pub(crate) fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same(v, w)),
-        (Value::Null, Value::Null) => true,
-        (Value::Null, _) | (_, Value::Null) => false,
-        (Value::Object(_) | Value::Array(_), _) | (_, Value::Object(_) | Value::Array(_)) => false,
-        _ => scalar_text(a) == scalar_text(b),
-    }
-}
-
-pub(crate) fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        _ => String::new(),
-    }
-}
-
-/// Appends every leaf difference between `old` and `new` below `path`.
 /// Map keys are visited in sorted order, so the result never depends on key order.
+/// Appends every leaf difference between `old` and `new` below `path`.
 pub(crate) fn diff(path: &mut Path, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<Leaf>) {
     match (old, new) {
         (None, None) => {}
