@@ -132,6 +132,7 @@ fn phase_analysis_1000(bencher: Bencher) {
                 name: s.name(),
                 doc: Doc::from_template(&s.template, s.props.region.as_deref()),
                 inputs: Vec::new(),
+                nested_in: None,
             })
             .collect();
         analyze(black_box(&templates)).len()

@@ -2,17 +2,23 @@
 //! CloudFormation templates (JSON or YAML, short-form tags allowed), also
 //! ones rcdk did not write; with `--rules`, rule packs (AWS CloudFormation
 //! Guard) too.
+//!
+//! The templates given together are analysed together: an `Fn::ImportValue`
+//! reads the export of another file, and a nested stack
+//! (`AWS::CloudFormation::Stack`) whose `TemplateURL` names another file
+//! gets its parameters from its parent. A file that cannot be read is
+//! listed, and the others are still analysed.
 
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use rcdk_constructs::analysis::{analyze, Doc, Finding, Severity, StackTemplate};
-use rcdk_constructs::cfn::parse_template;
 use rcdk_guard::{Cache, Document, Pack};
 
 use crate::app_file::{Position, Problem, RuleRef};
 use crate::cli::{CheckArgs, ReportFormat};
-use crate::failure::Failure;
+use crate::failure::{Failure, EXIT_INPUT};
 use crate::report::Level;
+use crate::template_file::{Code as FileCode, TemplateFile};
 
 /// Templates larger than this are refused (CloudFormation's own limit is 1 MB in S3).
 pub const MAX_TEMPLATE_BYTES: u64 = 16 * 1024 * 1024;
@@ -20,24 +26,40 @@ pub const MAX_TEMPLATE_BYTES: u64 = 16 * 1024 * 1024;
 /// Runs `rcdk check`: exit 0 when every path works and every rule passes,
 /// 1 on a broken path or a failed rule (or a warning under
 /// `--deny-warnings`), 2 when a template or a rule directory cannot be read
-/// or a template is refused (nested too deep for the rule engine).
+/// (after reporting what the other templates hold) or a template is refused
+/// (nested too deep for the rule engine).
 pub fn run(args: &CheckArgs) -> Result<(), Failure> {
     let packs = load_packs(&args.rules)?;
-    let mut texts = Vec::with_capacity(args.templates.len());
+    let mut unreadable: Vec<String> = Vec::new();
+    let mut files: Vec<(&PathBuf, String, TemplateFile)> = Vec::new();
     for path in &args.templates {
-        texts.push(read(path)?);
+        let read = read(path).and_then(|text| match TemplateFile::read(&text) {
+            Ok(file) => Ok((text, file)),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        });
+        match read {
+            Ok((text, file)) => files.push((path, text, file)),
+            Err(e) => unreadable.push(e),
+        }
     }
-    let mut values = Vec::with_capacity(texts.len());
-    for (path, text) in args.templates.iter().zip(&texts) {
-        let value = parse_template(text).map_err(|e| {
-            Failure::input(format!("{}: {e}", path.display())).help("give a CloudFormation template in JSON or YAML")
-        })?;
-        values.push(value);
+    let names: Vec<String> = files.iter().map(|(p, _, _)| p.display().to_string()).collect();
+    let mut stacks: Vec<StackTemplate<'_>> = Vec::with_capacity(files.len());
+    let mut kept: Vec<usize> = Vec::with_capacity(files.len());
+    for (i, (path, _, file)) in files.iter().enumerate() {
+        match Doc::from_json(&file.value, args.region.as_deref()) {
+            Ok(doc) => {
+                stacks.push(StackTemplate { name: &names[i], doc, inputs: Vec::new(), nested_in: None });
+                kept.push(i);
+            }
+            Err(e) => unreadable.push(format!("{}: not a CloudFormation template: {e}", path.display())),
+        }
     }
+    link_nested(&mut stacks, &kept.iter().map(|&i| files[i].0.as_path()).collect::<Vec<_>>());
     // The templates as the rule engine reads them: refused when the engine
     // must not see them; otherwise only used for positions.
-    let mut docs = Vec::with_capacity(texts.len());
-    for (path, text) in args.templates.iter().zip(&texts) {
+    let mut docs: Vec<Option<Document>> = Vec::with_capacity(kept.len());
+    for &i in &kept {
+        let (path, text, _) = &files[i];
         match Document::parse(text) {
             Ok(doc) => docs.push(Some(doc)),
             Err(e) if !packs.is_empty() => {
@@ -52,41 +74,48 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
             Err(_) => docs.push(None),
         }
     }
-    let mut stacks = Vec::with_capacity(values.len());
-    let names: Vec<String> = args.templates.iter().map(|p| p.display().to_string()).collect();
-    for ((path, value), name) in args.templates.iter().zip(&values).zip(&names) {
-        let doc = Doc::from_json(value, args.region.as_deref())
-            .map_err(|e| Failure::input(format!("{}: not a CloudFormation template: {e}", path.display())))?;
-        stacks.push(StackTemplate { name, doc, inputs: Vec::new() });
-    }
+    let text_out = args.format == ReportFormat::Text;
     let mut entries: Vec<(Level, Problem)> = Vec::new();
-    for f in analyze(&stacks) {
-        let file = &args.templates[f.stack];
-        if args.format == ReportFormat::Text {
-            eprintln!("{}", render(file, &texts[f.stack], &f));
+    for &i in &kept {
+        let (path, _, file) = &files[i];
+        for d in &file.duplicates {
+            let p = duplicate_problem(path, d);
+            if text_out {
+                eprintln!("{}", render_problem(&p, Level::Warning));
+            }
+            entries.push((Level::Warning, p));
         }
-        let position = docs[f.stack]
-            .as_ref()
-            .and_then(|d| d.position(&format!("/Resources/{}", f.resource)))
-            .or_else(|| resource_line(&texts[f.stack], &f.resource).map(|line| Position { line, column: 1 }));
+    }
+    for f in analyze(&stacks) {
+        let (path, text, file) = &files[kept[f.stack]];
+        if text_out {
+            eprintln!("{}", render(path, text, file, &f));
+        }
+        let position = position(text, file, &f.resource)
+            .or_else(|| docs[f.stack].as_ref().and_then(|d| d.position(&format!("/Resources/{}", f.resource))));
         let level = match f.severity {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
             Severity::Note => Level::Note,
         };
-        entries.push((level, analysis_problem(file, position, f)));
+        entries.push((level, analysis_problem(path, position, f)));
     }
-    let present: Vec<&Document> = docs.iter().flatten().collect();
     if !packs.is_empty() {
+        let present: Vec<(&Path, &Document)> = kept
+            .iter()
+            .zip(&docs)
+            .filter_map(|(&i, d)| d.as_ref().map(|d| (files[i].0.as_path(), d)))
+            .collect();
+        let documents: Vec<&Document> = present.iter().map(|(_, d)| *d).collect();
         let cache = Cache::from_env();
         for pack in &packs {
-            let found = rcdk_guard::check_documents(pack, &present, &cache)
+            let found = rcdk_guard::check_documents(pack, &documents, &cache)
                 .map_err(|e| Failure::input(format!("rule pack `{}`: {e}", pack.name)))?;
             for (i, findings) in found.into_iter().enumerate() {
                 for f in findings {
-                    let p = rule_problem(&args.templates[i], &f);
-                    if args.format == ReportFormat::Text {
-                        eprintln!("{}", render_rule(&p));
+                    let p = rule_problem(present[i].0, &f);
+                    if text_out {
+                        eprintln!("{}", render_problem(&p, Level::Error));
                     }
                     entries.push((Level::Error, p));
                 }
@@ -99,21 +128,37 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
         ReportFormat::Json => print!("{}", crate::report::json(&refs)),
         ReportFormat::Sarif => print!("{}", crate::report::sarif(&refs)),
     }
-    let errors = entries.iter().filter(|(l, _)| *l == Level::Error).count();
-    let warnings = entries.iter().filter(|(l, _)| *l == Level::Warning).count();
+    let count = |level: Level| entries.iter().filter(|(l, _)| *l == level).count();
+    let (errors, warnings, notes) = (count(Level::Error), count(Level::Warning), count(Level::Note));
+    for e in &unreadable {
+        eprintln!("error: {e}");
+    }
+    let checked = kept.len();
+    let notes_text =
+        if notes > 0 { format!("; {notes} note(s): what could not be evaluated, and why") } else { String::new() };
+    if !unreadable.is_empty() {
+        return Err(Failure {
+            exit: EXIT_INPUT,
+            message: format!(
+                "{} of {} template(s) could not be read; {checked} checked: {errors} error(s), {warnings} warning(s){notes_text}",
+                unreadable.len(),
+                args.templates.len()
+            ),
+            help: Some("give CloudFormation templates in JSON or YAML (a map with a `Resources` map)".into()),
+        });
+    }
     if errors > 0 || (args.deny_warnings && warnings > 0) {
         let mut failure =
-            Failure::no(format!("{errors} error(s), {warnings} warning(s) in {} template(s)", args.templates.len()));
+            Failure::no(format!("{errors} error(s), {warnings} warning(s) in {checked} template(s){notes_text}"));
         if errors == 0 {
             failure = failure.help("--deny-warnings turns warnings into errors");
         }
         return Err(failure);
     }
     let rules = if packs.is_empty() { String::new() } else { ", every rule passes".to_owned() };
-    eprintln!("{} template(s) checked: no broken path{rules}, {warnings} warning(s)", args.templates.len());
+    eprintln!("{checked} template(s) checked: no broken path{rules}, {warnings} warning(s){notes_text}");
     Ok(())
 }
-
 /// The packs `--rules` names: a built-in pack, or a directory of `.guard` files.
 fn load_packs(names: &[String]) -> Result<Vec<Pack>, Failure> {
     let mut packs = Vec::with_capacity(names.len());
@@ -167,39 +212,143 @@ fn rule_problem(file: &Path, f: &rcdk_guard::Finding) -> Problem {
     }
 }
 
-fn read(path: &Path) -> Result<String, Failure> {
-    let meta = std::fs::metadata(path).map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
+/// A key written twice, as a warning at the second key: CloudFormation
+/// keeps its value.
+fn duplicate_problem(file: &Path, d: &crate::template_file::Duplicate) -> Problem {
+    let map = if d.map.is_empty() { "the top level".to_owned() } else { format!("`{}`", d.map) };
+    Problem {
+        file: file.to_path_buf(),
+        position: Some(d.at),
+        field: String::new(),
+        construct: None,
+        code: rcdk_constructs::core::DiagnosticCode::from(FileCode::DuplicateKey).to_string(),
+        message: format!(
+            "key `{}` is written twice in {map} (first at line {}); CloudFormation keeps this last value",
+            d.key, d.first.line
+        ),
+        help: Some("delete the one you did not mean".into()),
+        rule: None,
+    }
+}
+
+/// Reads a file's text: a regular file, not too large, UTF-8.
+fn read(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if !meta.is_file() {
-        return Err(Failure::input(format!("{} is not a regular file", path.display())));
+        return Err(format!("{} is not a regular file", path.display()));
     }
     if meta.len() > MAX_TEMPLATE_BYTES {
-        return Err(Failure::input(format!(
+        return Err(format!(
             "{} is {} bytes, over the {MAX_TEMPLATE_BYTES}-byte limit for a template",
             path.display(),
             meta.len()
-        )));
+        ));
     }
-    std::fs::read_to_string(path).map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-/// `file:line: error: message [code]`, then the resource and the fix.
-fn render(file: &Path, text: &str, f: &Finding) -> String {
+/// Links each nested stack to its parent: an `AWS::CloudFormation::Stack`
+/// whose `TemplateURL` names one of the other files (a path relative to the
+/// parent's file, or a URL whose path ends with the file's).
+fn link_nested(stacks: &mut [StackTemplate<'_>], paths: &[&Path]) {
+    let canonical: Vec<Vec<String>> = paths.iter().map(|p| components(&absolute(p))).collect();
+    let mut links: Vec<(usize, usize, String)> = Vec::new();
+    for (p, parent) in stacks.iter().enumerate() {
+        for r in parent.doc.of_type("AWS::CloudFormation::Stack") {
+            let Some(url) = r.props.get("TemplateURL").and_then(|v| parent.doc.resolve(v).as_str().map(str::to_owned))
+            else {
+                continue;
+            };
+            if let Some(c) = child_of(&url, paths[p], &canonical).filter(|&c| c != p) {
+                links.push((c, p, r.id.to_owned()));
+            }
+        }
+    }
+    for (c, p, id) in links {
+        if stacks[c].nested_in.is_some() {
+            continue;
+        }
+        // The resource's logical ID, borrowed from the parent's template.
+        let id = stacks[p].doc.res(&id).map(|r| r.id);
+        stacks[c].nested_in = id.map(|id| (p, id));
+    }
+}
+
+/// The file a `TemplateURL` names: the same file for a local path, else
+/// the one file whose path ends with the most of the URL's path.
+fn child_of(url: &str, parent: &Path, files: &[Vec<String>]) -> Option<usize> {
+    let remote = url.contains("://");
+    let wanted = if remote {
+        let path = url.split("://").nth(1).unwrap_or_default();
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        path.split('/').skip(1).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    } else {
+        let base = parent.parent().unwrap_or(Path::new("."));
+        components(&absolute(&base.join(url)))
+    };
+    if !remote {
+        return files.iter().position(|f| *f == wanted);
+    }
+    let score = |f: &Vec<String>| f.iter().rev().zip(wanted.iter().rev()).take_while(|(a, b)| a == b).count();
+    let best = files.iter().map(score).max().filter(|&n| n > 0)?;
+    let mut matching = (0..files.len()).filter(|&i| score(&files[i]) == best);
+    let first = matching.next()?;
+    matching.next().is_none().then_some(first)
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// A path's normal components, with `.` and `..` applied.
+fn components(p: &Path) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
+            Component::ParentDir => {
+                out.pop();
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `file:line:column: error: message [code]`, then the resource and the
+/// fix (a note: the resource only).
+fn render(file: &Path, text: &str, t: &TemplateFile, f: &Finding) -> String {
     let level = f.severity;
-    let line = resource_line(text, &f.resource).map(|l| format!(":{l}")).unwrap_or_default();
-    format!(
-        "{}{line}: {level}: {} [{}]\n  resource: {}\n  help: {}",
-        file.display(),
-        f.message,
-        f.code,
-        f.resource,
-        f.help
-    )
+    let at = position(text, t, &f.resource).map(|p| format!(":{}:{}", p.line, p.column)).unwrap_or_default();
+    let mut out = format!("{}{at}: {level}: {} [{}]", file.display(), f.message, f.code);
+    if !f.resource.is_empty() {
+        out.push_str(&format!("\n  resource: {}", f.resource));
+    }
+    if level != Severity::Note {
+        out.push_str(&format!("\n  help: {}", f.help));
+    }
+    out
 }
 
-/// `file:line:column: error: message [guard:rule-failed]`, the resource and the fix.
-fn render_rule(p: &Problem) -> String {
+/// Where resource `id` is written: from the event pass, else the line
+/// where it is declared (`Id:` in YAML, `"Id":` in JSON).
+fn position(text: &str, t: &TemplateFile, id: &str) -> Option<Position> {
+    if id.is_empty() {
+        return None;
+    }
+    t.resource(id).or_else(|| resource_line(text, id).map(|line| Position { line, column: 1 }))
+}
+
+/// `file:line:column: error: message [code]` (a failed rule, a duplicate
+/// key), the resource and the fix.
+fn render_problem(p: &Problem, level: Level) -> String {
     let at = p.position.map(|x| format!(":{}:{}", x.line, x.column)).unwrap_or_default();
-    let mut out = format!("{}{at}: error: {} [{}]", p.file.display(), p.message, p.code);
+    let level = match level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Note => "note",
+    };
+    let mut out = format!("{}{at}: {level}: {} [{}]", p.file.display(), p.message, p.code);
     if !p.field.is_empty() {
         out.push_str(&format!("\n  resource: {}", p.field));
     }

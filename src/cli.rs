@@ -35,7 +35,21 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff), e.g. `rcdk man > rcdk.1`.
     Man,
-    /// Check CloudFormation templates (any, JSON or YAML) for traffic paths that cannot work.
+    /// Check CloudFormation templates (any, JSON or YAML) for traffic paths that cannot work
+    /// (not for template validity: that is cfn-lint's job).
+    #[command(
+        long_about = "Check CloudFormation templates (any, JSON or YAML) for traffic paths that cannot work: clients to \
+    listeners, load balancers to their targets (ECS services, Auto Scaling groups, instances, Classic ELBs), the \
+    instances' way out, databases and who uses them, CloudFront origins, alarms nobody hears.\n\n\
+    It checks paths, not template validity: a template CloudFormation would refuse may pass (use cfn-lint for that). \
+    What depends on a value known only at deployment is not guessed: a parameter's default is assumed (a problem that \
+    holds with the defaults is a warning naming them), and what cannot be told at all is listed as a note, with why. \
+    Give every template of an app at once: exports are linked to imports (`Fn::ImportValue`), and a nested stack's \
+    parameters come from its parent when its `TemplateURL` names one of the files.",
+        after_help = "Exit codes: 0 no broken path (warnings and notes printed); 1 a broken path, or a warning with \
+    --deny-warnings; 2 a template could not be read (every other template is still checked, every unreadable one is \
+    listed)."
+    )]
     Check(CheckArgs),
     /// Explain a diagnostic code, e.g. `rcdk explain vpc:cidr-invalid`; `--list` lists them all.
     Explain(ExplainArgs),
@@ -464,7 +478,8 @@ pub struct ListArgs {
 (or a warning with --deny-warnings); 2 a template or rule directory that cannot be read, or a template nested too \
 deep for the rule engine.")]
 pub struct CheckArgs {
-    /// CloudFormation templates (JSON or YAML; short-form tags such as `!Ref` allowed).
+    /// CloudFormation templates (JSON or YAML; short-form tags such as `!Ref` allowed),
+    /// analysed together.
     #[arg(required = true, value_name = "TEMPLATE")]
     pub templates: Vec<PathBuf>,
     /// Evaluate a rule pack too (repeatable): `control-tower` (the AWS Control Tower proactive

@@ -1,8 +1,8 @@
 //! rcdk's registry: the library's diagnostic codes
 //! ([`rcdk_constructs::diagnostics`]), the rule packs' ([`rcdk_guard::review`])
-//! and the binary's own (`app-file:*`, [`crate::app_file`]; deploy and
-//! destroy time, [`crate::deploy_time`]), sorted by code, for `rcdk explain`
-//! and `docs/diagnostics.md`.
+//! and the binary's own (`app-file:*`, [`crate::app_file`]; `cfn:duplicate-key`,
+//! [`crate::template_file`]; deploy and destroy time, [`crate::deploy_time`]),
+//! sorted by code, for `rcdk explain` and `docs/diagnostics.md`.
 
 use std::sync::OnceLock;
 
@@ -10,8 +10,10 @@ use rcdk_constructs::core::{Definition, Registered};
 
 use crate::app_file::codes::Code as AppFileCode;
 use crate::deploy_time;
+use crate::template_file::Code as TemplateFileCode;
 
 impl Registered for AppFileCode {}
+impl Registered for TemplateFileCode {}
 impl Registered for deploy_time::Code {}
 impl Registered for deploy_time::rds::Code {}
 impl Registered for deploy_time::elbv2::Code {}
@@ -23,6 +25,7 @@ pub fn definitions() -> &'static [&'static Definition] {
         let mut all: Vec<&'static Definition> = rcdk_constructs::diagnostics::definitions().to_vec();
         all.extend(AppFileCode::DEFINITIONS.iter());
         all.extend(rcdk_guard::review::Code::DEFINITIONS.iter());
+        all.extend(TemplateFileCode::DEFINITIONS.iter());
         all.extend(deploy_time::Code::DEFINITIONS.iter());
         all.extend(deploy_time::rds::Code::DEFINITIONS.iter());
         all.extend(deploy_time::elbv2::Code::DEFINITIONS.iter());

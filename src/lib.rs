@@ -35,6 +35,7 @@ pub mod security;
 #[cfg(feature = "aws")]
 pub mod stacks;
 pub mod synth;
+pub mod template_file;
 #[cfg(not(feature = "aws"))]
 pub mod without_aws;
 pub mod write;

@@ -86,7 +86,8 @@ fn network_acls_that_drop_the_stacks_own_traffic_are_refused() {
         &targets,
         "stacks[0].vpc.network_acls",
         "net:nacl-blocked",
-        &["VpcPrivateNetworkAcl", "inbound TCP ports 32768-65535"],
+        // The ECS-optimized AMI is Linux: ECS takes the dynamic host ports from 32768-60999.
+        &["VpcPrivateNetworkAcl", "inbound TCP ports 32768-60999"],
     );
     // The listener port from the internet.
     let listener = app(
@@ -382,12 +383,14 @@ fn check_finds_the_missing_alb_to_instance_rule_in_a_cdk_style_template() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     let line = cdk_style_template(false).lines().position(|l| l == "  InstanceSg:").expect("declared") + 1;
     assert!(
-        err.contains(&format!("broken.yaml:{line}: error: target group Tg → service Service: no rule of the target's security groups (InstanceSg) \
-                      admits load balancer Alb (security groups AlbSg) on the dynamic host ports 32768-65535 of `web`")),
+        err.contains(&format!("broken.yaml:{line}:3: error: target group Tg → service Service: no rule of the targets' security groups (InstanceSg) \
+                      admits load balancer Alb (security groups AlbSg) on the dynamic host ports 32768-60999 of `web` (bridge mode, \
+                      container port 80, Linux instances)")),
         "{err}"
     );
     assert!(err.contains("[net:lb-to-target-blocked]"));
-    assert!(err.contains("help: add an AWS::EC2::SecurityGroupIngress on InstanceSg for TCP ports 32768-65535 with SourceSecurityGroupId AlbSg"));
+    // The ECS-optimized AMI is Linux: its dynamic host ports are 32768-60999.
+    assert!(err.contains("help: add an AWS::EC2::SecurityGroupIngress on InstanceSg for TCP ports 32768-60999 with SourceSecurityGroupId AlbSg"));
     let out = rcdk(dir.path(), &["check", "fixed.yaml"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
     // The same template as JSON (the CDK's own output format).
@@ -541,7 +544,7 @@ fn the_database_is_reachable_from_the_services_that_use_it_and_nothing_else() {
         "app.yaml:5:5: stacks[0].database",
         "net:database-unreachable",
         &[
-            "service ApiService → database Database: the service reads the database's address or credentials",
+            "service ApiService → database Database: it reads the database's address or credentials",
             "(ApiServiceSecurityGroup) on port 5432",
         ],
     );
@@ -552,14 +555,14 @@ fn the_database_is_reachable_from_the_services_that_use_it_and_nothing_else() {
         &database_app(&format!("{api}{lb}")),
         "app.yaml:20:7: stacks[0].resources.DbFromLb",
         "net:database-admits-others",
-        &["admit security group LoadBalancerSecurityGroup (load balancer LoadBalancer), and only ApiService, WebService use it"],
+        &["admit security group LoadBalancerSecurityGroup (load balancer LoadBalancer), and only service ApiService, service WebService use it"],
     );
     let vpc = db_rule("DbFromVpc", "CidrIp: 10.0.0.0/16");
     refused(
         &database_app(&format!("{api}{vpc}")),
         "stacks[0].resources.DbFromVpc",
         "net:database-admits-others",
-        &["10.0.0.0/16 (which holds subnet(s) VpcPublicSubnet1, VpcPublicSubnet2, where no service using it runs)"],
+        &["10.0.0.0/16 (which holds subnet(s) VpcPublicSubnet1, VpcPublicSubnet2, where nothing using it runs)"],
     );
     passes(&database_app(&api));
 }
@@ -671,7 +674,7 @@ fn check_finds_a_binding_to_a_port_the_container_does_not_map() {
     let line = port.lines().position(|l| l == "  Service:").expect("declared") + 1;
     assert!(
         err.contains(&format!(
-            "port.yaml:{line}: error: target group → service Service: the load-balancer binding to target group Tg sends \
+            "port.yaml:{line}:3: error: target group → service Service: the load-balancer binding to target group Tg sends \
              traffic to container port 8080 of `web`, and that container of task definition TaskDef has no port mapping for \
              8080 (it maps container port(s) 80); ECS refuses to create the service [net:service-container-mismatch]"
         )),
@@ -688,7 +691,7 @@ fn check_finds_a_binding_to_a_port_the_container_does_not_map() {
     let line = ip.lines().position(|l| l == "  Tg:").expect("declared") + 1;
     assert!(
         err.contains(&format!(
-            "ip.yaml:{line}: error: target group Tg → service Service: the target group's TargetType is `ip`"
+            "ip.yaml:{line}:3: error: target group Tg → service Service: the target group's TargetType is `ip`"
         )),
         "{err}"
     );

@@ -42,7 +42,7 @@ const CONSTRUCTS: &[(&str, &[&str])] = &[
 /// code only through the layers below: a command never imports another.
 const BINARY: &[(&str, &[&str])] = &[
     ("failure and output; the deploy- and destroy-time codes", &["failure", "write", "without_aws", "deploy_time"]),
-    ("flags, inputs and adapters; rule packs over stacks", &["cli", "app_file", "aws", "compliance"]),
+    ("flags, inputs and adapters; rule packs over stacks", &["cli", "app_file", "template_file", "aws", "compliance"]),
     ("where an app comes from; every diagnostic; reports", &["app_source", "diagnostics", "report", "security"]),
     ("deployed stacks, shared by deploy, destroy and diff --against-stack", &["stacks"]),
     (

@@ -26,6 +26,7 @@
 //! | `cloudfront` | the CloudFront distribution (CDN) |
 //! | `cdn` | the whole-app analysis of a CDN and its origins: protocols, listeners, the origin lock |
 //! | `net` | the whole-app analysis of traffic paths: security groups, network ACLs, routes, listeners, targets |
+//! | `analysis` | what the whole-app analysis could not evaluate before deployment, and why |
 //! | `region` | what must belong to the stack's region: certificates, availability zones |
 //! | `rds` | the RDS database |
 //! | `dynamodb` | DynamoDB tables |
@@ -69,6 +70,7 @@ macro_rules! registry {
 
 registry! {
     crate::acm::Code,
+    crate::analysis::check::Code,
     crate::analysis::checks::alarms::Code,
     crate::analysis::checks::capacity::Code,
     crate::analysis::checks::cdn::Code,

@@ -27,7 +27,7 @@ fn templates() -> Vec<(String, Value)> {
 
 fn errors(template: &Value) -> Vec<Finding> {
     let doc = Doc::from_json(template, None).expect("a template");
-    analyze(&[StackTemplate { name: "t", doc, inputs: vec![] }])
+    analyze(&[StackTemplate { name: "t", doc, inputs: vec![], nested_in: None }])
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
         .collect()
@@ -162,11 +162,13 @@ fn the_cdn_and_its_origins_are_checked_across_templates() {
                 name: "web-us-east-1",
                 doc: Doc::from_json(primary, Some("us-east-1")).expect("t"),
                 inputs: vec![],
+                nested_in: None,
             },
             StackTemplate {
                 name: "web-eu-west-1",
                 doc: Doc::from_json(&secondary, Some("eu-west-1")).expect("t"),
                 inputs: vec![],
+                nested_in: None,
             },
             StackTemplate {
                 name: "web-cdn",
@@ -175,6 +177,7 @@ fn the_cdn_and_its_origins_are_checked_across_templates() {
                     ("PrimaryOriginDomainName", "web-us-east-1", "LoadBalancerDnsName"),
                     ("SecondaryOriginDomainName", "web-eu-west-1", "LoadBalancerDnsName"),
                 ],
+                nested_in: None,
             },
         ];
         analyze(&stacks).into_iter().filter(|f| f.severity == Severity::Error).collect::<Vec<_>>()

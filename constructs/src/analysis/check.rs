@@ -4,8 +4,9 @@
 
 use std::fmt;
 
-use super::model::{Doc, StackTemplate};
+use super::model::Doc;
 use super::network::Net;
+use super::world::{Id, World};
 use crate::core::DiagnosticCode;
 pub use crate::core::Severity;
 
@@ -40,26 +41,31 @@ impl fmt::Display for Finding {
     }
 }
 
-/// What a check looks at: stack `index` of `stacks`, with the network
-/// graph of every stack.
-pub(crate) struct Scope<'s, 'd, 'a> {
-    /// Every stack of the app.
-    pub stacks: &'s [StackTemplate<'a>],
-    /// The network graph of each stack, in the same order.
-    pub nets: &'s [Net<'d, 'a>],
+/// What a check looks at: stack `index` of the stacks analysed together,
+/// with the network graph of them all.
+pub(crate) struct Scope<'s, 'w, 'a> {
+    /// Every stack, linked.
+    pub world: &'s World<'w, 'a>,
+    /// The network graph of every stack.
+    pub net: &'s Net<'a>,
     /// The stack being checked.
     pub index: usize,
 }
 
-impl<'s, 'd, 'a> Scope<'s, 'd, 'a> {
+impl<'s, 'w, 'a> Scope<'s, 'w, 'a> {
     /// The template of the stack being checked.
     pub fn doc(&self) -> &'s Doc<'a> {
-        &self.stacks[self.index].doc
+        self.world.doc(self.index)
     }
 
-    /// The network graph of the stack being checked.
-    pub fn net(&self) -> &'s Net<'d, 'a> {
-        &self.nets[self.index]
+    /// The network graph.
+    pub fn net(&self) -> &'s Net<'a> {
+        self.net
+    }
+
+    /// Whether `id` is a resource of the stack being checked.
+    pub fn owns(&self, id: Id<'_>) -> bool {
+        id.stack == self.index
     }
 }
 
@@ -96,17 +102,61 @@ impl Sink<'_> {
         &mut self.out[last]
     }
 
-    /// [`Sink::report`], for a cause in another stack.
-    pub(crate) fn report_in(
+    /// Says that hop `hop` at resource `at` could not be evaluated, and why:
+    /// a note, never a failure.
+    pub(crate) fn unknown(&mut self, at: Id<'_>, hop: String, why: &str) {
+        self.report_at(Code::NotEvaluated, at, format!("{hop}: not evaluated: {why}"), NOT_EVALUATED_HELP.into());
+    }
+
+    /// Says that part of the stack's template was not analysed, and why.
+    pub(crate) fn not_analysed(&mut self, what: String) {
+        self.report(
+            Code::NotAnalysed,
+            "",
+            what,
+            "check what it generates after deployment, or give rcdk the expanded template".into(),
+        );
+    }
+
+    /// [`Sink::report`], about resource `at`, which may be of another stack.
+    pub(crate) fn report_at(
         &mut self,
-        stack: usize,
         code: impl Into<DiagnosticCode>,
-        resource: &str,
+        at: Id<'_>,
         message: String,
         help: String,
     ) -> &mut Finding {
-        let f = self.report(code, resource, message, help);
-        f.stack = stack;
+        let f = self.report(code, at.name, message, help);
+        f.stack = at.stack;
         f
+    }
+}
+
+/// The help of a hop not evaluated.
+const NOT_EVALUATED_HELP: &str =
+    "give `rcdk check` the templates that define it (stacks that export it, the parent of a nested stack), or check the \
+     values a deployment gives";
+
+crate::codes! {
+    /// The diagnostic codes of the analysis as a whole.
+    pub(crate) enum Code {
+        NotAnalysed => note("analysis:not-analysed") {
+            title: "part of a template was not analysed",
+            explanation: "The template holds what the analysis does not read: a transform (`AWS::Serverless-2016-10-31`, \
+         a macro) or an `Fn::ForEach` loop rewrites the template at deployment, and the resources it \
+         generates are not in the template `rcdk check` was given. Their paths are not checked; the rest \
+         of the template is. Check the processed template (the console's \"View processed template\", \
+         or `aws cloudformation get-template --template-stage Processed`).",
+        },
+        NotEvaluated => note("analysis:not-evaluated") {
+            title: "a path could not be evaluated before deployment",
+            explanation: "A hop of a traffic path depends on what is only known at deployment: a parameter without a \
+         default, an `Fn::ImportValue` of an export no template given to `rcdk check` defines, a \
+         nested stack whose template was not given, a condition that depends on parameters. The \
+         analysis says \"cannot tell\" rather than guess, and names the value it could not read. Give \
+         `rcdk check` every template of the app at once (it links exports to imports and parents to \
+         nested stacks), or give parameters defaults; a value only known at deployment stays \
+         unchecked.",
+        },
     }
 }

@@ -6,13 +6,14 @@ use super::check::Sink;
 use super::ip::{ports_text, Ports};
 use super::nacl::{Peer as NaclPeer, Verdict};
 use super::network::Net;
+use super::world::Id;
 
 /// Evaluates `acl` for TCP `ports` to or from `peer` (outbound when
 /// `egress`); on a drop, reports it as the hop `hop` and returns false.
 pub(crate) fn nacl_hop<'a>(
-    net: &Net<'_, 'a>,
+    net: &Net<'a>,
     sink: &mut Sink<'_>,
-    acl: &'a str,
+    acl: Id<'a>,
     egress: bool,
     ports: Ports,
     peer: NaclPeer,
@@ -29,7 +30,7 @@ pub(crate) fn nacl_hop<'a>(
         Some((id, n)) => format!("entry {id} (rule {n}) denies it"),
         None => "no entry allows it (the final implicit deny)".to_owned(),
     };
-    let f = sink.report(
+    let f = sink.report_at(
         Code::NaclBlocked,
         entry.map(|(id, _)| id).unwrap_or(acl),
         format!(
@@ -55,8 +56,8 @@ crate::codes! {
             explanation: "Network ACLs are stateless: each direction needs its own allow rule, and return traffic goes \
          to the client's ephemeral port (1024-65535). A custom ACL on the subnets drops one of the \
          stack's paths: the listener port into the public subnets, the target ports into the private \
-         subnets (the dynamic range 32768-65535 in bridge mode, the container port in awsvpc mode), \
-         or the return traffic in either direction. The first matching rule by number decides. Add \
+         subnets (in bridge mode ECS's dynamic host ports, 32768-60999 on Linux and 49152-65535 on \
+         Windows; in awsvpc mode the container port), or the return traffic in either direction. The first matching rule by number decides. Add \
          allow rules with lower numbers than the deny, or remove the custom ACL.",
         },
     }

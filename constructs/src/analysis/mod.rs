@@ -25,11 +25,11 @@
 //!
 //! let t = serde_json::json!({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}});
 //! let doc = Doc::from_json(&t, Some("us-east-1")).expect("a template");
-//! let findings = analyze(&[StackTemplate { name: "s", doc, inputs: vec![] }]);
+//! let findings = analyze(&[StackTemplate { name: "s", doc, inputs: vec![], nested_in: None }]);
 //! assert!(findings.is_empty());
 //! ```
 
-mod check;
+pub(crate) mod check;
 pub(crate) mod checks;
 pub(crate) mod hops;
 mod ip;
@@ -38,12 +38,13 @@ mod model;
 mod nacl;
 mod network;
 pub mod reach;
+mod world;
 
 pub use check::{Finding, Severity};
 pub use checks::analyze;
 pub use checks::capacity::{reserved_capacity_provider_prefix, RESERVED_CAPACITY_PROVIDER_PREFIXES};
 pub use checks::images::{is_docker_hub_image, DOCKER_HUB_ANONYMOUS_PULLS_PER_HOUR, MIN_KEEP_IMAGES_WITHOUT_WARNING};
 pub use checks::quotas::MAX_RULES_PER_SECURITY_GROUP;
-pub use ip::{DYNAMIC_PORTS, EPHEMERAL_PORTS};
+pub use ip::{DYNAMIC_PORTS, EPHEMERAL_PORTS, LINUX_DYNAMIC_PORTS, WINDOWS_DYNAMIC_PORTS};
 pub use locate::{register, CHECK_NAME};
 pub use model::{Doc, Param, Props, Res, StackTemplate, V};

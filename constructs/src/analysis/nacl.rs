@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use ipnet::Ipv4Net;
 
 use super::ip::{Ports, Proto};
-use super::model::{prop, Doc, V};
+use super::model::V;
+use super::world::{Id, World};
 
 /// One `AWS::EC2::NetworkAclEntry`.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry<'a> {
-    pub id: &'a str,
+    pub id: Id<'a>,
     pub number: i64,
     pub egress: bool,
     pub allow: bool,
@@ -41,7 +42,7 @@ pub(crate) enum Verdict<'a> {
     Unknown,
     /// Denied on `ports`, by the entry (`None`: the implicit final deny).
     Denied {
-        entry: Option<(&'a str, i64)>,
+        entry: Option<(Id<'a>, i64)>,
         ports: Ports,
     },
 }
@@ -49,43 +50,50 @@ pub(crate) enum Verdict<'a> {
 /// The ACLs of a template.
 #[derive(Debug, Default)]
 pub(crate) struct Nacls<'a> {
-    pub by_subnet: HashMap<&'a str, &'a str>,
-    entries: HashMap<&'a str, Vec<Entry<'a>>>,
+    pub by_subnet: HashMap<Id<'a>, Id<'a>>,
+    entries: HashMap<Id<'a>, Vec<Entry<'a>>>,
 }
 
 const PRIVATE: [&str; 4] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
 
 impl<'a> Nacls<'a> {
-    pub(crate) fn build(doc: &Doc<'a>) -> Self {
+    pub(crate) fn build(world: &World<'_, 'a>) -> Self {
         let mut n = Nacls::default();
-        for r in doc.of_type("AWS::EC2::SubnetNetworkAclAssociation") {
-            if let (V::Ref(subnet), V::Ref(acl)) = (prop(doc, r, "SubnetId"), prop(doc, r, "NetworkAclId")) {
-                n.by_subnet.insert(subnet, acl);
+        for s in 0..world.docs.len() {
+            let doc = world.doc(s);
+            let prop =
+                |r: &super::model::Res<'a>, k: &str| r.props.get(k).map_or(V::Unknown, |v| world.resolve(s, v).1);
+            for r in doc.of_type("AWS::EC2::SubnetNetworkAclAssociation") {
+                let subnet = world.target(s, r.props.get("SubnetId"), "AWS::EC2::Subnet");
+                let acl = world.target(s, r.props.get("NetworkAclId"), "AWS::EC2::NetworkAcl");
+                if let (Some(subnet), Some(acl)) = (subnet, acl) {
+                    n.by_subnet.insert(subnet, acl);
+                }
             }
-        }
-        for r in doc.of_type("AWS::EC2::NetworkAclEntry") {
-            let V::Ref(acl) = prop(doc, r, "NetworkAclId") else { continue };
-            let Some(number) = prop(doc, r, "RuleNumber").as_i64() else { continue };
-            let proto = Proto::parse(&prop(doc, r, "Protocol"));
-            let ports = if proto == Proto::All {
-                Some((0, 65535))
-            } else {
-                let range = r.props.get("PortRange");
-                let from = range.and_then(|p| p.get("From")).map(|v| doc.resolve(v)).and_then(|v| v.as_i64());
-                let to = range.and_then(|p| p.get("To")).map(|v| doc.resolve(v)).and_then(|v| v.as_i64());
-                from.zip(to)
-            };
-            let cidr = match (r.props.get("CidrBlock"), r.props.get("Ipv6CidrBlock")) {
-                (Some(v), _) => doc.resolve(v).as_str().and_then(|s| s.parse().ok()).map(Some).ok_or(()),
-                (None, Some(_)) => Ok(None),
-                (None, None) => Err(()),
-            };
-            let egress = prop(doc, r, "Egress").as_bool().unwrap_or(false);
-            let allow = match prop(doc, r, "RuleAction").as_str() {
-                Some(a) => a.eq_ignore_ascii_case("allow"),
-                None => continue,
-            };
-            n.entries.entry(acl).or_default().push(Entry { id: r.id, number, egress, allow, proto, ports, cidr });
+            for r in doc.of_type("AWS::EC2::NetworkAclEntry") {
+                let Some(acl) = world.target(s, r.props.get("NetworkAclId"), "AWS::EC2::NetworkAcl") else { continue };
+                let Some(number) = prop(r, "RuleNumber").as_i64() else { continue };
+                let proto = Proto::parse(&prop(r, "Protocol"));
+                let ports = if proto == Proto::All {
+                    Some((0, 65535))
+                } else {
+                    let range = r.props.get("PortRange");
+                    let end = |k: &str| range.and_then(|p| p.get(k)).and_then(|v| world.resolve(s, v).1.as_i64());
+                    end("From").zip(end("To"))
+                };
+                let cidr = match (r.props.get("CidrBlock"), r.props.get("Ipv6CidrBlock")) {
+                    (Some(_), _) => prop(r, "CidrBlock").as_str().and_then(|s| s.parse().ok()).map(Some).ok_or(()),
+                    (None, Some(_)) => Ok(None),
+                    (None, None) => Err(()),
+                };
+                let egress = prop(r, "Egress").as_bool().unwrap_or(false);
+                let allow = match prop(r, "RuleAction").as_str() {
+                    Some(a) => a.eq_ignore_ascii_case("allow"),
+                    None => continue,
+                };
+                let id = Id { stack: s, name: r.id };
+                n.entries.entry(acl).or_default().push(Entry { id, number, egress, allow, proto, ports, cidr });
+            }
         }
         for list in n.entries.values_mut() {
             list.sort_by_key(|e| (e.egress, e.number));
@@ -95,14 +103,14 @@ impl<'a> Nacls<'a> {
 
     /// The ACL of `subnet`, when it has one of this template (otherwise the
     /// VPC's default ACL, which allows everything).
-    pub(crate) fn of(&self, subnet: &str) -> Option<&'a str> {
-        self.by_subnet.get(subnet).copied()
+    pub(crate) fn of(&self, subnet: Id<'a>) -> Option<Id<'a>> {
+        self.by_subnet.get(&subnet).copied()
     }
 
     /// Evaluates TCP traffic on `ports` in one direction through `acl`.
-    pub(crate) fn eval(&self, acl: &str, egress: bool, ports: Ports, peer: Peer) -> Verdict<'a> {
+    pub(crate) fn eval(&self, acl: Id<'a>, egress: bool, ports: Ports, peer: Peer) -> Verdict<'a> {
         let empty = Vec::new();
-        let entries = self.entries.get(acl).unwrap_or(&empty);
+        let entries = self.entries.get(&acl).unwrap_or(&empty);
         let mut pending: Vec<Ports> = vec![ports];
         for e in entries.iter().filter(|e| e.egress == egress) {
             if pending.is_empty() {
@@ -200,22 +208,22 @@ mod tests {
             "E120": entry(120, false, "deny", "0.0.0.0/0", Some((443, 443))),
             "E130": entry(130, false, "allow", "0.0.0.0/0", Some((400, 500))),
         }});
-        let doc = Doc::from_json(&t, None).expect("template");
-        let n = Nacls::build(&doc);
-        assert_eq!(n.eval("Acl", false, (80, 80), Peer::Internet), Verdict::Allowed);
+        let doc = super::super::model::Doc::from_json(&t, None).expect("template");
+        let stacks = [super::super::model::StackTemplate { name: "t", doc, inputs: vec![], nested_in: None }];
+        let world = World::new(&stacks);
+        let n = Nacls::build(&world);
+        let acl = Id { stack: 0, name: "Acl" };
+        assert_eq!(n.eval(acl, false, (80, 80), Peer::Internet), Verdict::Allowed);
+        assert_eq!(n.eval(acl, false, (5000, 5000), Peer::Net("10.0.1.0/24".parse().expect("net"))), Verdict::Allowed);
         assert_eq!(
-            n.eval("Acl", false, (5000, 5000), Peer::Net("10.0.1.0/24".parse().expect("net"))),
-            Verdict::Allowed
+            n.eval(acl, false, (443, 443), Peer::Internet),
+            Verdict::Denied { entry: Some((Id { stack: 0, name: "E120" }, 120)), ports: (443, 443) }
         );
+        assert_eq!(n.eval(acl, false, (440, 442), Peer::Internet), Verdict::Allowed);
         assert_eq!(
-            n.eval("Acl", false, (443, 443), Peer::Internet),
-            Verdict::Denied { entry: Some(("E120", 120)), ports: (443, 443) }
-        );
-        assert_eq!(n.eval("Acl", false, (440, 442), Peer::Internet), Verdict::Allowed);
-        assert_eq!(
-            n.eval("Acl", false, (1024, 65535), Peer::Internet),
+            n.eval(acl, false, (1024, 65535), Peer::Internet),
             Verdict::Denied { entry: None, ports: (1024, 65535) }
         );
-        assert_eq!(n.eval("Acl", true, (80, 80), Peer::Internet), Verdict::Denied { entry: None, ports: (80, 80) });
+        assert_eq!(n.eval(acl, true, (80, 80), Peer::Internet), Verdict::Denied { entry: None, ports: (80, 80) });
     }
 }

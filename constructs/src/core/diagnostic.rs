@@ -41,7 +41,8 @@ pub enum Severity {
     /// Reported, and synthesis goes on; `--deny-warnings` turns it into an error.
     Warning,
     /// A warning acknowledged as a deliberate choice (see
-    /// [`crate::core::Stack::acknowledge`]): reported with its reason, never fails.
+    /// [`crate::core::Stack::acknowledge`]), or what the analysis could not
+    /// evaluate: reported, never fails.
     Note,
 }
 
@@ -217,8 +218,8 @@ impl fmt::Display for SourceLocation {
 }
 
 /// Defines the diagnostic codes of a module, each once: an enum (usually
-/// `Code`) whose variants are the codes, each with its severity (`error` or
-/// `warning`), its `namespace:name` (the name is the variant in kebab case,
+/// `Code`) whose variants are the codes, each with its severity (`error`,
+/// `warning` or `note`), its `namespace:name` (the name is the variant in kebab case,
 /// which the registry's tests check), former spellings, a one-line title, an
 /// explanation (Markdown: what it means, why, how to fix), and optionally a
 /// `help` line (the fix a report names when it names none of its own) and a
@@ -290,7 +291,8 @@ macro_rules! codes {
     };
 }
 
-/// `error` → `Severity::Error`, `warning` → `Severity::Warning` (for [`codes!`]).
+/// `error` → `Severity::Error`, `warning` → `Severity::Warning`, `note` →
+/// `Severity::Note` (for [`codes!`]).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __severity {
@@ -299,6 +301,9 @@ macro_rules! __severity {
     };
     (warning) => {
         $crate::core::Severity::Warning
+    };
+    (note) => {
+        $crate::core::Severity::Note
     };
 }
 

@@ -4,25 +4,16 @@
 use serde_json::Value;
 
 use crate::analysis::check::{Scope, Sink};
-use crate::analysis::model::{field, StackTemplate, V};
-use crate::analysis::network::{Net, RulePeer, Tri};
+use crate::analysis::model::{field, Tri, V};
+use crate::analysis::network::{Net, RulePeer};
+use crate::analysis::world::{names, Id, World};
 
-/// The load balancer an origin's domain name designates: (stack index, logical ID).
-pub(crate) fn origin_lb<'a>(stacks: &[StackTemplate<'a>], i: usize, domain: &'a Value) -> Option<(usize, &'a str)> {
-    let doc = &stacks[i].doc;
-    match doc.resolve(domain) {
-        V::Att(lb, "DNSName") if doc.ty(lb) == Some("AWS::ElasticLoadBalancingV2::LoadBalancer") => Some((i, lb)),
-        V::Param(p) => {
-            let (_, stack, output) = stacks[i].inputs.iter().find(|(param, _, _)| *param == p)?;
-            let j = stacks.iter().position(|s| s.name == *stack)?;
-            let other = &stacks[j].doc;
-            match other.resolve(other.outputs.get(output)?) {
-                V::Att(lb, "DNSName") if other.ty(lb) == Some("AWS::ElasticLoadBalancingV2::LoadBalancer") => {
-                    Some((j, lb))
-                }
-                _ => None,
-            }
-        }
+const ALB: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
+
+/// The load balancer an origin's domain name designates, in whichever stack.
+fn origin_lb<'a>(world: &World<'_, 'a>, i: usize, domain: &'a Value) -> Option<Id<'a>> {
+    match world.resolve(i, domain) {
+        (j, V::Att(lb, "DNSName")) if world.doc(j).ty(lb) == Some(ALB) => Some(Id { stack: j, name: lb }),
         _ => None,
     }
 }
@@ -117,36 +108,78 @@ fn secret_header_in_cleartext(
     }
 }
 
+/// An origin's `Id` as the template gives it: the value, a parameter's
+/// default, or the intrinsic as written (`!Ref OriginAlb`).
+fn origin_name<'a>(world: &World<'_, 'a>, i: usize, id: Option<&'a Value>) -> String {
+    let Some(v) = id else { return String::new() };
+    match world.resolve(i, v).1 {
+        V::Str(s) => s.into_owned(),
+        V::Num(n) => n.to_string(),
+        V::Param(p) => match world.doc(i).params.get(p).and_then(|p| p.default).and_then(Value::as_str) {
+            Some(d) => format!("{d} (the default of parameter {p})"),
+            None => format!("!Ref {p}"),
+        },
+        _ => short(v),
+    }
+}
+
+/// An intrinsic in short form: `!Ref X`, `!GetAtt X.Y`, `!Sub ...`.
+fn short(v: &Value) -> String {
+    match v.as_object().and_then(|m| m.iter().next()) {
+        Some((k, Value::String(s))) => format!("!{} {s}", k.trim_start_matches("Fn::")),
+        Some((k, Value::Array(a))) if k == "Fn::GetAtt" => {
+            format!("!GetAtt {}", a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("."))
+        }
+        Some((k, _)) => format!("!{} ...", k.trim_start_matches("Fn::")),
+        None => v.to_string(),
+    }
+}
+
 pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
-    let (stacks, nets, i) = (scope.stacks, scope.nets, scope.index);
-    let doc = &stacks[i].doc;
+    let (world, net, i) = (scope.world, scope.net(), scope.index);
+    let doc = scope.doc();
     for d in doc.of_type("AWS::CloudFront::Distribution") {
         slow_failover(doc, d, sink);
         secret_header_in_cleartext(doc, d, sink);
         let config = d.props.get("DistributionConfig");
-        let viewer = field(field(config, "DefaultCacheBehavior"), "ViewerProtocolPolicy").map(|v| doc.resolve(v));
+        let viewer =
+            field(field(config, "DefaultCacheBehavior"), "ViewerProtocolPolicy").map(|v| world.resolve(i, v).1);
         let viewers_https = viewer.as_ref().and_then(V::as_str).is_some_and(|v| v != "allow-all");
         for o in doc.list(field(config, "Origins")).unwrap_or_default() {
             let Some(custom) = o.get("CustomOriginConfig") else { continue };
-            let Some((j, lb_id)) = o.get("DomainName").and_then(|v| origin_lb(stacks, i, v)) else { continue };
-            let net = &nets[j];
-            let Some(lb) = net.lbs.get(lb_id) else { continue };
-            let origin =
-                o.get("Id").map(|v| doc.resolve(v)).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            let hop =
-                format!("CloudFront {} (origin `{origin}`) → load balancer {lb_id} of stack {}", d.id, stacks[j].name);
+            let Some(lb_id) = o.get("DomainName").and_then(|v| origin_lb(world, i, v)) else {
+                let domain = o.get("DomainName").map(|v| world.resolve(i, v).1);
+                if matches!(&domain, Some(V::Param(_) | V::Import(_)))
+                    || matches!(&domain, Some(V::Att(_, a)) if a.starts_with("Outputs."))
+                {
+                    let origin = origin_name(world, i, o.get("Id"));
+                    let why = format!("its domain name cannot be told: {}", world.why(i, o.get("DomainName")));
+                    sink.unknown(
+                        Id { stack: i, name: d.id },
+                        format!("CloudFront {} (origin `{origin}`) → origin", d.id),
+                        &why,
+                    );
+                }
+                continue;
+            };
+            let Some(lb) = net.lbs.get(&lb_id) else { continue };
+            let origin = origin_name(world, i, o.get("Id"));
+            let hop = format!(
+                "CloudFront {} (origin `{origin}`) → load balancer {lb_id} of stack {}",
+                d.id, world.names[lb_id.stack]
+            );
             if lb.internal {
-                sink.report_in(
-                    j,
+                let f = sink.report_at(
                     Code::OriginInternal,
                     lb_id,
                     format!("{hop}: the load balancer is internal; CloudFront reaches origins over the internet"),
-                    "make the origin load balancer internet-facing (`load_balancer.internal: false`)".into(),
+                    "make the origin load balancer internet-facing (`Scheme: internet-facing`)".into(),
                 );
+                f.field = None;
                 continue;
             }
             let get = |k: &str, default: &str| -> Option<String> {
-                match custom.get(k).map(|v| doc.resolve(v)) {
+                match custom.get(k).map(|v| world.resolve(i, v).1) {
                     None => Some(default.to_owned()),
                     Some(V::Str(s)) => Some(s.into_owned()),
                     Some(V::Num(n)) => Some(format!("{n}")),
@@ -165,24 +198,23 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
             let unknown_listeners = net.listeners.iter().any(|l| l.lb.is_none() || l.port.is_none());
             let mut ports = Vec::new();
             let needs_https = policy == "https-only" || (policy == "match-viewer" && viewers_https);
+            // The security groups matter on the ports a listener serves.
             if needs_https {
-                ports.push(https_port);
                 match listener(https_port) {
-                    Some(l) if l.protocol.as_deref() == Some("HTTPS") => {}
-                    _ if unknown_listeners => {}
+                    Some(l) if l.protocol.as_deref() == Some("HTTPS") => ports.push(https_port),
+                    _ if unknown_listeners => ports.push(https_port),
                     _ => {
                         let f = sink.report(
                             Code::OriginNoHttpsListener,
                             d.id,
                             format!("{hop}: CloudFront connects with HTTPS on port {https_port}, and the load balancer has no HTTPS listener there"),
-                            "give the load balancer a certificate (`load_balancer.certificate_arns`), or set `cdn.origin_protocol: http-only`".into(),
+                            format!("give the load balancer an HTTPS listener on port {https_port} (with a certificate), or set the origin's `OriginProtocolPolicy: http-only`"),
                         );
                         f.field = Some("origin_protocol");
                     }
                 }
             }
             if policy == "http-only" || (policy == "match-viewer" && !viewers_https) {
-                ports.push(http_port);
                 match listener(http_port) {
                     Some(l) if l.redirects_to_https => {
                         let f = sink.report(
@@ -193,61 +225,67 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                                  every request redirects to itself",
                                 l.id
                             ),
-                            "set `cdn.origin_protocol: https-only` (the load balancer has a certificate)".into(),
+                            "set the origin's `OriginProtocolPolicy: https-only` (the load balancer redirects to HTTPS)".into(),
                         );
                         f.field = Some("origin_protocol");
                     }
-                    Some(l) if l.protocol.as_deref() == Some("HTTP") => {}
-                    _ if unknown_listeners => {}
+                    Some(l) if l.protocol.as_deref() == Some("HTTP") => ports.push(http_port),
+                    _ if unknown_listeners => ports.push(http_port),
                     _ => {
                         let f = sink.report(
                             Code::OriginNoHttpListener,
                             d.id,
                             format!("{hop}: CloudFront connects with HTTP on port {http_port}, and the load balancer has no HTTP listener there"),
-                            "set `cdn.origin_protocol: https-only`, or keep HTTP on the load balancer (`load_balancer.http: true`)".into(),
+                            format!("set the origin's `OriginProtocolPolicy: https-only`, or give the load balancer an HTTP listener on port {http_port}"),
                         );
                         f.field = Some("origin_protocol");
                     }
                 }
             }
             let Some(sgs) = lb.sgs.as_ref().filter(|s| !s.is_empty()) else { continue };
-            let rules = || sgs.iter().filter_map(|id| net.sgs.get(id)).flat_map(|sg| sg.ingress.iter());
             for &port in &ports {
                 let from_cloudfront = |p: &RulePeer<'_>| match p {
                     RulePeer::Cidr(n) if n.prefix_len() == 0 => Tri::Yes,
                     RulePeer::PrefixList(_) | RulePeer::Unknown => Tri::Unknown,
                     _ => Tri::No,
                 };
-                if Net::covers(rules(), (port, port), from_cloudfront) == Tri::No {
-                    let f = sink.report_in(
-                        j,
+                if Net::covers(net.ingress_of(sgs), (port, port), from_cloudfront) == Tri::No {
+                    let f = sink.report_at(
                         Code::OriginBlocked,
                         sgs[0],
                         format!(
                             "{hop}: the load balancer's security groups ({}) do not admit CloudFront on port {port}",
-                            sgs.join(", ")
+                            names(sgs)
                         ),
-                        "admit CloudFront's origin-facing prefix list (the default for a CDN origin), not a fixed `ingress_cidrs` list".into(),
+                        format!(
+                            "admit CloudFront's origin-facing managed prefix list (`com.amazonaws.global.cloudfront.origin-facing`) \
+                             on {} for TCP {port}",
+                            sgs[0]
+                        ),
                     );
                     f.field = Some("ingress_cidrs");
                     continue;
                 }
+                // Only rules that exist whatever the parameters are open the origin for sure.
                 let open = |p: &RulePeer<'_>| match p {
                     RulePeer::Cidr(n) if n.prefix_len() == 0 => Tri::Yes,
                     RulePeer::Cidr6 => Tri::Yes,
                     _ => Tri::No,
                 };
-                if Net::covers(rules(), (port, port), open) == Tri::Yes {
-                    let f = sink.report(
+                if Net::covers(net.ingress_of(sgs).filter(|r| !r.maybe), (port, port), open) == Tri::Yes {
+                    let f = sink.report_at(
                         Code::OriginBypass,
                         sgs[0],
                         format!(
                             "{hop}: the load balancer admits the whole internet on port {port}, so anyone can bypass CloudFront (and any \
                              WAF on it)",
                         ),
-                        "lock the origin to the CDN: ingress from CloudFront's origin-facing prefix list and a secret origin header".into(),
+                        format!(
+                            "admit only CloudFront's origin-facing prefix list on {} and have the listener require a secret header \
+                             the distribution sends (an origin custom header)",
+                            sgs[0]
+                        ),
                     );
-                    f.stack = j;
                     f.field = Some("ingress_cidrs");
                 }
             }

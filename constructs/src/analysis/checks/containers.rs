@@ -14,22 +14,24 @@ use serde_json::Value;
 
 use crate::analysis::check::{Scope, Sink};
 use crate::analysis::model::{Doc, Res, V};
-use crate::analysis::network::network_mode;
+use crate::analysis::network::{network_mode, TARGET_GROUP};
+use crate::analysis::world::{Id, World};
 
-/// Checks every load-balancer binding of every ECS service of `doc`.
+/// Checks every load-balancer binding of every ECS service of the stack.
 pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
+    let (world, i) = (scope.world, scope.index);
     let doc = scope.doc();
     for s in doc.of_type("AWS::ECS::Service") {
-        // `Ref` or `Fn::GetAtt ... TaskDefinitionArn`, to a task definition of this template.
-        let Some(td) = doc.target(s.props.get("TaskDefinition"), "AWS::ECS::TaskDefinition") else { continue };
-        let Some(td) = doc.res(td) else { continue };
+        // `Ref` or `Fn::GetAtt ... TaskDefinitionArn`, to a task definition of the stacks.
+        let Some(td_id) = world.target(i, s.props.get("TaskDefinition"), "AWS::ECS::TaskDefinition") else { continue };
+        let Some(td) = world.res(td_id) else { continue };
         let Some(bindings) = doc.list(s.props.get("LoadBalancers")) else { continue };
-        let mode = network_mode(doc, s, td);
+        let mode = network_mode(world, i, s, td_id.stack, td);
         for b in bindings {
-            let tg = doc.target(b.get("TargetGroupArn"), "AWS::ElasticLoadBalancingV2::TargetGroup");
-            check_container(doc, s, td, b, tg, sink);
+            let tg = world.target(i, b.get("TargetGroupArn"), TARGET_GROUP);
+            check_container(doc, world.doc(td_id.stack), s, td, b, tg.map(|t| t.name), sink);
             if let (Some(tg), Some(mode)) = (tg, mode.as_deref()) {
-                check_target_type(doc, s, td, tg, mode, sink);
+                check_target_type(world, s, td, tg, mode, sink);
             }
         }
     }
@@ -84,11 +86,21 @@ fn names(list: &[String]) -> String {
     list.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
-/// The binding's container must exist and map the binding's port.
-fn check_container(doc: &Doc<'_>, s: &Res<'_>, td: &Res<'_>, b: &Value, tg: Option<&str>, sink: &mut Sink<'_>) {
+/// The binding's container must exist and map the binding's port (the
+/// binding is read in `doc`, the task definition in `tdoc`).
+fn check_container<'a>(
+    doc: &Doc<'a>,
+    tdoc: &Doc<'a>,
+    s: &Res<'a>,
+    td: &Res<'a>,
+    b: &'a Value,
+    tg: Option<&str>,
+    sink: &mut Sink<'_>,
+) {
     let Some(name) = b.get("ContainerName").map(|v| doc.resolve(v)) else { return };
     let Some(name) = name.as_str() else { return };
     let Some(port) = b.get("ContainerPort").and_then(|v| doc.resolve(v).as_i64()) else { return };
+    let doc = tdoc;
     let Some(containers) = doc.list(td.props.get("ContainerDefinitions")) else { return };
     let via = match tg {
         Some(tg) => format!("the load-balancer binding to target group {tg}"),
@@ -141,19 +153,26 @@ fn check_container(doc: &Doc<'_>, s: &Res<'_>, td: &Res<'_>, b: &Value, tg: Opti
         ),
         format!(
             "add a PortMappings entry with ContainerPort {port} to container `{name}` of {}, or set the binding's \
-             ContainerPort to a port the container maps (in an rcdk app, the service's `container_port` sets both)",
+             ContainerPort to a port the container maps",
             td.id
         ),
     );
 }
 
 /// The target group's `TargetType` must fit the task's network mode.
-fn check_target_type(doc: &Doc<'_>, s: &Res<'_>, td: &Res<'_>, tg: &str, mode: &str, sink: &mut Sink<'_>) {
-    let Some(group) = doc.res(tg) else { return };
+fn check_target_type<'a>(
+    world: &World<'_, 'a>,
+    s: &Res<'a>,
+    td: &Res<'a>,
+    tg: Id<'a>,
+    mode: &str,
+    sink: &mut Sink<'_>,
+) {
+    let Some(group) = world.res(tg) else { return };
     let target_type = match group.props.get("TargetType") {
         // CloudFormation's default.
         None => "instance".to_owned(),
-        Some(v) => match doc.resolve(v).as_str() {
+        Some(v) => match world.doc(tg.stack).resolve(v).as_str() {
             Some(t) => t.to_owned(),
             None => return,
         },
@@ -171,7 +190,7 @@ fn check_target_type(doc: &Doc<'_>, s: &Res<'_>, td: &Res<'_>, tg: &str, mode: &
     } else {
         "its tasks share their instance's network, which ECS registers by instance ID"
     };
-    sink.report(
+    sink.report_at(
         Code::TargetTypeMismatch,
         tg,
         format!(
@@ -209,7 +228,7 @@ crate::codes! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{analyze, StackTemplate};
+    use crate::analysis::{analyze, Severity, StackTemplate};
     use serde_json::json;
 
     /// A bridge-mode service bound to container `web` port 80 of `TaskDef`.
@@ -236,12 +255,20 @@ mod tests {
         })
     }
 
+    /// The errors of the two codes of this module.
     fn codes_of(t: &Value) -> Vec<(String, &'static str, String)> {
+        findings(t)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| (f.resource, f.code.as_str(), f.message))
+            .collect()
+    }
+
+    fn findings(t: &Value) -> Vec<crate::analysis::Finding> {
         let doc = Doc::from_json(t, Some("us-east-1")).expect("a template");
-        analyze(&[StackTemplate { name: "s", doc, inputs: vec![] }])
+        analyze(&[StackTemplate { name: "s", doc, inputs: vec![], nested_in: None }])
             .into_iter()
             .filter(|f| f.code == "net:service-container-mismatch" || f.code == "net:target-type-mismatch")
-            .map(|f| (f.resource, f.code.as_str(), f.message))
             .collect()
     }
 
@@ -316,10 +343,14 @@ mod tests {
 
     #[test]
     fn what_cannot_be_told_before_deployment_is_not_an_error() {
-        // The binding's port or name from a parameter.
-        assert!(
-            codes_of(&template(web(json!(8080)), bind(json!("web"), json!({"Ref": "Port"})), None, None)).is_empty()
-        );
+        // The binding's port or name from a parameter: broken with its
+        // default (80 against a mapping of 8080), a warning naming it.
+        let t = template(web(json!(8080)), bind(json!("web"), json!({"Ref": "Port"})), None, None);
+        assert!(codes_of(&t).is_empty());
+        let warned = findings(&t);
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert_eq!(warned[0].severity, Severity::Warning);
+        assert!(warned[0].message.starts_with("with the default parameter values (Port=80): "), "{warned:?}");
         assert!(codes_of(&template(web(json!(8080)), bind(json!({"Ref": "Name"}), json!(80)), None, None)).is_empty());
         // The container's port, or a container's name, from a parameter.
         assert!(codes_of(&template(web(json!({"Ref": "Port"})), bind(json!("web"), json!(80)), None, None)).is_empty());

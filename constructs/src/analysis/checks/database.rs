@@ -1,13 +1,17 @@
-//! The database: reachable from every ECS service that uses it — security
-//! groups and the network ACLs between their subnets, both ways — and from
-//! nothing else.
+//! The database: reachable from everything that uses it — security groups
+//! and the network ACLs between their subnets, both ways — and from nothing
+//! else.
 //!
-//! A service uses a database when its task definition (the containers'
-//! environment, secrets, anything) or its task or execution role's policies
-//! refer to the database or to what carries its address or credentials: a
-//! secret attached to it (`AWS::SecretsManager::SecretTargetAttachment`, or
-//! the secret its master password resolves from), an RDS proxy in front of
-//! it, an SSM parameter or secret whose value names it.
+//! What uses a database: an ECS service whose task definition (the
+//! containers' environment, secrets, anything) or task or execution role's
+//! policies refer to the database or to what carries its address or
+//! credentials — a secret attached to it
+//! (`AWS::SecretsManager::SecretTargetAttachment`, or the secret its master
+//! password resolves from), an RDS proxy in front of it, an SSM parameter or
+//! secret whose value names it; and instances (an Auto Scaling group's
+//! launch template or configuration, an `AWS::EC2::Instance`) or a Lambda
+//! function in a VPC whose properties — user data, environment — or
+//! metadata (`AWS::CloudFormation::Init` files) refer to the same.
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,16 +21,18 @@ use serde_json::Value;
 use crate::analysis::check::{Scope, Sink};
 use crate::analysis::hops::nacl_hop;
 use crate::analysis::ip::{Proto, EPHEMERAL_PORTS};
-use crate::analysis::model::{prop, Doc, Res, V};
+use crate::analysis::model::{mentions, prop, Doc, Res, Tri, V};
 use crate::analysis::nacl::Peer as NaclPeer;
-use crate::analysis::network::{network_mode, peer_within, sg_ids, subnet_ids, Net, RulePeer, Tri};
+use crate::analysis::network::{peer_within, Net, RulePeer, SG, SUBNET};
+use crate::analysis::world::{names, Id, World};
 
-/// An ECS service and where its tasks run.
-struct Service<'r, 'a> {
-    res: &'r Res<'a>,
-    task_def: Option<&'r Res<'a>>,
-    sgs: Option<Vec<&'a str>>,
-    subnets: Option<Vec<&'a str>>,
+/// What uses a database, and where it runs.
+struct User<'a> {
+    id: Id<'a>,
+    /// `service Svc`, `the instances of Asg`, `instance Web`, `function Fn`.
+    what: String,
+    sgs: Option<Vec<Id<'a>>>,
+    subnets: Option<Vec<Id<'a>>>,
 }
 
 /// The engine's default port, when the template does not set `Port`.
@@ -41,40 +47,6 @@ fn default_port(engine: &str) -> Option<i64> {
         1521
     } else {
         return None;
-    })
-}
-
-/// Whether `v` refers to one of `ids` anywhere: `Ref`, `Fn::GetAtt`, or
-/// `${id}` / `${id.Attribute}` in an `Fn::Sub` string.
-pub(crate) fn mentions(v: &Value, ids: &HashSet<&str>) -> bool {
-    match v {
-        Value::Object(m) => m.iter().any(|(k, x)| {
-            (k == "Ref" && x.as_str().is_some_and(|s| ids.contains(s)))
-                || (k == "Fn::GetAtt"
-                    && (x.get(0).and_then(Value::as_str).is_some_and(|s| ids.contains(s))
-                        || x.as_str().is_some_and(|s| s.split('.').next().is_some_and(|id| ids.contains(id)))))
-                || (k == "Fn::Sub" && sub_mentions(x, ids))
-                || mentions(x, ids)
-        }),
-        Value::Array(a) => a.iter().any(|x| mentions(x, ids)),
-        _ => false,
-    }
-}
-
-/// `${Name}` / `${Name.Attribute}` placeholders of an `Fn::Sub` naming one of `ids`.
-fn sub_mentions(x: &Value, ids: &HashSet<&str>) -> bool {
-    let text = match x {
-        Value::String(s) => s.as_str(),
-        Value::Array(a) => match a.first().and_then(Value::as_str) {
-            Some(s) => s,
-            None => return false,
-        },
-        _ => return false,
-    };
-    text.split("${").skip(1).any(|rest| {
-        let name = rest.split('}').next().unwrap_or_default();
-        let name = name.split('.').next().unwrap_or_default();
-        ids.contains(name)
     })
 }
 
@@ -159,9 +131,8 @@ fn role_policies<'a>(doc: &Doc<'a>) -> HashMap<&'a str, Vec<&'a Value>> {
     out
 }
 
-/// Whether service `s` uses what `ids` names.
-fn uses(doc: &Doc<'_>, s: &Service<'_, '_>, ids: &HashSet<&str>, policies: &HashMap<&str, Vec<&Value>>) -> bool {
-    let Some(td) = s.task_def else { return false };
+/// Whether task definition `td` uses what `ids` names.
+fn uses(doc: &Doc<'_>, td: &Res<'_>, ids: &HashSet<&str>, policies: &HashMap<&str, Vec<&Value>>) -> bool {
     if td.props.get("ContainerDefinitions").is_some_and(|c| mentions(c, ids)) {
         return true;
     }
@@ -171,10 +142,91 @@ fn uses(doc: &Doc<'_>, s: &Service<'_, '_>, ids: &HashSet<&str>, policies: &Hash
     })
 }
 
+/// Whether resource `r` — instances, a launch template, a function —
+/// names what `ids` names in its properties or metadata.
+fn reads(r: &Res<'_>, ids: &HashSet<&str>) -> bool {
+    r.props.values().any(|v| mentions(v, ids)) || r.metadata.is_some_and(|m| mentions(m, ids))
+}
+
+/// The database and what carries its address or credentials, in each stack:
+/// its own stack's resources, and the parameters other stacks are given
+/// from them (a nested stack's, an input).
+fn linked_everywhere<'a>(world: &World<'_, 'a>, db: Id<'a>) -> HashMap<usize, HashSet<&'a str>> {
+    let mut out: HashMap<usize, HashSet<&'a str>> = HashMap::new();
+    if let Some(r) = world.res(db) {
+        out.insert(db.stack, linked(world.doc(db.stack), r));
+    }
+    for _ in 0..world.docs.len().min(4) {
+        let mut more: Vec<(usize, &'a str)> = Vec::new();
+        for (&(c, param), &(p, v)) in world.given() {
+            if out.get(&p).is_some_and(|ids| mentions(v, ids)) && !out.get(&c).is_some_and(|ids| ids.contains(param)) {
+                more.push((c, param));
+            }
+        }
+        if more.is_empty() {
+            break;
+        }
+        for (c, param) in more {
+            out.entry(c).or_default().insert(param);
+        }
+    }
+    out
+}
+
+/// What uses the database whose linked resources (per stack) are `linked`.
+fn users<'a>(scope: &Scope<'_, '_, 'a>, linked: &HashMap<usize, HashSet<&'a str>>) -> Vec<User<'a>> {
+    let (world, net) = (scope.world, scope.net());
+    let mut out = Vec::new();
+    let mut policies: HashMap<usize, HashMap<&'a str, Vec<&'a Value>>> = HashMap::new();
+    for s in &net.services {
+        let Some(td) = s.task_def else { continue };
+        let (Some(ids), Some(r)) = (linked.get(&td.stack), world.res(td)) else { continue };
+        let doc = world.doc(td.stack);
+        let policies = policies.entry(td.stack).or_insert_with(|| role_policies(doc));
+        if uses(doc, r, ids, policies) {
+            out.push(User {
+                id: s.id,
+                what: format!("service {}", s.id),
+                sgs: s.sgs.clone(),
+                subnets: s.subnets.clone(),
+            });
+        }
+    }
+    for a in &net.asgs {
+        let Some(launch) = a.launch else { continue };
+        let (Some(ids), Some(r)) = (linked.get(&launch.stack), world.res(launch)) else { continue };
+        if reads(r, ids) {
+            let sgs = a.sgs.clone().filter(|s| !s.is_empty());
+            out.push(User { id: a.id, what: format!("the instances of {}", a.id), sgs, subnets: a.subnets.clone() });
+        }
+    }
+    for (&id, i) in &net.instances {
+        let (Some(ids), Some(r)) = (linked.get(&id.stack), world.res(id)) else { continue };
+        if reads(r, ids) {
+            let sgs = i.sgs.clone().filter(|s| !s.is_empty());
+            out.push(User { id, what: format!("instance {id}"), sgs, subnets: i.subnets.clone() });
+        }
+    }
+    for (s, ids) in linked {
+        let doc = world.doc(*s);
+        for r in doc.resources.iter().filter(|r| r.ty == "AWS::Lambda::Function" || r.ty == "AWS::Serverless::Function")
+        {
+            let Some(vpc) = r.props.get("VpcConfig") else { continue };
+            if reads(r, ids) {
+                let id = Id { stack: *s, name: r.id };
+                let sgs = world.ids(*s, vpc.get("SecurityGroupIds"), SG).filter(|v| !v.is_empty());
+                let subnets = world.ids(*s, vpc.get("SubnetIds"), SUBNET);
+                out.push(User { id, what: format!("function {id}"), sgs, subnets });
+            }
+        }
+    }
+    out.sort_by_key(|u| u.id);
+    out
+}
+
 /// Runs the database checks of the stack's template.
 pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
-    let net = scope.net();
-    let doc = net.doc;
+    let doc = scope.doc();
     let dbs: Vec<&Res<'_>> = doc
         .resources
         .iter()
@@ -184,65 +236,54 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
     if dbs.is_empty() {
         return;
     }
-    let services: Vec<Service<'_, '_>> = doc
-        .of_type("AWS::ECS::Service")
-        .map(|s| {
-            // `Ref` or `Fn::GetAtt ... TaskDefinitionArn`, as the other hops read it.
-            let task_def =
-                doc.target(s.props.get("TaskDefinition"), "AWS::ECS::TaskDefinition").and_then(|td| doc.res(td));
-            let (sgs, subnets) = match task_def.and_then(|td| network_mode(doc, s, td)) {
-                Some(mode) => net.placement(s, &mode),
-                None => (None, None),
-            };
-            Service { res: s, task_def, sgs, subnets }
-        })
-        .collect();
-    let policies = role_policies(doc);
+    let net = scope.net();
     // Security groups of admin hosts (EC2 instances, such as the bastion):
     // reaching the database from one is deliberate.
-    let admin: HashSet<&str> = doc
-        .of_type("AWS::EC2::Instance")
-        .flat_map(|i| {
-            let mut sgs = sg_ids(doc, i.props.get("SecurityGroupIds")).unwrap_or_default();
-            for nic in doc.list(i.props.get("NetworkInterfaces")).unwrap_or_default() {
-                sgs.extend(sg_ids(doc, nic.get("GroupSet")).unwrap_or_default());
-            }
-            sgs
-        })
-        .collect();
+    let admin: HashSet<Id<'_>> = net.instances.values().flat_map(|i| i.sgs.iter().flatten().copied()).collect();
     for db in dbs {
-        check_one(net, db, &services, &policies, &admin, sink);
+        let id = Id { stack: scope.index, name: db.id };
+        let linked = linked_everywhere(scope.world, id);
+        let users = users(scope, &linked);
+        check_one(scope, db, &users, &admin, sink);
     }
 }
 
-fn check_one(
-    net: &Net<'_, '_>,
-    db: &Res<'_>,
-    services: &[Service<'_, '_>],
-    policies: &HashMap<&str, Vec<&Value>>,
-    admin: &HashSet<&str>,
+fn check_one<'a>(
+    scope: &Scope<'_, '_, 'a>,
+    db: &Res<'a>,
+    users: &[User<'a>],
+    admin: &HashSet<Id<'a>>,
     sink: &mut Sink<'_>,
 ) {
-    let doc = net.doc;
-    let Some(sgs) = sg_ids(doc, db.props.get("VPCSecurityGroups")).filter(|s| !s.is_empty()) else { return };
+    let (world, net, s) = (scope.world, scope.net(), scope.index);
+    let doc = world.doc(s);
+    // An instance's `VPCSecurityGroups`, a cluster's `VpcSecurityGroupIds`.
+    let groups = db.props.get("VPCSecurityGroups").or_else(|| db.props.get("VpcSecurityGroupIds"));
+    let Some(sgs) = world.ids(s, groups, SG).filter(|v| !v.is_empty()) else {
+        let at = Id { stack: s, name: db.id };
+        let why = match groups {
+            None => "it has no VPC security groups of its own (it uses the VPC's default group)".to_owned(),
+            v => world.why(s, v),
+        };
+        sink.unknown(at, format!("→ database {}", db.id), &format!("its security groups: {why}"));
+        return;
+    };
     let port = prop(doc, db, "Port").as_i64().or_else(|| prop(doc, db, "Engine").as_str().and_then(default_port));
-    let ids = linked(doc, db);
-    let users: Vec<&Service<'_, '_>> = services.iter().filter(|s| uses(doc, s, &ids, policies)).collect();
     let admits_port = |ports: Option<(i64, i64)>, proto: Proto| match (proto, port, ports) {
         (Proto::Other, _, _) => false,
         (_, Some(p), Some((lo, hi))) => lo <= p && p <= hi,
         _ => true,
     };
     // Who the database admits, against who uses it.
-    let user_sgs: HashSet<&str> = users.iter().flat_map(|s| s.sgs.iter().flatten().copied()).collect();
-    let users_known = users.iter().all(|s| s.sgs.is_some());
-    let user_cidrs: Vec<Ipv4Net> = users.iter().filter_map(|s| net.cidrs(s.subnets.as_ref())).flatten().collect();
+    let user_sgs: HashSet<Id<'_>> = users.iter().flat_map(|u| u.sgs.iter().flatten().copied()).collect();
+    let users_known = users.iter().all(|u| u.sgs.is_some());
+    let user_cidrs: Vec<Ipv4Net> = users.iter().filter_map(|u| net.cidrs(u.subnets.as_ref())).flatten().collect();
     let mut open = false;
     let mut others: Vec<String> = Vec::new();
     // Where the first rule admitting others is: its own resource, or the database's group.
-    let mut at: Option<&str> = None;
+    let mut at: Option<Id<'_>> = None;
     for r in net.ingress_of(&sgs) {
-        if !admits_port(r.ports, r.proto) {
+        if !admits_port(r.ports, r.proto) || r.maybe {
             continue;
         }
         match &r.peer {
@@ -250,27 +291,24 @@ fn check_one(
             RulePeer::Cidr6 => open = true,
             RulePeer::Sg(id) if sgs.contains(id) || user_sgs.contains(id) || admin.contains(id) => {}
             RulePeer::Sg(id) if users_known => {
-                if let Some(what) = holder(net, services, id) {
+                if let Some(what) = holder(net, *id) {
                     others.push(format!("security group {id} ({what})"));
                     at = at.or(r.id);
                 }
             }
             RulePeer::Cidr(n) => {
-                // A network holding subnets of the template where no user of the database runs.
-                let extra: Vec<&str> = net
+                // A network holding subnets of the stacks where nothing using the database runs.
+                let mut extra: Vec<Id<'_>> = net
                     .subnet_cidrs
                     .iter()
                     .filter_map(|(id, c)| c.map(|c| (*id, c)))
                     .filter(|(_, c)| n.contains(c) && !user_cidrs.iter().any(|u| u.contains(c)))
                     .map(|(id, _)| id)
                     .collect();
-                if users_known && !extra.is_empty() {
-                    let mut extra = extra;
+                // With no user in the stacks, what uses it is elsewhere: cannot tell.
+                if users_known && !users.is_empty() && !extra.is_empty() {
                     extra.sort_unstable();
-                    others.push(format!(
-                        "{n} (which holds subnet(s) {}, where no service using it runs)",
-                        extra.join(", ")
-                    ));
+                    others.push(format!("{n} (which holds subnet(s) {}, where nothing using it runs)", names(&extra)));
                     at = at.or(r.id);
                 }
             }
@@ -278,91 +316,90 @@ fn check_one(
         }
     }
     if open {
-        sink.report(
+        sink.report_at(
             Code::DatabaseOpen,
             sgs[0],
             format!("database {}: its security group {} admits 0.0.0.0/0", db.id, sgs[0]),
-            "admit only the security groups of the services that use it".into(),
+            "admit only the security groups of what uses it".into(),
         );
     }
     if !others.is_empty() {
         let users_text = if users.is_empty() {
-            "no service uses it".to_owned()
+            "nothing in the templates uses it".to_owned()
         } else {
-            let names: Vec<&str> = users.iter().map(|s| s.res.id).collect();
-            format!("only {} use it", names.join(", "))
+            let what: Vec<&str> = users.iter().map(|u| u.what.as_str()).collect();
+            format!("only {} use it", what.join(", "))
         };
-        sink.report(
+        sink.report_at(
             Code::DatabaseAdmitsOthers,
             at.unwrap_or(sgs[0]),
             format!(
-                "database {}: its security groups ({}) admit {}, and {users_text}: the database must be reachable from the \
-                 services that use it and nothing else",
+                "database {}: its security groups ({}) admit {}, and {users_text}: the database must be reachable from what \
+                 uses it and nothing else",
                 db.id,
-                sgs.join(", "),
+                names(&sgs),
                 others.join(", ")
             ),
-            "remove those ingress rules (a service that needs the database: link it with `database: true`, which admits it)"
-                .into(),
+            "remove those ingress rules, and admit the security groups of what uses the database".into(),
         );
     }
     let Some(port) = port else { return };
     let db_subnets = match prop(doc, db, "DBSubnetGroupName") {
-        V::Ref(group) => doc.res(group).and_then(|g| subnet_ids(doc, g.props.get("SubnetIds"))),
+        V::Ref(group) => doc.res(group).and_then(|g| world.ids(s, g.props.get("SubnetIds"), SUBNET)),
         _ => None,
     };
     let db_cidrs = net.cidrs(db_subnets.as_ref());
-    let mut seen_nacl: HashSet<(&str, &str)> = HashSet::new();
-    for s in users {
-        let Some(task_sgs) = s.sgs.as_ref() else { continue };
-        let task_cidrs = net.cidrs(s.subnets.as_ref());
+    let mut seen_nacl: HashSet<(Id<'_>, Id<'_>)> = HashSet::new();
+    for u in users {
+        let Some(task_sgs) = u.sgs.as_ref() else {
+            sink.unknown(u.id, format!("{} → database {}", u.what, db.id), "its security groups cannot be told");
+            continue;
+        };
+        let task_cidrs = net.cidrs(u.subnets.as_ref());
         let from = |p: &RulePeer<'_>| peer_within(p, task_sgs, task_cidrs.as_deref());
         if Net::covers(net.ingress_of(&sgs), (port, port), from) == Tri::No {
-            sink.report(
+            sink.report_at(
                 Code::DatabaseUnreachable,
                 sgs[0],
                 format!(
-                    "service {} → database {}: the service reads the database's address or credentials, and the database's \
-                     security groups ({}) do not admit the service's security groups ({}) on port {port}",
-                    s.res.id,
+                    "{} → database {}: it reads the database's address or credentials, and the database's security groups \
+                     ({}) do not admit its security groups ({}) on port {port}",
+                    u.what,
                     db.id,
-                    sgs.join(", "),
-                    task_sgs.join(", ")
+                    names(&sgs),
+                    names(task_sgs)
                 ),
                 format!("add an AWS::EC2::SecurityGroupIngress on {} for TCP {port} from {}", sgs[0], task_sgs[0]),
             );
             continue;
         }
-        let all_restricted = task_sgs.iter().all(|id| net.sgs.get(id).is_some_and(|sg| sg.restricted_egress));
-        if all_restricted {
-            let egress = task_sgs.iter().filter_map(|id| net.sgs.get(id)).flat_map(|sg| sg.egress.iter());
-            if Net::covers(egress, (port, port), |p| peer_within(p, &sgs, db_cidrs.as_deref())) == Tri::No {
-                sink.report(
-                    Code::DatabaseUnreachable,
-                    task_sgs[0],
-                    format!(
-                        "service {} → database {}: the service's security groups ({}) restrict egress and none lets it out \
-                         to the database on port {port}",
-                        s.res.id,
-                        db.id,
-                        task_sgs.join(", ")
-                    ),
-                    format!(
-                        "add an AWS::EC2::SecurityGroupEgress on {} for TCP {port} with DestinationSecurityGroupId {}",
-                        task_sgs[0], sgs[0]
-                    ),
-                );
-                continue;
-            }
+        let to_db = |p: &RulePeer<'_>| peer_within(p, &sgs, db_cidrs.as_deref());
+        if net.restricts_egress(task_sgs) && Net::covers(net.egress_of(task_sgs), (port, port), to_db) == Tri::No {
+            sink.report_at(
+                Code::DatabaseUnreachable,
+                task_sgs[0],
+                format!(
+                    "{} → database {}: its security groups ({}) restrict egress and none lets it out to the database on \
+                     port {port}",
+                    u.what,
+                    db.id,
+                    names(task_sgs)
+                ),
+                format!(
+                    "add an AWS::EC2::SecurityGroupEgress on {} for TCP {port} with DestinationSecurityGroupId {}",
+                    task_sgs[0], sgs[0]
+                ),
+            );
+            continue;
         }
-        // The network ACLs between the service's and the database's subnets, both ways.
-        let (Some(from_subnets), Some(to_subnets)) = (s.subnets.as_ref(), db_subnets.as_ref()) else { continue };
-        let peer_of = |x: &str| match net.subnet_cidrs.get(x).copied().flatten() {
+        // The network ACLs between the user's and the database's subnets, both ways.
+        let (Some(from_subnets), Some(to_subnets)) = (u.subnets.as_ref(), db_subnets.as_ref()) else { continue };
+        let peer_of = |x: Id<'_>| match net.subnet_cidrs.get(&x).copied().flatten() {
             Some(n) => NaclPeer::Net(n),
             None => NaclPeer::Unknown,
         };
-        'pairs: for fs in from_subnets {
-            for ds in to_subnets {
+        'pairs: for &fs in from_subnets {
+            for &ds in to_subnets {
                 let (fa, da) = (net.nacls.of(fs), net.nacls.of(ds));
                 if (fa.is_none() && da.is_none()) || (fa == da && fs == ds) {
                     continue;
@@ -370,9 +407,8 @@ fn check_one(
                 if !seen_nacl.insert((fa.unwrap_or(fs), da.unwrap_or(ds))) {
                     continue;
                 }
-                let hop = format!("service {} (subnet {fs}) → database {} (subnet {ds}, port {port})", s.res.id, db.id);
-                let back =
-                    format!("database {} (subnet {ds}) → service {} (subnet {fs}), return traffic", db.id, s.res.id);
+                let hop = format!("{} (subnet {fs}) → database {} (subnet {ds}, port {port})", u.what, db.id);
+                let back = format!("database {} (subnet {ds}) → {} (subnet {fs}), return traffic", db.id, u.what);
                 let ok = fa.is_none_or(|a| nacl_hop(net, sink, a, true, (port, port), peer_of(ds), &hop))
                     && da.is_none_or(|a| nacl_hop(net, sink, a, false, (port, port), peer_of(fs), &hop))
                     && da.is_none_or(|a| nacl_hop(net, sink, a, true, EPHEMERAL_PORTS, peer_of(fs), &back))
@@ -385,20 +421,28 @@ fn check_one(
     }
 }
 
-/// What in the template holds security group `id` (a load balancer, a
-/// service that does not use the database, instances), when anything does.
-fn holder(net: &Net<'_, '_>, services: &[Service<'_, '_>], id: &str) -> Option<String> {
+/// What in the stacks holds security group `id` (a load balancer, a
+/// service, instances, a function), when anything does — and when it can be
+/// told that it does not use the database: ECS container instances on
+/// which no service of the stacks runs may run another stack's services.
+fn holder(net: &Net<'_>, id: Id<'_>) -> Option<String> {
     let lb = net.lbs.iter().filter(|(_, lb)| lb.sgs.as_ref().is_some_and(|s| s.contains(&id))).map(|(lb, _)| *lb).min();
     if let Some(lb) = lb {
         return Some(format!("load balancer {lb}"));
     }
-    if let Some(s) = services.iter().find(|s| s.sgs.as_ref().is_some_and(|g| g.contains(&id))) {
-        return Some(format!("service {}, which does not use the database", s.res.id));
+    if let Some(s) = net.services.iter().find(|s| s.sgs.as_ref().is_some_and(|g| g.contains(&id))) {
+        return Some(format!("service {}, which does not use the database", s.id));
     }
-    if let Some(a) = net.asgs.iter().find(|a| a.sgs.as_ref().is_some_and(|g| g.contains(&id))) {
-        return Some(format!("the instances of {}, running no service that uses the database", a.id));
+    let (i, a) = net.asgs.iter().enumerate().find(|(_, a)| a.sgs.as_ref().is_some_and(|g| g.contains(&id)))?;
+    let runs_services = net.services.iter().any(|s| s.asgs.contains(&i));
+    if runs_services {
+        Some(format!("the instances of {}, running no service that uses the database", a.id))
+    } else if a.ecs {
+        // Its services are in another stack, or not given: cannot tell.
+        None
+    } else {
+        Some(format!("the instances of {}, which do not use the database", a.id))
     }
-    None
 }
 
 crate::codes! {
@@ -408,12 +452,16 @@ crate::codes! {
             title: "the database admits a security group only something else holds, or a network holding subnets where none of its users runs",
             explanation: "An ingress rule of the database's security groups admits, on the database port, a security \
          group that only something else holds (the load balancer, a service that does not use the \
-         database, instances running none that does), or a network holding subnets where no service \
-         using the database runs (such as the VPC's whole CIDR, public subnets included). A service \
-         uses the database when its task definition or its roles refer to the database, a secret \
-         attached to it, an RDS proxy in front of it, or a parameter or secret naming it. Remove the \
-         rule; link each service that needs the database with `database: true`, which admits it. \
-         Admin hosts (EC2 instances, such as the bastion) may be admitted.",
+         database, instances that do not), or a network holding subnets where nothing using the \
+         database runs (such as the VPC's whole CIDR, public subnets included). What uses the database: \
+         an ECS service whose task definition or roles refer to the database, a secret attached to it, \
+         an RDS proxy in front of it, or a parameter or secret naming it; and instances (an Auto \
+         Scaling group's launch template or configuration, an EC2 instance) or a Lambda function in the \
+         VPC whose properties (user data, environment) or metadata (`AWS::CloudFormation::Init`) refer \
+         to the same. ECS container instances whose services are in another stack cannot be told, and \
+         are not reported. Remove the rule; in an app file, link each service that needs the database \
+         with `database: true`, which admits it. Admin hosts (EC2 instances, such as the bastion) may \
+         be admitted.",
         },
         DatabaseOpen => error("net:database-open") {
             formerly: ["net-database-open"],
@@ -424,11 +472,12 @@ crate::codes! {
         },
         DatabaseUnreachable => error("net:database-unreachable") {
             formerly: ["net-database-unreachable"],
-            title: "a service that uses the database is not admitted by it (or its restricted egress does not reach it)",
-            explanation: "A service linked to the database (it gets its endpoint and credentials) runs in a security \
-         group that no ingress rule of the database's security groups admits on the database port, so \
-         its connections time out. Admit the service's security group on the port, or link it with \
-         `database:` so rcdk adds the rule.",
+            title: "what uses the database (a service, instances, a function) is not admitted by it (or its restricted egress does not reach it)",
+            explanation: "A service, instances or a function that use the database (they get its endpoint or \
+         credentials) run in a security group that no ingress rule of the database's security groups \
+         admits on the database port (or their own restricted egress does not let them out to it), so \
+         their connections time out. Admit their security group on the port; in an app file, link the \
+         service with `database:` so rcdk adds the rule.",
         },
     }
 }
@@ -460,7 +509,10 @@ mod tests {
 
     fn codes_of(t: &serde_json::Value) -> Vec<&'static str> {
         let doc = Doc::from_json(t, None).expect("template");
-        analyze(&[StackTemplate { name: "t", doc, inputs: vec![] }]).into_iter().map(|f| f.code.as_str()).collect()
+        analyze(&[StackTemplate { name: "t", doc, inputs: vec![], nested_in: None }])
+            .into_iter()
+            .map(|f| f.code.as_str())
+            .collect()
     }
 
     #[test]

@@ -1,7 +1,16 @@
-//! The ECS instances' way out to ECS, ECR, CloudWatch Logs and S3: a default
-//! route (internet gateway with public IPs, or a NAT gateway) or the VPC
-//! endpoints; the network ACLs of the instances' and the NAT gateway's
-//! subnets, both ways; and the interface endpoints' security groups.
+//! The ECS container instances' way out to ECS, ECR, CloudWatch Logs and
+//! S3: a default route (internet gateway with public IPs, or a NAT gateway)
+//! or the VPC endpoints; the network ACLs of the instances' and the NAT
+//! gateway's subnets, both ways; and the interface endpoints' security
+//! groups.
+//!
+//! Every Auto Scaling group of ECS container instances is checked — a
+//! capacity provider's, one whose user data names a cluster
+//! (`ECS_CLUSTER`), one launched from an ECS-optimized AMI — whether or not
+//! a service of the same template runs on it: the cluster, its instances
+//! and the services are often split across stacks. Subnets, route tables
+//! and endpoints may be in another stack. An endpoint whose service name
+//! cannot be read counts for one missing service, not for all of them.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -10,13 +19,14 @@ use serde_json::Value;
 use crate::analysis::check::{Scope, Sink};
 use crate::analysis::hops::nacl_hop;
 use crate::analysis::ip::{Ports, EPHEMERAL_PORTS};
-use crate::analysis::model::{prop, Doc, V};
+use crate::analysis::model::{Tri, V};
 use crate::analysis::nacl::Peer as NaclPeer;
-use crate::analysis::network::{peer_within, sg_ids, Asg, Net, RulePeer, Tri};
+use crate::analysis::network::{peer_within, Asg, Net, RulePeer, SG, SUBNET};
+use crate::analysis::world::{names, Id, World};
 use crate::ec2::ECS_INTERFACE_ENDPOINTS;
 
 /// Network ACL hops already evaluated: (ACL, egress, ports, peer network; `None` the internet).
-type Evaluated<'a> = HashSet<(&'a str, bool, Ports, Option<ipnet::Ipv4Net>)>;
+type Evaluated<'a> = HashSet<(Id<'a>, bool, Ports, Option<ipnet::Ipv4Net>)>;
 
 /// HTTPS: how the ECS agent, ECR, CloudWatch Logs and S3 are reached.
 const HTTPS: (i64, i64) = (443, 443);
@@ -26,67 +36,74 @@ const HTTPS: (i64, i64) = (443, 443);
 enum Way<'a> {
     /// An internet gateway.
     Igw,
-    /// A NAT gateway of the template, in its subnet (when known).
-    Nat(&'a str, Option<&'a str>),
+    /// A NAT gateway of the stacks, in its subnet (when known).
+    Nat(Id<'a>, Option<Id<'a>>),
     /// Anything else (a transit gateway, a peering, an unresolved target).
     Other,
 }
 
 /// One interface endpoint with private DNS.
 struct Interface<'a> {
-    id: &'a str,
+    id: Id<'a>,
     service: String,
     /// Its security groups; `None` when they cannot be told (or it uses the
     /// VPC's default group, whose rules are not in the template).
-    sgs: Option<Vec<&'a str>>,
+    sgs: Option<Vec<Id<'a>>>,
 }
 
 struct Endpoints<'a> {
     interface: Vec<Interface<'a>>,
-    s3_tables: HashSet<&'a str>,
-    unknown: bool,
+    s3_tables: HashSet<Id<'a>>,
+    /// Endpoints that may be any service (or serve any route table): how many.
+    unknown: usize,
 }
 
 impl<'a> Endpoints<'a> {
-    fn build(doc: &Doc<'a>) -> Self {
-        let mut e = Endpoints { interface: Vec::new(), s3_tables: HashSet::new(), unknown: false };
-        for r in doc.of_type("AWS::EC2::VPCEndpoint") {
-            let Some(service) = service_suffix(doc, r.props.get("ServiceName")) else {
-                e.unknown = true;
-                continue;
-            };
-            let kind = prop(doc, r, "VpcEndpointType");
-            let kind = match (&kind, r.props.get("VpcEndpointType")) {
-                (_, None) => "Gateway",
-                (V::Str(k), _) => k.as_ref(),
-                _ => {
-                    e.unknown = true;
+    fn build(world: &World<'_, 'a>) -> Self {
+        let mut e = Endpoints { interface: Vec::new(), s3_tables: HashSet::new(), unknown: 0 };
+        for s in 0..world.docs.len() {
+            for r in world.doc(s).of_type("AWS::EC2::VPCEndpoint") {
+                let id = Id { stack: s, name: r.id };
+                let prop = |k: &str| r.props.get(k).map_or(V::Unknown, |v| world.resolve(s, v).1);
+                let Some(service) = service_suffix(world, s, r.props.get("ServiceName")) else {
+                    e.unknown += 1;
                     continue;
-                }
-            };
-            if kind == "Interface" {
-                if prop(doc, r, "PrivateDnsEnabled").as_bool() == Some(true) {
-                    let sgs = match r.props.get("SecurityGroupIds") {
-                        None => None,
-                        Some(v) => sg_ids(doc, Some(v)).filter(|s| !s.is_empty()),
-                    };
-                    e.interface.push(Interface { id: r.id, service, sgs });
-                } else if r.props.get("PrivateDnsEnabled").is_some_and(|v| doc.resolve(v).as_bool().is_none()) {
-                    e.unknown = true;
-                }
-            } else if kind == "Gateway" && service == "s3" {
-                match doc.list(r.props.get("RouteTableIds")) {
-                    Some(list) => {
-                        for t in list {
-                            match doc.resolve(t) {
-                                V::Ref(id) => {
-                                    e.s3_tables.insert(id);
+                };
+                let kind = match (prop("VpcEndpointType"), r.props.get("VpcEndpointType")) {
+                    (_, None) => "Gateway".to_owned(),
+                    (V::Str(k), _) => k.into_owned(),
+                    _ => {
+                        e.unknown += 1;
+                        continue;
+                    }
+                };
+                if kind == "Interface" {
+                    match prop("PrivateDnsEnabled").as_bool() {
+                        Some(true) => {
+                            let sgs = match r.props.get("SecurityGroupIds") {
+                                None => None,
+                                Some(v) => world.ids(s, Some(v), SG).filter(|s| !s.is_empty()),
+                            };
+                            e.interface.push(Interface { id, service, sgs });
+                        }
+                        Some(false) => {}
+                        None if r.props.get("PrivateDnsEnabled").is_some() => e.unknown += 1,
+                        None => {}
+                    }
+                } else if kind == "Gateway" && service == "s3" {
+                    match world.doc(s).list(r.props.get("RouteTableIds")) {
+                        Some(list) => {
+                            for t in list {
+                                match world.target(s, Some(t), "AWS::EC2::RouteTable") {
+                                    Some(table) => {
+                                        e.s3_tables.insert(table);
+                                    }
+                                    None => e.unknown += 1,
                                 }
-                                _ => e.unknown = true,
                             }
                         }
+                        None => e.unknown += 1,
                     }
-                    None => e.unknown = true,
                 }
             }
         }
@@ -94,55 +111,106 @@ impl<'a> Endpoints<'a> {
     }
 
     /// What subnets with route table `table` and no default route lack;
-    /// `None` when it cannot be told.
-    fn missing(&self, table: &str) -> Option<Vec<String>> {
-        if self.unknown {
-            return None;
-        }
+    /// `None` when it cannot be told (as many endpoints cannot be read as
+    /// services are missing).
+    fn missing(&self, table: Id<'_>) -> Option<Vec<String>> {
         let mut out: Vec<String> = ECS_INTERFACE_ENDPOINTS
             .iter()
             .filter(|s| !self.interface.iter().any(|i| i.service == **s))
             .map(|s| format!("`{s}` (interface, private DNS)"))
             .collect();
-        if !self.s3_tables.contains(table) {
+        if !self.s3_tables.contains(&table) {
             out.push(format!("`s3` (gateway, on route table {table})"));
+        }
+        if !out.is_empty() && self.unknown >= out.len() {
+            return None;
         }
         Some(out)
     }
 }
 
-/// `com.amazonaws.<region>.ecr.api` → `ecr.api`, also through `Fn::Sub`.
-fn service_suffix(doc: &Doc<'_>, v: Option<&Value>) -> Option<String> {
+/// `com.amazonaws.<region>.ecr.api` → `ecr.api`, through `Fn::Sub` and
+/// `Fn::Join` too (the region need not be known).
+fn service_suffix<'a>(world: &World<'_, 'a>, s: usize, v: Option<&'a Value>) -> Option<String> {
     let v = v?;
-    let s = match doc.resolve(v) {
-        V::Str(s) => s.into_owned(),
-        _ => v.get("Fn::Sub").and_then(Value::as_str)?.to_owned(),
+    let text = match world.resolve(s, v).1 {
+        V::Str(text) => text.into_owned(),
+        _ => {
+            let doc = world.doc(s);
+            let part = |p: &'a Value| -> Option<String> {
+                if p.get("Ref").and_then(Value::as_str) == Some("AWS::Region") {
+                    return Some("region".to_owned());
+                }
+                doc.values(p, 0).filter(|set| set.len() == 1).map(|set| set[0].to_string())
+            };
+            if let Some(text) = v.get("Fn::Sub").and_then(Value::as_str) {
+                text.replace("${AWS::Region}", "region")
+            } else if let Some([sep, list]) = v.get("Fn::Join").and_then(Value::as_array).map(Vec::as_slice) {
+                let parts: Vec<String> = list.as_array()?.iter().map(part).collect::<Option<_>>()?;
+                parts.join(sep.as_str()?)
+            } else {
+                return None;
+            }
+        }
     };
-    let rest = s.strip_prefix("com.amazonaws.")?;
+    let rest = text.strip_prefix("com.amazonaws.")?;
     let (_, service) = rest.split_once('.')?;
-    Some(service.to_owned())
+    (!service.contains("${")).then(|| service.to_owned())
 }
 
-/// The default routes of the template's route tables; `None` when a route
+/// Where the instances of subnets go: each subnet's route table, and each
+/// table's default route; `None` for a stack where a route cannot be read.
+struct Routes<'a> {
+    tables: HashMap<Id<'a>, Id<'a>>,
+    default: HashMap<usize, Option<HashMap<Id<'a>, Way<'a>>>>,
+}
+
+impl<'a> Routes<'a> {
+    fn build(world: &World<'_, 'a>) -> Self {
+        let mut tables = HashMap::new();
+        let mut default = HashMap::new();
+        for s in 0..world.docs.len() {
+            let doc = world.doc(s);
+            for r in doc.of_type("AWS::EC2::SubnetRouteTableAssociation") {
+                let subnet = world.target(s, r.props.get("SubnetId"), SUBNET);
+                let table = world.target(s, r.props.get("RouteTableId"), "AWS::EC2::RouteTable");
+                if let (Some(subnet), Some(table)) = (subnet, table) {
+                    tables.insert(subnet, table);
+                }
+            }
+            default.insert(s, default_routes(world, s));
+        }
+        Routes { tables, default }
+    }
+
+    /// The default route of `table`: `None` when its stack's routes cannot be read.
+    fn way(&self, table: Id<'a>) -> Option<Option<Way<'a>>> {
+        let routes = self.default.get(&table.stack)?.as_ref()?;
+        Some(routes.get(&table).copied())
+    }
+}
+
+/// The default routes of stack `s`'s route tables; `None` when a route
 /// cannot be read (then nothing about egress can be told).
-fn default_routes<'a>(doc: &Doc<'a>) -> Option<HashMap<&'a str, Way<'a>>> {
+fn default_routes<'a>(world: &World<'_, 'a>, s: usize) -> Option<HashMap<Id<'a>, Way<'a>>> {
+    let doc = world.doc(s);
     let mut out = HashMap::new();
     for r in doc.of_type("AWS::EC2::Route") {
-        let dest = prop(doc, r, "DestinationCidrBlock");
+        let prop = |k: &str| r.props.get(k).map_or(V::Unknown, |v| world.resolve(s, v).1);
+        let dest = prop("DestinationCidrBlock");
         if r.props.get("DestinationCidrBlock").is_some() && dest.as_str().is_none() {
             return None;
         }
         if dest.as_str() != Some("0.0.0.0/0") {
             continue;
         }
-        let V::Ref(table) = prop(doc, r, "RouteTableId") else { return None };
-        let way = match (prop(doc, r, "GatewayId"), prop(doc, r, "NatGatewayId")) {
-            (V::Ref(g), _) if doc.ty(g) == Some("AWS::EC2::InternetGateway") => Way::Igw,
-            (_, V::Ref(n)) if doc.ty(n) == Some("AWS::EC2::NatGateway") => {
-                let subnet = doc.res(n).and_then(|nat| match prop(doc, nat, "SubnetId") {
-                    V::Ref(s) if doc.ty(s) == Some("AWS::EC2::Subnet") => Some(s),
-                    _ => None,
-                });
+        let table = world.target(s, r.props.get("RouteTableId"), "AWS::EC2::RouteTable")?;
+        let igw = world.target(s, r.props.get("GatewayId"), "AWS::EC2::InternetGateway");
+        let nat = world.target(s, r.props.get("NatGatewayId"), "AWS::EC2::NatGateway");
+        let way = match (igw, nat) {
+            (Some(_), _) => Way::Igw,
+            (_, Some(n)) => {
+                let subnet = world.res(n).and_then(|nat| world.target(n.stack, nat.props.get("SubnetId"), SUBNET));
                 Way::Nat(n, subnet)
             }
             _ => Way::Other,
@@ -152,78 +220,112 @@ fn default_routes<'a>(doc: &Doc<'a>) -> Option<HashMap<&'a str, Way<'a>>> {
     Some(out)
 }
 
-/// Runs the egress checks of the stack's ECS instances.
+/// The Auto Scaling groups of ECS container instances of the stack.
+fn container_instances<'n, 'a>(scope: &Scope<'_, '_, 'a>, net: &'n Net<'a>) -> Vec<&'n Asg<'a>> {
+    let running: HashSet<usize> = net.services.iter().flat_map(|s| s.asgs.iter().copied()).collect();
+    net.asgs
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| scope.owns(a.id) && (a.ecs || running.contains(i)))
+        .map(|(_, a)| a)
+        .collect()
+}
+
+/// Runs the egress checks of the stack's ECS container instances.
 pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
     let net = scope.net();
-    let doc = net.doc;
-    if doc.of_type("AWS::ECS::Service").next().is_none() {
+    let world = scope.world;
+    let asgs = container_instances(scope, net);
+    if asgs.is_empty() {
         return;
     }
-    let endpoints = Endpoints::build(doc);
-    check_endpoint_groups(net, &endpoints, sink);
-    check_instance_groups(net, &endpoints, sink);
-    let mut tables: HashMap<&str, &str> = HashMap::new();
-    for r in doc.of_type("AWS::EC2::SubnetRouteTableAssociation") {
-        if let (V::Ref(s), V::Ref(t)) = (prop(doc, r, "SubnetId"), prop(doc, r, "RouteTableId")) {
-            tables.insert(s, t);
-        }
-    }
-    let Some(default_route) = default_routes(doc) else { return };
-    let mut seen_nacl: HashSet<(&str, Option<&str>)> = HashSet::new();
+    let endpoints = Endpoints::build(world);
+    check_endpoint_groups(scope, net, &asgs, &endpoints, sink);
+    check_instance_groups(net, &asgs, &endpoints, sink);
+    let routes = Routes::build(world);
+    let mut seen_nacl: HashSet<(Id<'_>, Option<Id<'_>>)> = HashSet::new();
     let mut evaluated: Evaluated<'_> = HashSet::new();
-    for asg in &net.asgs {
-        let mut no_public_ip: Vec<&str> = Vec::new();
-        let mut no_way_out: Vec<(&str, &str, Vec<String>)> = Vec::new();
-        for subnet in asg.subnets.iter().flatten() {
-            let Some(table) = tables.get(subnet) else { continue };
-            match default_route.get(table) {
+    for asg in asgs {
+        let mut noted: HashSet<Id<'_>> = HashSet::new();
+        let mut no_public_ip: Vec<Id<'_>> = Vec::new();
+        let mut no_way_out: Vec<(Id<'_>, Id<'_>, Vec<String>)> = Vec::new();
+        let hop = format!("instances of {} → ECS/ECR/CloudWatch Logs/S3", asg.id);
+        if let (None, Some(why)) = (&asg.subnets, &asg.why_subnets) {
+            sink.unknown(asg.id, hop.clone(), &format!("their subnets: {why}"));
+        }
+        for &subnet in asg.subnets.iter().flatten() {
+            let Some(&table) = routes.tables.get(&subnet) else { continue };
+            let Some(way) = routes.way(table) else {
+                if noted.insert(table) {
+                    sink.unknown(asg.id, hop.clone(), &format!("a route of route table {table} cannot be read"));
+                }
+                continue;
+            };
+            match way {
                 Some(Way::Igw) => {
-                    let public = doc.res(subnet).map(|s| prop(doc, s, "MapPublicIpOnLaunch").as_bool());
+                    let public = world.res(subnet).map(|s| {
+                        s.props.get("MapPublicIpOnLaunch").and_then(|v| world.resolve(subnet.stack, v).1.as_bool())
+                    });
                     if asg.public_ip == Some(false) || (asg.public_ip.is_none() && public == Some(Some(false))) {
                         no_public_ip.push(subnet);
                     } else if seen_nacl.insert((subnet, None)) {
                         nacls_to_internet(net, sink, &mut evaluated, asg, subnet, None);
                     }
                 }
-                Some(&Way::Nat(nat, nat_subnet)) => {
+                Some(Way::Nat(nat, nat_subnet)) => {
                     if seen_nacl.insert((subnet, nat_subnet)) {
                         nacls_to_internet(net, sink, &mut evaluated, asg, subnet, Some((nat, nat_subnet)));
                     }
                 }
                 Some(Way::Other) => {}
-                None => {
-                    if let Some(missing) = endpoints.missing(table).filter(|m| !m.is_empty()) {
-                        no_way_out.push((subnet, table, missing));
+                None => match endpoints.missing(table) {
+                    Some(missing) if !missing.is_empty() => no_way_out.push((subnet, table, missing)),
+                    Some(_) => {}
+                    None if !noted.insert(table) => {}
+                    None => {
+                        let why = format!(
+                            "route table {table} has no default route, and {} VPC endpoint(s) cannot be read (they may be the \
+                             ones ECS needs)",
+                            endpoints.unknown
+                        );
+                        sink.unknown(asg.id, hop.clone(), &why);
                     }
-                }
+                },
             }
         }
         if !no_public_ip.is_empty() {
-            sink.report(
+            sink.report_at(
                 Code::InstancesNoPublicIp,
                 asg.id,
                 format!(
                     "instances → ECS/ECR: Auto Scaling group {} launches into subnet(s) {} whose default route is an internet \
                      gateway, but the instances get no public IP: the ECS agent cannot register and images cannot be pulled",
                     asg.id,
-                    no_public_ip.join(", ")
+                    names(&no_public_ip)
                 ),
                 "put the instances in private subnets behind a NAT gateway, or give them public IPs".into(),
             );
         }
         if let Some((first, _, missing)) = no_way_out.first() {
             let subnets: Vec<String> = no_way_out.iter().map(|(s, t, _)| format!("{s} (route table {t})")).collect();
-            let f = sink.report(
+            let unread = if endpoints.unknown > 0 {
+                format!(" ({} VPC endpoint(s) could not be read and may be some of them)", endpoints.unknown)
+            } else {
+                String::new()
+            };
+            let f = sink.report_at(
                 Code::InstancesNoEgress,
-                first,
+                *first,
                 format!(
                     "instances → ECS/ECR/CloudWatch Logs/S3: Auto Scaling group {} launches into {}, with no default route \
-                     (no NAT gateway) and no VPC endpoint for {}: the ECS agent never registers and images never pull",
+                     (no NAT gateway) and no VPC endpoint for {}{unread}: the ECS agent never registers and images never pull",
                     asg.id,
                     subnets.join(", "),
                     missing.join(", ")
                 ),
-                "give the VPC a NAT gateway (`vpc.nat_gateways: 1`), or the VPC endpoints ECS needs (`vpc.endpoints: {}`)".into(),
+                "give the subnets' route table a default route to a NAT gateway (AWS::EC2::Route, DestinationCidrBlock \
+                 0.0.0.0/0, NatGatewayId), or add the VPC endpoints ECS needs (AWS::EC2::VPCEndpoint)"
+                    .into(),
             );
             f.field = Some("nat_gateways");
         }
@@ -234,16 +336,16 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
 /// internet (HTTPS out, the answers back): the subnet's own ACL and, through
 /// a NAT gateway, the ACL of the NAT gateway's subnet both ways.
 fn nacls_to_internet<'a>(
-    net: &Net<'_, 'a>,
+    net: &Net<'a>,
     sink: &mut Sink<'_>,
     evaluated: &mut Evaluated<'a>,
-    asg: &Asg<'_>,
-    subnet: &str,
-    nat: Option<(&str, Option<&str>)>,
+    asg: &Asg<'a>,
+    subnet: Id<'a>,
+    nat: Option<(Id<'a>, Option<Id<'a>>)>,
 ) {
     let own = net.nacls.of(subnet);
     // One finding per ACL, direction, ports and peer, however many subnets share them.
-    let mut hop = |acl: &'a str, egress: bool, ports: Ports, peer: NaclPeer, text: &str| {
+    let mut hop = |acl: Id<'a>, egress: bool, ports: Ports, peer: NaclPeer, text: &str| {
         let key = match peer {
             NaclPeer::Net(n) => Some(n),
             _ => None,
@@ -267,7 +369,7 @@ fn nacls_to_internet<'a>(
     }
     let Some((_, Some(nat_subnet))) = nat else { return };
     let Some(acl) = net.nacls.of(nat_subnet) else { return };
-    let inside = match net.subnet_cidrs.get(subnet).copied().flatten() {
+    let inside = match net.subnet_cidrs.get(&subnet).copied().flatten() {
         Some(n) => NaclPeer::Net(n),
         None => NaclPeer::Unknown,
     };
@@ -280,21 +382,30 @@ fn nacls_to_internet<'a>(
 /// The interface endpoints with private DNS answer for their service in
 /// the whole VPC, NAT or not: their security groups must admit HTTPS from
 /// the instances, or the ECS agent, image pulls and logs time out.
-fn check_endpoint_groups(net: &Net<'_, '_>, endpoints: &Endpoints<'_>, sink: &mut Sink<'_>) {
-    let doc = net.doc;
-    let secrets = doc.of_type("AWS::ECS::TaskDefinition").any(|td| {
-        doc.list(td.props.get("ContainerDefinitions"))
-            .unwrap_or_default()
-            .iter()
-            .any(|c| c.get("Secrets").and_then(Value::as_array).is_some_and(|a| !a.is_empty()))
+fn check_endpoint_groups(
+    scope: &Scope<'_, '_, '_>,
+    net: &Net<'_>,
+    asgs: &[&Asg<'_>],
+    endpoints: &Endpoints<'_>,
+    sink: &mut Sink<'_>,
+) {
+    let world = scope.world;
+    let secrets = (0..world.docs.len()).any(|s| {
+        let doc = world.doc(s);
+        doc.of_type("AWS::ECS::TaskDefinition").any(|td| {
+            doc.list(td.props.get("ContainerDefinitions"))
+                .unwrap_or_default()
+                .iter()
+                .any(|c| c.get("Secrets").and_then(Value::as_array).is_some_and(|a| !a.is_empty()))
+        })
     });
     let needed = |s: &str| ECS_INTERFACE_ENDPOINTS.contains(&s) || (secrets && (s == "secretsmanager" || s == "ssm"));
-    for asg in &net.asgs {
+    for asg in asgs {
         let Some(asg_sgs) = asg.sgs.as_ref().filter(|s| !s.is_empty()) else { continue };
         let cidrs = net.cidrs(asg.subnets.as_ref());
         // Endpoint security groups → the services behind them the instances cannot reach.
-        let mut blocked: BTreeMap<Vec<&str>, Vec<(&str, &str)>> = BTreeMap::new();
-        let mut verdicts: HashMap<Vec<&str>, Tri> = HashMap::new();
+        let mut blocked: BTreeMap<Vec<Id<'_>>, Vec<(Id<'_>, &str)>> = BTreeMap::new();
+        let mut verdicts: HashMap<Vec<Id<'_>>, Tri> = HashMap::new();
         for e in endpoints.interface.iter().filter(|e| needed(&e.service)) {
             let Some(sgs) = e.sgs.as_ref() else { continue };
             let verdict = *verdicts.entry(sgs.clone()).or_insert_with(|| {
@@ -306,7 +417,7 @@ fn check_endpoint_groups(net: &Net<'_, '_>, endpoints: &Endpoints<'_>, sink: &mu
         }
         for (sgs, eps) in blocked {
             let services: Vec<String> = eps.iter().map(|(id, s)| format!("`{s}` ({id})")).collect();
-            let f = sink.report(
+            let f = sink.report_at(
                 Code::EndpointBlocked,
                 sgs[0],
                 format!(
@@ -314,14 +425,11 @@ fn check_endpoint_groups(net: &Net<'_, '_>, endpoints: &Endpoints<'_>, sink: &mu
                      endpoints {}, and their security groups ({}) do not admit them on TCP 443: the ECS agent, image pulls \
                      and logs time out",
                     asg.id,
-                    asg_sgs.join(", "),
+                    names(asg_sgs),
                     services.join(", "),
-                    sgs.join(", ")
+                    names(&sgs)
                 ),
-                format!(
-                    "add an ingress rule on {} for TCP 443 from {} (or from the VPC's CIDR, as `vpc.endpoints` does)",
-                    sgs[0], asg_sgs[0]
-                ),
+                format!("add an ingress rule on {} for TCP 443 from {} (or from the VPC's CIDR)", sgs[0], asg_sgs[0]),
             );
             f.field = Some("endpoints");
         }
@@ -331,12 +439,12 @@ fn check_endpoint_groups(net: &Net<'_, '_>, endpoints: &Endpoints<'_>, sink: &mu
 /// Instances whose security groups restrict egress must still be let out
 /// on HTTPS: to anywhere (through a NAT or internet gateway; S3 gateway
 /// endpoints and interface endpoints are reached the same way).
-fn check_instance_groups(net: &Net<'_, '_>, endpoints: &Endpoints<'_>, sink: &mut Sink<'_>) {
-    let endpoint_sgs: HashSet<&str> =
+fn check_instance_groups(net: &Net<'_>, asgs: &[&Asg<'_>], endpoints: &Endpoints<'_>, sink: &mut Sink<'_>) {
+    let endpoint_sgs: HashSet<Id<'_>> =
         endpoints.interface.iter().flat_map(|e| e.sgs.iter().flatten().copied()).collect();
-    for asg in &net.asgs {
+    for asg in asgs {
         let Some(sgs) = asg.sgs.as_ref().filter(|s| !s.is_empty()) else { continue };
-        if !sgs.iter().all(|id| net.sgs.get(id).is_some_and(|sg| sg.restricted_egress)) {
+        if !net.restricts_egress(sgs) {
             continue;
         }
         let out = |p: &RulePeer<'_>| match p {
@@ -346,16 +454,15 @@ fn check_instance_groups(net: &Net<'_, '_>, endpoints: &Endpoints<'_>, sink: &mu
             RulePeer::Sg(id) if endpoint_sgs.contains(id) => Tri::Unknown,
             RulePeer::Sg(_) | RulePeer::Cidr6 => Tri::No,
         };
-        let egress = sgs.iter().filter_map(|id| net.sgs.get(id)).flat_map(|sg| sg.egress.iter());
-        if Net::covers(egress, HTTPS, out) == Tri::No {
-            sink.report(
+        if Net::covers(net.egress_of(sgs), HTTPS, out) == Tri::No {
+            sink.report_at(
                 Code::InstancesNoEgress,
                 sgs[0],
                 format!(
                     "instances → ECS/ECR/CloudWatch Logs/S3: the security groups of {} ({}) restrict egress and none lets the \
                      instances out on TCP 443: the ECS agent never registers and images never pull",
                     asg.id,
-                    sgs.join(", ")
+                    names(sgs)
                 ),
                 format!("add an egress rule on {} for TCP 443 to 0.0.0.0/0 (or to the VPC endpoints' security group)", sgs[0]),
             );
@@ -377,12 +484,15 @@ crate::codes! {
         InstancesNoEgress => error("net:instances-no-egress") {
             formerly: ["net-instances-no-egress"],
             title: "private instances with neither a NAT route nor the VPC endpoints ECS needs, or whose security groups let nothing out on TCP 443",
-            explanation: "The cluster's instances are in subnets whose route table has no default route (no NAT \
-         gateway, no internet gateway) and the VPC lacks the endpoints the ECS agent needs (`ecs`, \
-         `ecs-agent`, `ecs-telemetry`, `ecr.api`, `ecr.dkr`, `logs` interface endpoints with private \
-         DNS, and the `s3` gateway endpoint for image layers). The agents never register, images \
-         never pull, and the deploy waits until it times out. Give the VPC a NAT gateway \
-         (`vpc.nat_gateways: 1`), or the endpoints (`vpc.endpoints: {}`).",
+            explanation: "The ECS container instances (of any Auto Scaling group that is ECS capacity, whether or not \
+         its services are in the same template) are in subnets whose route table has no default route \
+         (no NAT gateway, no internet gateway) and the VPC lacks the endpoints the ECS agent needs \
+         (`ecs`, `ecs-agent`, `ecs-telemetry`, `ecr.api`, `ecr.dkr`, `logs` interface endpoints with \
+         private DNS, and the `s3` gateway endpoint for image layers); or their security groups \
+         restrict egress and let nothing out on HTTPS. The agents never register, images never pull, \
+         and the deploy waits until it times out. Give the subnets a NAT gateway route, or add the \
+         endpoints (in an app file: `vpc.nat_gateways: 1`, or `vpc.endpoints: {}`).",
+            link: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
         },
         InstancesNoPublicIp => error("net:instances-no-public-ip") {
             formerly: ["net-instances-no-public-ip"],

@@ -1,20 +1,35 @@
-//! Client → listener: each listener's load balancer admits clients on the
-//! listener's port (IPv4, and IPv6 for a dual-stack one), and the network
-//! ACLs of an internet-facing load balancer's subnets let the requests in
-//! and the answers out.
+//! Client → listener: each listener's load balancer (application, network
+//! or Classic) admits clients on the listener's port (IPv4, and IPv6 for a
+//! dual-stack one), and the network ACLs of an internet-facing load
+//! balancer's subnets let the requests in and the answers out.
 
 use crate::analysis::check::{Scope, Sink};
 use crate::analysis::hops::nacl_hop;
 use crate::analysis::ip::EPHEMERAL_PORTS;
+use crate::analysis::model::Tri;
 use crate::analysis::nacl::Peer as NaclPeer;
-use crate::analysis::network::{Net, RulePeer, Tri};
+use crate::analysis::network::{Net, RulePeer};
+use crate::analysis::world::names;
 
 /// Reports listeners no client can reach.
 pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
     let net = scope.net();
-    for l in &net.listeners {
-        let (Some(lb_id), Some(port)) = (l.lb, l.port) else { continue };
-        let Some(lb) = net.lbs.get(lb_id) else { continue };
+    let world = scope.world;
+    for l in net.listeners.iter().filter(|l| scope.owns(l.id)) {
+        let hop = format!("client → listener {}", l.id);
+        let prop = |k: &str| world.res(l.id).and_then(|r| r.props.get(k));
+        let (Some(lb_id), Some(port)) = (l.lb, l.port) else {
+            let why = match l.lb {
+                None => format!("its load balancer cannot be told: {}", world.why(l.id.stack, prop("LoadBalancerArn"))),
+                Some(_) => format!("its port cannot be told: {}", world.why(l.id.stack, prop("Port"))),
+            };
+            sink.unknown(l.id, hop, &why);
+            continue;
+        };
+        let Some(lb) = net.lbs.get(&lb_id) else { continue };
+        if let Some(why) = lb.why.as_ref().filter(|_| lb.sgs.is_none()) {
+            sink.unknown(l.id, hop.clone(), &format!("the security groups of load balancer {lb_id}: {why}"));
+        }
         if let Some(sgs) = lb.sgs.as_ref().filter(|s| !s.is_empty()) {
             // Every load balancer has IPv4 clients; dual-stack ones IPv6 clients too.
             let families: &[bool] = if lb.dualstack { &[false, true] } else { &[false] };
@@ -26,18 +41,29 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                     RulePeer::Sg(_) | RulePeer::PrefixList(_) => Tri::Yes,
                     RulePeer::Unknown => Tri::Unknown,
                 };
-                if Net::covers(net.ingress_of(sgs), (port, port), admits) != Tri::No {
-                    continue;
+                match Net::covers(net.ingress_of(sgs), (port, port), admits) {
+                    Tri::Yes => continue,
+                    Tri::Unknown => {
+                        let why =
+                            format!("a rule of {} that may admit clients on port {port} cannot be read", names(sgs));
+                        sink.unknown(l.id, hop.clone(), &why);
+                        continue;
+                    }
+                    Tri::No => {}
                 }
                 let (family, cidrs) = if v6 { ("IPv6", "IPv6 CIDRs") } else { ("IPv4", "IPv4 CIDRs") };
-                sink.report(
+                let what = if lb.classic {
+                    format!("Classic ELB {lb_id}'s listener on port {port}")
+                } else {
+                    format!("listener {}", l.id)
+                };
+                sink.report_at(
                     Code::ListenerUnreachable,
                     sgs[0],
                     format!(
-                        "client → listener {}: the security groups of load balancer {lb_id} ({}) admit no {family} client on port \
+                        "client → {what}: the security groups of load balancer {lb_id} ({}) admit no {family} client on port \
                          {port}, so no {family} request reaches the listener",
-                        l.id,
-                        sgs.join(", ")
+                        names(sgs)
                     ),
                     format!("add an ingress rule on {} for TCP {port} from the clients' {cidrs} (or CloudFront's prefix list)", sgs[0]),
                 );
@@ -46,7 +72,7 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
         if lb.internal {
             continue;
         }
-        for subnet in lb.subnets.iter().flatten() {
+        for &subnet in lb.subnets.iter().flatten() {
             let Some(acl) = net.nacls.of(subnet) else { continue };
             nacl_hop(
                 net,
@@ -76,10 +102,11 @@ crate::codes! {
         ListenerUnreachable => error("net:listener-unreachable") {
             formerly: ["net-listener-unreachable"],
             title: "the load balancer's security groups admit no IPv4 client (and for a dual-stack one, no IPv6 client) on a listener's port",
-            explanation: "A listener listens on a port that no ingress rule of the load balancer's security groups \
-         admits, so every client connection times out. Admit the clients \
-         (`load_balancer.ingress_cidrs`, or CloudFront's prefix list for a CDN origin) on the port, \
-         or remove the listener.",
+            explanation: "A listener (of an application, network or Classic load balancer) listens on a port that no \
+         ingress rule of the load balancer's security groups admits, so every client connection times \
+         out. Admit the clients on the port (in an app file, `load_balancer.ingress_cidrs`, or \
+         CloudFront's prefix list for a CDN origin), or remove the listener.",
+            link: "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-vpc-security-groups.html",
         },
     }
 }

@@ -44,7 +44,9 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                      every zone loses its way out (and cross-zone traffic is billed)",
                     azs.len()
                 ),
-                "one NAT gateway per zone (`vpc.nat_gateways` equal to the number of zones), or VPC endpoints (`vpc.endpoints`)".into(),
+                "give each zone's private route table a NAT gateway in a public subnet of the same zone, or reach AWS services \
+                 through VPC endpoints"
+                    .into(),
             );
             f.field = Some("nat_gateways");
         }

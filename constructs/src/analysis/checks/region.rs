@@ -54,10 +54,7 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                                  balancer only uses certificates of its own region",
                                 r.id
                             ),
-                            format!(
-                                "request or import the certificate in {region} and use its ARN here; with `regions:`, give each region \
-                                 its own under `region_overrides.{region}.certificate_arns`"
-                            ),
+                            format!("request or import the certificate in {region} and use its ARN in the listener's `Certificates`"),
                         );
                         f.field = Some("certificate_arns");
                     }
@@ -102,7 +99,10 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                                     r.id,
                                     i + 1
                                 ),
-                                format!("use at most {n} zones in {region} (`max_azs: {n}`)"),
+                                format!(
+                                    "use at most {n} zones in {region}: `Fn::Select` indexes 0 to {} of `Fn::GetAZs`",
+                                    n - 1
+                                ),
                             );
                             f.field = Some("max_azs");
                         }
@@ -140,7 +140,7 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                              the instances fail to launch",
                             r.id
                         ),
-                        format!("use an {wants} AMI (or an {arch} instance type); leave `ami_parameter` unset and rcdk picks it"),
+                        format!("use an {wants} AMI (the image parameter's default names the image), or an {arch} instance type"),
                     );
                     f.field = Some("ami_parameter");
                 }
@@ -159,8 +159,8 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                 foreign.iter().flat_map(|(_, s)| s.iter().copied()).collect::<Vec<_>>().join(", ")
             ),
             format!(
-                "use zones of {region} (`{region}a`, `{region}b`, ...), or let rcdk pick them with `max_azs`; with `regions:`, \
-                 set them per region under `region_overrides.{region}.availability_zones`"
+                "use zones of {region} (`{region}a`, `{region}b`, ...) as the subnets' `AvailabilityZone`, or \
+                 `Fn::Select` over `Fn::GetAZs`"
             ),
         );
         f.field = Some("availability_zones");
