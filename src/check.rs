@@ -13,6 +13,7 @@ use std::path::{Component, Path, PathBuf};
 
 use rcdk_constructs::analysis::{analyze, Doc, Finding, Severity, StackTemplate};
 use rcdk_guard::{Cache, Document, Pack};
+use serde_json::Value;
 
 use crate::app_file::{Position, Problem, RuleRef};
 use crate::cli::{CheckArgs, ReportFormat};
@@ -255,11 +256,15 @@ fn link_nested(stacks: &mut [StackTemplate<'_>], paths: &[&Path]) {
     let mut links: Vec<(usize, usize, String)> = Vec::new();
     for (p, parent) in stacks.iter().enumerate() {
         for r in parent.doc.of_type("AWS::CloudFormation::Stack") {
-            let Some(url) = r.props.get("TemplateURL").and_then(|v| parent.doc.resolve(v).as_str().map(str::to_owned))
-            else {
-                continue;
+            let Some(v) = r.props.get("TemplateURL") else { continue };
+            let urls = match parent.doc.resolve(v).as_str() {
+                Some(url) => vec![url.to_owned()],
+                None => url_tails(v),
             };
-            if let Some(c) = child_of(&url, paths[p], &canonical).filter(|&c| c != p) {
+            // Every form the URL may take must name the same file.
+            let mut children = urls.iter().map(|url| child_of(url, paths[p], &canonical));
+            let Some(Some(c)) = children.next() else { continue };
+            if c != p && children.all(|other| other == Some(c)) {
                 links.push((c, p, r.id.to_owned()));
             }
         }
@@ -271,6 +276,32 @@ fn link_nested(stacks: &mut [StackTemplate<'_>], paths: &[&Path]) {
         // The resource's logical ID, borrowed from the parent's template.
         let id = stacks[p].doc.res(&id).map(|r| r.id);
         stacks[c].nested_in = id.map(|id| (p, id));
+    }
+}
+
+/// The ends of a `TemplateURL` only known at deployment (a bucket from a
+/// parameter, a region's endpoint), as `https://*/...` URLs: what follows the
+/// last `${...}` of an `Fn::Sub`, or the last item of an `Fn::Join`, in each
+/// branch of an `Fn::If`.
+fn url_tails(v: &Value) -> Vec<String> {
+    let tail = |text: &str| -> Option<String> {
+        let rest = text.rsplit('}').next().unwrap_or(text);
+        let rest = rest.trim_start_matches('/');
+        (!rest.is_empty()).then(|| format!("https://*/{rest}"))
+    };
+    match v.as_object().and_then(|m| m.iter().next()) {
+        Some((k, Value::String(text))) if k == "Fn::Sub" => tail(text).into_iter().collect(),
+        Some((k, Value::Array(a))) if k == "Fn::Sub" => {
+            a.first().and_then(Value::as_str).and_then(tail).into_iter().collect()
+        }
+        Some((k, Value::Array(a))) if k == "Fn::Join" => {
+            let last = a.get(1).and_then(Value::as_array).and_then(|l| l.last()).and_then(Value::as_str);
+            last.and_then(tail).into_iter().collect()
+        }
+        Some((k, Value::Array(a))) if k == "Fn::If" && a.len() == 3 => {
+            a[1..].iter().flat_map(|b| b.as_str().map(|s| vec![s.to_owned()]).unwrap_or_else(|| url_tails(b))).collect()
+        }
+        _ => Vec::new(),
     }
 }
 

@@ -448,6 +448,11 @@ impl<'a> Doc<'a> {
             "Fn::Join" => {
                 let [sep, list] = arg.as_array().map(Vec::as_slice)? else { return None };
                 let sep = self.single(sep, depth + 1)?;
+                // A list parameter (`CommaDelimitedList`, `List<...>`) of a known value.
+                if let Some(name) = list.get("Ref").and_then(Value::as_str) {
+                    let value = self.values.get(name)?;
+                    return Some(vec![Cow::Owned(value.split(',').map(str::trim).collect::<Vec<_>>().join(&sep))]);
+                }
                 let mut out = vec![String::new()];
                 for (i, item) in self.list(Some(list))?.into_iter().enumerate() {
                     if i > 0 {

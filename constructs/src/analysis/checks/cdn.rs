@@ -135,6 +135,44 @@ fn short(v: &Value) -> String {
     }
 }
 
+/// Anyone can skip the distribution when the load balancer admits the whole
+/// internet on one of its listeners' ports, whichever port CloudFront uses.
+fn bypass(net: &Net<'_>, sink: &mut Sink<'_>, lb_id: Id<'_>, hop: &str) {
+    let Some(sgs) = net.lbs.get(&lb_id).and_then(|lb| lb.sgs.as_ref()).filter(|s| !s.is_empty()) else { return };
+    let mut ports: Vec<i64> = net.listeners.iter().filter(|l| l.lb == Some(lb_id)).filter_map(|l| l.port).collect();
+    ports.sort_unstable();
+    ports.dedup();
+    // Only rules that exist whatever the parameters are open the origin for sure.
+    let open = |p: &RulePeer<'_>| match p {
+        RulePeer::Cidr(n) if n.prefix_len() == 0 => Tri::Yes,
+        RulePeer::Cidr6 => Tri::Yes,
+        _ => Tri::No,
+    };
+    let open_ports: Vec<String> = ports
+        .into_iter()
+        .filter(|&port| Net::covers(net.ingress_of(sgs).filter(|r| !r.maybe), (port, port), open) == Tri::Yes)
+        .map(|p| p.to_string())
+        .collect();
+    if open_ports.is_empty() {
+        return;
+    }
+    let f = sink.report_at(
+        Code::OriginBypass,
+        sgs[0],
+        format!(
+            "{hop}: the load balancer admits the whole internet on port(s) {}, so anyone can bypass CloudFront (and any WAF \
+             on it)",
+            open_ports.join(", ")
+        ),
+        format!(
+            "admit only CloudFront's origin-facing prefix list on {} and have the listener require a secret header the \
+             distribution sends (an origin custom header)",
+            sgs[0]
+        ),
+    );
+    f.field = Some("ingress_cidrs");
+}
+
 pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
     let (world, net, i) = (scope.world, scope.net(), scope.index);
     let doc = scope.doc();
@@ -178,6 +216,7 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                 f.field = None;
                 continue;
             }
+            bypass(net, sink, lb_id, &hop);
             let get = |k: &str, default: &str| -> Option<String> {
                 match custom.get(k).map(|v| world.resolve(i, v).1) {
                     None => Some(default.to_owned()),
@@ -265,28 +304,6 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
                     );
                     f.field = Some("ingress_cidrs");
                     continue;
-                }
-                // Only rules that exist whatever the parameters are open the origin for sure.
-                let open = |p: &RulePeer<'_>| match p {
-                    RulePeer::Cidr(n) if n.prefix_len() == 0 => Tri::Yes,
-                    RulePeer::Cidr6 => Tri::Yes,
-                    _ => Tri::No,
-                };
-                if Net::covers(net.ingress_of(sgs).filter(|r| !r.maybe), (port, port), open) == Tri::Yes {
-                    let f = sink.report_at(
-                        Code::OriginBypass,
-                        sgs[0],
-                        format!(
-                            "{hop}: the load balancer admits the whole internet on port {port}, so anyone can bypass CloudFront (and any \
-                             WAF on it)",
-                        ),
-                        format!(
-                            "admit only CloudFront's origin-facing prefix list on {} and have the listener require a secret header \
-                             the distribution sends (an origin custom header)",
-                            sgs[0]
-                        ),
-                    );
-                    f.field = Some("ingress_cidrs");
                 }
             }
         }

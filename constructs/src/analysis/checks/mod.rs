@@ -2,6 +2,8 @@
 //! which runs them. Adding a check is adding its file and two lines here:
 //! the module and its place in [`ALL`].
 
+use std::collections::HashMap;
+
 use super::check::{Check, Finding, Scope, Severity, Sink};
 use super::model::StackTemplate;
 use super::network::Net;
@@ -120,14 +122,17 @@ fn same(f: &Finding, g: &Finding) -> bool {
 }
 
 /// The most parameters tried one by one to find which defaults a finding rests on.
-const MAX_TRIED: usize = 24;
+const MAX_TRIED: usize = 48;
 
 /// `P=v, Q=w` for each finding of `only` (found only with the defaults
 /// assumed): the defaults it rests on — those without which it goes away,
-/// tried one at a time among the parameters of the resources it names; when
-/// none alone makes it go away, every one of those.
+/// tried one at a time, first among the parameters of the resources it
+/// names, then among every assumed one of its stack; when none alone makes
+/// it go away, the parameters of the resources it names.
 fn defaults_named(world: &World<'_, '_>, defaults: &World<'_, '_>, only: &[Finding]) -> Vec<String> {
-    let mut candidates: Vec<Vec<(usize, &str)>> = Vec::with_capacity(only.len());
+    // Each parameter left unknown once: the findings of that run.
+    let mut runs: HashMap<(usize, &str), Vec<Finding>> = HashMap::new();
+    let mut out = Vec::with_capacity(only.len());
     for f in only {
         let mut named: Vec<(usize, &str)> = Vec::new();
         let words = f.message.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'));
@@ -140,35 +145,35 @@ fn defaults_named(world: &World<'_, '_>, defaults: &World<'_, '_>, only: &[Findi
                 }
             }
         }
-        if named.is_empty() {
-            named = defaults.docs[f.stack].assumed().iter().map(|p| (f.stack, *p)).collect();
-        }
-        candidates.push(named);
-    }
-    let mut tried: Vec<(usize, &str)> = candidates.iter().flatten().copied().collect();
-    tried.sort();
-    tried.dedup();
-    let mut rests_on: Vec<Vec<(usize, &str)>> = vec![Vec::new(); only.len()];
-    if tried.len() <= MAX_TRIED {
-        for &c in &tried {
-            let found = world.with_defaults_except(&[c]).map(|w| run(&w)).unwrap_or_default();
-            for (k, f) in only.iter().enumerate() {
-                if candidates[k].contains(&c) && !found.iter().any(|g| same(f, g)) {
-                    rests_on[k].push(c);
+        let stack: Vec<(usize, &str)> = defaults.docs[f.stack].assumed().iter().map(|p| (f.stack, *p)).collect();
+        let mut rests: Vec<(usize, &str)> = Vec::new();
+        for tier in [&named, &stack] {
+            if tier.len() > MAX_TRIED {
+                continue;
+            }
+            for &c in tier {
+                let found = runs
+                    .entry(c)
+                    .or_insert_with(|| world.with_defaults_except(&[c]).map(|w| run(&w)).unwrap_or_default());
+                if !found.iter().any(|g| same(f, g)) {
+                    rests.push(c);
                 }
             }
+            if !rests.is_empty() {
+                break;
+            }
         }
+        let mut list = if !rests.is_empty() {
+            rests
+        } else if !named.is_empty() {
+            named
+        } else {
+            stack
+        };
+        list.sort();
+        let text: Vec<String> =
+            list.iter().map(|(s, p)| format!("{p}={}", defaults.docs[*s].value_of(p).unwrap_or_default())).collect();
+        out.push(text.join(", "));
     }
-    rests_on
-        .into_iter()
-        .zip(candidates)
-        .map(|(rests, all)| {
-            let list = if rests.is_empty() { all } else { rests };
-            let text: Vec<String> = list
-                .iter()
-                .map(|(s, p)| format!("{p}={}", defaults.docs[*s].value_of(p).unwrap_or_default()))
-                .collect();
-            text.join(", ")
-        })
-        .collect()
+    out
 }
