@@ -59,22 +59,20 @@ pub struct TemplateFile {
 impl TemplateFile {
     /// Reads `text`. Fails when it is neither JSON nor YAML, or not a map.
     pub fn read(text: &str) -> Result<TemplateFile, ParseError> {
-        let pass = events(text);
-        let (duplicates, resources) = match &pass {
-            Ok(p) => (p.duplicates.clone(), p.resources.clone()),
+        let (duplicates, resources) = match events(text, false) {
+            Ok(p) => (p.duplicates, p.resources),
             Err(_) => (Vec::new(), HashMap::new()),
         };
         let value = match parse_template(text) {
             Ok(v) => v,
-            // serde_yaml refuses a duplicate key: the value the event pass
-            // built keeps the last one, as CloudFormation does.
-            Err(e) => match pass {
-                Ok(p) if !p.duplicates.is_empty() => {
-                    let json = serde_json::to_string(&p.value).map_err(|_| e.clone())?;
-                    parse_template(&json)?
-                }
-                _ => return Err(e),
-            },
+            // serde_yaml refuses a duplicate key: a second pass builds the
+            // value keeping the last one, as CloudFormation does.
+            Err(e) if !duplicates.is_empty() => {
+                let built = events(text, true).map_err(|_| e.clone())?;
+                let json = serde_json::to_string(&built.value).map_err(|_| e.clone())?;
+                parse_template(&json)?
+            }
+            Err(e) => return Err(e),
         };
         Ok(TemplateFile { value, duplicates, resources })
     }
@@ -110,7 +108,9 @@ enum Frame {
     },
 }
 
-fn events(text: &str) -> Result<Pass, String> {
+/// One pass over the events of `text`: the duplicates and the resources'
+/// positions; and, when `build`, the value (a duplicate keeps its last value).
+fn events(text: &str, build: bool) -> Result<Pass, String> {
     let mut parser = Parser::new_from_str(text);
     let mut frames: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Value> = HashMap::new();
@@ -172,8 +172,13 @@ fn events(text: &str) -> Result<Pass, String> {
                     }
                     continue;
                 }
-                keep(&mut anchors, anchor, tagged(tag, scalar(&text, style)))
+                if !build {
+                    Value::Null
+                } else {
+                    keep(&mut anchors, anchor, tagged(tag, scalar(&text, style)))
+                }
             }
+            Event::Alias(_) if !build => Value::Null,
             Event::Alias(id) => {
                 let v = anchors.get(&id).cloned().ok_or("an alias of no anchor")?;
                 budget = budget.checked_sub(size(&v)).ok_or("aliases expand to too many values")?;
@@ -185,10 +190,16 @@ fn events(text: &str) -> Result<Pass, String> {
             None => {
                 root = Some(done);
             }
-            Some(Frame::Seq { items, .. }) => items.push(done),
+            Some(Frame::Seq { items, .. }) => {
+                if build {
+                    items.push(done);
+                }
+            }
             Some(Frame::Map { map, key, .. }) => match key.take() {
                 Some((k, _)) => {
-                    map.insert(k, done);
+                    if build {
+                        map.insert(k, done);
+                    }
                 }
                 None => return Err("a key that is not a plain value".into()),
             },
@@ -338,7 +349,7 @@ mod tests {
         assert_eq!(Some(&t.value), parse_template(text).ok().as_ref());
         assert!(t.duplicates.is_empty());
         // The event pass types scalars the same way.
-        let p = events(text).expect("events");
+        let p = events(text, true).expect("events");
         assert_eq!(p.value["Resources"]["A"]["Properties"], t.value["Resources"]["A"]["Properties"]);
     }
 
@@ -349,6 +360,6 @@ mod tests {
             let prev = if i == 0 { "a".to_owned() } else { format!("b{}", i - 1) };
             text.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
-        assert!(events(&text).is_err());
+        assert!(events(&text, true).is_err());
     }
 }

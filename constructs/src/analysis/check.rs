@@ -62,11 +62,6 @@ impl<'s, 'w, 'a> Scope<'s, 'w, 'a> {
     pub fn net(&self) -> &'s Net<'a> {
         self.net
     }
-
-    /// Whether `id` is a resource of the stack being checked.
-    pub fn owns(&self, id: Id<'_>) -> bool {
-        id.stack == self.index
-    }
 }
 
 /// A check: reads the scope, reports to the sink.

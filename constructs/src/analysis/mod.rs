@@ -38,6 +38,7 @@ mod model;
 mod nacl;
 mod network;
 pub mod reach;
+mod routes;
 mod world;
 
 pub use check::{Finding, Severity};

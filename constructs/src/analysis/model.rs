@@ -619,12 +619,6 @@ impl<'a> Doc<'a> {
         self.index.get(id).map(|&i| &self.resources[i])
     }
 
-    /// The logical ID of resource `id` as the template spells it, when it
-    /// may exist (a borrow of the template's own key).
-    pub(crate) fn id(&self, id: &str) -> Option<&'a str> {
-        self.res(id).map(|r| r.id)
-    }
-
     /// The type of resource `id`.
     pub fn ty(&self, id: &str) -> Option<&'a str> {
         self.res(id).map(|r| r.ty)
@@ -714,7 +708,7 @@ impl<'a> Doc<'a> {
         match k {
             "Ref" => match arg.as_str() {
                 Some("AWS::NoValue") => V::NoValue,
-                Some(name) if self.index.contains_key(name) => V::Ref(self.id(name).unwrap_or(name)),
+                Some(name) if self.index.contains_key(name) => V::Ref(name),
                 Some(name) => match self.values(v, depth) {
                     Some(mut set) if set.len() == 1 => V::Str(set.remove(0)),
                     _ if self.params.contains_key(name) => V::Param(name),
@@ -731,7 +725,7 @@ impl<'a> Doc<'a> {
                     },
                     _ => (None, None),
                 };
-                match (r.and_then(|r| self.id(r)), att) {
+                match (r.filter(|r| self.index.contains_key(r)), att) {
                     (Some(r), Some(att)) => V::Att(r, att),
                     _ => V::Unknown,
                 }
@@ -823,7 +817,12 @@ impl<'a> Doc<'a> {
     /// The branch an `Fn::If` takes, followed through nested ones; `None`
     /// when `v` is no `Fn::If` or its condition cannot be decided.
     fn pick(&self, v: &'a Value, depth: u8) -> Option<&'a Value> {
-        let [c, yes, no] = v.get("Fn::If")?.as_array().map(Vec::as_slice)? else { return None };
+        // An intrinsic is a map of one key: no lookup for the others.
+        let (key, arg) = v.as_object().filter(|m| m.len() == 1)?.iter().next()?;
+        if key != "Fn::If" {
+            return None;
+        }
+        let [c, yes, no] = arg.as_array().map(Vec::as_slice)? else { return None };
         let branch = match self.condition(c.as_str()?) {
             Tri::Yes => yes,
             Tri::No => no,

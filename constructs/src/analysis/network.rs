@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::ip::{HostPorts, Os, Ports, Proto};
 use super::model::{field, mentions, Doc, Res, Tri, V};
 use super::nacl::Nacls;
+use super::routes::{Endpoints, Routes};
 use super::world::{Id, World};
 
 pub(crate) const SG: &str = "AWS::EC2::SecurityGroup";
@@ -216,6 +217,28 @@ pub(crate) struct Net<'a> {
     pub targets: Vec<Target<'a>>,
     /// Hops the graph could not build: (where, the hop, why).
     pub unknown: Vec<(Id<'a>, String, String)>,
+    /// Load balancer → its listeners (indices into `listeners`).
+    pub lb_listeners: HashMap<Id<'a>, Vec<usize>>,
+    /// A listener whose load balancer or port cannot be told.
+    pub unknown_listeners: bool,
+    /// Whether a service of the stacks runs on each Auto Scaling group.
+    pub runs_services: Vec<bool>,
+    /// Route tables and their default routes.
+    pub routes: Routes<'a>,
+    /// The VPC endpoints.
+    pub endpoints: Endpoints<'a>,
+    /// What belongs to each stack (indices), so each stack's checks read
+    /// only their own.
+    pub by_stack: Vec<Owned>,
+}
+
+/// What belongs to one stack: indices into [`Net`]'s lists.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Owned {
+    pub targets: Vec<usize>,
+    pub listeners: Vec<usize>,
+    pub asgs: Vec<usize>,
+    pub unknown: Vec<usize>,
 }
 
 /// Whether `v` (user data, cfn-init metadata) holds `needle` in a string
@@ -595,7 +618,38 @@ impl<'a> Net<'a> {
         for &(s, r) in &clb_res {
             net.classic_instances(world, s, r);
         }
+        net.index(world);
+        net.routes = Routes::build(world);
+        net.endpoints = Endpoints::build(world);
         net
+    }
+
+    /// Indexes what belongs to each stack, and what the checks look up by key.
+    fn index(&mut self, world: &World<'_, 'a>) {
+        let mut by_stack = vec![Owned::default(); world.docs.len()];
+        for (i, t) in self.targets.iter().enumerate() {
+            by_stack[t.via.id().stack].targets.push(i);
+        }
+        for (i, l) in self.listeners.iter().enumerate() {
+            by_stack[l.id.stack].listeners.push(i);
+            match (l.lb, l.port) {
+                (Some(lb), Some(_)) => self.lb_listeners.entry(lb).or_default().push(i),
+                _ => self.unknown_listeners = true,
+            }
+        }
+        for (i, a) in self.asgs.iter().enumerate() {
+            by_stack[a.id.stack].asgs.push(i);
+        }
+        for (i, (at, _, _)) in self.unknown.iter().enumerate() {
+            by_stack[at.stack].unknown.push(i);
+        }
+        self.runs_services = vec![false; self.asgs.len()];
+        for s in &self.services {
+            for &i in &s.asgs {
+                self.runs_services[i] = true;
+            }
+        }
+        self.by_stack = by_stack;
     }
 
     /// A Classic ELB and its listeners.
@@ -860,7 +914,7 @@ impl<'a> Net<'a> {
     /// (`LoadBalancerNames`) an Auto Scaling group registers its instances in.
     fn asg_targets(&mut self, world: &World<'_, 'a>, s: usize, r: &Res<'a>) {
         let id = Id { stack: s, name: r.id };
-        let Some(asg) = self.asgs.iter().find(|a| a.id == id) else { return };
+        let Some(asg) = self.asgs.iter().rev().find(|a| a.id == id) else { return };
         let (sgs, subnets) = (asg.sgs.clone().filter(|v| !v.is_empty()), asg.subnets.clone());
         let why = asg.why_sgs.clone();
         let mut found = Vec::new();

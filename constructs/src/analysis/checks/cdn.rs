@@ -139,7 +139,8 @@ fn short(v: &Value) -> String {
 /// internet on one of its listeners' ports, whichever port CloudFront uses.
 fn bypass(net: &Net<'_>, sink: &mut Sink<'_>, lb_id: Id<'_>, hop: &str) {
     let Some(sgs) = net.lbs.get(&lb_id).and_then(|lb| lb.sgs.as_ref()).filter(|s| !s.is_empty()) else { return };
-    let mut ports: Vec<i64> = net.listeners.iter().filter(|l| l.lb == Some(lb_id)).filter_map(|l| l.port).collect();
+    let listeners = net.lb_listeners.get(&lb_id).map(Vec::as_slice).unwrap_or_default();
+    let mut ports: Vec<i64> = listeners.iter().filter_map(|&i| net.listeners[i].port).collect();
     ports.sort_unstable();
     ports.dedup();
     // Only rules that exist whatever the parameters are open the origin for sure.
@@ -233,8 +234,9 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
             let (Ok(http_port), Ok(https_port)) = (http_port.parse::<i64>(), https_port.parse::<i64>()) else {
                 continue;
             };
-            let listener = |port: i64| net.listeners.iter().find(|l| l.lb == Some(lb_id) && l.port == Some(port));
-            let unknown_listeners = net.listeners.iter().any(|l| l.lb.is_none() || l.port.is_none());
+            let of_lb = net.lb_listeners.get(&lb_id).map(Vec::as_slice).unwrap_or_default();
+            let listener = |port: i64| of_lb.iter().map(|&i| &net.listeners[i]).find(|l| l.port == Some(port));
+            let unknown_listeners = net.unknown_listeners;
             let mut ports = Vec::new();
             let needs_https = policy == "https-only" || (policy == "match-viewer" && viewers_https);
             // The security groups matter on the ports a listener serves.

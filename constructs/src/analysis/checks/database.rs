@@ -434,7 +434,7 @@ fn holder(net: &Net<'_>, id: Id<'_>) -> Option<String> {
         return Some(format!("service {}, which does not use the database", s.id));
     }
     let (i, a) = net.asgs.iter().enumerate().find(|(_, a)| a.sgs.as_ref().is_some_and(|g| g.contains(&id)))?;
-    let runs_services = net.services.iter().any(|s| s.asgs.contains(&i));
+    let runs_services = net.runs_services[i];
     if runs_services {
         Some(format!("the instances of {}, running no service that uses the database", a.id))
     } else if a.ecs {

@@ -14,15 +14,14 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde_json::Value;
-
 use crate::analysis::check::{Scope, Sink};
 use crate::analysis::hops::nacl_hop;
 use crate::analysis::ip::{Ports, EPHEMERAL_PORTS};
-use crate::analysis::model::{Tri, V};
+use crate::analysis::model::Tri;
 use crate::analysis::nacl::Peer as NaclPeer;
-use crate::analysis::network::{peer_within, Asg, Net, RulePeer, SG, SUBNET};
-use crate::analysis::world::{names, Id, World};
+use crate::analysis::network::{peer_within, Asg, Net, RulePeer};
+use crate::analysis::routes::{Endpoints, Way};
+use crate::analysis::world::{names, Id};
 use crate::ec2::ECS_INTERFACE_ENDPOINTS;
 
 /// Network ACL hops already evaluated: (ACL, egress, ports, peer network; `None` the internet).
@@ -31,203 +30,13 @@ type Evaluated<'a> = HashSet<(Id<'a>, bool, Ports, Option<ipnet::Ipv4Net>)>;
 /// HTTPS: how the ECS agent, ECR, CloudWatch Logs and S3 are reached.
 const HTTPS: (i64, i64) = (443, 443);
 
-/// How a route table's default route (`0.0.0.0/0`) leaves the VPC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Way<'a> {
-    /// An internet gateway.
-    Igw,
-    /// A NAT gateway of the stacks, in its subnet (when known).
-    Nat(Id<'a>, Option<Id<'a>>),
-    /// Anything else (a transit gateway, a peering, an unresolved target).
-    Other,
-}
-
-/// One interface endpoint with private DNS.
-struct Interface<'a> {
-    id: Id<'a>,
-    service: String,
-    /// Its security groups; `None` when they cannot be told (or it uses the
-    /// VPC's default group, whose rules are not in the template).
-    sgs: Option<Vec<Id<'a>>>,
-}
-
-struct Endpoints<'a> {
-    interface: Vec<Interface<'a>>,
-    s3_tables: HashSet<Id<'a>>,
-    /// Endpoints that may be any service (or serve any route table): how many.
-    unknown: usize,
-}
-
-impl<'a> Endpoints<'a> {
-    fn build(world: &World<'_, 'a>) -> Self {
-        let mut e = Endpoints { interface: Vec::new(), s3_tables: HashSet::new(), unknown: 0 };
-        for s in 0..world.docs.len() {
-            for r in world.doc(s).of_type("AWS::EC2::VPCEndpoint") {
-                let id = Id { stack: s, name: r.id };
-                let prop = |k: &str| r.props.get(k).map_or(V::Unknown, |v| world.resolve(s, v).1);
-                let Some(service) = service_suffix(world, s, r.props.get("ServiceName")) else {
-                    e.unknown += 1;
-                    continue;
-                };
-                let kind = match (prop("VpcEndpointType"), r.props.get("VpcEndpointType")) {
-                    (_, None) => "Gateway".to_owned(),
-                    (V::Str(k), _) => k.into_owned(),
-                    _ => {
-                        e.unknown += 1;
-                        continue;
-                    }
-                };
-                if kind == "Interface" {
-                    match prop("PrivateDnsEnabled").as_bool() {
-                        Some(true) => {
-                            let sgs = match r.props.get("SecurityGroupIds") {
-                                None => None,
-                                Some(v) => world.ids(s, Some(v), SG).filter(|s| !s.is_empty()),
-                            };
-                            e.interface.push(Interface { id, service, sgs });
-                        }
-                        Some(false) => {}
-                        None if r.props.get("PrivateDnsEnabled").is_some() => e.unknown += 1,
-                        None => {}
-                    }
-                } else if kind == "Gateway" && service == "s3" {
-                    match world.doc(s).list(r.props.get("RouteTableIds")) {
-                        Some(list) => {
-                            for t in list {
-                                match world.target(s, Some(t), "AWS::EC2::RouteTable") {
-                                    Some(table) => {
-                                        e.s3_tables.insert(table);
-                                    }
-                                    None => e.unknown += 1,
-                                }
-                            }
-                        }
-                        None => e.unknown += 1,
-                    }
-                }
-            }
-        }
-        e
-    }
-
-    /// What subnets with route table `table` and no default route lack;
-    /// `None` when it cannot be told (as many endpoints cannot be read as
-    /// services are missing).
-    fn missing(&self, table: Id<'_>) -> Option<Vec<String>> {
-        let mut out: Vec<String> = ECS_INTERFACE_ENDPOINTS
-            .iter()
-            .filter(|s| !self.interface.iter().any(|i| i.service == **s))
-            .map(|s| format!("`{s}` (interface, private DNS)"))
-            .collect();
-        if !self.s3_tables.contains(&table) {
-            out.push(format!("`s3` (gateway, on route table {table})"));
-        }
-        if !out.is_empty() && self.unknown >= out.len() {
-            return None;
-        }
-        Some(out)
-    }
-}
-
-/// `com.amazonaws.<region>.ecr.api` → `ecr.api`, through `Fn::Sub` and
-/// `Fn::Join` too (the region need not be known).
-fn service_suffix<'a>(world: &World<'_, 'a>, s: usize, v: Option<&'a Value>) -> Option<String> {
-    let v = v?;
-    let text = match world.resolve(s, v).1 {
-        V::Str(text) => text.into_owned(),
-        _ => {
-            let doc = world.doc(s);
-            let part = |p: &'a Value| -> Option<String> {
-                if p.get("Ref").and_then(Value::as_str) == Some("AWS::Region") {
-                    return Some("region".to_owned());
-                }
-                doc.values(p, 0).filter(|set| set.len() == 1).map(|set| set[0].to_string())
-            };
-            if let Some(text) = v.get("Fn::Sub").and_then(Value::as_str) {
-                text.replace("${AWS::Region}", "region")
-            } else if let Some([sep, list]) = v.get("Fn::Join").and_then(Value::as_array).map(Vec::as_slice) {
-                let parts: Vec<String> = list.as_array()?.iter().map(part).collect::<Option<_>>()?;
-                parts.join(sep.as_str()?)
-            } else {
-                return None;
-            }
-        }
-    };
-    let rest = text.strip_prefix("com.amazonaws.")?;
-    let (_, service) = rest.split_once('.')?;
-    (!service.contains("${")).then(|| service.to_owned())
-}
-
-/// Where the instances of subnets go: each subnet's route table, and each
-/// table's default route; `None` for a stack where a route cannot be read.
-struct Routes<'a> {
-    tables: HashMap<Id<'a>, Id<'a>>,
-    default: HashMap<usize, Option<HashMap<Id<'a>, Way<'a>>>>,
-}
-
-impl<'a> Routes<'a> {
-    fn build(world: &World<'_, 'a>) -> Self {
-        let mut tables = HashMap::new();
-        let mut default = HashMap::new();
-        for s in 0..world.docs.len() {
-            let doc = world.doc(s);
-            for r in doc.of_type("AWS::EC2::SubnetRouteTableAssociation") {
-                let subnet = world.target(s, r.props.get("SubnetId"), SUBNET);
-                let table = world.target(s, r.props.get("RouteTableId"), "AWS::EC2::RouteTable");
-                if let (Some(subnet), Some(table)) = (subnet, table) {
-                    tables.insert(subnet, table);
-                }
-            }
-            default.insert(s, default_routes(world, s));
-        }
-        Routes { tables, default }
-    }
-
-    /// The default route of `table`: `None` when its stack's routes cannot be read.
-    fn way(&self, table: Id<'a>) -> Option<Option<Way<'a>>> {
-        let routes = self.default.get(&table.stack)?.as_ref()?;
-        Some(routes.get(&table).copied())
-    }
-}
-
-/// The default routes of stack `s`'s route tables; `None` when a route
-/// cannot be read (then nothing about egress can be told).
-fn default_routes<'a>(world: &World<'_, 'a>, s: usize) -> Option<HashMap<Id<'a>, Way<'a>>> {
-    let doc = world.doc(s);
-    let mut out = HashMap::new();
-    for r in doc.of_type("AWS::EC2::Route") {
-        let prop = |k: &str| r.props.get(k).map_or(V::Unknown, |v| world.resolve(s, v).1);
-        let dest = prop("DestinationCidrBlock");
-        if r.props.get("DestinationCidrBlock").is_some() && dest.as_str().is_none() {
-            return None;
-        }
-        if dest.as_str() != Some("0.0.0.0/0") {
-            continue;
-        }
-        let table = world.target(s, r.props.get("RouteTableId"), "AWS::EC2::RouteTable")?;
-        let igw = world.target(s, r.props.get("GatewayId"), "AWS::EC2::InternetGateway");
-        let nat = world.target(s, r.props.get("NatGatewayId"), "AWS::EC2::NatGateway");
-        let way = match (igw, nat) {
-            (Some(_), _) => Way::Igw,
-            (_, Some(n)) => {
-                let subnet = world.res(n).and_then(|nat| world.target(n.stack, nat.props.get("SubnetId"), SUBNET));
-                Way::Nat(n, subnet)
-            }
-            _ => Way::Other,
-        };
-        out.insert(table, way);
-    }
-    Some(out)
-}
-
 /// The Auto Scaling groups of ECS container instances of the stack.
 fn container_instances<'n, 'a>(scope: &Scope<'_, '_, 'a>, net: &'n Net<'a>) -> Vec<&'n Asg<'a>> {
-    let running: HashSet<usize> = net.services.iter().flat_map(|s| s.asgs.iter().copied()).collect();
-    net.asgs
+    net.by_stack[scope.index]
+        .asgs
         .iter()
-        .enumerate()
-        .filter(|(i, a)| scope.owns(a.id) && (a.ecs || running.contains(i)))
-        .map(|(_, a)| a)
+        .filter(|&&i| net.asgs[i].ecs || net.runs_services[i])
+        .map(|&i| &net.asgs[i])
         .collect()
 }
 
@@ -239,10 +48,9 @@ pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
     if asgs.is_empty() {
         return;
     }
-    let endpoints = Endpoints::build(world);
-    check_endpoint_groups(scope, net, &asgs, &endpoints, sink);
-    check_instance_groups(net, &asgs, &endpoints, sink);
-    let routes = Routes::build(world);
+    let (endpoints, routes) = (&net.endpoints, &net.routes);
+    check_endpoint_groups(net, &asgs, endpoints, sink);
+    check_instance_groups(net, &asgs, endpoints, sink);
     let mut seen_nacl: HashSet<(Id<'_>, Option<Id<'_>>)> = HashSet::new();
     let mut evaluated: Evaluated<'_> = HashSet::new();
     for asg in asgs {
@@ -382,23 +190,8 @@ fn nacls_to_internet<'a>(
 /// The interface endpoints with private DNS answer for their service in
 /// the whole VPC, NAT or not: their security groups must admit HTTPS from
 /// the instances, or the ECS agent, image pulls and logs time out.
-fn check_endpoint_groups(
-    scope: &Scope<'_, '_, '_>,
-    net: &Net<'_>,
-    asgs: &[&Asg<'_>],
-    endpoints: &Endpoints<'_>,
-    sink: &mut Sink<'_>,
-) {
-    let world = scope.world;
-    let secrets = (0..world.docs.len()).any(|s| {
-        let doc = world.doc(s);
-        doc.of_type("AWS::ECS::TaskDefinition").any(|td| {
-            doc.list(td.props.get("ContainerDefinitions"))
-                .unwrap_or_default()
-                .iter()
-                .any(|c| c.get("Secrets").and_then(Value::as_array).is_some_and(|a| !a.is_empty()))
-        })
-    });
+fn check_endpoint_groups(net: &Net<'_>, asgs: &[&Asg<'_>], endpoints: &Endpoints<'_>, sink: &mut Sink<'_>) {
+    let secrets = net.endpoints.secrets;
     let needed = |s: &str| ECS_INTERFACE_ENDPOINTS.contains(&s) || (secrets && (s == "secretsmanager" || s == "ssm"));
     for asg in asgs {
         let Some(asg_sgs) = asg.sgs.as_ref().filter(|s| !s.is_empty()) else { continue };

@@ -15,7 +15,7 @@ use crate::analysis::world::names;
 pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
     let net = scope.net();
     let world = scope.world;
-    for l in net.listeners.iter().filter(|l| scope.owns(l.id)) {
+    for l in net.by_stack[scope.index].listeners.iter().map(|&i| &net.listeners[i]) {
         let hop = format!("client → listener {}", l.id);
         let prop = |k: &str| world.res(l.id).and_then(|r| r.props.get(k));
         let (Some(lb_id), Some(port)) = (l.lb, l.port) else {

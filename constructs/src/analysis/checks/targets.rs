@@ -90,12 +90,13 @@ fn hop(t: &Target<'_>) -> String {
 /// Reports broken hops from the load balancers to their targets.
 pub(crate) fn check(scope: &Scope<'_, '_, '_>, sink: &mut Sink<'_>) {
     let net = scope.net();
-    for (at, hop, why) in net.unknown.iter().filter(|(at, _, _)| scope.owns(*at)) {
+    for &i in &net.by_stack[scope.index].unknown {
+        let (at, hop, why) = &net.unknown[i];
         sink.unknown(*at, hop.clone(), why);
     }
     let mut seen: HashSet<(Id<'_>, Vec<Id<'_>>, HostPorts, Option<i64>)> = HashSet::new();
     let mut seen_nacl: HashSet<(Id<'_>, Id<'_>, Ports)> = HashSet::new();
-    for t in net.targets.iter().filter(|t| scope.owns(t.via.id())) {
+    for t in net.by_stack[scope.index].targets.iter().map(|&i| &net.targets[i]) {
         let lbs: BTreeSet<Id<'_>> = match t.front {
             Front::Tg(tg) => {
                 let listeners = net.tg_listeners.get(&tg).map(Vec::as_slice).unwrap_or_default();
