@@ -102,11 +102,8 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
         entries.push((level, analysis_problem(path, position, f)));
     }
     if !packs.is_empty() {
-        let present: Vec<(&Path, &Document)> = kept
-            .iter()
-            .zip(&docs)
-            .filter_map(|(&i, d)| d.as_ref().map(|d| (files[i].0.as_path(), d)))
-            .collect();
+        let present: Vec<(&Path, &Document)> =
+            kept.iter().zip(&docs).filter_map(|(&i, d)| d.as_ref().map(|d| (files[i].0.as_path(), d))).collect();
         let documents: Vec<&Document> = present.iter().map(|(_, d)| *d).collect();
         let cache = Cache::from_env();
         for pack in &packs {

@@ -367,6 +367,7 @@ fn the_primary_origin_fails_over_fast() {
         name: "s",
         doc,
         inputs: vec![],
+        nested_in: None,
     }]);
     assert_eq!(found.iter().map(|f| f.code).collect::<Vec<_>>(), ["cdn:slow-failover"], "{found:?}");
     assert!(found[0].message.contains("up to 30 s"), "{}", found[0].message);

@@ -147,7 +147,7 @@ impl Report {
                         .filter(|l| l.0 == name && doc.params.contains_key(l.1))
                         .map(|l| (l.1, l.2, l.3))
                         .collect();
-                    Some(StackTemplate { name, doc, inputs })
+                    Some(StackTemplate { name, doc, inputs, nested_in: None })
                 })
                 .collect();
             reach::access(&stacks)

@@ -24,8 +24,9 @@ use serde_json::Value;
 
 use super::ip::Proto;
 use super::model::StackTemplate;
-use super::model::{field, prop, Doc, V};
-use super::network::{Net, Rule, RulePeer, Tri};
+use super::model::{field, prop, Doc, Tri, V};
+use super::network::{Net, Rule, RulePeer, SG};
+use super::world::{Id, World};
 
 /// What a fact is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -107,13 +108,14 @@ pub fn delta(old: &[Access], new: &[Access]) -> Vec<AccessChange> {
 
 /// Every fact of `stacks`.
 pub fn access(stacks: &[StackTemplate<'_>]) -> Vec<Access> {
-    let nets: Vec<Net<'_, '_>> = stacks.iter().map(|s| Net::build(&s.doc)).collect();
+    let world = World::new(stacks);
+    let net = Net::build(&world);
+    let holders = holders(&world, &net);
     let mut out = Vec::new();
     for (i, s) in stacks.iter().enumerate() {
-        let holders = holders(&s.doc, &nets[i]);
-        network(s.name, &nets[i], &holders, &mut out);
+        network(i, s.name, &net, &holders, &mut out);
         permissions(s.name, &s.doc, &mut out);
-        cdn_bypass(stacks, &nets, i, &mut out);
+        cdn_bypass(&world, &net, i, &mut out);
     }
     out.sort();
     out.dedup();
@@ -121,9 +123,9 @@ pub fn access(stacks: &[StackTemplate<'_>]) -> Vec<Access> {
 }
 
 /// Security group → who is behind it, in words.
-fn holders<'a>(doc: &Doc<'a>, net: &Net<'_, 'a>) -> BTreeMap<&'a str, Vec<String>> {
-    let mut out: BTreeMap<&'a str, Vec<String>> = BTreeMap::new();
-    let mut add = |sgs: Option<Vec<&'a str>>, who: String| {
+fn holders<'a>(world: &World<'_, 'a>, net: &Net<'a>) -> BTreeMap<Id<'a>, Vec<String>> {
+    let mut out: BTreeMap<Id<'a>, Vec<String>> = BTreeMap::new();
+    let mut add = |sgs: Option<Vec<Id<'a>>>, who: String| {
         for sg in sgs.unwrap_or_default() {
             let list = out.entry(sg).or_default();
             if !list.contains(&who) {
@@ -138,23 +140,27 @@ fn holders<'a>(doc: &Doc<'a>, net: &Net<'_, 'a>) -> BTreeMap<&'a str, Vec<String
     for a in &net.asgs {
         add(a.sgs.clone(), format!("instances of {}", a.id));
     }
-    for r in &doc.resources {
-        let sgs = |key: &str| super::network::sg_ids(doc, r.props.get(key));
-        match r.ty {
-            "AWS::RDS::DBInstance" | "AWS::RDS::DBCluster" => {
-                add(sgs("VPCSecurityGroups"), format!("database {}", r.id))
+    for (s, doc) in world.docs.iter().enumerate() {
+        let doc: &Doc<'a> = doc;
+        for r in &doc.resources {
+            let sgs = |key: &str| world.ids(s, r.props.get(key), SG);
+            match r.ty {
+                "AWS::RDS::DBInstance" | "AWS::RDS::DBCluster" => {
+                    add(sgs("VPCSecurityGroups"), format!("database {}", r.id))
+                }
+                "AWS::ECS::Service" => {
+                    let vpc =
+                        field(field(r.props.get("NetworkConfiguration"), "AwsvpcConfiguration"), "SecurityGroups");
+                    add(world.ids(s, vpc, SG), format!("service `{}`", service_name(doc, r.id)));
+                }
+                "AWS::EC2::Instance" => add(sgs("SecurityGroupIds"), format!("instance {}", r.id)),
+                "AWS::Lambda::Function" => add(
+                    world.ids(s, field(r.props.get("VpcConfig"), "SecurityGroupIds"), SG),
+                    format!("function {}", r.id),
+                ),
+                "AWS::EC2::VPCEndpoint" => add(sgs("SecurityGroupIds"), format!("VPC endpoint {}", r.id)),
+                _ => {}
             }
-            "AWS::ECS::Service" => {
-                let vpc = field(field(r.props.get("NetworkConfiguration"), "AwsvpcConfiguration"), "SecurityGroups");
-                add(super::network::sg_ids(doc, vpc), format!("service `{}`", service_name(doc, r.id)));
-            }
-            "AWS::EC2::Instance" => add(sgs("SecurityGroupIds"), format!("instance {}", r.id)),
-            "AWS::Lambda::Function" => add(
-                super::network::sg_ids(doc, field(r.props.get("VpcConfig"), "SecurityGroupIds")),
-                format!("function {}", r.id),
-            ),
-            "AWS::EC2::VPCEndpoint" => add(sgs("SecurityGroupIds"), format!("VPC endpoint {}", r.id)),
-            _ => {}
         }
     }
     out
@@ -167,7 +173,7 @@ fn service_name(doc: &Doc<'_>, id: &str) -> String {
 /// Who is behind security group `sg`, one entry each ("database Db (security
 /// group DbSg)"), so that a member leaving the group is a path that
 /// disappears, never a new one.
-fn who(sg: &str, holders: &BTreeMap<&str, Vec<String>>) -> Vec<String> {
+fn who(sg: &Id<'_>, holders: &BTreeMap<Id<'_>, Vec<String>>) -> Vec<String> {
     match holders.get(sg) {
         Some(list) if !list.is_empty() => list.iter().map(|h| format!("{h} (security group {sg})")).collect(),
         _ => vec![format!("members of security group {sg}")],
@@ -190,8 +196,8 @@ fn ports(r: &Rule<'_>) -> String {
     }
 }
 
-fn network(stack: &str, net: &Net<'_, '_>, holders: &BTreeMap<&str, Vec<String>>, out: &mut Vec<Access>) {
-    for (sg, group) in &net.sgs {
+fn network(index: usize, stack: &str, net: &Net<'_>, holders: &BTreeMap<Id<'_>, Vec<String>>, out: &mut Vec<Access>) {
+    for (sg, group) in net.sgs.iter().filter(|(sg, _)| sg.stack == index) {
         for r in &group.ingress {
             let subjects = match &r.peer {
                 RulePeer::Cidr(c) if c.prefix_len() == 0 => vec!["the internet (0.0.0.0/0)".to_owned()],
@@ -219,19 +225,18 @@ fn network(stack: &str, net: &Net<'_, '_>, holders: &BTreeMap<&str, Vec<String>>
 }
 
 /// A load balancer that is a CloudFront origin and admits the whole internet on the origin's ports.
-fn cdn_bypass(stacks: &[StackTemplate<'_>], nets: &[Net<'_, '_>], i: usize, out: &mut Vec<Access>) {
-    let doc = &stacks[i].doc;
+fn cdn_bypass(world: &World<'_, '_>, net: &Net<'_>, i: usize, out: &mut Vec<Access>) {
+    let doc = world.doc(i);
     for d in doc.of_type("AWS::CloudFront::Distribution") {
         let config = d.props.get("DistributionConfig");
         for o in doc.list(field(config, "Origins")).unwrap_or_default() {
             if o.get("CustomOriginConfig").is_none() {
                 continue;
             }
-            let Some((j, lb_id)) = o.get("DomainName").and_then(|v| super::checks::cdn::origin_lb(stacks, i, v)) else {
+            let Some(lb_id) = o.get("DomainName").and_then(|v| super::checks::cdn::origin_lb(world, i, v)) else {
                 continue;
             };
-            let net = &nets[j];
-            let Some(sgs) = net.lbs.get(lb_id).and_then(|lb| lb.sgs.as_ref()) else { continue };
+            let Some(sgs) = net.lbs.get(&lb_id).and_then(|lb| lb.sgs.as_ref()) else { continue };
             let open = |p: &RulePeer<'_>| match p {
                 RulePeer::Cidr(n) if n.prefix_len() == 0 => Tri::Yes,
                 RulePeer::Cidr6 => Tri::Yes,
@@ -242,7 +247,7 @@ fn cdn_bypass(stacks: &[StackTemplate<'_>], nets: &[Net<'_, '_>], i: usize, out:
                 let rules = sgs.iter().filter_map(|id| net.sgs.get(id)).flat_map(|sg| sg.ingress.iter());
                 if has_listener && Net::covers(rules, (port, port), open) == Tri::Yes {
                     out.push(Access {
-                        stack: stacks[j].name.to_owned(),
+                        stack: world.names[lb_id.stack].to_owned(),
                         kind: AccessKind::CdnBypass,
                         subject: format!("load balancer {lb_id}"),
                         verb: "is",
@@ -385,7 +390,7 @@ mod tests {
 
     fn facts(t: &Value) -> Vec<Access> {
         let doc = Doc::from_json(t, Some("eu-west-1")).expect("template");
-        access(&[StackTemplate { name: "s", doc, inputs: vec![] }])
+        access(&[StackTemplate { name: "s", doc, inputs: vec![], nested_in: None }])
     }
 
     #[test]

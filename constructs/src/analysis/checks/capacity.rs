@@ -171,7 +171,7 @@ fn task_size(doc: &Doc<'_>, td: &Res<'_>) -> Option<(i64, i64)> {
         Some(m) => m?,
         None => {
             let mut sum = 0;
-            for c in containers {
+            for c in &containers {
                 sum += match (number(c.get("MemoryReservation")), number(c.get("Memory"))) {
                     (Some(r), _) => r?,
                     (None, Some(m)) => m?,
@@ -185,7 +185,7 @@ fn task_size(doc: &Doc<'_>, td: &Res<'_>) -> Option<(i64, i64)> {
         Some(c) => c?,
         None => {
             let mut sum = 0;
-            for c in containers {
+            for c in &containers {
                 sum += number(c.get("Cpu")).unwrap_or(Some(0))?;
             }
             sum

@@ -11,7 +11,7 @@ use crate::analysis::world::{names, Id, World};
 const ALB: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
 
 /// The load balancer an origin's domain name designates, in whichever stack.
-fn origin_lb<'a>(world: &World<'_, 'a>, i: usize, domain: &'a Value) -> Option<Id<'a>> {
+pub(crate) fn origin_lb<'a>(world: &World<'_, 'a>, i: usize, domain: &'a Value) -> Option<Id<'a>> {
     match world.resolve(i, domain) {
         (j, V::Att(lb, "DNSName")) if world.doc(j).ty(lb) == Some(ALB) => Some(Id { stack: j, name: lb }),
         _ => None,
@@ -71,7 +71,8 @@ fn secret_header_in_cleartext(
     let viewers_https = viewer.as_ref().and_then(V::as_str).is_some_and(|v| v != "allow-all");
     let mut exposed: Vec<(&str, &str)> = Vec::new();
     for o in doc.list(field(config, "Origins")).unwrap_or_default() {
-        let secret = doc.list(o.get("OriginCustomHeaders")).unwrap_or_default().iter().find(|h| {
+        let headers = doc.list(o.get("OriginCustomHeaders")).unwrap_or_default();
+        let secret = headers.iter().find(|h| {
             let value = h.get("HeaderValue").map(Value::to_string).unwrap_or_default();
             value.contains("resolve:secretsmanager:") || value.contains("resolve:ssm-secure:")
         });
