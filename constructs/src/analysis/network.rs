@@ -16,8 +16,7 @@ use super::nacl::Nacls;
 use super::routes::{Endpoints, Routes};
 use super::world::{Id, World};
 
-pub(crate) const SG: &str = "AWS::EC2::SecurityGroup";
-pub(crate) const SUBNET: &str = "AWS::EC2::Subnet";
+pub(crate) use super::world::{SG, SUBNET};
 pub(crate) const TARGET_GROUP: &str = "AWS::ElasticLoadBalancingV2::TargetGroup";
 pub(crate) const CLASSIC_LB: &str = "AWS::ElasticLoadBalancing::LoadBalancer";
 const LB: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";

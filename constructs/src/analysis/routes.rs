@@ -8,8 +8,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::model::V;
-use super::network::{SG, SUBNET};
-use super::world::{Id, World};
+use super::world::{Id, World, SG, SUBNET};
 use crate::ec2::ECS_INTERFACE_ENDPOINTS;
 
 /// How a route table's default route (`0.0.0.0/0`) leaves the VPC.

@@ -15,6 +15,11 @@ use serde_json::Value;
 
 use super::model::{Doc, StackTemplate, V};
 
+/// The type of a security group, which the graph and the routes look up.
+pub(crate) const SG: &str = "AWS::EC2::SecurityGroup";
+/// The type of a subnet.
+pub(crate) const SUBNET: &str = "AWS::EC2::Subnet";
+
 /// How many links (import → export → parameter → ...) one value is followed through.
 const MAX_LINKS: usize = 8;
 
