@@ -11,8 +11,16 @@ use rcdk_constructs::assembly::{self, Manifest, MANIFEST_FILE};
 use rcdk_constructs::cfn::Format;
 use rcdk_constructs::core::{App, Severity};
 
+#[path = "../app/examples/multi_region_canary.rs"]
+mod multi_region_canary;
+#[path = "../app/examples/ordermanagement.rs"]
+mod ordermanagement;
+#[path = "../app/examples/todo_app.rs"]
+mod todo_app;
 #[path = "../app/examples/weather_api.rs"]
 mod weather_api;
+#[path = "../app/examples/website.rs"]
+mod website;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -55,4 +63,24 @@ fn assert_twins(app: App, yaml: &str) {
 #[test]
 fn weather_api_seed_000() {
     assert_twins(weather_api::app(), "weather-api.yaml");
+}
+
+#[test]
+fn website_seed_001() {
+    assert_twins(website::app(), "website.yaml");
+}
+
+#[test]
+fn multi_region_canary_seed_002() {
+    assert_twins(multi_region_canary::app(), "multi-region-canary.yaml");
+}
+
+#[test]
+fn todo_app_seed_003() {
+    assert_twins(todo_app::app(), "todo-app.yaml");
+}
+
+#[test]
+fn ordermanagement_seed_004() {
+    assert_twins(ordermanagement::app(), "ordermanagement.yaml");
 }
