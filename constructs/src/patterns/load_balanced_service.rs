@@ -261,11 +261,13 @@ pub struct ServiceContext<'a> {
     /// SNS topic ARNs every alarm of the service notifies. Default: none
     /// (the alarms exist and notify nobody).
     pub alarm_topics: &'a [Value],
-    /// The stack's database, for a service whose props set
-    /// `database: true`: the connection's environment and secrets are added
-    /// to the stable and canary containers, the execution roles may read the
-    /// secret, and the database admits the cluster's instances (bridge) or
-    /// the service's tasks (awsvpc). Default: none.
+    /// The database the service connects to, in one switch: the
+    /// connection's environment and secrets are added to the stable and
+    /// canary containers, the execution roles may read the secret, and the
+    /// database admits the cluster's instances (bridge) or the service's
+    /// tasks (awsvpc), as the props' `database: true` does in an app file
+    /// (setting both is the same connection; the props' flag without a
+    /// database here is an error). Default: none.
     pub database: Option<&'a Database>,
 }
 
@@ -719,7 +721,9 @@ fn connect_database<'a>(
     props: &LoadBalancedServiceProps,
     database: Option<&'a Database>,
 ) -> Option<&'a Database> {
-    if !props.database.unwrap_or(false) {
+    // A database handed over in the context connects on its own: no second
+    // switch to forget.
+    if !props.database.unwrap_or(false) && database.is_none() {
         if props.database_credentials.is_some() {
             stack.report(
                 ValidationError::new(
