@@ -78,7 +78,14 @@ pub struct BastionHost {
 impl BastionHost {
     /// Adds a bastion host at `path` in `vpc`'s first public subnet. Invalid
     /// props are reported to the stack (fields relative to these props).
+    #[track_caller]
     pub fn new(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &BastionProps) -> BastionHost {
+        let caller = std::panic::Location::caller();
+        stack.at_caller(caller, |s| Self::build(s, path, vpc, props))
+    }
+
+    /// [`Self::new`], reporting at the current caller.
+    fn build(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &BastionProps) -> BastionHost {
         stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let instance_type = props.instance_type.clone().unwrap_or_else(|| DEFAULT_BASTION_INSTANCE_TYPE.to_owned());

@@ -130,7 +130,14 @@ impl Vpc {
     /// Adds a VPC at `path` to the stack. Invalid props are reported to the
     /// stack (fields relative to these props) and a best-effort VPC is still
     /// built, so later constructs can report their own problems too.
+    #[track_caller]
     pub fn new(stack: &mut Stack, path: &ConstructPath, props: &VpcProps) -> Vpc {
+        let caller = std::panic::Location::caller();
+        stack.at_caller(caller, |s| Self::build(s, path, props))
+    }
+
+    /// [`Self::new`], reporting at the current caller.
+    fn build(stack: &mut Stack, path: &ConstructPath, props: &VpcProps) -> Vpc {
         stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let layout = Layout::plan(stack, &path, props);

@@ -166,7 +166,14 @@ impl Cluster {
     /// Adds a cluster at `path` with its EC2 capacity in `vpc`'s private
     /// subnets. Invalid props are reported (fields relative to these props)
     /// and a best-effort cluster is still built.
+    #[track_caller]
     pub fn new(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &ClusterProps) -> Cluster {
+        let caller = std::panic::Location::caller();
+        stack.at_caller(caller, |s| Self::build(s, path, vpc, props))
+    }
+
+    /// [`Self::new`], reporting at the current caller.
+    fn build(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &ClusterProps) -> Cluster {
         stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let v = Validated::check(stack, &path, props);

@@ -176,7 +176,20 @@ impl ApplicationLoadBalancer {
     /// `path/HttpsListener`, and outputs `<Path>DnsName` and `<Path>Url`.
     /// `default_action` answers requests no rule matches (usually
     /// [`Action::not_found`]). Problems are reported at the props' fields.
+    #[track_caller]
     pub fn new(
+        stack: &mut Stack,
+        path: &ConstructPath,
+        vpc: &Vpc,
+        default_action: &Action,
+        props: &LoadBalancerProps,
+    ) -> ApplicationLoadBalancer {
+        let caller = std::panic::Location::caller();
+        stack.at_caller(caller, |s| Self::build(s, path, vpc, default_action, props))
+    }
+
+    /// [`Self::new`], reporting at the current caller.
+    fn build(
         stack: &mut Stack,
         path: &ConstructPath,
         vpc: &Vpc,

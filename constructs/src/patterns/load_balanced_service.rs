@@ -289,7 +289,19 @@ impl LoadBalancedService {
     /// groups, the listener rule forwarding to them, the ECS services with
     /// their connections (load balancer to tasks, tasks to the database),
     /// scaling, and alarms.
+    #[track_caller]
     pub fn new(
+        stack: &mut Stack,
+        path: &ConstructPath,
+        on: &ServiceContext<'_>,
+        props: &LoadBalancedServiceProps,
+    ) -> LoadBalancedService {
+        let caller = std::panic::Location::caller();
+        stack.at_caller(caller, |s| Self::build(s, path, on, props))
+    }
+
+    /// [`Self::new`], reporting at the current caller.
+    fn build(
         stack: &mut Stack,
         path: &ConstructPath,
         on: &ServiceContext<'_>,

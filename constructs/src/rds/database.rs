@@ -260,7 +260,14 @@ impl Database {
     /// Adds a database at `path` in `vpc`'s private subnets. Invalid props
     /// are reported to the stack (fields relative to these props) and a
     /// best-effort database is still built.
+    #[track_caller]
     pub fn new(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &DatabaseProps) -> Database {
+        let caller = std::panic::Location::caller();
+        stack.at_caller(caller, |s| Self::build(s, path, vpc, props))
+    }
+
+    /// [`Self::new`], reporting at the current caller.
+    fn build(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &DatabaseProps) -> Database {
         stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let engine = match props.engine.as_deref() {
