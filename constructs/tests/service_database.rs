@@ -79,3 +79,23 @@ fn the_platform_connects_only_the_services_that_ask() {
     assert!(with_db(Some(true)));
     assert!(!with_db(None), "a service of a stack with a database is not connected unless it says so");
 }
+
+#[test]
+fn the_service_has_connections_and_allows_itself_to_the_database_like_the_cdk() {
+    use rcdk_constructs::ec2::{Connectable, Port};
+    let mut stack = Stack::new(StackProps { name: "shop".into(), ..Default::default() }, FieldPath::root());
+    let root = stack.root().clone();
+    let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps::default());
+    let cluster = Cluster::new(&mut stack, &root.child("Cluster"), &vpc, &Default::default());
+    let alb =
+        ApplicationLoadBalancer::new(&mut stack, &root.child("Lb"), &vpc, &Action::not_found(), &Default::default());
+    let db = Database::new(&mut stack, &root.child("Database"), &vpc, &DatabaseProps::default());
+    let on = ServiceContext::new(&cluster, &alb);
+    let web =
+        LoadBalancedService::new(&mut stack, &root.child("web"), &on, &LoadBalancedServiceProps::new("nginx:1.27.0"));
+    // Bridge mode (the default): the tasks run as the cluster's instances.
+    assert_eq!(web.connections().security_group.group_id, cluster.instance_security_group.group_id);
+    let before = ingress_to(&stack, &db.security_group.group_id);
+    web.connections().allow_to(&mut stack, &db, Port::tcp(5432), "web to the database");
+    assert_eq!(ingress_to(&stack, &db.security_group.group_id), before + 1);
+}

@@ -248,6 +248,19 @@ pub struct LoadBalancedService {
     pub alarms: Vec<Alarm>,
     /// The canary, when `canary` is set and enabled.
     pub canary: Option<Canary>,
+    /// Who runs the tasks, as a peer in security group rules (see
+    /// [`Connectable`]): the service's own group in `awsvpc` mode; in
+    /// `bridge` mode the cluster's instances (named `EcsInstances`, every
+    /// bridge-mode task on the cluster shares their group).
+    pub connections: Connections,
+}
+
+impl Connectable for LoadBalancedService {
+    /// [`LoadBalancedService::connections`]: `service.connections().allow_to(stack, &db, ...)`
+    /// is the AWS CDK's `service.connections.allowTo(db)`.
+    fn connections(&self) -> Connections {
+        self.connections.clone()
+    }
 }
 
 /// What a [`LoadBalancedService`] is built on: the handles it takes and
@@ -384,6 +397,7 @@ impl LoadBalancedService {
             }
             _ => None,
         };
+        let connections = service.connections(port).unwrap_or_else(|| cluster.connections());
         LoadBalancedService {
             canary,
             path,
@@ -395,6 +409,7 @@ impl LoadBalancedService {
             scaling_policies: scaling.policies,
             step_scaling: scaling.steps,
             alarms,
+            connections,
         }
     }
 }
