@@ -53,6 +53,12 @@ pub struct Certificate {
     pub arn: Value,
 }
 
+impl From<&Certificate> for crate::core::Arn {
+    fn from(c: &Certificate) -> Self {
+        crate::core::Arn(c.arn.clone())
+    }
+}
+
 impl Certificate {
     /// Adds a DNS-validated certificate for `domain` at `path`. Problems are
     /// reported relative to the domain props.

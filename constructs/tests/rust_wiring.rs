@@ -1,7 +1,9 @@
-//! Connecting a service to a database is one switch: the database handed to
-//! the service in its `ServiceContext` wires the connection's variables, the
-//! secret's grant and the security group rule; the props' `database: true`
-//! without a database is a located error, never a silent half-wiring.
+//! Wiring from Rust in one call each. Connecting a service to a database is
+//! one switch: the database handed to the service in its `ServiceContext`
+//! wires the connection's variables, the secret's grant and the security
+//! group rule; the props' `database: true` without a database is a located
+//! error, never a silent half-wiring. The service is `Connectable` like the
+//! CDK's, and a certificate handle goes where the load balancer takes an ARN.
 
 use rcdk_constructs::core::{FieldPath, Stack, StackProps};
 use rcdk_constructs::ec2::{Vpc, VpcProps};
@@ -98,4 +100,30 @@ fn the_service_has_connections_and_allows_itself_to_the_database_like_the_cdk() 
     let before = ingress_to(&stack, &db.security_group.group_id);
     web.connections().allow_to(&mut stack, &db, Port::tcp(5432), "web to the database");
     assert_eq!(ingress_to(&stack, &db.security_group.group_id), before + 1);
+}
+
+#[test]
+fn a_certificate_handle_is_passed_where_the_load_balancer_takes_an_arn() {
+    use rcdk_constructs::acm::{Certificate, DomainProps};
+    use rcdk_constructs::elbv2::LoadBalancerProps;
+    let mut stack = Stack::new(StackProps { name: "shop".into(), ..Default::default() }, FieldPath::root());
+    let root = stack.root().clone();
+    let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps::default());
+    let cert =
+        Certificate::new(&mut stack, &root.child("Cert"), &DomainProps::new("shop.example.com", "Z1R8UBAEXAMPLE"));
+    // The handle itself, no `.to_string()` of its `Value`.
+    let props = LoadBalancerProps::default().certificate(&cert);
+    let alb = ApplicationLoadBalancer::new(&mut stack, &root.child("Lb"), &vpc, &Action::not_found(), &props);
+    assert!(stack.errors().is_empty(), "{:?}", stack.errors());
+    let https = alb.https_listener.as_ref().expect("a certificate turns HTTPS on");
+    let listener = &stack.template.resources[&https.logical_id];
+    assert_eq!(listener.properties["Certificates"][0]["CertificateArn"], cert.arn);
+
+    // A literal ARN given the same way is still checked, located at its index.
+    let mut stack = Stack::new(StackProps { name: "shop".into(), ..Default::default() }, FieldPath::root());
+    let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps::default());
+    let props = LoadBalancerProps::default().certificate("not-an-arn");
+    ApplicationLoadBalancer::new(&mut stack, &root.child("Lb"), &vpc, &Action::not_found(), &props);
+    let e = stack.errors().iter().find(|e| e.code.as_str() == "elbv2:certificate-arn-invalid").expect("refused");
+    assert_eq!(e.field.to_string(), "certificates[0]");
 }
