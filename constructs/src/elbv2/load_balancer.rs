@@ -193,6 +193,20 @@ impl ApplicationLoadBalancer {
     /// `path/HttpsListener`, and outputs `<Path>DnsName` and `<Path>Url`.
     /// `default_action` answers requests no rule matches (usually
     /// [`Action::not_found`]). Problems are reported at the props' fields.
+    ///
+    /// ```
+    /// use rcdk_constructs::core::{FieldPath, Stack, StackProps};
+    /// use rcdk_constructs::ec2::Vpc;
+    /// use rcdk_constructs::elbv2::{Action, ApplicationLoadBalancer, LoadBalancerProps};
+    ///
+    /// let mut stack = Stack::new(StackProps { name: "edge".into(), ..Default::default() }, FieldPath::root());
+    /// let root = stack.root().clone();
+    /// let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &Default::default());
+    /// let props = LoadBalancerProps::default().certificate("arn:aws:acm:eu-west-1:123456789012:certificate/abc");
+    /// let alb = ApplicationLoadBalancer::new(&mut stack, &root.child("Lb"), &vpc, &Action::not_found(), &props);
+    /// assert!(alb.https_listener.is_some());
+    /// assert!(stack.errors().is_empty());
+    /// ```
     #[track_caller]
     pub fn new(
         stack: &mut Stack,

@@ -302,6 +302,24 @@ impl LoadBalancedService {
     /// groups, the listener rule forwarding to them, the ECS services with
     /// their connections (load balancer to tasks, tasks to the database),
     /// scaling, and alarms.
+    ///
+    /// ```
+    /// use rcdk_constructs::core::{FieldPath, Stack, StackProps};
+    /// use rcdk_constructs::ec2::Vpc;
+    /// use rcdk_constructs::ecs::Cluster;
+    /// use rcdk_constructs::elbv2::{Action, ApplicationLoadBalancer};
+    /// use rcdk_constructs::patterns::{LoadBalancedService, LoadBalancedServiceProps, ServiceContext};
+    ///
+    /// let mut stack = Stack::new(StackProps { name: "web".into(), ..Default::default() }, FieldPath::root());
+    /// let root = stack.root().clone();
+    /// let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &Default::default());
+    /// let cluster = Cluster::new(&mut stack, &root.child("Cluster"), &vpc, &Default::default());
+    /// let alb = ApplicationLoadBalancer::new(&mut stack, &root.child("Lb"), &vpc, &Action::not_found(), &Default::default());
+    /// let props = LoadBalancedServiceProps::new("nginx:1.27.0").port(80).health_check_path("/");
+    /// let web = LoadBalancedService::new(&mut stack, &root.child("web"), &ServiceContext::new(&cluster, &alb), &props);
+    /// web.task_definition.add_environment(&mut stack, "web", "MODE", "production");
+    /// assert!(stack.errors().is_empty());
+    /// ```
     #[track_caller]
     pub fn new(
         stack: &mut Stack,
