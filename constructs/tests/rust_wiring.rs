@@ -29,14 +29,28 @@ fn ingress_to(stack: &Stack, group: &Value) -> usize {
         .count()
 }
 
-#[test]
-fn a_database_in_the_context_wires_variables_grants_and_network_in_one_switch() {
+/// A stack `shop` with a VPC, a cluster and a load balancer.
+struct Base {
+    stack: Stack,
+    root: rcdk_constructs::core::ConstructPath,
+    vpc: Vpc,
+    cluster: Cluster,
+    alb: ApplicationLoadBalancer,
+}
+
+fn base() -> Base {
     let mut stack = Stack::new(StackProps { name: "shop".into(), ..Default::default() }, FieldPath::root());
     let root = stack.root().clone();
     let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps::default());
     let cluster = Cluster::new(&mut stack, &root.child("Cluster"), &vpc, &Default::default());
     let alb =
         ApplicationLoadBalancer::new(&mut stack, &root.child("Lb"), &vpc, &Action::not_found(), &Default::default());
+    Base { stack, root, vpc, cluster, alb }
+}
+
+#[test]
+fn a_database_in_the_context_wires_variables_grants_and_network_in_one_switch() {
+    let Base { mut stack, root, vpc, cluster, alb } = base();
     let postgres = DatabaseProps { engine: Some("postgres".into()), ..Default::default() };
     let db = Database::new(&mut stack, &root.child("Database"), &vpc, &postgres);
     let before = ingress_to(&stack, &db.security_group.group_id);
@@ -54,12 +68,7 @@ fn a_database_in_the_context_wires_variables_grants_and_network_in_one_switch() 
 
 #[test]
 fn the_props_flag_without_a_database_is_a_located_error() {
-    let mut stack = Stack::new(StackProps { name: "shop".into(), ..Default::default() }, FieldPath::root());
-    let root = stack.root().clone();
-    let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps::default());
-    let cluster = Cluster::new(&mut stack, &root.child("Cluster"), &vpc, &Default::default());
-    let alb =
-        ApplicationLoadBalancer::new(&mut stack, &root.child("Lb"), &vpc, &Action::not_found(), &Default::default());
+    let Base { mut stack, root, cluster, alb, .. } = base();
     let props = LoadBalancedServiceProps { database: Some(true), ..LoadBalancedServiceProps::new("nginx:1.27.0") };
     LoadBalancedService::new(&mut stack, &root.child("web"), &ServiceContext::new(&cluster, &alb), &props);
     let e = stack.errors().iter().find(|e| e.code.as_str() == "service:database-missing").expect("reported");
@@ -85,12 +94,7 @@ fn the_platform_connects_only_the_services_that_ask() {
 #[test]
 fn the_service_has_connections_and_allows_itself_to_the_database_like_the_cdk() {
     use rcdk_constructs::ec2::{Connectable, Port};
-    let mut stack = Stack::new(StackProps { name: "shop".into(), ..Default::default() }, FieldPath::root());
-    let root = stack.root().clone();
-    let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &VpcProps::default());
-    let cluster = Cluster::new(&mut stack, &root.child("Cluster"), &vpc, &Default::default());
-    let alb =
-        ApplicationLoadBalancer::new(&mut stack, &root.child("Lb"), &vpc, &Action::not_found(), &Default::default());
+    let Base { mut stack, root, vpc, cluster, alb } = base();
     let db = Database::new(&mut stack, &root.child("Database"), &vpc, &DatabaseProps::default());
     let on = ServiceContext::new(&cluster, &alb);
     let web =
