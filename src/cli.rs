@@ -82,7 +82,8 @@ pub enum ExplainFormat {
 /// `rcdk init`.
 #[derive(Debug, Args)]
 #[command(after_help = "Exit codes: 0 created; 1 a file could not be written (nothing is left behind); 2 DIR \
-exists and is not empty, or --rcdk-path is not an rcdk checkout; nothing written.")]
+exists and is not empty, --rcdk-path is not an rcdk checkout, or the name (--name or DIR's) is not valid; nothing \
+written.")]
 pub struct InitArgs {
     /// The new project's directory: missing (it is created, with its parents) or empty.
     pub dir: PathBuf,
@@ -93,6 +94,11 @@ pub struct InitArgs {
     /// Default: the checkout this rcdk was built from.
     #[arg(long, value_name = "PATH", requires = "rust")]
     pub rcdk_path: Option<PathBuf>,
+    /// The project's name: the Cargo package (with `--rust`), the stack `<NAME>-dev` and its
+    /// template. Letters, digits and hyphens, starting with a letter.
+    /// Default: the last component of DIR, lower-cased, other characters turned into hyphens.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
 }
 
 /// `rcdk completions`.

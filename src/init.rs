@@ -37,8 +37,9 @@ const BUILT_WITH_LOCK: &str = include_str!("../Cargo.lock");
 pub fn run(args: &InitArgs) -> Result<(), Failure> {
     let dir = &args.dir;
     check_target(dir)?;
+    let name = project_name(dir, args.name.as_deref())?;
     let rcdk_app = if args.rust { Some(rcdk_app_dir(args.rcdk_path.as_deref())?) } else { None };
-    let files = project_files(rcdk_app.as_deref())?;
+    let files = project_files(&name, rcdk_app.as_deref())?;
 
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -68,6 +69,49 @@ pub fn run(args: &InitArgs) -> Result<(), Failure> {
     };
     eprintln!("{next}");
     Ok(())
+}
+
+/// The stack name of the scaffold's app files, replaced by `<name>-dev`.
+const SCAFFOLD_STACK: &str = "web-dev";
+
+/// The project's name: `--name`, else the last component of `dir` (of the
+/// current directory for `.`), lower-cased, with every character other
+/// than a letter, digit or hyphen turned into a hyphen. It names the Cargo
+/// package and the stack (`<name>-dev`), so it must be a valid name for
+/// both: letters, digits and hyphens, starting with a letter, at most 60
+/// characters.
+fn project_name(dir: &Path, given: Option<&str>) -> Result<String, Failure> {
+    let name = match given {
+        Some(name) => name.to_owned(),
+        None => {
+            let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+            let last = absolute.components().rev().find_map(|c| match c {
+                std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            });
+            let last = last.unwrap_or_default();
+            let mapped: String = last
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' })
+                .collect();
+            mapped.trim_matches('-').to_owned()
+        }
+    };
+    let valid = name.len() <= 60
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if valid {
+        return Ok(name);
+    }
+    let what = match given {
+        Some(_) => format!("--name `{name}` cannot name a Cargo package and a stack; nothing was written"),
+        None => format!(
+            "the directory name of {} gives the project name `{name}`, which cannot name a Cargo package and a \
+             stack; nothing was written",
+            dir.display()
+        ),
+    };
+    Err(Failure::input(what).help("pass --name NAME: letters, digits and hyphens, starting with a letter (at most 60)"))
 }
 
 /// `DIR` may be missing or an empty directory; anything else is exit 2.
@@ -117,19 +161,29 @@ fn rcdk_app_dir(given: Option<&Path>) -> Result<PathBuf, Failure> {
         .map_err(|e| Failure::input(format!("cannot resolve {}: {e}", candidate.display())))
 }
 
-/// Every file of the new project, relative path → contents.
-fn project_files(rcdk_app: Option<&Path>) -> Result<Vec<(String, String)>, Failure> {
+/// The scaffold's app file for the project `name` (its stack `<name>-dev`).
+pub fn app_yaml(name: &str) -> String {
+    APP_YAML.replace(SCAFFOLD_STACK, &format!("{name}-dev"))
+}
+
+/// The scaffold's `src/main.rs` for the project `name` (its stack `<name>-dev`).
+pub fn app_main_rs(name: &str) -> String {
+    APP_MAIN_RS.replace(SCAFFOLD_STACK, &format!("{name}-dev"))
+}
+
+/// Every file of the new project `name`, relative path → contents.
+fn project_files(name: &str, rcdk_app: Option<&Path>) -> Result<Vec<(String, String)>, Failure> {
     let mut files: Vec<(String, String)> = Vec::new();
     let rust = rcdk_app.is_some();
     match rcdk_app {
         None => {
-            files.push((APP_FILE.into(), APP_YAML.into()));
+            files.push((APP_FILE.into(), app_yaml(name)));
             files.push((SCHEMA_FILE.into(), rcdk_constructs::schema::app_schema_json()));
         }
         Some(app_dir) => {
-            files.push(("Cargo.toml".into(), cargo_toml(app_dir)));
+            files.push(("Cargo.toml".into(), cargo_toml(name, app_dir)));
             files.push(("Cargo.lock".into(), cargo_lock(app_dir)?));
-            files.push(("src/main.rs".into(), APP_MAIN_RS.into()));
+            files.push(("src/main.rs".into(), app_main_rs(name)));
             files.push((
                 "rcdk.toml".into(),
                 "# The command that writes the cloud assembly (rcdk sets RCDK_OUTDIR).\napp = \"cargo run -q\"\n"
@@ -137,25 +191,25 @@ fn project_files(rcdk_app: Option<&Path>) -> Result<Vec<(String, String)>, Failu
             ));
         }
     }
-    for (name, text) in templates()? {
-        files.push((format!("templates/{name}"), text));
+    for (file, text) in templates(name)? {
+        files.push((format!("templates/{file}"), text));
     }
     let app_args = if rust { "" } else { " app.yaml" };
     let workflow = PR_WORKFLOW.replace(" {{APP_ARGS}}", app_args);
     files.push((".github/workflows/pr.yml".into(), workflow));
     let gitignore = if rust { "/target\n/diff.md\n" } else { "/diff.md\n" };
     files.push((".gitignore".into(), gitignore.into()));
-    files.push(("README.md".into(), readme(rcdk_app)));
+    files.push(("README.md".into(), readme(name, rcdk_app)));
     Ok(files)
 }
 
-/// The synthesized templates and `manifest.json` of [`APP_YAML`], in memory
+/// The synthesized templates and `manifest.json` of [`app_yaml`], in memory
 /// (the same calls as `rcdk synth`). The `--rust` program builds the same
 /// app, so its templates are these too (the tests check it).
-fn templates() -> Result<Vec<(String, String)>, Failure> {
+fn templates(name: &str) -> Result<Vec<(String, String)>, Failure> {
     let tmp = tempfile::tempdir().map_err(|e| Failure::no(format!("cannot create a temporary directory: {e}")))?;
     let app = tmp.path().join(APP_FILE);
-    std::fs::write(&app, APP_YAML).map_err(|e| Failure::no(format!("cannot write {}: {e}", app.display())))?;
+    std::fs::write(&app, app_yaml(name)).map_err(|e| Failure::no(format!("cannot write {}: {e}", app.display())))?;
     let stacks = crate::app_file::synthesize(&[app], Format::Yaml)
         .map_err(|p| Failure::no(format!("the scaffold's app does not synthesize (a bug in rcdk):\n{p}")))?;
     assembly::files(&stacks).map_err(|e| Failure::no(e.to_string()))
@@ -177,10 +231,10 @@ fn cargo_lock(rcdk_app: &Path) -> Result<String, Failure> {
     }
 }
 
-fn cargo_toml(rcdk_app: &Path) -> String {
+fn cargo_toml(name: &str, rcdk_app: &Path) -> String {
     let path = rcdk_app.display().to_string().replace('\\', "\\\\").replace('"', "\\\"");
     format!(
-        "[package]\nname = \"infra\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
          [dependencies]\n# The rcdk checkout's rcdk-app crate (rcdk is not on crates.io). In CI, point this\n\
          # at a git dependency instead: rcdk-app = {{ git = \"<rcdk repository>\" }}.\n\
          rcdk-app = {{ path = \"{path}\" }}\n\n\
@@ -188,9 +242,9 @@ fn cargo_toml(rcdk_app: &Path) -> String {
     )
 }
 
-fn readme(rcdk_app: Option<&Path>) -> String {
-    let mut out = String::from(
-        "# infra\n\nInfrastructure for the `web` service, synthesized by rcdk into CloudFormation\n\
+fn readme(name: &str, rcdk_app: Option<&Path>) -> String {
+    let mut out = format!(
+        "# {name}\n\nInfrastructure for the `web` service, synthesized by rcdk into CloudFormation\n\
          templates in `templates/` (commit them).\n\n",
     );
     match rcdk_app {

@@ -66,8 +66,8 @@ fn app_file_project_synthesizes_checks_and_lints() {
             "README.md",
             "app.yaml",
             "schema/app.schema.json",
+            "templates/infra-dev.yaml",
             "templates/manifest.json",
-            "templates/web-dev.yaml",
         ]
     );
     assert!(leftovers(&tmp.path().join("a/b")).is_empty());
@@ -75,6 +75,7 @@ fn app_file_project_synthesizes_checks_and_lints() {
     // The editor finds the schema the first line names, and it is rcdk's.
     let app = read(&dir.join("app.yaml"));
     assert_eq!(app.lines().next(), Some("# yaml-language-server: $schema=schema/app.schema.json"));
+    assert!(app.contains("  - name: infra-dev\n"), "the stack is named after the directory: {app}");
     let schema = rcdk(tmp.path(), &["schema"]);
     assert_eq!(read(&dir.join("schema/app.schema.json")).as_bytes(), schema.stdout.as_slice());
 
@@ -89,7 +90,7 @@ fn app_file_project_synthesizes_checks_and_lints() {
     assert!(text(&out).1.contains("no `app.yaml` here"), "{:?}", text(&out));
 
     // The promised app: VPC, cluster, one load-balanced service, alarms.
-    let template = read(&dir.join("templates/web-dev.yaml"));
+    let template = read(&dir.join("templates/infra-dev.yaml"));
     for needle in [
         "Type: AWS::EC2::VPC",
         "Type: AWS::ECS::Cluster",
@@ -99,9 +100,9 @@ fn app_file_project_synthesizes_checks_and_lints() {
         "Endpoint: oncall@example.com",
         "public.ecr.aws/nginx/nginx:1.27",
     ] {
-        assert!(template.contains(needle), "templates/web-dev.yaml lacks `{needle}`");
+        assert!(template.contains(needle), "templates/infra-dev.yaml lacks `{needle}`");
     }
-    let (code, lint) = cfn_lint(&[dir.join("templates/web-dev.yaml")]);
+    let (code, lint) = cfn_lint(&[dir.join("templates/infra-dev.yaml")]);
     assert_eq!((code, lint.trim()), (0, ""), "cfn-lint: {lint}");
 
     // The workflow checks and diffs the app file.
@@ -153,7 +154,7 @@ fn an_existing_directory_must_be_empty() {
     std::fs::create_dir(&empty).expect("mkdir");
     let out = rcdk(tmp.path(), &["init", "empty"]);
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
-    assert!(empty.join("templates/web-dev.yaml").is_file());
+    assert!(empty.join("templates/empty-dev.yaml").is_file());
     assert!(leftovers(&empty).is_empty() && leftovers(tmp.path()).is_empty());
 
     // So is the current directory, when empty: it stays the same directory.
@@ -170,8 +171,9 @@ fn an_existing_directory_must_be_empty() {
 #[test]
 fn rust_project_depends_on_rcdk_app_and_builds_the_same_templates() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let dir = tmp.path().join("infra");
-    let out = rcdk(tmp.path(), &["init", "infra", "--rust"]);
+    // The package and the stack are named after the directory.
+    let dir = tmp.path().join("Shop_API");
+    let out = rcdk(tmp.path(), &["init", "Shop_API", "--rust"]);
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
     assert_eq!(
         tree(&dir),
@@ -184,13 +186,16 @@ fn rust_project_depends_on_rcdk_app_and_builds_the_same_templates() {
             "rcdk.toml",
             "src/main.rs",
             "templates/manifest.json",
-            "templates/web-dev.yaml",
+            "templates/shop-api-dev.yaml",
         ]
     );
-    assert_eq!(read(&dir.join("src/main.rs")), read(&root().join("src/init/app_main.rs")));
+    let main_rs = read(&dir.join("src/main.rs"));
+    assert_eq!(main_rs, read(&root().join("src/init/app_main.rs")).replace("web-dev", "shop-api-dev"));
+    assert!(main_rs.contains("name: \"shop-api-dev\".into()"), "{main_rs}");
     assert!(read(&dir.join("rcdk.toml")).contains("app = \"cargo run -q\""));
     let app_dir = std::fs::canonicalize(root().join("app")).expect("app/");
     let cargo_toml = read(&dir.join("Cargo.toml"));
+    assert!(cargo_toml.starts_with("[package]\nname = \"shop-api\"\n"), "{cargo_toml}");
     assert!(cargo_toml.contains(&format!("rcdk-app = {{ path = \"{}\" }}", app_dir.display())), "{cargo_toml}");
     assert!(read(&dir.join("README.md")).contains(&app_dir.display().to_string()));
     let workflow = read(&dir.join(".github/workflows/pr.yml"));
@@ -222,7 +227,7 @@ fn rust_project_depends_on_rcdk_app_and_builds_the_same_templates() {
     assert!(pruned.contains_key("rcdk-app") && pruned.contains_key("serde_json"), "{pruned:?}");
     assert!(!pruned.contains_key("aws-sdk-cloudformation"), "the crate does not use the AWS SDK: {pruned:?}");
     for (name, versions) in &pruned {
-        if name == "infra" {
+        if name == "shop-api" {
             continue;
         }
         let known = tested.get(name).map(Vec::as_slice).unwrap_or_default();
@@ -255,6 +260,26 @@ fn locked_versions(lock: &str) -> std::collections::BTreeMap<String, Vec<String>
         out.entry(field("name")).or_default().push(field("version"));
     }
     out
+}
+
+#[test]
+fn name_flag_names_the_project_and_a_bad_name_is_refused() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = rcdk(tmp.path(), &["init", "infra", "--name", "orders"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(tmp.path().join("infra/templates/orders-dev.yaml").is_file());
+    assert!(read(&tmp.path().join("infra/app.yaml")).contains("  - name: orders-dev\n"));
+    assert!(read(&tmp.path().join("infra/README.md")).starts_with("# orders\n"));
+
+    // A directory name that cannot be one, and a bad --name: exit 2, nothing written.
+    for args in [&["init", "2024"][..], &["init", "x", "--name", "web app"], &["init", "y", "--rust", "--name=-a"]] {
+        let out = rcdk(tmp.path(), args);
+        let (_, err) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("cannot name a Cargo package and a stack; nothing was written"), "{err}");
+        assert!(err.contains("help: pass --name NAME"), "{err}");
+    }
+    assert!(!tmp.path().join("2024").exists() && !tmp.path().join("x").exists() && !tmp.path().join("y").exists());
 }
 
 #[test]

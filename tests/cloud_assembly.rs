@@ -184,6 +184,22 @@ fn a_rust_apps_warnings_are_reported_and_denied_like_an_app_files() {
 }
 
 #[test]
+fn a_rust_apps_acknowledged_warnings_are_notes_that_deny_warnings_passes_like_an_app_files() {
+    // The multi-region seed writes `origin_protocol: http_only`, which the
+    // CDN acknowledges: a note for the app file, and the same through --app.
+    let yaml = rcdk(&root(), &["synth", "examples/multi-region-canary.yaml", "--stdout", "--deny-warnings"]);
+    assert_eq!(yaml.status.code(), Some(0), "{:?}", text(&yaml));
+    let app = "cargo run -q -p rcdk-app --example multi_region_canary";
+    let out = rcdk(&root(), &["synth", "--app", app, "--stdout", "--deny-warnings"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("Type: AWS::CloudFront::Distribution"), "{stdout}");
+    let note = "construct: web-cdn/Cdn [cdn:origin-secret-cleartext]";
+    assert!(stderr.contains("note: ") && stderr.contains(note), "the note is shown: {stderr}");
+    assert!(!stderr.contains("warning:") && !stderr.contains("error:"), "{stderr}");
+}
+
+#[test]
 fn rcdk_toml_names_the_app() {
     let dir = project();
     fs::write(dir.path().join("rcdk.toml"), format!("app = {:?}\n", network_app_command())).expect("write");

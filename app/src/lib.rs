@@ -35,6 +35,24 @@ use std::path::{Path, PathBuf};
 
 pub use rcdk_constructs;
 pub use rcdk_constructs::*;
+/// `serde_json`, for escape hatches (raw resources, overrides) without a
+/// dependency of your own: `rcdk_app::json!({"Ref": "Queue"})`.
+pub use serde_json;
+pub use serde_json::json;
+
+/// The names most apps use, in one import: `use rcdk_app::prelude::*;`.
+pub mod prelude {
+    pub use crate::emit_or_exit;
+    pub use rcdk_constructs::acm::DomainProps;
+    pub use rcdk_constructs::core::{App, Stack};
+    pub use rcdk_constructs::dynamodb::{KeyAttribute, TableProps};
+    pub use rcdk_constructs::ec2::{BastionProps, VpcProps};
+    pub use rcdk_constructs::ecs::{ClusterProps, ContainerImage};
+    pub use rcdk_constructs::elbv2::LoadBalancerProps;
+    pub use rcdk_constructs::patterns::platform::{self, StackSpec};
+    pub use rcdk_constructs::patterns::{LoadBalancedServiceProps, ServiceScalingProps};
+    pub use rcdk_constructs::rds::DatabaseProps;
+}
 
 use rcdk_constructs::cfn::Format;
 use rcdk_constructs::core::App;

@@ -32,6 +32,12 @@ pub struct DomainProps {
 }
 
 impl DomainProps {
+    /// The domain `name`, validated through DNS records in the public
+    /// Route 53 zone `hosted_zone_id`, with no alternative names.
+    pub fn new(name: impl Into<String>, hosted_zone_id: impl Into<String>) -> Self {
+        DomainProps { name: name.into(), hosted_zone_id: hosted_zone_id.into(), alternative_names: Vec::new() }
+    }
+
     /// `name` followed by `alternative_names`.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.name.as_str()).chain(self.alternative_names.iter().map(String::as_str))
@@ -45,6 +51,12 @@ pub struct Certificate {
     pub logical_id: String,
     /// The certificate's ARN (`Ref`).
     pub arn: Value,
+}
+
+impl From<&Certificate> for crate::core::Arn {
+    fn from(c: &Certificate) -> Self {
+        crate::core::Arn(c.arn.clone())
+    }
 }
 
 impl Certificate {

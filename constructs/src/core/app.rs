@@ -357,6 +357,9 @@ impl App {
                     let how = if a.written.is_some() { "suppressed" } else { "acknowledged" };
                     w.message = format!("{} ({how}: {})", w.message, a.reason);
                     w.help = None;
+                    // A note, also where only the severity travels (a Rust
+                    // app's manifest): `--deny-warnings` must not fail on it.
+                    w.severity = Severity::Note;
                     notes.push(w);
                 }
                 None => warnings.push(w),

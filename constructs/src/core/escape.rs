@@ -126,22 +126,30 @@ impl Stack {
     }
 
     /// A handle to override the resource `logical_id` rendered by a construct
-    /// or added raw. Unknown IDs are an error naming the closest one.
-    pub fn resource_mut(&mut self, logical_id: &str) -> Result<ResourceOverride<'_>, ValidationError> {
+    /// or added raw. An unknown ID is reported to the stack like every other
+    /// problem (`cfn:override-unknown-resource`, naming the closest ID, and
+    /// located at the caller's line in a Rust program), and gives `None`.
+    #[track_caller]
+    pub fn resource_mut(&mut self, logical_id: &str) -> Option<ResourceOverride<'_>> {
         if self.template.resources.contains_key(logical_id) {
             if !self.field_base().is_root() {
                 let field = self.field_base().clone();
                 self.hatch_fields.entry(logical_id.to_owned()).or_insert(field);
             }
-            return Ok(ResourceOverride { stack: self, id: logical_id.to_owned(), field: None });
+            return Some(ResourceOverride { stack: self, id: logical_id.to_owned(), field: None });
         }
         let hint = validate::suggest(logical_id, self.template.resources.keys().map(String::as_str));
-        Err(ValidationError::new(
+        let mut e = ValidationError::new(
             Code::OverrideUnknownResource,
             self.root(),
             format!("the stack has no resource with logical ID `{logical_id}`{hint}"),
         )
-        .help("override a logical ID of the synthesized template (see `rcdk synth`), or add the resource under `resources:`"))
+        .help("override a logical ID of the synthesized template (see `rcdk synth`), or add the resource under `resources:`");
+        if self.field_base().is_root() {
+            e = e.located(std::panic::Location::caller());
+        }
+        self.report(e);
+        None
     }
 
     /// Adds the raw resources (an app file's `resources:`), then applies the
@@ -160,14 +168,13 @@ impl Stack {
         }
         for (id, changes) in overrides {
             let at = FieldPath::root().key("overrides").key(id.as_str());
-            self.in_field(at, |s| match s.resource_mut(id) {
-                Ok(mut handle) => {
+            self.in_field(at, |s| {
+                if let Some(mut handle) = s.resource_mut(id) {
                     for (path, value) in changes {
                         handle.set_field(FieldPath::root().key(path.as_str()));
                         handle.add_override(path, value.clone());
                     }
                 }
-                Err(e) => s.report(e),
             });
         }
     }
@@ -458,11 +465,16 @@ mod tests {
     }
 
     #[test]
-    fn overriding_an_unknown_logical_id_is_an_error_with_a_suggestion() {
+    fn overriding_an_unknown_logical_id_is_reported_to_the_stack_with_a_suggestion() {
         let mut stack = stack();
-        let e = stack.resource_mut("Queu").expect_err("unknown");
+        let line = line!() + 1;
+        assert!(stack.resource_mut("Queu").is_none());
+        let e = &stack.errors()[0];
         assert_eq!(e.code, "cfn:override-unknown-resource");
         assert!(e.message.contains("did you mean `Queue`?"), "{}", e.message);
+        assert!(e.help.is_some());
+        let at = e.location.expect("located at the Rust caller");
+        assert_eq!((at.file(), at.line()), (file!(), line));
     }
 
     #[test]

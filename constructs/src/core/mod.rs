@@ -3,6 +3,7 @@
 //! logical ID.
 
 pub(crate) mod app;
+mod arn;
 pub mod compliance;
 pub mod diagnostic;
 pub(crate) mod escape;
@@ -14,6 +15,7 @@ pub mod validation;
 
 pub use crate::cfn::{FieldPath, FieldSegment};
 pub use app::{stack_name_duplicate, App, Provenance, Synthesis, SynthesizedStack};
+pub use arn::Arn;
 pub use compliance::{RulePack, Suppression, Suppressions};
 pub use diagnostic::{Definition, DiagnosticCode, Registered, Severity, SourceLocation};
 pub use escape::{DependsOn, RawResource, ResourceOverride};

@@ -42,6 +42,12 @@ pub struct Stack {
     resource_origins: BTreeMap<String, (ConstructPath, FieldPath)>,
     acknowledgements: Vec<Acknowledgement>,
     validations: Vec<StackValidation>,
+    /// The line of the Rust program that called the constructor now
+    /// building (see [`Stack::at_caller`]).
+    caller: Option<&'static Location<'static>>,
+    /// Whether constructors locate their problems at their caller: yes for
+    /// a Rust program's stacks, no for an app file's (located at its fields).
+    locate_callers: bool,
 }
 
 /// A finding accepted knowingly: whole-app warnings and rule-pack findings
@@ -112,6 +118,8 @@ impl Stack {
             resource_origins: BTreeMap::new(),
             acknowledgements: Vec::new(),
             validations: Vec::new(),
+            caller: None,
+            locate_callers: true,
         };
         stack.validate_props();
         stack
@@ -338,6 +346,9 @@ impl Stack {
     /// built, is prefixed with the current field scope (see [`Stack::in_field`]).
     pub fn report(&mut self, mut error: ValidationError) {
         error.field = self.field_base.join(&error.field);
+        if error.location.is_none() {
+            error.location = self.caller;
+        }
         self.errors.push(error);
     }
 
@@ -444,6 +455,30 @@ impl Stack {
         validation: impl Fn(&StackView<'_>) -> Vec<ValidationError> + Send + Sync + 'static,
     ) {
         self.validations.push(StackValidation { location, run: Arc::new(validation) });
+    }
+
+    /// Runs `f` with the problems it reports located at `caller`, the line
+    /// of a Rust program that called a construct's constructor (the
+    /// constructors are `#[track_caller]` and call this), so a Rust app's
+    /// error reads `src/main.rs:42:10: ...`. An outer constructor's caller
+    /// wins (it is the user's line), and an app file's stacks (see
+    /// [`Stack::locate_callers`]) keep their problems located at its fields.
+    pub fn at_caller<R>(&mut self, caller: &'static Location<'static>, f: impl FnOnce(&mut Stack) -> R) -> R {
+        if !self.locate_callers || self.caller.is_some() {
+            return f(self);
+        }
+        self.caller = Some(caller);
+        let result = f(self);
+        self.caller = None;
+        result
+    }
+
+    /// Whether constructors locate their problems at the Rust line that
+    /// called them (see [`Stack::at_caller`]). Default: true; the platform
+    /// pattern turns it off for the stacks it builds from specs, whose
+    /// problems are located at the spec's fields.
+    pub fn locate_callers(&mut self, on: bool) {
+        self.locate_callers = on;
     }
 
     /// Runs `f` with errors' fields taken relative to `field` (itself relative

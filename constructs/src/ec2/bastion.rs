@@ -78,7 +78,29 @@ pub struct BastionHost {
 impl BastionHost {
     /// Adds a bastion host at `path` in `vpc`'s first public subnet. Invalid
     /// props are reported to the stack (fields relative to these props).
+    ///
+    /// ```
+    /// use rcdk_constructs::core::{FieldPath, Stack, StackProps};
+    /// use rcdk_constructs::ec2::{BastionHost, BastionProps, Connectable, Port, Vpc};
+    /// use rcdk_constructs::ecs::Cluster;
+    ///
+    /// let mut stack = Stack::new(StackProps { name: "ops".into(), ..Default::default() }, FieldPath::root());
+    /// let root = stack.root().clone();
+    /// let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &Default::default());
+    /// let cluster = Cluster::new(&mut stack, &root.child("Cluster"), &vpc, &Default::default());
+    /// let bastion = BastionHost::new(&mut stack, &root.child("Bastion"), &vpc, &BastionProps::default());
+    /// // The CDK's shape: the bastion may SSH into the cluster's instances.
+    /// bastion.connections().allow_to(&mut stack, &cluster, Port::tcp(22), "SSH from the bastion");
+    /// assert!(stack.errors().is_empty());
+    /// ```
+    #[track_caller]
     pub fn new(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &BastionProps) -> BastionHost {
+        let caller = std::panic::Location::caller();
+        stack.at_caller(caller, |s| Self::build(s, path, vpc, props))
+    }
+
+    /// [`Self::new`], reporting at the current caller.
+    fn build(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &BastionProps) -> BastionHost {
         stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let instance_type = props.instance_type.clone().unwrap_or_else(|| DEFAULT_BASTION_INSTANCE_TYPE.to_owned());

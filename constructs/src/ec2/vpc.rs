@@ -130,7 +130,25 @@ impl Vpc {
     /// Adds a VPC at `path` to the stack. Invalid props are reported to the
     /// stack (fields relative to these props) and a best-effort VPC is still
     /// built, so later constructs can report their own problems too.
+    ///
+    /// ```
+    /// use rcdk_constructs::core::{FieldPath, Stack, StackProps};
+    /// use rcdk_constructs::ec2::{Vpc, VpcProps};
+    ///
+    /// let mut stack = Stack::new(StackProps { name: "net".into(), ..Default::default() }, FieldPath::root());
+    /// let path = stack.root().child("Vpc");
+    /// let vpc = Vpc::new(&mut stack, &path, &VpcProps { max_azs: Some(2), ..Default::default() });
+    /// assert_eq!(vpc.private_subnet_ids.len(), 2);
+    /// assert!(stack.errors().is_empty());
+    /// ```
+    #[track_caller]
     pub fn new(stack: &mut Stack, path: &ConstructPath, props: &VpcProps) -> Vpc {
+        let caller = std::panic::Location::caller();
+        stack.at_caller(caller, |s| Self::build(s, path, props))
+    }
+
+    /// [`Self::new`], reporting at the current caller.
+    fn build(stack: &mut Stack, path: &ConstructPath, props: &VpcProps) -> Vpc {
         stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let layout = Layout::plan(stack, &path, props);

@@ -166,7 +166,28 @@ impl Cluster {
     /// Adds a cluster at `path` with its EC2 capacity in `vpc`'s private
     /// subnets. Invalid props are reported (fields relative to these props)
     /// and a best-effort cluster is still built.
+    ///
+    /// ```
+    /// use rcdk_constructs::core::{FieldPath, Stack, StackProps};
+    /// use rcdk_constructs::ec2::Vpc;
+    /// use rcdk_constructs::ecs::{Cluster, ClusterProps};
+    ///
+    /// let mut stack = Stack::new(StackProps { name: "web".into(), ..Default::default() }, FieldPath::root());
+    /// let root = stack.root().clone();
+    /// let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &Default::default());
+    /// let props = ClusterProps { instance_type: Some("t3.small".into()), max_capacity: Some(3), ..Default::default() };
+    /// let cluster = Cluster::new(&mut stack, &root.child("Cluster"), &vpc, &props);
+    /// assert!(stack.template.resources.contains_key(&cluster.logical_id));
+    /// assert!(stack.errors().is_empty());
+    /// ```
+    #[track_caller]
     pub fn new(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &ClusterProps) -> Cluster {
+        let caller = std::panic::Location::caller();
+        stack.at_caller(caller, |s| Self::build(s, path, vpc, props))
+    }
+
+    /// [`Self::new`], reporting at the current caller.
+    fn build(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &ClusterProps) -> Cluster {
         stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let v = Validated::check(stack, &path, props);

@@ -60,6 +60,12 @@ pub struct EcrImage {
 }
 
 impl ContainerImage {
+    /// The image `tag` of the repository `name` of a platform stack's
+    /// `repositories` (an app file's `{repository: name, tag: tag}`).
+    pub fn repository(name: impl Into<String>, tag: impl Into<String>) -> ContainerImage {
+        ContainerImage::Repository(RepositoryImage { repository: name.into(), tag: tag.into() })
+    }
+
     /// The image `tag` of `repository`: the container runs
     /// `<repository URI>:<tag>`, and the task definition's execution role is
     /// granted pulls from this repository ([`Repository::grant_pull`]).

@@ -81,6 +81,13 @@ pub struct LoadBalancerProps {
     /// HTTPS on and makes port 80 redirect to HTTPS. Default: none (HTTP only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_arns: Option<Vec<String>>,
+    /// Certificates for the HTTPS listener given from Rust, after
+    /// `certificate_arns`: a handle's ARN (`&certificate`,
+    /// `certificate.arn`) or a literal one; see
+    /// [`LoadBalancerProps::certificate`]. Not in app files. Default: none.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub certificates: Vec<crate::core::Arn>,
     /// Require an HTTPS listener; an error when `certificate_arns` is empty.
     /// Default: true exactly when `certificate_arns` is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,13 +177,50 @@ pub struct ApplicationLoadBalancer {
     pub default_action: Action,
 }
 
+impl LoadBalancerProps {
+    /// Adds a certificate for the HTTPS listener (turning HTTPS on): a
+    /// handle (`&certificate`, `certificate.arn`) or a literal ARN, to
+    /// [`LoadBalancerProps::certificates`] — no `.to_string()` of a `Value`.
+    pub fn certificate(mut self, arn: impl Into<crate::core::Arn>) -> Self {
+        self.certificates.push(arn.into());
+        self
+    }
+}
+
 impl ApplicationLoadBalancer {
     /// Adds a load balancer at `path` in `vpc`, with its security group at
     /// `path/SecurityGroup`, its listeners at `path/HttpListener` and
     /// `path/HttpsListener`, and outputs `<Path>DnsName` and `<Path>Url`.
     /// `default_action` answers requests no rule matches (usually
     /// [`Action::not_found`]). Problems are reported at the props' fields.
+    ///
+    /// ```
+    /// use rcdk_constructs::core::{FieldPath, Stack, StackProps};
+    /// use rcdk_constructs::ec2::Vpc;
+    /// use rcdk_constructs::elbv2::{Action, ApplicationLoadBalancer, LoadBalancerProps};
+    ///
+    /// let mut stack = Stack::new(StackProps { name: "edge".into(), ..Default::default() }, FieldPath::root());
+    /// let root = stack.root().clone();
+    /// let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &Default::default());
+    /// let props = LoadBalancerProps::default().certificate("arn:aws:acm:eu-west-1:123456789012:certificate/abc");
+    /// let alb = ApplicationLoadBalancer::new(&mut stack, &root.child("Lb"), &vpc, &Action::not_found(), &props);
+    /// assert!(alb.https_listener.is_some());
+    /// assert!(stack.errors().is_empty());
+    /// ```
+    #[track_caller]
     pub fn new(
+        stack: &mut Stack,
+        path: &ConstructPath,
+        vpc: &Vpc,
+        default_action: &Action,
+        props: &LoadBalancerProps,
+    ) -> ApplicationLoadBalancer {
+        let caller = std::panic::Location::caller();
+        stack.at_caller(caller, |s| Self::build(s, path, vpc, default_action, props))
+    }
+
+    /// [`Self::new`], reporting at the current caller.
+    fn build(
         stack: &mut Stack,
         path: &ConstructPath,
         vpc: &Vpc,
@@ -193,6 +237,7 @@ impl ApplicationLoadBalancer {
             .iter()
             .map(|c| c.arn.clone())
             .chain(props.certificate_arns.iter().flatten().map(|arn| json!(arn)))
+            .chain(props.certificates.iter().map(crate::core::Arn::to_value))
             .collect();
         let https = props.https.unwrap_or(!certificates.is_empty());
         let http = props.http.unwrap_or(true) || !https;
@@ -633,7 +678,21 @@ fn validate(
     internal: bool,
     https: bool,
 ) {
-    let certificates = props.certificate_arns.clone().unwrap_or_default();
+    // `certificate_arns` by field, then the Rust-given ARNs that are literal
+    // (a handle's reference is a certificate of the stack, valid by construction).
+    let mut certificates: Vec<(String, String)> = props
+        .certificate_arns
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, arn)| (arn.clone(), format!("certificate_arns[{i}]")))
+        .collect();
+    for (i, arn) in props.certificates.iter().enumerate() {
+        if let Some(literal) = arn.as_literal() {
+            certificates.push((literal.to_owned(), format!("certificates[{i}]")));
+        }
+    }
+    let references = props.certificates.len() + props.certificate_arns.iter().flatten().count() - certificates.len();
     for (i, list) in props.ingress_prefix_lists.iter().flatten().enumerate() {
         let valid = list.strip_prefix("pl-").is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()));
         if !valid {
@@ -648,7 +707,7 @@ fn validate(
             );
         }
     }
-    if https && certificates.is_empty() && props.domain.is_none() {
+    if https && certificates.is_empty() && references == 0 && props.domain.is_none() {
         stack.report(
             ValidationError::new(Code::HttpsCertificateMissing, path, "an HTTPS listener needs a certificate")
                 .field("https")
@@ -662,7 +721,7 @@ fn validate(
                 .help("remove `https: false`: a domain is served over HTTPS with the certificate rcdk creates"),
         );
     }
-    if props.https == Some(false) && !certificates.is_empty() {
+    if props.https == Some(false) && (!certificates.is_empty() || references > 0) {
         stack.report(
             ValidationError::new(Code::HttpsCertificateUnused, path, "certificates are given but `https` is false")
                 .field("certificate_arns")
@@ -676,7 +735,7 @@ fn validate(
                 .help("keep the HTTP listener or turn HTTPS on with `certificate_arns`"),
         );
     }
-    for (i, c) in certificates.iter().enumerate() {
+    for (c, field) in &certificates {
         let ok = c.starts_with("arn:") && (c.contains(":acm:") || c.contains(":iam::"));
         if !ok {
             stack.report(
@@ -685,7 +744,7 @@ fn validate(
                     path,
                     format!("`{c}` is not an ACM or IAM certificate ARN"),
                 )
-                .field(format!("certificate_arns[{i}]").as_str())
+                .field(field.as_str())
                 .help("use an ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<id>"),
             );
         }

@@ -248,6 +248,19 @@ pub struct LoadBalancedService {
     pub alarms: Vec<Alarm>,
     /// The canary, when `canary` is set and enabled.
     pub canary: Option<Canary>,
+    /// Who runs the tasks, as a peer in security group rules (see
+    /// [`Connectable`]): the service's own group in `awsvpc` mode; in
+    /// `bridge` mode the cluster's instances (named `EcsInstances`, every
+    /// bridge-mode task on the cluster shares their group).
+    pub connections: Connections,
+}
+
+impl Connectable for LoadBalancedService {
+    /// [`LoadBalancedService::connections`]: `service.connections().allow_to(stack, &db, ...)`
+    /// is the AWS CDK's `service.connections.allowTo(db)`.
+    fn connections(&self) -> Connections {
+        self.connections.clone()
+    }
 }
 
 /// What a [`LoadBalancedService`] is built on: the handles it takes and
@@ -261,11 +274,13 @@ pub struct ServiceContext<'a> {
     /// SNS topic ARNs every alarm of the service notifies. Default: none
     /// (the alarms exist and notify nobody).
     pub alarm_topics: &'a [Value],
-    /// The stack's database, for a service whose props set
-    /// `database: true`: the connection's environment and secrets are added
-    /// to the stable and canary containers, the execution roles may read the
-    /// secret, and the database admits the cluster's instances (bridge) or
-    /// the service's tasks (awsvpc). Default: none.
+    /// The database the service connects to, in one switch: the
+    /// connection's environment and secrets are added to the stable and
+    /// canary containers, the execution roles may read the secret, and the
+    /// database admits the cluster's instances (bridge) or the service's
+    /// tasks (awsvpc), as the props' `database: true` does in an app file
+    /// (setting both is the same connection; the props' flag without a
+    /// database here is an error). Default: none.
     pub database: Option<&'a Database>,
 }
 
@@ -287,7 +302,37 @@ impl LoadBalancedService {
     /// groups, the listener rule forwarding to them, the ECS services with
     /// their connections (load balancer to tasks, tasks to the database),
     /// scaling, and alarms.
+    ///
+    /// ```
+    /// use rcdk_constructs::core::{FieldPath, Stack, StackProps};
+    /// use rcdk_constructs::ec2::Vpc;
+    /// use rcdk_constructs::ecs::Cluster;
+    /// use rcdk_constructs::elbv2::{Action, ApplicationLoadBalancer};
+    /// use rcdk_constructs::patterns::{LoadBalancedService, LoadBalancedServiceProps, ServiceContext};
+    ///
+    /// let mut stack = Stack::new(StackProps { name: "web".into(), ..Default::default() }, FieldPath::root());
+    /// let root = stack.root().clone();
+    /// let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &Default::default());
+    /// let cluster = Cluster::new(&mut stack, &root.child("Cluster"), &vpc, &Default::default());
+    /// let alb = ApplicationLoadBalancer::new(&mut stack, &root.child("Lb"), &vpc, &Action::not_found(), &Default::default());
+    /// let props = LoadBalancedServiceProps::new("nginx:1.27.0").port(80).health_check_path("/");
+    /// let web = LoadBalancedService::new(&mut stack, &root.child("web"), &ServiceContext::new(&cluster, &alb), &props);
+    /// web.task_definition.add_environment(&mut stack, "web", "MODE", "production");
+    /// assert!(stack.errors().is_empty());
+    /// ```
+    #[track_caller]
     pub fn new(
+        stack: &mut Stack,
+        path: &ConstructPath,
+        on: &ServiceContext<'_>,
+        props: &LoadBalancedServiceProps,
+    ) -> LoadBalancedService {
+        let caller = std::panic::Location::caller();
+        stack.at_caller(caller, |s| Self::build(s, path, on, props))
+    }
+
+    /// [`Self::new`], reporting at the current caller.
+    fn build(
         stack: &mut Stack,
         path: &ConstructPath,
         on: &ServiceContext<'_>,
@@ -370,6 +415,7 @@ impl LoadBalancedService {
             }
             _ => None,
         };
+        let connections = service.connections(port).unwrap_or_else(|| cluster.connections());
         LoadBalancedService {
             canary,
             path,
@@ -381,6 +427,7 @@ impl LoadBalancedService {
             scaling_policies: scaling.policies,
             step_scaling: scaling.steps,
             alarms,
+            connections,
         }
     }
 }
@@ -719,7 +766,9 @@ fn connect_database<'a>(
     props: &LoadBalancedServiceProps,
     database: Option<&'a Database>,
 ) -> Option<&'a Database> {
-    if !props.database.unwrap_or(false) {
+    // A database handed over in the context connects on its own: no second
+    // switch to forget.
+    if !props.database.unwrap_or(false) && database.is_none() {
         if props.database_credentials.is_some() {
             stack.report(
                 ValidationError::new(

@@ -5,6 +5,7 @@
 pub mod canary;
 pub(crate) mod load_balanced_service;
 pub mod platform;
+mod service_builder;
 
 pub use canary::{Canary, CanaryProps, DEFAULT_CANARY_DESIRED_COUNT, DEFAULT_CANARY_PERCENT};
 pub use load_balanced_service::{

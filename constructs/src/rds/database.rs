@@ -260,7 +260,28 @@ impl Database {
     /// Adds a database at `path` in `vpc`'s private subnets. Invalid props
     /// are reported to the stack (fields relative to these props) and a
     /// best-effort database is still built.
+    ///
+    /// ```
+    /// use rcdk_constructs::core::{FieldPath, Stack, StackProps};
+    /// use rcdk_constructs::ec2::Vpc;
+    /// use rcdk_constructs::rds::{Database, DatabaseProps};
+    ///
+    /// let mut stack = Stack::new(StackProps { name: "data".into(), ..Default::default() }, FieldPath::root());
+    /// let root = stack.root().clone();
+    /// let vpc = Vpc::new(&mut stack, &root.child("Vpc"), &Default::default());
+    /// let props = DatabaseProps { engine: Some("postgres".into()), multi_az: Some(true), ..Default::default() };
+    /// let db = Database::new(&mut stack, &root.child("Database"), &vpc, &props);
+    /// assert!(stack.template.resources.contains_key(&db.logical_id));
+    /// assert!(stack.errors().is_empty());
+    /// ```
+    #[track_caller]
     pub fn new(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &DatabaseProps) -> Database {
+        let caller = std::panic::Location::caller();
+        stack.at_caller(caller, |s| Self::build(s, path, vpc, props))
+    }
+
+    /// [`Self::new`], reporting at the current caller.
+    fn build(stack: &mut Stack, path: &ConstructPath, vpc: &Vpc, props: &DatabaseProps) -> Database {
         stack.suppress_all(path, &props.suppress);
         let path = path.clone();
         let engine = match props.engine.as_deref() {

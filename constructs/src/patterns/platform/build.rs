@@ -30,6 +30,8 @@ pub fn build(specs: &[StackSpec]) -> Vec<PlatformStack> {
     for (i, (spec, copies)) in specs.iter().zip(expanded).enumerate() {
         for (expanded, kind) in copies {
             let mut stack = Stack::new(expanded.stack_props(), FieldPath::root().key("stacks").index(i));
+            // Located at the spec's fields, not at the lines of this pattern.
+            stack.locate_callers(false);
             if matches!(kind, StackKind::Single | StackKind::Regional { first: true }) {
                 validate_regions(&mut stack, spec);
             }

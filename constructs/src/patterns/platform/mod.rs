@@ -38,6 +38,7 @@
 //! ```
 
 mod build;
+mod builder;
 pub(crate) mod cdn;
 pub(crate) mod regions;
 mod spec;
@@ -45,6 +46,7 @@ pub(crate) mod stack;
 pub(crate) mod stores;
 
 pub use build::{build, PlatformStack};
+pub use builder::app;
 pub use cdn::ORIGIN_FACING_PARAMETER;
 pub use regions::{cdn_roles, CdnRole};
 pub use spec::{

@@ -215,7 +215,8 @@ impl Platform {
                 let props = &stores::resolve_images(s, name, props, &self.stores);
                 let on = ServiceContext {
                     alarm_topics: &notify,
-                    database: self.database.as_ref(),
+                    // Only the services whose spec says `database: true`.
+                    database: self.database.as_ref().filter(|_| props.database == Some(true)),
                     ..ServiceContext::new(cluster, alb)
                 };
                 let lbs = LoadBalancedService::new(s, &root.child(name), &on, props);
