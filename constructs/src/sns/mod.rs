@@ -95,7 +95,8 @@ impl Topic {
                                     "Principal": {"Service": "cloudwatch.amazonaws.com"},
                                     "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
                                     "Resource": "*"
-                                }
+                                },
+                                crate::logs::deny_grants_but_to_aws_services()
                             ]
                         }),
                     );
