@@ -101,7 +101,7 @@ impl LogGroup {
 /// (the `kms:EncryptionContext:aws:logs:arn` condition, as documented in
 /// "Encrypt log data in CloudWatch Logs using AWS KMS",
 /// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html),
-/// and denies grants to anyone but AWS services ([`deny_grants_but_to_aws_services`]).
+/// and denies grants to anyone but AWS services ([`crate::iam::deny_grants_but_to_aws_services`]).
 /// Retained like the log groups: deleting it would make their events unreadable.
 pub fn logs_key(stack: &mut Stack) -> String {
     let path = stack.root().child(LOGS_KEY_ID);
@@ -109,55 +109,19 @@ pub fn logs_key(stack: &mut Stack) -> String {
     if stack.template.resources.contains_key(&id) {
         return id;
     }
-    let key = Resource::new("AWS::KMS::Key")
-        .prop("Description", format!("Encrypts the log groups of the stack {}", stack.name()))
-        .prop("EnableKeyRotation", true)
-        .prop(
-            "KeyPolicy",
-            json!({
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "AccountAdministers",
-                        "Effect": "Allow",
-                        "Principal": {"AWS": Intrinsic::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
-                        "Action": "kms:*",
-                        "Resource": "*"
-                    },
-                    {
-                        "Sid": "CloudWatchLogsEncrypt",
-                        "Effect": "Allow",
-                        "Principal": {"Service": Intrinsic::sub("logs.${AWS::Region}.amazonaws.com")},
-                        "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                        "Resource": "*",
-                        "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": Intrinsic::sub(
-                            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"
-                        )}}
-                    },
-                    deny_grants_but_to_aws_services()
-                ]
-            }),
-        )
+    let logs = json!({
+        "Sid": "CloudWatchLogsEncrypt",
+        "Effect": "Allow",
+        "Principal": {"Service": Intrinsic::sub("logs.${AWS::Region}.amazonaws.com")},
+        "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        "Resource": "*",
+        "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": Intrinsic::sub(
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"
+        )}}
+    });
+    let key = crate::iam::customer_managed_key(format!("Encrypts the log groups of the stack {}", stack.name()), logs)
         .retain_policy(DeletionPolicy::Retain);
     stack.add_resource(&path, key)
-}
-
-/// The key policy statement that lets only AWS services create grants on a
-/// key (`kms:CreateGrant` denied unless `kms:GrantIsForAWSResource` or
-/// `aws:PrincipalIsAWSService`), the shape the Control Tower control
-/// CT.KMS.PR.3 requires. Services that use grants on a customer's behalf
-/// (EBS, RDS, ...) set `kms:GrantIsForAWSResource`; CloudWatch Logs and SNS
-/// use no grants. See "AWS KMS condition keys: kms:GrantIsForAWSResource",
-/// https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource.
-pub fn deny_grants_but_to_aws_services() -> Value {
-    json!({
-        "Sid": "GrantsOnlyForAwsServices",
-        "Effect": "Deny",
-        "Principal": {"AWS": "*"},
-        "Action": ["kms:CreateGrant"],
-        "Resource": "*",
-        "Condition": {"BoolIfExists": {"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}}
-    })
 }
 
 crate::codes! {
