@@ -13,12 +13,13 @@ use std::process::Command;
 use serde_json::Value;
 use support::{npm_package, rcdk, root, text, venv_tool};
 
-/// A network stack with network ACLs and flow logs: four Control Tower
-/// findings (CT.EC2.PR.5 on two ACL entries, CT.CLOUDWATCH.PR.2 and .3 on
-/// the flow logs' log group), unless `suppress` (stack-level YAML) accepts them.
+/// A network stack with network ACLs and flow logs that opt out of rcdk's
+/// log defaults (30 days, not encrypted): six Control Tower findings
+/// (CT.EC2.PR.5 on four ACL entries, CT.CLOUDWATCH.PR.2 and .3 on the flow
+/// logs' log group), unless `suppress` (stack-level YAML) accepts them.
 fn network_app(suppress: &str) -> String {
     format!(
-        "compliance: [control-tower]\nstacks:\n  - name: net\n    region: eu-west-1\n{suppress}    vpc:\n      network_acls: {{}}\n      flow_logs: {{}}\n"
+        "compliance: [control-tower]\nstacks:\n  - name: net\n    region: eu-west-1\n{suppress}    vpc:\n      network_acls: {{}}\n      flow_logs: {{retention_days: 30, encrypted: false}}\n"
     )
 }
 
@@ -57,22 +58,22 @@ fn check_rules_reports_each_failed_control_at_its_resource() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     let line = err
         .lines()
-        .find(|l| {
-            l.contains("[CT.ECS.PR.3] ecs_task_definition_nonroot_user_check") && l.contains("MainTaskDefinition")
-        })
-        .unwrap_or_else(|| panic!("no CT.ECS.PR.3 finding for MainTaskDefinition:\n{err}"));
-    // templates/todo-prod.yaml:LINE:COL: error: resource MainTaskDefinition fails ... (at /Properties/ContainerDefinitions/0) [guard:rule-failed]
+        .find(|l| l.contains("[CT.ECS.PR.4] ecs_awsvpc_networking_enabled_check") && l.contains("MainTaskDefinition"))
+        .unwrap_or_else(|| panic!("no CT.ECS.PR.4 finding for MainTaskDefinition:\n{err}"));
+    // templates/todo-prod.yaml:LINE:COL: error: resource MainTaskDefinition fails ... (at /Properties/NetworkMode) [guard:rule-failed]
     let rest = line.strip_prefix("templates/todo-prod.yaml:").expect("file first");
     let mut parts = rest.splitn(3, ':');
     let (l, c): (usize, usize) = (parts.next().unwrap().parse().unwrap(), parts.next().unwrap().parse().unwrap());
     let template = std::fs::read_to_string(root().join("templates/todo-prod.yaml")).unwrap();
     let at = &template.lines().nth(l - 1).unwrap()[c - 1..];
-    assert!(at.starts_with("Name: main"), "{l}:{c} is the first container definition, not `{at}`");
-    assert!(line.ends_with("(at /Properties/ContainerDefinitions/0) [guard:rule-failed]"), "{line}");
-    assert!(err.contains("help: Set the 'User' property to a non-root user."), "{err}");
+    assert!(at.starts_with("NetworkMode: bridge"), "{l}:{c} is the network mode, not `{at}`");
+    assert!(line.ends_with("(at /Properties/NetworkMode) [guard:rule-failed]"), "{line}");
+    assert!(err.contains("help: Set 'NetworkMode' to 'awsvpc' for Amazon ECS tasks"), "{err}");
     assert!(err.contains(
-        "https://docs.aws.amazon.com/controltower/latest/controlreference/ecs-rules.html#ct-ecs-pr-3-description"
+        "https://docs.aws.amazon.com/controltower/latest/controlreference/ecs-rules.html#ct-ecs-pr-4-description"
     ));
+    // rcdk's defaults pass the non-root control (the container's User).
+    assert!(!err.contains("[CT.ECS.PR.3]"), "{err}");
     assert!(err.contains("error(s), 0 warning(s) in 1 template(s)"), "{err}");
 }
 
@@ -154,7 +155,7 @@ fn check_writes_json_and_valid_sarif() {
     let out = rcdk(&root(), &["check", "--rules", "control-tower", "--format", "json", "templates/network-prod.yaml"]);
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(report["version"], 1);
-    assert_eq!(report["summary"]["errors"], 6);
+    assert_eq!(report["summary"]["errors"], 5, "the ACL entries and the flow logs' 90 days");
     let d = &report["diagnostics"][0];
     assert_eq!(d["code"], "guard:rule-failed");
     assert!(d["line"].as_u64().is_some() && d["rule"]["control"].as_str().is_some_and(|c| c.starts_with("CT.")), "{d}");
@@ -194,8 +195,8 @@ fn suppressions_need_a_reason_and_stale_ones_are_reported() {
     // Under the construct, by rule name, limited to one construct below it.
     let suppress = format!("{ALL_SUPPRESSIONS}      CT.S3.PR.9: \"nothing here has a bucket\"\n");
     let app = network_app(&suppress).replace(
-        "flow_logs: {}\n",
-        "flow_logs: {}\n      suppress:\n        cloudwatch_log_group_encrypted_check:\n          reason: \"   \"\n          constructs: [FlowLogs]\n",
+        "flow_logs: {retention_days: 30, encrypted: false}\n",
+        "flow_logs: {retention_days: 30, encrypted: false}\n      suppress:\n        cloudwatch_log_group_encrypted_check:\n          reason: \"   \"\n          constructs: [FlowLogs]\n",
     );
     write(d, "app.yaml", &app);
     let out = rcdk(d, &["synth", "app.yaml"]);

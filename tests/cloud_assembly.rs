@@ -39,7 +39,9 @@ fn synth_writes_the_manifest_and_check_covers_it() {
     assert!(out.status.success(), "{:?}", text(&out));
     let templates = dir.path().join("templates");
     let m = manifest(&templates);
-    assert_eq!(m["version"], 1);
+    // The example opts into the Control Tower pack: version 2 carries it.
+    assert_eq!(m["version"], 2);
+    assert_eq!(m["stacks"][0]["compliance"][0], "control-tower");
     assert_eq!(m["stacks"][0]["name"], "network-prod");
     assert_eq!(m["stacks"][0]["template"], "network-prod.yaml");
     assert_eq!(m["stacks"][0]["region"], "eu-west-1");

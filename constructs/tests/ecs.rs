@@ -207,7 +207,12 @@ fn bridge_service_with_secrets_and_health_check() {
     assert_eq!(c["LogConfiguration"]["LogDriver"], "awslogs");
     assert_eq!(c["LogConfiguration"]["Options"]["awslogs-group"], json!({"Ref": "WebTaskDefinitionLogGroup"}));
     assert_eq!(c["Secrets"][0]["Name"], "API_KEY");
-    assert_eq!(r["WebTaskDefinitionLogGroup"]["Properties"]["RetentionInDays"], 30);
+    assert_eq!(r["WebTaskDefinitionLogGroup"]["Properties"]["RetentionInDays"], 365);
+    assert_eq!(r["WebTaskDefinitionLogGroup"]["Properties"]["KmsKeyId"], json!({"Fn::GetAtt": ["LogsKey", "Arn"]}));
+    assert_eq!(c["User"], "1000:1000", "not root by default");
+    assert_eq!(c["ReadonlyRootFilesystem"], true);
+    assert_eq!(c["MountPoints"], json!([{"ContainerPath": "/tmp", "SourceVolume": "web-tmp", "ReadOnly": false}]));
+    assert_eq!(td["Volumes"], json!([{"Name": "web-tmp"}]));
 
     // The execution role may read exactly the two secrets, pull from one ECR
     // repository and write to its own log group: no managed policy.

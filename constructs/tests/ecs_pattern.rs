@@ -12,12 +12,14 @@ use rcdk_constructs::app::{AppProps, StackSpec};
 use rcdk_constructs::applicationautoscaling::StepScalingProps;
 use rcdk_constructs::cfn::Format;
 use rcdk_constructs::cloudwatch::PresetAlarmProps;
+use rcdk_constructs::core::{RulePack, Suppressions};
 use rcdk_constructs::dynamodb::{KeyAttribute, TableProps};
 use rcdk_constructs::ec2::{NetworkAclsProps, VpcProps};
 use rcdk_constructs::ecs::{ClusterProps, ContainerImage, RepositoryImage};
-use rcdk_constructs::elbv2::{HealthCheckProps, ListenerRuleProps, TargetGroupProps};
+use rcdk_constructs::elbv2::{HealthCheckProps, ListenerRuleProps, LoadBalancerProps, TargetGroupProps};
 use rcdk_constructs::iam::{Access, ServiceGrants};
 use rcdk_constructs::patterns::{LoadBalancedServiceProps, ServiceAlarmsProps, ServiceScalingProps};
+use rcdk_constructs::s3::BucketProps;
 use rcdk_constructs::sns::TopicProps;
 use serde_json::{json, Value};
 
@@ -96,20 +98,38 @@ fn todo_app() -> AppProps {
         ..Default::default()
     };
     AppProps {
+        compliance: vec![RulePack::ControlTower],
         stacks: vec![StackSpec {
             name: "todo-prod".into(),
             region: Some("us-east-1".into()),
             description: Some("To-do app backend (seed 003)".into()),
             tags: map(&[("app", "todo"), ("environment", "prod")]),
+            suppress: Suppressions::of([
+                ("CT.ECS.PR.4", "bridge networking on EC2 is the platform's design: dynamic host ports behind instance targets; awsvpc would take an ENI per task, beyond what these instance types attach"),
+            ]),
             vpc: Some(VpcProps {
                 cidr: Some("10.30.0.0/16".into()),
                 network_acls: Some(NetworkAclsProps::default()),
+                suppress: Suppressions::of([
+                    ("CT.EC2.PR.5", "the network ACLs admit replies on the ephemeral ports 1024-65535, a range that contains 3389; SSH and RDP themselves are not opened, and no security group admits them"),
+                ]),
                 ..Default::default()
             }),
             cluster: Some(ClusterProps {
                 instance_type: Some("t3.medium".into()),
                 min_capacity: Some(2),
                 max_capacity: Some(6),
+                suppress: Suppressions::of([
+                    ("CT.AUTOSCALING.PR.1", "the group spans one private subnet per Availability Zone through VPCZoneIdentifier; the control reads only the AvailabilityZones property"),
+                    ("CT.AUTOSCALING.PR.6", "one instance type: the cluster's capacity provider scales a single launch template, sized for these tasks"),
+                ]),
+                ..Default::default()
+            }),
+            load_balancer: Some(LoadBalancerProps {
+                suppress: Suppressions::of([
+                    ("CT.ELASTICLOADBALANCING.PR.1", "no certificate yet: the seed serves HTTP; with certificate_arns or domain, rcdk redirects port 80 to HTTPS"),
+                    ("CT.ELASTICLOADBALANCING.PR.6", "access logs need an S3 bucket with the ELB log-delivery policy, which rcdk does not create yet; set access_logs_bucket to the logging account's bucket once it exists"),
+                ]),
                 ..Default::default()
             }),
             alarms: Some(TopicProps { email: Some("oncall@example.com".into()), ..Default::default() }),
@@ -118,7 +138,19 @@ fn todo_app() -> AppProps {
                 .into(),
             tables: [("todos".to_owned(), keys("userID", "todoID")), ("files".to_owned(), keys("todoID", "fileID"))]
                 .into(),
-            buckets: [("files".to_owned(), Default::default())].into(),
+            buckets: [(
+                "files".to_owned(),
+                BucketProps {
+                    suppress: Suppressions::of([
+                    ("CT.S3.PR.2", "CloudTrail data events, not server access logs, are the audit trail the team reads for this bucket"),
+                    ("CT.S3.PR.4", "nothing reacts to uploads: the files service writes and reads the objects itself"),
+                    ("CT.S3.PR.9", "uploads are replaceable, and a user deleting an attachment expects it gone; object lock would keep deleted files for years"),
+                    ("CT.S3.PR.10", "SSE-S3 encrypts the attachments at rest; a KMS key would add a charge per request and no access boundary the bucket policy lacks"),
+                ]),
+                    ..Default::default()
+                },
+            )]
+            .into(),
             ..Default::default()
         }],
         ..Default::default()

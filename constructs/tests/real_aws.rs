@@ -314,7 +314,7 @@ fn log_groups_are_retained_unless_asked_otherwise() {
     let group = &t["Resources"]["WebTaskDefinitionLogGroup"];
     assert_eq!(group["DeletionPolicy"], "Retain");
     assert_eq!(group["UpdateReplacePolicy"], "Retain");
-    assert_eq!(group["Properties"]["RetentionInDays"], 30, "retention still ages the events out");
+    assert_eq!(group["Properties"]["RetentionInDays"], 365, "retention still ages the events out");
     let t = template(&app("shop", "", "        delete_logs_on_removal: true\n"));
     assert!(t["Resources"]["WebTaskDefinitionLogGroup"].get("DeletionPolicy").is_none());
     let t = template("stacks:\n  - name: net\n    vpc: {max_azs: 2, nat_gateways: 2, flow_logs: {}}\n");

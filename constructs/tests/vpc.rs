@@ -84,6 +84,7 @@ fn flow_logs_on() {
             retention_days: Some(90),
             traffic_type: Some(TrafficType::Reject),
             delete_on_removal: None,
+            encrypted: None,
         }),
         ..Default::default()
     });

@@ -1,7 +1,8 @@
 //! The Control Tower pack over every example, for the tests of compliant
 //! defaults: each example app file is read, `compliance: [control-tower]`
 //! added at its top level, synthesized, and the pack evaluated on its
-//! stacks (findings cached under `target/`), suppressions applied.
+//! stacks (findings cached under `target/`), suppressions applied. The
+//! examples opt in themselves; adding the pack is then a no-op.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +17,8 @@ use rcdk_guard::Cache;
 pub struct StackFindings {
     /// Unsuppressed findings: `[CT.ID] rule_name Resource`, sorted.
     pub errors: Vec<String>,
-    /// Suppressed findings, the same way.
+    /// Suppressed findings, the same way, each followed by ` -- ` and the
+    /// suppression's reason.
     pub notes: Vec<String>,
     /// Suppressions that matched nothing: their messages.
     pub stale: Vec<String>,
@@ -54,7 +56,8 @@ pub fn examples_under_control_tower() -> BTreeMap<String, StackFindings> {
             }
         }
         for r in &found.notes {
-            out.get_mut(&r.stack).expect("a stack").notes.push(label(r));
+            let reason = r.suppressed.as_deref().unwrap_or_default();
+            out.get_mut(&r.stack).expect("a stack").notes.push(format!("{} -- {reason}", label(r)));
         }
         for r in &found.warnings {
             out.get_mut(&r.stack).expect("a stack").stale.push(r.diagnostic.message.clone());

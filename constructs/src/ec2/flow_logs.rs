@@ -28,7 +28,7 @@ pub enum TrafficType {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlowLogsProps {
-    /// Days to keep flow log records. Default: 30 (see [`crate::logs::DEFAULT_RETENTION_DAYS`]).
+    /// Days to keep flow log records. Default: 365 (see [`crate::logs::DEFAULT_RETENTION_DAYS`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u32>,
     /// Which traffic to record: `all`, `accept` or `reject`. Default: `all`.
@@ -39,6 +39,10 @@ pub struct FlowLogsProps {
     /// [`crate::logs::LogGroupProps::delete_on_removal`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_on_removal: Option<bool>,
+    /// Encrypt the flow logs with the stack's log key (see
+    /// [`crate::logs::LogGroupProps::encrypted`]). Default: true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
 }
 
 /// Adds the log group, the delivery role (write access to that log group
@@ -48,7 +52,11 @@ pub(crate) fn add_flow_logs(stack: &mut Stack, vpc_path: &ConstructPath, vpc: &V
     let group = LogGroup::new(
         stack,
         &path.child("LogGroup"),
-        &LogGroupProps { retention_days: props.retention_days, delete_on_removal: props.delete_on_removal },
+        &LogGroupProps {
+            retention_days: props.retention_days,
+            delete_on_removal: props.delete_on_removal,
+            encrypted: props.encrypted,
+        },
     );
     let role = Role::new(
         stack,

@@ -45,6 +45,6 @@ pub use service::{
 };
 pub use task_definition::{
     image_problem, ContainerHealthCheck, ContainerInfo, ContainerProps, ImageProblem, NetworkMode, TaskDefinition,
-    TaskDefinitionProps, DEFAULT_CONTAINER_MEMORY_MIB, MAX_CONTAINERS, MAX_TASK_CPU_UNITS, MIN_CONTAINER_MEMORY_MIB,
-    REGION_VARIABLES,
+    TaskDefinitionProps, DEFAULT_CONTAINER_MEMORY_MIB, DEFAULT_USER, DEFAULT_WRITABLE_PATHS, MAX_CONTAINERS,
+    MAX_TASK_CPU_UNITS, MIN_CONTAINER_MEMORY_MIB, REGION_VARIABLES,
 };

@@ -29,6 +29,19 @@ pub const MAX_CONTAINERS: usize = 10;
 /// cannot ask instance metadata (IMDS hop limit 1).
 pub const REGION_VARIABLES: [&str; 2] = ["AWS_DEFAULT_REGION", "AWS_REGION"];
 
+/// The user containers run as when they name none: UID and GID 1000, not
+/// root (the AWS Control Tower control CT.ECS.PR.3 refuses `root`, `0` and
+/// `0:*`, and an unset `User`, which runs the image's user, root for most
+/// images). Docker accepts a numeric UID the image's `/etc/passwd` does not
+/// list; the image's files must then be readable by others, as they are by
+/// default. See `User` in "AWS::ECS::TaskDefinition ContainerDefinition",
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html.
+pub const DEFAULT_USER: &str = "1000:1000";
+
+/// The directories a container with a read-only root filesystem may write
+/// to when it names none: `/tmp`, on a volume of its own.
+pub const DEFAULT_WRITABLE_PATHS: [&str; 1] = ["/tmp"];
+
 /// How a task's containers are networked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -135,6 +148,50 @@ pub struct ContainerProps {
     /// container of a task is essential. Default: true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub essential: Option<bool>,
+    /// The user (and group) the container runs as: `name`, `uid`,
+    /// `uid:gid`, `name:group`... `root` or `0` runs as root, which the
+    /// Control Tower control CT.ECS.PR.3 refuses. Default: [`DEFAULT_USER`]
+    /// (`1000:1000`), not the image's `USER`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Mount the container's root filesystem read-only (`ReadonlyRootFilesystem`),
+    /// so a compromised process cannot change the image's programs; the
+    /// container writes only to `writable_paths`. False fails the Control
+    /// Tower control CT.ECS.PR.6. Default: true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only_root_filesystem: Option<bool>,
+    /// Directories the container may write to under a read-only root
+    /// filesystem, absolute paths: each gets an empty volume of the task
+    /// (Docker assigns it a host directory; it lives as long as the task).
+    /// Only with `read_only_root_filesystem`. Default: [`DEFAULT_WRITABLE_PATHS`] (`/tmp`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writable_paths: Option<Vec<String>>,
+}
+
+impl ContainerProps {
+    /// The writable volumes of this container: (volume name, path). Empty
+    /// when its root filesystem is writable.
+    pub fn writable_volumes(&self) -> Vec<(String, String)> {
+        if !self.read_only_root_filesystem.unwrap_or(true) {
+            return Vec::new();
+        }
+        let paths: Vec<String> = match &self.writable_paths {
+            Some(p) => p.clone(),
+            None => DEFAULT_WRITABLE_PATHS.iter().map(|p| (*p).to_owned()).collect(),
+        };
+        paths
+            .into_iter()
+            .map(|path| {
+                // Volume names: up to 255 letters, digits, hyphens and underscores.
+                let slug: String = path
+                    .trim_matches('/')
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' })
+                    .collect();
+                (format!("{}-{}", self.name, if slug.is_empty() { "root".into() } else { slug }), path)
+            })
+            .collect()
+    }
 }
 
 /// Props of a [`TaskDefinition`].
@@ -154,7 +211,7 @@ pub struct TaskDefinitionProps {
     /// Default: none (containers' own limits only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_mib: Option<u32>,
-    /// Days to keep the containers' logs. Default: 30
+    /// Days to keep the containers' logs. Default: 365
     /// ([`crate::logs::DEFAULT_RETENTION_DAYS`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_retention_days: Option<u32>,
@@ -163,6 +220,10 @@ pub struct TaskDefinitionProps {
     /// [`crate::logs::LogGroupProps::delete_on_removal`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_logs_on_removal: Option<bool>,
+    /// Encrypt the containers' log group with the stack's log key (see
+    /// [`crate::logs::LogGroupProps::encrypted`]). Default: true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypt_logs: Option<bool>,
     /// What the application itself may do in AWS (the task role's policy).
     /// Default: nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -227,7 +288,11 @@ impl TaskDefinition {
         let log_group = LogGroup::new(
             stack,
             &path.child("LogGroup"),
-            &LogGroupProps { retention_days: retention, delete_on_removal: props.delete_logs_on_removal },
+            &LogGroupProps {
+                retention_days: retention,
+                delete_on_removal: props.delete_logs_on_removal,
+                encrypted: props.encrypt_logs,
+            },
         );
 
         let mut exec_statements =
@@ -313,6 +378,16 @@ impl TaskDefinition {
             if segs.len() > 2 { segs[segs.len() - 2].clone() } else { segs.last().cloned().unwrap_or_default() };
         let containers: Vec<Value> =
             props.containers.iter().map(|c| container_json(c, mode, &log_group, &stream_prefix)).collect();
+        // Empty task volumes for the writable paths of read-only containers
+        // (AWS::ECS::TaskDefinition Volume without Host: "the Docker daemon
+        // assigns a host path for your data volume",
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-volume.html).
+        let volumes: Vec<Value> = props
+            .containers
+            .iter()
+            .flat_map(ContainerProps::writable_volumes)
+            .map(|(name, _)| json!({"Name": name}))
+            .collect();
         let resource = Resource::new("AWS::ECS::TaskDefinition")
             .prop("RequiresCompatibilities", json!(["EC2"]))
             .prop("NetworkMode", mode.as_cfn())
@@ -320,7 +395,8 @@ impl TaskDefinition {
             .prop_opt("Memory", props.memory_mib.map(|m| m.to_string()))
             .prop("TaskRoleArn", task_role.arn.clone())
             .prop("ExecutionRoleArn", execution_role.arn.clone())
-            .prop("ContainerDefinitions", Value::Array(containers));
+            .prop("ContainerDefinitions", Value::Array(containers))
+            .prop_opt("Volumes", (!volumes.is_empty()).then_some(Value::Array(volumes)));
         let logical_id = stack.add_resource(path, resource);
         TaskDefinition {
             path: path.clone(),
@@ -439,6 +515,17 @@ fn container_json(c: &ContainerProps, mode: NetworkMode, log_group: &LogGroup, s
     if !c.secrets.is_empty() {
         let s: Vec<Value> = c.secrets.iter().map(|(k, v)| json!({"Name": k, "ValueFrom": v})).collect();
         m.insert("Secrets".into(), Value::Array(s));
+    }
+    m.insert("User".into(), json!(c.user.as_deref().unwrap_or(DEFAULT_USER)));
+    let read_only = c.read_only_root_filesystem.unwrap_or(true);
+    m.insert("ReadonlyRootFilesystem".into(), json!(read_only));
+    let mounts: Vec<Value> = c
+        .writable_volumes()
+        .into_iter()
+        .map(|(name, path)| json!({"ContainerPath": path, "SourceVolume": name, "ReadOnly": false}))
+        .collect();
+    if !mounts.is_empty() {
+        m.insert("MountPoints".into(), Value::Array(mounts));
     }
     if let Some(hc) = &c.health_check {
         let mut h = Map::new();

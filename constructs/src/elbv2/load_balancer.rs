@@ -103,8 +103,14 @@ pub struct LoadBalancerProps {
     /// Seconds an idle connection stays open, 1 to 4000. Default: [`DEFAULT_IDLE_TIMEOUT_SECONDS`] (60).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_timeout_seconds: Option<u32>,
-    /// Refuse deletion of the load balancer (a stack delete then fails until
-    /// it is turned off). Default: false.
+    /// Refuse deletion of the load balancer (`deletion_protection.enabled`),
+    /// so a mistaken stack update or delete cannot take the service's entry
+    /// point and its DNS name away; the Control Tower control
+    /// CT.ELASTICLOADBALANCING.PR.5 requires it. `rcdk destroy` asks before
+    /// turning it off (`--disable-deletion-protection`). See "Deletion
+    /// protection" in
+    /// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#deletion-protection.
+    /// Default: true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_protection: Option<bool>,
     /// Name of an existing S3 bucket for access logs; its bucket policy must
@@ -314,7 +320,7 @@ impl ApplicationLoadBalancer {
                 SubnetSelection::Private => vpc.private_subnet_ids.clone(),
             };
         let mut attributes = vec![
-            attr("deletion_protection.enabled", props.deletion_protection.unwrap_or(false).to_string()),
+            attr("deletion_protection.enabled", props.deletion_protection.unwrap_or(true).to_string()),
             attr(
                 "idle_timeout.timeout_seconds",
                 props.idle_timeout_seconds.unwrap_or(DEFAULT_IDLE_TIMEOUT_SECONDS).to_string(),

@@ -9,6 +9,8 @@ use crate::error::ValidationError;
 
 mod grant;
 pub use grant::{store_variable, Access, ServiceGrants};
+mod key_policy;
+pub use key_policy::{customer_managed_key, deny_grants_but_to_aws_services};
 
 /// One statement of a policy document. In app files:
 /// `{actions: [s3:GetObject], resources: ["arn:aws:s3:::bucket/*"]}`.

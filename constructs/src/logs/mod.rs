@@ -1,14 +1,21 @@
-//! CloudWatch Logs: log groups with a retention period.
+//! CloudWatch Logs: log groups with a retention period, encrypted with the
+//! stack's log key.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::cfn::{DeletionPolicy, Intrinsic, Resource};
 use crate::core::{ConstructPath, Stack};
 use crate::error::ValidationError;
 
-/// Log retention when none is given: 30 days.
-pub const DEFAULT_RETENTION_DAYS: u32 = 30;
+/// Log retention when none is given: 365 days, the least the AWS Control
+/// Tower control CT.CLOUDWATCH.PR.2 ("retained for at least one year")
+/// accepts, and what audits of a production service usually ask for.
+pub const DEFAULT_RETENTION_DAYS: u32 = 365;
+
+/// Path segment (below the stack's root) of the KMS key that encrypts the
+/// stack's log groups: logical ID `LogsKey`.
+pub const LOGS_KEY_ID: &str = "LogsKey";
 
 /// The retention periods CloudWatch Logs accepts, in days.
 pub const VALID_RETENTION_DAYS: [u32; 22] =
@@ -18,8 +25,9 @@ pub const VALID_RETENTION_DAYS: [u32; 22] =
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogGroupProps {
-    /// Days to keep log events; one of [`VALID_RETENTION_DAYS`].
-    /// Default: [`DEFAULT_RETENTION_DAYS`] (30).
+    /// Days to keep log events; one of [`VALID_RETENTION_DAYS`]. Below 365
+    /// fails the Control Tower control CT.CLOUDWATCH.PR.2.
+    /// Default: [`DEFAULT_RETENTION_DAYS`] (365).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u32>,
     /// Delete the log group and its events when it leaves the stack or the
@@ -30,6 +38,14 @@ pub struct LogGroupProps {
     /// and the empty group costs nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_on_removal: Option<bool>,
+    /// Encrypt the log events with the stack's customer managed KMS key
+    /// (`LogsKey`, one per stack, shared by its log groups; see
+    /// [`logs_key`]), as the Control Tower control CT.CLOUDWATCH.PR.3 asks;
+    /// false leaves them under CloudWatch Logs' own encryption, which no one
+    /// outside AWS can audit or revoke. The key costs a monthly fee.
+    /// Default: true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
 }
 
 /// A log group (`AWS::Logs::LogGroup`).
@@ -61,6 +77,12 @@ impl LogGroup {
             );
         }
         let mut resource = Resource::new("AWS::Logs::LogGroup").prop("RetentionInDays", retention);
+        if props.encrypted.unwrap_or(true) {
+            // KmsKeyId takes the key's ARN (AWS::Logs::LogGroup, KmsKeyId:
+            // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html).
+            let key = logs_key(stack);
+            resource = resource.prop("KmsKeyId", Intrinsic::get_att(&key, "Arn"));
+        }
         if !props.delete_on_removal.unwrap_or(false) {
             // A rollback of a failed first deploy would otherwise delete the
             // very logs that explain the failure (AWS CDK, LogGroupProps:
@@ -70,6 +92,36 @@ impl LogGroup {
         let logical_id = stack.add_resource(path, resource);
         LogGroup { name: Intrinsic::ref_(&logical_id), arn: Intrinsic::get_att(&logical_id, "Arn"), logical_id }
     }
+}
+
+/// The stack's log key: a customer managed KMS key at `<stack>/LogsKey`,
+/// created by the first encrypted log group and shared by the others; its
+/// logical ID. Its policy lets the account administer it, lets CloudWatch
+/// Logs of the stack's region use it for this account's log groups only
+/// (the `kms:EncryptionContext:aws:logs:arn` condition, as documented in
+/// "Encrypt log data in CloudWatch Logs using AWS KMS",
+/// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html),
+/// and denies grants to anyone but AWS services ([`crate::iam::deny_grants_but_to_aws_services`]).
+/// Retained like the log groups: deleting it would make their events unreadable.
+pub fn logs_key(stack: &mut Stack) -> String {
+    let path = stack.root().child(LOGS_KEY_ID);
+    let id = path.logical_id();
+    if stack.template.resources.contains_key(&id) {
+        return id;
+    }
+    let logs = json!({
+        "Sid": "CloudWatchLogsEncrypt",
+        "Effect": "Allow",
+        "Principal": {"Service": Intrinsic::sub("logs.${AWS::Region}.amazonaws.com")},
+        "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        "Resource": "*",
+        "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": Intrinsic::sub(
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"
+        )}}
+    });
+    let key = crate::iam::customer_managed_key(format!("Encrypts the log groups of the stack {}", stack.name()), logs)
+        .retain_policy(DeletionPolicy::Retain);
+    stack.add_resource(&path, key)
 }
 
 crate::codes! {

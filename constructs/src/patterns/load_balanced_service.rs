@@ -80,7 +80,8 @@ pub struct LoadBalancedServiceProps {
     /// `ip` targets. Default: `bridge` with dynamic host ports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_mode: Option<NetworkMode>,
-    /// Days to keep the container's logs. Default: 30.
+    /// Days to keep the container's logs. Default: 365
+    /// ([`crate::logs::DEFAULT_RETENTION_DAYS`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_retention_days: Option<u32>,
     /// Delete the container's log group (and the canary's) when the service
@@ -88,6 +89,22 @@ pub struct LoadBalancedServiceProps {
     /// (see [`crate::logs::LogGroupProps::delete_on_removal`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_logs_on_removal: Option<bool>,
+    /// Encrypt the container's log group with the stack's log key (see
+    /// [`crate::logs::LogGroupProps::encrypted`]). Default: true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypt_logs: Option<bool>,
+    /// The user the container runs as (see [`ContainerProps::user`]).
+    /// Default: [`crate::ecs::DEFAULT_USER`] (`1000:1000`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Mount the container's root filesystem read-only (see
+    /// [`ContainerProps::read_only_root_filesystem`]). Default: true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only_root_filesystem: Option<bool>,
+    /// Directories the container may write to under a read-only root
+    /// filesystem (see [`ContainerProps::writable_paths`]). Default: `/tmp`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writable_paths: Option<Vec<String>>,
     /// What the application may do in AWS (its task role). Default: nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub task_role_statements: Vec<PolicyStatement>,
@@ -490,6 +507,9 @@ impl<'a> TaskDefinitions<'a> {
             entry_point: props.entry_point.clone(),
             health_check: props.health_check.clone(),
             essential: Some(true),
+            user: props.user.clone(),
+            read_only_root_filesystem: props.read_only_root_filesystem,
+            writable_paths: props.writable_paths.clone(),
         };
         let task_props = TaskDefinitionProps {
             containers: vec![container],
@@ -498,6 +518,7 @@ impl<'a> TaskDefinitions<'a> {
             memory_mib: None,
             log_retention_days: props.log_retention_days,
             delete_logs_on_removal: props.delete_logs_on_removal,
+            encrypt_logs: props.encrypt_logs,
             task_role_statements: props.task_role_statements.clone(),
         };
         crate::iam::validate_statements(stack, path, &props.task_role_statements, "task_role_statements");

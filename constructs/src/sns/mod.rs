@@ -74,31 +74,16 @@ impl Topic {
                 // it documents that they are not supported), and a condition
                 // the request misses drops every notification silently. The
                 // README ("alarms") says how to add them after checking.
-                let key = Resource::new("AWS::KMS::Key")
-                    .prop("Description", format!("Encrypts the SNS topic {path}"))
-                    .prop("EnableKeyRotation", true)
-                    .prop(
-                        "KeyPolicy",
-                        json!({
-                            "Version": "2012-10-17",
-                            "Statement": [
-                                {
-                                    "Sid": "AccountAdministers",
-                                    "Effect": "Allow",
-                                    "Principal": {"AWS": Intrinsic::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
-                                    "Action": "kms:*",
-                                    "Resource": "*"
-                                },
-                                {
-                                    "Sid": "CloudWatchAlarmsPublish",
-                                    "Effect": "Allow",
-                                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-                                    "Resource": "*"
-                                }
-                            ]
-                        }),
-                    );
+                let key = crate::iam::customer_managed_key(
+                    format!("Encrypts the SNS topic {path}"),
+                    json!({
+                        "Sid": "CloudWatchAlarmsPublish",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                        "Resource": "*"
+                    }),
+                );
                 let key_id = stack.add_resource(&path.child("Key"), key);
                 topic = topic.prop("KmsMasterKeyId", Intrinsic::get_att(&key_id, "Arn"));
                 key_logical_id = Some(key_id);
