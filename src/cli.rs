@@ -46,8 +46,8 @@ pub enum Command {
     holds with the defaults is a warning naming them), and what cannot be told at all is listed as a note, with why. \
     Give every template of an app at once: exports are linked to imports (`Fn::ImportValue`), and a nested stack's \
     parameters come from its parent when its `TemplateURL` names one of the files.",
-        after_help = "Exit codes: 0 no broken path (warnings and notes printed); 1 a broken path, or a warning with \
-    --deny-warnings; 2 a template could not be read (every other template is still checked, every unreadable one is \
+        after_help = "Exit codes: 0 no broken path (warnings and notes printed); 1 a broken path, or a warning under \
+    `--deny-warnings`; 2 a template could not be read (every other template is still checked, every unreadable one is \
     listed)."
     )]
     Check(CheckArgs),
