@@ -99,6 +99,30 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "ecs:root-volume-size",
     ),
     (
+        "refresh_min_above_100",
+        "    cluster:\n      instance_refresh: {min_healthy_percentage: 101}\n",
+        "stacks[0].cluster.instance_refresh.min_healthy_percentage",
+        "ecs:instance-refresh-invalid",
+    ),
+    (
+        "refresh_max_above_200",
+        "    cluster:\n      instance_refresh: {max_healthy_percentage: 250}\n",
+        "stacks[0].cluster.instance_refresh.max_healthy_percentage",
+        "ecs:instance-refresh-invalid",
+    ),
+    (
+        "refresh_range_too_wide",
+        "    cluster:\n      instance_refresh: {min_healthy_percentage: 50, max_healthy_percentage: 200}\n",
+        "stacks[0].cluster.instance_refresh.max_healthy_percentage",
+        "ecs:instance-refresh-invalid",
+    ),
+    (
+        "refresh_can_replace_nothing",
+        "    cluster:\n      instance_refresh: {max_healthy_percentage: 100}\n",
+        "stacks[0].cluster.instance_refresh.max_healthy_percentage",
+        "ecs:instance-refresh-invalid",
+    ),
+    (
         "duplicate_priority",
         "    services:\n      a:\n        image: nginx:1.27.0\n        routing: {priority: 10, path_patterns: [/a/*]}\n      b:\n        image: nginx:1.27.0\n        routing: {priority: 10, path_patterns: [/b/*]}\n",
         "stacks[0].services.b.routing.priority",

@@ -72,17 +72,47 @@ fn readers<'a>(template: &'a Value, name: &str) -> Vec<(&'a str, &'a str)> {
         .collect()
 }
 
+/// The Auto Scaling groups launching from `launch_template` whose
+/// `UpdatePolicy` replaces their instances when it gets a new version
+/// (`AutoScalingInstanceRefresh` or `AutoScalingRollingUpdate`).
+fn replacing_groups<'a>(template: &'a Value, launch_template: &str) -> Vec<&'a str> {
+    template
+        .get("Resources")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some("AWS::AutoScaling::AutoScalingGroup"))
+        .filter(|(_, r)| {
+            r.pointer("/Properties/LaunchTemplate/LaunchTemplateId/Ref").and_then(Value::as_str)
+                == Some(launch_template)
+        })
+        .filter(|(_, r)| {
+            r.get("UpdatePolicy").is_some_and(|p| {
+                p.get("AutoScalingInstanceRefresh").is_some() || p.get("AutoScalingRollingUpdate").is_some()
+            })
+        })
+        .map(|(id, _)| id.as_str())
+        .collect()
+}
+
 /// What a new value does to each reader.
-fn consequence(readers: &[(&str, &str)], old: &str) -> String {
+fn consequence(template: &Value, readers: &[(&str, &str)], old: &str) -> String {
     if readers.is_empty() {
         return "no resource reads it".to_owned();
     }
     let parts: Vec<String> = readers
         .iter()
         .map(|(id, ty)| match *ty {
-            "AWS::EC2::LaunchTemplate" => {
-                format!("the launch template {id} gets a new version; running instances keep {old} until replaced")
-            }
+            "AWS::EC2::LaunchTemplate" => match replacing_groups(template, id).as_slice() {
+                [] => {
+                    format!("the launch template {id} gets a new version; running instances keep {old} until replaced")
+                }
+                groups => format!(
+                    "the launch template {id} gets a new version; the Auto Scaling group {} replaces the instances \
+                     running {old} (its UpdatePolicy)",
+                    groups.join(", ")
+                ),
+            },
             "AWS::AutoScaling::LaunchConfiguration" => {
                 format!("launch configuration {id} is replaced; running instances keep {old} until replaced")
             }
@@ -121,7 +151,7 @@ pub fn compare(
         ),
         (Some(d), Ok(Some(n))) if d == n => (Some(n.clone()), format!("{parameter}: {d} (unchanged)"), false),
         (Some(d), Ok(Some(n))) => {
-            (Some(n.clone()), format!("{parameter}: {d} → {n}: {}", consequence(&readers, d)), true)
+            (Some(n.clone()), format!("{parameter}: {d} → {n}: {}", consequence(template, &readers, d)), true)
         }
     };
     ResolvedParameter {
@@ -221,5 +251,22 @@ mod tests {
         assert!(gone.changes && gone.text.contains("does not exist now"), "{}", gone.text);
         let unknown = compare("todo-prod", &t, "ClusterAmiId", ssm, Some("ami-a"), Err("access denied".into()));
         assert!(!unknown.changes && unknown.text.contains("cannot tell"), "{}", unknown.text);
+    }
+
+    /// A group whose `UpdatePolicy` refreshes its instances (what rcdk's
+    /// clusters have) replaces them; the text says which.
+    #[test]
+    fn a_group_with_an_instance_refresh_policy_replaces_the_instances() {
+        let mut t = template();
+        t["Resources"]["ClusterAutoScalingGroup"] = json!({"Type": "AWS::AutoScaling::AutoScalingGroup",
+            "UpdatePolicy": {"AutoScalingInstanceRefresh": {"Strategy": "Rolling"}},
+            "Properties": {"LaunchTemplate": {"LaunchTemplateId": {"Ref": "ClusterLaunchTemplate"}, "Version": "1"}}});
+        let ssm = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+        let r = compare("todo-prod", &t, "ClusterAmiId", ssm, Some("ami-a"), Ok(Some("ami-b".into())));
+        assert_eq!(
+            r.text,
+            "ClusterAmiId: ami-a → ami-b: the launch template ClusterLaunchTemplate gets a new version; the Auto \
+             Scaling group ClusterAutoScalingGroup replaces the instances running ami-a (its UpdatePolicy)"
+        );
     }
 }

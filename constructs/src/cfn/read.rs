@@ -100,9 +100,10 @@ fn resource(v: &Value, path: &str) -> Result<Resource, ReadError> {
             "DeletionPolicy" => r.deletion_policy = Some(policy(v, &at)?),
             "UpdateReplacePolicy" => r.update_replace_policy = Some(policy(v, &at)?),
             "Metadata" => r.metadata = Some(v.clone()),
+            "UpdatePolicy" => r.update_policy = Some(Value::Object(object(v, &at)?.clone())),
             // Attributes rcdk does not model are kept out of the typed view;
             // the template body itself is what deploy sends.
-            "CreationPolicy" | "UpdatePolicy" => {}
+            "CreationPolicy" => {}
             other => return Err(err(at, format!("`{other}` is not a resource attribute"))),
         }
     }

@@ -130,6 +130,10 @@ pub struct Resource {
     /// `UpdateReplacePolicy`. Default: CloudFormation's (Delete).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_replace_policy: Option<DeletionPolicy>,
+    /// `UpdatePolicy`: how CloudFormation updates the resource, e.g. an Auto
+    /// Scaling group's `AutoScalingInstanceRefresh`. Default: none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_policy: Option<Value>,
     /// `Metadata`. Default: none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
@@ -163,6 +167,7 @@ impl Resource {
             depends_on: Vec::new(),
             deletion_policy: None,
             update_replace_policy: None,
+            update_policy: None,
             metadata: None,
             properties: IndexMap::new(),
         }
@@ -194,6 +199,12 @@ impl Resource {
     pub fn retain_policy(mut self, policy: DeletionPolicy) -> Self {
         self.deletion_policy = Some(policy);
         self.update_replace_policy = Some(policy.on_replace());
+        self
+    }
+
+    /// Sets the `UpdatePolicy` attribute (builder style).
+    pub fn update_policy(mut self, policy: impl Into<Value>) -> Self {
+        self.update_policy = Some(policy.into());
         self
     }
 

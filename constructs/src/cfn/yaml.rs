@@ -103,6 +103,9 @@ fn write_resource(out: &mut String, r: &Resource) -> Result<(), serde_json::Erro
     if let Some(p) = r.update_replace_policy {
         head.push(("UpdateReplacePolicy", serde_json::to_value(p)?));
     }
+    if let Some(p) = &r.update_policy {
+        head.push(("UpdatePolicy", p.clone()));
+    }
     write_entries(out, head.iter().map(|(k, v)| (*k, v)), 4);
     if let Some(m) = &r.metadata {
         write_entries(out, std::iter::once(("Metadata", m)), 4);

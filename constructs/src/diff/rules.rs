@@ -204,6 +204,44 @@ pub fn source_url(rule: &UpdateRule) -> String {
     format!("{REF}{}", rule.source)
 }
 
+/// What happens to an Auto Scaling group's running instances when its launch
+/// template or configuration changes, read from its `UpdatePolicy` (AWS
+/// CloudFormation `UpdatePolicy` attribute: `AutoScalingInstanceRefresh`
+/// and `AutoScalingRollingUpdate` replace them; without either they keep
+/// the old configuration).
+fn instance_replacement(group: Option<&Value>) -> String {
+    let policy = group.and_then(|r| r.get("UpdatePolicy"));
+    let number = |v: Option<&Value>| match v {
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    if let Some(refresh) = policy.and_then(|p| p.get("AutoScalingInstanceRefresh")) {
+        let prefs = refresh.get("Preferences");
+        let min = number(prefs.and_then(|p| p.get("MinHealthyPercentage"))).unwrap_or_else(|| "90".into());
+        let max = number(prefs.and_then(|p| p.get("MaxHealthyPercentage")));
+        let range = match max {
+            Some(max) => format!("{min} % to {max} % of the desired capacity in service"),
+            None => format!("at least {min} % of the desired capacity in service"),
+        };
+        return format!(
+            "CloudFormation starts an instance refresh that replaces its running instances, keeping {range} \
+             (UpdatePolicy AutoScalingInstanceRefresh)"
+        );
+    }
+    if let Some(rolling) = policy.and_then(|p| p.get("AutoScalingRollingUpdate")) {
+        let batch = number(rolling.get("MaxBatchSize")).unwrap_or_else(|| "1".into());
+        let keep = number(rolling.get("MinInstancesInService")).unwrap_or_else(|| "0".into());
+        return format!(
+            "CloudFormation replaces its running instances {batch} at a time, keeping at least {keep} in service \
+             (UpdatePolicy AutoScalingRollingUpdate)"
+        );
+    }
+    "running instances keep the old configuration: no UpdatePolicy replaces them (only instances launched later \
+     get the new one)"
+        .to_owned()
+}
+
 /// What a change of `rule`'s property does, given the old and new resource
 /// (whole resources: the ASG rule reads `UpdatePolicy`).
 pub fn apply(rule: &UpdateRule, old: Option<&Value>, new: Option<&Value>) -> (Impact, String) {
@@ -228,10 +266,7 @@ pub fn apply(rule: &UpdateRule, old: Option<&Value>, new: Option<&Value>) -> (Im
                     why("the group is kept; its instances move to the new subnets, with some interruption"),
                 )
             } else {
-                (
-                    Impact::Update,
-                    why("the group is kept; running instances are replaced only if its UpdatePolicy says so"),
-                )
+                (Impact::Update, why(&format!("the group is kept; {}", instance_replacement(new))))
             }
         }
         Rule::VpcTenancy => {
@@ -312,6 +347,40 @@ mod tests {
         };
         let d = TemplateDiff::new(&t(json!(["a"])), &t(json!(["b"])));
         assert_eq!(d.resources[0].impact, Some(Impact::Replace));
+    }
+
+    /// The diff names what happens to the running instances: an instance
+    /// refresh, a rolling update, or nothing (AWS CloudFormation `UpdatePolicy`
+    /// attribute).
+    #[test]
+    fn asg_launch_template_change_names_the_instance_replacement() {
+        let t = |policy: Value, version: &str| {
+            let mut g = json!({"Type": "AWS::AutoScaling::AutoScalingGroup",
+                "Properties": {"MinSize": "1", "MaxSize": "2",
+                    "LaunchTemplate": {"LaunchTemplateId": "lt-1", "Version": version}}});
+            if !policy.is_null() {
+                g["UpdatePolicy"] = policy;
+            }
+            json!({"Resources": {"G": g}})
+        };
+        let reason = |policy: Value| {
+            let d = TemplateDiff::new(&t(policy.clone(), "1"), &t(policy, "2"));
+            assert_eq!(d.resources[0].impact, Some(Impact::Update));
+            serde_json::to_string(&d.resources[0]).expect("json")
+        };
+        let refresh = reason(json!({"AutoScalingInstanceRefresh": {"Strategy": "Rolling",
+            "Preferences": {"MinHealthyPercentage": 100, "MaxHealthyPercentage": 200}}}));
+        assert!(
+            refresh.contains("starts an instance refresh that replaces its running instances, keeping 100 % to 200 %"),
+            "{refresh}"
+        );
+        let rolling = reason(json!({"AutoScalingRollingUpdate": {"MaxBatchSize": 2, "MinInstancesInService": "1"}}));
+        assert!(
+            rolling.contains("replaces its running instances 2 at a time, keeping at least 1 in service"),
+            "{rolling}"
+        );
+        let none = reason(Value::Null);
+        assert!(none.contains("running instances keep the old configuration"), "{none}");
     }
 
     #[test]

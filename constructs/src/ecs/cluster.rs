@@ -43,6 +43,19 @@ pub const IMDS_HOP_LIMIT: u8 = 1;
 pub const MAX_IMDS_HOP_LIMIT: u8 = 64;
 /// Root device name of the Amazon Linux 2023 AMIs.
 pub const ROOT_DEVICE_NAME: &str = "/dev/xvda";
+/// Capacity an instance refresh keeps in service, in % of the group's
+/// desired capacity, when none is given: 100, so a replacement instance
+/// launches (and takes the tasks ECS drains off the old one) before the
+/// instance it replaces is terminated.
+pub const DEFAULT_REFRESH_MIN_HEALTHY_PERCENT: u8 = 100;
+/// Capacity an instance refresh may run, in % of the desired capacity, when
+/// none is given: 200, room to launch every replacement first even in a
+/// group of one instance (the extra instances are billed while they run).
+pub const DEFAULT_REFRESH_MAX_HEALTHY_PERCENT: u8 = 200;
+/// Seconds an instance refresh waits after a new instance is in service
+/// before it goes on, when none is given: time for the instance to register
+/// with the cluster and start the tasks moved onto it.
+pub const DEFAULT_REFRESH_WARMUP_SECONDS: u32 = 300;
 
 /// Props of a [`Cluster`]. Every instance runs the ECS-optimized Amazon Linux
 /// 2023 AMI in the VPC's private subnets, requires IMDSv2, has an encrypted
@@ -114,6 +127,40 @@ pub struct ClusterProps {
     /// see README "Deleting a stack"). Default: true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_termination_protection: Option<bool>,
+    /// How running instances are replaced when the launch template changes
+    /// (a new AMI release, instance type, root volume, user data): an Auto
+    /// Scaling instance refresh that CloudFormation starts during the stack
+    /// update (`UpdatePolicy: AutoScalingInstanceRefresh`), replacing
+    /// protected instances too, with ECS managed draining moving the tasks
+    /// off each old instance before it goes. Default: see
+    /// [`InstanceRefreshProps`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_refresh: Option<InstanceRefreshProps>,
+}
+
+/// How an instance refresh replaces a cluster's instances (the preferences
+/// of the group's `UpdatePolicy: AutoScalingInstanceRefresh`; Amazon EC2
+/// Auto Scaling API Reference, `RefreshPreferences`,
+/// <https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html>).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceRefreshProps {
+    /// Capacity kept in service and healthy during the refresh, 0 to 100 %
+    /// of the desired capacity. Below 100 the refresh may terminate an old
+    /// instance before its replacement runs. Default:
+    /// [`DEFAULT_REFRESH_MIN_HEALTHY_PERCENT`] (100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_healthy_percentage: Option<u8>,
+    /// Capacity that may run during the refresh, 100 to 200 % of the desired
+    /// capacity and at most 100 above `min_healthy_percentage`; above 100
+    /// replacements launch before the instances they replace go (billed
+    /// while both run). Default: [`DEFAULT_REFRESH_MAX_HEALTHY_PERCENT`] (200).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_healthy_percentage: Option<u8>,
+    /// Seconds the refresh waits after a new instance is in service before
+    /// it replaces the next. Default: [`DEFAULT_REFRESH_WARMUP_SECONDS`] (300).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_warmup_seconds: Option<u32>,
 }
 
 /// First host port of the range ECS maps container ports to in bridge mode.
@@ -280,6 +327,7 @@ impl Cluster {
             )
             .prop("VPCZoneIdentifier", vpc.private_subnet_ids.clone())
             .prop("NewInstancesProtectedFromScaleIn", protection)
+            .update_policy(v.refresh.update_policy())
             .prop("Tags", json!([{"Key": "Name", "Value": path.to_string(), "PropagateAtLaunch": true}]));
         for route in &vpc.private_route_ids {
             asg = asg.depends_on(route);
@@ -336,6 +384,42 @@ impl Cluster {
     }
 }
 
+/// An instance refresh's preferences, validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Refresh {
+    min_healthy: u8,
+    max_healthy: u8,
+    warmup: u32,
+}
+
+impl Refresh {
+    /// The Auto Scaling group's `UpdatePolicy`: CloudFormation starts an
+    /// instance refresh when the group's `LaunchTemplate` changes (a new
+    /// launch template version), instead of leaving the running instances
+    /// on the old one (AWS CloudFormation `UpdatePolicy` attribute,
+    /// `AutoScalingInstanceRefresh`, mutually exclusive with
+    /// `AutoScalingRollingUpdate`). Protected instances are replaced
+    /// (`ScaleInProtectedInstances: Refresh`), as the Amazon ECS Developer
+    /// Guide asks with managed termination protection ("Safely stop Amazon
+    /// ECS workloads running on EC2 instances",
+    /// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instance-draining.html>);
+    /// instances already on the new version are kept (`SkipMatching`).
+    fn update_policy(self) -> Value {
+        json!({
+            "AutoScalingInstanceRefresh": {
+                "Strategy": "Rolling",
+                "Preferences": {
+                    "MinHealthyPercentage": self.min_healthy,
+                    "MaxHealthyPercentage": self.max_healthy,
+                    "InstanceWarmup": self.warmup,
+                    "ScaleInProtectedInstances": "Refresh",
+                    "SkipMatching": true,
+                },
+            },
+        })
+    }
+}
+
 /// Props with defaults applied, after validation.
 struct Validated {
     instance_type: String,
@@ -345,6 +429,7 @@ struct Validated {
     root_volume_gib: u32,
     ami_parameter: String,
     imds_hop_limit: u8,
+    refresh: Refresh,
 }
 
 impl Validated {
@@ -428,7 +513,57 @@ impl Validated {
                 "leave it out (1: containers cannot reach instance metadata) or use 2 for apps that need it",
             );
         }
-        Validated { instance_type, min, max, target, root_volume_gib, ami_parameter, imds_hop_limit }
+        let refresh =
+            check_refresh(props.instance_refresh.as_ref().unwrap_or(&InstanceRefreshProps::default()), &mut err);
+        Validated { instance_type, min, max, target, root_volume_gib, ami_parameter, imds_hop_limit, refresh }
+    }
+}
+
+/// The instance refresh preferences with defaults applied; a value AWS
+/// refuses is reported through `err` (code, field, message, help).
+fn check_refresh(props: &InstanceRefreshProps, err: &mut impl FnMut(Code, &str, String, &str)) -> Refresh {
+    const CODE: Code = Code::InstanceRefreshInvalid;
+    let min_healthy = props.min_healthy_percentage.unwrap_or(DEFAULT_REFRESH_MIN_HEALTHY_PERCENT);
+    let max_healthy = props.max_healthy_percentage.unwrap_or(DEFAULT_REFRESH_MAX_HEALTHY_PERCENT);
+    if min_healthy > 100 {
+        err(
+            CODE,
+            "instance_refresh.min_healthy_percentage",
+            format!("min_healthy_percentage {min_healthy} is above 100"),
+            "use 100 to keep every instance in service until its replacement runs",
+        );
+    }
+    if !(100..=200).contains(&max_healthy) {
+        err(
+            CODE,
+            "instance_refresh.max_healthy_percentage",
+            format!("max_healthy_percentage {max_healthy} is outside 100..=200"),
+            "use 200 (launch every replacement first) or a value down to 100",
+        );
+    } else if u16::from(max_healthy) > u16::from(min_healthy) + 100 {
+        err(
+            CODE,
+            "instance_refresh.max_healthy_percentage",
+            format!(
+                "max_healthy_percentage {max_healthy} is more than 100 above min_healthy_percentage {min_healthy}; \
+                 Auto Scaling refuses a wider range"
+            ),
+            "raise min_healthy_percentage or lower max_healthy_percentage",
+        );
+    } else if min_healthy == 100 && max_healthy == 100 {
+        err(
+            CODE,
+            "instance_refresh.max_healthy_percentage",
+            "with min and max healthy percentage both 100 an instance refresh can neither launch a replacement first \
+             nor terminate an instance first: it cannot replace anything"
+                .into(),
+            "raise max_healthy_percentage (200 launches every replacement first), or lower min_healthy_percentage",
+        );
+    }
+    Refresh {
+        min_healthy,
+        max_healthy,
+        warmup: props.instance_warmup_seconds.unwrap_or(DEFAULT_REFRESH_WARMUP_SECONDS),
     }
 }
 
@@ -470,6 +605,17 @@ crate::codes! {
             explanation: "The instance metadata (IMDSv2) response hop limit is 1 to 64. rcdk's default, 1, keeps \
          containers in bridge mode from reading the instance's credentials; use 2 only for apps that \
          need instance metadata.",
+        },
+        InstanceRefreshInvalid => error("ecs:instance-refresh-invalid") {
+            title: "`instance_refresh` asks for percentages Auto Scaling refuses or that can replace nothing",
+            explanation: "When a cluster's launch template changes (a new AMI release, instance type, root volume), \
+         CloudFormation replaces the running instances with an Auto Scaling instance refresh (`UpdatePolicy: \
+         AutoScalingInstanceRefresh`). `min_healthy_percentage` (0 to 100) is the capacity kept in service, \
+         `max_healthy_percentage` (100 to 200, at most 100 above the minimum) the capacity that may run meanwhile, \
+         both in % of the desired capacity. With both at 100 the refresh can neither launch a replacement first nor \
+         terminate an instance first. Leave them out (100 and 200: every replacement launches before the instance it \
+         replaces goes), or keep them in range.",
+            link: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html",
         },
         InstanceTypeInvalid => error("ecs:instance-type-invalid") {
             formerly: ["ecs-instance-type-invalid"],
