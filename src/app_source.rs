@@ -375,6 +375,9 @@ fn project_app(path: &Path) -> Result<Option<AppSource>, Failure> {
 /// stderr, so rcdk's own output stays clean. An app whose checks found
 /// errors writes them into its manifest: they are reported located, exit 2.
 fn run_app(command: &str, dir: &Path, format: Format) -> Result<(Vec<SynthesizedStack>, Reported), Failure> {
+    // The context (pinned AMI releases) of the app's directory, checked
+    // here so a bad file is located once, handed over as JSON.
+    let context = crate::context::read_or_fail(&crate::context::in_dir(dir))?;
     let out = tempfile::Builder::new()
         .prefix("rcdk-assembly-")
         .tempdir()
@@ -386,6 +389,7 @@ fn run_app(command: &str, dir: &Path, format: Format) -> Result<(Vec<Synthesized
         .current_dir(dir)
         .env(OUTDIR_ENV, out.path())
         .env(FORMAT_ENV, format.extension())
+        .env(crate::context::CONTEXT_ENV, context.to_json())
         .stdin(Stdio::null())
         .stdout(stdout)
         .stderr(Stdio::inherit())

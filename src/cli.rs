@@ -26,6 +26,8 @@ pub enum Command {
     Destroy(DestroyArgs),
     /// List the app's stacks in deploy order, with account, region and dependencies (no AWS call).
     List(ListArgs),
+    /// Pin the ECS-optimized AMI releases the clusters run (rcdk.context.json).
+    Ami(AmiArgs),
     /// Create a new project in DIR: an app (app file, or a Rust crate with --rust), its templates,
     /// and the pull-request workflow.
     Init(InitArgs),
@@ -434,6 +436,57 @@ pub struct DestroyArgs {
     /// AWS connection flags.
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+/// `rcdk ami`.
+#[derive(Debug, Args)]
+pub struct AmiArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: AmiCommand,
+}
+
+/// The `rcdk ami` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AmiCommand {
+    /// Pin every cluster's ECS-optimized AMI to the release AWS recommends now: looks it up
+    /// (SSM GetParameter) in each region the app's clusters deploy to, rewrites rcdk.context.json
+    /// beside the app, and prints each change (`REGION FAMILY: OLD (ami-…) → NEW (ami-…)`).
+    Update(AmiUpdateArgs),
+}
+
+/// `rcdk ami update`.
+#[derive(Debug, Args)]
+#[command(after_help = "A cluster whose stack has a region reads the AMI of the release pinned for (region, \
+SSM parameter) in rcdk.context.json, beside the app file (or beside rcdk.toml for an app command); without a pin \
+it reads the recommended AMI anew at every deploy. After an update, `rcdk synth` rewrites the templates and \
+`rcdk diff` shows the release change; the deploy replaces the instances by instance refresh.\n\n\
+Exit codes: 0 the pins are current (written, or with --dry-run printed); 1 with --exit-code a pin moved or \
+would move, or AWS refused or could not be reached (nothing written); 2 bad input (app file, context file, \
+--profile), nothing written.")]
+pub struct AmiUpdateArgs {
+    /// App files. Default: `--app`, `app` in `rcdk.toml`, else `app.yaml` here, else every `.yaml` file
+    /// in `examples/`. App files in one directory share its rcdk.context.json.
+    pub app_files: Vec<PathBuf>,
+    /// Run this command to get the app (see `rcdk synth --help`); the pins go to rcdk.context.json in
+    /// the directory it runs in, and reach the program through `RCDK_CONTEXT`.
+    #[arg(long, value_name = "CMD", conflicts_with = "app_files")]
+    pub app: Option<String>,
+    /// Print what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Exit 1 when a pin moves (or would move, with --dry-run), e.g. for a scheduled job that opens
+    /// a pull request.
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Named profile from the shared AWS config files; when given it wins over
+    /// `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`. A profile that does not exist is exit 2.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Endpoint URL for the SSM calls, e.g. a moto_server. Default: `AWS_ENDPOINT_URL_SSM`, then
+    /// `AWS_ENDPOINT_URL`, then AWS's own.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
 }
 
 /// Machine-readable diagnostics.

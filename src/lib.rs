@@ -4,11 +4,13 @@
 //! writing templates, diffs, deploys. `main` parses flags and calls [`run`];
 //! each command lives in its own module.
 //!
-//! Everything that calls AWS (`aws`, `deploy`, `destroy`, `diff
-//! --against-stack`) is the `aws` feature, on by default. Built without it,
+//! Everything that calls AWS (`aws`, `deploy`, `destroy`, `ami update`,
+//! `diff --against-stack`) is the `aws` feature, on by default. Built without it,
 //! those commands keep their flags and `--help` but exit 2 with a message
 //! that says how to get them (`without_aws`).
 
+#[cfg(feature = "aws")]
+pub mod ami;
 pub mod app_file;
 pub mod app_source;
 #[cfg(feature = "aws")]
@@ -17,6 +19,7 @@ pub mod check;
 pub mod cli;
 pub mod completions;
 pub mod compliance;
+pub mod context;
 #[cfg(feature = "aws")]
 pub mod deploy;
 pub mod deploy_time;
@@ -58,6 +61,10 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Destroy(_) => Err(without_aws::refuse("destroy")),
         Command::Init(args) => init::run(&args),
         Command::List(args) => list::run(&args),
+        #[cfg(feature = "aws")]
+        Command::Ami(args) => ami::run(&args),
+        #[cfg(not(feature = "aws"))]
+        Command::Ami(_) => Err(without_aws::refuse("ami update")),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),

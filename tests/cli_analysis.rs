@@ -283,7 +283,10 @@ fn a_written_choice_is_a_note_not_a_warning() {
     assert_eq!(status, 0, "{err}");
     assert!(!written.is_empty());
     assert!(!err.contains("warning:"), "{err}");
-    let note = err.lines().find(|l| l.starts_with("note: ")).unwrap_or_else(|| panic!("no note in:\n{err}"));
+    let note = err
+        .lines()
+        .find(|l| l.starts_with("note: ") && l.contains("nat_gateways"))
+        .unwrap_or_else(|| panic!("no NAT note in:\n{err}"));
     assert!(note.starts_with("note: app.yaml:4:37: stacks[0].vpc.nat_gateways:"), "{note}");
     assert!(note.contains("(acknowledged: `nat_gateways: 1` for 2 zones is written in the app"), "{note}");
     assert!(err.contains("[net:nat-shared-across-azs]"), "{err}");

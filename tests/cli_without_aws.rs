@@ -16,7 +16,9 @@ fn refused(args: &[&str], what: &str) {
     let app = root().join("examples/todo-app.yaml");
     let mut full: Vec<&str> = args.to_vec();
     let app = app.to_string_lossy().into_owned();
-    full.insert(1, &app);
+    // After the command's words: `deploy APP`, `ami update APP`.
+    let at = if args[0] == "ami" { 2 } else { 1 };
+    full.insert(at, &app);
     let out = rcdk(dir.path(), &full);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(2), "{full:?}: {stderr}");
@@ -27,11 +29,12 @@ fn refused(args: &[&str], what: &str) {
 }
 
 #[test]
-fn deploy_destroy_and_diff_against_stack_exit_2_with_how_to_get_them() {
+fn deploy_destroy_ami_update_and_diff_against_stack_exit_2_with_how_to_get_them() {
     refused(&["deploy", "--yes"], "deploy");
     refused(&["deploy", "--no-execute"], "deploy");
     refused(&["destroy", "--stack", "todo-prod", "--yes"], "destroy");
     refused(&["diff", "--against-stack"], "diff --against-stack");
+    refused(&["ami", "update"], "ami update");
 }
 
 #[test]

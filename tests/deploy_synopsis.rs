@@ -1,5 +1,6 @@
-//! The README's command-line synopsis of `deploy` and `destroy` lists
-//! exactly the flags `--help` lists, with the same value names.
+//! The README's command-line synopsis of `deploy`, `destroy`, `synth`,
+//! `check` and `ami update` lists exactly the flags `--help` lists, with
+//! the same value names.
 
 #![cfg(feature = "aws")]
 
@@ -11,7 +12,9 @@ use support::{rcdk, root, text};
 
 /// `--flag` → value name (`None` for a switch) from `rcdk COMMAND --help`.
 fn help_flags(command: &str) -> BTreeMap<String, Option<String>> {
-    let out = rcdk(&root(), &[command, "--help"]);
+    let mut args: Vec<&str> = command.split(' ').collect();
+    args.push("--help");
+    let out = rcdk(&root(), &args);
     let (help, _) = text(&out);
     help.lines()
         .filter_map(|l| l.trim_start().strip_prefix("--").map(|rest| rest.split("  ").next().unwrap_or(rest)))
@@ -52,7 +55,7 @@ fn readme_flags(command: &str) -> BTreeMap<String, Option<String>> {
 
 #[test]
 fn readme_synopsis_matches_help() {
-    for command in ["deploy", "destroy", "synth", "check"] {
+    for command in ["deploy", "destroy", "synth", "check", "ami update"] {
         let help = help_flags(command);
         let readme = readme_flags(command);
         assert!(help.len() >= 4, "{command}: parsed --help: {help:?}");

@@ -42,12 +42,28 @@ const CONSTRUCTS: &[(&str, &[&str])] = &[
 /// code only through the layers below: a command never imports another.
 const BINARY: &[(&str, &[&str])] = &[
     ("failure and output; the deploy- and destroy-time codes", &["failure", "write", "without_aws", "deploy_time"]),
-    ("flags, inputs and adapters; rule packs over stacks", &["cli", "app_file", "template_file", "aws", "compliance"]),
+    (
+        "flags, inputs and adapters; rule packs over stacks",
+        &["cli", "app_file", "template_file", "context", "aws", "compliance"],
+    ),
     ("where an app comes from; every diagnostic; reports", &["app_source", "diagnostics", "report", "security"]),
     ("deployed stacks, shared by deploy, destroy and diff --against-stack", &["stacks"]),
     (
         "commands",
-        &["synth", "diff", "deploy", "destroy", "list", "check", "explain", "schema", "completions", "man", "init"],
+        &[
+            "synth",
+            "diff",
+            "deploy",
+            "destroy",
+            "list",
+            "ami",
+            "check",
+            "explain",
+            "schema",
+            "completions",
+            "man",
+            "init",
+        ],
     ),
     ("dispatch", &["lib", "main"]),
 ];

@@ -1,6 +1,7 @@
 //! The five seeds as Rust programs (`app/examples/*.rs`, run with
-//! `cargo run -p rcdk-app --example NAME` through `rcdk synth --app`): each
-//! writes, through `rcdk_app::emit_to` as under `rcdk synth --app`, templates
+//! `cargo run -p rcdk-app --example NAME` through `rcdk synth --app` in
+//! `examples/`): each writes, through `rcdk_app::emit_to` with the examples'
+//! context as under `rcdk synth --app`, templates
 //! byte-identical to what its YAML twin in `examples/` synthesizes through
 //! the app-file front door, and to the committed `templates/`, with no
 //! warning in the manifest.
@@ -9,7 +10,7 @@ use std::path::PathBuf;
 
 use rcdk_constructs::assembly::{self, Manifest, MANIFEST_FILE};
 use rcdk_constructs::cfn::Format;
-use rcdk_constructs::core::{App, Severity};
+use rcdk_constructs::core::{App, Context, Severity};
 
 #[path = "../app/examples/multi_region_canary.rs"]
 mod multi_region_canary;
@@ -46,7 +47,15 @@ fn yaml_templates(file: &str) -> Vec<(String, String)> {
     assembly::files(&stacks).unwrap().into_iter().filter(|(name, _)| name != MANIFEST_FILE).collect()
 }
 
-fn assert_twins(app: App, yaml: &str) {
+/// The context the examples commit beside them (`examples/rcdk.context.json`:
+/// the AMI releases their clusters run), which `rcdk synth --app` run in
+/// `examples/` hands the program and `rcdk_app::emit` applies.
+fn examples_context() -> Context {
+    Context::parse(&std::fs::read_to_string(root().join("examples/rcdk.context.json")).expect("read")).expect("valid")
+}
+
+fn assert_twins(mut app: App, yaml: &str) {
+    app.set_context(examples_context());
     let (rust, manifest) = rust_templates(app);
     let twin = yaml_templates(yaml);
     let names = |t: &[(String, String)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();

@@ -65,6 +65,25 @@ pub const OUTDIR_ENV: &str = "RCDK_OUTDIR";
 /// (`rcdk synth --format`). Default: `yaml`.
 pub const FORMAT_ENV: &str = "RCDK_FORMAT";
 
+/// The environment variable carrying the app's context (the JSON of
+/// `rcdk.context.json`: the pinned AMI releases) from rcdk to the program.
+pub const CONTEXT_ENV: &str = "RCDK_CONTEXT";
+
+/// The context rcdk handed the program ([`CONTEXT_ENV`]): the AMI releases
+/// pinned in `rcdk.context.json` in the directory rcdk runs the program in
+/// (beside `rcdk.toml`), which `rcdk ami update` moves. [`emit`] gives it to
+/// the app ([`App::set_context`]), so every cluster runs its pinned release
+/// with nothing to write; [`emit_to`] takes the app as it is (set the
+/// context yourself, e.g. in a test). Run without rcdk (the variable
+/// unset), nothing is pinned: clusters read the recommended AMI at every
+/// deploy.
+pub fn context() -> Result<rcdk_constructs::core::Context, EmitError> {
+    match std::env::var(CONTEXT_ENV) {
+        Ok(text) => rcdk_constructs::core::Context::parse(&text).map_err(EmitError::Context),
+        Err(_) => Ok(rcdk_constructs::core::Context::default()),
+    }
+}
+
 /// Why the assembly was not written.
 #[derive(Debug, thiserror::Error)]
 pub enum EmitError {
@@ -74,6 +93,9 @@ pub enum EmitError {
     /// [`FORMAT_ENV`] names no known format.
     #[error("{FORMAT_ENV} is `{0}`; expected `yaml` or `json`")]
     Format(String),
+    /// [`CONTEXT_ENV`] holds no valid context.
+    #[error("{CONTEXT_ENV} is not a valid context: {0}")]
+    Context(rcdk_constructs::core::ContextError),
     /// The app is invalid; every problem is listed.
     #[error("{0}")]
     Invalid(#[from] rcdk_constructs::Errors),
@@ -100,14 +122,16 @@ pub struct Emitted {
 }
 
 /// Synthesizes `app` and writes its cloud assembly into the directory named
-/// by [`OUTDIR_ENV`], in the format named by [`FORMAT_ENV`].
-pub fn emit(app: App) -> Result<Emitted, EmitError> {
+/// by [`OUTDIR_ENV`], in the format named by [`FORMAT_ENV`], with the
+/// context rcdk handed it ([`context`]: the pinned AMI releases).
+pub fn emit(mut app: App) -> Result<Emitted, EmitError> {
     let dir = std::env::var_os(OUTDIR_ENV).filter(|d| !d.is_empty()).ok_or(EmitError::NoOutdir)?;
     let format = match std::env::var(FORMAT_ENV).ok().as_deref() {
         None | Some("") | Some("yaml") => Format::Yaml,
         Some("json") => Format::Json,
         Some(other) => return Err(EmitError::Format(other.to_owned())),
     };
+    app.set_context(context()?);
     emit_to(app, Path::new(&dir), format)
 }
 

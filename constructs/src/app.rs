@@ -27,7 +27,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::cfn::Format;
-use crate::core::{App, RulePack, Suppressions, Synthesis, SynthesizedStack};
+use crate::core::{App, Context, RulePack, Suppressions, Synthesis, SynthesizedStack};
 use crate::error::{Errors, ValidationError};
 use crate::patterns::platform;
 
@@ -55,6 +55,12 @@ pub struct AppProps {
     /// Default: none.
     #[serde(default, skip_serializing_if = "Suppressions::is_empty")]
     pub suppress: Suppressions,
+    /// Not part of the app file: the context committed beside it
+    /// (`rcdk.context.json`, the pinned AMI releases), which rcdk reads and
+    /// hands to every stack. Default: empty, nothing pinned.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub context: Context,
 }
 
 impl AppProps {
@@ -65,6 +71,7 @@ impl AppProps {
     pub fn build(&self) -> App {
         let mut app = App::new();
         crate::analysis::register(&mut app);
+        app.set_context(self.context.clone());
         for built in platform::build(&self.stacks) {
             app.add_stack(built.stack);
         }

@@ -90,6 +90,7 @@ registry! {
     crate::cloudfront::distribution::Code,
     crate::cloudwatch::alarm::Code,
     crate::core::app::Code,
+    crate::core::context::Code,
     crate::core::escape::Code,
     crate::core::stack::Code,
     crate::core::tags::Code,

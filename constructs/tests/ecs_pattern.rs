@@ -12,7 +12,7 @@ use rcdk_constructs::app::{AppProps, StackSpec};
 use rcdk_constructs::applicationautoscaling::StepScalingProps;
 use rcdk_constructs::cfn::Format;
 use rcdk_constructs::cloudwatch::PresetAlarmProps;
-use rcdk_constructs::core::{RulePack, Suppressions};
+use rcdk_constructs::core::{Context, RulePack, Suppressions};
 use rcdk_constructs::dynamodb::{KeyAttribute, TableProps};
 use rcdk_constructs::ec2::{NetworkAclsProps, VpcProps};
 use rcdk_constructs::ecs::{ClusterProps, ContainerImage, RepositoryImage};
@@ -153,14 +153,23 @@ fn todo_app() -> AppProps {
             .into(),
             ..Default::default()
         }],
+        context: examples_context(),
         ..Default::default()
     }
+}
+
+/// The context the examples commit beside them (`examples/rcdk.context.json`:
+/// the AMI release their clusters run), which rcdk hands an app file.
+fn examples_context() -> Context {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/rcdk.context.json");
+    Context::parse(&std::fs::read_to_string(path).expect("read the context")).expect("a valid context")
 }
 
 fn example(name: &str) -> AppProps {
     let path = format!("{}/../examples/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let app: AppProps = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    AppProps { context: examples_context(), ..app }
 }
 
 fn body(app: &AppProps) -> String {

@@ -19,6 +19,20 @@ rcdk_constructs::codes! {
             title: "a key that is not a plain string",
             explanation: "App-file keys are plain strings; YAML also allows lists, maps or aliases as keys, which no app-file field takes.",
         },
+        ContextInvalid => error("app-file:context-invalid") {
+            title: "the context file beside the app (rcdk.context.json) cannot be read or is not valid",
+            explanation: "`rcdk.context.json` holds what rcdk looked up in AWS once and the app commits, so that \
+         synthesis stays offline and a change is reviewed like any other: today the ECS-optimized AMI release each \
+         cluster runs, per region and SSM parameter:\n\n\
+         ```json\n{\"amis\": {\"eu-west-1\": {\"/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id\": \
+         \"al2023-ami-ecs-hvm-2023.0.20260918-kernel-6.1-x86_64\"}}}\n```\n\n\
+         rcdk reads it beside every app file (and beside `rcdk.toml` for an app command) and refuses a file it \
+         cannot read, one over 1 MiB, JSON that is not valid, an unknown key, a region that is not a region name, \
+         a parameter that does not end in `/recommended/image_id`, or a release that is not one path segment, \
+         located at the line and column. `rcdk ami update` writes the file: fix the entry it names, or delete the \
+         file and run `rcdk ami update` again.",
+            help: "fix the entry, or delete rcdk.context.json and run `rcdk ami update` again",
+        },
         DeprecatedSpelling => warning("app-file:deprecated-spelling") {
             title: "an enum value in a deprecated spelling",
             explanation: "Enum values in app files are lower case (`protocol: https`, `traffic_type: reject`, \

@@ -26,9 +26,17 @@ pub struct AppFile {
 }
 
 impl AppFile {
-    /// Reads and parses an app file. Unknown fields, wrong types and YAML
-    /// syntax errors are reported with their position.
+    /// Reads and parses an app file, and the context beside it
+    /// (`rcdk.context.json`, see [`crate::context`]). Unknown fields, wrong
+    /// types and YAML syntax errors are reported with their position.
     pub fn load(path: &Path) -> Result<AppFile, Problems> {
+        let mut app = Self::load_without_context(path)?;
+        app.props.context = crate::context::read(&crate::context::beside(path)).map_err(|p| Problems(vec![*p]))?;
+        Ok(app)
+    }
+
+    /// Reads and parses an app file alone (no context: nothing is pinned).
+    fn load_without_context(path: &Path) -> Result<AppFile, Problems> {
         let source = limits::read_app_file(path).map_err(|e| {
             Problems(vec![Problem {
                 file: path.to_owned(),

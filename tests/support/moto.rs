@@ -153,7 +153,8 @@ impl Moto {
     /// `Fn::GetAtt` on it fails the execution ("instance of Fn::GetAtt
     /// references undefined resource"). Stack tags reach every taggable
     /// resource, the key included, hence the copy without them. Real
-    /// CloudFormation takes the file as it is. Panics when no stack has tags,
+    /// CloudFormation takes the file as it is. The context beside the app
+    /// (`rcdk.context.json`) is copied too. Panics when no stack has tags,
     /// so a test that stops needing this says so.
     pub fn without_stack_tags(app: &Path, dir: &Path) -> PathBuf {
         let text = std::fs::read_to_string(app).expect("read app file");
@@ -168,6 +169,12 @@ impl Moto {
         std::fs::create_dir_all(dir).expect("create directory");
         let copy = dir.join(app.file_name().expect("a file name"));
         std::fs::write(&copy, serde_yaml::to_string(&doc).expect("YAML")).expect("write app copy");
+        // The AMI pins beside the app go with it, so the copy deploys the
+        // releases the committed templates pin.
+        let context = app.with_file_name("rcdk.context.json");
+        if context.is_file() {
+            std::fs::copy(&context, dir.join("rcdk.context.json")).expect("copy the context");
+        }
         copy
     }
 

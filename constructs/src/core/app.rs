@@ -5,6 +5,7 @@ use std::panic::Location;
 use std::sync::Arc;
 
 use super::compliance::{RulePack, Suppressions};
+use super::context::Context;
 use super::stack::{Acknowledgement, FinishedStack};
 use super::validation::{locate, AppCheck, StackView};
 use super::{ConstructPath, DiagnosticCode, FieldPath, Severity, Stack, StackInput, StackProps};
@@ -19,6 +20,7 @@ pub struct App {
     checks: Vec<AppCheck>,
     compliance: Vec<RulePack>,
     suppressions: Suppressions,
+    context: Context,
 }
 
 /// A stack after synthesis: its template, rendered.
@@ -102,6 +104,15 @@ impl App {
     /// The stack named `name`, to add constructs to.
     pub fn stack_mut(&mut self, name: &str) -> Option<&mut Stack> {
         self.stacks.iter_mut().find(|s| s.name() == name)
+    }
+
+    /// Gives every stack without a context of its own
+    /// ([`Stack::set_context`]) this one: the AMI releases pinned in
+    /// `rcdk.context.json` (see [`Context`]), applied when the stacks
+    /// finish. rcdk sets it for an app file; `rcdk_app::emit` for a Rust
+    /// program, from `RCDK_CONTEXT`. Default: empty, nothing pinned.
+    pub fn set_context(&mut self, context: Context) {
+        self.context = context;
     }
 
     /// Registers a check of the whole app, run by [`App::synth`] after
@@ -199,6 +210,9 @@ impl App {
                 stack.add_compliance(*pack);
             }
             apply_app_suppressions(&mut stack, i, &names, &self.suppressions);
+            if stack.context().is_empty() {
+                stack.set_context(self.context.clone());
+            }
             let mut f = stack.finish();
             for e in std::mem::take(&mut f.errors) {
                 match e.severity {

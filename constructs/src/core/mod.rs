@@ -5,6 +5,7 @@
 pub(crate) mod app;
 mod arn;
 pub mod compliance;
+pub mod context;
 pub mod diagnostic;
 pub(crate) mod escape;
 mod path;
@@ -17,6 +18,7 @@ pub use crate::cfn::{FieldPath, FieldSegment};
 pub use app::{stack_name_duplicate, App, Provenance, Synthesis, SynthesizedStack};
 pub use arn::Arn;
 pub use compliance::{RulePack, Suppression, Suppressions};
+pub use context::{Context, ContextError, CONTEXT_FILE};
 pub use diagnostic::{Definition, DiagnosticCode, Registered, Severity, SourceLocation};
 pub use escape::{DependsOn, RawResource, ResourceOverride};
 pub use path::{pascal_case, pascal_case_into, ConstructPath};

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::compliance::{RulePack, Suppression, Suppressions};
+use super::context::Context;
 use super::props::{role_arn_account, MAX_DESCRIPTION_BYTES};
 use super::tags::{tag_problem, TagFormat, MAX_TAGS_PER_RESOURCE};
 use super::validation::{locate, StackValidation, StackView};
@@ -48,6 +49,7 @@ pub struct Stack {
     /// Whether constructors locate their problems at their caller: yes for
     /// a Rust program's stacks, no for an app file's (located at its fields).
     locate_callers: bool,
+    context: Context,
 }
 
 /// A finding accepted knowingly: whole-app warnings and rule-pack findings
@@ -120,6 +122,7 @@ impl Stack {
             validations: Vec::new(),
             caller: None,
             locate_callers: true,
+            context: Context::default(),
         };
         stack.validate_props();
         stack
@@ -232,6 +235,20 @@ impl Stack {
     /// The stack's props.
     pub fn props(&self) -> &StackProps {
         &self.props
+    }
+
+    /// Gives the stack a context (`rcdk.context.json`: the pinned AMI
+    /// releases, see [`Context`]): when it finishes, every AMI parameter of
+    /// its template that reads a recommended AMI pinned for its region is
+    /// pointed at the pinned release. Default: the app's context (see
+    /// [`super::App::set_context`]), else nothing pinned.
+    pub fn set_context(&mut self, context: Context) {
+        self.context = context;
+    }
+
+    /// The stack's context (see [`Stack::set_context`]).
+    pub fn context(&self) -> &Context {
+        &self.context
     }
 
     /// The synthesized template must pass rule pack `pack` too (see
@@ -563,6 +580,48 @@ impl Stack {
 
     /// Applies the stack tags and returns the finished stack with the
     /// problems reported while building it.
+    /// Without a pin, an AMI parameter that reads a recommended AMI is
+    /// rcdk's default, reported (`ecs:ami-unpinned`) at the first resource
+    /// that reads it and acknowledged there, so it is a note: never silent,
+    /// and the tool does not warn about its own defaults.
+    fn report_unpinned_amis(&mut self) {
+        for name in super::context::unpinned_ami_parameters(&self.template) {
+            let reference = json!({ "Ref": name });
+            let reader = self
+                .template
+                .resources
+                .iter()
+                .find(|(_, r)| r.properties.values().any(|v| super::context::mentions(v, &reference)));
+            let Some((id, _)) = reader else { continue };
+            let id = id.clone();
+            let (construct, field) =
+                self.resource_origins.get(&id).cloned().unwrap_or_else(|| (self.root.clone(), self.field_base.clone()));
+            let default = self.template.parameters[&name].default.clone().unwrap_or_default();
+            let default = default.as_str().unwrap_or_default();
+            let reason = match self.props.region {
+                Some(_) => format!(
+                    "not pinned in {}; `rcdk ami update` pins the recommended release",
+                    super::context::CONTEXT_FILE
+                ),
+                None => "the stack names no region, and a pin is per region".to_owned(),
+            };
+            // The field is absolute (where the resource was added), so the
+            // error skips `report`, which would prefix the stack's field.
+            self.errors.push(
+                ValidationError::new(
+                    super::context::Code::AmiUnpinned,
+                    &construct,
+                    format!(
+                        "{id}: instances launch from whatever AMI `{default}` recommends when a deploy runs; after \
+                         AWS publishes a release, the next deploy moves them to a new AMI that no template change shows"
+                    ),
+                )
+                .field(field),
+            );
+            self.acknowledge(&construct, super::context::Code::AmiUnpinned, reason);
+        }
+    }
+
     pub(crate) fn finish(mut self) -> FinishedStack {
         if !self.props.tags.is_empty() {
             let mut most: Option<(usize, String)> = None;
@@ -590,6 +649,8 @@ impl Stack {
                 self.report(e);
             }
         }
+        super::context::pin_ami_parameters(&mut self.template, self.props.region.as_deref(), &self.context);
+        self.report_unpinned_amis();
         self.check_parameters();
         let view = StackView {
             props: &self.props,
