@@ -232,21 +232,7 @@ fn tagged(tag: Option<Tag>, v: Value) -> Value {
         // `!!str` and the like: the value as it is.
         return v;
     }
-    let (name, inner) = match (tag.suffix.as_str(), v) {
-        ("Ref", v) => ("Ref".to_owned(), v),
-        ("Condition", v) => ("Condition".to_owned(), v),
-        ("GetAtt", Value::String(s)) => {
-            let parts = match s.split_once('.') {
-                Some((r, a)) => vec![Value::String(r.into()), Value::String(a.into())],
-                None => vec![Value::String(s)],
-            };
-            ("Fn::GetAtt".to_owned(), Value::Array(parts))
-        }
-        (other, v) => (format!("Fn::{other}"), v),
-    };
-    let mut m = Map::new();
-    m.insert(name, inner);
-    Value::Object(m)
+    rcdk_constructs::cfn::short_form(&tag.suffix, v)
 }
 
 /// A scalar as YAML 1.2's core schema types it (as serde_yaml does): quoted

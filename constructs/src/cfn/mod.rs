@@ -37,7 +37,7 @@ pub use check::{
 };
 pub use field::{FieldPath, FieldSegment};
 pub use intrinsic::{Intrinsic, Pseudo};
-pub use parse::{parse_template, ParseError};
+pub use parse::{parse_template, short_form, ParseError};
 pub use read::ReadError;
 pub use render::{Format, RenderError};
 pub use template::{DeletionPolicy, Output, Parameter, ParameterType, Resource, Template, TEMPLATE_FORMAT_VERSION};

@@ -85,24 +85,30 @@ fn from_yaml(v: serde_yaml::Value) -> Value {
         Y::Tagged(tagged) => {
             let tag = tagged.tag.to_string();
             let tag = tag.trim_start_matches('!');
-            let inner = from_yaml(tagged.value);
-            let (name, inner) = match (tag, inner) {
-                ("Ref", v) => ("Ref".to_owned(), v),
-                ("Condition", v) => ("Condition".to_owned(), v),
-                ("GetAtt", Value::String(s)) => {
-                    let parts = match s.split_once('.') {
-                        Some((r, a)) => vec![Value::String(r.into()), Value::String(a.into())],
-                        None => vec![Value::String(s)],
-                    };
-                    ("Fn::GetAtt".to_owned(), Value::Array(parts))
-                }
-                (other, v) => (format!("Fn::{other}"), v),
-            };
-            let mut m = Map::new();
-            m.insert(name, inner);
-            Value::Object(m)
+            short_form(tag, from_yaml(tagged.value))
         }
     }
+}
+
+/// A short-form intrinsic (`!Ref x`, `!GetAtt a.b`, `!Sub ...`) in its long
+/// form, `tag` without its `!`: `{"Ref": x}`, `{"Fn::GetAtt": ["a", "b"]}`,
+/// `{"Fn::Sub": ...}`.
+pub fn short_form(tag: &str, v: Value) -> Value {
+    let (name, inner) = match (tag, v) {
+        ("Ref", v) => ("Ref".to_owned(), v),
+        ("Condition", v) => ("Condition".to_owned(), v),
+        ("GetAtt", Value::String(s)) => {
+            let parts = match s.split_once('.') {
+                Some((r, a)) => vec![Value::String(r.into()), Value::String(a.into())],
+                None => vec![Value::String(s)],
+            };
+            ("Fn::GetAtt".to_owned(), Value::Array(parts))
+        }
+        (other, v) => (format!("Fn::{other}"), v),
+    };
+    let mut m = Map::new();
+    m.insert(name, inner);
+    Value::Object(m)
 }
 
 fn key_text(k: serde_yaml::Value) -> String {
