@@ -156,6 +156,17 @@ fn service() -> impl Strategy<Value = Value> {
                     .prop_map(|(t, a)| json!({"tables": {t: a}, "buckets": {"files": a}})),
             ),
         ),
+        (
+            maybe(one(&["env", "secret_arn", "password"]).prop_map(|s| json!(s))),
+            maybe(any::<bool>().prop_map(|b| json!(b))),
+            maybe(any::<bool>().prop_map(|b| json!(b))),
+            maybe(one(&["1000:1000", "root", "0", ""]).prop_map(|s| json!(s))),
+            maybe(any::<bool>().prop_map(|b| json!(b))),
+            maybe(
+                proptest::collection::vec(one(&["/tmp", "/var/cache/nginx", "relative", ""]), 0..3)
+                    .prop_map(|v| json!(v)),
+            ),
+        ),
     )
         .prop_map(
             |(
@@ -169,6 +180,7 @@ fn service() -> impl Strategy<Value = Value> {
                 scaling,
                 canary,
                 (mode, database, grants),
+                (credentials, delete_logs, encrypt_logs, user, read_only, writable),
             )| {
                 let mut m = Map::new();
                 m.insert("image".into(), image);
@@ -187,6 +199,12 @@ fn service() -> impl Strategy<Value = Value> {
                 insert(&mut m, "network_mode", mode);
                 insert(&mut m, "database", database);
                 insert(&mut m, "grants", grants);
+                insert(&mut m, "database_credentials", credentials);
+                insert(&mut m, "delete_logs_on_removal", delete_logs);
+                insert(&mut m, "encrypt_logs", encrypt_logs);
+                insert(&mut m, "user", user);
+                insert(&mut m, "read_only_root_filesystem", read_only);
+                insert(&mut m, "writable_paths", writable);
                 Value::Object(m)
             },
         )
@@ -245,8 +263,15 @@ fn cluster() -> impl Strategy<Value = Value> {
         maybe(small_u8()),
         maybe(edgy_u32()),
         maybe(small_u8()),
+        maybe(any::<bool>().prop_map(|b| json!(b))),
+        maybe((maybe(small_u8()), maybe(edgy_u32())).prop_map(|(min, warmup)| {
+            let mut m = Map::new();
+            insert(&mut m, "min_healthy_percentage", min);
+            insert(&mut m, "instance_warmup_seconds", warmup);
+            Value::Object(m)
+        })),
     )
-        .prop_map(|(ty, min, max, target, root, hops)| {
+        .prop_map(|(ty, min, max, target, root, hops, protection, refresh)| {
             let mut m = Map::new();
             insert(&mut m, "instance_type", ty);
             insert(&mut m, "min_capacity", min);
@@ -254,6 +279,8 @@ fn cluster() -> impl Strategy<Value = Value> {
             insert(&mut m, "target_capacity_percent", target);
             insert(&mut m, "root_volume_gib", root);
             insert(&mut m, "imds_hop_limit", hops);
+            insert(&mut m, "managed_termination_protection", protection);
+            insert(&mut m, "instance_refresh", refresh);
             Value::Object(m)
         })
 }
