@@ -107,6 +107,18 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "logs:retention-invalid",
     ),
     (
+        "access_logs_without_region",
+        "stacks:\n  - name: a\n    vpc: {max_azs: 2}\n    load_balancer:\n      access_logs: true\n    services:\n      web: {image: 'nginx:1.27.0'}\n",
+        "stacks[0].load_balancer.access_logs",
+        "elbv2:access-logs-need-region",
+    ),
+    (
+        "access_logs_prefix_awslogs",
+        "stacks:\n  - name: a\n    region: eu-west-1\n    vpc: {max_azs: 2}\n    load_balancer:\n      access_logs_prefix: AWSLogs/web\n    services:\n      web: {image: 'nginx:1.27.0'}\n",
+        "stacks[0].load_balancer.access_logs_prefix",
+        "elbv2:access-logs-prefix-invalid",
+    ),
+    (
         "logical_id_collision",
         "stacks:\n  - name: a\n    vpc: {max_azs: 2}\n    services:\n      web-api: {image: 'nginx:1.27.0'}\n      web_api: {image: 'nginx:1.27.0'}\n",
         "stacks[0].services.web_api",

@@ -104,6 +104,7 @@ registry! {
     crate::ecs::cluster::Code,
     crate::ecs::service::Code,
     crate::ecs::task_definition::Code,
+    crate::elbv2::access_logs::Code,
     crate::elbv2::listener::Code,
     crate::elbv2::listener_rule::Code,
     crate::elbv2::load_balancer::Code,

@@ -34,8 +34,76 @@ pub fn availability_zone_count(region: &str) -> Option<usize> {
     })
 }
 
+/// The AWS account Elastic Load Balancing writes access logs as, in the
+/// regions that opened before August 2022; `None` for later regions, where
+/// the bucket policy grants the service principal
+/// [`ELB_LOG_DELIVERY_SERVICE`] instead. The table is frozen: see "Step 2:
+/// Attach a policy to your S3 bucket" in
+/// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+/// (the AWS CDK's region facts, `ELBV2_ACCOUNTS`, list the same accounts).
+pub fn elb_log_delivery_account(region: &str) -> Option<&'static str> {
+    Some(match region {
+        "us-east-1" => "127311923021",
+        "us-east-2" => "033677994240",
+        "us-west-1" => "027434742980",
+        "us-west-2" => "797873946194",
+        "af-south-1" => "098369216593",
+        "ap-east-1" => "754344448648",
+        "ap-southeast-3" => "589379963580",
+        "ap-south-1" => "718504428378",
+        "ap-northeast-3" => "383597477331",
+        "ap-northeast-2" => "600734575887",
+        "ap-southeast-1" => "114774131450",
+        "ap-southeast-2" => "783225319266",
+        "ap-northeast-1" => "582318560864",
+        "ca-central-1" => "985666609251",
+        "eu-central-1" => "054676820928",
+        "eu-west-1" => "156460612806",
+        "eu-west-2" => "652711504416",
+        "eu-south-1" => "635631232127",
+        "eu-west-3" => "009996457667",
+        "eu-north-1" => "897822967062",
+        "me-south-1" => "076674570225",
+        "sa-east-1" => "507241528517",
+        "us-gov-west-1" => "048591011584",
+        "us-gov-east-1" => "190560391635",
+        "cn-north-1" => "638102146993",
+        "cn-northwest-1" => "037604701340",
+        _ => return None,
+    })
+}
+
+/// The service principal Elastic Load Balancing writes access logs as in
+/// regions that opened in August 2022 or later (see
+/// [`elb_log_delivery_account`]).
+pub const ELB_LOG_DELIVERY_SERVICE: &str = "logdelivery.elasticloadbalancing.amazonaws.com";
+
+/// The partition of `region`: `aws-cn` for the China regions, `aws-us-gov`
+/// for GovCloud, else `aws`.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn elb_writes_as_the_regional_account_in_old_regions_and_the_service_in_new_ones() {
+        assert_eq!(super::elb_log_delivery_account("us-east-1"), Some("127311923021"));
+        assert_eq!(super::elb_log_delivery_account("cn-north-1"), Some("638102146993"));
+        // Opened after August 2022: the service principal.
+        assert_eq!(super::elb_log_delivery_account("eu-central-2"), None);
+        assert_eq!(super::elb_log_delivery_account("ap-southeast-4"), None);
+        assert_eq!(super::partition("cn-northwest-1"), "aws-cn");
+        assert_eq!(super::partition("us-gov-east-1"), "aws-us-gov");
+        assert_eq!(super::partition("eu-west-1"), "aws");
+    }
+
     #[test]
     fn region_shapes() {
         for ok in ["us-east-1", "eu-west-3", "us-gov-west-1", "ap-southeast-4"] {

@@ -348,7 +348,8 @@ fn stack() -> impl Strategy<Value = Value> {
 }
 
 /// The rest of a wild stack: a CDN with options, a database, repositories,
-/// tables and buckets, raw resources and overrides (valid or not).
+/// tables and buckets, raw resources, overrides and load balancer options
+/// (valid or not).
 fn wild_extras() -> impl Strategy<Value = Vec<(&'static str, Value)>> {
     (
         maybe(
@@ -397,8 +398,18 @@ fn wild_extras() -> impl Strategy<Value = Vec<(&'static str, Value)>> {
             json!({"LoadBalancerSecurityGroup": {"Properties.SecurityGroupEgress": []}}),
             json!({"Vpc": {"Bad.Path": 1}}),
         ])),
+        maybe(one(&[
+            json!({}),
+            json!({"access_logs": true, "access_logs_prefix": "web", "access_logs_retention_days": 30}),
+            json!({"access_logs": false}),
+            json!({"access_logs": false, "access_logs_bucket": "logs-bucket"}),
+            json!({"access_logs_bucket": "arn:aws:s3:::logs", "access_logs_retention_days": 7}),
+            json!({"access_logs_prefix": "AWSLogs/x", "access_logs_retention_days": 0}),
+            json!({"deletion_protection": false, "idle_timeout_seconds": 0, "ingress_cidrs": ["0.0.0.0/0", "x"]}),
+            json!({"https": true, "http": false}),
+        ])),
     )
-        .prop_map(|(cdn, database, repositories, tables, buckets, resources, overrides)| {
+        .prop_map(|(cdn, database, repositories, tables, buckets, resources, overrides, load_balancer)| {
             let mut out = Vec::new();
             for (k, v) in [
                 ("cdn", cdn),
@@ -408,6 +419,7 @@ fn wild_extras() -> impl Strategy<Value = Vec<(&'static str, Value)>> {
                 ("buckets", buckets),
                 ("resources", resources),
                 ("overrides", overrides),
+                ("load_balancer", load_balancer),
             ] {
                 if let Some(v) = v {
                     out.push((k, v));

@@ -499,7 +499,7 @@ impl<'a> Doc<'a> {
         match name {
             "AWS::Region" => one(self.region?),
             "AWS::StackName" => one(self.stack_name?),
-            "AWS::Partition" => one(partition(self.region?)),
+            "AWS::Partition" => one(crate::region::partition(self.region?)),
             "AWS::URLSuffix" => one(if self.region?.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" }),
             _ => {
                 if let Some(v) = self.values.get(name) {
@@ -876,17 +876,6 @@ fn sub_mentions(x: &Value, ids: &HashSet<&str>) -> bool {
         let name = name.split('.').next().unwrap_or_default();
         ids.contains(name)
     })
-}
-
-/// The partition of a region.
-fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
 }
 
 /// The property `name` of `r`, resolved.

@@ -388,6 +388,19 @@ impl Stack {
         });
     }
 
+    /// Acknowledges a rule pack's finding — by the rule's name or control id
+    /// (`CT.S3.PR.10`) — about `construct` and the constructs below it, for
+    /// a construct's own design choice: reported as a note with `reason`,
+    /// and never stale (the app may not enable the pack that would find it).
+    pub fn acknowledge_rule(&mut self, construct: &ConstructPath, rule: &str, reason: impl Into<String>) {
+        self.acknowledgements.push(Acknowledgement {
+            construct: construct.clone(),
+            code: rule.to_owned(),
+            reason: reason.into(),
+            written: None,
+        });
+    }
+
     /// Suppresses findings of `code` — a whole-app warning code, a rule's
     /// name or its control id (`CT.S3.PR.9`) — about `construct` and the
     /// constructs below it: they are reported as notes that carry `reason`.

@@ -113,14 +113,39 @@ pub struct LoadBalancerProps {
     /// Default: true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_protection: Option<bool>,
-    /// Name of an existing S3 bucket for access logs; its bucket policy must
-    /// let Elastic Load Balancing write (storage costs money). Default: no access logs.
+    /// Write access logs: one gzip file per load balancer node every 5
+    /// minutes, each request with its client, path, status and latencies
+    /// (the Control Tower control CT.ELASTICLOADBALANCING.PR.6 requires
+    /// them). Without `access_logs_bucket`, into a bucket the stack creates
+    /// at `<path>/AccessLogs`: SSE-S3 encrypted (the only encryption
+    /// Elastic Load Balancing delivers to), versioned, public access
+    /// blocked, TLS only, retained when the stack is deleted, log files
+    /// deleted after `access_logs_retention_days`, and a bucket policy that
+    /// lets only the region's log delivery identity put objects under
+    /// `[prefix/]AWSLogs/<account>/` (see
+    /// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html).
+    /// S3 storage is billed; the delivery is free. Default: true when the
+    /// stack names its `region` (the identity depends on it) or
+    /// `access_logs_bucket` is given, else false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_logs: Option<bool>,
+    /// Name of an existing S3 bucket for the access logs, e.g. the logging
+    /// account's, instead of one the stack creates: in the load balancer's
+    /// region, SSE-S3 encrypted, with a bucket policy that lets Elastic Load
+    /// Balancing write. Default: none (a bucket of the stack's own, see
+    /// `access_logs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_logs_bucket: Option<String>,
-    /// Key prefix of the access logs in the bucket. Only with
-    /// `access_logs_bucket`. Default: none (the bucket's root).
+    /// Key prefix of the access logs in the bucket, without `AWSLogs` and
+    /// without leading or trailing `/`. Default: none (the bucket's root).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_logs_prefix: Option<String>,
+    /// Days the bucket the stack creates keeps each access log file, 1 to
+    /// 3650; deleted files stay recoverable for 90 more days (versioning).
+    /// Only without `access_logs_bucket`. Default:
+    /// [`super::DEFAULT_ACCESS_LOGS_RETENTION_DAYS`] (365).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_logs_retention_days: Option<u32>,
     /// Managed prefix lists allowed to connect, named by a template value
     /// (such as a parameter's `Ref`) rather than by ID, after
     /// `ingress_prefix_lists` (their rules are numbered on from those). Rust
@@ -328,13 +353,8 @@ impl ApplicationLoadBalancer {
             attr("routing.http.drop_invalid_header_fields.enabled", "true".into()),
             attr("routing.http2.enabled", "true".into()),
         ];
-        if let Some(bucket) = &props.access_logs_bucket {
-            attributes.push(attr("access_logs.s3.enabled", "true".into()));
-            attributes.push(attr("access_logs.s3.bucket", bucket.clone()));
-            if let Some(prefix) = &props.access_logs_prefix {
-                attributes.push(attr("access_logs.s3.prefix", prefix.clone()));
-            }
-        }
+        let logs = super::access_logs::access_logs(stack, path, props);
+        attributes.extend(logs.attributes);
         let mut lb = Resource::new("AWS::ElasticLoadBalancingV2::LoadBalancer")
             .prop("Type", "application")
             .prop("Scheme", if internal { "internal" } else { "internet-facing" })
@@ -344,6 +364,9 @@ impl ApplicationLoadBalancer {
             .prop("LoadBalancerAttributes", Value::Array(attributes));
         if !internal {
             lb = lb.depends_on(vpc.gateway_attachment_id.clone());
+        }
+        if let Some(policy) = logs.depends_on {
+            lb = lb.depends_on(policy);
         }
         let logical_id = stack.add_resource(path, lb);
         let arn = Intrinsic::ref_(&logical_id);
@@ -669,13 +692,6 @@ fn cidr_label(cidr: &str, any_label: &str, any: &str) -> String {
     }
 }
 
-fn is_bucket_name(b: &str) -> bool {
-    (3..=63).contains(&b.len())
-        && b.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
-        && b.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && b.ends_with(|c: char| c.is_ascii_alphanumeric())
-}
-
 fn validate(
     stack: &mut Stack,
     path: &ConstructPath,
@@ -833,25 +849,6 @@ fn validate(
             .help("give the VPC `max_azs: 2` or more"),
         );
     }
-    if let Some(b) = &props.access_logs_bucket {
-        if !is_bucket_name(b) {
-            stack.report(
-                ValidationError::new(Code::AccessLogsBucketInvalid, path, format!("`{b}` is not an S3 bucket name"))
-                    .field("access_logs_bucket")
-                    .help("use the bucket's name (3 to 63 lowercase letters, digits, dots and hyphens), not its ARN"),
-            );
-        }
-    } else if props.access_logs_prefix.is_some() {
-        stack.report(
-            ValidationError::new(
-                Code::AccessLogsPrefixWithoutBucket,
-                path,
-                "`access_logs_prefix` is set without `access_logs_bucket`",
-            )
-            .field("access_logs_prefix")
-            .help("set `access_logs_bucket` too, or remove the prefix"),
-        );
-    }
 }
 
 crate::codes! {
@@ -870,19 +867,6 @@ crate::codes! {
             explanation: "An Application Load Balancer allows at most 100 listener rules (not counting default rules), and \
          each service needs at least one rule on each listener. Split the services over more stacks, \
          each with its own load balancer.",
-        },
-        AccessLogsBucketInvalid => error("elbv2:access-logs-bucket-invalid") {
-            formerly: ["access-logs-bucket-invalid"],
-            title: "the access log bucket is not an S3 bucket name",
-            explanation: "`access_logs_bucket` is the bucket's name (3 to 63 lowercase letters, digits, dots and hyphens), \
-         not its ARN or URL. The bucket must allow the regional Elastic Load Balancing account to write \
-         to it.",
-        },
-        AccessLogsPrefixWithoutBucket => error("elbv2:access-logs-prefix-without-bucket") {
-            formerly: ["access-logs-prefix-without-bucket"],
-            title: "`access_logs_prefix` is set without `access_logs_bucket`",
-            explanation: "The prefix only means something with a bucket to write to. Set `access_logs_bucket` too, or \
-         remove the prefix.",
         },
         CertificateArnInvalid => error("elbv2:certificate-arn-invalid") {
             formerly: ["certificate-arn-invalid"],

@@ -25,12 +25,14 @@
 //! assert!(stack.errors().is_empty());
 //! ```
 
+pub(crate) mod access_logs;
 pub(crate) mod listener;
 pub(crate) mod listener_rule;
 pub(crate) mod load_balancer;
 mod priority;
 pub(crate) mod target_group;
 
+pub use access_logs::DEFAULT_ACCESS_LOGS_RETENTION_DAYS;
 pub use listener::{Action, Listener, WeightedTarget, MAX_TARGET_GROUPS_PER_ACTION, MAX_WEIGHT};
 pub use listener_rule::{
     HttpHeaderCondition, ListenerRule, ListenerRuleProps, QueryStringCondition, MAX_CONDITION_VALUES_PER_CONDITION,

@@ -54,12 +54,36 @@ pub struct Bucket {
     pub name: Value,
     /// The bucket's ARN (`Fn::GetAtt Arn`).
     pub arn: Value,
+    /// The logical ID of its bucket policy: a resource that writes into the
+    /// bucket as an AWS service depends on it.
+    pub policy_logical_id: String,
+}
+
+/// What constructs (not app files) add to a [`Bucket`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BucketExtras {
+    /// Days after which current objects expire (an `ExpireObjects`
+    /// lifecycle rule). Default: never.
+    pub expiration_days: Option<u32>,
+    /// Bucket policy statements after `DenyInsecureTransport`. Default: none.
+    pub statements: Vec<Value>,
 }
 
 impl Bucket {
     /// Adds a bucket at `path` and its policy at `path/Policy`. The bucket is
     /// retained when removed or replaced (`Retain`): its objects are data.
     pub fn new(stack: &mut Stack, path: &ConstructPath, props: &BucketProps) -> Bucket {
+        Self::with_extras(stack, path, props, &BucketExtras::default())
+    }
+
+    /// [`Bucket::new`] with what only constructs ask of a bucket: an
+    /// expiration of current objects and more bucket policy statements.
+    pub(crate) fn with_extras(
+        stack: &mut Stack,
+        path: &ConstructPath,
+        props: &BucketProps,
+        extras: &BucketExtras,
+    ) -> Bucket {
         stack.suppress_all(path, &props.suppress);
         let versioned = props.versioned.unwrap_or(true);
         let encryption = match &props.kms_key_arn {
@@ -111,6 +135,14 @@ impl Bucket {
             }
             (false, None) => None,
         };
+        let mut rules = Vec::new();
+        if let Some(days) = extras.expiration_days {
+            rules.push(json!({
+                "Id": "ExpireObjects",
+                "Status": "Enabled",
+                "ExpirationInDays": days
+            }));
+        }
         if let Some(days) = expiration {
             if !(1..=3650).contains(&days) {
                 stack.report(
@@ -122,15 +154,15 @@ impl Bucket {
                     .field("noncurrent_version_expiration_days"),
                 );
             }
-            resource = resource.prop(
-                "LifecycleConfiguration",
-                json!({"Rules": [{
-                    "Id": "ExpireNoncurrentVersions",
-                    "Status": "Enabled",
-                    "NoncurrentVersionExpiration": {"NoncurrentDays": days},
-                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}
-                }]}),
-            );
+            rules.push(json!({
+                "Id": "ExpireNoncurrentVersions",
+                "Status": "Enabled",
+                "NoncurrentVersionExpiration": {"NoncurrentDays": days},
+                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}
+            }));
+        }
+        if !rules.is_empty() {
+            resource = resource.prop("LifecycleConfiguration", json!({ "Rules": rules }));
         }
         if let Some(target) = &props.access_logs_bucket {
             resource = resource.prop("LoggingConfiguration", json!({"DestinationBucketName": target}));
@@ -138,22 +170,25 @@ impl Bucket {
         let logical_id = stack.add_resource(path, resource.retain_policy(DeletionPolicy::Retain));
         let arn = Intrinsic::get_att(&logical_id, "Arn");
         let objects = Intrinsic::join("", vec![arn.clone(), json!("/*")]);
-        let policy = Resource::new("AWS::S3::BucketPolicy").prop("Bucket", Intrinsic::ref_(&logical_id)).prop(
-            "PolicyDocument",
-            json!({
-                "Version": "2012-10-17",
-                "Statement": [{
-                    "Sid": "DenyInsecureTransport",
-                    "Effect": "Deny",
-                    "Principal": {"AWS": "*"},
-                    "Action": "s3:*",
-                    "Resource": [arn, objects],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}
-                }]
-            }),
-        );
-        stack.add_resource(&path.child("Policy"), policy);
-        Bucket { name: Intrinsic::ref_(&logical_id), arn: Intrinsic::get_att(&logical_id, "Arn"), logical_id }
+        let mut statements = vec![json!({
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Action": "s3:*",
+            "Resource": [arn, objects],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+        })];
+        statements.extend(extras.statements.iter().cloned());
+        let policy = Resource::new("AWS::S3::BucketPolicy")
+            .prop("Bucket", Intrinsic::ref_(&logical_id))
+            .prop("PolicyDocument", json!({"Version": "2012-10-17", "Statement": statements}));
+        let policy_logical_id = stack.add_resource(&path.child("Policy"), policy);
+        Bucket {
+            name: Intrinsic::ref_(&logical_id),
+            arn: Intrinsic::get_att(&logical_id, "Arn"),
+            logical_id,
+            policy_logical_id,
+        }
     }
 
     /// Least-privilege statements for `access` to this bucket's objects
