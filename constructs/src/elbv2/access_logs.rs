@@ -13,7 +13,6 @@
 
 use serde_json::{json, Value};
 
-use super::load_balancer::LoadBalancerProps;
 use crate::cfn::Intrinsic;
 use crate::core::{ConstructPath, Stack};
 use crate::error::ValidationError;
@@ -22,6 +21,16 @@ use crate::s3::{Bucket, BucketExtras, BucketProps};
 
 /// Days the access logs stay in the bucket rcdk creates, by default.
 pub const DEFAULT_ACCESS_LOGS_RETENTION_DAYS: u32 = 365;
+
+/// The access log settings of a load balancer's props (see
+/// [`super::LoadBalancerProps::access_logs`] and the fields after it).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct AccessLogSettings<'a> {
+    pub access_logs: Option<bool>,
+    pub access_logs_bucket: Option<&'a str>,
+    pub access_logs_prefix: Option<&'a str>,
+    pub access_logs_retention_days: Option<u32>,
+}
 
 /// What turning access logs on adds to the load balancer.
 #[derive(Debug, Default)]
@@ -34,18 +43,18 @@ pub(super) struct AccessLogs {
 
 /// Validates the access log props and, when logs are on, creates the bucket
 /// (when `access_logs_bucket` names none) and returns the attributes.
-pub(super) fn access_logs(stack: &mut Stack, path: &ConstructPath, props: &LoadBalancerProps) -> AccessLogs {
+pub(super) fn access_logs(stack: &mut Stack, path: &ConstructPath, props: AccessLogSettings<'_>) -> AccessLogs {
     let region = stack.props().region.clone();
     let enabled = props.access_logs.unwrap_or(props.access_logs_bucket.is_some() || region.is_some());
     validate(stack, path, props, enabled, region.is_some());
     if !enabled {
         return AccessLogs::default();
     }
-    let prefix = props.access_logs_prefix.as_deref().filter(|p| !p.is_empty());
-    let (bucket, depends_on) = match (&props.access_logs_bucket, &region) {
+    let prefix = props.access_logs_prefix.filter(|p| !p.is_empty());
+    let (bucket, depends_on) = match (props.access_logs_bucket, &region) {
         (Some(name), _) => (json!(name), None),
         (None, Some(region)) => {
-            let bucket = log_bucket(stack, path, props, region, prefix);
+            let bucket = log_bucket(stack, path, props.access_logs_retention_days, region, prefix);
             (bucket.name, Some(bucket.policy_logical_id))
         }
         (None, None) => return AccessLogs::default(),
@@ -66,7 +75,7 @@ pub(super) fn access_logs(stack: &mut Stack, path: &ConstructPath, props: &LoadB
 fn log_bucket(
     stack: &mut Stack,
     path: &ConstructPath,
-    props: &LoadBalancerProps,
+    retention_days: Option<u32>,
     region: &str,
     prefix: Option<&str>,
 ) -> Bucket {
@@ -85,7 +94,7 @@ fn log_bucket(
         vec![Intrinsic::get_att(&logical_id, "Arn"), json!(key_prefix), Intrinsic::ref_("AWS::AccountId"), json!("/*")],
     );
     let extras = BucketExtras {
-        expiration_days: Some(props.access_logs_retention_days.unwrap_or(DEFAULT_ACCESS_LOGS_RETENTION_DAYS)),
+        expiration_days: Some(retention_days.unwrap_or(DEFAULT_ACCESS_LOGS_RETENTION_DAYS)),
         statements: vec![json!({
             "Sid": "AllowLoadBalancerLogDelivery",
             "Effect": "Allow",
@@ -112,7 +121,7 @@ fn log_bucket(
     bucket
 }
 
-fn validate(stack: &mut Stack, path: &ConstructPath, props: &LoadBalancerProps, enabled: bool, has_region: bool) {
+fn validate(stack: &mut Stack, path: &ConstructPath, props: AccessLogSettings<'_>, enabled: bool, has_region: bool) {
     if props.access_logs == Some(false) && props.access_logs_bucket.is_some() {
         stack.report(
             ValidationError::new(
@@ -136,7 +145,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &LoadBalancerProps, 
             .help("set the stack's `region`, or name an existing bucket with `access_logs_bucket`"),
         );
     }
-    if let Some(b) = &props.access_logs_bucket {
+    if let Some(b) = props.access_logs_bucket {
         if !is_bucket_name(b) {
             stack.report(
                 ValidationError::new(Code::AccessLogsBucketInvalid, path, format!("`{b}` is not an S3 bucket name"))
@@ -145,7 +154,7 @@ fn validate(stack: &mut Stack, path: &ConstructPath, props: &LoadBalancerProps, 
             );
         }
     }
-    if let Some(prefix) = &props.access_logs_prefix {
+    if let Some(prefix) = props.access_logs_prefix {
         if !enabled {
             stack.report(
                 ValidationError::new(

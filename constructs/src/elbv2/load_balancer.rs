@@ -353,7 +353,13 @@ impl ApplicationLoadBalancer {
             attr("routing.http.drop_invalid_header_fields.enabled", "true".into()),
             attr("routing.http2.enabled", "true".into()),
         ];
-        let logs = super::access_logs::access_logs(stack, path, props);
+        let settings = super::access_logs::AccessLogSettings {
+            access_logs: props.access_logs,
+            access_logs_bucket: props.access_logs_bucket.as_deref(),
+            access_logs_prefix: props.access_logs_prefix.as_deref(),
+            access_logs_retention_days: props.access_logs_retention_days,
+        };
+        let logs = super::access_logs::access_logs(stack, path, settings);
         attributes.extend(logs.attributes);
         let mut lb = Resource::new("AWS::ElasticLoadBalancingV2::LoadBalancer")
             .prop("Type", "application")
