@@ -147,6 +147,36 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "elbv2:https-certificate-missing",
     ),
     (
+        "writable_path_relative",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        writable_paths: [tmp]\n",
+        "stacks[0].services.web.writable_paths[0]",
+        "ecs:writable-path-invalid",
+    ),
+    (
+        "writable_path_root",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        writable_paths: [/tmp, /]\n",
+        "stacks[0].services.web.writable_paths[1]",
+        "ecs:writable-path-invalid",
+    ),
+    (
+        "writable_path_dot_dot",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        writable_paths: [/var/lib/../cache]\n",
+        "stacks[0].services.web.writable_paths[0]",
+        "ecs:writable-path-invalid",
+    ),
+    (
+        "writable_path_twice",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        writable_paths: [/tmp, /tmp/]\n",
+        "stacks[0].services.web.writable_paths[1]",
+        "ecs:writable-path-overlap",
+    ),
+    (
+        "writable_path_nested",
+        "    services:\n      web:\n        image: nginx:1.27.0\n        writable_paths: [/var/cache/app, /var/cache]\n",
+        "stacks[0].services.web.writable_paths[1]",
+        "ecs:writable-path-overlap",
+    ),
+    (
         "unknown_service_field",
         "    services:\n      web:\n        image: nginx:1.27.0\n        imagee: nginx:1.28.0\n",
         "stacks[0].services.web.imagee",
@@ -190,4 +220,25 @@ fn a_cluster_without_a_vpc_is_located() {
     let (_, err) = text(&out);
     assert!(err.contains("novpc.yaml:3:5: stacks[0].cluster: `cluster` needs a VPC"), "{err}");
     assert!(err.contains("help: add `vpc: {}`"), "{err}");
+}
+
+#[test]
+fn a_writable_path_inside_another_is_located_at_its_entry() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let body = "    services:\n      web:\n        image: public.ecr.aws/nginx/nginx-unprivileged:1.27\n        \
+                writable_paths:\n          - /tmp\n          - /tmp/cache\n";
+    fs::write(dir.path().join("paths.yaml"), format!("{BASE}{body}")).expect("write");
+    let out = rcdk(dir.path(), &["synth", "paths.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let (_, err) = text(&out);
+    assert!(
+        err.contains(
+            "paths.yaml:9:13: stacks[0].services.web.writable_paths[1]: writable path `/tmp/cache` is inside `/tmp` \
+             (writable_paths[0])"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("ecs:writable-path-overlap"), "{err}");
+    assert!(err.contains("help: list each directory once"), "{err}");
+    assert!(!dir.path().join("templates").exists(), "nothing is written");
 }

@@ -98,7 +98,8 @@ fn app_file_project_synthesizes_checks_and_lints() {
         "Type: AWS::ECS::Service",
         "Type: AWS::CloudWatch::Alarm",
         "Endpoint: oncall@example.com",
-        "public.ecr.aws/nginx/nginx:1.27",
+        "public.ecr.aws/nginx/nginx-unprivileged:1.27",
+        "ContainerPort: 8080",
     ] {
         assert!(template.contains(needle), "templates/infra-dev.yaml lacks `{needle}`");
     }

@@ -13,8 +13,10 @@ use rcdk_app::prelude::*;
 
 /// The app: `web-us-east-1`, `web-eu-west-1` and `web-cdn`.
 pub fn app() -> App {
+    // Built FROM nginxinc/nginx-unprivileged:alpine: as UID 1000 on a
+    // read-only root filesystem it writes only to /tmp, and it listens on 8080.
     let mut web = LoadBalancedServiceProps::new("public.ecr.aws/example/multi-region-web:v1")
-        .port(80)
+        .port(8080)
         .cpu(256) // CPU units (1024 = 1 vCPU): the CPU alarm's percentages are of this
         .desired_count(2)
         .health_check_path("/");

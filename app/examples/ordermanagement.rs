@@ -19,6 +19,17 @@ pub fn app() -> App {
         .env("CUBA_WEB_HOST_NAME", "orders.example.com")
         .health_check_path("/app/")
         .scaling(ServiceScalingProps::between(2, 4).cpu_target(60.0));
+    // Tomcat's logs, temp, work and webapps (it expands the WARs there) and
+    // CUBA's app home; the image makes webapps and /opt/cuba_home UID 1000's.
+    let writable = [
+        "/tmp",
+        "/usr/local/tomcat/logs",
+        "/usr/local/tomcat/temp",
+        "/usr/local/tomcat/work",
+        "/usr/local/tomcat/webapps",
+        "/opt/cuba_home",
+    ];
+    app.writable_paths = Some(writable.map(String::from).to_vec());
     app.database = Some(true);
     // Not DB_PASSWORD injected at task start: it rotates.
     app.database_credentials = Some(DatabaseCredentials::SecretArn);

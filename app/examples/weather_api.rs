@@ -14,7 +14,8 @@ pub fn app() -> App {
         .cpu(256) // CPU units (1024 = 1 vCPU): the CPU alarm's percentages are of this
         .memory_mib(256, 512)
         .env("SPRING_PROFILES_ACTIVE", "prod")
-        .secret("OPENWEATHER_API_KEY", "/weather-api/openweather-key") // SSM parameter
+        // The image reads the OpenWeather key from APPID (`java -DAPPID=$APPID`).
+        .secret("APPID", "/weather-api/openweather-key") // SSM parameter
         .health_check_path("/actuator/health");
     let spec = StackSpec::new("weather-api-prod")
         .region("eu-central-1")

@@ -16,8 +16,10 @@ pub fn app() -> App {
         scale_in: vec![Step { at: 25.0, change: -1 }],
         ..Default::default()
     };
+    // Built FROM nginxinc/nginx-unprivileged: as UID 1000 on a read-only
+    // root filesystem it writes only to /tmp, and it listens on 8080.
     let mut website = LoadBalancedServiceProps::new(ContainerImage::repository("website", "2.1.0"))
-        .port(80)
+        .port(8080)
         .cpu(256) // CPU units (1024 = 1 vCPU): the CPU steps are percentages of this
         .memory_mib(128, 256)
         .scaling(ServiceScalingProps { cpu_steps: Some(steps), ..ServiceScalingProps::between(2, 8) });

@@ -16,6 +16,19 @@ pub fn is_plausible_region(s: &str) -> bool {
         && last.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The domain suffix of `region`'s endpoints and regional service
+/// principals: `amazonaws.com.cn` in the China regions ([`partition`]
+/// `aws-cn`), `amazonaws.com` elsewhere (GovCloud included) — what
+/// `AWS::URLSuffix` resolves to there ("Pseudo parameters reference",
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html).
+pub fn url_suffix(region: &str) -> &'static str {
+    if partition(region) == "aws-cn" {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    }
+}
+
 /// The most availability zones any account sees in `region` (what
 /// `Fn::GetAZs` can return at best), for the regions rcdk knows; `None` for
 /// others. A VPC asking for more zones fails at deploy. Accounts may see
@@ -111,6 +124,20 @@ mod tests {
         }
         for bad in ["useast1", "US-EAST-1", "us-east", "us-east-x", ""] {
             assert!(!super::is_plausible_region(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn partitions_and_url_suffixes() {
+        for (region, partition, suffix) in [
+            ("us-east-1", "aws", "amazonaws.com"),
+            ("eu-central-1", "aws", "amazonaws.com"),
+            ("cn-north-1", "aws-cn", "amazonaws.com.cn"),
+            ("cn-northwest-1", "aws-cn", "amazonaws.com.cn"),
+            ("us-gov-west-1", "aws-us-gov", "amazonaws.com"),
+        ] {
+            assert_eq!(super::partition(region), partition, "{region}");
+            assert_eq!(super::url_suffix(region), suffix, "{region}");
         }
     }
 }

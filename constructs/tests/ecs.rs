@@ -444,3 +444,99 @@ fn a_load_balancer_on_an_unexposed_port_is_an_error() {
     assert!(errs.contains(&("ecs:lb-container-unknown".into(), String::new())), "{errs:?}");
     assert!(errs.contains(&("ecs:desired-count-scaled".into(), "desired_count".into())), "{errs:?}");
 }
+
+/// `writable_paths` that could not be mounted as meant are refused, each at
+/// its own index: relative, `/`, `.`/`..` segments, a repeat (`/var/cache/`
+/// is `/var/cache`), and paths nested in either order.
+#[test]
+fn invalid_writable_paths_are_located() {
+    let b = build(ClusterProps::default(), |stack, cluster| {
+        let mut c = web_container();
+        c.writable_paths = Some(
+            [
+                "tmp",
+                "/",
+                "/var/../etc",
+                "/var/cache",
+                "/var/cache/",
+                "/var/cache/app",
+                "/srv/data/x",
+                "/srv/data",
+                "/var/./log",
+                "/var/log",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+        service_with(
+            stack,
+            cluster,
+            TaskDefinitionProps { containers: vec![c], ..Default::default() },
+            ServiceProps::default(),
+        );
+    });
+    let errs = errors(b);
+    let expected = [
+        ("ecs:writable-path-invalid", 0),
+        ("ecs:writable-path-invalid", 1),
+        ("ecs:writable-path-invalid", 2),
+        ("ecs:writable-path-overlap", 4),
+        ("ecs:writable-path-overlap", 5),
+        ("ecs:writable-path-overlap", 7),
+        ("ecs:writable-path-invalid", 8),
+    ]
+    .map(|(code, j)| (code.to_owned(), format!("task.containers[0].writable_paths[{j}]")));
+    let found: Vec<_> = errs.iter().filter(|(code, _)| code.starts_with("ecs:writable-path")).cloned().collect();
+    assert_eq!(found, expected, "{errs:#?}");
+}
+
+/// The messages say what is wrong and which entry it collides with.
+#[test]
+fn writable_path_messages_name_the_other_path() {
+    let mut stack = Stack::new(StackProps { name: "web".into(), ..Default::default() }, FieldPath::root());
+    let path = stack.root().child("Task");
+    let mut c = web_container();
+    c.writable_paths = Some(vec!["/srv/data/x".into(), "/srv/data".into(), "relative".into()]);
+    TaskDefinition::new(&mut stack, &path, &TaskDefinitionProps { containers: vec![c], ..Default::default() });
+    let messages: Vec<String> = stack.errors().iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+    assert!(
+        messages.contains(
+            &"containers[0].writable_paths[1]: writable path `/srv/data` contains `/srv/data/x` (writable_paths[0])"
+                .to_owned()
+        ),
+        "{messages:#?}"
+    );
+    assert!(
+        messages.contains(&"containers[0].writable_paths[2]: writable path `relative` is not absolute".to_owned()),
+        "{messages:#?}"
+    );
+}
+
+/// Valid writable paths each get a volume of their own, named uniquely even
+/// when two paths spell the same slug (`/a-b` and `/a/b`), and mounted
+/// read-write at their path; with an explicit list `/tmp` is not added.
+#[test]
+fn writable_paths_get_distinct_volumes() {
+    let b = build(ClusterProps::default(), |stack, cluster| {
+        let mut c = web_container();
+        c.writable_paths = Some(vec!["/a-b".into(), "/a/b".into(), "/var/cache/nginx/".into()]);
+        service_with(
+            stack,
+            cluster,
+            TaskDefinitionProps { containers: vec![c], ..Default::default() },
+            ServiceProps::default(),
+        );
+    });
+    let (body, t, _) = synth(b);
+    let td = &t["Resources"]["WebTaskDefinition"]["Properties"];
+    assert_eq!(td["Volumes"], json!([{"Name": "web-a-b"}, {"Name": "web-a-b-2"}, {"Name": "web-var-cache-nginx"}]));
+    assert_eq!(
+        td["ContainerDefinitions"][0]["MountPoints"],
+        json!([
+            {"ContainerPath": "/a-b", "SourceVolume": "web-a-b", "ReadOnly": false},
+            {"ContainerPath": "/a/b", "SourceVolume": "web-a-b-2", "ReadOnly": false},
+            {"ContainerPath": "/var/cache/nginx/", "SourceVolume": "web-var-cache-nginx", "ReadOnly": false},
+        ])
+    );
+    lint("ecs_writable_paths", &body);
+}

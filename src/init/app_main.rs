@@ -77,8 +77,12 @@ pub fn app() -> App {
         &ServiceContext { alarm_topics: &[topic.arn], ..ServiceContext::new(&cluster, &alb) },
         &LoadBalancedServiceProps {
             // Pin the image by tag (or digest) so every deploy is reproducible.
-            image: "public.ecr.aws/nginx/nginx:1.27".into(),
-            container_port: Some(80),
+            // Containers run as UID 1000 on a read-only root filesystem, with
+            // only /tmp writable. nginx-unprivileged writes only to /tmp and
+            // listens on 8080; the official `nginx` image would stop, unable
+            // to create /var/cache/nginx/client_temp.
+            image: "public.ecr.aws/nginx/nginx-unprivileged:1.27".into(),
+            container_port: Some(8080),
             // CPU units (1024 = one vCPU) reserved per task: the CPU alarm's percentages are of this.
             cpu: Some(256),
             memory_reservation_mib: Some(128),

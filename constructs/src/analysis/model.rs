@@ -500,7 +500,7 @@ impl<'a> Doc<'a> {
             "AWS::Region" => one(self.region?),
             "AWS::StackName" => one(self.stack_name?),
             "AWS::Partition" => one(crate::region::partition(self.region?)),
-            "AWS::URLSuffix" => one(if self.region?.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" }),
+            "AWS::URLSuffix" => one(crate::region::url_suffix(self.region?)),
             _ => {
                 if let Some(v) = self.values.get(name) {
                     return Some(vec![v.clone()]);

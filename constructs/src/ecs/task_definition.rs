@@ -39,8 +39,16 @@ pub const REGION_VARIABLES: [&str; 2] = ["AWS_DEFAULT_REGION", "AWS_REGION"];
 pub const DEFAULT_USER: &str = "1000:1000";
 
 /// The directories a container with a read-only root filesystem may write
-/// to when it names none: `/tmp`, on a volume of its own.
+/// to when it names none: `/tmp`, on a volume of its own. The volume starts
+/// as a copy of the image's `/tmp`, mode and owner included (see
+/// [`ContainerProps::writable_paths`]): `1777` in every distribution base
+/// image (Debian, Ubuntu, Alpine, distroless), so any user may write to it.
+/// An image built `FROM scratch` without a `/tmp` gets an empty directory
+/// owned by root, mode `0755`, which a non-root user cannot write to.
 pub const DEFAULT_WRITABLE_PATHS: [&str; 1] = ["/tmp"];
+
+/// Longest name of a task definition volume ECS accepts.
+const MAX_VOLUME_NAME: usize = 255;
 
 /// How a task's containers are networked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
@@ -161,9 +169,24 @@ pub struct ContainerProps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only_root_filesystem: Option<bool>,
     /// Directories the container may write to under a read-only root
-    /// filesystem, absolute paths: each gets an empty volume of the task
-    /// (Docker assigns it a host directory; it lives as long as the task).
-    /// Only with `read_only_root_filesystem`. Default: [`DEFAULT_WRITABLE_PATHS`] (`/tmp`).
+    /// filesystem, absolute paths; none may be `/`, contain `..`, repeat
+    /// another or lie inside another. Each gets a volume of the task with no
+    /// host path, which the ECS agent on EC2 creates as an empty Docker volume
+    /// of the `local` driver for the task's lifetime
+    /// (amazon-ecs-agent `initializeDockerLocalVolumes`; "Use bind mounts
+    /// with Amazon ECS",
+    /// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html).
+    /// When the container is created Docker copies the image's directory at
+    /// that path into the volume **with its owner and mode** ("Populate a
+    /// volume using a container",
+    /// https://docs.docker.com/engine/storage/volumes/#populate-a-volume-using-a-container).
+    /// So a path is writable by a non-root `user` only if the image makes it
+    /// so: `/tmp` (mode `1777`) is; a directory the image leaves `0755
+    /// root` (nginx's `/var/cache/nginx`, Tomcat's `webapps`), or one the
+    /// image lacks (an empty `0755 root` directory), is not — create it in
+    /// the image owned by the container's user (`RUN mkdir -p /data && chown
+    /// 1000:1000 /data`). Only with `read_only_root_filesystem`.
+    /// Default: [`DEFAULT_WRITABLE_PATHS`] (`/tmp`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub writable_paths: Option<Vec<String>>,
 }
@@ -179,16 +202,29 @@ impl ContainerProps {
             Some(p) => p.clone(),
             None => DEFAULT_WRITABLE_PATHS.iter().map(|p| (*p).to_owned()).collect(),
         };
+        let mut taken = BTreeSet::new();
         paths
             .into_iter()
             .map(|path| {
-                // Volume names: up to 255 letters, digits, hyphens and underscores.
+                // Volume names: up to 255 letters, digits, hyphens and
+                // underscores, unique in the task. `/a-b` and `/a/b` spell the
+                // same slug: the second gets a number.
                 let slug: String = path
                     .trim_matches('/')
                     .chars()
                     .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' })
                     .collect();
-                (format!("{}-{}", self.name, if slug.is_empty() { "root".into() } else { slug }), path)
+                let base: String = format!("{}-{}", self.name, if slug.is_empty() { "root".into() } else { slug })
+                    .chars()
+                    .take(MAX_VOLUME_NAME - 4)
+                    .collect();
+                let mut name = base.clone();
+                let mut n = 2;
+                while !taken.insert(name.clone()) {
+                    name = format!("{base}-{n}");
+                    n += 1;
+                }
+                (name, path)
             })
             .collect()
     }
@@ -585,6 +621,7 @@ fn validate(
         total_mem += mem;
         validate_ports(&mut problems, mode, i, c, &f, &mut host_ports);
         validate_variables(&mut problems, c, &f);
+        validate_writable_paths(&mut problems, c, &f);
         if let Some(hc) = &c.health_check {
             validate_health_check(&mut problems, hc, &f);
         }
@@ -663,6 +700,58 @@ fn validate_task(p: &mut Problems<'_>, props: &TaskDefinitionProps) {
                 format!("log retention of {days} days is not one CloudWatch Logs accepts"),
                 "use 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
             );
+        }
+    }
+}
+
+/// The container's `writable_paths`: each absolute, not `/`, without `.` or
+/// `..` segments, and none the same as, inside, or around another (a volume
+/// mounted inside another volume hides part of it, and ECS mounts them in no
+/// promised order). Reported at `writable_paths[j]`.
+fn validate_writable_paths(p: &mut Problems<'_>, c: &ContainerProps, f: &dyn Fn(&str) -> String) {
+    let Some(paths) = &c.writable_paths else { return };
+    let mut clean: Vec<(usize, Vec<&str>)> = Vec::new();
+    for (j, path) in paths.iter().enumerate() {
+        let field = f(&format!("writable_paths[{j}]"));
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let problem = if !path.starts_with('/') {
+            Some(("is not absolute", "start it at the root of the container's filesystem, e.g. `/var/cache/app`"))
+        } else if segments.is_empty() {
+            Some((
+                "is the root directory",
+                "name the directories the application writes to; to make the whole filesystem writable set \
+                 `read_only_root_filesystem: false`",
+            ))
+        } else if segments.iter().any(|s| *s == ".." || *s == ".") {
+            Some(("contains `.` or `..`", "spell the directory without `.` or `..` segments"))
+        } else {
+            None
+        };
+        if let Some((what, help)) = problem {
+            p.err(Code::WritablePathInvalid, field, format!("writable path `{path}` {what}"), help);
+            continue;
+        }
+        let earlier = clean.iter().find(|(_, other)| {
+            let n = other.len().min(segments.len());
+            other[..n] == segments[..n]
+        });
+        match earlier {
+            Some((k, other)) => {
+                let relation = if other.len() == segments.len() {
+                    "repeats"
+                } else if other.len() < segments.len() {
+                    "is inside"
+                } else {
+                    "contains"
+                };
+                p.err(
+                    Code::WritablePathOverlap,
+                    field,
+                    format!("writable path `{path}` {relation} `{}` (writable_paths[{k}])", paths[*k]),
+                    "list each directory once, and only the outermost of nested ones",
+                );
+            }
+            None => clean.push((j, segments)),
         }
     }
 }
@@ -1195,6 +1284,25 @@ crate::codes! {
             title: "a task definition has more than 10 containers",
             explanation: "ECS allows at most 10 containers per task definition. Split the containers into several \
          services.",
+        },
+        WritablePathInvalid => error("ecs:writable-path-invalid") {
+            title: "a writable path is not an absolute directory below `/`",
+            explanation: "Each entry of `writable_paths` becomes a volume mounted at that path in the container \
+         (`MountPoints[].ContainerPath`), which must be absolute. `/` would hide the whole image, and \
+         `.` or `..` segments make the path mean something else than it reads. Name the directories the \
+         application writes to:\n\n\
+         ```yaml\nwritable_paths: [/tmp, /var/cache/app]\n```\n\n\
+         To make the whole root filesystem writable instead, set `read_only_root_filesystem: false` \
+         (which the Control Tower control CT.ECS.PR.6 refuses).",
+            link: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html",
+        },
+        WritablePathOverlap => error("ecs:writable-path-overlap") {
+            title: "a writable path repeats another or is nested in another",
+            explanation: "Each writable path gets a volume of its own. The same path twice would mount two volumes at \
+         one place, and a path inside another (`/var/cache` and `/var/cache/app`) would mount a volume \
+         inside a volume, hiding what the outer one holds there. List each directory once, and only the \
+         outermost of nested ones: it is writable all the way down.",
+            link: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html",
         },
     }
 }

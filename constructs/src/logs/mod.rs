@@ -103,6 +103,11 @@ impl LogGroup {
 /// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html),
 /// and denies grants to anyone but AWS services ([`crate::iam::deny_grants_but_to_aws_services`]).
 /// Retained like the log groups: deleting it would make their events unreadable.
+///
+/// Both the principal and the condition's ARN follow the stack's partition
+/// (see [`logs_service_principal`]): `arn:aws-cn:logs:...` and
+/// `logs.cn-north-1.amazonaws.com.cn` in China, `arn:aws-us-gov:logs:...`
+/// in AWS GovCloud (US).
 pub fn logs_key(stack: &mut Stack) -> String {
     let path = stack.root().child(LOGS_KEY_ID);
     let id = path.logical_id();
@@ -112,7 +117,7 @@ pub fn logs_key(stack: &mut Stack) -> String {
     let logs = json!({
         "Sid": "CloudWatchLogsEncrypt",
         "Effect": "Allow",
-        "Principal": {"Service": Intrinsic::sub("logs.${AWS::Region}.amazonaws.com")},
+        "Principal": {"Service": logs_service_principal(stack.props().region.as_deref())},
         "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
         "Resource": "*",
         "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": Intrinsic::sub(
@@ -122,6 +127,21 @@ pub fn logs_key(stack: &mut Stack) -> String {
     let key = crate::iam::customer_managed_key(format!("Encrypts the log groups of the stack {}", stack.name()), logs)
         .retain_policy(DeletionPolicy::Retain);
     stack.add_resource(&path, key)
+}
+
+/// The regional CloudWatch Logs service principal a key policy names, for a
+/// stack in `region`: `logs.<region>.<url suffix>`, whose suffix is
+/// `amazonaws.com.cn` in the China partition (the service's endpoint and
+/// principal there are `logs.cn-north-1.amazonaws.com.cn`) and
+/// `amazonaws.com` in `aws` and `aws-us-gov`. A stack whose region is known
+/// at synth gets the suffix spelled out (unchanged templates outside China);
+/// one without a region gets `${AWS::URLSuffix}`, which CloudFormation
+/// resolves in whichever partition it is deployed to ("Pseudo parameters
+/// reference",
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html).
+pub fn logs_service_principal(region: Option<&str>) -> Value {
+    let suffix = region.map_or("${AWS::URLSuffix}", crate::region::url_suffix);
+    Intrinsic::sub(format!("logs.${{AWS::Region}}.{suffix}"))
 }
 
 crate::codes! {

@@ -102,7 +102,10 @@ pub struct LoadBalancedServiceProps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only_root_filesystem: Option<bool>,
     /// Directories the container may write to under a read-only root
-    /// filesystem (see [`ContainerProps::writable_paths`]). Default: `/tmp`.
+    /// filesystem: absolute, not `/`, no `..`, none twice or inside another.
+    /// Each starts as a copy of the image's directory, owner and mode
+    /// included, so it is writable by `user` only where the image makes it
+    /// so (see [`ContainerProps::writable_paths`]). Default: `/tmp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub writable_paths: Option<Vec<String>>,
     /// What the application may do in AWS (its task role). Default: nothing.
