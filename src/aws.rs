@@ -2,10 +2,12 @@
 //! (`describe_stack`, `create_change_set`, `caller_account`,
 //! `upload_template`, ...) or in the service modules below it; commands
 //! (`deploy`, `destroy`, `diff --against-stack`, `list`) call them and see
-//! only plain types, never an SDK's. CloudFormation and STS go through the
-//! AWS SDK; every other service through rcdk's own signed client ([`api`]:
-//! SigV4 over the same HTTPS connector). Every failed call becomes one clear
-//! [`Failure`] through one formatter ([`api_failure`]): AWS's error code and
+//! only plain types, never an SDK's. Every service — CloudFormation
+//! ([`cloudformation`]'s calls), STS, S3, ECS, ... — goes through rcdk's own
+//! signed client ([`api`]: SigV4 over one HTTPS connector); the SDK's
+//! `aws-config` only resolves the configuration and the credentials (the
+//! profile chain, SSO, the deploy role's AssumeRole). Every failed call
+//! becomes one clear [`Failure`] through one formatter ([`api_failure`]): AWS's error code and
 //! message, or a plain description of what came back, and a `help:` line —
 //! never a `Debug` dump.
 //!
@@ -20,10 +22,10 @@
 //! ```
 //!
 //! The plain types live in `types`, the error formatter in `error`; both are
-//! re-exported here. The signed client is [`api`], its XML reader [`xml`]. The runtime is created by the commands that need it
-//! ([`runtime`]); `rcdk synth` never starts one.
+//! re-exported here. The signed client is [`api`], its XML reader [`xml`].
+//! The runtime is created by the commands that need it ([`runtime`]);
+//! `rcdk synth` never starts one.
 
-use std::error::Error as StdError;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -32,10 +34,6 @@ use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_cloudformation::error::SdkError;
-use aws_sdk_cloudformation::types::{ChangeSetType, Parameter, Tag, TemplateStage};
-use aws_smithy_runtime_api::http::Response as HttpResponse;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio::sync::{Mutex, OnceCell};
 
 use crate::cli::AwsArgs;
@@ -43,6 +41,7 @@ use crate::failure::Failure;
 
 pub mod api;
 pub mod autoscaling;
+pub mod cloudformation;
 pub mod ecr;
 pub mod ecs;
 pub mod elbv2;
@@ -55,13 +54,9 @@ mod types;
 pub mod xml;
 
 pub use api::Api;
-pub use error::{
-    api_failure, cause_chain, code_and_message, error_kind, error_message, sdk_failure, ApiError, ErrorKind,
-    ErrorResponse,
-};
-use error::{is_stack_missing, no_credentials};
+use error::no_credentials;
+pub use error::{api_failure, cause_chain, ApiError, ErrorKind, ErrorResponse};
 pub use limits::{ATTEMPT_TIMEOUT, CONNECT_TIMEOUT, CREDENTIALS_TIMEOUT, MAX_ATTEMPTS, OPERATION_TIMEOUT};
-use types::row;
 pub use types::{
     is_no_changes_reason, ChangeSetId, ChangeSetRequest, ChangeSetSummary, OperationFailure, ResourceChangeRow,
     StackEvent, StackInfo, StackResource, TemplateSource,
@@ -82,9 +77,10 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::no(format!("cannot start the async runtime: {e}")))
 }
 
-/// The HTTPS client every SDK client uses: hyper 1 with rustls and the ring
-/// crypto provider, trusting the platform's root certificates. Built here
-/// because the SDK crates' default client (aws-lc) is not compiled in.
+/// The HTTPS client `aws-config` resolves credentials with (SSO, STS
+/// AssumeRole, IMDS): hyper 1 with rustls and the ring crypto provider,
+/// trusting the platform's root certificates. Built here because the SDK
+/// crates' default client (aws-lc) is not compiled in.
 fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
     use aws_smithy_http_client::tls;
     aws_smithy_http_client::Builder::new()
@@ -140,7 +136,6 @@ impl Sessions {
 /// and the clients for them.
 pub struct Aws {
     config: SdkConfig,
-    cfn: aws_sdk_cloudformation::Client,
     api: Api,
     account: OnceCell<String>,
 }
@@ -281,8 +276,7 @@ impl Aws {
             ),
             None => no_credentials(&e.describe()),
         })?;
-        let cfn = aws_sdk_cloudformation::Client::new(&config);
-        Ok(Aws { config, cfn, api, account: OnceCell::new() })
+        Ok(Aws { config, api, account: OnceCell::new() })
     }
 
     /// The SDK configuration, for library users that need an SDK client rcdk
@@ -291,8 +285,8 @@ impl Aws {
         &self.config
     }
 
-    /// The signed client of this session, for calls rcdk makes to services
-    /// other than CloudFormation (and for library users and tests).
+    /// The signed client of this session (every call rcdk makes goes through
+    /// it; also for library users and tests).
     pub fn api(&self) -> &Api {
         &self.api
     }
@@ -311,13 +305,6 @@ impl Aws {
         }
     }
 
-    fn fail<E>(&self, action: &str, err: &SdkError<E, HttpResponse>) -> Failure
-    where
-        E: ProvideErrorMetadata + StdError + 'static,
-    {
-        sdk_failure(&self.endpoint(), action, err)
-    }
-
     /// The one formatter, for a call of the signed client to `service`.
     pub fn api_fail(&self, service: &api::Service, action: &str, err: &ApiError) -> Failure {
         api_failure(&self.api.describe_endpoint(service), action, err)
@@ -328,262 +315,15 @@ impl Aws {
     pub async fn caller_account(&self) -> Result<String, Failure> {
         self.account
             .get_or_try_init(|| async {
-                let out = aws_sdk_sts::Client::new(&self.config)
-                    .get_caller_identity()
-                    .send()
-                    .await
-                    .map_err(|e| self.fail("finding the account of the credentials (STS GetCallerIdentity)", &e))?;
-                out.account.filter(|a| !a.is_empty()).ok_or_else(|| {
+                let out = self.api.query(&api::STS, "GetCallerIdentity", api::Params::new()).await.map_err(|e| {
+                    self.api_fail(&api::STS, "finding the account of the credentials (STS GetCallerIdentity)", &e)
+                })?;
+                out.text_of("Account").ok_or_else(|| {
                     Failure::no(format!("{} answered GetCallerIdentity without an account", self.endpoint()))
                 })
             })
             .await
             .cloned()
-    }
-
-    // -- CloudFormation: stacks ------------------------------------------------
-
-    /// The deployed stack named `name` (or its ID), or `None` when there is none.
-    pub async fn describe_stack(&self, name: &str) -> Result<Option<StackInfo>, Failure> {
-        match self.cfn.describe_stacks().stack_name(name).send().await {
-            Ok(out) => Ok(out.stacks.and_then(|s| s.into_iter().next()).map(StackInfo::from)),
-            Err(e) if stack_missing(&e) => Ok(None),
-            Err(e) => Err(self.fail(&format!("reading stack `{name}`"), &e)),
-        }
-    }
-
-    /// The parameters of the deployed stack `name` with what CloudFormation
-    /// resolved each to (`ResolvedValue`, set for SSM-typed parameters), or
-    /// `None` when there is no such stack.
-    pub async fn resolved_parameters(&self, name: &str) -> Result<Option<Vec<(String, Option<String>)>>, Failure> {
-        match self.cfn.describe_stacks().stack_name(name).send().await {
-            Ok(out) => Ok(out.stacks.and_then(|s| s.into_iter().next()).map(|s| {
-                s.parameters()
-                    .iter()
-                    .map(|p| (p.parameter_key().unwrap_or("?").to_owned(), p.resolved_value().map(str::to_owned)))
-                    .collect()
-            })),
-            Err(e) if stack_missing(&e) => Ok(None),
-            Err(e) => Err(self.fail(&format!("reading stack `{name}`"), &e)),
-        }
-    }
-
-    /// The template body of the deployed stack `name` as it was submitted
-    /// (GetTemplate, `Original` stage), or `None` when there is no such stack.
-    pub async fn deployed_template(&self, name: &str) -> Result<Option<String>, Failure> {
-        match self.cfn.get_template().stack_name(name).template_stage(TemplateStage::Original).send().await {
-            Ok(out) => Ok(out.template_body),
-            Err(e) if stack_missing(&e) => Ok(None),
-            Err(e) => Err(self.fail(&format!("reading the template of stack `{name}`"), &e)),
-        }
-    }
-
-    /// Starts deleting a stack (by name or ID); `name` is for messages;
-    /// `role_arn`: the CloudFormation service role that deletes the resources.
-    pub async fn delete_stack(&self, name: &str, stack_id: &str, role_arn: Option<&str>) -> Result<(), Failure> {
-        self.cfn
-            .delete_stack()
-            .stack_name(stack_id)
-            .set_role_arn(role_arn.map(str::to_owned))
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| self.fail(&format!("deleting stack `{name}`"), &e))
-    }
-
-    /// Turns the stack's termination protection off (UpdateTerminationProtection).
-    pub async fn disable_termination_protection(&self, name: &str) -> Result<(), Failure> {
-        self.cfn
-            .update_termination_protection()
-            .stack_name(name)
-            .enable_termination_protection(false)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| self.fail(&format!("turning off the termination protection of stack `{name}`"), &e))
-    }
-
-    /// A stack's events, newest first, down to (not including) the event
-    /// `since`. Only the first pages are read: enough for one operation.
-    pub async fn stack_events(&self, stack_id: &str, since: Option<&str>) -> Result<Vec<StackEvent>, Failure> {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        for _ in 0..10 {
-            let page = self
-                .cfn
-                .describe_stack_events()
-                .stack_name(stack_id)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|e| self.fail("reading stack events", &e))?;
-            for event in page.stack_events() {
-                if since.is_some() && event.event_id() == since {
-                    return Ok(out);
-                }
-                out.push(StackEvent::from(event));
-            }
-            token = page.next_token.filter(|t| !t.is_empty());
-            if token.is_none() || since.is_none() {
-                break;
-            }
-        }
-        Ok(out)
-    }
-
-    /// Every resource of the deployed stack `name` (ListStackResources, all
-    /// pages), or `None` when there is no such stack.
-    pub async fn stack_resources(&self, name: &str) -> Result<Option<Vec<StackResource>>, Failure> {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = match self.cfn.list_stack_resources().stack_name(name).set_next_token(token.clone()).send().await
-            {
-                Ok(page) => page,
-                Err(e) if stack_missing(&e) => return Ok(None),
-                Err(e) => return Err(self.fail(&format!("listing the resources of stack `{name}`"), &e)),
-            };
-            out.extend(page.stack_resource_summaries().iter().map(StackResource::from));
-            token = page.next_token.filter(|t| !t.is_empty());
-            if token.is_none() {
-                return Ok(Some(out));
-            }
-        }
-    }
-
-    /// The failed events of a change set's creation (DescribeEvents with
-    /// `FailedEvents`): since November 2025 CloudFormation validates a
-    /// change set early (resource names that already exist, ...) and puts the
-    /// details there, not in the change set's `StatusReason`.
-    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeEvents.html>
-    pub async fn change_set_failures(&self, change_set_arn: &str) -> Result<Vec<OperationFailure>, ApiError> {
-        use aws_sdk_cloudformation::types::EventFilter;
-        let out = self
-            .cfn
-            .describe_events()
-            .change_set_name(change_set_arn)
-            .filters(EventFilter::builder().failed_events(true).build())
-            .send()
-            .await
-            .map_err(|e| ApiError::from_sdk(&e))?;
-        Ok(out.operation_events().iter().map(OperationFailure::from).collect())
-    }
-
-    /// The newest event's ID: the mark to read new events from.
-    pub async fn latest_event_id(&self, stack_id: &str) -> Result<Option<String>, Failure> {
-        let page = self
-            .cfn
-            .describe_stack_events()
-            .stack_name(stack_id)
-            .send()
-            .await
-            .map_err(|e| self.fail("reading stack events", &e))?;
-        Ok(page.stack_events().first().and_then(|e| e.event_id().map(str::to_owned)))
-    }
-
-    // -- CloudFormation: change sets -------------------------------------------
-
-    /// Creates a change set. `Ok(None)` when CloudFormation refuses it because
-    /// nothing changed (moto answers this way when parameters are passed).
-    pub async fn create_change_set(&self, request: &ChangeSetRequest) -> Result<Option<ChangeSetId>, Failure> {
-        let mut call = self
-            .cfn
-            .create_change_set()
-            .stack_name(&request.stack)
-            .change_set_name(&request.name)
-            .change_set_type(if request.create { ChangeSetType::Create } else { ChangeSetType::Update })
-            .description("created by rcdk deploy")
-            .set_role_arn(request.role_arn.clone());
-        call = match &request.template {
-            TemplateSource::Body(body) => call.template_body(body),
-            TemplateSource::Url(url) => call.template_url(url),
-        };
-        for (key, value) in &request.parameters {
-            call = call.parameters(Parameter::builder().parameter_key(key).parameter_value(value).build());
-        }
-        for cap in &request.capabilities {
-            call = call.capabilities((*cap).into());
-        }
-        for (key, value) in &request.tags {
-            call = call.tags(Tag::builder().key(key).value(value).build());
-        }
-        match call.send().await {
-            Ok(out) => match (out.id, out.stack_id) {
-                (Some(arn), Some(stack_id)) => Ok(Some(ChangeSetId { arn, stack_id, name: request.name.clone() })),
-                _ => Err(Failure::no(format!(
-                    "creating change set for stack `{}`: the response has no change set or stack ID",
-                    request.stack
-                ))),
-            },
-            Err(e) if e.message().is_some_and(is_no_changes_reason) => Ok(None),
-            Err(e) => Err(self.fail(&format!("creating change set for stack `{}`", request.stack), &e)),
-        }
-    }
-
-    /// Reads a change set (every page of changes). `name_or_arn` may be a
-    /// name since `stack` is given.
-    pub async fn describe_change_set(&self, stack: &str, name_or_arn: &str) -> Result<ChangeSetSummary, Failure> {
-        let mut changes = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let out = self
-                .cfn
-                .describe_change_set()
-                .change_set_name(name_or_arn)
-                .stack_name(stack)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|e| self.fail(&format!("reading change set `{name_or_arn}` of `{stack}`"), &e))?;
-            changes.extend(out.changes().iter().filter_map(row));
-            token = out.next_token.clone().filter(|t| !t.is_empty());
-            if token.is_none() {
-                return Ok(ChangeSetSummary {
-                    id: ChangeSetId {
-                        arn: out.change_set_id.unwrap_or_else(|| name_or_arn.to_owned()),
-                        stack_id: out.stack_id.unwrap_or_else(|| stack.to_owned()),
-                        name: out.change_set_name.unwrap_or_else(|| name_or_arn.to_owned()),
-                    },
-                    stack: stack.to_owned(),
-                    change_set_type: None,
-                    status: out.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
-                    status_reason: out.status_reason,
-                    execution_status: out.execution_status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
-                    changes,
-                });
-            }
-        }
-    }
-
-    /// The status of a change set (by ARN, or by name with its stack), or
-    /// `None` when it (or its stack) does not exist.
-    pub async fn change_set_status(&self, stack: &str, name_or_arn: &str) -> Result<Option<String>, Failure> {
-        match self.cfn.describe_change_set().change_set_name(name_or_arn).stack_name(stack).send().await {
-            Ok(out) => Ok(Some(out.status.map(|s| s.as_str().to_owned()).unwrap_or_default())),
-            Err(e) if e.code() == Some("ChangeSetNotFound") || stack_missing(&e) => Ok(None),
-            Err(e) => Err(self.fail(&format!("reading change set `{name_or_arn}` of `{stack}`"), &e)),
-        }
-    }
-
-    /// Deletes a change set, by ARN (or by name when `stack` names its stack).
-    /// A change set that no longer exists is not an error.
-    pub async fn delete_change_set(&self, stack: &str, name_or_arn: &str) -> Result<(), Failure> {
-        match self.cfn.delete_change_set().change_set_name(name_or_arn).stack_name(stack).send().await {
-            Ok(_) => Ok(()),
-            Err(e) if e.code() == Some("ChangeSetNotFound") || stack_missing(&e) => Ok(()),
-            Err(e) => Err(self.fail(&format!("deleting change set `{name_or_arn}` of stack `{stack}`"), &e)),
-        }
-    }
-
-    /// Executes a change set (by ARN); `name` and `stack` are for messages.
-    pub async fn execute_change_set(&self, stack: &str, name: &str, arn: &str) -> Result<(), Failure> {
-        self.cfn
-            .execute_change_set()
-            .change_set_name(arn)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| self.fail(&format!("executing change set {name} on stack `{stack}`"), &e))
     }
 
     // -- S3: the template bucket -----------------------------------------------
@@ -663,13 +403,6 @@ impl Aws {
             .map(|_| ())
             .map_err(|e| self.api_fail(&api::S3, &format!("setting the lifecycle rule of bucket `{bucket}`"), &e))
     }
-}
-
-fn stack_missing<E>(err: &SdkError<E, HttpResponse>) -> bool
-where
-    E: ProvideErrorMetadata + StdError + 'static,
-{
-    is_stack_missing(&ApiError::from_sdk(err))
 }
 
 /// The namespace of S3's XML documents.

@@ -175,6 +175,16 @@ impl Params {
         self
     }
 
+    /// A list of key/value structures: `prefix.N.<key_name>=k&prefix.N.<value_name>=v`
+    /// (CloudFormation's `Parameters.member` and `Tags.member`).
+    pub fn structs(mut self, prefix: &str, key_name: &str, value_name: &str, entries: &[(String, String)]) -> Params {
+        for (i, (k, v)) in entries.iter().enumerate() {
+            self.0.push((format!("{prefix}.{}.{key_name}", i + 1), k.clone()));
+            self.0.push((format!("{prefix}.{}.{value_name}", i + 1), v.clone()));
+        }
+        self
+    }
+
     /// The parameters as they are.
     pub fn pairs(&self) -> &[(String, String)] {
         &self.0
@@ -310,6 +320,11 @@ impl Api {
         let headers = [("content-type", "application/x-www-form-urlencoded; charset=utf-8".to_owned())];
         let raw = self.send(service, "POST", &url, &headers, body.into_bytes()).await?;
         let root = parse_xml(&raw)?;
+        // Every Query and EC2 answer is an `<Action>Response` document;
+        // anything else (a captive portal's HTML page) is not AWS's answer.
+        if root.name != format!("{action}Response") {
+            return Err(unreadable(&raw, "not an AWS answer"));
+        }
         let result = format!("{action}Result");
         Ok(match root.children.iter().position(|c| c.name == result) {
             Some(i) => root.children.into_iter().nth(i).unwrap_or_default(),
@@ -555,13 +570,24 @@ mod tests {
 
     #[test]
     fn query_parameters_are_encoded_and_numbered() {
-        let p = Params::new().set("A b", "x/y+z~").list("Names.member", ["a", "b"]).maybe("N", None::<String>);
+        let tags = [("team".to_owned(), "web".to_owned()), ("env".to_owned(), "prod".to_owned())];
+        let p = Params::new().set("A b", "x/y+z~").list("Names.member", ["a", "b"]).maybe("N", None::<String>).structs(
+            "Tags.member",
+            "Key",
+            "Value",
+            &tags,
+        );
+        let pairs: Vec<(&str, &str)> = p.pairs().iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(
-            p.pairs(),
-            &[
-                ("A b".to_owned(), "x/y+z~".to_owned()),
-                ("Names.member.1".to_owned(), "a".to_owned()),
-                ("Names.member.2".to_owned(), "b".to_owned())
+            pairs,
+            [
+                ("A b", "x/y+z~"),
+                ("Names.member.1", "a"),
+                ("Names.member.2", "b"),
+                ("Tags.member.1.Key", "team"),
+                ("Tags.member.1.Value", "web"),
+                ("Tags.member.2.Key", "env"),
+                ("Tags.member.2.Value", "prod")
             ]
         );
         assert_eq!(encode("x/y+z~ é"), "x%2Fy%2Bz~%20%C3%A9");

@@ -1,14 +1,10 @@
-//! One formatter for every failed AWS call, whichever client made it (the
-//! CloudFormation SDK or rcdk's signed client, [`super::api`]): each failure
-//! is first turned into an [`ApiError`] — AWS's code and message, or what
+//! One formatter for every failed AWS call (rcdk's signed client,
+//! [`super::api`], makes them all): each failure
+//! is first an [`ApiError`] — AWS's code and message, or what
 //! came back instead, or why nothing came back — and [`api_failure`] turns
 //! that into one clear message with a `help:` line, never a `Debug` dump.
 
 use std::error::Error as StdError;
-
-use aws_sdk_cloudformation::error::SdkError;
-use aws_smithy_runtime_api::http::Response as HttpResponse;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::limits::MAX_ATTEMPTS;
 use crate::failure::Failure;
@@ -92,38 +88,6 @@ fn clean_code(code: Option<String>) -> Option<String> {
 }
 
 impl ApiError {
-    /// The error of an SDK call.
-    pub fn from_sdk<E>(err: &SdkError<E, HttpResponse>) -> ApiError
-    where
-        E: ProvideErrorMetadata + StdError + 'static,
-    {
-        match err {
-            SdkError::TimeoutError(_) => ApiError::Unreachable(source_chain(err)),
-            SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => ApiError::Unreachable(source_chain(err)),
-            SdkError::ServiceError(_) | SdkError::ResponseError(_) => {
-                let raw = err.raw_response();
-                let body = raw
-                    .and_then(|r| r.body().bytes())
-                    .map(|b| String::from_utf8_lossy(b).into_owned())
-                    .unwrap_or_default();
-                let content_type = raw.and_then(|r| r.headers().get("content-type")).map(str::to_owned);
-                let mut response =
-                    ErrorResponse::read(raw.map_or(0, |r| r.status().as_u16()), content_type, None, &body);
-                if let Some(code) = err.code() {
-                    response.code = clean_code(Some(code.to_owned()));
-                }
-                if let Some(message) = err.message().filter(|m| !m.is_empty()) {
-                    response.message = Some(message.to_owned());
-                }
-                if response.code.is_none() {
-                    response.message = None;
-                }
-                ApiError::Response(Box::new(response))
-            }
-            _ => ApiError::Other(source_chain(err)),
-        }
-    }
-
     /// AWS's error code, when the endpoint answered with one.
     pub fn code(&self) -> Option<&str> {
         match self {
@@ -207,38 +171,12 @@ pub fn is_throttling(code: &str) -> bool {
     )
 }
 
-/// The kind of an SDK error.
-pub fn error_kind<E>(err: &SdkError<E, HttpResponse>) -> ErrorKind
-where
-    E: ProvideErrorMetadata + StdError + 'static,
-{
-    ApiError::from_sdk(err).kind()
-}
-
-/// AWS's error code and message of an SDK error: as the SDK parsed them,
-/// else read from the raw body.
-pub fn code_and_message<E>(err: &SdkError<E, HttpResponse>) -> (Option<String>, Option<String>)
-where
-    E: ProvideErrorMetadata + StdError + 'static,
-{
-    let e = ApiError::from_sdk(err);
-    (e.code().map(str::to_owned), e.aws_message().map(str::to_owned))
-}
-
-/// [`ApiError::describe`] of an SDK error.
-pub fn error_message<E>(err: &SdkError<E, HttpResponse>) -> String
-where
-    E: ProvideErrorMetadata + StdError + 'static,
-{
-    ApiError::from_sdk(err).describe()
-}
-
 fn xml_element(body: &str, name: &str) -> Option<String> {
     let open = format!("<{name}>");
     let start = body.find(&open)? + open.len();
     let end = body[start..].find(&format!("</{name}>"))? + start;
     let text = body[start..end].trim();
-    (!text.is_empty()).then(|| text.to_owned())
+    (!text.is_empty()).then(|| super::xml::unescape(text))
 }
 
 fn json_field(body: &str, names: &[&str]) -> Option<String> {
@@ -311,14 +249,6 @@ pub fn api_failure(endpoint: &str, action: &str, err: &ApiError) -> Failure {
     }
 }
 
-/// [`api_failure`] of an SDK error.
-pub fn sdk_failure<E>(endpoint: &str, action: &str, err: &SdkError<E, HttpResponse>) -> Failure
-where
-    E: ProvideErrorMetadata + StdError + 'static,
-{
-    api_failure(endpoint, action, &ApiError::from_sdk(err))
-}
-
 /// Credentials that could not be resolved: one message (exit 1) that says
 /// how to provide them.
 pub fn no_credentials(detail: &str) -> Failure {
@@ -326,13 +256,6 @@ pub fn no_credentials(detail: &str) -> Failure {
         "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE / --profile, or run `aws sso login`; \
          against moto_server any values work (AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing)",
     )
-}
-
-fn source_chain<E: StdError>(err: &E) -> String {
-    match err.source() {
-        Some(source) => cause_chain(source),
-        None => err.to_string(),
-    }
 }
 
 /// An error and its sources, each once, as one line (`a: b: c`), from
@@ -392,6 +315,25 @@ mod tests {
             html.describe(),
             "the endpoint answered HTTP 502 (text/html) that is not an AWS response: \"Bad Gateway\""
         );
+    }
+
+    #[test]
+    fn query_error_messages_are_decoded() {
+        // CloudFormation's error document (Query protocol), a message with escaped quotes.
+        let xml = r#"<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+  <Error><Type>Sender</Type><Code>ValidationError</Code>
+    <Message>Template format error: Unresolved resource dependencies [&quot;Vpc&quot;] &amp; more</Message></Error>
+  <RequestId>1</RequestId></ErrorResponse>"#;
+        let e = ApiError::Response(Box::new(ErrorResponse::read(400, Some("text/xml".into()), None, xml)));
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        assert_eq!(e.aws_message(), Some("Template format error: Unresolved resource dependencies [\"Vpc\"] & more"));
+        let missing = ErrorResponse::read(
+            400,
+            None,
+            None,
+            "<ErrorResponse><Error><Code>ValidationError</Code><Message>Stack with id web does not exist</Message></Error></ErrorResponse>",
+        );
+        assert!(is_stack_missing(&ApiError::Response(Box::new(missing))));
     }
 
     #[test]

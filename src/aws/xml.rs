@@ -78,6 +78,13 @@ impl Element {
         self.child(name).map(|c| c.text.trim().to_owned()).filter(|t| !t.is_empty())
     }
 
+    /// The text of the child `name` exactly as sent (not trimmed; empty
+    /// when the element is), when there is such a child: for values where
+    /// spaces count (template bodies, parameter and output values).
+    pub fn string_of(&self, name: &str) -> Option<String> {
+        self.child(name).map(|c| c.text.clone())
+    }
+
     /// The trimmed text of the element at `path`, when it has any.
     pub fn text_at(&self, path: &[&str]) -> Option<String> {
         self.at(path).map(|c| c.text.trim().to_owned()).filter(|t| !t.is_empty())
@@ -97,7 +104,7 @@ impl Element {
 }
 
 /// Decodes the five predefined entities and numeric character references.
-fn unescape(text: &str) -> String {
+pub(super) fn unescape(text: &str) -> String {
     if !text.contains('&') {
         return text.to_owned();
     }
