@@ -7,9 +7,9 @@
 //! signed client ([`api`]: SigV4 over one HTTPS connector); the SDK's
 //! `aws-config` only resolves the configuration and the credentials (the
 //! profile chain, SSO, the deploy role's AssumeRole). Every failed call
-//! becomes one clear [`Failure`] through one formatter ([`api_failure`]): AWS's error code and
-//! message, or a plain description of what came back, and a `help:` line —
-//! never a `Debug` dump.
+//! becomes one clear [`Failure`] through one formatter ([`api_failure`]):
+//! AWS's error code and message, or a plain description of what came back,
+//! and a `help:` line — never a `Debug` dump.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), rcdk::failure::Failure> {
@@ -296,13 +296,11 @@ impl Aws {
         self.config.region().map(|r| r.to_string()).unwrap_or_default()
     }
 
-    /// Where calls go, for messages: the custom endpoint, or AWS in the region.
+    /// Where the stacks' calls (CloudFormation) go, for messages: the custom
+    /// endpoint (`--endpoint-url`, `AWS_ENDPOINT_URL_CLOUDFORMATION`,
+    /// `AWS_ENDPOINT_URL`), or AWS in the region.
     pub fn endpoint(&self) -> String {
-        match (self.config.endpoint_url(), self.config.region()) {
-            (Some(url), _) => url.to_owned(),
-            (None, Some(region)) => format!("AWS in {region}"),
-            (None, None) => "AWS".to_owned(),
-        }
+        self.api.describe_endpoint(&api::CLOUDFORMATION)
     }
 
     /// The one formatter, for a call of the signed client to `service`.

@@ -108,10 +108,58 @@ fn early_validation_details_are_printed_when_the_change_set_fails() {
         "{e}"
     );
     assert!(e.contains("help: fix what the validation names"), "{e}");
+    // The change set request as the Query protocol spells it
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html).
+    let create = endpoint.bodies("CreateChangeSet");
+    assert_eq!(create.len(), 1, "{:?}", endpoint.actions());
+    for field in [
+        "Action=CreateChangeSet&Version=2010-05-15",
+        "&StackName=deploy-small&",
+        "&ChangeSetType=CREATE&",
+        "&Description=created%20by%20rcdk%20deploy&",
+        "&TemplateBody=",
+        "Tags.member.1.Key=team&Tags.member.1.Value=platform",
+    ] {
+        assert!(create[0].contains(field), "{field} in {}", create[0]);
+    }
     let events = endpoint.bodies("DescribeEvents");
     assert_eq!(events.len(), 1, "{:?}", endpoint.actions());
     assert!(events[0].contains("Filters.FailedEvents=true"), "{}", events[0]);
     assert!(endpoint.actions().contains(&"DeleteChangeSet".to_owned()), "the failed change set is removed");
+}
+
+/// CloudFormation's endpoint can be set apart from the others'
+/// (`AWS_ENDPOINT_URL_CLOUDFORMATION`, the SDKs' service-specific endpoint
+/// variable: https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html):
+/// every CloudFormation call goes there, STS to its own, and messages name it.
+#[test]
+fn cloudformation_calls_go_to_its_own_endpoint_variable() {
+    let cfn = Recorded::start(vec![(
+        "DescribeStacks",
+        vec![query_error("ValidationError", "Stack with id deploy-small does not exist")],
+    )]);
+    let sts = Recorded::start(vec![("GetCallerIdentity", vec![caller_identity(ACCOUNT)])]);
+    let app = root().join("tests/fixtures/deploy-small.yaml");
+    let out = Command::new(env!("CARGO_BIN_EXE_rcdk"))
+        .current_dir(root())
+        .args(["destroy", app.to_str().expect("utf-8"), "--stack", "deploy-small", "--yes"])
+        .envs(FAKE_AWS_ENV.iter().copied())
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_ENDPOINT_URL_CLOUDFORMATION", cfn.url())
+        .env("AWS_ENDPOINT_URL_STS", sts.url())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("rcdk runs");
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{o}\n{e}");
+    assert!(o.contains(&format!("stack deploy-small does not exist in {}: nothing to delete", cfn.url())), "{o}");
+    assert_eq!(cfn.actions(), ["DescribeStacks"]);
+    assert!(
+        cfn.bodies("DescribeStacks")[0].starts_with("Action=DescribeStacks&Version=2010-05-15&StackName=deploy-small")
+    );
+    assert!(!sts.actions().contains(&"DescribeStacks".to_owned()), "{:?}", sts.actions());
 }
 
 fn describe_stacks(status: &str, termination_protection: bool) -> Answer {
