@@ -82,7 +82,8 @@ pub struct AssemblyDiagnostic {
     /// The construct path. Default: none.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub construct: String,
-    /// The field path in the app's props. Default: none.
+    /// The field path in the app's props, as Rust names it when `location`
+    /// is set (`environment["DB_HOST"]`). Default: none.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub field: String,
     /// What is wrong.
@@ -101,7 +102,7 @@ impl From<&ValidationError> for AssemblyDiagnostic {
             severity: e.severity,
             code: e.code.to_string(),
             construct: e.construct.to_string(),
-            field: e.field.to_string(),
+            field: e.field_text(),
             message: e.message.clone(),
             help: e.help.clone(),
             location: e.location.map(SourceLocation::from),

@@ -69,11 +69,23 @@ impl ValidationError {
     }
 }
 
+impl ValidationError {
+    /// The field as the user wrote it: in Rust (`environment["DB_HOST"]`,
+    /// see [`FieldPath::rust`]) when a Rust program's line reported it, else
+    /// as an app file spells it (`environment.DB_HOST`). Empty at the root.
+    pub fn field_text(&self) -> String {
+        match self.location {
+            Some(_) => self.field.rust().to_string(),
+            None => self.field.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.message)?;
         if !self.field.is_root() {
-            write!(f, " (at `{}`", self.field)?;
+            write!(f, " (at `{}`", self.field_text())?;
         } else {
             f.write_str(" (")?;
         }

@@ -92,7 +92,9 @@ fn scaling_props_are_validated() {
     let errs = synth(stack).expect_err("invalid");
     let expected: Vec<(String, String)> = [
         ("autoscaling:min-above-max", "min_capacity"),
-        ("autoscaling:target-invalid", "target"),
+        // An argument, not a prop: reported at the caller's field (the
+        // service pattern's `scaling.cpu_target_percent`), here the root.
+        ("autoscaling:target-invalid", ""),
         ("autoscaling:step-scaling-invalid", "scale_out[1].change"),
         ("autoscaling:step-scaling-invalid", "scale_out[1].at"),
         ("autoscaling:step-scaling-invalid", "scale_in[0].change"),

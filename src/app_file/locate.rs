@@ -132,7 +132,7 @@ impl LocationIndex {
         for segment in field.segments() {
             let Some(node) = self.nodes.get(at) else { break };
             let next = match (&node.children, segment) {
-                (Children::Map(map), FieldSegment::Key(k)) => map.get(k.as_str()).copied(),
+                (Children::Map(map), FieldSegment::Key(k) | FieldSegment::Entry(k)) => map.get(k.as_str()).copied(),
                 (Children::Map(map), FieldSegment::Index(i)) => map.get(i.to_string().as_str()).copied(),
                 (Children::Seq(items), FieldSegment::Index(i)) => items.get(*i).copied(),
                 _ => None,

@@ -160,10 +160,13 @@ impl ScalableTarget {
     ) -> ScalingPolicy {
         let path = self.path.child(name);
         if !(target.is_finite() && target > 0.0) {
-            stack.report(
-                ValidationError::new(Code::TargetInvalid, &path, format!("target value {target} must be above 0"))
-                    .field("target"),
-            );
+            // At the current field: the value the caller was given (the
+            // service's `scaling.requests_per_target`), not a field of its own.
+            stack.report(ValidationError::new(
+                Code::TargetInvalid,
+                &path,
+                format!("target value {target} must be above 0"),
+            ));
         }
         let config = json!({
             "PredefinedMetricSpecification": metric,
@@ -186,7 +189,9 @@ impl ScalableTarget {
     }
 
     /// Keeps the service's average CPU near `target_percent` (of reserved CPU),
-    /// as policy `<path>/CpuScaling`.
+    /// as policy `<path>/CpuScaling`. A target outside 0 to 100 is reported
+    /// at the current field (see [`Stack::in_field`]): the prop the value
+    /// came from, as for every `scale_on_*`.
     pub fn scale_on_cpu(&self, stack: &mut Stack, target_percent: f64, opts: &TargetTrackingOptions) -> ScalingPolicy {
         check_percent(stack, &self.path.child("CpuScaling"), target_percent);
         let metric = json!({"PredefinedMetricType": "ECSServiceAverageCPUUtilization"});
@@ -318,7 +323,6 @@ fn check_percent(stack: &mut Stack, path: &ConstructPath, percent: f64) {
     if !(percent > 0.0 && percent <= 100.0) {
         stack.report(
             ValidationError::new(Code::TargetInvalid, path, format!("target of {percent} % is not between 0 and 100"))
-                .field("target")
                 .help("use a utilization target such as 50 or 70"),
         );
     }

@@ -6,14 +6,20 @@ use std::fmt;
 /// One step of a [`FieldPath`].
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FieldSegment {
-    /// A map key or struct field.
+    /// A struct field (or, in a path parsed from text, a map key too).
     Key(String),
     /// A list index.
     Index(usize),
+    /// A key of a map the user fills (`environment`, `secrets`, `tags`):
+    /// `.KEY` as an app file spells it, `["KEY"]` in Rust (see
+    /// [`FieldPath::rust`]).
+    Entry(String),
 }
 
 /// Where a value sits in the app's props, as the app file spells it:
-/// `stacks[0].vpc.cidr`, `stacks[1].services.main.image`.
+/// `stacks[0].vpc.cidr`, `stacks[1].services.main.image`; for props a Rust
+/// program built, [`FieldPath::rust`] spells it as Rust does
+/// (`environment["DB_HOST"]`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct FieldPath {
     segments: Vec<FieldSegment>,
@@ -37,9 +43,13 @@ impl FieldPath {
                 rest = &rest[i..];
                 while let Some(stripped) = rest.strip_prefix('[') {
                     let Some(end) = stripped.find(']') else { break };
-                    match stripped[..end].parse() {
+                    let inside = &stripped[..end];
+                    match inside.parse() {
                         Ok(n) => segments.push(FieldSegment::Index(n)),
-                        Err(_) => segments.push(FieldSegment::Key(stripped[..end].to_owned())),
+                        Err(_) => match inside.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
+                            Some(key) => segments.push(FieldSegment::Entry(key.to_owned())),
+                            None => segments.push(FieldSegment::Key(inside.to_owned())),
+                        },
                     }
                     rest = &stripped[end + 1..];
                 }
@@ -61,6 +71,14 @@ impl FieldPath {
     pub fn key(&self, key: impl Into<String>) -> FieldPath {
         let mut p = self.clone();
         p.segments.push(FieldSegment::Key(key.into()));
+        p
+    }
+
+    /// This path followed by the key of a map the user fills (see
+    /// [`FieldSegment::Entry`]).
+    pub fn entry(&self, key: impl Into<String>) -> FieldPath {
+        let mut p = self.clone();
+        p.segments.push(FieldSegment::Entry(key.into()));
         p
     }
 
@@ -89,9 +107,43 @@ impl FieldPath {
     }
 }
 
+impl FieldPath {
+    /// The path as a Rust program names the field in the props it built:
+    /// struct fields after `.`, map keys as `["KEY"]`, indexes as `[n]`
+    /// (`environment["DB_HOST"]`, `scaling.cpu_target_percent`), where an
+    /// app file's spelling is `environment.DB_HOST`.
+    pub fn rust(&self) -> RustField<'_> {
+        RustField(self)
+    }
+}
+
+/// A [`FieldPath`] displayed as Rust names the field (see [`FieldPath::rust`]).
+#[derive(Debug, Clone, Copy)]
+pub struct RustField<'a>(&'a FieldPath);
+
+impl fmt::Display for RustField<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.segments.iter().enumerate() {
+            match seg {
+                FieldSegment::Key(k) if i == 0 => f.write_str(k)?,
+                FieldSegment::Key(k) => write!(f, ".{k}")?,
+                FieldSegment::Index(n) => write!(f, "[{n}]")?,
+                FieldSegment::Entry(k) => write!(f, "[{k:?}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 impl From<&str> for FieldPath {
     fn from(s: &str) -> Self {
         FieldPath::parse(s)
+    }
+}
+
+impl From<String> for FieldPath {
+    fn from(s: String) -> Self {
+        FieldPath::parse(&s)
     }
 }
 
@@ -99,8 +151,8 @@ impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, seg) in self.segments.iter().enumerate() {
             match seg {
-                FieldSegment::Key(k) if i == 0 => f.write_str(k)?,
-                FieldSegment::Key(k) => write!(f, ".{k}")?,
+                FieldSegment::Key(k) | FieldSegment::Entry(k) if i == 0 => f.write_str(k)?,
+                FieldSegment::Key(k) | FieldSegment::Entry(k) => write!(f, ".{k}")?,
                 FieldSegment::Index(n) => write!(f, "[{n}]")?,
             }
         }
@@ -118,5 +170,15 @@ mod tests {
             assert_eq!(FieldPath::parse(s).to_string(), s);
         }
         assert_eq!(FieldPath::parse("stacks[0]").key("vpc").to_string(), "stacks[0].vpc");
+    }
+
+    #[test]
+    fn map_keys_read_as_the_app_file_or_as_rust_spells_them() {
+        let env = FieldPath::root().key("environment").entry("DB_HOST");
+        assert_eq!(env.to_string(), "environment.DB_HOST");
+        assert_eq!(env.rust().to_string(), r#"environment["DB_HOST"]"#);
+        assert_eq!(FieldPath::parse(r#"environment["DB_HOST"]"#), env);
+        let nested = FieldPath::parse("scaling.cpu_steps.scale_out[0].at");
+        assert_eq!(nested.rust().to_string(), nested.to_string(), "fields and indexes read the same");
     }
 }

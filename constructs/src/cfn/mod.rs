@@ -35,7 +35,7 @@ pub use check::{
     check_template, logical_id_problem, TemplateProblem, MAX_LOGICAL_ID_LEN, MAX_MAPPINGS, MAX_OUTPUTS, MAX_PARAMETERS,
     MAX_RESOURCES, MAX_TEMPLATE_BODY_INLINE_BYTES, MAX_TEMPLATE_BYTES,
 };
-pub use field::{FieldPath, FieldSegment};
+pub use field::{FieldPath, FieldSegment, RustField};
 pub use intrinsic::{Intrinsic, Pseudo};
 pub use parse::{parse_template, short_form, ParseError};
 pub use read::ReadError;

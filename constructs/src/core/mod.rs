@@ -14,7 +14,7 @@ pub(crate) mod stack;
 pub(crate) mod tags;
 pub mod validation;
 
-pub use crate::cfn::{FieldPath, FieldSegment};
+pub use crate::cfn::{FieldPath, FieldSegment, RustField};
 pub use app::{stack_name_duplicate, App, Provenance, Synthesis, SynthesizedStack};
 pub use arn::Arn;
 pub use compliance::{RulePack, Suppression, Suppressions};

@@ -205,7 +205,7 @@ impl Stack {
                 let (code, message, help) = tag_problem(key, value)?;
                 Some(
                     ValidationError::new(code, &self.root, message)
-                        .field(FieldPath::root().key("tags").key(key.as_str()))
+                        .field(FieldPath::root().key("tags").entry(key.as_str()))
                         .help(help),
                 )
             })

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::cfn::{Intrinsic, Pseudo, Resource};
-use crate::core::{ConstructPath, DiagnosticCode, Stack};
+use crate::core::{ConstructPath, DiagnosticCode, FieldPath, Stack};
 use crate::error::ValidationError;
 use crate::iam::{PolicyStatement, Role, RoleProps};
 use crate::logs::{LogGroup, LogGroupProps, VALID_RETENTION_DAYS};
@@ -643,12 +643,11 @@ impl Problems<'_> {
     fn err(
         &mut self,
         code: impl Into<DiagnosticCode>,
-        field: impl Into<String>,
+        field: impl Into<FieldPath>,
         message: impl Into<String>,
         help: &str,
     ) {
-        let field = field.into();
-        let mut e = ValidationError::new(code, self.path, message).field(field.as_str());
+        let mut e = ValidationError::new(code, self.path, message).field(field);
         if !help.is_empty() {
             e = e.help(help);
         }
@@ -942,14 +941,14 @@ fn validate_variables(p: &mut Problems<'_>, c: &ContainerProps, f: &dyn Fn(&str)
         if !is_env_name(k) {
             p.err(
                 Code::EnvName,
-                f(&format!("environment.{k}")),
+                FieldPath::parse(&f("environment")).entry(k.as_str()),
                 format!("environment variable name `{k}` is invalid"),
                 "use letters, digits and underscores, not starting with a digit",
             );
         }
     }
     for (k, arn) in c.secrets.iter() {
-        let at = f(&format!("secrets.{k}"));
+        let at = FieldPath::parse(&f("secrets")).entry(k.as_str());
         if !is_env_name(k) {
             p.err(
                 Code::EnvName,

@@ -840,7 +840,7 @@ fn connect_database<'a>(
                     path,
                     format!("`{key}` is set by `database: true` and given in `{field}` too"),
                 )
-                .field(FieldPath::root().key(field).key(key))
+                .field(FieldPath::root().key(field).entry(key))
                 .help(format!("remove `{key}` from `{field}`; the database connection provides it")),
             );
         }

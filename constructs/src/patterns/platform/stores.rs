@@ -173,7 +173,7 @@ pub(crate) fn grant(
                     &service.path,
                     format!("`environment` sets `{variable}`, which a grant sets to the store's name"),
                 )
-                .field(FieldPath::root().key("environment").key(variable.as_str()))
+                .field(FieldPath::root().key("environment").entry(variable.as_str()))
                 .help("remove the variable from `environment`; the grant passes the generated name"),
             );
             continue;
