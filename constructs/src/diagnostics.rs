@@ -16,7 +16,7 @@
 //! | `stack` | a stack's name, account, region, and the dependencies between stacks |
 //! | `cfn` | the CloudFormation template: quotas, logical IDs, references, parameters, conditions |
 //! | `vpc` | the VPC: CIDR, availability zones, NAT gateways, subnets, network ACLs |
-//! | `ec2` | EC2 instances of their own: the bastion host |
+//! | `ec2` | EC2 instances of their own (the bastion host), and key pairs |
 //! | `ecs` | the ECS cluster (instances, capacity), task definitions and containers, services |
 //! | `service` | the load-balanced service pattern (an entry under `services:`), its canary and database link |
 //! | `elbv2` | the Application Load Balancer: listeners, HTTPS and TLS, rules, actions, target groups, health checks |
@@ -98,6 +98,7 @@ registry! {
     crate::ec2::bastion::Code,
     crate::ec2::connections::Code,
     crate::ec2::endpoints::Code,
+    crate::ec2::key_pair::Code,
     crate::ec2::nacl::Code,
     crate::ec2::vpc::Code,
     crate::ecr::Code,

@@ -66,6 +66,11 @@ fn errors(b: Built) -> Vec<(String, String)> {
     }
 }
 
+/// The launch template's `KeyName`, if any.
+fn r_key(t: &Value) -> Option<&Value> {
+    t["Resources"]["ClusterLaunchTemplate"]["Properties"]["LaunchTemplateData"].get("KeyName")
+}
+
 fn lint(name: &str, body: &str) {
     support::lint_body(Path::new(env!("CARGO_TARGET_TMPDIR")), &format!("{name}.yaml"), body);
 }
@@ -90,6 +95,7 @@ fn cluster_on_ec2_capacity() {
     let lt = &r["ClusterLaunchTemplate"]["Properties"]["LaunchTemplateData"];
     assert_eq!(lt["ImageId"], json!({"Ref": "ClusterAmiId"}));
     assert_eq!(lt["MetadataOptions"]["HttpTokens"], "required");
+    assert_eq!(r_key(&t), None, "no SSH key unless asked: SSM Session Manager needs none");
     assert_eq!(lt["MetadataOptions"]["HttpPutResponseHopLimit"], 1, "containers must not reach the instance role");
     let ebs = &lt["BlockDeviceMappings"][0]["Ebs"];
     assert_eq!((ebs["Encrypted"].clone(), ebs["VolumeType"].clone()), (json!(true), json!("gp3")));
@@ -140,9 +146,11 @@ fn cluster_options() {
         container_insights: Some(false),
         imds_hop_limit: Some(2),
         managed_termination_protection: Some(false),
+        key_name: Some("ops".into()),
         ..Default::default()
     };
     let (body, t, own) = synth(build(props, |_, _| {}));
+    assert_eq!(r_key(&t), Some(&json!("ops")), "the key pair is in the launch template");
     let r = &t["Resources"];
     assert_eq!(r["ClusterAutoScalingGroup"]["Properties"]["MinSize"], "2");
     assert_eq!(r["ClusterAutoScalingGroup"]["Properties"]["MaxSize"], "10");
@@ -324,6 +332,7 @@ fn invalid_cluster_props_are_located() {
         ami_parameter: Some("ami-123".into()),
         container_insights: None,
         imds_hop_limit: Some(0),
+        key_name: Some("ops ".into()),
         ..Default::default()
     };
     let errs = errors(build(props, |_, _| {}));
@@ -335,6 +344,7 @@ fn invalid_cluster_props_are_located() {
         ("ecs:target-capacity", "cluster.target_capacity_percent"),
         ("ecs:root-volume-size", "cluster.root_volume_gib"),
         ("ecs:ami-parameter-invalid", "cluster.ami_parameter"),
+        ("ec2:key-name-invalid", "cluster.key_name"),
     ] {
         assert!(errs.contains(&(code.to_owned(), field.to_owned())), "missing {code} at {field}: {errs:?}");
     }

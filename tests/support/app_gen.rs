@@ -270,8 +270,10 @@ fn cluster() -> impl Strategy<Value = Value> {
             insert(&mut m, "instance_warmup_seconds", warmup);
             Value::Object(m)
         })),
+        // A key pair name, an empty one and one with a stray space (both refused).
+        maybe(one(&["ops", "", " ops"]).prop_map(|s| json!(s))),
     )
-        .prop_map(|(ty, min, max, target, root, hops, protection, refresh)| {
+        .prop_map(|(ty, min, max, target, root, hops, protection, refresh, key)| {
             let mut m = Map::new();
             insert(&mut m, "instance_type", ty);
             insert(&mut m, "min_capacity", min);
@@ -281,6 +283,7 @@ fn cluster() -> impl Strategy<Value = Value> {
             insert(&mut m, "imds_hop_limit", hops);
             insert(&mut m, "managed_termination_protection", protection);
             insert(&mut m, "instance_refresh", refresh);
+            insert(&mut m, "key_name", key);
             Value::Object(m)
         })
 }

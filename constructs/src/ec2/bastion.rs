@@ -115,6 +115,9 @@ impl BastionHost {
                 .help(format!("use `<family>.<size>`, e.g. `{DEFAULT_BASTION_INSTANCE_TYPE}` or `t4g.nano`")),
             );
         }
+        if let Some(key) = &props.key_name {
+            super::key_pair::check_key_name(stack, &path, "key_name", key);
+        }
         let ssh_peer = props.ssh_cidr.as_ref().and_then(|cidr| ssh_peer(stack, &path, cidr, props));
 
         let security_group = SecurityGroup::new(

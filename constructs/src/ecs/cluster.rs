@@ -59,7 +59,8 @@ pub const DEFAULT_REFRESH_WARMUP_SECONDS: u32 = 300;
 
 /// Props of a [`Cluster`]. Every instance runs the ECS-optimized Amazon Linux
 /// 2023 AMI in the VPC's private subnets, requires IMDSv2, has an encrypted
-/// gp3 root volume, no SSH key, and is reachable with SSM Session Manager.
+/// gp3 root volume, no SSH key (unless `key_name`), and is reachable with
+/// SSM Session Manager.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterProps {
@@ -136,6 +137,17 @@ pub struct ClusterProps {
     /// [`InstanceRefreshProps`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_refresh: Option<InstanceRefreshProps>,
+    /// An EC2 key pair of the stack's region whose public key EC2 installs
+    /// on every instance (`KeyName` in the launch template), for SSH. The
+    /// instances admit SSH from nowhere but the stack's bastion host (an
+    /// app file's `bastion:`; `BastionHost::allow_ssh_into` in Rust). Prefer SSM
+    /// Session Manager, which needs no key: the instances' role has
+    /// `AmazonSSMManagedInstanceCore`, so `aws ssm start-session --target
+    /// <instance-id>` opens a shell with no key to distribute or rotate and
+    /// no port to open. Changing it changes the launch template, which an
+    /// instance refresh rolls out (see `instance_refresh`). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_name: Option<String>,
 }
 
 /// How an instance refresh replaces a cluster's instances (the preferences
@@ -278,37 +290,38 @@ impl Cluster {
         let user_data = Intrinsic::base64(Intrinsic::sub(format!(
             "#!/bin/bash\nset -euo pipefail\necho ECS_CLUSTER=${{{logical_id}}} >> /etc/ecs/ecs.config\n"
         )));
+        let mut launch_data = json!({
+            "ImageId": ami,
+            "InstanceType": v.instance_type,
+            "IamInstanceProfile": {"Arn": instance_profile.arn},
+            "SecurityGroupIds": [instance_security_group.group_id],
+            "MetadataOptions": {
+                "HttpEndpoint": "enabled",
+                "HttpTokens": "required",
+                "HttpPutResponseHopLimit": v.imds_hop_limit,
+            },
+            "BlockDeviceMappings": [{
+                "DeviceName": ROOT_DEVICE_NAME,
+                "Ebs": {
+                    "VolumeSize": v.root_volume_gib,
+                    "VolumeType": "gp3",
+                    "Encrypted": true,
+                    "DeleteOnTermination": true,
+                },
+            }],
+            "Monitoring": {"Enabled": true},
+            "UserData": user_data,
+            "TagSpecifications": [
+                {"ResourceType": "instance", "Tags": name_tag},
+                {"ResourceType": "volume", "Tags": name_tag},
+            ],
+        });
+        if let (Some(key), Some(data)) = (&props.key_name, launch_data.as_object_mut()) {
+            data.insert("KeyName".into(), json!(key));
+        }
         let launch_template_id = stack.add_resource(
             &path.child("LaunchTemplate"),
-            Resource::new("AWS::EC2::LaunchTemplate").prop(
-                "LaunchTemplateData",
-                json!({
-                    "ImageId": ami,
-                    "InstanceType": v.instance_type,
-                    "IamInstanceProfile": {"Arn": instance_profile.arn},
-                    "SecurityGroupIds": [instance_security_group.group_id],
-                    "MetadataOptions": {
-                        "HttpEndpoint": "enabled",
-                        "HttpTokens": "required",
-                        "HttpPutResponseHopLimit": v.imds_hop_limit,
-                    },
-                    "BlockDeviceMappings": [{
-                        "DeviceName": ROOT_DEVICE_NAME,
-                        "Ebs": {
-                            "VolumeSize": v.root_volume_gib,
-                            "VolumeType": "gp3",
-                            "Encrypted": true,
-                            "DeleteOnTermination": true,
-                        },
-                    }],
-                    "Monitoring": {"Enabled": true},
-                    "UserData": user_data,
-                    "TagSpecifications": [
-                        {"ResourceType": "instance", "Tags": name_tag},
-                        {"ResourceType": "volume", "Tags": name_tag},
-                    ],
-                }),
-            ),
+            Resource::new("AWS::EC2::LaunchTemplate").prop("LaunchTemplateData", launch_data),
         );
 
         // Scale-in protection of new instances and managed termination
@@ -515,6 +528,9 @@ impl Validated {
         }
         let refresh =
             check_refresh(props.instance_refresh.as_ref().unwrap_or(&InstanceRefreshProps::default()), &mut err);
+        if let Some(key) = &props.key_name {
+            crate::ec2::key_pair::check_key_name(stack, path, "key_name", key);
+        }
         Validated { instance_type, min, max, target, root_volume_gib, ami_parameter, imds_hop_limit, refresh }
     }
 }
