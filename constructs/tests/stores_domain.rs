@@ -147,6 +147,61 @@ fn a_domain_gives_a_dns_validated_certificate_https_and_alias_records() {
     assert_eq!(t["Outputs"]["LoadBalancerUrl"]["Value"], "https://api.example.com");
 }
 
+/// The weather seed's domain is on Cloudflare: no Route 53 zone.
+const EXTERNAL_DNS_APP: &str = r#"
+stacks:
+  - name: weather
+    region: eu-west-1
+    vpc: {max_azs: 2}
+    load_balancer:
+      domain: {name: api.whatstheweatherlike.io, external_dns: true, alternative_names: [www.whatstheweatherlike.io]}
+    services:
+      web: {image: "nginx:1.27"}
+"#;
+
+#[test]
+fn a_domain_outside_route_53_gets_its_certificate_https_and_the_records_to_create() {
+    let t = template(EXTERNAL_DNS_APP);
+    let cert = &t["Resources"]["LoadBalancerCertificate"]["Properties"];
+    assert_eq!(cert["DomainName"], "api.whatstheweatherlike.io");
+    assert_eq!(cert["ValidationMethod"], "DNS");
+    assert_eq!(cert["SubjectAlternativeNames"], json!(["www.whatstheweatherlike.io"]));
+    assert!(cert.get("DomainValidationOptions").is_none(), "no zone: the user creates the validation record");
+    let https = &t["Resources"]["LoadBalancerHttpsListener"]["Properties"];
+    assert_eq!(https["Certificates"], json!([{"CertificateArn": {"Ref": "LoadBalancerCertificate"}}]));
+    let http = &t["Resources"]["LoadBalancerHttpListener"]["Properties"];
+    assert_eq!(http["DefaultActions"][0]["Type"], "redirect", "HTTP redirects to HTTPS as with a zone");
+    let resources = t["Resources"].as_object().expect("resources");
+    assert!(!resources.values().any(|r| r["Type"] == "AWS::Route53::RecordSet"), "no record in a zone rcdk lacks");
+    assert_eq!(t["Outputs"]["LoadBalancerUrl"]["Value"], "https://api.whatstheweatherlike.io");
+    assert_eq!(
+        t["Outputs"]["LoadBalancerDnsRecords"]["Value"],
+        json!({"Fn::Sub": "api.whatstheweatherlike.io CNAME ${LoadBalancer.DNSName}; www.whatstheweatherlike.io CNAME ${LoadBalancer.DNSName}"})
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    for stack in synth(EXTERNAL_DNS_APP, Format::Yaml).unwrap_or_else(|e| panic!("synth failed: {e}")) {
+        support::lint_body(dir.path(), &stack.file_name(), &stack.body);
+    }
+}
+
+#[test]
+fn a_domain_needs_a_zone_or_external_dns_and_not_both() {
+    let missing = errors(
+        "stacks:\n  - name: w\n    vpc: {max_azs: 2}\n    load_balancer:\n      domain: {name: api.example.com}\n",
+    );
+    assert!(
+        missing.contains(&("acm:domain-zone-missing".into(), "stacks[0].load_balancer.domain.hosted_zone_id".into())),
+        "{missing:?}"
+    );
+    let both = errors(
+        "stacks:\n  - name: w\n    vpc: {max_azs: 2}\n    load_balancer:\n      domain: {name: api.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ, external_dns: true}\n",
+    );
+    assert!(
+        both.contains(&("acm:domain-zone-conflict".into(), "stacks[0].load_balancer.domain.external_dns".into())),
+        "{both:?}"
+    );
+}
+
 #[test]
 fn invalid_stores_and_domains_are_located() {
     let got = errors(

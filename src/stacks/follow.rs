@@ -55,6 +55,45 @@ fn event_line(e: &StackEvent) -> String {
     line
 }
 
+/// The DNS record an ACM certificate waits for, from its stack event: a
+/// certificate whose domain is not in a Route 53 zone of the account keeps
+/// the stack in `CREATE_IN_PROGRESS`, and CloudFormation's event reason
+/// reads `Content of DNS Record is: {Name: _x1.example.com.,Type:
+/// CNAME,Value: _x2.acm-validations.aws.}`
+/// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-certificatemanager-certificate.html>).
+/// Returns `(name, type, value)`.
+pub fn validation_record(e: &StackEvent) -> Option<(String, String, String)> {
+    if e.resource_type != "AWS::CertificateManager::Certificate" {
+        return None;
+    }
+    let reason = e.reason.as_deref()?;
+    let body = reason.split_once("Content of DNS Record is:")?.1.trim();
+    let body = body.strip_prefix('{')?.split('}').next()?;
+    let (mut name, mut kind, mut value) = (None, None, None);
+    for part in body.split(',') {
+        let Some((key, v)) = part.split_once(':') else { continue };
+        let v = v.trim().to_owned();
+        match key.trim() {
+            "Name" => name = Some(v),
+            "Type" => kind = Some(v),
+            "Value" => value = Some(v),
+            _ => {}
+        }
+    }
+    Some((name?, kind?, value?))
+}
+
+/// What to tell the user about an event that waits for them, as lines:
+/// the record an ACM certificate waits for (see [`validation_record`]).
+fn notice(stack: &str, e: &StackEvent) -> Option<String> {
+    let (name, kind, value) = validation_record(e)?;
+    Some(format!(
+        "{stack}: certificate {} waits for DNS validation: create this record in the domain's DNS (and keep it: ACM \
+         renews the certificate through it)\n  {name} {kind} {value}",
+        e.logical_id
+    ))
+}
+
 /// `LogicalId (PhysicalId): reason` for each failed event, oldest first.
 pub fn failure_lines(events: &[StackEvent]) -> Vec<String> {
     events
@@ -134,6 +173,12 @@ pub async fn follow(aws: &Aws, f: Follow<'_>) -> Result<Settled, Failure> {
             match &bar {
                 Some(bar) => bar.set_message(event_line(e)),
                 None => eprintln!("{}: {}", f.stack, event_line(e)),
+            }
+            if let Some(notice) = notice(f.stack, e) {
+                match &bar {
+                    Some(bar) => bar.println(notice),
+                    None => eprintln!("{notice}"),
+                }
             }
         }
         if let Some(bar) = &bar {
@@ -221,6 +266,43 @@ mod tests {
         assert_eq!(status_kind("UPDATE_ROLLBACK_COMPLETE"), StatusKind::Failed);
         assert_eq!(status_kind("CREATE_FAILED"), StatusKind::Failed);
         assert_eq!(status_kind("DELETE_FAILED"), StatusKind::Failed);
+    }
+
+    #[test]
+    fn a_certificate_waiting_for_its_record_names_it() {
+        // The reason as CloudFormation writes it for a DNS-validated
+        // certificate whose domain is not in the account's Route 53 (shape
+        // from the AWS::CertificateManager::Certificate reference and
+        // deploys seen in the wild; the tokens are made up).
+        let event = |ty: &str, reason: &str| StackEvent {
+            id: "1".into(),
+            logical_id: "LoadBalancerCertificate".into(),
+            physical_id: None,
+            resource_type: ty.into(),
+            status: "CREATE_IN_PROGRESS".into(),
+            reason: Some(reason.into()),
+        };
+        let reason = "Content of DNS Record is: {Name: _3b1a9f.api.whatstheweatherlike.io.,Type: CNAME,Value: \
+                      _7c2e44.xlfgrmvvlj.acm-validations.aws.}";
+        let e = event("AWS::CertificateManager::Certificate", reason);
+        assert_eq!(
+            validation_record(&e),
+            Some((
+                "_3b1a9f.api.whatstheweatherlike.io.".to_owned(),
+                "CNAME".to_owned(),
+                "_7c2e44.xlfgrmvvlj.acm-validations.aws.".to_owned()
+            ))
+        );
+        let text = notice("weather", &e).expect("a notice");
+        assert!(
+            text.contains("_3b1a9f.api.whatstheweatherlike.io. CNAME _7c2e44.xlfgrmvvlj.acm-validations.aws."),
+            "{text}"
+        );
+        assert_eq!(
+            validation_record(&event("AWS::CertificateManager::Certificate", "Resource creation Initiated")),
+            None
+        );
+        assert_eq!(validation_record(&event("AWS::ECS::Service", reason)), None, "only certificates");
     }
 
     #[test]

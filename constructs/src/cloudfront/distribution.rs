@@ -406,8 +406,19 @@ impl Distribution {
                 evaluate_target_health: false,
                 ipv6: props.ipv6.unwrap_or(true),
             };
-            for name in domain.names().filter(|n| !n.starts_with("*.")) {
-                add_alias_records(stack, &path.child("Alias").child(name), &domain.hosted_zone_id, name, &target);
+            if let Some(zone) = domain.hosted_zone() {
+                for name in domain.names().filter(|n| !n.starts_with("*.")) {
+                    add_alias_records(stack, &path.child("Alias").child(name), zone, name, &target);
+                }
+            }
+            if let Some(records) = domain.external_records(&logical_id, "DomainName") {
+                stack.add_output(
+                    &path.child("DnsRecords"),
+                    Output::new(
+                        records,
+                        format!("DNS records to create for the domain of {path} (its DNS is not in Route 53)"),
+                    ),
+                );
             }
         }
         stack.add_output(

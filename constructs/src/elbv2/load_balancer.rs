@@ -156,7 +156,10 @@ pub struct LoadBalancerProps {
     /// DNS in the hosted zone (the default certificate of the HTTPS listener,
     /// ahead of any `certificate_arns`, which turns HTTPS on) and alias `A`
     /// records pointing the names at the load balancer; the `Url` output
-    /// uses the name. Default: none (the load balancer's own DNS name).
+    /// uses the name. With `external_dns: true`, no record: the first deploy
+    /// waits for the validation record you create, and the `DnsRecords`
+    /// output lists the `CNAME` records to point the names here (see
+    /// [`DomainProps`]). Default: none (the load balancer's own DNS name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<DomainProps>,
     /// Findings about this construct and those below it accepted
@@ -427,8 +430,19 @@ impl ApplicationLoadBalancer {
                     evaluate_target_health: true,
                     ipv6: false,
                 };
-                for name in domain.names().filter(|n| !n.starts_with("*.")) {
-                    add_alias_records(stack, &path.child("Alias").child(name), &domain.hosted_zone_id, name, &target);
+                if let Some(zone) = domain.hosted_zone() {
+                    for name in domain.names().filter(|n| !n.starts_with("*.")) {
+                        add_alias_records(stack, &path.child("Alias").child(name), zone, name, &target);
+                    }
+                }
+                if let Some(records) = domain.external_records(&logical_id, "DNSName") {
+                    stack.add_output(
+                        &path.child("DnsRecords"),
+                        Output::new(
+                            records,
+                            format!("DNS records to create for the domain of {path} (its DNS is not in Route 53)"),
+                        ),
+                    );
                 }
                 json!(format!("{scheme}://{}", domain.name.trim_start_matches("*.")))
             }
