@@ -155,6 +155,8 @@ fn service() -> impl Strategy<Value = Value> {
                 (one(&["items", "nope", ""]), one(&["read", "write", "read_write", "admin"]))
                     .prop_map(|(t, a)| json!({"tables": {t: a}, "buckets": {"files": a}})),
             ),
+            // Restricted egress, refused in bridge mode; `some` is no value.
+            maybe(one(&["all", "connected", "some"]).prop_map(|s| json!(s))),
         ),
         (
             maybe(one(&["env", "secret_arn", "password"]).prop_map(|s| json!(s))),
@@ -179,7 +181,7 @@ fn service() -> impl Strategy<Value = Value> {
                 routing,
                 scaling,
                 canary,
-                (mode, database, grants),
+                (mode, database, grants, egress),
                 (credentials, delete_logs, encrypt_logs, user, read_only, writable),
             )| {
                 let mut m = Map::new();
@@ -199,6 +201,7 @@ fn service() -> impl Strategy<Value = Value> {
                 insert(&mut m, "network_mode", mode);
                 insert(&mut m, "database", database);
                 insert(&mut m, "grants", grants);
+                insert(&mut m, "egress", egress);
                 insert(&mut m, "database_credentials", credentials);
                 insert(&mut m, "delete_logs_on_removal", delete_logs);
                 insert(&mut m, "encrypt_logs", encrypt_logs);

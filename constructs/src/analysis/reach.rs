@@ -6,7 +6,11 @@
 //!
 //! - network: who a security group admits (an address range, the internet,
 //!   or the members of another group) to whom — the load balancers,
-//!   instances, services and databases behind the group — on which ports;
+//!   instances, services and databases behind the group — on which ports,
+//!   when the sender's own egress rules let it out too; and where the tasks
+//!   of each ECS service (`awsvpc`) may open connections, one fact per
+//!   egress rule of their group (the internet on all traffic by default), so
+//!   that restricting a service's egress shows as paths that disappear;
 //! - CDN bypass: a load balancer that is a CloudFront origin and admits the
 //!   whole internet on the origin's port, so anyone can skip the
 //!   distribution (the origin lock is off);
@@ -111,9 +115,11 @@ pub fn access(stacks: &[StackTemplate<'_>]) -> Vec<Access> {
     let world = World::new(stacks);
     let net = Net::build(&world);
     let holders = holders(&world, &net);
+    let services = service_groups(&world);
     let mut out = Vec::new();
     for (i, s) in stacks.iter().enumerate() {
         network(i, s.name, &net, &holders, &mut out);
+        outbound(i, s.name, &net, &holders, &services, &mut out);
         permissions(s.name, &s.doc, &mut out);
         cdn_bypass(&world, &net, i, &mut out);
     }
@@ -196,19 +202,106 @@ fn ports(r: &Rule<'_>) -> String {
     }
 }
 
+/// Who a rule's peer is, in words (one entry per member of a group).
+fn peer_text(peer: &RulePeer<'_>, holders: &BTreeMap<Id<'_>, Vec<String>>) -> Vec<String> {
+    match peer {
+        RulePeer::Cidr(c) if c.prefix_len() == 0 => vec!["the internet (0.0.0.0/0)".to_owned()],
+        RulePeer::Cidr(c) => vec![format!("addresses in {c}")],
+        RulePeer::Cidr6 => vec!["IPv6 addresses (a CIDRv6 rule)".to_owned()],
+        RulePeer::Sg(peer) => who(peer, holders),
+        RulePeer::PrefixList(V::Str(p)) => vec![format!("prefix list {p}")],
+        RulePeer::PrefixList(V::Param(p)) => vec![format!("the prefix list of parameter {p}")],
+        RulePeer::PrefixList(_) => vec!["a prefix list rcdk cannot tell (set at deploy time)".to_owned()],
+        RulePeer::Unknown => vec!["a peer rcdk cannot tell (set at deploy time)".to_owned()],
+    }
+}
+
+/// Whether members of `from` may send to members of `to` on `ports`: when
+/// `from` lists its egress, one of its egress rules must let them out (the
+/// ingress rule alone opens no path). "Cannot tell" counts as may.
+fn may_send(net: &Net<'_>, from: &Id<'_>, to: &Id<'_>, ports: Option<(i64, i64)>) -> bool {
+    let Some(group) = net.sgs.get(from).filter(|g| g.restricted_egress) else { return true };
+    let Some(ports) = ports else { return true };
+    let to_peer = |p: &RulePeer<'_>| match p {
+        RulePeer::Sg(id) if id == to => Tri::Yes,
+        RulePeer::Cidr(n) if n.prefix_len() == 0 => Tri::Yes,
+        RulePeer::Sg(_) | RulePeer::Cidr6 => Tri::No,
+        RulePeer::Cidr(_) | RulePeer::PrefixList(_) | RulePeer::Unknown => Tri::Unknown,
+    };
+    Net::covers(group.egress.iter(), ports, to_peer) != Tri::No
+}
+
+/// The security groups of the stacks' ECS services (`awsvpc` tasks).
+fn service_groups<'a>(world: &World<'_, 'a>) -> BTreeSet<Id<'a>> {
+    let mut out = BTreeSet::new();
+    for (s, doc) in world.docs.iter().enumerate() {
+        for r in doc.of_type("AWS::ECS::Service") {
+            let vpc = field(field(r.props.get("NetworkConfiguration"), "AwsvpcConfiguration"), "SecurityGroups");
+            out.extend(world.ids(s, vpc, SG).unwrap_or_default());
+        }
+    }
+    out
+}
+
+/// Where the tasks of each ECS service of the stack may open connections:
+/// one fact per egress rule of their security group (the internet on all
+/// traffic for a group that keeps the default rule), so restricting a
+/// service's egress is a path that disappears. The AWS CDK's placeholder
+/// rule of a group that allows nothing out (ICMP to 255.255.255.255/32)
+/// opens nothing and says nothing.
+fn outbound(
+    index: usize,
+    stack: &str,
+    net: &Net<'_>,
+    holders: &BTreeMap<Id<'_>, Vec<String>>,
+    services: &BTreeSet<Id<'_>>,
+    out: &mut Vec<Access>,
+) {
+    for sg in services.iter().filter(|sg| sg.stack == index) {
+        let Some(group) = net.sgs.get(sg) else { continue };
+        let rules: Vec<&Rule<'_>> = group.egress.iter().filter(|r| !is_placeholder(r)).collect();
+        let anywhere;
+        let rules = if group.restricted_egress {
+            rules
+        } else {
+            anywhere =
+                Rule { proto: Proto::All, ports: Some((0, 65535)), peer: RulePeer::Cidr(ANY), id: None, maybe: false };
+            vec![&anywhere]
+        };
+        for r in rules {
+            for subject in who(sg, holders) {
+                for target in peer_text(&r.peer, holders) {
+                    out.push(Access {
+                        stack: stack.to_owned(),
+                        kind: AccessKind::Network,
+                        subject: subject.clone(),
+                        verb: "can",
+                        predicate: format!("reach {target} on {}", ports(r)),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Every IPv4 address.
+const ANY: ipnet::Ipv4Net = ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::UNSPECIFIED, 0);
+
+/// The egress rule that matches nothing, written to groups that allow nothing out.
+fn is_placeholder(r: &Rule<'_>) -> bool {
+    r.proto == Proto::Other
+        && matches!(r.peer, RulePeer::Cidr(n) if n.prefix_len() == 32 && n.addr() == std::net::Ipv4Addr::BROADCAST)
+}
+
 fn network(index: usize, stack: &str, net: &Net<'_>, holders: &BTreeMap<Id<'_>, Vec<String>>, out: &mut Vec<Access>) {
     for (sg, group) in net.sgs.iter().filter(|(sg, _)| sg.stack == index) {
         for r in &group.ingress {
-            let subjects = match &r.peer {
-                RulePeer::Cidr(c) if c.prefix_len() == 0 => vec!["the internet (0.0.0.0/0)".to_owned()],
-                RulePeer::Cidr(c) => vec![format!("addresses in {c}")],
-                RulePeer::Cidr6 => vec!["IPv6 addresses (a CIDRv6 rule)".to_owned()],
-                RulePeer::Sg(peer) => who(peer, holders),
-                RulePeer::PrefixList(V::Str(p)) => vec![format!("prefix list {p}")],
-                RulePeer::PrefixList(V::Param(p)) => vec![format!("the prefix list of parameter {p}")],
-                RulePeer::PrefixList(_) => vec!["a prefix list rcdk cannot tell (set at deploy time)".to_owned()],
-                RulePeer::Unknown => vec!["a peer rcdk cannot tell (set at deploy time)".to_owned()],
-            };
+            if let RulePeer::Sg(from) = &r.peer {
+                if r.proto != Proto::Unknown && !may_send(net, from, sg, r.ports) {
+                    continue;
+                }
+            }
+            let subjects = peer_text(&r.peer, holders);
             for subject in &subjects {
                 for target in who(sg, holders) {
                     out.push(Access {

@@ -100,13 +100,33 @@ impl SecurityGroup {
         port: Port,
         description: &str,
     ) -> String {
+        self.allow_tcp_egress_to(stack, rule_name, &Peer::SecurityGroup(destination.clone()), port, description)
+    }
+
+    /// Allows TCP on `port` out to `peer` (a CIDR, a group, a prefix list),
+    /// as a separate `AWS::EC2::SecurityGroupEgress` named `rule_name` under
+    /// this group; for a group that does not allow all outbound traffic.
+    /// Returns its logical ID.
+    pub fn allow_tcp_egress_to(
+        &self,
+        stack: &mut Stack,
+        rule_name: &str,
+        peer: &Peer,
+        port: Port,
+        description: &str,
+    ) -> String {
         let rule = Resource::new("AWS::EC2::SecurityGroupEgress")
             .prop("GroupId", self.group_id.clone())
             .prop("IpProtocol", "tcp")
             .prop("FromPort", port.from)
             .prop("ToPort", port.to)
-            .prop("Description", description)
-            .prop("DestinationSecurityGroupId", destination.clone());
+            .prop("Description", description);
+        let rule = match peer {
+            Peer::Ipv4(c) => rule.prop("CidrIp", c.as_str()),
+            Peer::Ipv6(c) => rule.prop("CidrIpv6", c.as_str()),
+            Peer::SecurityGroup(g) => rule.prop("DestinationSecurityGroupId", g.clone()),
+            Peer::PrefixList(p) => rule.prop("DestinationPrefixListId", p.clone()),
+        };
         stack.add_resource(&self.path.child(rule_name), rule)
     }
 

@@ -58,6 +58,14 @@ pub struct ServiceProps {
     /// `desired_count`). Set by the load-balanced service pattern. Default: false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scaled: Option<bool>,
+    /// Whether the tasks' own security group lets them open connections
+    /// anywhere. `false` lets them out only where a rule allows it:
+    /// [`crate::ec2::Connections::allow_to`] from [`Service::connections`]
+    /// adds one per path. Only in `awsvpc` network mode: in `bridge` mode
+    /// the tasks share the cluster instances' group, whose egress the ECS
+    /// agent needs (reported: `ecs:egress-needs-awsvpc`). Default: true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_all_outbound: Option<bool>,
 }
 
 /// Registration of one container port of a service with a target group. The
@@ -161,12 +169,28 @@ impl Service {
             }
         }
 
-        let security_group = (task_definition.network_mode == NetworkMode::Awsvpc).then(|| {
+        let awsvpc = task_definition.network_mode == NetworkMode::Awsvpc;
+        if props.allow_all_outbound == Some(false) && !awsvpc {
+            err(
+                Code::EgressNeedsAwsvpc,
+                "allow_all_outbound",
+                format!(
+                    "`allow_all_outbound: false` restricts the tasks' own security group, and in {} network mode they \
+                     have none: they share the cluster instances' group",
+                    task_definition.network_mode.as_cfn()
+                ),
+                "give the task definition `network_mode: awsvpc`, or leave `allow_all_outbound` out",
+            );
+        }
+        let security_group = awsvpc.then(|| {
             SecurityGroup::new(
                 stack,
                 &path.child("SecurityGroup"),
                 &cluster.vpc_id,
-                &SecurityGroupProps::described(format!("Tasks of {path}")),
+                &SecurityGroupProps {
+                    allow_all_outbound: props.allow_all_outbound,
+                    ..SecurityGroupProps::described(format!("Tasks of {path}"))
+                },
             )
         });
 
@@ -291,6 +315,20 @@ crate::codes! {
             explanation: "`health_check_grace_period_seconds` tells ECS how long to ignore failing load balancer health \
          checks of new tasks; ECS rejects it on a service that has no load balancer. Remove it, or \
          register the service with a target group.",
+        },
+        EgressNeedsAwsvpc => error("ecs:egress-needs-awsvpc") {
+            title: "a service's egress is restricted in `bridge` network mode",
+            explanation: "Restricting a service's outbound traffic (`egress: connected` on a service of an app file, \
+         `allow_all_outbound: false` on an ECS service in Rust) closes the tasks' own security group \
+         except for what the service is connected to. Only tasks in `awsvpc` network mode have a \
+         security group of their own, on the network interface ECS attaches to each task. In `bridge` \
+         (and `host`) mode the containers share the network of the instance they run on and its \
+         security group, the cluster's: restricting it would cut the ECS agent on the instance off \
+         from ECS, ECR and CloudWatch Logs, and every other service on the cluster with it. Set \
+         `network_mode: awsvpc` on the service (each task then takes one of the instance's network \
+         interfaces: see the instance type's limit), or leave egress open.",
+            help: "set `network_mode: awsvpc` on the service, or leave `egress` out",
+            link: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html",
         },
         LbContainerUnknown => error("ecs:lb-container-unknown") {
             formerly: ["ecs-lb-container-unknown"],

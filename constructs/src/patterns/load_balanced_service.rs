@@ -11,7 +11,7 @@ use crate::applicationautoscaling::{
 };
 use crate::cloudwatch::{Alarm, PresetAlarmProps};
 use crate::core::{ConstructPath, FieldPath, Stack};
-use crate::ec2::{Connectable, Connections};
+use crate::ec2::{Connectable, Connections, Peer, Port};
 use crate::ecs::{
     Cluster, ContainerHealthCheck, ContainerImage, ContainerProps, LoadBalancerTarget, NetworkMode, Service,
     ServiceProps, TaskDefinition, TaskDefinitionProps,
@@ -25,6 +25,11 @@ use crate::iam::PolicyStatement;
 use crate::rds::Database;
 
 use super::canary::{weighted_targets, Canary, CanaryProps, DEFAULT_CANARY_DESIRED_COUNT, DEFAULT_CANARY_PERCENT};
+
+/// HTTPS, the port of the AWS APIs.
+const HTTPS_PORT: u16 = 443;
+/// Every IPv4 address.
+const ANYWHERE: &str = "0.0.0.0/0";
 
 /// Container port when none is given.
 pub const DEFAULT_CONTAINER_PORT: u16 = 80;
@@ -168,6 +173,24 @@ pub struct LoadBalancedServiceProps {
     /// `database: true`. Default: `env` (with the warning).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database_credentials: Option<DatabaseCredentials>,
+    /// Where the tasks may open connections. `all`: anywhere (the EC2
+    /// default). `connected`: only to what the service is connected to — the
+    /// database on its port (`database: true`), and HTTPS (TCP 443) to any
+    /// address when the application calls AWS APIs (`grants`,
+    /// `task_role_statements`, `database_credentials: secret_arn`), since
+    /// AWS service endpoints have no fixed addresses (a VPC interface
+    /// endpoint is reached the same way); nothing else, so a compromised
+    /// container cannot reach the internet or other hosts of the VPC. ECS
+    /// pulls images, injects `secrets` and ships awslogs through the agent
+    /// on the instance, not the task's network interface, and security
+    /// groups do not filter the Amazon DNS server or the task metadata and
+    /// credentials endpoint (169.254.170.2), so those keep working
+    /// (<https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html>).
+    /// Needs `network_mode: awsvpc` (in
+    /// `bridge` mode the tasks share the cluster instances' group:
+    /// `ecs:egress-needs-awsvpc`). Default: `all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egress: Option<Egress>,
     /// Access to the stack's `tables` and `buckets` by name, e.g.
     /// `{tables: {todos: read_write}, buckets: {files: read}}`: least-privilege
     /// statements on the service's task role (and its canary's), and each
@@ -195,6 +218,19 @@ pub enum DatabaseCredentials {
     /// `DB_SECRET_ARN` in the environment; the application reads the secret
     /// when it connects, with the task role.
     SecretArn,
+}
+
+/// Where a service's tasks may open connections (see
+/// [`LoadBalancedServiceProps::egress`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Egress {
+    /// Anywhere: the security group's default outbound rule.
+    #[default]
+    All,
+    /// Only to what the service is connected to: the database, and HTTPS to
+    /// AWS APIs when the service calls them.
+    Connected,
 }
 
 /// Scaling of a service's task count between `min_capacity` and
@@ -388,6 +424,7 @@ impl LoadBalancedService {
             );
         }
         let bind = Binding { name: &name, port, cluster, alb, listener_rule: &listener_rule };
+        let restrict_egress = restricts_egress(stack, &path, props, mode);
         let service_props = ServiceProps {
             desired_count: props.desired_count,
             min_healthy_percent: props.min_healthy_percent,
@@ -396,6 +433,7 @@ impl LoadBalancedService {
             circuit_breaker_rollback: None,
             enable_execute_command: None,
             scaled: Some(props.scaling.is_some()),
+            allow_all_outbound: restrict_egress.then_some(false),
         };
         let service = bind.service(stack, &path.child("Service"), &tasks.stable, &target_group, &service_props);
         bind.admit_load_balancer(stack, &service);
@@ -416,6 +454,21 @@ impl LoadBalancedService {
         };
         if let Some(db) = tasks.database {
             admit_to_database(stack, db, cluster, [Some(&service), canary_service.as_ref()], port);
+        }
+        if restrict_egress && calls_aws_apis(props, tasks.database.is_some()) {
+            for group in [Some(&service), canary_service.as_ref()]
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.security_group.as_ref())
+            {
+                group.allow_tcp_egress_to(
+                    stack,
+                    "ToAwsApis",
+                    &Peer::Ipv4(ANYWHERE.into()),
+                    Port::tcp(HTTPS_PORT),
+                    "HTTPS to AWS APIs (the task role's grants): their endpoints have no fixed addresses",
+                );
+            }
         }
         let scaling = Scaling::new(stack, &path, props, &service, alb, &target_group);
         let a = props.alarms.clone().unwrap_or_default();
@@ -450,6 +503,44 @@ impl LoadBalancedService {
             connections,
         }
     }
+}
+
+/// Whether the tasks' egress is restricted (`egress: connected`); in
+/// `bridge` mode that is reported and egress stays open.
+fn restricts_egress(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    props: &LoadBalancedServiceProps,
+    mode: NetworkMode,
+) -> bool {
+    if props.egress.unwrap_or_default() != Egress::Connected {
+        return false;
+    }
+    if mode != NetworkMode::Awsvpc {
+        stack.report(
+            ValidationError::new(
+                crate::ecs::service::Code::EgressNeedsAwsvpc,
+                path,
+                format!(
+                    "`egress: connected` restricts the tasks' own security group, and in {} network mode they have \
+                     none: they share the cluster instances' group, which the ECS agent and every other service need",
+                    mode.as_cfn()
+                ),
+            )
+            .field("egress"),
+        );
+        return false;
+    }
+    true
+}
+
+/// Whether the application calls AWS APIs, with the task role's grants: it
+/// then needs HTTPS out when its egress is restricted. `secrets` do not
+/// count: ECS injects them through the agent on the instance.
+fn calls_aws_apis(props: &LoadBalancedServiceProps, database: bool) -> bool {
+    let grants = props.grants.as_ref().is_some_and(|g| !g.tables.is_empty() || !g.buckets.is_empty());
+    let secret = database && props.database_credentials == Some(DatabaseCredentials::SecretArn);
+    grants || secret || !props.task_role_statements.is_empty()
 }
 
 /// Reports a service name that is not letters, digits and hyphens.

@@ -9,6 +9,6 @@ mod service_builder;
 
 pub use canary::{Canary, CanaryProps, DEFAULT_CANARY_DESIRED_COUNT, DEFAULT_CANARY_PERCENT};
 pub use load_balanced_service::{
-    DatabaseCredentials, LoadBalancedService, LoadBalancedServiceProps, ServiceAlarmsProps, ServiceContext,
+    DatabaseCredentials, Egress, LoadBalancedService, LoadBalancedServiceProps, ServiceAlarmsProps, ServiceContext,
     ServiceScalingProps, CATCH_ALL_PRIORITY, DEFAULT_CONTAINER_PORT,
 };

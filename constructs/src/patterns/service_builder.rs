@@ -16,7 +16,7 @@
 //! assert_eq!(props.target_group.unwrap().health_check.unwrap().path.as_deref(), Some("/actuator/health"));
 //! ```
 
-use super::load_balanced_service::{LoadBalancedServiceProps, ServiceScalingProps};
+use super::load_balanced_service::{Egress, LoadBalancedServiceProps, ServiceScalingProps};
 use crate::ecs::ContainerImage;
 use crate::elbv2::ListenerRuleProps;
 
@@ -71,6 +71,15 @@ impl LoadBalancedServiceProps {
     /// Sets [`LoadBalancedServiceProps::desired_count`].
     pub fn desired_count(mut self, count: u32) -> Self {
         self.desired_count = Some(count);
+        self
+    }
+
+    /// Runs the tasks in `awsvpc` network mode with [`Egress::Connected`]:
+    /// they may open connections only to what the service is connected to
+    /// (see [`LoadBalancedServiceProps::egress`]).
+    pub fn egress_connected(mut self) -> Self {
+        self.network_mode = Some(crate::ecs::NetworkMode::Awsvpc);
+        self.egress = Some(Egress::Connected);
         self
     }
 
