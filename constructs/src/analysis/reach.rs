@@ -269,17 +269,22 @@ fn outbound(
             vec![&anywhere]
         };
         for r in rules {
-            for subject in who(sg, holders) {
-                for target in peer_text(&r.peer, holders) {
-                    out.push(Access {
-                        stack: stack.to_owned(),
-                        kind: AccessKind::Network,
-                        subject: subject.clone(),
-                        verb: "can",
-                        predicate: format!("reach {target} on {}", ports(r)),
-                    });
-                }
-            }
+            reaches(stack, &who(sg, holders), &peer_text(&r.peer, holders), r, out);
+        }
+    }
+}
+
+/// "`subject` can reach `target` on `r`'s ports", for each pair.
+fn reaches(stack: &str, subjects: &[String], targets: &[String], r: &Rule<'_>, out: &mut Vec<Access>) {
+    for subject in subjects {
+        for target in targets {
+            out.push(Access {
+                stack: stack.to_owned(),
+                kind: AccessKind::Network,
+                subject: subject.clone(),
+                verb: "can",
+                predicate: format!("reach {target} on {}", ports(r)),
+            });
         }
     }
 }
@@ -301,18 +306,7 @@ fn network(index: usize, stack: &str, net: &Net<'_>, holders: &BTreeMap<Id<'_>, 
                     continue;
                 }
             }
-            let subjects = peer_text(&r.peer, holders);
-            for subject in &subjects {
-                for target in who(sg, holders) {
-                    out.push(Access {
-                        stack: stack.to_owned(),
-                        kind: AccessKind::Network,
-                        subject: subject.clone(),
-                        verb: "can",
-                        predicate: format!("reach {target} on {}", ports(r)),
-                    });
-                }
-            }
+            reaches(stack, &peer_text(&r.peer, holders), &who(sg, holders), r, out);
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::acm::{is_domain_name, Certificate, DomainProps};
 use crate::cfn::{Intrinsic, Output, Resource};
 use crate::core::{ConstructPath, Stack};
 use crate::error::ValidationError;
-use crate::route53::{add_alias_records, AliasTarget, CLOUDFRONT_HOSTED_ZONE_ID};
+use crate::route53::{point_domain, AliasTarget, CLOUDFRONT_HOSTED_ZONE_ID};
 
 /// The only region whose ACM certificates CloudFront uses.
 pub const CLOUDFRONT_CERTIFICATE_REGION: &str = "us-east-1";
@@ -406,20 +406,7 @@ impl Distribution {
                 evaluate_target_health: false,
                 ipv6: props.ipv6.unwrap_or(true),
             };
-            if let Some(zone) = domain.hosted_zone() {
-                for name in domain.names().filter(|n| !n.starts_with("*.")) {
-                    add_alias_records(stack, &path.child("Alias").child(name), zone, name, &target);
-                }
-            }
-            if let Some(records) = domain.external_records(&logical_id, "DomainName") {
-                stack.add_output(
-                    &path.child("DnsRecords"),
-                    Output::new(
-                        records,
-                        format!("DNS records to create for the domain of {path} (its DNS is not in Route 53)"),
-                    ),
-                );
-            }
+            point_domain(stack, &path, domain, &target, (&logical_id, "DomainName"));
         }
         stack.add_output(
             &path.child("DomainName"),

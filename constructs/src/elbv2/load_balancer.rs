@@ -14,7 +14,7 @@ use crate::cfn::{Intrinsic, Output, Resource, Template, MAX_RESOURCES};
 use crate::core::{ConstructPath, FieldPath, Stack, StackView};
 use crate::ec2::{Connectable, Connections, Peer, SecurityGroup, SecurityGroupProps, Vpc};
 use crate::error::ValidationError;
-use crate::route53::{add_alias_records, AliasTarget};
+use crate::route53::{point_domain, AliasTarget};
 
 /// Idle connection timeout when none is given (seconds; AWS's default too).
 pub const DEFAULT_IDLE_TIMEOUT_SECONDS: u32 = 60;
@@ -430,20 +430,7 @@ impl ApplicationLoadBalancer {
                     evaluate_target_health: true,
                     ipv6: false,
                 };
-                if let Some(zone) = domain.hosted_zone() {
-                    for name in domain.names().filter(|n| !n.starts_with("*.")) {
-                        add_alias_records(stack, &path.child("Alias").child(name), zone, name, &target);
-                    }
-                }
-                if let Some(records) = domain.external_records(&logical_id, "DNSName") {
-                    stack.add_output(
-                        &path.child("DnsRecords"),
-                        Output::new(
-                            records,
-                            format!("DNS records to create for the domain of {path} (its DNS is not in Route 53)"),
-                        ),
-                    );
-                }
+                point_domain(stack, path, domain, &target, (&logical_id, "DNSName"));
                 json!(format!("{scheme}://{}", domain.name.trim_start_matches("*.")))
             }
             None => Intrinsic::sub(format!("{scheme}://${{{logical_id}.DNSName}}")),

@@ -3,7 +3,8 @@
 
 use serde_json::{json, Value};
 
-use crate::cfn::Resource;
+use crate::acm::DomainProps;
+use crate::cfn::{Output, Resource};
 use crate::core::{ConstructPath, Stack};
 
 /// The hosted zone ID every CloudFront distribution's alias target uses.
@@ -51,4 +52,27 @@ pub fn add_alias_records(
             stack.add_resource(&path.child(record_type), record)
         })
         .collect()
+}
+
+/// Points `domain`'s names (wildcards left out) at `target`, the DNS name
+/// attribute `attribute` of resource `target_id` (the construct at `path`):
+/// alias records `<path>/Alias/<name>` in the domain's hosted zone, or, for
+/// a domain whose DNS is outside Route 53 (`external_dns`), the output
+/// `<path>/DnsRecords` listing the `CNAME` records to create there.
+pub fn point_domain(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    domain: &DomainProps,
+    target: &AliasTarget,
+    (target_id, attribute): (&str, &str),
+) {
+    if let Some(zone) = domain.hosted_zone() {
+        for name in domain.names().filter(|n| !n.starts_with("*.")) {
+            add_alias_records(stack, &path.child("Alias").child(name), zone, name, target);
+        }
+    }
+    if let Some(records) = domain.external_records(target_id, attribute) {
+        let description = format!("DNS records to create for the domain of {path} (its DNS is not in Route 53)");
+        stack.add_output(&path.child("DnsRecords"), Output::new(records, description));
+    }
 }
