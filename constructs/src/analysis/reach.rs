@@ -77,7 +77,9 @@ pub struct AccessChange {
     pub stack: String,
     /// Appears or disappears.
     pub change: Appears,
-    /// `broadening` for a fact that appears, `narrowing` for one that disappears.
+    /// `broadening` for a fact that appears, `narrowing` for one that
+    /// disappears, or that appears as the part of a wider path of the same
+    /// subject and target that disappears (the same path on fewer ports).
     pub classification: &'static str,
     /// What it is about.
     pub kind: AccessKind,
@@ -92,6 +94,9 @@ pub fn delta(old: &[Access], new: &[Access]) -> Vec<AccessChange> {
     for (set, other, change) in [(&n, &o, Appears::Appears), (&o, &n, Appears::Disappears)] {
         for a in set.iter().filter(|a| !other.contains(*a)) {
             let (now, class) = match change {
+                // A narrower path in place of a wider one that disappears
+                // (egress restricted from all traffic to tcp/443) opens nothing.
+                Appears::Appears if narrows(a, set, other) => ("now", "narrowing"),
                 Appears::Appears => ("now", "broadening"),
                 Appears::Disappears => ("no longer", "narrowing"),
             };
@@ -108,6 +113,39 @@ pub fn delta(old: &[Access], new: &[Access]) -> Vec<AccessChange> {
         }
     }
     out
+}
+
+/// Whether network fact `a` (new only) is a part of a fact of the same
+/// subject and target that disappears (`old` only, `old` not in `new`):
+/// the same path on fewer ports.
+fn narrows(a: &Access, new: &BTreeSet<&Access>, old: &BTreeSet<&Access>) -> bool {
+    let Some((target, ports)) = a.predicate.rsplit_once(" on ") else { return false };
+    a.kind == AccessKind::Network
+        && old.iter().filter(|o| !new.contains(*o)).any(|o| {
+            o.kind == AccessKind::Network
+                && o.stack == a.stack
+                && o.subject == a.subject
+                && o.predicate.rsplit_once(" on ").is_some_and(|(t, wider)| t == target && covers(wider, ports))
+        })
+}
+
+/// Whether the ports text `wider` (as [`ports`] writes it) covers `narrower`.
+fn covers(wider: &str, narrower: &str) -> bool {
+    fn range(text: &str) -> Option<(&str, i64, i64)> {
+        if let Some(proto) = text.strip_prefix("every ").and_then(|t| t.strip_suffix(" port")) {
+            return Some((proto, 0, 65535));
+        }
+        let (proto, span) = text.split_once('/')?;
+        let (lo, hi) = span.split_once('-').unwrap_or((span, span));
+        Some((proto, lo.parse().ok()?, hi.parse().ok()?))
+    }
+    if wider == "all traffic" {
+        return true;
+    }
+    match (range(wider), range(narrower)) {
+        (Some((p, lo, hi)), Some((q, a, b))) => p == q && lo <= a && b <= hi,
+        _ => false,
+    }
 }
 
 /// Every fact of `stacks`.
@@ -499,6 +537,34 @@ mod tests {
         );
         assert_eq!(d[0].classification, "broadening");
         assert_eq!(d[1].classification, "narrowing");
+    }
+
+    #[test]
+    fn restricting_egress_narrows_the_path_it_keeps() {
+        let t = |egress: Value| {
+            json!({"Resources": {
+                "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "d", "SecurityGroupEgress": egress}},
+                "Svc": {"Type": "AWS::ECS::Service", "Properties": {"ServiceName": "api", "NetworkConfiguration":
+                    {"AwsvpcConfiguration": {"SecurityGroups": [{"Fn::GetAtt": ["Sg", "GroupId"]}]}}}}}})
+        };
+        let open = t(json!([{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}]));
+        let https = t(json!([{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0"}]));
+        let d = delta(&facts(&open), &facts(&https));
+        let found: Vec<(&str, &str)> = d.iter().map(|c| (c.classification, c.text.as_str())).collect();
+        assert_eq!(
+            found,
+            vec![
+                ("narrowing", "service `api` (security group Sg) can now reach the internet (0.0.0.0/0) on tcp/443"),
+                (
+                    "narrowing",
+                    "service `api` (security group Sg) can no longer reach the internet (0.0.0.0/0) on all traffic"
+                ),
+            ]
+        );
+        let back = delta(&facts(&https), &facts(&open));
+        assert_eq!(back[0].classification, "broadening", "opening egress again is a wider path: {back:?}");
+        assert!(covers("tcp/1024-65535", "tcp/5432") && covers("every tcp port", "tcp/443"));
+        assert!(!covers("tcp/443", "tcp/80") && !covers("tcp/443", "all traffic"));
     }
 
     #[test]
