@@ -5,20 +5,13 @@
 mod support;
 
 use rcdk_constructs::cfn::{Format, Parameter, ParameterType};
-use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
-use rcdk_constructs::ec2::{Vpc, VpcProps};
+use rcdk_constructs::core::{App, Stack};
+use rcdk_constructs::ec2::Vpc;
 use rcdk_constructs::elbv2::*;
 use serde_json::json;
 
 fn stack_with_vpc() -> (Stack, Vpc) {
-    let mut stack = Stack::new(StackProps { name: "web".into(), ..Default::default() }, FieldPath::root());
-    let root = stack.root().clone();
-    let vpc = Vpc::new(
-        &mut stack,
-        &root.child("Vpc"),
-        &VpcProps { max_azs: Some(2), nat_gateways: Some(0), ..Default::default() },
-    );
-    (stack, vpc)
+    support::stack_with_vpc(None)
 }
 
 /// The synthesized template without the VPC's resources, as YAML.

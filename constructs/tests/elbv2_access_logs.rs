@@ -7,26 +7,15 @@
 //! after), objects under `[prefix/]AWSLogs/<account>/`, and the load
 //! balancer created after the policy (it test-writes when logs turn on).
 
+mod support;
+
 use rcdk_constructs::cfn::{Format, Template};
-use rcdk_constructs::core::{App, FieldPath, Stack, StackProps};
-use rcdk_constructs::ec2::{Vpc, VpcProps};
+use rcdk_constructs::core::App;
 use rcdk_constructs::elbv2::*;
 use serde_json::{json, Value};
 
-fn stack_in(region: Option<&str>) -> (Stack, Vpc) {
-    let props = StackProps { name: "web".into(), region: region.map(str::to_owned), ..Default::default() };
-    let mut stack = Stack::new(props, FieldPath::root());
-    let root = stack.root().clone();
-    let vpc = Vpc::new(
-        &mut stack,
-        &root.child("Vpc"),
-        &VpcProps { max_azs: Some(2), nat_gateways: Some(0), ..Default::default() },
-    );
-    (stack, vpc)
-}
-
 fn template(region: Option<&str>, props: &LoadBalancerProps) -> Template {
-    let (mut stack, vpc) = stack_in(region);
+    let (mut stack, vpc) = support::stack_with_vpc(region);
     let path = stack.root().child("Lb");
     ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &Action::not_found(), props);
     let mut app = App::new();
@@ -36,7 +25,7 @@ fn template(region: Option<&str>, props: &LoadBalancerProps) -> Template {
 }
 
 fn errors(region: Option<&str>, props: &LoadBalancerProps) -> Vec<(String, String)> {
-    let (mut stack, vpc) = stack_in(region);
+    let (mut stack, vpc) = support::stack_with_vpc(region);
     let path = stack.root().child("Lb");
     ApplicationLoadBalancer::new(&mut stack, &path, &vpc, &Action::not_found(), props);
     let mut app = App::new();

@@ -69,3 +69,19 @@ pub fn app_template(yaml: &str) -> serde_json::Value {
     let stacks = synth_app(yaml, rcdk_constructs::cfn::Format::Json).unwrap_or_else(|e| panic!("synth failed: {e}"));
     serde_json::from_str(&stacks[0].body).expect("JSON template")
 }
+
+/// A stack `web` (in `region`, if any) with a two-zone VPC without NAT
+/// gateways at `Vpc`: what the load balancer tests build on.
+pub fn stack_with_vpc(region: Option<&str>) -> (rcdk_constructs::core::Stack, rcdk_constructs::ec2::Vpc) {
+    use rcdk_constructs::core::{FieldPath, Stack, StackProps};
+    use rcdk_constructs::ec2::{Vpc, VpcProps};
+    let props = StackProps { name: "web".into(), region: region.map(str::to_owned), ..Default::default() };
+    let mut stack = Stack::new(props, FieldPath::root());
+    let root = stack.root().clone();
+    let vpc = Vpc::new(
+        &mut stack,
+        &root.child("Vpc"),
+        &VpcProps { max_azs: Some(2), nat_gateways: Some(0), ..Default::default() },
+    );
+    (stack, vpc)
+}
