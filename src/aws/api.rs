@@ -127,15 +127,15 @@ pub const STS: Service = query("STS", "STS", "sts", "2011-06-15");
 /// CloudFormation (Query).
 pub const CLOUDFORMATION: Service = query("CloudFormation", "CLOUDFORMATION", "cloudformation", "2010-05-15");
 
-/// The partition's DNS suffix and the region IAM signs in, by region prefix.
+/// The partition's DNS suffix ([`rcdk_constructs::region::url_suffix`]) and
+/// the region IAM signs in.
 fn partition(region: &str) -> (&'static str, &'static str) {
-    if region.starts_with("cn-") {
-        ("amazonaws.com.cn", "cn-north-1")
-    } else if region.starts_with("us-gov-") {
-        ("amazonaws.com", "us-gov-west-1")
-    } else {
-        ("amazonaws.com", "us-east-1")
-    }
+    let signing_region = match rcdk_constructs::region::partition(region) {
+        "aws-cn" => "cn-north-1",
+        "aws-us-gov" => "us-gov-west-1",
+        _ => "us-east-1",
+    };
+    (rcdk_constructs::region::url_suffix(region), signing_region)
 }
 
 /// Query parameters in order: `Name=value`, lists as `Name.member.N`.

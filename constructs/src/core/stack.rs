@@ -380,18 +380,14 @@ impl Stack {
         code: impl Into<DiagnosticCode>,
         reason: impl Into<String>,
     ) {
-        self.acknowledgements.push(Acknowledgement {
-            construct: construct.clone(),
-            code: code.into().as_str().to_owned(),
-            reason: reason.into(),
-            written: None,
-        });
+        self.acknowledge_rule(construct, code.into().as_str(), reason);
     }
 
     /// Acknowledges a rule pack's finding — by the rule's name or control id
     /// (`CT.S3.PR.10`) — about `construct` and the constructs below it, for
     /// a construct's own design choice: reported as a note with `reason`,
     /// and never stale (the app may not enable the pack that would find it).
+    /// [`Stack::acknowledge`] is this for a whole-app warning's code.
     pub fn acknowledge_rule(&mut self, construct: &ConstructPath, rule: &str, reason: impl Into<String>) {
         self.acknowledgements.push(Acknowledgement {
             construct: construct.clone(),
