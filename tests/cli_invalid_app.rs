@@ -119,6 +119,30 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "elbv2:access-logs-prefix-invalid",
     ),
     (
+        "egress_in_bridge_mode",
+        "stacks:\n  - name: a\n    vpc: {max_azs: 2}\n    services:\n      web: {image: 'nginx:1.27.0', egress: connected}\n",
+        "stacks[0].services.web.egress",
+        "ecs:egress-needs-awsvpc",
+    ),
+    (
+        "cluster_key_name",
+        "stacks:\n  - name: a\n    vpc: {max_azs: 2}\n    cluster:\n      key_name: ''\n    services:\n      web: {image: 'nginx:1.27.0'}\n",
+        "stacks[0].cluster.key_name",
+        "ec2:key-name-invalid",
+    ),
+    (
+        "domain_without_zone",
+        "stacks:\n  - name: a\n    vpc: {max_azs: 2}\n    load_balancer:\n      domain: {name: api.example.com}\n    services:\n      web: {image: 'nginx:1.27.0'}\n",
+        "stacks[0].load_balancer.domain.hosted_zone_id",
+        "acm:domain-zone-missing",
+    ),
+    (
+        "domain_zone_and_external_dns",
+        "stacks:\n  - name: a\n    vpc: {max_azs: 2}\n    load_balancer:\n      domain: {name: api.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ, external_dns: true}\n    services:\n      web: {image: 'nginx:1.27.0'}\n",
+        "stacks[0].load_balancer.domain.external_dns",
+        "acm:domain-zone-conflict",
+    ),
+    (
         "logical_id_collision",
         "stacks:\n  - name: a\n    vpc: {max_azs: 2}\n    services:\n      web-api: {image: 'nginx:1.27.0'}\n      web_api: {image: 'nginx:1.27.0'}\n",
         "stacks[0].services.web_api",

@@ -413,6 +413,9 @@ fn wild_extras() -> impl Strategy<Value = Vec<(&'static str, Value)>> {
             json!({"access_logs_prefix": "AWSLogs/x", "access_logs_retention_days": 0}),
             json!({"deletion_protection": false, "idle_timeout_seconds": 0, "ingress_cidrs": ["0.0.0.0/0", "x"]}),
             json!({"https": true, "http": false}),
+            json!({"domain": {"name": "api.example.com", "external_dns": true}}),
+            json!({"domain": {"name": "api.example.com", "hosted_zone_id": "Z0123456789ABCDEFGHIJ", "external_dns": true}}),
+            json!({"domain": {"name": "api.example.com"}}),
         ])),
     )
         .prop_map(|(cdn, database, repositories, tables, buckets, resources, overrides, load_balancer)| {
